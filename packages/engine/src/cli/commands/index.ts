@@ -1,0 +1,21 @@
+import type { Command } from '../command.js';
+import { initCommand } from './init.js';
+import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from './inspect.js';
+import { downgradeCommand, upgradeCommand } from './migrate.js';
+import { mergeCommand, revisionCommand } from './revision.js';
+import { stampCommand } from './stamp.js';
+
+/** Every verb, in the order `strata --help` lists them (Alembic's). */
+export const COMMANDS: readonly Command[] = [
+  initCommand,
+  revisionCommand,
+  upgradeCommand,
+  downgradeCommand,
+  stampCommand,
+  mergeCommand,
+  currentCommand,
+  historyCommand,
+  headsCommand,
+  branchesCommand,
+  showCommand,
+];

@@ -1,0 +1,162 @@
+import { resolveTarget } from '../../revision/resolve-target.js';
+import type { RevisionGraph } from '../../revision/revision-graph.js';
+import { appliedHistory, current } from '../../runner/runner.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { formatDuration, markers, revisionBlock, revisionJson, revisionLine } from '../format.js';
+import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+
+const VERBOSE = { verbose: { type: 'boolean', short: 'v', description: 'Show each revision in full (parents, children, labels, file).' } } as const;
+
+/** `strata current`. */
+export const currentCommand: Command = {
+  name: 'current',
+  summary: 'Show the revisions the database is at.',
+  usage: '[options]',
+  description: 'Reads the stream\'s rows of strata_version (without locking or creating anything) and names each revision.',
+  options: VERBOSE,
+  streamOptions: true,
+  maxPositionals: 0,
+  async run(input) {
+    const settings = streamSettings(input);
+    const graph = loadGraph(settings);
+    const { heads } = await current(settings);
+    const known = heads.filter((h) => graph.has(h));
+    const unknown = heads.filter((h) => !graph.has(h));
+    input.out.result(
+      { stream: settings.name, heads, revisions: known.map((h) => revisionJson(graph, graph.get(h))), unknown, isHead: sameSet(heads, graph.heads()) },
+      () => {
+        if (heads.length === 0) input.out.line(`Stream "${settings.name}": <base> (nothing applied)`);
+        for (const id of known) {
+          input.out.line(input.values.verbose ? revisionBlock(graph, graph.get(id), new Set(heads)) : `${id}${markers(graph, id)}, ${graph.get(id).message}`);
+        }
+        for (const id of unknown) input.out.line(`${id} (no revision file has this id: was it deleted, or is this the wrong folder?)`);
+      },
+    );
+  },
+};
+
+/** `strata heads`. */
+export const headsCommand: Command = {
+  name: 'heads',
+  summary: 'Show the heads of the revision graph.',
+  usage: '[options]',
+  description: 'Lists the revisions no other revision builds on. Several heads are legal; merge them with `strata merge`.',
+  options: VERBOSE,
+  streamOptions: true,
+  maxPositionals: 0,
+  async run(input) {
+    const graph = loadGraph(streamLayout(input));
+    const heads = graph.heads().map((h) => graph.get(h));
+    input.out.result({ heads: heads.map((r) => revisionJson(graph, r)) }, () => {
+      for (const r of heads) input.out.line(input.values.verbose ? revisionBlock(graph, r) : `${r.id}${markers(graph, r.id)}, ${r.message}`);
+    });
+  },
+};
+
+/** `strata branches`. */
+export const branchesCommand: Command = {
+  name: 'branches',
+  summary: 'Show the branch points of the revision graph.',
+  usage: '[options]',
+  description: 'Lists every revision that two or more revisions build on, with the revisions that branch from it.',
+  options: VERBOSE,
+  streamOptions: true,
+  maxPositionals: 0,
+  async run(input) {
+    const graph = loadGraph(streamLayout(input));
+    const points = graph.branchPoints().map((id) => graph.get(id));
+    input.out.result({ branchPoints: points.map((r) => revisionJson(graph, r)) }, () => {
+      for (const r of points) {
+        input.out.line(input.values.verbose ? revisionBlock(graph, r) : `${r.id}${markers(graph, r.id)}, ${r.message}`);
+        for (const child of graph.children(r.id)) input.out.line(`             -> ${revisionLine(graph, graph.get(child))}`);
+      }
+    });
+  },
+};
+
+/** `strata show REV`. */
+export const showCommand: Command = {
+  name: 'show',
+  summary: 'Show one revision (id, prefix, head, label@head...).',
+  usage: 'REV [options]',
+  description: 'Prints the revision\'s id, parents, children, labels, dependencies, file and message.',
+  options: {},
+  streamOptions: true,
+  maxPositionals: 1,
+  async run(input) {
+    const target = input.positionals[0];
+    if (target === undefined) throw new UsageError('strata show needs a revision: an id, a prefix, head, or <label>@head.');
+    const graph = loadGraph(streamLayout(input));
+    const ids = resolveTarget(graph, target, [], 'show');
+    input.out.result({ revisions: ids.map((id) => revisionJson(graph, graph.get(id))) }, () => {
+      for (const id of ids) input.out.line(revisionBlock(graph, graph.get(id)));
+    });
+  },
+};
+
+/** `strata history`. */
+export const historyCommand: Command = {
+  name: 'history',
+  summary: 'List revisions, newest first; or what was applied, with --applied.',
+  usage: '[options]',
+  description:
+    'Lists the stream\'s revisions from the heads down to the bases (Alembic\'s history). -r START:END limits it to a range\n' +
+    '(either side may be empty, an id or prefix, head, base, <label>@head, or current). -i marks the revisions the\n' +
+    'database is at. --applied lists the rows of strata_history instead: every revision applied, reverted or stamped,\n' +
+    'with when, how long, by whom and the file\'s checksum.',
+  options: {
+    ...VERBOSE,
+    rev: { type: 'string', short: 'r', valueName: 'START:END', description: 'Only the revisions in this range.' },
+    'indicate-current': { type: 'boolean', short: 'i', description: 'Mark the revisions the database is at (connects to it).' },
+    applied: { type: 'boolean', description: 'List the ledger (strata_history) instead of the files.' },
+  },
+  streamOptions: true,
+  maxPositionals: 0,
+  async run(input) {
+    const range = input.values.rev as string | undefined;
+    const needsDb = input.values.applied === true || input.values['indicate-current'] === true || (range?.includes('current') ?? false);
+    const settings = needsDb ? streamSettings(input) : streamLayout(input);
+    if (input.values.applied) {
+      const rows = await appliedHistory(streamSettings(input));
+      input.out.result({ stream: settings.name, history: rows }, () => {
+        if (rows.length === 0) input.out.line(`Stream "${settings.name}": nothing recorded yet.`);
+        for (const row of rows) {
+          input.out.line(
+            `${row.startedAt}  ${row.direction.padEnd(7)} ${row.revision}  ${formatDuration(row.durationMs).padStart(8)}  ${row.appliedBy}  v${row.toolVersion}  ${row.message}` +
+              (input.values.verbose ? `\n    file: ${row.file ?? '-'}\n    checksum: ${row.checksum ?? '-'}` : ''),
+          );
+        }
+      });
+      return;
+    }
+    const graph = loadGraph(settings);
+    const currentHeads = needsDb ? (await current(streamSettings(input))).heads : [];
+    const ids = revisionsInRange(graph, range, currentHeads);
+    const marked = new Set(currentHeads);
+    input.out.result({ stream: settings.name, revisions: ids.map((id) => revisionJson(graph, graph.get(id))), current: currentHeads }, () => {
+      for (const id of ids) input.out.line(input.values.verbose ? revisionBlock(graph, graph.get(id), marked) : revisionLine(graph, graph.get(id), marked));
+    });
+  },
+};
+
+/** The revisions of `START:END`, newest first (reverse topological order). */
+function revisionsInRange(graph: RevisionGraph, range: string | undefined, currentHeads: readonly string[]): string[] {
+  let within: Set<string> = new Set(graph.revisions.map((r) => r.id));
+  if (range !== undefined) {
+    const parts = range.split(':');
+    if (parts.length !== 2) throw new UsageError(`-r takes START:END (either side may be empty), not "${range}".`, 'Example: `strata history -r base:head` or `-r current:`.');
+    const [start, end] = parts as [string, string];
+    const resolve = (t: string) => (t === 'current' ? [...currentHeads] : resolveTarget(graph, t, currentHeads, 'show'));
+    if (start !== '' && start !== 'base') within = new Set(graph.descendants(resolve(start), { inclusive: true }));
+    if (end !== '' && end !== 'heads') {
+      const upTo = new Set(graph.ancestors(resolve(end), { inclusive: true }));
+      within = new Set([...within].filter((id) => upTo.has(id)));
+    }
+  }
+  return graph.revisions.map((r) => r.id).filter((id) => within.has(id)).reverse();
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x) => b.includes(x));
+}

@@ -1,0 +1,30 @@
+import { stamp } from '../../runner/runner.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+
+/** `strata stamp TARGET...`. */
+export const stampCommand: Command = {
+  name: 'stamp',
+  summary: 'Mark revisions as applied (or not) without running them.',
+  usage: 'TARGET... [options]',
+  description:
+    'Sets the stream\'s rows in the version table to TARGET (head, heads, an id, base...) without running any revision, and\n' +
+    'records every revision marked or unmarked in strata_history. Use it when the schema is already there (a database\n' +
+    'created by other means) or after fixing a failed revision by hand.',
+  options: {
+    purge: { type: 'boolean', description: 'Delete the stream\'s version rows first, even rows naming revisions no file holds.' },
+  },
+  streamOptions: true,
+  maxPositionals: Infinity,
+  async run(input) {
+    if (input.positionals.length === 0) throw new UsageError('strata stamp needs a TARGET: head, an id, or base.', 'Example: `strata stamp head`.');
+    const settings = streamSettings(input);
+    const result = await stamp({ stream: settings, graph: loadGraph(settings), targets: input.positionals, purge: input.values.purge === true });
+    input.out.result(result, () => {
+      for (const id of result.unmarked) input.out.line(`  unstamped ${id}`);
+      for (const id of result.marked) input.out.line(`  stamped   ${id}`);
+      input.out.line(`Stream "${result.stream}" stamped: ${result.headsBefore.join(', ') || '<base>'} -> ${result.headsAfter.join(', ') || '<base>'}.`);
+    });
+  },
+};

@@ -1,0 +1,113 @@
+import { parseArgs } from 'node:util';
+import { TOOL_VERSION } from '../version.js';
+import type { Command, OptionSpecs } from './command.js';
+import { COMMANDS } from './commands/index.js';
+import { UsageError } from './errors.js';
+import { Output } from './output.js';
+import { STREAM_OPTIONS } from './stream-options.js';
+
+const COMMON_OPTIONS: OptionSpecs = {
+  json: { type: 'boolean', description: 'Print one JSON document on stdout instead of text (errors too).' },
+  help: { type: 'boolean', short: 'h', description: 'Show this help.' },
+};
+
+/**
+ * Runs the `strata` command line with `argv` (without `node` and the script) and returns the
+ * exit code: 0 on success, 1 on any failure, 2 on a usage error.
+ *
+ * @example
+ * ```ts
+ * import { main } from '@strata/engine/cli';
+ * process.exitCode = await main(['upgrade', 'head']);
+ * ```
+ */
+export async function main(argv: readonly string[], options: { cwd?: string; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Promise<number> {
+  const json = argv.includes('--json');
+  const out = new Output({ json, ...(options.stdout ? { stdout: options.stdout } : {}), ...(options.stderr ? { stderr: options.stderr } : {}) });
+  const [verb, ...rest] = argv;
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    out.line(globalHelp());
+    return verb === undefined ? 2 : 0;
+  }
+  if (verb === '--version' || verb === '-V') {
+    out.line(TOOL_VERSION);
+    return 0;
+  }
+  const command = COMMANDS.find((c) => c.name === verb);
+  try {
+    if (!command) throw new UsageError(`Unknown command "${verb}".`, `The commands are: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`strata --help\`.`);
+    const specs = optionsOf(command);
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ args: relativeTargetsLast(rest), options: specs, allowPositionals: true, strict: true });
+    } catch (error) {
+      throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '.')}`, `Run \`strata ${command.name} --help\` for its options.`);
+    }
+    if (parsed.values.help) {
+      out.line(commandHelp(command));
+      return 0;
+    }
+    if (parsed.positionals.length > command.maxPositionals) {
+      throw new UsageError(`Too many arguments for "strata ${command.name}": ${parsed.positionals.join(' ')}.`, `Usage: strata ${command.name} ${command.usage}`);
+    }
+    await command.run({
+      values: parsed.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: parsed.positionals,
+      cwd: (parsed.values.cwd as string | undefined) ?? options.cwd ?? process.cwd(),
+      out,
+    });
+    return 0;
+  } catch (error) {
+    out.error(error);
+    return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+/**
+ * `strata downgrade -1` must read `-1` as a target, not an option: relative targets move behind
+ * `--`, where parseArgs takes everything as positional (their order among positionals is kept).
+ */
+function relativeTargetsLast(args: readonly string[]): string[] {
+  const relative = (arg: string) => /^-\d+$/.test(arg);
+  const end = args.indexOf('--');
+  const head = end === -1 ? args : args.slice(0, end);
+  const tail = end === -1 ? [] : args.slice(end + 1);
+  const moved = head.filter(relative);
+  return moved.length === 0 && end === -1 ? [...args] : [...head.filter((a) => !relative(a)), '--', ...moved, ...tail];
+}
+
+function optionsOf(command: Command): OptionSpecs {
+  return { ...(command.streamOptions ? STREAM_OPTIONS : {}), ...command.options, ...COMMON_OPTIONS };
+}
+
+function globalHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return [
+    `strata ${TOOL_VERSION}: Alembic's migration model for Drizzle ORM (PostgreSQL, MySQL/MariaDB, SQLite)`,
+    '',
+    'Usage: strata <command> [arguments] [options]',
+    '',
+    'Commands:',
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    '',
+    'Run `strata <command> --help` for a command\'s arguments and options.',
+    'Every command accepts --json (one JSON document on stdout) and exits non-zero on failure.',
+  ].join('\n');
+}
+
+function commandHelp(command: Command): string {
+  const specs = optionsOf(command);
+  const rows = Object.entries(specs).map(([name, spec]) => {
+    const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
+    return [flag, spec.description] as const;
+  });
+  const width = Math.max(...rows.map(([flag]) => flag.length));
+  return [
+    `Usage: strata ${command.name} ${command.usage}`.trimEnd(),
+    '',
+    command.description,
+    '',
+    'Options:',
+    ...rows.map(([flag, description]) => `  ${flag.padEnd(width)}  ${description}`),
+  ].join('\n');
+}

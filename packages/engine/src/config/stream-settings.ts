@@ -1,0 +1,396 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
+import { dialectFromUrl, sqlitePathFromUrl } from '../dialects/url.js';
+import { TsModuleLoader } from '../loader/ts-module-loader.js';
+import { STREAM_NAME_PATTERN } from '../revision/revision.js';
+import {
+  ConfigAmbiguousFileError,
+  ConfigDialectMismatchError,
+  ConfigDuplicateSettingError,
+  ConfigFileNotFoundError,
+  ConfigInvalidError,
+  ConfigInvalidStreamNameError,
+  ConfigMissingDialectError,
+  ConfigMissingUrlError,
+  ConfigUnsupportedDialectError,
+  ConfigUnsupportedDriverError,
+} from './errors.js';
+
+/** Everything a command needs to know about one stream. */
+export interface StreamLayout {
+  /** The stream name (the Nx project name). */
+  name: string;
+  /** The database dialect, when configured (commands that never connect work without it). */
+  dialect?: DialectName;
+  /** The database URL, when configured. For SQLite it is always absolute: a `file:///…` URL or `:memory:`. */
+  url?: string;
+  /** The revisions folder, absolute. */
+  revisionsDir: string;
+  /** The project folder (`cwd`), absolute. */
+  projectDir: string;
+  /** How long a runner waits for another runner's migration lock, in milliseconds. */
+  lockTimeoutMs: number;
+  /** The config files read (drizzle.config, then strata.config), absolute; empty when there are none. */
+  configFiles: string[];
+}
+
+/** A stream's settings, with the database it migrates: what the runner needs. */
+export interface StreamSettings extends StreamLayout {
+  /** The database dialect. */
+  dialect: DialectName;
+  /** The database URL. For SQLite it is always absolute: a `file:///…` URL or `:memory:`. */
+  url: string;
+}
+
+/** What {@link resolveStreamSettings} reads: the command-line flags plus where to look. */
+export interface ResolveStreamSettingsOptions {
+  /** The project folder: config files, project.json and package.json are looked for here. */
+  cwd: string;
+  /** A strata.config file to use instead of the one in `cwd` (relative to `cwd`). */
+  config?: string;
+  /** A drizzle.config file to use instead of the one in `cwd` (relative to `cwd`). */
+  drizzleConfig?: string;
+  /** `--stream`: the stream name. */
+  stream?: string;
+  /** `--dir`: the revisions folder, relative to `cwd`. */
+  dir?: string;
+  /** `--url`: the database URL; a relative SQLite path is relative to `cwd`. */
+  url?: string;
+  /** `--dialect`. */
+  dialect?: DialectName;
+  /** `--lock-timeout`, in milliseconds. */
+  lockTimeoutMs?: number;
+  /** Throw {@link ConfigMissingUrlError} when no URL is configured (default `true`). */
+  requireUrl?: boolean;
+}
+
+/** The environment variable that gives the database URL, above the config files and below `--url`. */
+export const DATABASE_URL_ENV = 'STRATA_DATABASE_URL';
+
+/** How long a runner waits for another runner's lock unless told otherwise: one minute. */
+export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+
+/** drizzle-kit's own lookup order for its config, plus the module flavours our loader compiles. */
+const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `drizzle.config.${ext}`);
+const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
+const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs'] as const;
+
+/** drizzle-kit dialects that exist but that Strata cannot migrate. */
+const UNSUPPORTED_DRIZZLE_DIALECTS = ['turso', 'singlestore', 'gel'];
+
+/** A value and where it came from, so that errors can name the flag, variable or file. */
+interface Sourced<T> {
+  readonly value: T;
+  readonly source: string;
+  /** The folder a relative SQLite path in `value` is relative to. */
+  readonly baseDir: string;
+}
+
+/** The settings one config file gives. */
+interface ConfigFileSettings {
+  readonly file: string;
+  readonly dialect?: DialectName;
+  readonly url?: string;
+  readonly stream?: string;
+  readonly dir?: string;
+  readonly lockTimeoutMs?: number;
+}
+
+/**
+ * Resolves a stream's settings (synchronously) from, in order of precedence:
+ *
+ * 1. the flags (`options`);
+ * 2. for the URL only, the `STRATA_DATABASE_URL` environment variable: it overrides the config files
+ *    but not `--url`, so a deployment can point an unchanged project at another database;
+ * 3. the project's `drizzle.config.{ts,mts,js,mjs,cjs}` for the dialect and the URL
+ *    (`dbCredentials.url`, or for PostgreSQL and MySQL `{ host, port, user, password, database, ssl }`,
+ *    turned into a URL with every part percent-encoded). It is compiled in-process with `drizzle-kit`
+ *    replaced by a stand-in `defineConfig`, so drizzle-kit itself is never loaded;
+ * 4. the project's `strata.config.{ts,mts,js,mjs,json}`, `{ stream?, dir?, dialect?, url?, lockTimeoutMs? }`,
+ *    for streams without a Drizzle schema. Next to a drizzle.config it may not set `dialect` or `url`
+ *    ({@link ConfigDuplicateSettingError}): nothing is configured twice.
+ *
+ * Defaults: the dialect is inferred from the URL's scheme; the stream name comes from `name` in
+ * `project.json`, else package.json's `name` without its scope, else the folder name; the revisions
+ * folder is `<cwd>/migrations`; `dir` (flag or config) is relative to `cwd`; the lock timeout is
+ * {@link DEFAULT_LOCK_TIMEOUT_MS}.
+ *
+ * A relative SQLite path (`./app.db` or `file:./app.db`) in a config file is relative to that config
+ * file's folder, wherever the command runs from; in `--url` or `STRATA_DATABASE_URL` it is relative to
+ * `cwd`. SQLite URLs come back as absolute `file:///…` URLs.
+ *
+ * Throws a `StrataError` with a `CONFIG_` code (see `config/errors.ts`) naming the file or flag at fault,
+ * or the loader's error when a config module fails to compile or evaluate. URLs in messages are redacted.
+ *
+ * @example
+ * ```ts
+ * import { resolveStreamSettings } from '@strata/engine';
+ * const settings = resolveStreamSettings({ cwd: 'apps/billing', requireUrl: true });
+ * console.log(settings.name, settings.dialect, settings.revisionsDir);
+ * ```
+ */
+export function resolveStreamSettings(options: ResolveStreamSettingsOptions & { requireUrl: false }): StreamLayout;
+export function resolveStreamSettings(options: ResolveStreamSettingsOptions): StreamSettings;
+export function resolveStreamSettings(options: ResolveStreamSettingsOptions): StreamLayout {
+  const projectDir = resolve(options.cwd);
+  // One loader for both files, so a helper module they share is evaluated once.
+  const loader = new TsModuleLoader({ 'drizzle-kit': { defineConfig: (config: unknown) => config } });
+  const drizzleFile = findConfigFile(projectDir, DRIZZLE_CONFIG_NAMES, options.drizzleConfig, '--drizzle-config');
+  const strataFile = findConfigFile(projectDir, STRATA_CONFIG_NAMES, options.config, '--config');
+  const drizzle = drizzleFile === undefined ? undefined : readDrizzleConfig(drizzleFile, loader);
+  const strata = strataFile === undefined ? undefined : readStrataConfig(strataFile, loader);
+  if (drizzle && strata) {
+    for (const setting of ['dialect', 'url'] as const) {
+      if (strata[setting] !== undefined) throw new ConfigDuplicateSettingError(setting, strata.file, drizzle.file);
+    }
+  }
+  const configFiles = [drizzle, strata].filter((c) => c !== undefined).map((c) => c.file);
+
+  const envUrl = process.env[DATABASE_URL_ENV];
+  const url = first<string>(
+    options.url ? { value: options.url, source: '--url', baseDir: projectDir } : undefined,
+    envUrl ? { value: envUrl, source: DATABASE_URL_ENV, baseDir: projectDir } : undefined,
+    fromFile(drizzle, 'url'),
+    fromFile(strata, 'url'),
+  );
+  if (options.dialect !== undefined) checkDialect(options.dialect, '--dialect');
+  const explicitDialect = first<DialectName>(
+    options.dialect ? { value: options.dialect, source: '--dialect', baseDir: projectDir } : undefined,
+    fromFile(drizzle, 'dialect'),
+    fromFile(strata, 'dialect'),
+  );
+  const urlDialect = url === undefined ? undefined : dialectFromUrl(url.value);
+  // A config file's dialect goes with that file's URL: a URL from --url or the environment that names
+  // another dialect replaces both (running the same stream on PostgreSQL needs only the URL).
+  const urlReplacesFileDialect =
+    explicitDialect !== undefined && explicitDialect.source !== '--dialect' && (url?.source === '--url' || url?.source === DATABASE_URL_ENV);
+  if (explicitDialect && url && urlDialect && urlDialect !== explicitDialect.value && !urlReplacesFileDialect) {
+    throw new ConfigDialectMismatchError(explicitDialect.value, explicitDialect.source, url.value, url.source, urlDialect);
+  }
+  // A missing URL is reported first: giving one also settles the dialect.
+  if (url === undefined && options.requireUrl !== false) throw new ConfigMissingUrlError(projectDir, configFiles);
+  const dialect = (urlReplacesFileDialect ? urlDialect : undefined) ?? explicitDialect?.value ?? urlDialect;
+  if (dialect === undefined && options.requireUrl !== false) throw new ConfigMissingDialectError(projectDir, configFiles);
+
+  const lockTimeoutMs = options.lockTimeoutMs ?? strata?.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  if (!isMilliseconds(lockTimeoutMs)) {
+    throw new ConfigInvalidError('the lockTimeoutMs option', `${lockTimeoutMs} is not a whole, non-negative number of milliseconds`);
+  }
+  return {
+    name: streamName(projectDir, options.stream, strata),
+    ...(dialect === undefined ? {} : { dialect }),
+    ...(url === undefined ? {} : { url: dialect === 'sqlite' ? absoluteSqliteUrl(url) : url.value }),
+    revisionsDir: resolve(projectDir, options.dir ?? strata?.dir ?? 'migrations'),
+    projectDir,
+    lockTimeoutMs,
+    configFiles,
+  };
+}
+
+function first<T>(...candidates: (Sourced<T> | undefined)[]): Sourced<T> | undefined {
+  return candidates.find((c) => c !== undefined);
+}
+
+function fromFile<K extends 'url' | 'dialect'>(
+  config: ConfigFileSettings | undefined,
+  key: K,
+): Sourced<NonNullable<ConfigFileSettings[K]>> | undefined {
+  const value = config?.[key];
+  if (config === undefined || value === undefined) return undefined;
+  return { value: value as NonNullable<ConfigFileSettings[K]>, source: config.file, baseDir: dirname(config.file) };
+}
+
+/** The one config file of a kind: the one named by a flag, else the single candidate present in `dir`. */
+function findConfigFile(dir: string, names: readonly string[], explicit: string | undefined, flag: string): string | undefined {
+  if (explicit !== undefined) {
+    const file = resolve(dir, explicit);
+    if (!existsSync(file)) throw new ConfigFileNotFoundError(file, flag);
+    return file;
+  }
+  const present = names.map((name) => join(dir, name)).filter((file) => existsSync(file));
+  if (present.length > 1) throw new ConfigAmbiguousFileError(present);
+  return present[0];
+}
+
+/** A config module's exported object (`export default`, or `module.exports`), or a JSON file's object. */
+function loadConfigObject(file: string, loader: TsModuleLoader): Record<string, unknown> {
+  let value: unknown;
+  if (extname(file) === '.json') {
+    try {
+      value = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigInvalidError(file, `it is not valid JSON (${(error as Error).message})`, undefined, error);
+    }
+  } else {
+    const exported = loader.load(file);
+    if (isObject(exported) && exported.__esModule === true && !('default' in exported)) {
+      // ES module syntax compiled to CommonJS marks `__esModule`; without a default export, the named
+      // exports are not the config.
+      throw new ConfigInvalidError(file, 'it has no default export (write `export default defineConfig({ ... })`)');
+    }
+    value = isObject(exported) && 'default' in exported ? exported.default : exported;
+  }
+  if (!isObject(value) || Array.isArray(value)) {
+    throw new ConfigInvalidError(file, 'it must export an object (`export default { ... }`)');
+  }
+  return value;
+}
+
+function readDrizzleConfig(file: string, loader: TsModuleLoader): ConfigFileSettings {
+  const config = loadConfigObject(file, loader);
+  if (config.dialect === undefined) {
+    throw new ConfigInvalidError(file, '`dialect` is missing', `Set \`dialect: 'postgresql' | 'mysql' | 'sqlite'\` in ${file}.`);
+  }
+  const dialect = checkDialect(config.dialect, file);
+  if (config.driver !== undefined) throw new ConfigUnsupportedDriverError(String(config.driver), file);
+  const credentials = config.dbCredentials;
+  if (credentials === undefined) return { file, dialect };
+  if (!isObject(credentials)) throw new ConfigInvalidError(file, '`dbCredentials` must be an object');
+  if ('url' in credentials) {
+    const url = credentials.url;
+    // `url: process.env.DATABASE_URL!` with the variable unset or empty: treated as no URL, so that the
+    // error names every place a URL can come from.
+    if (url === undefined || url === '') return { file, dialect };
+    if (typeof url !== 'string') throw new ConfigInvalidError(file, '`dbCredentials.url` must be a string');
+    return { file, dialect, url };
+  }
+  if (dialect === 'sqlite' || credentials.host === undefined) {
+    throw new ConfigInvalidError(
+      file,
+      dialect === 'sqlite' ? '`dbCredentials.url` is missing' : '`dbCredentials` needs `url` or `host`',
+      `Set \`dbCredentials.url\` in ${file}, or remove \`dbCredentials\` and pass --url.`,
+    );
+  }
+  return { file, dialect, url: credentialsUrl(file, dialect, credentials) };
+}
+
+/**
+ * drizzle-kit's `{ host, port, user, password, database, ssl }` as a URL. Every part is percent-encoded, so
+ * a password holding `@`, `/`, `:` or `#` survives. `ssl` maps to what each driver reads from a URL:
+ * pg's `sslmode` (`true` is `require`), and mysql2's `ssl` query parameter, which it JSON-parses.
+ */
+function credentialsUrl(file: string, dialect: 'postgresql' | 'mysql', credentials: Record<string, unknown>): string {
+  const text = (key: string): string | undefined => {
+    const value = credentials[key];
+    if (value === undefined || value === null) return undefined;
+    if (typeof value === 'string' || (key === 'port' && typeof value === 'number')) return String(value);
+    throw new ConfigInvalidError(file, `\`dbCredentials.${key}\` must be a ${key === 'port' ? 'number' : 'string'}`);
+  };
+  const host = text('host') ?? '';
+  const port = text('port');
+  const user = text('user');
+  const password = text('password');
+  const database = text('database') ?? '';
+  const userInfo = user === undefined && password === undefined
+    ? ''
+    : `${encodeURIComponent(user ?? '')}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@`;
+  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+  const scheme = dialect === 'postgresql' ? 'postgresql' : 'mysql';
+  const query = sslQuery(file, dialect, credentials.ssl);
+  return `${scheme}://${userInfo}${hostPart}${port === undefined ? '' : `:${port}`}/${encodeURIComponent(database)}${query}`;
+}
+
+function sslQuery(file: string, dialect: 'postgresql' | 'mysql', ssl: unknown): string {
+  if (ssl === undefined || ssl === null) return '';
+  if (dialect === 'mysql') {
+    if (ssl === false) return '';
+    // mysql2 reads `ssl` as a profile name ("Amazon RDS") or JSON options ({"rejectUnauthorized":true}).
+    const value = typeof ssl === 'string' ? ssl : JSON.stringify(ssl === true ? {} : ssl);
+    return `?ssl=${encodeURIComponent(value)}`;
+  }
+  if (typeof ssl === 'boolean') return `?sslmode=${ssl ? 'require' : 'disable'}`;
+  if (typeof ssl === 'string') return `?sslmode=${encodeURIComponent(ssl)}`;
+  throw new ConfigInvalidError(
+    file,
+    '`dbCredentials.ssl` is an object of TLS options, which a PostgreSQL URL cannot carry',
+    `Give \`dbCredentials.url\` instead, with sslmode and file-based settings (…?sslmode=verify-full&sslrootcert=/path/ca.pem).`,
+  );
+}
+
+function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSettings {
+  const config = loadConfigObject(file, loader);
+  const unknown = Object.keys(config).filter((key) => !(STRATA_CONFIG_KEYS as readonly string[]).includes(key));
+  if (unknown.length > 0) {
+    throw new ConfigInvalidError(
+      file,
+      `unknown ${unknown.length === 1 ? 'key' : 'keys'} ${unknown.map((key) => `\`${key}\``).join(', ')}`,
+      `strata.config accepts ${STRATA_CONFIG_KEYS.join(', ')}.`,
+    );
+  }
+  const string = (key: 'stream' | 'dir' | 'url'): string | undefined => {
+    const value = config[key];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') throw new ConfigInvalidError(file, `\`${key}\` must be a non-empty string`);
+    return value;
+  };
+  const stream = string('stream');
+  const dir = string('dir');
+  const url = string('url');
+  const dialect = config.dialect === undefined ? undefined : checkDialect(config.dialect, file);
+  const lockTimeoutMs = config.lockTimeoutMs;
+  if (lockTimeoutMs !== undefined && !isMilliseconds(lockTimeoutMs)) {
+    throw new ConfigInvalidError(file, '`lockTimeoutMs` must be a whole, non-negative number of milliseconds');
+  }
+  return {
+    file,
+    ...(stream === undefined ? {} : { stream }),
+    ...(dir === undefined ? {} : { dir }),
+    ...(url === undefined ? {} : { url }),
+    ...(dialect === undefined ? {} : { dialect }),
+    ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs: lockTimeoutMs as number }),
+  };
+}
+
+function checkDialect(value: unknown, source: string): DialectName {
+  if (typeof value === 'string' && (DIALECT_NAMES as readonly string[]).includes(value)) return value as DialectName;
+  const shown = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
+  if (typeof value === 'string' && !UNSUPPORTED_DRIZZLE_DIALECTS.includes(value) && source !== '--dialect') {
+    // A typo (`postgres`, `sqlite3`) reads better as an invalid value than as an unsupported database.
+    throw new ConfigInvalidError(source, `\`dialect\` is "${shown}"`, `Use dialect "postgresql", "mysql" or "sqlite" in ${source}.`);
+  }
+  throw new ConfigUnsupportedDialectError(shown, source);
+}
+
+/** A SQLite location as an absolute `file:` URL (or `:memory:`), a relative path taken from `baseDir`. */
+function absoluteSqliteUrl(url: Sourced<string>): string {
+  const path = sqlitePathFromUrl(url.value, url.baseDir);
+  return path === ':memory:' ? path : pathToFileURL(path).href;
+}
+
+function streamName(projectDir: string, option: string | undefined, strata: ConfigFileSettings | undefined): string {
+  const [name, source] =
+    option !== undefined
+      ? [option, '--stream']
+      : strata?.stream !== undefined
+        ? [strata.stream, strata.file]
+        : (manifestName(projectDir) ?? [basename(projectDir), `the folder name of ${projectDir}`]);
+  if (!STREAM_NAME_PATTERN.test(name)) throw new ConfigInvalidStreamNameError(name, source);
+  return name;
+}
+
+/** The project name from project.json (Nx), else from package.json without its `@scope/`. */
+function manifestName(projectDir: string): [string, string] | undefined {
+  for (const manifest of ['project.json', 'package.json']) {
+    const file = join(projectDir, manifest);
+    if (!existsSync(file)) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new ConfigInvalidError(file, `it is not valid JSON (${(error as Error).message})`, undefined, error);
+    }
+    const name = isObject(parsed) ? parsed.name : undefined;
+    if (typeof name === 'string' && name !== '') return [name.replace(/^@[^/]+\//, ''), file];
+  }
+  return undefined;
+}
+
+function isMilliseconds(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}

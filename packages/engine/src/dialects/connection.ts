@@ -1,0 +1,34 @@
+import type { DialectName } from './dialect.js';
+
+/** One row as the driver returns it: column name to value. */
+export type Row = Record<string, unknown>;
+
+/**
+ * One open database session. Every dialect's connection implements it over its driver
+ * (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`); the runner never sees the driver.
+ */
+export interface Connection {
+  /** The dialect this connection speaks. */
+  readonly dialect: DialectName;
+  /** The URL it was opened with, password masked: safe for messages and logs. */
+  readonly redactedUrl: string;
+  /**
+   * Runs one statement and returns its rows (an empty array for statements without rows).
+   * Placeholders: `$1, $2…` on PostgreSQL, `?` on MySQL and SQLite.
+   */
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (offline scripts, fixtures). */
+  executeScript(sql: string): Promise<void>;
+  /** Opens a transaction (on SQLite `BEGIN IMMEDIATE`, which takes the write lock at once). */
+  begin(): Promise<void>;
+  /** Commits the open transaction. */
+  commit(): Promise<void>;
+  /** Rolls the open transaction back; a no-op when none is open. */
+  rollback(): Promise<void>;
+  /** True while a transaction opened by {@link begin} is open. */
+  readonly inTransaction: boolean;
+  /** The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data migrations. */
+  readonly driver: unknown;
+  /** Closes the session; safe to call twice. */
+  close(): Promise<void>;
+}

@@ -1,0 +1,68 @@
+import type { Connection } from './connection.js';
+
+/** The dialects Strata speaks, named as drizzle-kit's `dialect` setting names them. */
+export type DialectName = 'postgresql' | 'mysql' | 'sqlite';
+
+/** Every dialect name, in a stable order (tests iterate over it). */
+export const DIALECT_NAMES: readonly DialectName[] = ['postgresql', 'mysql', 'sqlite'];
+
+/** Facts the runner asks instead of testing the dialect's name. */
+export interface DialectCapabilities {
+  /** DDL runs inside a transaction and rolls back with it (PostgreSQL, SQLite; not MySQL). */
+  readonly transactionalDdl: boolean;
+}
+
+/** A held migration lock; release it in a `finally`. */
+export interface MigrationLock {
+  release(): Promise<void>;
+}
+
+/** How long a runner waits for another runner's lock before it gives up. */
+export interface LockOptions {
+  /** Milliseconds to wait; 0 fails at once when the lock is taken. */
+  readonly timeoutMs: number;
+}
+
+/** Column types the ledger tables use in this dialect. */
+export interface LedgerTypes {
+  /** A short string column (stream names, revision ids, directions). */
+  readonly shortText: string;
+  /** A longer string column (messages, file paths, host and user names). */
+  readonly longText: string;
+  /** A timestamp with millisecond precision, stored in UTC. */
+  readonly timestamp: string;
+  /** A whole number large enough for durations in milliseconds and auto-increment ids. */
+  readonly integer: string;
+  /** The definition of an auto-increment primary key column, without the column name. */
+  readonly autoIncrementPrimaryKey: string;
+}
+
+/**
+ * One database dialect: a factory for connections and locks plus the facts the dialect-neutral
+ * code needs (quoting, placeholders, capabilities). Dialect differences live behind this interface.
+ */
+export interface Dialect {
+  readonly name: DialectName;
+  readonly capabilities: DialectCapabilities;
+  /** Column types for the ledger tables. */
+  readonly ledgerTypes: LedgerTypes;
+  /**
+   * Opens a connection. A malformed URL, a refused connection, an unknown database or bad
+   * credentials throw a `StrataError` whose message carries the URL with its password masked.
+   */
+  connect(url: string): Promise<Connection>;
+  /** Quotes one identifier (table, column, index name), escaping the quote character. */
+  quoteIdentifier(name: string): string;
+  /** The placeholder for the 1-based `index`-th parameter (`$1` or `?`). */
+  placeholder(index: number): string;
+  /**
+   * Takes the per-database migration lock on `connection`, waiting up to `timeoutMs` for a
+   * runner that holds it (PostgreSQL advisory lock, MySQL `GET_LOCK`, SQLite lock row).
+   */
+  acquireLock(connection: Connection, options: LockOptions): Promise<MigrationLock>;
+  /**
+   * Whether a table of that name exists in the connection's database (PostgreSQL: on the search
+   * path). Read-only commands ask it so that they never create the ledger.
+   */
+  tableExists(connection: Connection, name: string): Promise<boolean>;
+}

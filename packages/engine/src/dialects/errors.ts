@@ -1,0 +1,386 @@
+import { StrataError } from '../errors.js';
+import type { DialectName } from './dialect.js';
+
+/**
+ * Every code the dialect layer throws. A unit test checks they are unique across the engine.
+ *
+ * @example
+ * ```ts
+ * import { DIALECT_ERROR_CODES } from '@strata/engine';
+ * DIALECT_ERROR_CODES.includes('DIALECT_LOCK_TIMEOUT'); // true
+ * ```
+ */
+export const DIALECT_ERROR_CODES = [
+  'DIALECT_DRIVER_MISSING',
+  'DIALECT_INVALID_URL',
+  'DIALECT_CONNECTION_REFUSED',
+  'DIALECT_HOST_NOT_FOUND',
+  'DIALECT_AUTHENTICATION_FAILED',
+  'DIALECT_UNKNOWN_DATABASE',
+  'DIALECT_CONNECTION_FAILED',
+  'DIALECT_CONNECTION_LOST',
+  'DIALECT_SQLITE_CANNOT_OPEN',
+  'DIALECT_LOCK_TIMEOUT',
+  'DIALECT_QUERY_FAILED',
+  'DIALECT_MULTIPLE_STATEMENTS',
+] as const;
+
+/** One of {@link DIALECT_ERROR_CODES}. */
+export type DialectErrorCode = (typeof DIALECT_ERROR_CODES)[number];
+
+/** The server product a dialect talks to, as users call it in messages. */
+const SERVER_NAMES: Record<DialectName, string> = {
+  postgresql: 'PostgreSQL',
+  mysql: 'MySQL/MariaDB',
+  sqlite: 'SQLite',
+};
+
+/** The npm package each dialect's driver comes from. */
+const DRIVER_PACKAGES: Readonly<Record<DialectName, string>> = {
+  postgresql: 'pg',
+  mysql: 'mysql2',
+  sqlite: 'better-sqlite3',
+};
+
+/** What every connection-level error is built from: where it happened, password already masked. */
+export interface DialectErrorContext {
+  readonly dialect: DialectName;
+  /** The URL with its password masked (`redactUrl`); never the raw URL. */
+  readonly redactedUrl: string;
+  /** The driver's error, kept as `cause` for debugging (it is not part of `toJSON`). */
+  readonly cause?: unknown;
+}
+
+/** Shared constructor plumbing: the code, the URL and the dialect always land in `details`. */
+function options(
+  context: DialectErrorContext,
+  hint: string | undefined,
+  details: Record<string, unknown> = {},
+): { hint?: string; details: Record<string, unknown>; cause?: unknown } {
+  return {
+    ...(hint === undefined ? {} : { hint }),
+    details: { dialect: context.dialect, url: context.redactedUrl, ...details },
+    ...(context.cause === undefined ? {} : { cause: context.cause }),
+  };
+}
+
+/**
+ * The driver package for the dialect is not installed (drivers are optional peer dependencies).
+ *
+ * @example
+ * ```ts
+ * import { DriverMissingError } from '@strata/engine';
+ * const error = new DriverMissingError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app' });
+ * error.hint; // 'Install it: npm install pg'
+ * ```
+ */
+export class DriverMissingError extends StrataError {
+  /** The npm package to install. */
+  readonly packageName: string;
+
+  constructor(context: DialectErrorContext) {
+    const packageName = DRIVER_PACKAGES[context.dialect];
+    super(
+      'DIALECT_DRIVER_MISSING',
+      `Cannot connect to ${context.redactedUrl}: the ${SERVER_NAMES[context.dialect]} driver "${packageName}" is not installed.`,
+      options(context, `Install it: npm install ${packageName}`, { packageName }),
+    );
+    this.packageName = packageName;
+  }
+
+  /** True when `error` is the module loader failing to find `packageName` itself (not one of its dependencies). */
+  static isMissingPackage(error: unknown, packageName: string): boolean {
+    if (!(error instanceof Error)) return false;
+    const code = (error as { code?: unknown }).code;
+    if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND') return false;
+    return error.message.includes(`'${packageName}'`) || error.message.includes(`"${packageName}"`);
+  }
+}
+
+/**
+ * The URL cannot be used: it does not parse, has the wrong scheme for the dialect, or a bad port.
+ *
+ * @example
+ * ```ts
+ * import { InvalidUrlError } from '@strata/engine';
+ * new InvalidUrlError({ dialect: 'mysql', redactedUrl: 'mysql://x:***@:99999', reason: 'the port is not a number' });
+ * ```
+ */
+export class InvalidUrlError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly reason: string }) {
+    const examples: Record<DialectName, string> = {
+      postgresql: 'postgres://user:password@host:5432/database',
+      mysql: 'mysql://user:password@host:3306/database',
+      sqlite: 'file:./data/app.db (or a path, or :memory:)',
+    };
+    super(
+      'DIALECT_INVALID_URL',
+      `Invalid ${SERVER_NAMES[context.dialect]} URL ${context.redactedUrl}: ${context.reason}.`,
+      options(
+        context,
+        `Check the URL; the expected form is ${examples[context.dialect]}. Percent-encode special characters in the password (@ is %40).`,
+        { reason: context.reason },
+      ),
+    );
+  }
+}
+
+/**
+ * Nothing answered at the URL's host and port (refused, unreachable or timed out).
+ *
+ * @example
+ * ```ts
+ * import { ConnectionRefusedError } from '@strata/engine';
+ * new ConnectionRefusedError({ dialect: 'postgresql', redactedUrl: 'postgres://127.0.0.1:1/app', reason: 'ECONNREFUSED' });
+ * ```
+ */
+export class ConnectionRefusedError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly reason: string }) {
+    super(
+      'DIALECT_CONNECTION_REFUSED',
+      `Cannot connect to ${SERVER_NAMES[context.dialect]} at ${context.redactedUrl}: ${context.reason}.`,
+      options(
+        context,
+        `Start the ${SERVER_NAMES[context.dialect]} server, or check the host and port in the URL.`,
+        { reason: context.reason },
+      ),
+    );
+  }
+}
+
+/**
+ * The URL's host name does not resolve.
+ *
+ * @example
+ * ```ts
+ * import { HostNotFoundError } from '@strata/engine';
+ * new HostNotFoundError({ dialect: 'mysql', redactedUrl: 'mysql://no-such-host/app', host: 'no-such-host' });
+ * ```
+ */
+export class HostNotFoundError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly host: string }) {
+    super(
+      'DIALECT_HOST_NOT_FOUND',
+      `Cannot connect to ${context.redactedUrl}: the host "${context.host}" does not resolve.`,
+      options(context, 'Check the host name in the URL (and your DNS or /etc/hosts).', { host: context.host }),
+    );
+  }
+}
+
+/**
+ * The server refused the user name or password (or the user's access to the database).
+ *
+ * @example
+ * ```ts
+ * import { AuthenticationError } from '@strata/engine';
+ * new AuthenticationError({ dialect: 'mysql', redactedUrl: 'mysql://app:***@db/app', user: 'app' });
+ * ```
+ */
+export class AuthenticationError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly user: string }) {
+    super(
+      'DIALECT_AUTHENTICATION_FAILED',
+      `${SERVER_NAMES[context.dialect]} at ${context.redactedUrl} refused user "${context.user}".`,
+      options(
+        context,
+        'Check the user name and password in the URL (the password is masked here), and that the user may access this database.',
+        { user: context.user },
+      ),
+    );
+  }
+}
+
+/**
+ * The server is up but the database the URL names does not exist.
+ *
+ * @example
+ * ```ts
+ * import { UnknownDatabaseError } from '@strata/engine';
+ * const error = new UnknownDatabaseError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app', database: 'app' });
+ * error.hint; // 'Create it first: createdb app (or fix the database name in the URL).'
+ * ```
+ */
+export class UnknownDatabaseError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly database: string }) {
+    const create =
+      context.dialect === 'mysql'
+        ? `CREATE DATABASE \`${context.database.replaceAll('`', '``')}\``
+        : `createdb ${context.database}`;
+    super(
+      'DIALECT_UNKNOWN_DATABASE',
+      `The database "${context.database}" does not exist on ${context.redactedUrl}.`,
+      options(context, `Create it first: ${create} (or fix the database name in the URL).`, {
+        database: context.database,
+      }),
+    );
+  }
+}
+
+/**
+ * Connecting failed for a reason with no more specific error (TLS, protocol, server refusing new
+ * connections); the driver's message, password scrubbed, is in the message.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionFailedError } from '@strata/engine';
+ * new ConnectionFailedError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app', reason: 'too many clients' });
+ * ```
+ */
+export class ConnectionFailedError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly reason: string }) {
+    super(
+      'DIALECT_CONNECTION_FAILED',
+      `Cannot connect to ${SERVER_NAMES[context.dialect]} at ${context.redactedUrl}: ${context.reason}`,
+      options(context, 'Check the server log and the URL options (TLS, connection limits).', {
+        reason: context.reason,
+      }),
+    );
+  }
+}
+
+/**
+ * An open connection dropped (server restart, network, the session was killed). Work that was not
+ * committed is gone; what was committed, including ledger rows, stays.
+ *
+ * @example
+ * ```ts
+ * import { ConnectionLostError } from '@strata/engine';
+ * new ConnectionLostError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', reason: 'the server closed the connection' });
+ * ```
+ */
+export class ConnectionLostError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly reason: string }) {
+    super(
+      'DIALECT_CONNECTION_LOST',
+      `Lost the connection to ${context.redactedUrl}: ${context.reason}.`,
+      options(
+        context,
+        'Check that the server is up, then run the command again: committed revisions are recorded and will not run twice.',
+        { reason: context.reason },
+      ),
+    );
+  }
+}
+
+/**
+ * The SQLite database file cannot be opened (missing directory, a directory, no permission, not a
+ * SQLite file).
+ *
+ * @example
+ * ```ts
+ * import { SqliteCannotOpenError } from '@strata/engine';
+ * new SqliteCannotOpenError({ dialect: 'sqlite', redactedUrl: 'file:./nope/app.db', path: '/repo/nope/app.db', reason: 'the directory /repo/nope does not exist', hint: 'Create it: mkdir -p /repo/nope' });
+ * ```
+ */
+export class SqliteCannotOpenError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly path: string; readonly reason: string; readonly hint: string }) {
+    super(
+      'DIALECT_SQLITE_CANNOT_OPEN',
+      `Cannot open the SQLite database ${context.path} (from ${context.redactedUrl}): ${context.reason}.`,
+      options(context, context.hint, { path: context.path, reason: context.reason }),
+    );
+  }
+}
+
+/**
+ * Another runner held the migration lock for longer than the allowed wait.
+ *
+ * @example
+ * ```ts
+ * import { LockTimeoutError } from '@strata/engine';
+ * new LockTimeoutError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app', timeoutMs: 300 });
+ * ```
+ */
+export class LockTimeoutError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly timeoutMs: number; readonly holder?: string }) {
+    const held = context.holder === undefined ? 'another runner holds it' : `held by ${context.holder}`;
+    super(
+      'DIALECT_LOCK_TIMEOUT',
+      `Timed out after ${context.timeoutMs} ms waiting for the migration lock on ${context.redactedUrl} (${held}).`,
+      options(
+        context,
+        context.dialect === 'sqlite'
+          ? 'Wait for the other migration run to finish, or raise --lock-timeout. A row left by a crashed run on this host is taken over; one left from another host must be deleted from strata_lock by hand.'
+          : 'Wait for the other migration run to finish, or raise --lock-timeout. A crashed run holds nothing: its lock ends with its session.',
+        { timeoutMs: context.timeoutMs, ...(context.holder === undefined ? {} : { holder: context.holder }) },
+      ),
+    );
+  }
+}
+
+/**
+ * A statement failed on the server. The driver's message and codes are kept; the runner wraps this
+ * with the revision that ran it.
+ *
+ * @example
+ * ```ts
+ * import { QueryFailedError } from '@strata/engine';
+ * const error = new QueryFailedError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app', sql: 'select nope', reason: 'column "nope" does not exist', driverCode: '42703' });
+ * error.driverCode; // '42703'
+ * ```
+ */
+export class QueryFailedError extends StrataError {
+  /** The driver's error code: SQLSTATE on PostgreSQL, `ER_*` on MySQL, `SQLITE_*` on SQLite. */
+  readonly driverCode: string | undefined;
+
+  constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
+    const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
+    super(
+      'DIALECT_QUERY_FAILED',
+      `Statement failed on ${context.redactedUrl}: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
+      options(context, undefined, { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null }),
+    );
+    this.driverCode = context.driverCode;
+  }
+}
+
+/**
+ * `query()` was given more than one statement on MySQL, where it would otherwise run them all.
+ *
+ * @example
+ * ```ts
+ * import { MultipleStatementsError } from '@strata/engine';
+ * new MultipleStatementsError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', sql: 'select 1; select 2' });
+ * ```
+ */
+export class MultipleStatementsError extends StrataError {
+  constructor(context: DialectErrorContext & { readonly sql: string }) {
+    super(
+      'DIALECT_MULTIPLE_STATEMENTS',
+      `query() runs one statement, but the SQL sent to ${context.redactedUrl} holds several: ${context.sql.slice(0, 200)}`,
+      options(context, 'Run scripts of several statements (or a trigger/procedure body) with executeScript().', {
+        sql: context.sql,
+      }),
+    );
+  }
+}
+
+/** @internal The system error code of a socket failure, looking inside Node's `AggregateError` (IPv4 + IPv6 attempts). */
+export function systemErrorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === 'string') return code;
+  const inner = (error as { errors?: unknown }).errors;
+  if (Array.isArray(inner)) {
+    for (const item of inner) {
+      const innerCode = systemErrorCode(item);
+      if (innerCode !== undefined) return innerCode;
+    }
+  }
+  return undefined;
+}
+
+/** @internal Socket codes meaning "nothing answered at that address". */
+export const UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EADDRNOTAVAIL',
+]);
+
+/** @internal Socket codes meaning "the host name does not resolve". */
+export const HOST_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL']);
+
+/** @internal Socket codes meaning "an open connection broke". */
+export const CONNECTION_LOST_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);

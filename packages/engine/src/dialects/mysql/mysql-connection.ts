@@ -1,0 +1,309 @@
+import type { Connection, Row } from '../connection.js';
+import {
+  AuthenticationError,
+  CONNECTION_LOST_CODES,
+  ConnectionFailedError,
+  ConnectionLostError,
+  ConnectionRefusedError,
+  DriverMissingError,
+  HOST_NOT_FOUND_CODES,
+  HostNotFoundError,
+  InvalidUrlError,
+  MultipleStatementsError,
+  QueryFailedError,
+  systemErrorCode,
+  UNREACHABLE_CODES,
+  UnknownDatabaseError,
+  type DialectErrorContext,
+} from '../errors.js';
+import { redactUrl, scrubPassword } from '../url.js';
+
+/** @internal The part of a mysql2/promise `Connection` Strata uses (structural: `mysql2` stays an optional peer). */
+export interface MysqlClient {
+  query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
+  end(): Promise<void>;
+  destroy(): void;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+}
+
+/** @internal What Strata needs from `mysql2/promise`. */
+interface MysqlModule {
+  createConnection(config: Record<string, unknown>): Promise<MysqlClient>;
+}
+
+/** How long connecting may take before it counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Error codes meaning the session is gone: the client's own, and MariaDB's "connection was killed"
+ * (ER_CONNECTION_KILLED, 1927) / MySQL's server-shutdown codes.
+ */
+const LOST_CODES = new Set([
+  'PROTOCOL_CONNECTION_LOST',
+  'PROTOCOL_SEQUENCE_TIMEOUT',
+  'ER_CONNECTION_KILLED',
+  'ER_SERVER_SHUTDOWN',
+  'ER_NORMAL_SHUTDOWN',
+  'ER_CLIENT_INTERACTION_TIMEOUT',
+]);
+
+/**
+ * A MySQL/MariaDB session over one mysql2 connection.
+ *
+ * The session is opened with `multipleStatements` because mysql2 fixes that flag at the handshake and
+ * a script must run in the same session as the lock and the transaction; `query()` therefore refuses
+ * SQL holding more than one statement before sending it, so only `executeScript()` runs several.
+ *
+ * @example
+ * ```ts
+ * import { MysqlConnection } from '@strata/engine';
+ * const connection = await MysqlConnection.open('mysql://root@127.0.0.1:3306/app');
+ * const rows = await connection.query('select ? as n', [1]);
+ * await connection.close();
+ * ```
+ */
+export class MysqlConnection implements Connection {
+  readonly dialect = 'mysql' as const;
+  readonly redactedUrl: string;
+  readonly #url: string;
+  readonly #client: MysqlClient;
+  #inTransaction = false;
+  #closed = false;
+  /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
+  #lostReason: string | undefined;
+
+  private constructor(url: string, client: MysqlClient) {
+    this.#url = url;
+    this.redactedUrl = redactUrl(url);
+    this.#client = client;
+    // mysql2 emits 'error' for a fatal error with no command waiting (server restart, KILL); without a
+    // listener Node would crash the process on it.
+    client.on('error', (error) => {
+      this.#lostReason ??= scrubPassword(error.message, url);
+    });
+    client.on('end', () => {
+      if (!this.#closed) this.#lostReason ??= 'the server closed the connection';
+    });
+  }
+
+  /**
+   * Opens a session with the session time zone set to UTC (so `NOW()` and DATETIME values are UTC on
+   * both sides). Connection failures become `StrataError`s whose messages carry the masked URL.
+   */
+  static async open(url: string): Promise<MysqlConnection> {
+    const context: DialectErrorContext = { dialect: 'mysql', redactedUrl: redactUrl(url) };
+    const parsed = parseMysqlUrl(url, context);
+    const mysql = await loadMysql2(context);
+    let client: MysqlClient;
+    try {
+      client = await mysql.createConnection({
+        // mysql2 reads host, port, user, password, database and extra `?options` from `uri`.
+        uri: parsed.uri,
+        multipleStatements: true,
+        connectTimeout: CONNECT_TIMEOUT_MS,
+        // DATETIME values are UTC in the ledger: read and write them as UTC, not as local time.
+        timezone: 'Z',
+      });
+    } catch (error) {
+      throw connectError(error, url, parsed);
+    }
+    const connection = new MysqlConnection(url, client);
+    try {
+      await connection.query("SET time_zone = '+00:00'");
+    } catch (error) {
+      await connection.close();
+      throw error;
+    }
+    return connection;
+  }
+
+  get inTransaction(): boolean {
+    return this.#inTransaction;
+  }
+
+  get driver(): unknown {
+    return this.#client;
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    if (hasSeveralStatements(sql)) {
+      throw new MultipleStatementsError({ dialect: 'mysql', redactedUrl: this.redactedUrl, sql: scrubPassword(sql, this.#url) });
+    }
+    // The text protocol with client-side escaping (as Kysely's MySQL driver does): prepared
+    // statements would reject some DDL and bind JS numbers as DOUBLE.
+    const [rows] = await this.#run(sql, () => this.#client.query(sql, [...params]));
+    return Array.isArray(rows) ? (rows as Row[]) : [];
+  }
+
+  async executeScript(sql: string): Promise<void> {
+    await this.#run(sql, () => this.#client.query(sql));
+  }
+
+  async begin(): Promise<void> {
+    await this.#run('START TRANSACTION', () => this.#client.query('START TRANSACTION'));
+    this.#inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.#run('COMMIT', () => this.#client.query('COMMIT'));
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.#inTransaction) return;
+    try {
+      await this.#run('ROLLBACK', () => this.#client.query('ROLLBACK'));
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#lostReason !== undefined) {
+      // end() would send COM_QUIT on a dead socket and wait; there is nothing left to close politely.
+      this.#client.destroy();
+      return;
+    }
+    await this.#client.end();
+  }
+
+  /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
+  async #run<T>(sql: string, call: () => Promise<T>): Promise<T> {
+    const context: DialectErrorContext = { dialect: 'mysql', redactedUrl: this.redactedUrl };
+    if (this.#lostReason !== undefined) {
+      this.#inTransaction = false;
+      throw new ConnectionLostError({ ...context, reason: this.#lostReason });
+    }
+    if (this.#closed) throw new Error(`The connection to ${this.redactedUrl} is closed.`);
+    try {
+      return await call();
+    } catch (error) {
+      const code = systemErrorCode(error);
+      const fatal = (error as { fatal?: unknown }).fatal === true;
+      if (this.#lostReason !== undefined || fatal || (code !== undefined && (LOST_CODES.has(code) || CONNECTION_LOST_CODES.has(code)))) {
+        this.#lostReason ??= scrubPassword(messageOf(error), this.#url);
+        this.#inTransaction = false;
+        throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
+      }
+      throw new QueryFailedError({
+        ...context,
+        cause: error,
+        sql: scrubPassword(sql, this.#url),
+        reason: scrubPassword(messageOf(error), this.#url),
+        ...(code === undefined ? {} : { driverCode: code }),
+      });
+    }
+  }
+}
+
+/** The URL facts connecting and error messages need. */
+interface ParsedMysqlUrl {
+  /** The URL as mysql2 wants it (`mysql:` scheme). */
+  readonly uri: string;
+  readonly host: string;
+  readonly user: string;
+  readonly database: string;
+}
+
+/** Validates the URL before mysql2 sees it, and accepts `mariadb://` as a synonym. */
+function parseMysqlUrl(url: string, context: DialectErrorContext): ParsedMysqlUrl {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidUrlError({ ...context, reason: 'it does not parse as a URL' });
+  }
+  if (parsed.protocol !== 'mysql:' && parsed.protocol !== 'mariadb:') {
+    throw new InvalidUrlError({ ...context, reason: `the scheme must be mysql:// or mariadb://, not ${parsed.protocol}//` });
+  }
+  if (parsed.hostname === '') throw new InvalidUrlError({ ...context, reason: 'it names no host' });
+  const uri = parsed.protocol === 'mysql:' ? url : `mysql:${url.slice(url.indexOf(':') + 1)}`;
+  return {
+    uri,
+    host: parsed.hostname,
+    user: decodeURIComponent(parsed.username),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')),
+  };
+}
+
+/** Loads mysql2 on first use, so installs that never touch MySQL need not have it. */
+async function loadMysql2(context: DialectErrorContext): Promise<MysqlModule> {
+  try {
+    const module = await import('mysql2/promise');
+    return module.default as unknown as MysqlModule;
+  } catch (error) {
+    if (DriverMissingError.isMissingPackage(error, 'mysql2')) throw new DriverMissingError({ ...context, cause: error });
+    throw error;
+  }
+}
+
+/** Maps a failed connect to the error that says what to do about it. */
+function connectError(error: unknown, url: string, parsed: ParsedMysqlUrl): Error {
+  const context: DialectErrorContext = { dialect: 'mysql', redactedUrl: redactUrl(url), cause: error };
+  const code = systemErrorCode(error);
+  // ER_ACCESS_DENIED_ERROR (1045): bad user or password; ER_DBACCESS_DENIED_ERROR (1044): no rights on the database.
+  if (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_DBACCESS_DENIED_ERROR') {
+    return new AuthenticationError({ ...context, user: parsed.user });
+  }
+  if (code === 'ER_BAD_DB_ERROR') return new UnknownDatabaseError({ ...context, database: parsed.database });
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) return new ConnectionRefusedError({ ...context, reason: `connection failed (${code})` });
+  if (code !== undefined && HOST_NOT_FOUND_CODES.has(code)) return new HostNotFoundError({ ...context, host: parsed.host });
+  return new ConnectionFailedError({ ...context, reason: scrubPassword(messageOf(error), url) });
+}
+
+/**
+ * @internal True when `sql` holds a `;` followed by more SQL outside quotes and comments. It scans
+ * MySQL's lexical forms: '…', "…", `…` (with doubled quotes and backslash escapes), `-- `, `#` and
+ * `/* … *\/` comments, where the executable `/*! … *\/` form counts as SQL.
+ */
+export function hasSeveralStatements(sql: string): boolean {
+  let i = 0;
+  let ended = false;
+  while (i < sql.length) {
+    const char = sql[i] as string;
+    const next = sql[i + 1];
+    if (char === "'" || char === '"' || char === '`') {
+      if (ended) return true;
+      i = skipQuoted(sql, i, char);
+    } else if ((char === '-' && next === '-' && /\s|$/.test(sql[i + 2] ?? '')) || char === '#') {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end + 1;
+    } else if (char === '/' && next === '*') {
+      // `/*! … */` and MariaDB's `/*M! … */` are executable comments: SQL, not comments.
+      if (ended && /^\/\*M?!/.test(sql.slice(i, i + 4))) return true;
+      const end = sql.indexOf('*/', i + 2);
+      i = end === -1 ? sql.length : end + 2;
+    } else if (char === ';') {
+      ended = true;
+      i += 1;
+    } else {
+      if (ended && !/\s/.test(char)) return true;
+      i += 1;
+    }
+  }
+  return false;
+}
+
+/** The index just past the quoted run starting at `start`. */
+function skipQuoted(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    const char = sql[i];
+    // Backslash escapes exist in strings, not in `identifiers` (MySQL, unless NO_BACKSLASH_ESCAPES).
+    if (char === '\\' && quote !== '`') i += 2;
+    else if (char === quote && sql[i + 1] === quote) i += 2;
+    else if (char === quote) return i + 1;
+    else i += 1;
+  }
+  return i;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

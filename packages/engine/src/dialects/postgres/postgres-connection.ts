@@ -1,0 +1,242 @@
+import type { Connection, Row } from '../connection.js';
+import {
+  AuthenticationError,
+  CONNECTION_LOST_CODES,
+  ConnectionFailedError,
+  ConnectionLostError,
+  ConnectionRefusedError,
+  DriverMissingError,
+  HOST_NOT_FOUND_CODES,
+  HostNotFoundError,
+  InvalidUrlError,
+  QueryFailedError,
+  systemErrorCode,
+  UNREACHABLE_CODES,
+  UnknownDatabaseError,
+  type DialectErrorContext,
+} from '../errors.js';
+import { redactUrl, scrubPassword } from '../url.js';
+
+/** @internal The part of pg's `QueryResult` Strata reads. */
+interface PgResult {
+  readonly rows: Row[];
+}
+
+/** @internal The part of a pg `Client` Strata uses: a structural type keeps `pg` an optional peer dependency. */
+export interface PgClient {
+  connect(): Promise<unknown>;
+  query(config: { text: string; values?: unknown[]; queryMode?: 'extended' }): Promise<PgResult>;
+  query(text: string): Promise<PgResult | PgResult[]>;
+  end(): Promise<void>;
+  on(event: 'error', listener: (error: Error) => void): unknown;
+  on(event: 'end', listener: () => void): unknown;
+}
+
+/** @internal What Strata needs from the `pg` module. */
+interface PgModule {
+  Client: new (config: { connectionString: string; connectionTimeoutMillis: number; application_name: string }) => PgClient;
+}
+
+/** SQLSTATEs (and pg's own messages) that mean the session is gone, not that the statement was wrong. */
+const LOST_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
+
+/** How long connecting may take before it counts as unreachable. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * A PostgreSQL session over one pg `Client` (not a pool: the advisory lock and transactions belong
+ * to one session).
+ *
+ * @example
+ * ```ts
+ * import { PostgresConnection } from '@strata/engine';
+ * const connection = await PostgresConnection.open('postgres://postgres@127.0.0.1:5432/postgres');
+ * const rows = await connection.query('select $1::int as n', [1]);
+ * await connection.close();
+ * ```
+ */
+export class PostgresConnection implements Connection {
+  readonly dialect = 'postgresql' as const;
+  readonly redactedUrl: string;
+  readonly #url: string;
+  readonly #client: PgClient;
+  #inTransaction = false;
+  #closed = false;
+  /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
+  #lostReason: string | undefined;
+
+  private constructor(url: string, client: PgClient) {
+    this.#url = url;
+    this.redactedUrl = redactUrl(url);
+    this.#client = client;
+    // pg emits 'error' on the client when an idle session dies (server restart, pg_terminate_backend);
+    // without a listener Node would crash the process on it.
+    client.on('error', (error) => {
+      this.#lostReason ??= scrubPassword(error.message, url);
+    });
+    client.on('end', () => {
+      if (!this.#closed) this.#lostReason ??= 'the server closed the connection';
+    });
+  }
+
+  /**
+   * Opens a session. Connection failures become `StrataError`s (`DIALECT_CONNECTION_REFUSED`,
+   * `DIALECT_AUTHENTICATION_FAILED`, `DIALECT_UNKNOWN_DATABASE`, ...) whose messages carry the masked URL.
+   */
+  static async open(url: string): Promise<PostgresConnection> {
+    const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: redactUrl(url) };
+    const parsed = parsePostgresUrl(url, context);
+    const pg = await loadPg(context);
+    const client = new pg.Client({
+      connectionString: url,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      application_name: 'strata',
+    });
+    const connection = new PostgresConnection(url, client);
+    try {
+      await client.connect();
+    } catch (error) {
+      throw connectError(error, url, parsed);
+    }
+    return connection;
+  }
+
+  get inTransaction(): boolean {
+    return this.#inTransaction;
+  }
+
+  get driver(): unknown {
+    return this.#client;
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    // The extended protocol runs exactly one statement, with or without parameters, so query()
+    // means the same thing on every dialect; executeScript() is the way to run several.
+    const result = await this.#run(sql, () => this.#client.query({ text: sql, values: [...params], queryMode: 'extended' }));
+    return result.rows;
+  }
+
+  async executeScript(sql: string): Promise<void> {
+    await this.#run(sql, () => this.#client.query(sql));
+  }
+
+  async begin(): Promise<void> {
+    await this.#run('BEGIN', () => this.#client.query('BEGIN'));
+    this.#inTransaction = true;
+  }
+
+  async commit(): Promise<void> {
+    try {
+      await this.#run('COMMIT', () => this.#client.query('COMMIT'));
+    } finally {
+      // A failed COMMIT (a deferred constraint) still ends the transaction on PostgreSQL.
+      this.#inTransaction = false;
+    }
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.#inTransaction) return;
+    try {
+      await this.#run('ROLLBACK', () => this.#client.query('ROLLBACK'));
+    } finally {
+      this.#inTransaction = false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#lostReason !== undefined) return;
+    await this.#client.end();
+  }
+
+  /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
+  async #run<T>(sql: string, call: () => Promise<T>): Promise<T> {
+    const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: this.redactedUrl };
+    if (this.#lostReason !== undefined) {
+      this.#inTransaction = false;
+      throw new ConnectionLostError({ ...context, reason: this.#lostReason });
+    }
+    if (this.#closed) throw new Error(`The connection to ${this.redactedUrl} is closed.`);
+    try {
+      return await call();
+    } catch (error) {
+      if (this.#lostReason !== undefined || isLost(error)) {
+        this.#lostReason ??= scrubPassword(messageOf(error), this.#url);
+        this.#inTransaction = false;
+        throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
+      }
+      const code = (error as { code?: unknown }).code;
+      throw new QueryFailedError({
+        ...context,
+        cause: error,
+        sql: scrubPassword(sql, this.#url),
+        reason: scrubPassword(messageOf(error), this.#url),
+        ...(typeof code === 'string' ? { driverCode: code } : {}),
+      });
+    }
+  }
+}
+
+/** The URL facts error messages need. */
+interface ParsedPostgresUrl {
+  readonly user: string;
+  readonly database: string;
+}
+
+/** Validates the URL before pg sees it (pg's own parser accepts nearly anything and fails later, obscurely). */
+function parsePostgresUrl(url: string, context: DialectErrorContext): ParsedPostgresUrl {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new InvalidUrlError({ ...context, reason: 'it does not parse as a URL' });
+  }
+  if (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') {
+    throw new InvalidUrlError({ ...context, reason: `the scheme must be postgres:// or postgresql://, not ${parsed.protocol}//` });
+  }
+  if (parsed.hostname === '' && !parsed.searchParams.has('host')) {
+    throw new InvalidUrlError({ ...context, reason: 'it names no host' });
+  }
+  const user = decodeURIComponent(parsed.username) || process.env['PGUSER'] || process.env['USER'] || '';
+  const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || user;
+  return { user, database };
+}
+
+/** Loads pg on first use, so installs that never touch PostgreSQL need not have it. */
+async function loadPg(context: DialectErrorContext): Promise<PgModule> {
+  try {
+    const module = await import('pg');
+    return module.default as unknown as PgModule;
+  } catch (error) {
+    if (DriverMissingError.isMissingPackage(error, 'pg')) throw new DriverMissingError({ ...context, cause: error });
+    throw error;
+  }
+}
+
+/** Maps a failed `connect()` to the error that says what to do about it. */
+function connectError(error: unknown, url: string, parsed: ParsedPostgresUrl): Error {
+  const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: redactUrl(url), cause: error };
+  const code = systemErrorCode(error);
+  if (code === '28P01' || code === '28000') return new AuthenticationError({ ...context, user: parsed.user });
+  if (code === '3D000') return new UnknownDatabaseError({ ...context, database: parsed.database });
+  if (code !== undefined && UNREACHABLE_CODES.has(code)) return new ConnectionRefusedError({ ...context, reason: `connection failed (${code})` });
+  if (code !== undefined && HOST_NOT_FOUND_CODES.has(code)) {
+    return new HostNotFoundError({ ...context, host: new URL(url).hostname });
+  }
+  if (/timeout/i.test(messageOf(error))) {
+    return new ConnectionRefusedError({ ...context, reason: `no answer within ${CONNECT_TIMEOUT_MS} ms` });
+  }
+  return new ConnectionFailedError({ ...context, reason: scrubPassword(messageOf(error), url) });
+}
+
+/** True when a failed call means the session itself broke. */
+function isLost(error: unknown): boolean {
+  const code = systemErrorCode(error);
+  if (code !== undefined && (LOST_SQLSTATES.has(code) || CONNECTION_LOST_CODES.has(code))) return true;
+  return /Connection terminated|not queryable|ECONNRESET/i.test(messageOf(error));
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,194 @@
+import { existsSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Connection, Row } from '../connection.js';
+import { DriverMissingError, QueryFailedError, SqliteCannotOpenError, type DialectErrorContext } from '../errors.js';
+import { redactUrl, sqlitePathFromUrl } from '../url.js';
+
+/** @internal The part of a better-sqlite3 prepared statement Strata uses. */
+interface SqliteStatement {
+  readonly reader: boolean;
+  all(...params: unknown[]): unknown[];
+  run(...params: unknown[]): unknown;
+}
+
+/** @internal The part of a better-sqlite3 `Database` Strata uses (structural: the driver stays an optional peer). */
+export interface SqliteDatabase {
+  readonly open: boolean;
+  readonly inTransaction: boolean;
+  prepare(sql: string): SqliteStatement;
+  exec(sql: string): unknown;
+  pragma(source: string): unknown;
+  close(): unknown;
+}
+
+/** @internal What Strata needs from `better-sqlite3`. */
+type SqliteModule = new (path: string, options: { timeout: number }) => SqliteDatabase;
+
+/**
+ * How long a statement waits for another connection's write lock before failing with SQLITE_BUSY.
+ * https://www.sqlite.org/c3ref/busy_timeout.html
+ */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * A SQLite session over one better-sqlite3 `Database`. The driver is synchronous; each method is
+ * `async` so its errors arrive as rejections, like the other dialects'.
+ *
+ * Parameters: `Date` is bound as its ISO-8601 string (the ledger's timestamp form) and booleans as
+ * 1/0, since better-sqlite3 binds neither.
+ *
+ * @example
+ * ```ts
+ * import { SqliteConnection } from '@strata/engine';
+ * const connection = await SqliteConnection.open(':memory:');
+ * const rows = await connection.query('select ? as n', [1]);
+ * await connection.close();
+ * ```
+ */
+export class SqliteConnection implements Connection {
+  readonly dialect = 'sqlite' as const;
+  readonly redactedUrl: string;
+  readonly #db: SqliteDatabase;
+
+  private constructor(url: string, db: SqliteDatabase) {
+    this.redactedUrl = redactUrl(url);
+    this.#db = db;
+  }
+
+  /**
+   * Opens (creating if absent) the database file with a busy timeout and `foreign_keys = ON`.
+   * A missing directory, a directory in place of the file, no permission, or a file that is not a
+   * SQLite database throws `SqliteCannotOpenError` with the path.
+   */
+  static async open(url: string, baseDir?: string): Promise<SqliteConnection> {
+    const context: DialectErrorContext = { dialect: 'sqlite', redactedUrl: redactUrl(url) };
+    const path = sqlitePathFromUrl(url, baseDir);
+    const Database = await loadBetterSqlite3(context);
+    if (path !== ':memory:') checkPath(path, context);
+    let db: SqliteDatabase;
+    try {
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    } catch (error) {
+      throw new SqliteCannotOpenError({ ...context, cause: error, path, reason: messageOf(error), hint: 'Check the path and its permissions.' });
+    }
+    try {
+      // Foreign keys are off by default in SQLite, per connection (https://www.sqlite.org/foreignkeys.html#fk_enable).
+      db.pragma('foreign_keys = ON');
+      // Opening is lazy: reading the schema is what reveals a file that is not a database.
+      db.prepare('select count(*) from sqlite_master').all();
+    } catch (error) {
+      db.close();
+      throw new SqliteCannotOpenError({
+        ...context,
+        cause: error,
+        path,
+        reason: messageOf(error),
+        hint: 'Point the URL at a SQLite database file, or at a path where a new one may be created.',
+      });
+    }
+    return new SqliteConnection(url, db);
+  }
+
+  get inTransaction(): boolean {
+    return this.#db.inTransaction;
+  }
+
+  get driver(): unknown {
+    return this.#db;
+  }
+
+  async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return this.#run(sql, () => {
+      const statement = this.#db.prepare(sql);
+      const values = params.map(toSqliteValue);
+      if (statement.reader) return statement.all(...values) as Row[];
+      statement.run(...values);
+      return [];
+    });
+  }
+
+  async executeScript(sql: string): Promise<void> {
+    this.#run(sql, () => this.#db.exec(sql));
+  }
+
+  async begin(): Promise<void> {
+    // IMMEDIATE takes the write lock now, so a conflicting writer fails here (after the busy
+    // timeout) rather than in the middle of a revision.
+    this.#run('BEGIN IMMEDIATE', () => this.#db.exec('BEGIN IMMEDIATE'));
+  }
+
+  async commit(): Promise<void> {
+    this.#run('COMMIT', () => this.#db.exec('COMMIT'));
+  }
+
+  async rollback(): Promise<void> {
+    if (!this.#db.inTransaction) return;
+    this.#run('ROLLBACK', () => this.#db.exec('ROLLBACK'));
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+
+  /** Runs one driver call, turning SQLite errors into `QueryFailedError`; anything else (a bad bind) is a bug and passes through. */
+  #run<T>(sql: string, call: () => T): T {
+    try {
+      return call();
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw error;
+      throw new QueryFailedError({
+        dialect: 'sqlite',
+        redactedUrl: this.redactedUrl,
+        cause: error,
+        sql,
+        reason: messageOf(error),
+        driverCode: code,
+      });
+    }
+  }
+}
+
+/** Loads better-sqlite3 on first use, so installs that never touch SQLite need not build it. */
+async function loadBetterSqlite3(context: DialectErrorContext): Promise<SqliteModule> {
+  try {
+    const module = await import('better-sqlite3');
+    return module.default as unknown as SqliteModule;
+  } catch (error) {
+    if (DriverMissingError.isMissingPackage(error, 'better-sqlite3')) throw new DriverMissingError({ ...context, cause: error });
+    throw error;
+  }
+}
+
+/** Fails early, with the path, where SQLite would only say "unable to open database file". */
+function checkPath(path: string, context: DialectErrorContext): void {
+  const directory = dirname(path);
+  if (!existsSync(directory)) {
+    throw new SqliteCannotOpenError({
+      ...context,
+      path,
+      reason: `the directory ${directory} does not exist`,
+      hint: `Create it (mkdir -p ${directory}) or fix the path in the URL.`,
+    });
+  }
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    throw new SqliteCannotOpenError({
+      ...context,
+      path,
+      reason: 'it is a directory',
+      hint: 'Name a file inside it, e.g. app.db.',
+    });
+  }
+}
+
+/** Converts the values better-sqlite3 cannot bind into the forms the ledger stores. */
+function toSqliteValue(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value === undefined) return null;
+  return value;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

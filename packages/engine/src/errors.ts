@@ -1,0 +1,44 @@
+/**
+ * The base of every error a user can cause. The CLI prints `message` and `hint` without a stack;
+ * anything that is not a `StrataError` is a bug and prints its stack.
+ *
+ * @example
+ * ```ts
+ * import { StrataError } from '@strata/engine';
+ * try {
+ *   // ...
+ * } catch (error) {
+ *   if (error instanceof StrataError) console.error(`${error.code}: ${error.message}`);
+ * }
+ * ```
+ */
+export class StrataError extends Error {
+  /** Unique, UPPER_SNAKE, prefixed by area (`REVISION_`, `RUNNER_`, `DIALECT_`, `CONFIG_`, `CLI_`). */
+  readonly code: string;
+  /** The next step the user can take, or undefined when there is none to suggest. */
+  readonly hint: string | undefined;
+  /** JSON-safe facts for `--json` output and the Nx executors. */
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(
+    code: string,
+    message: string,
+    options: { hint?: string; details?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.code = code;
+    this.hint = options.hint;
+    this.details = options.details ?? {};
+  }
+
+  /** A plain object for `--json` output. */
+  toJSON(): { code: string; message: string; hint?: string; details: Readonly<Record<string, unknown>> } {
+    return { code: this.code, message: this.message, ...(this.hint ? { hint: this.hint } : {}), details: this.details };
+  }
+}
+
+/** @internal Exhaustiveness check for discriminated unions. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

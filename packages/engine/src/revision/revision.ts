@@ -1,0 +1,136 @@
+import type { Connection } from '../dialects/connection.js';
+import type { DialectName } from '../dialects/dialect.js';
+import { InvalidRevisionError } from './errors.js';
+
+/**
+ * What `upgrade` and `downgrade` receive. Operations and guards join it in later versions;
+ * `execute` and `connection` are enough for raw-SQL revisions.
+ */
+export interface MigrationContext {
+  /** The dialect of the database being migrated. */
+  readonly dialect: DialectName;
+  /** The stream being migrated. */
+  readonly stream: string;
+  /** Runs one SQL statement (placeholders: `$1` on PostgreSQL, `?` on MySQL and SQLite) and returns its rows. */
+  execute(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  /** The migration's own connection, inside the revision's transaction where the dialect has transactional DDL. */
+  readonly connection: Connection;
+}
+
+/** The fields a revision file passes to {@link revision}. */
+export interface RevisionDefinition {
+  /** 12 lowercase hexadecimal characters (4 to 40 accepted), unique in the stream. */
+  readonly id: string;
+  /** Alembic's down_revision: `[]` for a base, one id normally, several for a merge. */
+  readonly parents: readonly string[];
+  /** One line saying what the revision does. */
+  readonly message?: string;
+  /** Revisions that must be applied first: ids of this stream, or `stream@id` of another stream. */
+  readonly dependsOn?: readonly string[];
+  /** Names for the branch this revision starts or belongs to (`label@head`). */
+  readonly branchLabels?: readonly string[];
+  /** Run inside a transaction where the dialect allows it (default true). */
+  readonly transactional?: boolean;
+  /** Applies the revision. */
+  readonly upgrade: (ctx: MigrationContext) => Promise<void> | void;
+  /** Reverts the revision. */
+  readonly downgrade: (ctx: MigrationContext) => Promise<void> | void;
+}
+
+/** A revision as the engine holds it: the definition with defaults filled in. */
+export interface Revision {
+  readonly id: string;
+  readonly parents: readonly string[];
+  readonly message: string;
+  readonly dependsOn: readonly string[];
+  readonly branchLabels: readonly string[];
+  readonly transactional: boolean;
+  readonly upgrade: (ctx: MigrationContext) => Promise<void> | void;
+  readonly downgrade: (ctx: MigrationContext) => Promise<void> | void;
+  /** The file it was loaded from, when loaded from disk. */
+  readonly file?: string;
+  /** sha256 of the file's bytes, when loaded from disk. */
+  readonly checksum?: string;
+}
+
+const REVISION_BRAND: unique symbol = Symbol.for('strata.revision');
+/** Revision ids: lowercase hex or word characters, 4 to 40, so that prefixes and `label@id` stay unambiguous. */
+export const REVISION_ID_PATTERN = /^[0-9a-z_]{4,40}$/;
+/** Stream names (the Nx project names): letters, digits, `-`, `_`, `.`. */
+export const STREAM_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Declares a revision. A revision file default-exports its result.
+ *
+ * @example
+ * ```ts
+ * import { revision } from '@strata/engine';
+ *
+ * export default revision({
+ *   id: '3f2a9c1d4e5b',
+ *   parents: [],
+ *   message: 'create users',
+ *   async upgrade({ execute }) {
+ *     await execute('CREATE TABLE IF NOT EXISTS users (id integer primary key)');
+ *   },
+ *   async downgrade({ execute }) {
+ *     await execute('DROP TABLE IF EXISTS users');
+ *   },
+ * });
+ * ```
+ */
+export function revision(definition: RevisionDefinition): Revision {
+  const r = normalizeRevision(definition);
+  Object.defineProperty(r, REVISION_BRAND, { value: true, enumerable: false });
+  return r;
+}
+
+/**
+ * @internal Validates a definition (from {@link revision} or a plain object) and fills defaults.
+ * `file` names the source in the error.
+ */
+export function normalizeRevision(value: unknown, file?: string, checksum?: string): Revision {
+  const where = file ? ` in ${file}` : '';
+  const fail = (problem: string): never => {
+    throw new InvalidRevisionError(`Invalid revision${where}: ${problem}.`, { file });
+  };
+  if (value === undefined) fail('the file has no default export (write `export default revision({ ... })`)');
+  if (value === null || typeof value !== 'object') fail('the default export is not a revision({ ... }) value');
+  const d = value as Record<string, unknown>;
+  if (typeof d.id !== 'string' || d.id.length === 0) fail('`id` is missing');
+  const id = d.id as string;
+  if (!REVISION_ID_PATTERN.test(id)) fail(`id "${id}" must be 4 to 40 characters of a-z, 0-9 or _`);
+  const list = (name: string, pattern: RegExp): string[] => {
+    const v = d[name];
+    if (v === undefined || v === null) return [];
+    if (typeof v === 'string') return check([v]);
+    if (!Array.isArray(v)) return fail(`\`${name}\` must be an array of strings`);
+    return check(v);
+    function check(items: unknown[]): string[] {
+      for (const item of items) {
+        if (typeof item !== 'string' || !pattern.test(item)) fail(`\`${name}\` holds an invalid entry ${JSON.stringify(item)}`);
+      }
+      return items as string[];
+    }
+  };
+  if (d.parents === undefined) fail('`parents` is missing (use [] for a base revision)');
+  const parents = list('parents', REVISION_ID_PATTERN);
+  const dependsOn = list('dependsOn', /^(?:[A-Za-z0-9][A-Za-z0-9._-]*@)?[0-9a-z_]{4,40}$/);
+  const branchLabels = list('branchLabels', /^[A-Za-z][A-Za-z0-9_.-]*$/);
+  if (typeof d.upgrade !== 'function') fail('`upgrade` must be a function');
+  if (typeof d.downgrade !== 'function') fail('`downgrade` must be a function');
+  if (d.message !== undefined && typeof d.message !== 'string') fail('`message` must be a string');
+  if (d.transactional !== undefined && typeof d.transactional !== 'boolean') fail('`transactional` must be a boolean');
+  return {
+    id,
+    parents,
+    message: (d.message as string | undefined) ?? '',
+    dependsOn,
+    branchLabels,
+    transactional: (d.transactional as boolean | undefined) ?? true,
+    upgrade: d.upgrade as Revision['upgrade'],
+    downgrade: d.downgrade as Revision['downgrade'],
+    ...(file ? { file } : {}),
+    ...(checksum ? { checksum } : {}),
+  };
+}

@@ -1,0 +1,27 @@
+/** What one revision step did, for `--json` output and the executors. */
+export interface StepResult {
+  readonly revision: string;
+  readonly message: string;
+  readonly direction: 'up' | 'down';
+  readonly status: 'applied' | 'failed';
+  readonly durationMs: number;
+  readonly file?: string;
+}
+
+/** The outcome of an upgrade or downgrade run. */
+export interface RunResult {
+  readonly stream: string;
+  readonly direction: 'up' | 'down';
+  readonly headsBefore: readonly string[];
+  readonly headsAfter: readonly string[];
+  readonly steps: readonly StepResult[];
+}
+
+/** Progress reported while a run goes on (the CLI prints them; executors forward them). */
+export type RunEvent =
+  | { readonly type: 'plan'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revisions: readonly string[] }
+  | { readonly type: 'revision-start'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly index: number; readonly total: number }
+  | { readonly type: 'revision-done'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly durationMs: number; readonly index: number; readonly total: number };
+
+/** Receives {@link RunEvent}s. */
+export type RunListener = (event: RunEvent) => void;

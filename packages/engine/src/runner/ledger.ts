@@ -1,0 +1,183 @@
+import { hostname, userInfo } from 'node:os';
+import type { Connection } from '../dialects/connection.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { TOOL_VERSION } from '../version.js';
+
+/** The table holding each stream's current heads (Alembic's alembic_version, one table for all streams). */
+export const VERSION_TABLE = 'strata_version';
+/** The append-only table recording every applied, reverted and stamped revision. */
+export const HISTORY_TABLE = 'strata_history';
+
+/** What a history row says happened to a revision. */
+export type HistoryDirection = 'up' | 'down' | 'stamp' | 'unstamp';
+
+/** One row of `strata_history`. */
+export interface HistoryEntry {
+  readonly id: number;
+  readonly stream: string;
+  readonly revision: string;
+  readonly direction: HistoryDirection;
+  readonly message: string;
+  readonly file: string | null;
+  readonly checksum: string | null;
+  /** ISO 8601, UTC. */
+  readonly startedAt: string;
+  /** ISO 8601, UTC. */
+  readonly finishedAt: string;
+  readonly durationMs: number;
+  /** `user@host` of the process that wrote the row. */
+  readonly appliedBy: string;
+  readonly toolVersion: string;
+}
+
+/** A history row before it is written (the ledger fills in who and the tool version). */
+export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'stream' | 'appliedBy' | 'toolVersion'>;
+
+/**
+ * Reads and writes one stream's rows in the two ledger tables. Several streams share the tables;
+ * every statement is filtered by stream, so streams never touch each other's rows.
+ */
+export class Ledger {
+  readonly #connection: Connection;
+  readonly #dialect: Dialect;
+  readonly #stream: string;
+  readonly #version: string;
+  readonly #history: string;
+  readonly #who: string;
+
+  constructor(connection: Connection, dialect: Dialect, stream: string) {
+    this.#connection = connection;
+    this.#dialect = dialect;
+    this.#stream = stream;
+    this.#version = dialect.quoteIdentifier(VERSION_TABLE);
+    this.#history = dialect.quoteIdentifier(HISTORY_TABLE);
+    this.#who = whoAmI();
+  }
+
+  /** Creates both tables when absent. Call it while holding the migration lock. */
+  async ensureTables(): Promise<void> {
+    const t = this.#dialect.ledgerTypes;
+    const q = (name: string) => this.#dialect.quoteIdentifier(name);
+    await this.#connection.query(
+      `CREATE TABLE IF NOT EXISTS ${this.#version} (${q('stream')} ${t.shortText} NOT NULL, ${q('version_num')} ${t.shortText} NOT NULL, ` +
+        `PRIMARY KEY (${q('stream')}, ${q('version_num')}))`,
+    );
+    await this.#connection.query(
+      `CREATE TABLE IF NOT EXISTS ${this.#history} (${q('id')} ${t.autoIncrementPrimaryKey}, ` +
+        `${q('stream')} ${t.shortText} NOT NULL, ${q('revision')} ${t.shortText} NOT NULL, ${q('direction')} ${t.shortText} NOT NULL, ` +
+        `${q('message')} ${t.longText} NOT NULL, ${q('file')} ${t.longText}, ${q('checksum')} ${t.shortText}, ` +
+        `${q('started_at')} ${t.timestamp} NOT NULL, ${q('finished_at')} ${t.timestamp} NOT NULL, ${q('duration_ms')} ${t.integer} NOT NULL, ` +
+        `${q('applied_by')} ${t.longText} NOT NULL, ${q('tool_version')} ${t.shortText} NOT NULL)`,
+    );
+  }
+
+  /** True when the ledger tables exist (read-only commands must not create them). */
+  async exists(): Promise<boolean> {
+    return this.#dialect.tableExists(this.#connection, VERSION_TABLE);
+  }
+
+  /** The stream's current heads, sorted. */
+  async heads(): Promise<string[]> {
+    const rows = await this.#connection.query(
+      `SELECT ${this.#dialect.quoteIdentifier('version_num')} AS v FROM ${this.#version} WHERE ${this.#dialect.quoteIdentifier('stream')} = ${this.#dialect.placeholder(1)}`,
+      [this.#stream],
+    );
+    return rows.map((r) => String(r.v)).sort();
+  }
+
+  /** Replaces the rows `before` with `after`, touching only the rows that differ. */
+  async moveHeads(before: readonly string[], after: readonly string[]): Promise<void> {
+    const q = (name: string) => this.#dialect.quoteIdentifier(name);
+    const p = (i: number) => this.#dialect.placeholder(i);
+    for (const gone of before.filter((h) => !after.includes(h))) {
+      await this.#connection.query(`DELETE FROM ${this.#version} WHERE ${q('stream')} = ${p(1)} AND ${q('version_num')} = ${p(2)}`, [this.#stream, gone]);
+    }
+    for (const added of after.filter((h) => !before.includes(h))) {
+      await this.#connection.query(`INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${p(1)}, ${p(2)})`, [this.#stream, added]);
+    }
+  }
+
+  /** Removes every row of the stream (`stamp --purge`). */
+  async purgeHeads(): Promise<void> {
+    await this.#connection.query(
+      `DELETE FROM ${this.#version} WHERE ${this.#dialect.quoteIdentifier('stream')} = ${this.#dialect.placeholder(1)}`,
+      [this.#stream],
+    );
+  }
+
+  /** Appends one history row. */
+  async record(entry: NewHistoryEntry): Promise<void> {
+    const columns = ['stream', 'revision', 'direction', 'message', 'file', 'checksum', 'started_at', 'finished_at', 'duration_ms', 'applied_by', 'tool_version'];
+    const values = [
+      this.#stream,
+      entry.revision,
+      entry.direction,
+      entry.message,
+      entry.file,
+      entry.checksum,
+      new Date(entry.startedAt),
+      new Date(entry.finishedAt),
+      Math.round(entry.durationMs),
+      this.#who,
+      TOOL_VERSION,
+    ];
+    await this.#connection.query(
+      `INSERT INTO ${this.#history} (${columns.map((c) => this.#dialect.quoteIdentifier(c)).join(', ')}) VALUES (${values.map((_, i) => this.#dialect.placeholder(i + 1)).join(', ')})`,
+      values,
+    );
+  }
+
+  /** The stream's history rows, oldest first. */
+  async history(): Promise<HistoryEntry[]> {
+    const q = (name: string) => this.#dialect.quoteIdentifier(name);
+    const rows = await this.#connection.query(
+      `SELECT ${q('id')} AS id, ${q('stream')} AS stream, ${q('revision')} AS revision, ${q('direction')} AS direction, ${q('message')} AS message, ` +
+        `${q('file')} AS file, ${q('checksum')} AS checksum, ${q('started_at')} AS started_at, ${q('finished_at')} AS finished_at, ` +
+        `${q('duration_ms')} AS duration_ms, ${q('applied_by')} AS applied_by, ${q('tool_version')} AS tool_version ` +
+        `FROM ${this.#history} WHERE ${q('stream')} = ${this.#dialect.placeholder(1)} ORDER BY ${q('id')}`,
+      [this.#stream],
+    );
+    return rows.map((r) => ({
+      id: Number(r.id),
+      stream: String(r.stream),
+      revision: String(r.revision),
+      direction: String(r.direction) as HistoryDirection,
+      message: String(r.message),
+      file: r.file === null ? null : String(r.file),
+      checksum: r.checksum === null ? null : String(r.checksum),
+      startedAt: isoTimestamp(r.started_at),
+      finishedAt: isoTimestamp(r.finished_at),
+      durationMs: Number(r.duration_ms),
+      appliedBy: String(r.applied_by),
+      toolVersion: String(r.tool_version),
+    }));
+  }
+
+  /**
+   * The checksum each revision was last applied or stamped with: the latest `up`/`stamp` row
+   * per revision, dropped again by a later `down`/`unstamp` row.
+   */
+  async appliedChecksums(): Promise<Map<string, string | null>> {
+    const result = new Map<string, string | null>();
+    for (const row of await this.history()) {
+      if (row.direction === 'up' || row.direction === 'stamp') result.set(row.revision, row.checksum);
+      else result.delete(row.revision);
+    }
+    return result;
+  }
+}
+
+/** Drivers return timestamps as `Date` (pg, mysql2) or ISO text (SQLite): one form for callers. */
+function isoTimestamp(value: unknown): string {
+  return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+function whoAmI(): string {
+  let user: string;
+  try {
+    user = userInfo().username;
+  } catch {
+    user = process.env.USER ?? process.env.USERNAME ?? 'unknown';
+  }
+  return `${user}@${hostname()}`;
+}
