@@ -193,8 +193,8 @@ export class ConfigMissingDialectError extends StrataError {
   static readonly CODE = 'CONFIG_MISSING_DIALECT';
   constructor(projectDir: string, configFiles: readonly string[]) {
     const read = configFiles.length > 0 ? `none of ${configFiles.join(', ')} sets one` : `no drizzle.config or strata.config in ${projectDir}`;
-    super(ConfigMissingDialectError.CODE, `No dialect for the stream in ${projectDir}: ${read}, and there is no database URL to infer it from.`, {
-      hint: 'Pass --dialect postgresql|mysql|sqlite, set `dialect` in drizzle.config.ts or strata.config.json, or give a database URL.',
+    super(ConfigMissingDialectError.CODE, `No dialect for the stream in ${projectDir}: ${read}, and the database URL's scheme names none.`, {
+      hint: 'Use a URL starting with postgres://, mysql:// or file:, pass --dialect postgresql|mysql|sqlite, or set `dialect` in drizzle.config.ts or strata.config.json.',
       details: { projectDir, configFiles: [...configFiles] },
     });
   }

@@ -75,13 +75,14 @@ function options(
  * ```
  */
 export class DriverMissingError extends StrataError {
+  static readonly CODE = 'DIALECT_DRIVER_MISSING';
   /** The npm package to install. */
   readonly packageName: string;
 
   constructor(context: DialectErrorContext) {
     const packageName = DRIVER_PACKAGES[context.dialect];
     super(
-      'DIALECT_DRIVER_MISSING',
+      DriverMissingError.CODE,
       `Cannot connect to ${context.redactedUrl}: the ${SERVER_NAMES[context.dialect]} driver "${packageName}" is not installed.`,
       options(context, `Install it: npm install ${packageName}`, { packageName }),
     );
@@ -107,6 +108,7 @@ export class DriverMissingError extends StrataError {
  * ```
  */
 export class InvalidUrlError extends StrataError {
+  static readonly CODE = 'DIALECT_INVALID_URL';
   constructor(context: DialectErrorContext & { readonly reason: string }) {
     const examples: Record<DialectName, string> = {
       postgresql: 'postgres://user:password@host:5432/database',
@@ -114,7 +116,7 @@ export class InvalidUrlError extends StrataError {
       sqlite: 'file:./data/app.db (or a path, or :memory:)',
     };
     super(
-      'DIALECT_INVALID_URL',
+      InvalidUrlError.CODE,
       `Invalid ${SERVER_NAMES[context.dialect]} URL ${context.redactedUrl}: ${context.reason}.`,
       options(
         context,
@@ -135,9 +137,10 @@ export class InvalidUrlError extends StrataError {
  * ```
  */
 export class ConnectionRefusedError extends StrataError {
+  static readonly CODE = 'DIALECT_CONNECTION_REFUSED';
   constructor(context: DialectErrorContext & { readonly reason: string }) {
     super(
-      'DIALECT_CONNECTION_REFUSED',
+      ConnectionRefusedError.CODE,
       `Cannot connect to ${SERVER_NAMES[context.dialect]} at ${context.redactedUrl}: ${context.reason}.`,
       options(
         context,
@@ -158,9 +161,10 @@ export class ConnectionRefusedError extends StrataError {
  * ```
  */
 export class HostNotFoundError extends StrataError {
+  static readonly CODE = 'DIALECT_HOST_NOT_FOUND';
   constructor(context: DialectErrorContext & { readonly host: string }) {
     super(
-      'DIALECT_HOST_NOT_FOUND',
+      HostNotFoundError.CODE,
       `Cannot connect to ${context.redactedUrl}: the host "${context.host}" does not resolve.`,
       options(context, 'Check the host name in the URL (and your DNS or /etc/hosts).', { host: context.host }),
     );
@@ -177,9 +181,10 @@ export class HostNotFoundError extends StrataError {
  * ```
  */
 export class AuthenticationError extends StrataError {
+  static readonly CODE = 'DIALECT_AUTHENTICATION_FAILED';
   constructor(context: DialectErrorContext & { readonly user: string }) {
     super(
-      'DIALECT_AUTHENTICATION_FAILED',
+      AuthenticationError.CODE,
       `${SERVER_NAMES[context.dialect]} at ${context.redactedUrl} refused user "${context.user}".`,
       options(
         context,
@@ -201,13 +206,14 @@ export class AuthenticationError extends StrataError {
  * ```
  */
 export class UnknownDatabaseError extends StrataError {
+  static readonly CODE = 'DIALECT_UNKNOWN_DATABASE';
   constructor(context: DialectErrorContext & { readonly database: string }) {
     const create =
       context.dialect === 'mysql'
         ? `CREATE DATABASE \`${context.database.replaceAll('`', '``')}\``
         : `createdb ${context.database}`;
     super(
-      'DIALECT_UNKNOWN_DATABASE',
+      UnknownDatabaseError.CODE,
       `The database "${context.database}" does not exist on ${context.redactedUrl}.`,
       options(context, `Create it first: ${create} (or fix the database name in the URL).`, {
         database: context.database,
@@ -227,9 +233,10 @@ export class UnknownDatabaseError extends StrataError {
  * ```
  */
 export class ConnectionFailedError extends StrataError {
+  static readonly CODE = 'DIALECT_CONNECTION_FAILED';
   constructor(context: DialectErrorContext & { readonly reason: string }) {
     super(
-      'DIALECT_CONNECTION_FAILED',
+      ConnectionFailedError.CODE,
       `Cannot connect to ${SERVER_NAMES[context.dialect]} at ${context.redactedUrl}: ${context.reason}`,
       options(context, 'Check the server log and the URL options (TLS, connection limits).', {
         reason: context.reason,
@@ -249,9 +256,10 @@ export class ConnectionFailedError extends StrataError {
  * ```
  */
 export class ConnectionLostError extends StrataError {
+  static readonly CODE = 'DIALECT_CONNECTION_LOST';
   constructor(context: DialectErrorContext & { readonly reason: string }) {
     super(
-      'DIALECT_CONNECTION_LOST',
+      ConnectionLostError.CODE,
       `Lost the connection to ${context.redactedUrl}: ${context.reason}.`,
       options(
         context,
@@ -273,9 +281,10 @@ export class ConnectionLostError extends StrataError {
  * ```
  */
 export class SqliteCannotOpenError extends StrataError {
+  static readonly CODE = 'DIALECT_SQLITE_CANNOT_OPEN';
   constructor(context: DialectErrorContext & { readonly path: string; readonly reason: string; readonly hint: string }) {
     super(
-      'DIALECT_SQLITE_CANNOT_OPEN',
+      SqliteCannotOpenError.CODE,
       `Cannot open the SQLite database ${context.path} (from ${context.redactedUrl}): ${context.reason}.`,
       options(context, context.hint, { path: context.path, reason: context.reason }),
     );
@@ -292,10 +301,11 @@ export class SqliteCannotOpenError extends StrataError {
  * ```
  */
 export class LockTimeoutError extends StrataError {
+  static readonly CODE = 'DIALECT_LOCK_TIMEOUT';
   constructor(context: DialectErrorContext & { readonly timeoutMs: number; readonly holder?: string }) {
     const held = context.holder === undefined ? 'another runner holds it' : `held by ${context.holder}`;
     super(
-      'DIALECT_LOCK_TIMEOUT',
+      LockTimeoutError.CODE,
       `Timed out after ${context.timeoutMs} ms waiting for the migration lock on ${context.redactedUrl} (${held}).`,
       options(
         context,
@@ -320,13 +330,14 @@ export class LockTimeoutError extends StrataError {
  * ```
  */
 export class QueryFailedError extends StrataError {
+  static readonly CODE = 'DIALECT_QUERY_FAILED';
   /** The driver's error code: SQLSTATE on PostgreSQL, `ER_*` on MySQL, `SQLITE_*` on SQLite. */
   readonly driverCode: string | undefined;
 
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
     const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
     super(
-      'DIALECT_QUERY_FAILED',
+      QueryFailedError.CODE,
       `Statement failed on ${context.redactedUrl}: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
       options(context, undefined, { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null }),
     );
@@ -344,9 +355,10 @@ export class QueryFailedError extends StrataError {
  * ```
  */
 export class MultipleStatementsError extends StrataError {
+  static readonly CODE = 'DIALECT_MULTIPLE_STATEMENTS';
   constructor(context: DialectErrorContext & { readonly sql: string }) {
     super(
-      'DIALECT_MULTIPLE_STATEMENTS',
+      MultipleStatementsError.CODE,
       `query() runs one statement, but the SQL sent to ${context.redactedUrl} holds several: ${context.sql.slice(0, 200)}`,
       options(context, 'Run scripts of several statements (or a trigger/procedure body) with executeScript().', {
         sql: context.sql,
