@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { RevisionGraph } from './revision-graph.js';
-import type { Revision } from './revision.js';
 import { HeadTracker } from './head-tracker.js';
+import { id, rev, short } from './__fixtures__/graph-fixture.js';
 
-// Fixture: 'e<-d,c dep:c'. Short names are padded to 4 characters with '_'.
-const noop = (): void => undefined;
-const id = (name: string): string => name.padEnd(4, '_');
-const short = (ids: Iterable<string>): string[] => [...ids].map((x) => x.replace(/_+$/, ''));
-function rev(spec: string): Revision {
-  const [head = '', ...opts] = spec.trim().split(/\s+/);
-  const [name = '', parents] = head.split('<-');
-  const dep = opts.find((o) => o.startsWith('dep:'))?.slice(4).split(',') ?? [];
-  return { id: id(name), parents: parents ? parents.split(',').map(id) : [], message: '', dependsOn: dep.map(id), branchLabels: [], transactional: true, upgrade: noop, downgrade: noop };
-}
 function tracker(...specs: string[]) {
-  const t = new HeadTracker(new RevisionGraph(specs.map(rev)));
+  const t = new HeadTracker(new RevisionGraph(specs.map((s) => rev(s))));
   return {
     up: (heads: string[], name: string): string[] => short(t.up(heads.map(id), id(name))),
     down: (heads: string[], name: string): string[] => short(t.down(heads.map(id), id(name))),

@@ -1,38 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { StrataError } from '../errors.js';
 import { parseTarget, resolveTarget, targetBranch } from './resolve-target.js';
 import { RevisionGraph } from './revision-graph.js';
-import type { Revision } from './revision.js';
+import { graph, id, short, thrown } from './__fixtures__/graph-fixture.js';
 
-// Fixture: 'e<-d,c dep:c label:x'. Short names are padded to 4 characters with '_'.
-const noop = (): void => undefined;
-const id = (name: string): string => name.padEnd(4, '_');
-const short = (ids: Iterable<string>): string[] => [...ids].map((x) => x.replace(/_+$/, ''));
-function rev(spec: string): Revision {
-  const [head = '', ...opts] = spec.trim().split(/\s+/);
-  const [name = '', parents] = head.split('<-');
-  const opt = (key: string): string[] => opts.find((o) => o.startsWith(`${key}:`))?.slice(key.length + 1).split(',') ?? [];
-  return {
-    id: id(name),
-    parents: parents ? parents.split(',').map(id) : [],
-    message: '',
-    dependsOn: opt('dep').map(id),
-    branchLabels: opt('label'),
-    transactional: true,
-    upgrade: noop,
-    downgrade: noop,
-  };
-}
-const graph = (...specs: string[]): RevisionGraph => new RevisionGraph(specs.map(rev));
-function thrown(fn: () => unknown): StrataError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StrataError) return error;
-    throw error;
-  }
-  throw new Error('expected a StrataError');
-}
 
 /** Resolves with short names in and out. */
 function resolver(g: RevisionGraph) {

@@ -21,38 +21,8 @@ import {
   UnknownRevisionError,
 } from './errors.js';
 import { RevisionGraph } from './revision-graph.js';
-import type { Revision } from './revision.js';
+import { graph, id, rev, short, thrown } from './__fixtures__/graph-fixture.js';
 
-// Fixture: 'e<-d,c dep:c,accounts@3f2a label:x'. Short names are padded to 4 characters with '_'.
-const noop = (): void => undefined;
-const id = (name: string): string => (name.includes('@') ? name : name.padEnd(4, '_'));
-const short = (ids: Iterable<string>): string[] => [...ids].map((x) => x.replace(/_+$/, ''));
-function rev(spec: string, file?: string): Revision {
-  const [head = '', ...opts] = spec.trim().split(/\s+/);
-  const [name = '', parents] = head.split('<-');
-  const opt = (key: string): string[] => opts.find((o) => o.startsWith(`${key}:`))?.slice(key.length + 1).split(',') ?? [];
-  return {
-    id: id(name),
-    parents: parents ? parents.split(',').map(id) : [],
-    message: '',
-    dependsOn: opt('dep').map(id),
-    branchLabels: opt('label'),
-    transactional: true,
-    upgrade: noop,
-    downgrade: noop,
-    ...(file ? { file } : {}),
-  };
-}
-const graph = (...specs: string[]): RevisionGraph => new RevisionGraph(specs.map((s) => rev(s)));
-function thrown(fn: () => unknown): StrataError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StrataError) return error;
-    throw error;
-  }
-  throw new Error('expected a StrataError');
-}
 
 describe('revision errors', () => {
   it('have unique REVISION_ codes', () => {

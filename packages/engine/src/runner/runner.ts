@@ -103,7 +103,7 @@ export async function downgrade(options: RunOptions): Promise<RunResult> {
  * ```
  */
 export async function stamp(options: StampOptions): Promise<StampResult> {
-  return withSession(options.stream, { lock: true }, async ({ connection, dialect, ledger }) => {
+  return withSession(options.stream, { lock: true }, async ({ connection, ledger }) => {
     const before = options.purge ? [] : await ledger.heads();
     const targetIds = [...new Set(options.targets.flatMap((t) => resolveTarget(options.graph, t, before, 'stamp')))];
     const branch = options.targets.length === 1 ? targetBranch(options.targets[0] as string) : undefined;

@@ -4,7 +4,7 @@ import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Output } from '../output.js';
-import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { loadGraph, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
   'allow-changed': { type: 'boolean', description: 'Run even if an applied revision\'s file changed since it was applied.' },

@@ -2,7 +2,7 @@ import { resolveTarget } from '../../revision/resolve-target.js';
 import { writeRevisionFile } from '../../revision/write-revision.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { loadGraph, streamLayout } from '../stream-options.js';
 import { MultipleHeadsForRevisionError } from './errors.js';
 
 /** `strata revision -m MESSAGE`. */

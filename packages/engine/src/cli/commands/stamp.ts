@@ -1,7 +1,7 @@
 import { stamp } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { loadGraph, streamSettings } from '../stream-options.js';
 
 /** `strata stamp TARGET...`. */
 export const stampCommand: Command = {

@@ -1,0 +1,297 @@
+// Strata's benchmark: a generated chain of raw-SQL revisions, loaded cold and applied on each
+// dialect, each figure next to its floor (the same work done without the engine). See README.md.
+// Run with `npm run bench` (builds the engine first).
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
+import { selectHeads, withDriver } from './drivers.mjs';
+
+const CHAIN = 500;
+/** The issue's target: 1,000 revisions load "well under a second" cold. */
+const BIG_CHAIN = 1000;
+/** Runs per measurement (median reported); no-op runs are cheap, so they get more. */
+const RUNS = 3;
+const NOOP_RUNS = 5;
+const STREAM = 'bench';
+
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+const ENGINE_INDEX = here('../../packages/engine/dist/index.js');
+const CLI = here('../../packages/engine/bin/strata.js');
+const COLD_LOAD = here('./cold-load.mjs');
+const NOOP_FLOOR = here('./noop-floor.mjs');
+
+const TARGETS = [
+  {
+    dialect: 'postgresql',
+    title: 'PostgreSQL',
+    serverUrl: process.env.STRATA_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+    envVar: 'STRATA_PG_URL',
+    versionSql: 'SHOW server_version',
+  },
+  {
+    dialect: 'mysql',
+    title: 'MySQL/MariaDB',
+    serverUrl: process.env.STRATA_MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/',
+    envVar: 'STRATA_MYSQL_URL',
+    versionSql: 'SELECT VERSION() AS version',
+  },
+  { dialect: 'sqlite', title: 'SQLite', serverUrl: undefined, envVar: undefined, versionSql: 'SELECT sqlite_version() AS version' },
+];
+
+const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
+/** Databases made and not yet dropped: `cleanup` drops them whatever happened. */
+const liveDatabases = new Set();
+let databaseCount = 0;
+
+// Ctrl-C and kill still drop the databases; a second signal while cleaning up exits at once.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: dropping the bench databases...`);
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+try {
+  await main();
+} finally {
+  await cleanup();
+}
+
+async function main() {
+  console.log(`Strata bench: node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown model'}), ${process.platform}/${process.arch}`);
+  console.log(`Chain: ${CHAIN} revisions, each CREATE TABLE + CREATE INDEX up, DROP TABLE down. Times are medians.\n`);
+
+  const chain = writeChain(CHAIN);
+  const bigChain = writeChain(BIG_CHAIN);
+  printTable('Loading (dialect-independent: the same files serve every dialect)', [
+    ...coldLoadRows(chain, `${CHAIN} files`, true),
+    ...coldLoadRows(bigChain, `${BIG_CHAIN.toLocaleString('en')} files`, false),
+  ]);
+
+  const graph = new RevisionGraph(loadRevisions(chain.tsDir));
+  for (const target of TARGETS) {
+    const version = await probe(target);
+    if (version === undefined) continue;
+    const rows = await benchDialect(target, graph, chain);
+    printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
+  }
+}
+
+/** The DDL of revision `n`, shared by the revision files and the plain-script floor. */
+function upgradeSql(n) {
+  return [`CREATE TABLE t_${n} (id integer PRIMARY KEY, name varchar(100))`, `CREATE INDEX ix_t_${n}_name ON t_${n} (name)`];
+}
+
+/** A deterministic 12-hex id, so that runs are comparable. */
+function revisionId(n) {
+  return createHash('sha256').update(`strata-bench-${n}`).digest('hex').slice(0, 12);
+}
+
+/**
+ * Writes `count` chained revisions twice: as `.ts` files the way `strata revision` names and shapes
+ * them, and as plain `.mjs` twins (same body, engine imported by absolute URL since a temp folder
+ * cannot resolve `@strata/engine`) for the native-import floor.
+ */
+function writeChain(count) {
+  const tsDir = join(workDir, `ts-${count}`);
+  const mjsDir = join(workDir, `mjs-${count}`);
+  mkdirSync(tsDir);
+  mkdirSync(mjsDir);
+  const engineUrl = pathToFileURL(ENGINE_INDEX).href;
+  const start = Date.UTC(2024, 0, 1);
+  for (let n = 1; n <= count; n++) {
+    const message = `create t_${n}`;
+    // One minute apart, so the file names sort in chain order as real ones would.
+    const name = revisionFileName(new Date(start + n * 60_000), message);
+    const body = [
+      'export default revision({',
+      `  id: '${revisionId(n)}',`,
+      `  parents: [${n === 1 ? '' : `'${revisionId(n - 1)}'`}],`,
+      `  message: '${message}',`,
+      '  async upgrade({ execute }) {',
+      ...upgradeSql(n).map((sql) => `    await execute('${sql}');`),
+      '  },',
+      '  async downgrade({ execute }) {',
+      `    await execute('DROP TABLE t_${n}');`,
+      '  },',
+      '});',
+      '',
+    ].join('\n');
+    writeFileSync(join(tsDir, name), `import { revision } from '@strata/engine';\n\n${body}`);
+    writeFileSync(join(mjsDir, name.replace(/\.ts$/, '.mjs')), `import { revision } from '${engineUrl}';\n\n${body}`);
+  }
+  return { tsDir, mjsDir, count };
+}
+
+/** Cold-load rows for one chain, each figure the median over RUNS fresh `node` processes. */
+function coldLoadRows(chain, label, withEngineImport) {
+  const runs = [];
+  for (let i = 0; i < RUNS; i++) {
+    runs.push(JSON.parse(runChild([COLD_LOAD, chain.tsDir, chain.mjsDir]).stdout));
+  }
+  const med = (pick) => median(runs.map(pick));
+  return [
+    ...(withEngineImport ? [{ metric: 'import the engine (cold process)', ours: med((r) => r.engineImportMs) }] : []),
+    { metric: `loadRevisions + RevisionGraph, ${label} (floor: import() of .mjs twins)`, ours: med((r) => r.loadMs + r.graphMs), floor: med((r) => r.mjsImportMs) },
+    { metric: `  of which RevisionGraph`, ours: med((r) => r.graphMs) },
+    { metric: `process start to graph ready, ${label}`, ours: med((r) => r.sinceProcessStartMs) },
+  ];
+}
+
+/** The server's version, or undefined (and a SKIP line) when it does not answer. */
+async function probe(target) {
+  const url = target.serverUrl ?? pathToFileURL(join(workDir, 'probe.db')).href;
+  try {
+    const [row] = await withDriver(target.dialect, url, (session) => session.query(target.versionSql));
+    return String(Object.values(row)[0]);
+  } catch (error) {
+    console.log(`SKIP ${target.title}: ${redactUrl(target.serverUrl ?? '')} (${target.envVar}) is unreachable: ${error.message}\n`);
+    return undefined;
+  }
+}
+
+async function benchDialect(target, graph, chain) {
+  const stream = { name: STREAM, dialect: target.dialect };
+  const script = Array.from({ length: chain.count }, (_, i) => upgradeSql(i + 1))
+    .flat()
+    .join(';\n');
+
+  // Ours and the floor alternate, each on a fresh database, so drift in the server hits both alike.
+  const full = [];
+  const fullFloor = [];
+  let applied;
+  for (let i = 0; i < RUNS; i++) {
+    const ours = await createDatabase(target);
+    full.push(
+      await timed(async () => {
+        const result = await upgrade({ stream: { ...stream, url: ours.url }, graph, target: 'head' });
+        expectSteps(result, chain.count, 'full upgrade');
+      }),
+    );
+    // The last upgraded database stays for the no-op runs.
+    if (applied) await dropDatabase(applied);
+    applied = ours;
+    const floor = await createDatabase(target);
+    fullFloor.push(await timed(() => withDriver(target.dialect, floor.url, (session) => session.script(script))));
+    await dropDatabase(floor);
+  }
+
+  const noop = [];
+  const noopFloor = [];
+  for (let i = 0; i < NOOP_RUNS; i++) {
+    noop.push(
+      await timed(async () => {
+        expectSteps(await upgrade({ stream: { ...stream, url: applied.url }, graph, target: 'head' }), 0, 'no-op upgrade');
+      }),
+    );
+    noopFloor.push(await timed(() => selectHeads(target.dialect, applied.url, STREAM)));
+  }
+
+  const cli = [];
+  const cliFloor = [];
+  for (let i = 0; i < RUNS; i++) {
+    cli.push(
+      timedSync(() => {
+        const { stdout } = runChild([CLI, 'upgrade', 'head', '--url', applied.url, '--dir', chain.tsDir, '--stream', STREAM, '--json']);
+        expectSteps(JSON.parse(stdout), 0, 'CLI no-op upgrade');
+      }),
+    );
+    cliFloor.push(timedSync(() => runChild([NOOP_FLOOR, target.dialect, applied.url, STREAM])));
+  }
+  await dropDatabase(applied);
+
+  return [
+    { metric: `upgrade head, ${chain.count} revisions (floor: one plain SQL script)`, ours: median(full), floor: median(fullFloor) },
+    { metric: `  per revision`, ours: median(full) / chain.count, floor: median(fullFloor) / chain.count },
+    { metric: 'no-op upgrade head, API (floor: connect + read version rows)', ours: median(noop), floor: median(noopFloor) },
+    { metric: 'no-op `strata upgrade head`, wall (floor: node + driver + read)', ours: median(cli), floor: median(cliFloor) },
+  ];
+}
+
+function expectSteps(result, count, what) {
+  if (result.steps.length !== count) throw new Error(`${what}: expected ${count} steps, got ${result.steps.length}`);
+}
+
+/** A fresh, uniquely named database (`strata_bench_<pid>_<n>`), or a new file for SQLite. */
+async function createDatabase(target) {
+  const name = `strata_bench_${process.pid}_${++databaseCount}`;
+  let database;
+  if (target.serverUrl === undefined) {
+    database = { target, name, url: pathToFileURL(join(workDir, `${name}.db`)).href };
+  } else {
+    await withDriver(target.dialect, target.serverUrl, (session) => session.query(`CREATE DATABASE ${name}`));
+    const url = new URL(target.serverUrl);
+    url.pathname = `/${name}`;
+    database = { target, name, url: url.href };
+  }
+  liveDatabases.add(database);
+  return database;
+}
+
+async function dropDatabase(database) {
+  liveDatabases.delete(database);
+  const { target, name } = database;
+  if (target.serverUrl === undefined) {
+    rmSync(fileURLToPath(database.url), { force: true });
+    return;
+  }
+  // FORCE (PostgreSQL 13+) ends sessions a failed run left open, which would block the drop.
+  const sql = target.dialect === 'postgresql' ? `DROP DATABASE IF EXISTS ${name} WITH (FORCE)` : `DROP DATABASE IF EXISTS ${name}`;
+  await withDriver(target.dialect, target.serverUrl, (session) => session.query(sql));
+}
+
+/** Drops every database still live and removes the temp folder; reports, but survives, a failed drop. */
+async function cleanup() {
+  for (const database of [...liveDatabases]) {
+    await dropDatabase(database).catch((error) => console.error(`could not drop ${database.name}: ${error.message}`));
+  }
+  rmSync(workDir, { recursive: true, force: true });
+}
+
+/** Runs `node ARGS` from the temp folder (so no project config is picked up); throws on a non-zero exit. */
+function runChild(args) {
+  const child = spawnSync(process.execPath, args, { cwd: workDir, encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`node ${args.join(' ')} exited with ${child.status}:\n${child.stderr}${child.stdout}`);
+  return child;
+}
+
+async function timed(body) {
+  const start = performance.now();
+  await body();
+  return performance.now() - start;
+}
+
+function timedSync(body) {
+  const start = performance.now();
+  body();
+  return performance.now() - start;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function formatMs(ms) {
+  if (ms === undefined) return '—';
+  if (ms >= 1000) return `${(ms / 1000).toFixed(2)} s`;
+  if (ms >= 10) return `${ms.toFixed(0)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+
+function printTable(title, rows) {
+  const cells = rows.map((r) => [r.metric, formatMs(r.ours), formatMs(r.floor), r.floor ? `${(r.ours / r.floor).toFixed(1)}×` : '—']);
+  const header = ['metric', 'ours', 'floor', 'ratio'];
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const line = (c) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
+  console.log(title);
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  for (const c of cells) console.log(line(c));
+  console.log('');
+}
