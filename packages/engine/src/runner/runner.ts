@@ -103,24 +103,29 @@ export async function downgrade(options: RunOptions): Promise<RunResult> {
  * ```
  */
 export async function stamp(options: StampOptions): Promise<StampResult> {
+  const { graph } = options;
   return withSession(options.stream, { lock: true }, async ({ connection, ledger }) => {
-    const before = options.purge ? [] : await ledger.heads();
-    const targetIds = [...new Set(options.targets.flatMap((t) => resolveTarget(options.graph, t, before, 'stamp')))];
+    const rows = await ledger.heads();
+    // --purge starts from no rows, so rows naming revisions no file holds any more stop nothing.
+    const from = options.purge ? [] : rows;
+    const targetIds = [...new Set(options.targets.flatMap((t) => resolveTarget(graph, t, from, 'stamp')))];
     const branch = options.targets.length === 1 ? targetBranch(options.targets[0] as string) : undefined;
-    const plan = planStamp(options.graph, before, targetIds, branch ? { branch } : {});
+    const plan = planStamp(graph, from, targetIds, branch ? { branch } : {});
+    // What --purge takes away is still recorded: every revision the old rows implied, and the unknown rows themselves.
+    const { marked, unmarked } = options.purge ? purgedChanges(graph, rows, plan.heads) : plan;
     const now = timestamp();
     await inTransaction(connection, async () => {
       if (options.purge) await ledger.purgeHeads();
-      await ledger.moveHeads(options.purge ? [] : before, plan.heads);
-      for (const [ids, direction] of [[plan.unmarked, 'unstamp'], [plan.marked, 'stamp']] as const) {
+      await ledger.moveHeads(from, plan.heads);
+      for (const [ids, direction] of [[unmarked, 'unstamp'], [marked, 'stamp']] as const) {
         for (const id of ids) {
-          const revision = options.graph.get(id);
+          const revision = graph.has(id) ? graph.get(id) : undefined;
           await ledger.record({
             revision: id,
             direction,
-            message: revision.message,
-            file: revision.file ?? null,
-            checksum: revision.checksum ?? null,
+            message: revision?.message ?? '(no revision file has this id)',
+            file: revision?.file ?? null,
+            checksum: revision?.checksum ?? null,
             startedAt: now,
             finishedAt: now,
             durationMs: 0,
@@ -128,8 +133,19 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
         }
       }
     });
-    return { stream: options.stream.name, headsBefore: before, headsAfter: [...plan.heads].sort(), marked: plan.marked, unmarked: plan.unmarked };
+    return { stream: options.stream.name, headsBefore: rows, headsAfter: [...plan.heads].sort(), marked, unmarked };
   });
+}
+
+/** The revisions a purging stamp marks and unmarks, comparing what the old rows implied with the new rows. */
+function purgedChanges(graph: RevisionGraph, oldRows: readonly string[], newHeads: readonly string[]): { marked: string[]; unmarked: string[] } {
+  const unknown = oldRows.filter((id) => !graph.has(id));
+  const before = new Set(graph.ancestors(oldRows.filter((id) => graph.has(id)), { inclusive: true }));
+  const after = new Set(graph.ancestors(newHeads, { inclusive: true }));
+  return {
+    marked: graph.sortTopologically([...after].filter((id) => !before.has(id))),
+    unmarked: [...unknown, ...graph.sortTopologically([...before].filter((id) => !after.has(id))).reverse()],
+  };
 }
 
 /**
