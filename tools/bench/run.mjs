@@ -13,9 +13,10 @@ import { selectHeads, withDriver } from './drivers.mjs';
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
 const BIG_CHAIN = 1000;
-/** Runs per measurement (median reported); no-op runs are cheap, so they get more. */
+/** Runs per measurement (median reported); the cheap ones get more, as small timings are the noisiest. */
 const RUNS = 3;
-const NOOP_RUNS = 5;
+const COLD_RUNS = 5;
+const NOOP_RUNS = 7;
 const STREAM = 'bench';
 
 const here = (path) => fileURLToPath(new URL(path, import.meta.url));
@@ -46,10 +47,14 @@ const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
 /** Databases made and not yet dropped: `cleanup` drops them whatever happened. */
 const liveDatabases = new Set();
 let databaseCount = 0;
+/** The one cleanup run, once started. */
+let cleaning;
 
 // Ctrl-C and kill still drop the databases; a second signal while cleaning up exits at once.
+let interrupted = false;
 for (const signal of ['SIGINT', 'SIGTERM']) {
   process.once(signal, () => {
+    interrupted = true;
     console.error(`\n${signal}: dropping the bench databases...`);
     cleanup().finally(() => process.exit(130));
   });
@@ -57,13 +62,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
 
 try {
   await main();
+} catch (error) {
+  // After a signal, the error is the measurement whose database was dropped under it: not news.
+  // The stack only: a RevisionFailedError's inspected form would list every applied step.
+  if (!interrupted) console.error(`bench failed: ${error.stack ?? error}`);
+  process.exitCode = 1;
 } finally {
   await cleanup();
 }
 
 async function main() {
   console.log(`Strata bench: node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown model'}), ${process.platform}/${process.arch}`);
-  console.log(`Chain: ${CHAIN} revisions, each CREATE TABLE + CREATE INDEX up, DROP TABLE down. Times are medians.\n`);
+  console.log(`Chain: ${CHAIN} revisions, each CREATE TABLE + CREATE INDEX up, DROP TABLE down.`);
+  console.log(`Medians of ${COLD_RUNS} cold loads, ${RUNS} full upgrades and CLI runs, ${NOOP_RUNS} API no-ops. Ratio = ours / floor.\n`);
 
   const chain = writeChain(CHAIN);
   const bigChain = writeChain(BIG_CHAIN);
@@ -127,10 +138,10 @@ function writeChain(count) {
   return { tsDir, mjsDir, count };
 }
 
-/** Cold-load rows for one chain, each figure the median over RUNS fresh `node` processes. */
+/** Cold-load rows for one chain, each figure the median over COLD_RUNS fresh `node` processes. */
 function coldLoadRows(chain, label, withEngineImport) {
   const runs = [];
-  for (let i = 0; i < RUNS; i++) {
+  for (let i = 0; i < COLD_RUNS; i++) {
     runs.push(JSON.parse(runChild([COLD_LOAD, chain.tsDir, chain.mjsDir]).stdout));
   }
   const med = (pick) => median(runs.map(pick));
@@ -218,17 +229,16 @@ function expectSteps(result, count, what) {
 
 /** A fresh, uniquely named database (`strata_bench_<pid>_<n>`), or a new file for SQLite. */
 async function createDatabase(target) {
+  if (interrupted) throw new Error('interrupted');
   const name = `strata_bench_${process.pid}_${++databaseCount}`;
-  let database;
-  if (target.serverUrl === undefined) {
-    database = { target, name, url: pathToFileURL(join(workDir, `${name}.db`)).href };
-  } else {
-    await withDriver(target.dialect, target.serverUrl, (session) => session.query(`CREATE DATABASE ${name}`));
-    const url = new URL(target.serverUrl);
-    url.pathname = `/${name}`;
-    database = { target, name, url: url.href };
-  }
+  const url = target.serverUrl === undefined ? pathToFileURL(join(workDir, `${name}.db`)) : new URL(target.serverUrl);
+  if (target.serverUrl !== undefined) url.pathname = `/${name}`;
+  const database = { target, name, url: url.href };
+  // Registered before it exists, so a cleanup racing the CREATE still drops it (IF EXISTS).
   liveDatabases.add(database);
+  if (target.serverUrl !== undefined) {
+    await withDriver(target.dialect, target.serverUrl, (session) => session.query(`CREATE DATABASE ${name}`));
+  }
   return database;
 }
 
@@ -244,12 +254,18 @@ async function dropDatabase(database) {
   await withDriver(target.dialect, target.serverUrl, (session) => session.query(sql));
 }
 
-/** Drops every database still live and removes the temp folder; reports, but survives, a failed drop. */
-async function cleanup() {
-  for (const database of [...liveDatabases]) {
-    await dropDatabase(database).catch((error) => console.error(`could not drop ${database.name}: ${error.message}`));
-  }
-  rmSync(workDir, { recursive: true, force: true });
+/**
+ * Drops every database still live and removes the temp folder; reports, but survives, a failed drop.
+ * One run only: a signal and main's own ending may both ask, and both must wait for the same drops.
+ */
+function cleanup() {
+  cleaning ??= (async () => {
+    for (const database of [...liveDatabases]) {
+      await dropDatabase(database).catch((error) => console.error(`could not drop ${database.name}: ${error.message}`));
+    }
+    rmSync(workDir, { recursive: true, force: true });
+  })();
+  return cleaning;
 }
 
 /** Runs `node ARGS` from the temp folder (so no project config is picked up); throws on a non-zero exit. */

@@ -1,13 +1,19 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
-import { transform } from 'sucrase';
 import { ModuleLoadError } from './errors.js';
 
 /** Specifiers answered with a value of ours instead of a package on disk. */
 export type VirtualModules = Readonly<Record<string, unknown>>;
 
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
+
+/** sucrase costs ~50 ms to import: loaded on the first file, so importing the engine stays cheap. */
+let sucrase: typeof import('sucrase') | undefined;
+function transform(...args: Parameters<typeof import('sucrase').transform>): ReturnType<typeof import('sucrase').transform> {
+  sucrase ??= createRequire(import.meta.url)('sucrase') as typeof import('sucrase');
+  return sucrase.transform(...args);
+}
 
 /**
  * @internal Compiles and evaluates user TypeScript/JavaScript modules in this process.
