@@ -288,7 +288,12 @@ await describeDialects('strata CLI', (ctx) => {
     // --purge deletes only this stream's rows.
     await insertVersionRow(ctx.dialect, db.url, beta.name, 'dead0000beef');
     expectOk(await beta.cli('stamp', '--purge', 'head'));
-    await expectLedger(beta, betaFiles, { versions: [D], history: [...betaUnstamped, [C, 'stamp'], [D, 'stamp']], tables: betaTables });
+    await expectLedger(
+      beta,
+      betaFiles,
+      { versions: [D], history: [...betaUnstamped, ['dead0000beef', 'unstamp'], [C, 'stamp'], [D, 'stamp']], tables: betaTables },
+      ['dead0000beef'],
+    );
     const alphaAfterPurge = await snapshot(ctx.dialect, db.url, alpha.name);
     expect(alphaAfterPurge.versions).toEqual([B]);
     expect(alphaAfterPurge.history).toEqual(alphaStamped.history);
