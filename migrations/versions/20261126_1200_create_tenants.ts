@@ -7,14 +7,21 @@
  */
 import { revision } from '@strata/engine';
 
+const tenants = {
+  columns: [
+    { name: 'id', type: 'integer', primaryKey: true },
+    { name: 'name', type: 'varchar(200)', nullable: false },
+  ],
+};
+
 export default revision({
   id: '5c1e0a7b9d24',
   parents: [],
   message: 'create tenants',
-  async upgrade({ execute }) {
-    await execute('CREATE TABLE IF NOT EXISTS tenants (id integer PRIMARY KEY, name varchar(200) NOT NULL)');
+  async upgrade({ op, inspect }) {
+    if (!(await inspect.hasTable('tenants', tenants))) await op.createTable('tenants', tenants);
   },
-  async downgrade({ execute }) {
-    await execute('DROP TABLE IF EXISTS tenants');
+  async downgrade({ op, inspect }) {
+    if (await inspect.hasTable('tenants')) await op.dropTable('tenants');
   },
 });

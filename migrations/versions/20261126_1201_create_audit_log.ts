@@ -7,20 +7,30 @@
  */
 import { revision } from '@strata/engine';
 
+const auditLog = {
+  columns: [
+    { name: 'id', type: 'integer', primaryKey: true },
+    { name: 'tenant_id', type: 'integer', nullable: false },
+    { name: 'action', type: 'varchar(100)', nullable: false },
+    { name: 'created_at', type: 'varchar(30)', nullable: false },
+  ],
+  foreignKeys: [
+    { name: 'fk_audit_log_tenant', columns: ['tenant_id'], referencedTable: 'tenants', referencedColumns: ['id'], onDelete: 'cascade' as const },
+  ],
+};
+const byTenant = { name: 'ix_audit_log_tenant_id', columns: ['tenant_id', 'created_at'] };
+
 export default revision({
   id: '8e3f61c2a0b7',
   parents: ['5c1e0a7b9d24'],
   message: 'create audit_log',
-  async upgrade({ execute }) {
-    await execute(
-      'CREATE TABLE IF NOT EXISTS audit_log (' +
-        'id integer PRIMARY KEY, ' +
-        'tenant_id integer NOT NULL REFERENCES tenants (id), ' +
-        'action varchar(100) NOT NULL, ' +
-        'created_at varchar(30) NOT NULL)',
-    );
+  async upgrade({ op, inspect }) {
+    if (!(await inspect.hasTable('audit_log', auditLog))) await op.createTable('audit_log', auditLog);
+    if (!(await inspect.hasIndex('audit_log', byTenant))) await op.createIndex(byTenant.name, 'audit_log', byTenant.columns);
   },
-  async downgrade({ execute }) {
-    await execute('DROP TABLE IF EXISTS audit_log');
+  async downgrade({ op, inspect }) {
+    // Dropping the table drops its index too; MySQL would refuse to drop the index on its own while
+    // the foreign key needs it.
+    if (await inspect.hasTable('audit_log')) await op.dropTable('audit_log');
   },
 });

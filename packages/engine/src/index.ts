@@ -38,7 +38,7 @@ export {
 export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
 export type { RunOptions, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
-export { ChecksumMismatchError, RevisionFailedError } from './runner/errors.js';
+export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError } from './runner/errors.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
 
 export {
@@ -88,6 +88,63 @@ export {
   LockTimeoutError,
   QueryFailedError,
   MultipleStatementsError,
+  UnsupportedOperationError,
+  RecreateNeedsTableError,
+  ExistingColumnUnknownError,
+  RecreateTargetMissingError,
 } from './dialects/errors.js';
 
 export { ModuleLoadError, RevisionsFolderMissingError } from './loader/errors.js';
+
+export type * from './schema/model.js';
+export { emptySchema } from './schema/model.js';
+export type * from './ops/op.js';
+export { OP_KINDS } from './ops/op.js';
+export {
+  createOpBuilders,
+  validateOp,
+  FOREIGN_KEY_ACTIONS,
+  type OpBuilders,
+  type BatchOperations,
+  type CreateTableOptions,
+  type AlterColumnOptions,
+  type IndexOptions,
+  type ForeignKeyOptions,
+  type EnumValuePosition,
+} from './ops/op-builders.js';
+export { applyToModel } from './ops/apply-to-model.js';
+export { reverseOp } from './ops/reverse.js';
+export {
+  TableMissingError,
+  ColumnMissingError,
+  ObjectMissingError,
+  ObjectExistsError,
+  ObjectInUseError,
+  InvalidOpError,
+  IrreversibleOpError,
+  type SchemaObjectKind,
+} from './ops/errors.js';
+export type { Inspector, IndexDescription, GuardDifference } from './inspect/inspector.js';
+export { SchemaInspector, liveSchemaSource, modelSchemaSource, type SchemaSource, type SchemaInspectorOptions } from './inspect/schema-inspector.js';
+export type { Renderer, RenderContext, SchemaNormalizer } from './dialects/renderer.js';
+export type { RevisionScope } from './dialects/revision-scope.js';
+export { PostgresDialect } from './dialects/postgres/postgres-dialect.js';
+export { MysqlDialect } from './dialects/mysql/mysql-dialect.js';
+export { SqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
+export { PostgresRenderer } from './dialects/postgres/postgres-renderer.js';
+export { MysqlRenderer } from './dialects/mysql/mysql-renderer.js';
+export { SqliteRenderer } from './dialects/sqlite/sqlite-renderer.js';
+export { PostgresNormalizer } from './dialects/postgres/postgres-normalizer.js';
+export { MysqlNormalizer } from './dialects/mysql/mysql-normalizer.js';
+export { SqliteNormalizer } from './dialects/sqlite/sqlite-normalizer.js';
+export { readPostgresSchema } from './dialects/postgres/postgres-schema-reader.js';
+export { readMysqlSchema } from './dialects/mysql/mysql-schema-reader.js';
+export { readSqliteSchema } from './dialects/sqlite/sqlite-schema-reader.js';
+export { needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
+export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scope.js';
+export { DrizzleMissingError } from './dialects/drizzle-binding.js';
+export { STRATA_TABLES } from './dialects/strata-tables.js';
+
+export { renderOfflineScript, OfflineRangeError, type OfflineOptions, type OfflineResult } from './offline/offline-runner.js';
+export { SQL_NOW, LiveSink, ScriptSink, type SqlSink } from './offline/sql-sink.js';
+export { OfflineNeedsDatabaseError } from './runner/migration-context.js';

@@ -20,6 +20,11 @@ export class Output {
     if (!this.json) this.#stdout.write(text + '\n');
   }
 
+  /** Text written as it is (a script), dropped under `--json`. */
+  raw(text: string): void {
+    if (!this.json) this.#stdout.write(text);
+  }
+
   /** The command's result: JSON under `--json`, otherwise the `human` rendering. */
   result(data: unknown, human: () => void): void {
     if (this.json) this.#stdout.write(JSON.stringify(data, null, 2) + '\n');

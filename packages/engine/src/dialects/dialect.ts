@@ -1,4 +1,7 @@
+import type { SchemaModel } from '../schema/model.js';
 import type { Connection } from './connection.js';
+import type { Renderer, SchemaNormalizer } from './renderer.js';
+import type { RevisionScope } from './revision-scope.js';
 
 /** The dialects Strata speaks, named as drizzle-kit's `dialect` setting names them. */
 export type DialectName = 'postgresql' | 'mysql' | 'sqlite';
@@ -41,7 +44,7 @@ export interface LedgerTypes {
  * One database dialect: a factory for connections and locks plus the facts the dialect-neutral
  * code needs (quoting, placeholders, capabilities). Dialect differences live behind this interface.
  */
-export interface Dialect {
+export interface Dialect extends SchemaSupport {
   readonly name: DialectName;
   readonly capabilities: DialectCapabilities;
   /** Column types for the ledger tables. */
@@ -65,4 +68,30 @@ export interface Dialect {
    * path). Read-only commands ask it so that they never create the ledger.
    */
   tableExists(connection: Connection, name: string): Promise<boolean>;
+  /**
+   * Prepares `connection` for one revision's transaction (called before BEGIN); the scope's
+   * `beforeCommit` runs inside it and `close` after it.
+   */
+  openRevision(connection: Connection): Promise<RevisionScope>;
+  /**
+   * One value as an SQL literal, for offline scripts: strings quoted, dates in the form the ledger's
+   * timestamp column takes, `SQL_NOW` as the dialect's current-time expression.
+   */
+  formatLiteral(value: unknown): string;
+}
+
+/** The schema half of a dialect: rendering operations, reflecting the schema, canonical spellings. */
+export interface SchemaSupport {
+  /** Renders operations to this dialect's SQL. */
+  readonly renderer: Renderer;
+  /** The canonical spelling of types, defaults and expressions in this dialect. */
+  readonly normalizer: SchemaNormalizer;
+  /**
+   * Reflects the connection's default schema (PostgreSQL: `current_schema()`; MySQL: the URL's
+   * database; SQLite: `main`) into the model in a few batched queries, leaving out Strata's own
+   * tables (`strata_version`, `strata_history`, `strata_lock`).
+   */
+  readSchema(connection: Connection): Promise<SchemaModel>;
+  /** The Drizzle ORM adapter module for this dialect's driver (`drizzle-orm/node-postgres`...). */
+  readonly drizzleAdapter: string;
 }

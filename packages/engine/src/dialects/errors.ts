@@ -23,6 +23,10 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_LOCK_TIMEOUT',
   'DIALECT_QUERY_FAILED',
   'DIALECT_MULTIPLE_STATEMENTS',
+  'DIALECT_UNSUPPORTED_OPERATION',
+  'DIALECT_RECREATE_NEEDS_TABLE',
+  'DIALECT_EXISTING_COLUMN_UNKNOWN',
+  'DIALECT_RECREATE_TARGET_MISSING',
 ] as const;
 
 /** One of {@link DIALECT_ERROR_CODES}. */
@@ -396,3 +400,126 @@ export const HOST_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', '
 
 /** @internal Socket codes meaning "an open connection broke". */
 export const CONNECTION_LOST_CODES: ReadonlySet<string> = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED']);
+
+/** What a rendering error is built from: rendering has no connection, so no URL. */
+export interface RenderErrorContext {
+  readonly dialect: DialectName;
+  /** The op's kind (`alterColumn`, `createEnum`...). */
+  readonly kind: string;
+  /** The table the op works on, when it has one. */
+  readonly table?: string;
+}
+
+/** Shared constructor plumbing for rendering errors: the dialect, the op kind and the table land in `details`. */
+function renderOptions(context: RenderErrorContext, hint: string, details: Record<string, unknown> = {}): { hint: string; details: Record<string, unknown> } {
+  return {
+    hint,
+    details: {
+      dialect: context.dialect,
+      kind: context.kind,
+      ...(context.table === undefined ? {} : { table: context.table }),
+      ...details,
+    },
+  };
+}
+
+/**
+ * The dialect cannot express an operation (or one variant of it: a partial index on MySQL, an enum
+ * outside PostgreSQL). Renderers throw it rather than skip the op.
+ *
+ * @example
+ * ```ts
+ * import { UnsupportedOperationError } from '@strata/engine';
+ * const error = new UnsupportedOperationError({
+ *   dialect: 'mysql',
+ *   kind: 'createEnum',
+ *   reason: 'MySQL has no enum types, only enum columns',
+ *   hint: "Declare the column with the type enum('a','b') instead.",
+ * });
+ * error.code; // 'DIALECT_UNSUPPORTED_OPERATION'
+ * ```
+ */
+export class UnsupportedOperationError extends StrataError {
+  static readonly CODE = 'DIALECT_UNSUPPORTED_OPERATION';
+  constructor(context: RenderErrorContext & { readonly reason: string; readonly hint: string }) {
+    const on = context.table === undefined ? '' : ` on table "${context.table}"`;
+    super(
+      UnsupportedOperationError.CODE,
+      `${SERVER_NAMES[context.dialect]} cannot run ${context.kind}${on}: ${context.reason}.`,
+      renderOptions(context, context.hint, { reason: context.reason }),
+    );
+  }
+}
+
+/**
+ * A SQLite operation needs a table recreate, which restates the whole table, but the renderer was
+ * not told what the table looks like (offline SQL without the model, or a table the model lacks).
+ *
+ * @example
+ * ```ts
+ * import { RecreateNeedsTableError } from '@strata/engine';
+ * new RecreateNeedsTableError({ dialect: 'sqlite', kind: 'dropForeignKey', table: 'orders' }).code; // 'DIALECT_RECREATE_NEEDS_TABLE'
+ * ```
+ */
+export class RecreateNeedsTableError extends StrataError {
+  static readonly CODE = 'DIALECT_RECREATE_NEEDS_TABLE';
+  constructor(context: RenderErrorContext & { readonly table: string }) {
+    super(
+      RecreateNeedsTableError.CODE,
+      `${SERVER_NAMES[context.dialect]} runs ${context.kind} on table "${context.table}" by recreating the table, but its current definition is unknown.`,
+      renderOptions(
+        context,
+        'Run against a live database, or make sure the revisions before this one create the table (offline SQL replays them to know it).',
+      ),
+    );
+  }
+}
+
+/**
+ * An `alterColumn` must restate the whole column (MySQL `MODIFY COLUMN`), but neither the op's
+ * `existing` nor the table the renderer was given knows the column.
+ *
+ * @example
+ * ```ts
+ * import { ExistingColumnUnknownError } from '@strata/engine';
+ * new ExistingColumnUnknownError({ dialect: 'mysql', kind: 'alterColumn', table: 'users', column: 'email' }).code; // 'DIALECT_EXISTING_COLUMN_UNKNOWN'
+ * ```
+ */
+export class ExistingColumnUnknownError extends StrataError {
+  static readonly CODE = 'DIALECT_EXISTING_COLUMN_UNKNOWN';
+  constructor(context: RenderErrorContext & { readonly table: string; readonly column: string }) {
+    super(
+      ExistingColumnUnknownError.CODE,
+      `${SERVER_NAMES[context.dialect]} restates the whole column to alter "${context.table}"."${context.column}", but the column's current definition is unknown.`,
+      renderOptions(
+        context,
+        'Pass `existing` (the column as it is: type, nullable, default) to alterColumn, or run against a live database.',
+        { column: context.column },
+      ),
+    );
+  }
+}
+
+/**
+ * A SQLite table recreate was asked to change something the table does not have (a column, index or
+ * constraint of that name); the server would refuse the equivalent ALTER on other dialects.
+ *
+ * @example
+ * ```ts
+ * import { RecreateTargetMissingError } from '@strata/engine';
+ * new RecreateTargetMissingError({ dialect: 'sqlite', kind: 'dropForeignKey', table: 'orders', target: 'foreign key "fk_orders_user"' }).code;
+ * // 'DIALECT_RECREATE_TARGET_MISSING'
+ * ```
+ */
+export class RecreateTargetMissingError extends StrataError {
+  static readonly CODE = 'DIALECT_RECREATE_TARGET_MISSING';
+  constructor(context: RenderErrorContext & { readonly table: string; readonly target: string }) {
+    super(
+      RecreateTargetMissingError.CODE,
+      `Cannot run ${context.kind} on table "${context.table}": it has no ${context.target}.`,
+      renderOptions(context, 'Check the name against the table as it is (strata current, or the revisions before this one).', {
+        target: context.target,
+      }),
+    );
+  }
+}

@@ -1,20 +1,55 @@
 import type { Connection } from '../dialects/connection.js';
 import type { DialectName } from '../dialects/dialect.js';
+import type { Inspector } from '../inspect/inspector.js';
+import type { OpBuilders } from '../ops/op-builders.js';
 import { InvalidRevisionError } from './errors.js';
 
 /**
- * What `upgrade` and `downgrade` receive. Operations and guards join it in later versions;
- * `execute` and `connection` are enough for raw-SQL revisions.
+ * What `upgrade` and `downgrade` receive: the operations (`op`), the guards (`inspect`), raw SQL and,
+ * for data migrations, a Drizzle database on the migration's own connection and transaction.
+ *
+ * @example
+ * ```ts
+ * import { revision } from '@strata/engine';
+ * export default revision({
+ *   id: '3f2a9c1d4e5b',
+ *   parents: [],
+ *   async upgrade({ op, inspect }) {
+ *     if (!(await inspect.hasColumn('clients', 'status'))) await op.addColumn('clients', { name: 'status', type: 'varchar(20)' });
+ *   },
+ *   async downgrade({ op, inspect }) {
+ *     if (await inspect.hasColumn('clients', 'status')) await op.dropColumn('clients', 'status');
+ *   },
+ * });
+ * ```
  */
 export interface MigrationContext {
   /** The dialect of the database being migrated. */
   readonly dialect: DialectName;
   /** The stream being migrated. */
   readonly stream: string;
-  /** Runs one SQL statement (placeholders: `$1` on PostgreSQL, `?` on MySQL and SQLite) and returns its rows. */
+  /** Schema operations, rendered for the dialect (a SQLite ALTER it lacks becomes a table recreate). */
+  readonly op: OpBuilders;
+  /** Guards: what exists, read once and kept current as operations run (the model, in offline mode). */
+  readonly inspect: Inspector;
+  /**
+   * Runs one SQL statement (placeholders: `$1` on PostgreSQL, `?` on MySQL and SQLite) and returns its
+   * rows; offline, appends it to the script and returns none.
+   */
   execute(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
-  /** The migration's own connection, inside the revision's transaction where the dialect has transactional DDL. */
+  /** True while writing an offline script (`--sql`): nothing can be read from a database. */
+  readonly offline: boolean;
+  /**
+   * The migration's own connection, inside the revision's transaction where the dialect has
+   * transactional DDL. Offline there is none: reading it throws.
+   */
   readonly connection: Connection;
+  /**
+   * A Drizzle database (`drizzle-orm/node-postgres`, `/mysql2` or `/better-sqlite3`) bound to the
+   * migration's connection, so data migrations use Drizzle's query builder inside the revision's
+   * transaction. Needs drizzle-orm installed; not available offline.
+   */
+  drizzle<Database = unknown>(): Promise<Database>;
 }
 
 /** The fields a revision file passes to {@link revision}. */

@@ -1,3 +1,4 @@
+import type { GuardDifference } from '../inspect/inspector.js';
 import { StrataError } from '../errors.js';
 import type { RunResult } from './events.js';
 
@@ -37,7 +38,9 @@ export class RevisionFailedError extends StrataError {
     const where = options.file ? ` (${options.file})` : '';
     const after = options.rolledBack
       ? 'Its changes and its ledger update were rolled back; the database is as before it.'
-      : 'This database cannot roll DDL back: statements before the failing one stay applied and the ledger still shows the revision as not applied; the revision\'s guards let a re-run finish it.';
+      : `This database cannot roll DDL back: statements before the failing one stay done and the ledger still shows the revision as ${
+          options.direction === 'up' ? 'not applied' : 'applied'
+        }; the revision's guards let a re-run finish it.`;
     super(
       RevisionFailedError.CODE,
       `Stream "${options.stream}": ${options.direction === 'up' ? 'upgrade' : 'downgrade'} of revision ${options.revision}${where} failed: ${reason}. ${after}`,
@@ -48,5 +51,22 @@ export class RevisionFailedError extends StrataError {
       },
     );
     this.result = options.result;
+  }
+}
+
+/** Under `--strict`, a guard found its object under another definition than the revision's. */
+export class GuardDifferenceError extends StrataError {
+  static readonly CODE = 'RUNNER_GUARD_DIFFERENCE';
+  constructor(stream: string, revision: string, difference: GuardDifference) {
+    const where = difference.table ? `${difference.table}.` : '';
+    super(
+      GuardDifferenceError.CODE,
+      `Stream "${stream}", revision ${revision}: ${difference.object} ${where}${difference.name} exists but differs from what the revision creates ` +
+        `(expected ${difference.expected}; found ${difference.actual}).`,
+      {
+        hint: 'Bring the database in line with the revision (or the revision with the database), or run without --strict to only warn.',
+        details: { stream, revision, ...difference },
+      },
+    );
   }
 }

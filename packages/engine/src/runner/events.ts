@@ -1,3 +1,5 @@
+import type { GuardDifference } from '../inspect/inspector.js';
+
 /** What one revision step did, for `--json` output and the executors. */
 export interface StepResult {
   readonly revision: string;
@@ -6,6 +8,8 @@ export interface StepResult {
   readonly status: 'applied' | 'failed';
   readonly durationMs: number;
   readonly file?: string;
+  /** Guards that found their object under another definition while this revision ran. */
+  readonly differences: readonly GuardDifference[];
 }
 
 /** The outcome of an upgrade or downgrade run. */
@@ -21,6 +25,7 @@ export interface RunResult {
 export type RunEvent =
   | { readonly type: 'plan'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revisions: readonly string[] }
   | { readonly type: 'revision-start'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly index: number; readonly total: number }
+  | { readonly type: 'guard-difference'; readonly stream: string; readonly revision: string; readonly difference: GuardDifference }
   | { readonly type: 'revision-done'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly durationMs: number; readonly index: number; readonly total: number };
 
 /** Receives {@link RunEvent}s. */

@@ -1,7 +1,9 @@
 import { hostname, userInfo } from 'node:os';
 import type { Connection } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
+import { SQL_NOW, type SqlSink } from '../offline/sql-sink.js';
 import { TOOL_VERSION } from '../version.js';
+
 
 /** The table holding each stream's current heads (Alembic's alembic_version, one table for all streams). */
 export const VERSION_TABLE = 'strata_version';
@@ -38,14 +40,20 @@ export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'stream' | 'appliedBy' |
  * every statement is filtered by stream, so streams never touch each other's rows.
  */
 export class Ledger {
-  readonly #connection: Connection;
+  readonly #sink: SqlSink;
+  readonly #connection: Connection | undefined;
   readonly #dialect: Dialect;
   readonly #stream: string;
   readonly #version: string;
   readonly #history: string;
   readonly #who: string;
 
-  constructor(connection: Connection, dialect: Dialect, stream: string) {
+  /**
+   * @param sink where the ledger's statements go (the database, or an offline script).
+   * @param connection the live connection, for {@link exists}; undefined offline.
+   */
+  constructor(sink: SqlSink, dialect: Dialect, stream: string, connection?: Connection) {
+    this.#sink = sink;
     this.#connection = connection;
     this.#dialect = dialect;
     this.#stream = stream;
@@ -58,11 +66,11 @@ export class Ledger {
   async ensureTables(): Promise<void> {
     const t = this.#dialect.ledgerTypes;
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
-    await this.#connection.query(
+    await this.#sink.run(
       `CREATE TABLE IF NOT EXISTS ${this.#version} (${q('stream')} ${t.shortText} NOT NULL, ${q('version_num')} ${t.shortText} NOT NULL, ` +
         `PRIMARY KEY (${q('stream')}, ${q('version_num')}))`,
     );
-    await this.#connection.query(
+    await this.#sink.run(
       `CREATE TABLE IF NOT EXISTS ${this.#history} (${q('id')} ${t.autoIncrementPrimaryKey}, ` +
         `${q('stream')} ${t.shortText} NOT NULL, ${q('revision')} ${t.shortText} NOT NULL, ${q('direction')} ${t.shortText} NOT NULL, ` +
         `${q('message')} ${t.longText} NOT NULL, ${q('file')} ${t.longText}, ${q('checksum')} ${t.shortText}, ` +
@@ -73,12 +81,13 @@ export class Ledger {
 
   /** True when the ledger tables exist (read-only commands must not create them). */
   async exists(): Promise<boolean> {
+    if (this.#connection === undefined) throw new Error('Ledger.exists() needs a live connection');
     return this.#dialect.tableExists(this.#connection, VERSION_TABLE);
   }
 
   /** The stream's current heads, sorted. */
   async heads(): Promise<string[]> {
-    const rows = await this.#connection.query(
+    const rows = await this.#sink.run(
       `SELECT ${this.#dialect.quoteIdentifier('version_num')} AS v FROM ${this.#version} WHERE ${this.#dialect.quoteIdentifier('stream')} = ${this.#dialect.placeholder(1)}`,
       [this.#stream],
     );
@@ -90,16 +99,16 @@ export class Ledger {
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
     const p = (i: number) => this.#dialect.placeholder(i);
     for (const gone of before.filter((h) => !after.includes(h))) {
-      await this.#connection.query(`DELETE FROM ${this.#version} WHERE ${q('stream')} = ${p(1)} AND ${q('version_num')} = ${p(2)}`, [this.#stream, gone]);
+      await this.#sink.run(`DELETE FROM ${this.#version} WHERE ${q('stream')} = ${p(1)} AND ${q('version_num')} = ${p(2)}`, [this.#stream, gone]);
     }
     for (const added of after.filter((h) => !before.includes(h))) {
-      await this.#connection.query(`INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${p(1)}, ${p(2)})`, [this.#stream, added]);
+      await this.#sink.run(`INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${p(1)}, ${p(2)})`, [this.#stream, added]);
     }
   }
 
   /** Removes every row of the stream (`stamp --purge`). */
   async purgeHeads(): Promise<void> {
-    await this.#connection.query(
+    await this.#sink.run(
       `DELETE FROM ${this.#version} WHERE ${this.#dialect.quoteIdentifier('stream')} = ${this.#dialect.placeholder(1)}`,
       [this.#stream],
     );
@@ -115,13 +124,14 @@ export class Ledger {
       entry.message,
       entry.file,
       entry.checksum,
-      new Date(entry.startedAt),
-      new Date(entry.finishedAt),
+      // Offline, the script records when it runs, not when it was written.
+      this.#sink.offline ? SQL_NOW : new Date(entry.startedAt),
+      this.#sink.offline ? SQL_NOW : new Date(entry.finishedAt),
       Math.round(entry.durationMs),
       this.#who,
       TOOL_VERSION,
     ];
-    await this.#connection.query(
+    await this.#sink.run(
       `INSERT INTO ${this.#history} (${columns.map((c) => this.#dialect.quoteIdentifier(c)).join(', ')}) VALUES (${values.map((_, i) => this.#dialect.placeholder(i + 1)).join(', ')})`,
       values,
     );
@@ -130,7 +140,7 @@ export class Ledger {
   /** The stream's history rows, oldest first. */
   async history(): Promise<HistoryEntry[]> {
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
-    const rows = await this.#connection.query(
+    const rows = await this.#sink.run(
       `SELECT ${q('id')} AS id, ${q('stream')} AS stream, ${q('revision')} AS revision, ${q('direction')} AS direction, ${q('message')} AS message, ` +
         `${q('file')} AS file, ${q('checksum')} AS checksum, ${q('started_at')} AS started_at, ${q('finished_at')} AS finished_at, ` +
         `${q('duration_ms')} AS duration_ms, ${q('applied_by')} AS applied_by, ${q('tool_version')} AS tool_version ` +

@@ -1,11 +1,14 @@
 import type { Connection } from '../dialects/connection.js';
 import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
-import { planDowngrade, planStamp, planUpgrade, type Step } from '../revision/plan.js';
+import { planDowngrade, planStamp, planUpgrade } from '../revision/plan.js';
 import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
-import type { MigrationContext } from '../revision/revision.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
-import { ChecksumMismatchError, RevisionFailedError } from './errors.js';
+import type { GuardDifference } from '../inspect/inspector.js';
+import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
+import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
+import { ChecksumMismatchError, GuardDifferenceError, RevisionFailedError } from './errors.js';
+import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { Ledger, type HistoryEntry } from './ledger.js';
 
@@ -28,8 +31,10 @@ export interface RunOptions {
   readonly target: string;
   /** Run even if an applied revision's file changed since it was applied. */
   readonly allowChanged?: boolean;
-  /** Progress events, one pair per revision. */
+  /** Progress events, one pair per revision, plus one per guard difference. */
   readonly onEvent?: RunListener;
+  /** Fail a revision whose guard finds its object under another definition (default: warn). */
+  readonly strict?: boolean;
 }
 
 /** Options of {@link stamp}. */
@@ -180,7 +185,7 @@ export async function appliedHistory(stream: StreamTarget): Promise<HistoryEntry
 async function run(options: RunOptions, direction: 'up' | 'down'): Promise<RunResult> {
   const { stream, graph } = options;
   const emit = (event: RunEvent) => options.onEvent?.(event);
-  return withSession(stream, { lock: true }, async ({ connection, dialect, ledger }) => {
+  return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
     const targetIds = resolveTarget(graph, options.target, headsBefore, direction === 'up' ? 'upgrade' : 'downgrade');
     const branch = targetBranch(options.target);
@@ -188,20 +193,60 @@ async function run(options: RunOptions, direction: 'up' | 'down'): Promise<RunRe
       direction === 'up' ? planUpgrade(graph, headsBefore, targetIds) : planDowngrade(graph, headsBefore, targetIds, branch ? { branch } : {});
     if (!options.allowChanged) await verifyChecksums(graph, ledger, headsBefore, stream.name);
     emit({ type: 'plan', stream: stream.name, direction, revisions: plan.map((s) => s.revision.id) });
+    // One inspector for the whole run: the schema is reflected once, then kept current by the ops.
+    let differences: GuardDifference[] = [];
+    let running = '';
+    const inspector = new SchemaInspector(liveSchemaSource(dialect, connection), {
+      normalizer: dialect.normalizer,
+      onDifference: (difference) => {
+        if (options.strict) throw new GuardDifferenceError(stream.name, running, difference);
+        differences.push(difference);
+        emit({ type: 'guard-difference', stream: stream.name, revision: running, difference });
+      },
+    });
+    const ctx = createMigrationContext({ dialect, stream: stream.name, sink, inspector, connection });
     const steps: StepResult[] = [];
     let heads: readonly string[] = headsBefore;
     for (const [index, step] of plan.entries()) {
       const { revision } = step;
+      running = revision.id;
+      differences = [];
       const base = { stream: stream.name, direction, revision: revision.id, message: revision.message, index, total: plan.length };
       emit({ type: 'revision-start', ...base });
       const startedAt = timestamp();
       const started = performance.now();
       const atomic = revision.transactional && dialect.capabilities.transactionalDdl;
+      const body = () => (direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
+      const record = async () => {
+        await ledger.moveHeads(step.headsBefore, step.headsAfter);
+        await ledger.record({
+          revision: revision.id,
+          direction,
+          message: revision.message,
+          file: revision.file ?? null,
+          checksum: revision.checksum ?? null,
+          startedAt,
+          finishedAt: timestamp(),
+          durationMs: performance.now() - started,
+        });
+      };
       try {
-        await runStep(step, direction, { connection, dialect, ledger, atomic, stream: stream.name, startedAt, started });
+        // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
+        // revision succeeded, so a failure leaves it unrecorded and a re-run (guards) finishes it.
+        if (atomic) {
+          await inRevisionTransaction(dialect, connection, async () => {
+            await body();
+            await record();
+          });
+        } else {
+          await body();
+          await inRevisionTransaction(dialect, connection, record);
+        }
       } catch (error) {
+        // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
+        inspector.invalidate();
         const durationMs = performance.now() - started;
-        steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, ...fileOf(revision.file) });
+        steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
         throw new RevisionFailedError({
           stream: stream.name,
           revision: revision.id,
@@ -214,60 +259,11 @@ async function run(options: RunOptions, direction: 'up' | 'down'): Promise<RunRe
       }
       const durationMs = performance.now() - started;
       heads = step.headsAfter;
-      steps.push({ revision: revision.id, message: revision.message, direction, status: 'applied', durationMs, ...fileOf(revision.file) });
+      steps.push({ revision: revision.id, message: revision.message, direction, status: 'applied', durationMs, differences, ...fileOf(revision.file) });
       emit({ type: 'revision-done', ...base, durationMs });
     }
     return { stream: stream.name, direction, headsBefore, headsAfter: [...heads].sort(), steps };
   });
-}
-
-interface StepSession {
-  readonly connection: Connection;
-  readonly dialect: Dialect;
-  readonly ledger: Ledger;
-  /** Revision and ledger update in one transaction. */
-  readonly atomic: boolean;
-  readonly stream: string;
-  readonly startedAt: string;
-  readonly started: number;
-}
-
-/**
- * One revision: its code, then the version rows and a history row. Atomic where the dialect
- * rolls DDL back; elsewhere the ledger is written only after the revision succeeded, so a
- * failure leaves the revision unrecorded and a re-run (guards) finishes it.
- */
-async function runStep(step: Step, direction: 'up' | 'down', session: StepSession): Promise<void> {
-  const { connection, ledger, atomic } = session;
-  const ctx: MigrationContext = {
-    dialect: session.dialect.name,
-    stream: session.stream,
-    connection,
-    execute: (sql, params) => connection.query(sql, params),
-  };
-  const body = () => (direction === 'up' ? step.revision.upgrade(ctx) : step.revision.downgrade(ctx));
-  const record = async () => {
-    await ledger.moveHeads(step.headsBefore, step.headsAfter);
-    await ledger.record({
-      revision: step.revision.id,
-      direction,
-      message: step.revision.message,
-      file: step.revision.file ?? null,
-      checksum: step.revision.checksum ?? null,
-      startedAt: session.startedAt,
-      finishedAt: timestamp(),
-      durationMs: performance.now() - session.started,
-    });
-  };
-  if (atomic) {
-    await inTransaction(connection, async () => {
-      await body();
-      await record();
-    });
-  } else {
-    await body();
-    await inTransaction(connection, record);
-  }
 }
 
 async function verifyChecksums(graph: RevisionGraph, ledger: Ledger, heads: readonly string[], stream: string): Promise<void> {
@@ -287,6 +283,7 @@ async function verifyChecksums(graph: RevisionGraph, ledger: Ledger, heads: read
 interface Session {
   readonly connection: Connection;
   readonly dialect: Dialect;
+  readonly sink: SqlSink;
   readonly ledger: Ledger;
 }
 
@@ -299,13 +296,14 @@ async function withSession<T>(
   const dialect = await loadDialect(stream.dialect);
   const connection = await dialect.connect(stream.url);
   try {
-    const ledger = new Ledger(connection, dialect, stream.name);
-    if (!options.lock) return await body({ connection, dialect, ledger });
+    const sink = new LiveSink(connection);
+    const ledger = new Ledger(sink, dialect, stream.name, connection);
+    if (!options.lock) return await body({ connection, dialect, sink, ledger });
     const lock = await dialect.acquireLock(connection, { timeoutMs: stream.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS });
     let result: T;
     try {
       await ledger.ensureTables();
-      result = await body({ connection, dialect, ledger });
+      result = await body({ connection, dialect, sink, ledger });
     } catch (error) {
       // The body's error is the one to report; a lock that cannot be released on a broken
       // connection is gone with the session anyway.
@@ -316,6 +314,23 @@ async function withSession<T>(
     return result;
   } finally {
     await connection.close();
+  }
+}
+
+/**
+ * One revision's transaction, with the dialect's preparation around it (SQLite: foreign keys off
+ * outside the transaction so a table recreate keeps rows that reference it, `foreign_key_check`
+ * before commit, the setting restored after).
+ */
+async function inRevisionTransaction(dialect: Dialect, connection: Connection, body: () => Promise<void>): Promise<void> {
+  const scope = await dialect.openRevision(connection);
+  try {
+    await inTransaction(connection, async () => {
+      await body();
+      await scope.beforeCommit();
+    });
+  } finally {
+    await scope.close();
   }
 }
 

@@ -477,8 +477,8 @@ await describeDialects('strata CLI', (ctx) => {
     const result = jsonOf<Record<string, unknown>>(up);
     expect(result).toMatchObject({ stream: s.name, direction: 'up', headsBefore: [], headsAfter: [B] });
     expect(result['steps']).toEqual([
-      { revision: A, message: `rev ${A}`, direction: 'up', status: 'applied', durationMs: expect.any(Number), file: files[A] },
-      { revision: B, message: `rev ${B}`, direction: 'up', status: 'applied', durationMs: expect.any(Number), file: files[B] },
+      { revision: A, message: `rev ${A}`, direction: 'up', status: 'applied', durationMs: expect.any(Number), file: files[A], differences: [] },
+      { revision: B, message: `rev ${B}`, direction: 'up', status: 'applied', durationMs: expect.any(Number), file: files[B], differences: [] },
     ]);
 
     const current = await s.cli('current', '--json');

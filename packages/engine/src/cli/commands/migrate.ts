@@ -1,16 +1,23 @@
+import { renderOfflineScript } from '../../offline/offline-runner.js';
 import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { RunEvent } from '../../runner/events.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../format.js';
 import type { Output } from '../output.js';
-import { loadGraph, streamSettings } from '../stream-options.js';
+import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
   'allow-changed': { type: 'boolean', description: 'Run even if an applied revision\'s file changed since it was applied.' },
+  strict: { type: 'boolean', description: 'Fail a revision whose guard finds its object defined differently (default: warn).' },
+  sql: {
+    type: 'boolean',
+    description: 'Print the SQL script instead of running it (no database needed); TARGET may be FROM:TO.',
+  },
 } as const;
 
 async function migrate(input: CommandInput, direction: 'up' | 'down', target: string): Promise<void> {
+  if (input.values.sql === true) return offline(input, direction, target);
   const settings = streamSettings(input);
   const graph = loadGraph(settings);
   const options: RunOptions = {
@@ -18,6 +25,7 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     graph,
     target,
     allowChanged: input.values['allow-changed'] === true,
+    strict: input.values.strict === true,
     onEvent: (event) => progress(input.out, event),
   };
   const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
@@ -32,9 +40,23 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
   });
 }
 
+/** `--sql`: the plan as a script on stdout, warnings on stderr. */
+async function offline(input: CommandInput, direction: 'up' | 'down', range: string): Promise<void> {
+  const layout = streamLayout(input);
+  if (layout.dialect === undefined) {
+    throw new UsageError('--sql needs to know the dialect: pass --dialect postgresql|mysql|sqlite, or configure the stream.');
+  }
+  const result = await renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect }, graph: loadGraph(layout), direction, range });
+  for (const warning of result.warnings) input.out.warn(warning);
+  input.out.result(result, () => input.out.raw(result.script));
+}
+
 function progress(out: Output, event: RunEvent): void {
   if (event.type === 'plan' && event.revisions.length > 0) {
     out.line(`Stream "${event.stream}": ${event.direction === 'up' ? 'applying' : 'reverting'} ${event.revisions.length} revision(s).`);
+  } else if (event.type === 'guard-difference') {
+    const d = event.difference;
+    out.warn(`revision ${event.revision}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} exists but differs: expected ${d.expected}; found ${d.actual} (the operation was skipped; --strict makes this an error)`);
   } else if (event.type === 'revision-done') {
     const arrow = event.direction === 'up' ? '↑' : '↓';
     out.line(`  ${arrow} [${event.index + 1}/${event.total}] ${event.revision}  ${event.message || '(no message)'}  (${formatDuration(event.durationMs)})`);
@@ -49,7 +71,8 @@ export const upgradeCommand: Command = {
   description:
     'Applies every revision needed to reach TARGET, parents and dependencies first, each in its own transaction where the database\n' +
     'allows it (PostgreSQL, SQLite). TARGET: head (default), heads, an id or a unique prefix of 4+ characters, <label>@head,\n' +
-    '+N (N more), <rev>+N. A second runner on the same database waits for the lock, then finds nothing left to do.',
+    '+N (N more), <rev>+N. A second runner on the same database waits for the lock, then finds nothing left to do.\n' +
+    'With --sql, prints the script instead (TARGET or FROM:TO; guards answered from the revisions replayed up to FROM).',
   options: RUN_OPTIONS,
   streamOptions: true,
   maxPositionals: 1,
@@ -63,7 +86,8 @@ export const downgradeCommand: Command = {
   usage: 'TARGET [options]',
   description:
     'Reverts the applied revisions above TARGET, dependents first, running each downgrade. TARGET: -N (N steps down), an id\n' +
-    'or prefix (reverts what was applied above it), <label>@base, base (reverts everything), <rev>-N.',
+    'or prefix (reverts what was applied above it), <label>@base, base (reverts everything), <rev>-N.\n' +
+    'With --sql, prints the script instead; TARGET is then FROM:TO (for example head:base).',
   options: RUN_OPTIONS,
   streamOptions: true,
   maxPositionals: 1,

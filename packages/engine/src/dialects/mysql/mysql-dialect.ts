@@ -1,7 +1,13 @@
+import type { SchemaModel } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
+import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
+import { SQL_NOW } from '../../offline/sql-sink.js';
 import { MysqlConnection } from './mysql-connection.js';
 import { acquireMysqlLock } from './mysql-lock.js';
+import { MysqlNormalizer } from './mysql-normalizer.js';
+import { MysqlRenderer } from './mysql-renderer.js';
+import { readMysqlSchema } from './mysql-schema-reader.js';
 
 /**
  * MySQL 8 and MariaDB 10.11 (the tested stand-in): DDL commits implicitly, `?` placeholders,
@@ -50,5 +56,29 @@ export class MysqlDialect implements Dialect {
     return connection
       .query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name])
       .then((rows) => Number(rows[0]?.n) > 0);
+  }
+
+  /** The canonical spelling of types, defaults and expressions (see MysqlNormalizer). */
+  readonly normalizer = new MysqlNormalizer();
+
+  /** Renders operations to this dialect's SQL, quoting through this dialect (see MysqlRenderer). */
+  readonly renderer = new MysqlRenderer(this);
+
+  /** Reflects the connection's schema into the model (see readMysqlSchema: four queries). */
+  readSchema(connection: Connection): Promise<SchemaModel> {
+    return readMysqlSchema(connection);
+  }
+
+  /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
+  readonly drizzleAdapter = 'drizzle-orm/mysql2';
+
+  /** Nothing to prepare around a revision's transaction. */
+  openRevision(): Promise<RevisionScope> {
+    return Promise.resolve(NO_REVISION_SCOPE);
+  }
+
+  formatLiteral(value: unknown): string {
+    // DATETIME(3) rejects ISO's `T`/`Z`; backslash escapes in MySQL string literals unless NO_BACKSLASH_ESCAPES.
+    return formatCommonLiteral(value, { booleans: ['0', '1'], date: (d) => d.toISOString().replace('T', ' ').replace('Z', ''), now: 'UTC_TIMESTAMP(3)', escapeBackslash: true }, SQL_NOW);
   }
 }

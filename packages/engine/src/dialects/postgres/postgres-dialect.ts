@@ -1,7 +1,13 @@
+import type { SchemaModel } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
+import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
+import { SQL_NOW } from '../../offline/sql-sink.js';
 import { PostgresConnection } from './postgres-connection.js';
 import { acquirePostgresLock } from './postgres-lock.js';
+import { PostgresNormalizer } from './postgres-normalizer.js';
+import { PostgresRenderer } from './postgres-renderer.js';
+import { readPostgresSchema } from './postgres-schema-reader.js';
 
 /**
  * PostgreSQL (tested on 15): transactional DDL, `$n` placeholders, `"` quoting, advisory lock.
@@ -45,5 +51,29 @@ export class PostgresDialect implements Dialect {
   tableExists(connection: Connection, name: string): Promise<boolean> {
     // to_regclass resolves through the search path like an unqualified table name in a query would.
     return connection.query('SELECT to_regclass($1) IS NOT NULL AS present', [this.quoteIdentifier(name)]).then((rows) => rows[0]?.present === true);
+  }
+
+  /** The canonical spelling of types, defaults and expressions (see PostgresNormalizer). */
+  readonly normalizer = new PostgresNormalizer();
+
+  /** Renders operations to this dialect's SQL, quoting through this dialect (see PostgresRenderer). */
+  readonly renderer = new PostgresRenderer(this);
+
+  /** Reflects the connection's schema into the model (see readPostgresSchema: four queries). */
+  readSchema(connection: Connection): Promise<SchemaModel> {
+    return readPostgresSchema(connection);
+  }
+
+  /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
+  readonly drizzleAdapter = 'drizzle-orm/node-postgres';
+
+  /** Nothing to prepare around a revision's transaction. */
+  openRevision(): Promise<RevisionScope> {
+    return Promise.resolve(NO_REVISION_SCOPE);
+  }
+
+  formatLiteral(value: unknown): string {
+    // standard_conforming_strings is on by default since 9.1: backslashes in literals are plain characters.
+    return formatCommonLiteral(value, { booleans: ['false', 'true'], date: (d) => d.toISOString(), now: 'clock_timestamp()', escapeBackslash: false }, SQL_NOW);
   }
 }

@@ -1,7 +1,14 @@
+import type { SchemaModel } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
+import { formatCommonLiteral, type RevisionScope } from '../revision-scope.js';
+import { SQL_NOW } from '../../offline/sql-sink.js';
+import { openSqliteRevision } from './sqlite-revision-scope.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import { acquireSqliteLock } from './sqlite-lock.js';
+import { SqliteNormalizer } from './sqlite-normalizer.js';
+import { SqliteRenderer } from './sqlite-renderer.js';
+import { readSqliteSchema } from './sqlite-schema-reader.js';
 
 /**
  * SQLite through better-sqlite3: transactional DDL, `?` placeholders, `"` quoting, a lock row.
@@ -49,5 +56,29 @@ export class SqliteDialect implements Dialect {
     return connection
       .query("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name = ?", [name])
       .then((rows) => Number(rows[0]?.n) > 0);
+  }
+
+  /** The canonical spelling of types, defaults and expressions (see SqliteNormalizer). */
+  readonly normalizer = new SqliteNormalizer();
+
+  /** Renders operations to this dialect's SQL, quoting through this dialect (see SqliteRenderer). */
+  readonly renderer = new SqliteRenderer(this);
+
+  /** Reflects the connection's schema into the model (see readSqliteSchema: four queries). */
+  readSchema(connection: Connection): Promise<SchemaModel> {
+    return readSqliteSchema(connection);
+  }
+
+  /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
+  readonly drizzleAdapter = 'drizzle-orm/better-sqlite3';
+
+  /** Foreign keys off outside the transaction, checked before commit (see openSqliteRevision). */
+  openRevision(connection: Connection): Promise<RevisionScope> {
+    return openSqliteRevision(connection);
+  }
+
+  formatLiteral(value: unknown): string {
+    // Timestamps are ISO-8601 text here (ledgerTypes.timestamp), the form this strftime prints.
+    return formatCommonLiteral(value, { booleans: ['0', '1'], date: (d) => d.toISOString(), now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", escapeBackslash: false }, SQL_NOW);
   }
 }

@@ -1,0 +1,149 @@
+import type {
+  AlterColumnOp,
+  ColumnDefinition,
+  CreateIndexOp,
+  DropForeignKeyOp,
+  DropIndexOp,
+  DropPrimaryKeyOp,
+  DropUniqueConstraintOp,
+  PrimaryKeyDefinition,
+} from '../../ops/op.js';
+import type { ForeignKeyAction } from '../../schema/model.js';
+import { ExistingColumnUnknownError } from '../errors.js';
+import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
+import type { RenderContext } from '../renderer.js';
+
+/** Index types written after the key parts (`USING BTREE`). */
+const INDEX_TYPES: ReadonlySet<string> = new Set(['btree', 'hash']);
+/** Index kinds written before `INDEX` (`CREATE FULLTEXT INDEX`). */
+const INDEX_KINDS: ReadonlySet<string> = new Set(['fulltext', 'spatial']);
+
+/**
+ * MySQL 8 and MariaDB 10.11 DDL, in the syntax both accept: backtick quoting, `AUTO_INCREMENT`,
+ * whole-column `MODIFY COLUMN` for alterations, and the MySQL spellings of the drops (uniques are
+ * indexes, foreign keys have their own `DROP FOREIGN KEY`).
+ *
+ * Expression index parts render as `((expr))`: MySQL 8.0.13+ takes them
+ * (https://dev.mysql.com/doc/refman/8.0/en/create-index.html#create-index-functional-key-parts);
+ * MariaDB rejects them (it indexes a virtual generated column instead), and the server says so when
+ * the statement runs.
+ *
+ * @example
+ * ```ts
+ * import { MysqlDialect, MysqlRenderer, emptySchema } from '@strata/engine';
+ * const renderer = new MysqlRenderer(new MysqlDialect());
+ * renderer.render({ kind: 'dropIndex', table: 'users', name: 'ix_email' }, { schema: emptySchema() });
+ * // ['DROP INDEX `ix_email` ON `users`']
+ * ```
+ */
+export class MysqlRenderer extends RenderBase {
+  readonly dialect = 'mysql' as const;
+  protected override readonly enumHint =
+    "MySQL enums are column types: declare the column with the type enum('a','b') and change the list with alterColumn.";
+
+  /** Expression defaults need parentheses (https://dev.mysql.com/doc/refman/8.0/en/data-type-defaults.html). */
+  protected override renderDefault(expression: string): string {
+    return literalOrParenthesized(expression);
+  }
+
+  protected override renderAutoIncrement(): string {
+    return 'AUTO_INCREMENT';
+  }
+
+  /**
+   * MariaDB refuses `NOT NULL` on a generated column (MySQL takes it), so a NOT NULL generated column
+   * has no spelling both accept (https://mariadb.com/kb/en/generated-columns/).
+   */
+  protected override renderColumn(column: ColumnDefinition, site: ColumnSite): string {
+    if (column.generated !== undefined && (column.nullable === false || site.primaryKey.includes(column.name))) {
+      throw this.unsupportedColumn(
+        site,
+        `the generated column "${column.name}" is NOT NULL, which MariaDB rejects`,
+        'Leave the generated column nullable; its expression decides whether it is ever NULL.',
+      );
+    }
+    return super.renderColumn(column, site);
+  }
+
+  /** InnoDB rejects SET DEFAULT (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html#foreign-key-referential-actions). */
+  protected override renderForeignKeyAction(action: ForeignKeyAction, site: ColumnSite): string {
+    if (action === 'set default') {
+      throw this.unsupportedColumn(site, 'InnoDB rejects the SET DEFAULT foreign-key action', 'Use SET NULL, CASCADE, RESTRICT or NO ACTION.');
+    }
+    return super.renderForeignKeyAction(action, site);
+  }
+
+  /** A MySQL primary key is always named PRIMARY; a name given would be ignored, so none is written. */
+  protected override renderPrimaryKey(primaryKey: PrimaryKeyDefinition): string {
+    return `PRIMARY KEY (${this.columnList(primaryKey.columns)})`;
+  }
+
+  /**
+   * `MODIFY COLUMN` restates the whole column (https://dev.mysql.com/doc/refman/8.0/en/alter-table.html):
+   * the column as it is (`op.existing`, else the table the runner passed) with the op's changes on top.
+   * An attribute left out of `MODIFY` is lost, which is why the current definition is required.
+   */
+  protected override alterColumn(op: AlterColumnOp, context: RenderContext): string[] {
+    if (op.using !== undefined) {
+      throw this.unsupported(
+        op,
+        'MODIFY COLUMN converts values itself and has no USING clause',
+        'Drop `using`; convert the values with an execute op (UPDATE) before or after the type change.',
+      );
+    }
+    if (op.type === undefined && op.nullable === undefined && op.default === undefined) return [];
+    const existing = op.existing ?? context.table?.columns.find((column) => column.name === op.column);
+    if (existing === undefined) {
+      throw new ExistingColumnUnknownError({ dialect: this.dialect, kind: op.kind, table: op.table, column: op.column });
+    }
+    const changed: ColumnDefinition = {
+      name: existing.name,
+      type: op.type ?? existing.type,
+      nullable: op.nullable ?? existing.nullable,
+      ...(existing.autoIncrement === undefined ? {} : { autoIncrement: existing.autoIncrement }),
+      ...(existing.generated === undefined ? {} : { generated: existing.generated }),
+      ...(op.default === null ? {} : { default: op.default ?? existing.default }),
+    };
+    const site: ColumnSite = { kind: op.kind, table: op.table, primaryKey: context.table?.primaryKey?.columns ?? [], context };
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} MODIFY COLUMN ${this.renderColumn(changed, site)}`];
+  }
+
+  /**
+   * MySQL has no partial indexes; `btree`/`hash` go after the key parts (`USING BTREE`), `fulltext` and
+   * `spatial` are index kinds (`CREATE FULLTEXT INDEX`), both as MySQL and MariaDB accept them
+   * (https://mariadb.com/kb/en/create-index/).
+   */
+  protected override createIndex(op: CreateIndexOp): string[] {
+    if (op.where !== undefined) {
+      throw this.unsupported(op, 'it has no partial indexes', 'Index the whole column, or index a generated column that is NULL outside the predicate.');
+    }
+    const method = op.method?.toLowerCase();
+    let kind = op.unique === true ? 'UNIQUE ' : '';
+    let using = '';
+    if (method !== undefined && INDEX_TYPES.has(method)) using = ` USING ${method.toUpperCase()}`;
+    else if (method !== undefined && INDEX_KINDS.has(method)) kind = `${method.toUpperCase()} `;
+    else if (method !== undefined) {
+      throw this.unsupported(op, `it has no index method "${op.method}"`, 'Use btree, hash, fulltext or spatial, or leave the method out.');
+    }
+    return [
+      `CREATE ${kind}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)} (${this.renderIndexParts(op.columns)})${using}`,
+    ];
+  }
+
+  protected override dropIndex(op: DropIndexOp): string[] {
+    return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
+  }
+
+  protected override dropForeignKey(op: DropForeignKeyOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP FOREIGN KEY ${this.quoteIdentifier(op.name)}`];
+  }
+
+  /** A unique constraint is a unique index in MySQL, dropped as one. */
+  protected override dropUniqueConstraint(op: DropUniqueConstraintOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP INDEX ${this.quoteIdentifier(op.name)}`];
+  }
+
+  protected override dropPrimaryKey(op: DropPrimaryKeyOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP PRIMARY KEY`];
+  }
+}

@@ -1,0 +1,178 @@
+import type { SchemaNormalizer } from '../renderer.js';
+import { canonicalExpression, inListToAny, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
+
+/** @internal PostgreSQL's expression syntax: `"` identifiers (case-sensitive), standard strings. */
+export const POSTGRES_SYNTAX: ExpressionSyntax = { identifierQuote: '"', backslashEscapes: false, foldQuotedIdentifiers: false };
+
+/**
+ * The server's name for each alias a revision may write, as `format_type()` minus the verbose
+ * spellings (https://www.postgresql.org/docs/current/datatype.html, table 8.1 "Aliases").
+ */
+const TYPE_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['int', 'integer'],
+  ['int4', 'integer'],
+  ['serial', 'integer'],
+  ['serial4', 'integer'],
+  ['int8', 'bigint'],
+  ['bigserial', 'bigint'],
+  ['serial8', 'bigint'],
+  ['int2', 'smallint'],
+  ['smallserial', 'smallint'],
+  ['serial2', 'smallint'],
+  ['float8', 'double precision'],
+  ['float', 'double precision'],
+  ['float4', 'real'],
+  ['bool', 'boolean'],
+  ['decimal', 'numeric'],
+  ['character varying', 'varchar'],
+  ['character', 'char(1)'],
+  ['char', 'char(1)'],
+  ['bit varying', 'varbit'],
+  ['bit', 'bit(1)'],
+  ['timestamp without time zone', 'timestamp'],
+  ['timestamp with time zone', 'timestamptz'],
+  ['time without time zone', 'time'],
+  ['time with time zone', 'timetz'],
+]);
+
+/** Types whose literals are numbers: a quoted number default (`'-1'::integer`) is the number. */
+const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric', 'money']);
+
+/**
+ * PostgreSQL's canonical spellings, chosen as the short forms people write in revisions and Drizzle
+ * schemas, which the reader maps `format_type()` output onto:
+ *
+ * - types: `integer`, `bigint`, `smallint` (also for `serial`s: the sequence is the reader's
+ *   `autoIncrement`), `boolean`, `real`, `double precision`, `numeric(p,s)`, `varchar(n)`, `char(n)`,
+ *   `timestamp(p)`, `timestamptz(p)`, `time`, `timetz`, arrays as `element[]`; other names lower-cased,
+ *   a quoted name (an enum `"Mood"`) unquoted with its case kept.
+ * - defaults: the server's text without the casts it adds (`'active'::character varying` → `'active'`,
+ *   `'{}'::text[]` → `'{}'`), a quoted number on a numeric column unquoted (`'-1'::integer` → `-1`),
+ *   keywords lower-cased (`CURRENT_TIMESTAMP` → `current_timestamp`), `NULL` → none.
+ * - expressions (checks, `where`, index expressions): what the server prints in pretty mode
+ *   (`pg_get_constraintdef(oid, true)`), with casts dropped, keywords lower-cased, `x IN (a, b)` spelt
+ *   `x = any (array[a, b])` as the server stores it, redundant parentheses removed and one spacing.
+ *
+ * @example
+ * ```ts
+ * import { PostgresNormalizer } from '@strata/engine';
+ * const normalizer = new PostgresNormalizer();
+ * normalizer.normalizeType('character varying(20)'); // 'varchar(20)'
+ * normalizer.normalizeDefault("'active'::character varying", 'varchar(20)'); // "'active'"
+ * normalizer.normalizeExpression("CHECK ((price > (0)::numeric))"); // 'price > 0'
+ * ```
+ */
+export class PostgresNormalizer implements SchemaNormalizer {
+  normalizeType(type: string): string {
+    const trimmed = type.trim();
+    const quoted = /^"((?:[^"]|"")+)"(\s*(?:\[\d*\]\s*)*)$/.exec(trimmed);
+    if (quoted !== null) {
+      const dimensions = (quoted[2] as string).trim();
+      return `${(quoted[1] as string).replaceAll('""', '"')}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
+    }
+    let text = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
+    let suffix = '';
+    const array = /^(.*?)((?:\s*\[\s*\d*\s*\])+|\s+array(?:\[\d*\])?)$/.exec(text);
+    if (array !== null) {
+      text = array[1] as string;
+      suffix = arraySuffix(array[2] as string);
+    } else if (text.startsWith('_')) {
+      // The catalog name of an array type (`_int4`) is its element type's name with a leading underscore.
+      text = text.slice(1);
+      suffix = '[]';
+    }
+    return `${scalarType(text)}${suffix}`;
+  }
+
+  normalizeDefault(expression: string | undefined, type: string): string | undefined {
+    if (expression === undefined) return undefined;
+    const tokens = stripCasts(tokenize(expression, POSTGRES_SYNTAX));
+    const text = canonicalExpression(expression, POSTGRES_SYNTAX, serverForm);
+    if (text === '' || text === 'null') return undefined;
+    const only = singleLiteral(tokens);
+    const base = this.normalizeType(type);
+    if (only?.kind === 'string' && !base.endsWith('[]')) {
+      const scalar = base.replace(/\(.*$/, '');
+      if (NUMERIC_TYPES.has(scalar) && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(only.text)) return only.text.trim();
+      if (scalar === 'boolean') {
+        // Boolean input spellings (https://www.postgresql.org/docs/current/datatype-boolean.html); the server stores true/false.
+        const word = only.text.trim().toLowerCase();
+        if (['t', 'true', 'y', 'yes', 'on', '1'].includes(word)) return 'true';
+        if (['f', 'false', 'n', 'no', 'off', '0'].includes(word)) return 'false';
+      }
+    }
+    return text;
+  }
+
+  normalizeExpression(expression: string): string {
+    const body = expression.trim().replace(/^check\s*/i, '').replace(/\s+not\s+valid\s*$/i, '').replace(/\s+no\s+inherit\s*$/i, '');
+    return canonicalExpression(body, POSTGRES_SYNTAX, serverForm);
+  }
+}
+
+/**
+ * The rewrites PostgreSQL applies when it stores an expression, applied to what a revision writes:
+ * casts dropped, `IN (...)` as `= any (array[...])`, `LIKE` as `~~` (and `ILIKE` as `~~*`), and
+ * `x BETWEEN a AND b` as `x >= a and x <= b` for single-token operands
+ * (https://www.postgresql.org/docs/current/functions-comparison.html).
+ */
+function serverForm(tokens: SqlToken[]): SqlToken[] {
+  const out: SqlToken[] = [];
+  const input = inListToAny(stripCasts(tokens));
+  for (let i = 0; i < input.length; i += 1) {
+    const token = input[i] as SqlToken;
+    const negated = out.at(-1)?.kind === 'word' && out.at(-1)?.text === 'not';
+    if (token.kind === 'word' && (token.text === 'like' || token.text === 'ilike')) {
+      if (negated) out.pop();
+      out.push({ kind: 'operator', text: `${negated ? '!' : ''}~~${token.text === 'ilike' ? '*' : ''}` });
+    } else if (token.kind === 'word' && token.text === 'between' && !negated && singleOperands(out.at(-1), input, i)) {
+      const subject = out.at(-1) as SqlToken;
+      out.push({ kind: 'operator', text: '>=' }, input[i + 1] as SqlToken, input[i + 2] as SqlToken, subject, { kind: 'operator', text: '<=' }, input[i + 3] as SqlToken);
+      i += 3;
+    } else {
+      out.push(token);
+    }
+  }
+  return out;
+}
+
+/** Whether `subject BETWEEN a AND b` at `between` has one token for each operand (so the rewrite is exact). */
+function singleOperands(subject: SqlToken | undefined, tokens: readonly SqlToken[], between: number): boolean {
+  const operand = (token: SqlToken | undefined): boolean => token !== undefined && token.kind !== 'operator' && token.kind !== 'punct';
+  const after = tokens[between + 4];
+  const ends = after === undefined || (after.kind === 'punct' && after.text === ')') || (after.kind === 'word' && (after.text === 'and' || after.text === 'or'));
+  return operand(subject) && operand(tokens[between + 1]) && tokens[between + 2]?.text === 'and' && operand(tokens[between + 3]) && ends;
+}
+
+/** The one literal an expression consists of, ignoring wrapping parentheses; undefined otherwise. */
+function singleLiteral(tokens: readonly SqlToken[]): SqlToken | undefined {
+  const inner = tokens.filter((token) => !(token.kind === 'punct' && (token.text === '(' || token.text === ')')));
+  return inner.length === 1 ? inner[0] : undefined;
+}
+
+/** `[]` per dimension: PostgreSQL ignores declared sizes (`int[3]`) and prints `integer[]`. */
+function arraySuffix(text: string): string {
+  const dimensions = (text.match(/\[/g) ?? []).length;
+  return '[]'.repeat(Math.max(dimensions, 1));
+}
+
+/** One scalar type name in canonical form. */
+function scalarType(text: string): string {
+  const alias = TYPE_ALIASES.get(text);
+  if (alias !== undefined) return alias;
+  const sized = /^([a-z][a-z0-9_ ]*?)\s?\(([^)]*)\)(.*)$/.exec(text);
+  if (sized !== null) {
+    const name = sized[1] as string;
+    const args = sized[2] as string;
+    const rest = (sized[3] as string).trim();
+    // `timestamp(3) with time zone`: the precision sits between the name and the zone words.
+    if (name === 'timestamp' || name === 'time') {
+      const zoned = rest === 'with time zone' || name.endsWith('tz');
+      return `${name}${zoned ? 'tz' : ''}(${args})`;
+    }
+    if (name === 'float') return Number(args) <= 24 ? 'real' : 'double precision';
+    const renamed = TYPE_ALIASES.get(name) ?? name;
+    return `${renamed.replace(/\(1\)$/, '')}(${args})${rest === '' ? '' : ` ${rest}`}`;
+  }
+  return text;
+}

@@ -1,0 +1,423 @@
+import { assertNever } from '../errors.js';
+import type {
+  AddColumnOp,
+  AddEnumValueOp,
+  AlterColumnOp,
+  ColumnDefinition,
+  CreateCheckConstraintOp,
+  CreateEnumOp,
+  CreateForeignKeyOp,
+  CreateIndexOp,
+  CreatePrimaryKeyOp,
+  CreateTableOp,
+  CreateUniqueConstraintOp,
+  DropCheckConstraintOp,
+  DropColumnOp,
+  DropEnumOp,
+  DropForeignKeyOp,
+  DropIndexOp,
+  DropPrimaryKeyOp,
+  DropTableOp,
+  DropUniqueConstraintOp,
+  ForeignKeyDefinition,
+  IndexColumn,
+  Op,
+  PrimaryKeyDefinition,
+  RenameColumnOp,
+  RenameEnumValueOp,
+  RenameTableOp,
+} from '../ops/op.js';
+import type { ForeignKeyAction, GeneratedColumn } from '../schema/model.js';
+import type { DialectName } from './dialect.js';
+import { UnsupportedOperationError } from './errors.js';
+import type { RenderContext, Renderer } from './renderer.js';
+
+/** What a renderer needs from its dialect: identifier quoting (the dialect class owns it). */
+export interface IdentifierQuoting {
+  quoteIdentifier(name: string): string;
+}
+
+/** @internal Where a column definition is rendered: the op (for errors), its table's primary key, the schema. */
+export interface ColumnSite {
+  readonly kind: Op['kind'];
+  readonly table: string;
+  /** The columns of the table's primary key (a primary-key column is NOT NULL in every dialect). */
+  readonly primaryKey: readonly string[];
+  readonly context: RenderContext;
+}
+
+/**
+ * The rendering every dialect shares, written once as SQL-standard DDL (which PostgreSQL speaks
+ * as-is), with small hooks the dialect renderers override, the way Kysely's `MysqlQueryCompiler`
+ * overrides `DefaultQueryCompiler`. Every identifier goes through {@link RenderBase.quoteIdentifier};
+ * SQL text the op carries (types, defaults, check and index expressions, `execute`) is emitted as written.
+ *
+ * @example
+ * ```ts
+ * import { PostgresDialect, emptySchema } from '@strata/engine';
+ * const sql = new PostgresDialect().renderer.render({ kind: 'dropTable', table: 'users' }, { schema: emptySchema() });
+ * sql; // ['DROP TABLE "users"']
+ * ```
+ */
+export abstract class RenderBase implements Renderer {
+  /** The dialect, named in errors. */
+  abstract readonly dialect: DialectName;
+  /** What to suggest instead of enum types where the dialect has none. */
+  protected readonly enumHint: string =
+    'Use a text column with a check constraint listing the values (createCheckConstraint).';
+  readonly #quoting: IdentifierQuoting;
+
+  constructor(quoting: IdentifierQuoting) {
+    this.#quoting = quoting;
+  }
+
+  render(op: Op, context: RenderContext): string[] {
+    switch (op.kind) {
+      case 'createTable':
+        return this.createTable(op, context);
+      case 'dropTable':
+        return this.dropTable(op);
+      case 'renameTable':
+        return this.renameTable(op);
+      case 'addColumn':
+        return this.addColumn(op, context);
+      case 'dropColumn':
+        return this.dropColumn(op);
+      case 'alterColumn':
+        return this.alterColumn(op, context);
+      case 'renameColumn':
+        return this.renameColumn(op);
+      case 'createIndex':
+        return this.createIndex(op);
+      case 'dropIndex':
+        return this.dropIndex(op);
+      case 'createForeignKey':
+        return this.createForeignKey(op, context);
+      case 'dropForeignKey':
+        return this.dropForeignKey(op);
+      case 'createUniqueConstraint':
+        return this.createUniqueConstraint(op);
+      case 'dropUniqueConstraint':
+        return this.dropUniqueConstraint(op);
+      case 'createCheckConstraint':
+        return this.createCheckConstraint(op);
+      case 'dropCheckConstraint':
+        return this.dropCheckConstraint(op);
+      case 'createPrimaryKey':
+        return this.createPrimaryKey(op);
+      case 'dropPrimaryKey':
+        return this.dropPrimaryKey(op, context);
+      case 'createEnum':
+        return this.createEnum(op);
+      case 'addEnumValue':
+        return this.addEnumValue(op);
+      case 'renameEnumValue':
+        return this.renameEnumValue(op);
+      case 'dropEnum':
+        return this.dropEnum(op);
+      case 'execute':
+        // Parameters are bound by the runner; the text goes out as written.
+        return [op.sql];
+      default:
+        return assertNever(op);
+    }
+  }
+
+  // ---- hooks -------------------------------------------------------------------------------
+
+  /** Quotes one identifier through the dialect. */
+  protected quoteIdentifier(name: string): string {
+    return this.#quoting.quoteIdentifier(name);
+  }
+
+  /** A SQL string literal: single quotes, an embedded quote doubled (SQL standard). */
+  protected quoteString(value: string): string {
+    return `'${value.replaceAll("'", "''")}'`;
+  }
+
+  /** A column type as the op spells it. */
+  protected renderType(type: string, _context: RenderContext): string {
+    return type;
+  }
+
+  /** A default expression as the op spells it (PostgreSQL takes any expression). */
+  protected renderDefault(expression: string): string {
+    return expression;
+  }
+
+  /** The clause that makes a column auto-increment (identity, `AUTO_INCREMENT`, `AUTOINCREMENT`). */
+  protected abstract renderAutoIncrement(column: ColumnDefinition, site: ColumnSite): string;
+
+  /** A generated column's clause (MySQL and SQLite spelling: stored or virtual). */
+  protected renderGenerated(generated: GeneratedColumn, _site: ColumnSite): string {
+    return `GENERATED ALWAYS AS (${generated.expression}) ${generated.stored ? 'STORED' : 'VIRTUAL'}`;
+  }
+
+  /** One column definition: `name type [GENERATED …] [NOT NULL] [DEFAULT …] [auto-increment]`. */
+  protected renderColumn(column: ColumnDefinition, site: ColumnSite): string {
+    const parts = [this.quoteIdentifier(column.name), this.renderType(column.type, site.context)];
+    if (column.generated !== undefined) parts.push(this.renderGenerated(column.generated, site));
+    if (column.nullable === false || site.primaryKey.includes(column.name)) parts.push('NOT NULL');
+    if (column.default !== undefined) parts.push(`DEFAULT ${this.renderDefault(column.default)}`);
+    if (column.autoIncrement === true) parts.push(this.renderAutoIncrement(column, site));
+    return parts.join(' ');
+  }
+
+  /** A foreign-key action keyword (`ON DELETE <action>`). */
+  protected renderForeignKeyAction(action: ForeignKeyAction, _site: ColumnSite): string {
+    return action.toUpperCase();
+  }
+
+  /** `FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON UPDATE …]`; `no action` is every dialect's default and is left out. */
+  protected renderForeignKey(foreignKey: ForeignKeyDefinition, site: ColumnSite): string {
+    let sql = `FOREIGN KEY (${this.columnList(foreignKey.columns)}) REFERENCES ${this.quoteIdentifier(foreignKey.referencedTable)} (${this.columnList(foreignKey.referencedColumns)})`;
+    if (foreignKey.onDelete !== undefined && foreignKey.onDelete !== 'no action') {
+      sql += ` ON DELETE ${this.renderForeignKeyAction(foreignKey.onDelete, site)}`;
+    }
+    if (foreignKey.onUpdate !== undefined && foreignKey.onUpdate !== 'no action') {
+      sql += ` ON UPDATE ${this.renderForeignKeyAction(foreignKey.onUpdate, site)}`;
+    }
+    return sql;
+  }
+
+  /** `[CONSTRAINT name] PRIMARY KEY (…)`. */
+  protected renderPrimaryKey(primaryKey: PrimaryKeyDefinition): string {
+    const columns = `PRIMARY KEY (${this.columnList(primaryKey.columns)})`;
+    return primaryKey.name === undefined ? columns : `CONSTRAINT ${this.quoteIdentifier(primaryKey.name)} ${columns}`;
+  }
+
+  /** Whether the primary key is already stated in a column definition (SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`). */
+  protected primaryKeyInline(_primaryKey: PrimaryKeyDefinition, _columns: readonly ColumnDefinition[]): boolean {
+    return false;
+  }
+
+  /** An index access method after `USING`: a plain word as written (`gin`), anything else quoted. */
+  protected renderIndexMethod(method: string): string {
+    return /^[a-z_][a-z0-9_]*$/.test(method) ? method : this.quoteIdentifier(method);
+  }
+
+  /** The parenthesised part list of an index; an expression part is parenthesised on its own. */
+  protected renderIndexParts(columns: readonly IndexColumn[]): string {
+    return columns
+      .map((part) => (typeof part === 'string' ? this.quoteIdentifier(part) : `(${part.expression})`))
+      .join(', ');
+  }
+
+  /** A comma-separated list of quoted column names. */
+  protected columnList(columns: readonly string[]): string {
+    return columns.map((column) => this.quoteIdentifier(column)).join(', ');
+  }
+
+  /** The error for an op (or variant) this dialect cannot express. */
+  protected unsupported(op: Op, reason: string, hint: string): UnsupportedOperationError {
+    return new UnsupportedOperationError({
+      dialect: this.dialect,
+      kind: op.kind,
+      ...('table' in op ? { table: op.table } : {}),
+      reason,
+      hint,
+    });
+  }
+
+  /** The error for a column definition this dialect cannot express. */
+  protected unsupportedColumn(site: ColumnSite, reason: string, hint: string): UnsupportedOperationError {
+    return new UnsupportedOperationError({ dialect: this.dialect, kind: site.kind, table: site.table, reason, hint });
+  }
+
+  // ---- operations --------------------------------------------------------------------------
+
+  /**
+   * `CREATE TABLE` with every column and constraint. `origin` is the op errors name: the createTable
+   * itself, or the op a SQLite recreate renders the new table for.
+   */
+  protected createTable(op: CreateTableOp, context: RenderContext, origin: Pick<ColumnSite, 'kind' | 'table'> = op): string[] {
+    const primaryKey = primaryKeyOf(op);
+    const site: ColumnSite = { kind: origin.kind, table: origin.table, primaryKey: primaryKey?.columns ?? [], context };
+    const lines = op.columns.map((column) => this.renderColumn(column, site));
+    if (primaryKey !== undefined && !this.primaryKeyInline(primaryKey, op.columns)) {
+      lines.push(this.renderPrimaryKey(primaryKey));
+    }
+    for (const unique of op.uniqueConstraints ?? []) {
+      lines.push(`CONSTRAINT ${this.quoteIdentifier(unique.name)} UNIQUE (${this.columnList(unique.columns)})`);
+    }
+    for (const check of op.checkConstraints ?? []) {
+      lines.push(`CONSTRAINT ${this.quoteIdentifier(check.name)} CHECK (${check.expression})`);
+    }
+    for (const foreignKey of op.foreignKeys ?? []) {
+      lines.push(`CONSTRAINT ${this.quoteIdentifier(foreignKey.name)} ${this.renderForeignKey(foreignKey, site)}`);
+    }
+    return [`CREATE TABLE ${this.quoteIdentifier(op.table)} (\n  ${lines.join(',\n  ')}\n)`];
+  }
+
+  protected dropTable(op: DropTableOp): string[] {
+    return [`DROP TABLE ${this.quoteIdentifier(op.table)}`];
+  }
+
+  protected renameTable(op: RenameTableOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME TO ${this.quoteIdentifier(op.to)}`];
+  }
+
+  protected addColumn(op: AddColumnOp, context: RenderContext): string[] {
+    if (op.column.primaryKey === true) {
+      throw this.unsupported(
+        op,
+        'the primaryKey shorthand belongs to createTable',
+        'Add the column, then add the key with createPrimaryKey.',
+      );
+    }
+    const site: ColumnSite = { kind: op.kind, table: op.table, primaryKey: [], context };
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} ADD COLUMN ${this.renderColumn(op.column, site)}`];
+  }
+
+  protected dropColumn(op: DropColumnOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP COLUMN ${this.quoteIdentifier(op.column)}`];
+  }
+
+  /**
+   * One statement per change, type first so that a new default is checked against the new type
+   * (https://www.postgresql.org/docs/15/sql-altertable.html).
+   */
+  protected alterColumn(op: AlterColumnOp, context: RenderContext): string[] {
+    if (op.using !== undefined && op.type === undefined) {
+      throw this.unsupported(op, 'USING converts values for a type change, and no type is given', 'Give the new type with `type`, or drop `using`.');
+    }
+    const target = `ALTER TABLE ${this.quoteIdentifier(op.table)} ALTER COLUMN ${this.quoteIdentifier(op.column)}`;
+    const statements: string[] = [];
+    if (op.type !== undefined) {
+      const using = op.using === undefined ? '' : ` USING (${op.using})`;
+      statements.push(`${target} TYPE ${this.renderType(op.type, context)}${using}`);
+    }
+    if (op.nullable !== undefined) statements.push(`${target} ${op.nullable ? 'DROP' : 'SET'} NOT NULL`);
+    if (op.default === null) statements.push(`${target} DROP DEFAULT`);
+    else if (op.default !== undefined) statements.push(`${target} SET DEFAULT ${this.renderDefault(op.default)}`);
+    return statements;
+  }
+
+  protected renameColumn(op: RenameColumnOp): string[] {
+    return [
+      `ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME COLUMN ${this.quoteIdentifier(op.column)} TO ${this.quoteIdentifier(op.to)}`,
+    ];
+  }
+
+  protected createIndex(op: CreateIndexOp): string[] {
+    const unique = op.unique === true ? 'UNIQUE ' : '';
+    const method = op.method === undefined ? '' : ` USING ${this.renderIndexMethod(op.method)}`;
+    const where = op.where === undefined ? '' : ` WHERE ${op.where}`;
+    return [
+      `CREATE ${unique}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}${method} (${this.renderIndexParts(op.columns)})${where}`,
+    ];
+  }
+
+  protected dropIndex(op: DropIndexOp): string[] {
+    return [`DROP INDEX ${this.quoteIdentifier(op.name)}`];
+  }
+
+  protected createForeignKey(op: CreateForeignKeyOp, context: RenderContext): string[] {
+    const site: ColumnSite = { kind: op.kind, table: op.table, primaryKey: [], context };
+    return [
+      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.foreignKey.name)} ${this.renderForeignKey(op.foreignKey, site)}`,
+    ];
+  }
+
+  protected dropForeignKey(op: DropForeignKeyOp): string[] {
+    return [this.dropConstraint(op.table, op.name)];
+  }
+
+  protected createUniqueConstraint(op: CreateUniqueConstraintOp): string[] {
+    return [
+      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} UNIQUE (${this.columnList(op.constraint.columns)})`,
+    ];
+  }
+
+  protected dropUniqueConstraint(op: DropUniqueConstraintOp): string[] {
+    return [this.dropConstraint(op.table, op.name)];
+  }
+
+  protected createCheckConstraint(op: CreateCheckConstraintOp): string[] {
+    return [
+      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} CHECK (${op.constraint.expression})`,
+    ];
+  }
+
+  protected dropCheckConstraint(op: DropCheckConstraintOp): string[] {
+    return [this.dropConstraint(op.table, op.name)];
+  }
+
+  protected createPrimaryKey(op: CreatePrimaryKeyOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} ADD ${this.renderPrimaryKey(op.primaryKey)}`];
+  }
+
+  /**
+   * Drops the primary key by its constraint name: the op's, else the table's, else PostgreSQL's
+   * default `<table>_pkey` (https://www.postgresql.org/docs/15/ddl-constraints.html#DDL-CONSTRAINTS-PRIMARY-KEYS).
+   */
+  protected dropPrimaryKey(op: DropPrimaryKeyOp, context: RenderContext): string[] {
+    const name = op.name ?? context.table?.primaryKey?.name ?? `${op.table}_pkey`;
+    return [this.dropConstraint(op.table, name)];
+  }
+
+  protected createEnum(op: CreateEnumOp): string[] {
+    throw this.unsupported(op, 'it has no enum types', this.enumHint);
+  }
+
+  protected addEnumValue(op: AddEnumValueOp): string[] {
+    throw this.unsupported(op, 'it has no enum types', this.enumHint);
+  }
+
+  protected renameEnumValue(op: RenameEnumValueOp): string[] {
+    throw this.unsupported(op, 'it has no enum types', this.enumHint);
+  }
+
+  protected dropEnum(op: DropEnumOp): string[] {
+    throw this.unsupported(op, 'it has no enum types', this.enumHint);
+  }
+
+  /** `ALTER TABLE t DROP CONSTRAINT name`. */
+  protected dropConstraint(table: string, name: string): string {
+    return `ALTER TABLE ${this.quoteIdentifier(table)} DROP CONSTRAINT ${this.quoteIdentifier(name)}`;
+  }
+}
+
+/**
+ * @internal The primary key a createTable declares: its `primaryKey`, else the columns flagged with
+ * the `primaryKey` shorthand (the explicit key wins when a revision gives both).
+ */
+export function primaryKeyOf(op: CreateTableOp): PrimaryKeyDefinition | undefined {
+  if (op.primaryKey !== undefined) return op.primaryKey;
+  const flagged = op.columns.filter((column) => column.primaryKey === true).map((column) => column.name);
+  return flagged.length === 0 ? undefined : { columns: flagged };
+}
+
+/**
+ * @internal A default in the form MySQL and SQLite accept: literals (numbers, strings, NULL, TRUE,
+ * FALSE, hex/bit strings, CURRENT_TIMESTAMP/DATE/TIME) as written, any other expression wrapped in
+ * parentheses (https://www.sqlite.org/lang_createtable.html#the_default_clause,
+ * https://dev.mysql.com/doc/refman/8.0/en/data-type-defaults.html).
+ */
+export function literalOrParenthesized(expression: string): string {
+  const text = expression.trim();
+  const literal =
+    /^[+-]?(\d+(\.\d*)?|\.\d+)(e[+-]?\d+)?$/i.test(text) ||
+    /^'(?:[^']|'')*'$/.test(text) ||
+    /^[bx]'[0-9a-f]*'$/i.test(text) ||
+    /^(null|true|false)$/i.test(text) ||
+    /^current_(timestamp|date|time)(\(\d*\))?$/i.test(text);
+  return literal || isParenthesized(text) ? text : `(${text})`;
+}
+
+/** Whether the whole text is one parenthesised group (`(a + b)`, not `(a) + (b)`), outside string literals. */
+function isParenthesized(text: string): boolean {
+  if (!text.startsWith('(') || !text.endsWith(')')) return false;
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (character === "'") inString = !inString;
+    else if (!inString && character === '(') depth += 1;
+    else if (!inString && character === ')') {
+      depth -= 1;
+      if (depth === 0 && index < text.length - 1) return false;
+    }
+  }
+  return depth === 0;
+}

@@ -1,0 +1,33 @@
+import type { Op } from '../ops/op.js';
+import type { SchemaModel, TableModel } from '../schema/model.js';
+
+/** What a renderer may consult: the schema as it is before the op (from the inspector's cache or the model). */
+export interface RenderContext {
+  /** The table the op works on, as it is now; undefined for ops without a table, or a table that does not exist yet. */
+  readonly table?: TableModel;
+  /** The whole schema as it is now (a SQLite recreate reads the tables that reference this one). */
+  readonly schema: SchemaModel;
+}
+
+/**
+ * Turns one operation into the dialect's SQL statements, each complete and runnable on its own.
+ * Every identifier goes through the dialect's quoting; values in SQL text (enum labels) are quoted as
+ * string literals. An op the dialect cannot express throws `DIALECT_UNSUPPORTED_OPERATION`, never a
+ * silent skip.
+ */
+export interface Renderer {
+  render(op: Op, context: RenderContext): string[];
+}
+
+/**
+ * The dialect's canonical spelling of what the schema model holds, shared by the live inspector (what
+ * it reads back) and by the model (what operations declare), so that both compare equal.
+ */
+export interface SchemaNormalizer {
+  /** `int4` → `integer`, `character varying(20)` → `varchar(20)`, `INT(11)` → `int`... */
+  normalizeType(type: string): string;
+  /** A default expression as the server would print it back, or undefined for none / NULL. */
+  normalizeDefault(expression: string | undefined, type: string): string | undefined;
+  /** A check, index or `where` expression in the form the server prints back. */
+  normalizeExpression(expression: string): string;
+}

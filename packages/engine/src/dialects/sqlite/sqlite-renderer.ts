@@ -1,0 +1,68 @@
+import type { ColumnDefinition, CreateIndexOp, Op, PrimaryKeyDefinition } from '../../ops/op.js';
+import { RecreateNeedsTableError } from '../errors.js';
+import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
+import type { RenderContext } from '../renderer.js';
+import { needsRecreate, planRecreate } from './sqlite-recreate.js';
+
+/**
+ * SQLite DDL. What ALTER TABLE can do (rename a table or column, add a column, drop an unreferenced
+ * one) renders natively; everything else (`needsRecreate`) renders as a table recreate planned by
+ * `planRecreate` from `context.table`, the table as it is. Enum types and index methods do not exist.
+ *
+ * @example
+ * ```ts
+ * import { SqliteDialect, SqliteRenderer, emptySchema } from '@strata/engine';
+ * const renderer = new SqliteRenderer(new SqliteDialect());
+ * renderer.render({ kind: 'renameColumn', table: 'users', column: 'mail', to: 'email' }, { schema: emptySchema() });
+ * // ['ALTER TABLE "users" RENAME COLUMN "mail" TO "email"']
+ * ```
+ */
+export class SqliteRenderer extends RenderBase {
+  readonly dialect = 'sqlite' as const;
+
+  override render(op: Op, context: RenderContext): string[] {
+    if (!needsRecreate(op, context.table)) return super.render(op, context);
+    if (context.table === undefined) {
+      throw new RecreateNeedsTableError({ dialect: this.dialect, kind: op.kind, table: op.table });
+    }
+    return planRecreate(context.table, [op], {
+      quoteIdentifier: (name) => this.quoteIdentifier(name),
+      quoteString: (value) => this.quoteString(value),
+      createTable: (statement) => this.createTable(statement, context, { kind: op.kind, table: op.table }),
+      createIndex: (statement) => this.createIndex(statement),
+    });
+  }
+
+  /** Expression defaults need parentheses (https://www.sqlite.org/lang_createtable.html#the_default_clause). */
+  protected override renderDefault(expression: string): string {
+    return literalOrParenthesized(expression);
+  }
+
+  /**
+   * AUTOINCREMENT exists only as `INTEGER PRIMARY KEY AUTOINCREMENT` on a table's one primary-key
+   * column (https://www.sqlite.org/autoinc.html); the key is then stated here, not as a table constraint.
+   */
+  protected override renderAutoIncrement(column: ColumnDefinition, site: ColumnSite): string {
+    const soleKey = site.primaryKey.length === 1 && site.primaryKey[0] === column.name;
+    if (!soleKey || column.type.toLowerCase() !== 'integer') {
+      throw this.unsupportedColumn(
+        site,
+        `AUTOINCREMENT needs "${column.name}" to be the table's only primary-key column, of type integer`,
+        'Declare the column as integer and as the whole primary key, in createTable.',
+      );
+    }
+    return 'PRIMARY KEY AUTOINCREMENT';
+  }
+
+  protected override primaryKeyInline(primaryKey: PrimaryKeyDefinition, columns: readonly ColumnDefinition[]): boolean {
+    return primaryKey.columns.length === 1 && columns.some((column) => column.name === primaryKey.columns[0] && column.autoIncrement === true);
+  }
+
+  /** SQLite indexes have one structure, a B-tree: there is no method to choose (https://www.sqlite.org/lang_createindex.html). */
+  protected override createIndex(op: CreateIndexOp): string[] {
+    if (op.method !== undefined) {
+      throw this.unsupported(op, `it has no index methods ("${op.method}")`, 'Leave the index method out.');
+    }
+    return super.createIndex(op);
+  }
+}

@@ -1,0 +1,42 @@
+import { StrataError } from '../../errors.js';
+import type { Connection } from '../connection.js';
+import type { RevisionScope } from '../revision-scope.js';
+
+/** Rows that break a foreign key after a SQLite revision: the revision is rolled back. */
+export class ForeignKeyViolationError extends StrataError {
+  static readonly CODE = 'DIALECT_FOREIGN_KEY_VIOLATION';
+  constructor(violations: readonly { table: string; rowid: unknown; parent: string }[]) {
+    const shown = violations.slice(0, 10).map((v) => `${v.table} rowid ${String(v.rowid)} -> ${v.parent}`);
+    super(
+      ForeignKeyViolationError.CODE,
+      `The revision leaves ${violations.length} row(s) whose foreign key points nowhere: ${shown.join('; ')}${violations.length > 10 ? '; …' : ''}.`,
+      { hint: 'Fix the data in the revision (delete or repoint those rows) before the schema change.', details: { violations: violations.slice(0, 100) } },
+    );
+  }
+}
+
+/**
+ * SQLite's table recreate (https://www.sqlite.org/lang_altertable.html#otheralter, steps 1, 10, 12):
+ * `PRAGMA foreign_keys` cannot change inside a transaction, and with it on, dropping a table that
+ * others reference deletes or nulls their rows (ON DELETE actions). So each revision runs with foreign
+ * keys off, `PRAGMA foreign_key_check` runs before commit (a violation rolls the revision back), and
+ * the previous setting comes back afterwards. Cascades do not fire inside revisions: a data migration
+ * deleting parent rows deletes the children itself, as `foreign_key_check` will insist.
+ */
+export async function openSqliteRevision(connection: Connection): Promise<RevisionScope> {
+  const [row] = await connection.query('PRAGMA foreign_keys');
+  const wasOn = Number(row?.foreign_keys) === 1;
+  if (wasOn) await connection.query('PRAGMA foreign_keys = OFF');
+  return {
+    async beforeCommit() {
+      if (!wasOn) return;
+      const violations = await connection.query('PRAGMA foreign_key_check');
+      if (violations.length > 0) {
+        throw new ForeignKeyViolationError(violations.map((v) => ({ table: String(v.table), rowid: v.rowid, parent: String(v.parent) })));
+      }
+    },
+    async close() {
+      if (wasOn) await connection.query('PRAGMA foreign_keys = ON');
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexColumn, UniqueDefinition } from '../ops/op.js';
+import type {
+  CheckConstraintModel,
+  ColumnModel,
+  EnumModel,
+  ForeignKeyModel,
+  IndexModel,
+  PrimaryKeyModel,
+  TableModel,
+  UniqueConstraintModel,
+} from '../schema/model.js';
+
+/** An index as a guard may describe it, to compare with the one that exists. */
+export interface IndexDescription {
+  readonly name: string;
+  readonly columns: readonly IndexColumn[];
+  readonly unique?: boolean;
+  readonly where?: string;
+  readonly method?: string;
+}
+
+/**
+ * A guard found the object it checks for, but not as the revision describes it: the operation it
+ * guards is skipped and the difference reported (a warning; an error with `--strict`).
+ */
+export interface GuardDifference {
+  readonly object: 'table' | 'column' | 'index' | 'foreignKey' | 'uniqueConstraint' | 'checkConstraint' | 'primaryKey' | 'enum';
+  readonly table?: string;
+  readonly name: string;
+  /** The definition the revision asked for, in the dialect's canonical SQL-ish text. */
+  readonly expected: string;
+  /** The definition that exists, same form. */
+  readonly actual: string;
+}
+
+/**
+ * What guards ask before they act (the seed's `inspector.get_columns(...)` pattern). One interface,
+ * two implementations: a live database (cached reflection, kept current as operations run) and an
+ * in-memory schema model (offline SQL, autogenerate's previous state). They must agree.
+ *
+ * The `has*` methods take either a name or the full definition the revision is about to create: with
+ * a definition, an existing object that differs is reported as a {@link GuardDifference}.
+ */
+export interface Inspector {
+  tables(): Promise<string[]>;
+  table(name: string): Promise<TableModel | undefined>;
+  columns(table: string): Promise<ColumnModel[]>;
+  indexes(table: string): Promise<IndexModel[]>;
+  foreignKeys(table: string): Promise<ForeignKeyModel[]>;
+  uniqueConstraints(table: string): Promise<UniqueConstraintModel[]>;
+  checkConstraints(table: string): Promise<CheckConstraintModel[]>;
+  primaryKey(table: string): Promise<PrimaryKeyModel | undefined>;
+  enums(): Promise<EnumModel[]>;
+
+  hasTable(name: string, like?: { readonly columns: readonly ColumnDefinition[] }): Promise<boolean>;
+  hasColumn(table: string, column: string | ColumnDefinition): Promise<boolean>;
+  hasIndex(table: string, index: string | IndexDescription): Promise<boolean>;
+  hasForeignKey(table: string, foreignKey: string | ForeignKeyDefinition): Promise<boolean>;
+  hasUniqueConstraint(table: string, constraint: string | UniqueDefinition): Promise<boolean>;
+  hasCheckConstraint(table: string, constraint: string | CheckDefinition): Promise<boolean>;
+  hasPrimaryKey(table: string, columns?: readonly string[]): Promise<boolean>;
+  hasEnum(name: string, values?: readonly string[]): Promise<boolean>;
+  hasEnumValue(name: string, value: string): Promise<boolean>;
+}

@@ -1,0 +1,333 @@
+import type { Connection } from '../dialects/connection.js';
+import type { SchemaSupport } from '../dialects/dialect.js';
+import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { applyToModel, toColumnModel, toForeignKeyModel, toIndexModel, toCheckConstraintModel, toTableModel, toUniqueConstraintModel } from '../ops/apply-to-model.js';
+import { TableMissingError } from '../ops/errors.js';
+import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, Op, PrimaryKeyDefinition, UniqueDefinition } from '../ops/op.js';
+import type {
+  CheckConstraintModel,
+  ColumnModel,
+  EnumModel,
+  ForeignKeyModel,
+  IndexModel,
+  PrimaryKeyModel,
+  SchemaModel,
+  TableModel,
+  UniqueConstraintModel,
+} from '../schema/model.js';
+import {
+  describeCheckConstraint,
+  describeColumn,
+  describeEnum,
+  describeForeignKey,
+  describeIndex,
+  describePrimaryKey,
+  describeTableColumns,
+  describeUniqueConstraint,
+} from './describe.js';
+import type { GuardDifference, IndexDescription, Inspector } from './inspector.js';
+
+/**
+ * Where a {@link SchemaInspector} gets its model: one full reflection of a live database, or a model
+ * replayed from the stream's revisions.
+ *
+ * @example
+ * ```ts
+ * import { emptySchema } from '@strata/engine';
+ * import type { SchemaSource } from '@strata/engine';
+ * const source: SchemaSource = { load: async () => emptySchema() };
+ * ```
+ */
+export interface SchemaSource {
+  /** Reads the whole schema as it is now. */
+  load(): Promise<SchemaModel>;
+}
+
+/**
+ * A live database as a {@link SchemaSource}: each load is one `readSchema` (a few batched queries).
+ *
+ * @example
+ * ```ts
+ * import { liveSchemaSource } from '@strata/engine';
+ * import type { Connection, SchemaSupport } from '@strata/engine';
+ * declare const schema: SchemaSupport, connection: Connection;
+ * const source = liveSchemaSource(schema, connection);
+ * ```
+ */
+export function liveSchemaSource(support: Pick<SchemaSupport, 'readSchema'>, connection: Connection): SchemaSource {
+  return { load: () => support.readSchema(connection) };
+}
+
+/**
+ * A schema model as a {@link SchemaSource} (offline SQL, autogenerate's previous state): every load
+ * returns the model as given.
+ *
+ * @example
+ * ```ts
+ * import { emptySchema, modelSchemaSource } from '@strata/engine';
+ * const source = modelSchemaSource(emptySchema());
+ * ```
+ */
+export function modelSchemaSource(model: SchemaModel): SchemaSource {
+  return { load: async () => model };
+}
+
+/**
+ * How a {@link SchemaInspector} normalizes definitions and reports guard differences.
+ *
+ * @example
+ * ```ts
+ * import type { SchemaInspectorOptions, SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * const options: SchemaInspectorOptions = { normalizer, onDifference: (d) => console.warn(`${d.name}: expected ${d.expected}, found ${d.actual}`) };
+ * ```
+ */
+export interface SchemaInspectorOptions {
+  /** The dialect's canonical spellings; definitions given to `has*` go through it before comparing. */
+  readonly normalizer: SchemaNormalizer;
+  /** Called when a guard finds its object under a different definition (the guard still answers true). */
+  readonly onDifference?: (difference: GuardDifference) => void;
+}
+
+/**
+ * The {@link Inspector} behind every guard, over a {@link SchemaSource}. It loads the schema once, on
+ * first use, and answers every question from that model. `apply(op)` replays an operation that
+ * just ran into the cached model, so a guard after an op costs no round trip; `invalidate()` drops
+ * the cache after raw SQL, whose effect the model cannot see. `loads` counts reflections.
+ *
+ * The `has*` methods answer existence. Given a full definition, they also compare the existing
+ * object with it (after normalizing the definition): a difference goes to `onDifference` and the
+ * answer is still true, since the object exists and the guarded op must be skipped. Names match
+ * exactly: the model holds them as the database stores them. The lists (`columns(t)`...) throw
+ * `OPS_TABLE_MISSING` for a table that does not exist, as SQLAlchemy's inspector does; `has*` and
+ * `table()` answer false/undefined instead.
+ *
+ * @example
+ * ```ts
+ * import { SchemaInspector, liveSchemaSource } from '@strata/engine';
+ * import type { Connection, SchemaSupport } from '@strata/engine';
+ * declare const schema: SchemaSupport, connection: Connection;
+ * const inspect = new SchemaInspector(liveSchemaSource(schema, connection), { normalizer: schema.normalizer });
+ * if (!(await inspect.hasColumn('clients', 'status'))) {
+ *   // run addColumn, then:
+ *   await inspect.apply({ kind: 'addColumn', table: 'clients', column: { name: 'status', type: 'varchar(20)' } });
+ * }
+ * ```
+ */
+export class SchemaInspector implements Inspector {
+  readonly #source: SchemaSource;
+  readonly #normalizer: SchemaNormalizer;
+  readonly #onDifference: ((difference: GuardDifference) => void) | undefined;
+  #current: SchemaModel | undefined;
+  #loading: Promise<SchemaModel> | undefined;
+  /** Bumped by `invalidate()`, so that a load started before it does not fill the cache. */
+  #generation = 0;
+  #loads = 0;
+
+  constructor(source: SchemaSource, options: SchemaInspectorOptions) {
+    this.#source = source;
+    this.#normalizer = options.normalizer;
+    this.#onDifference = options.onDifference;
+  }
+
+  /** How many times the source was loaded (reflections of a live database). */
+  get loads(): number {
+    return this.#loads;
+  }
+
+  /** The schema as it is now: the cached model, loaded on first use. */
+  async model(): Promise<SchemaModel> {
+    if (this.#current !== undefined) return this.#current;
+    this.#loading ??= this.#load();
+    return this.#loading;
+  }
+
+  /**
+   * Replays an operation that has just run into the cached model (`applyToModel`). With nothing
+   * cached there is nothing to update: the next load reads the schema with the op's effect. When the
+   * op cannot apply to the model, its error is thrown and the cache is left as it was.
+   */
+  async apply(op: Op): Promise<void> {
+    if (this.#current === undefined && this.#loading === undefined) return;
+    const generation = this.#generation;
+    const current = await this.model();
+    if (generation !== this.#generation) return;
+    this.#current = applyToModel(current, op, this.#normalizer);
+  }
+
+  /** Drops the cached model: the next question loads the source again (after a raw `execute`). */
+  invalidate(): void {
+    this.#generation += 1;
+    this.#current = undefined;
+    this.#loading = undefined;
+  }
+
+  async #load(): Promise<SchemaModel> {
+    const generation = this.#generation;
+    try {
+      const model = await this.#source.load();
+      this.#loads += 1;
+      if (generation === this.#generation) this.#current = model;
+      return model;
+    } finally {
+      if (generation === this.#generation) this.#loading = undefined;
+    }
+  }
+
+  async #requireTable(name: string): Promise<TableModel> {
+    const table = (await this.model()).tables.get(name);
+    if (table === undefined) throw new TableMissingError(name, 'inspect');
+    return table;
+  }
+
+  /** Reports a difference when the two descriptions differ. @internal */
+  #compare(object: GuardDifference['object'], table: string | undefined, name: string, expected: string, actual: string): void {
+    if (expected !== actual) this.#onDifference?.({ object, ...(table !== undefined ? { table } : {}), name, expected, actual });
+  }
+
+  async tables(): Promise<string[]> {
+    return [...(await this.model()).tables.keys()];
+  }
+
+  async table(name: string): Promise<TableModel | undefined> {
+    return (await this.model()).tables.get(name);
+  }
+
+  async columns(table: string): Promise<ColumnModel[]> {
+    return [...(await this.#requireTable(table)).columns];
+  }
+
+  async indexes(table: string): Promise<IndexModel[]> {
+    return [...(await this.#requireTable(table)).indexes];
+  }
+
+  async foreignKeys(table: string): Promise<ForeignKeyModel[]> {
+    return [...(await this.#requireTable(table)).foreignKeys];
+  }
+
+  async uniqueConstraints(table: string): Promise<UniqueConstraintModel[]> {
+    return [...(await this.#requireTable(table)).uniqueConstraints];
+  }
+
+  async checkConstraints(table: string): Promise<CheckConstraintModel[]> {
+    return [...(await this.#requireTable(table)).checkConstraints];
+  }
+
+  async primaryKey(table: string): Promise<PrimaryKeyModel | undefined> {
+    return (await this.#requireTable(table)).primaryKey;
+  }
+
+  async enums(): Promise<EnumModel[]> {
+    return [...(await this.model()).enums.values()];
+  }
+
+  /**
+   * Whether the table exists. With `like` (the columns a `createTable` declares, and its primary
+   * key), each declared column is compared with the existing one of that name (as `createTable`
+   * would make it: primary key columns NOT NULL); the table's other columns are not a difference,
+   * since later revisions may have added them.
+   */
+  async hasTable(
+    name: string,
+    like?: { readonly columns: readonly ColumnDefinition[]; readonly primaryKey?: PrimaryKeyDefinition },
+  ): Promise<boolean> {
+    const table = await this.table(name);
+    if (table === undefined) return false;
+    if (like !== undefined) {
+      const expected = toTableModel({ table: name, columns: like.columns, ...(like.primaryKey ? { primaryKey: like.primaryKey } : {}) }, this.#normalizer);
+      const actual = expected.columns.map((c) => [c.name, table.columns.find((e) => e.name === c.name)] as const);
+      this.#compare(
+        'table',
+        undefined,
+        name,
+        describeTableColumns(name, expected.columns.map((c) => [c.name, c] as const)),
+        describeTableColumns(name, actual),
+      );
+    }
+    return true;
+  }
+
+  async hasColumn(table: string, column: string | ColumnDefinition): Promise<boolean> {
+    const name = typeof column === 'string' ? column : column.name;
+    const existing = (await this.table(table))?.columns.find((c) => c.name === name);
+    if (existing === undefined) return false;
+    if (typeof column !== 'string') {
+      this.#compare('column', table, name, describeColumn(toColumnModel(column, this.#normalizer)), describeColumn(existing));
+    }
+    return true;
+  }
+
+  async hasIndex(table: string, index: string | IndexDescription): Promise<boolean> {
+    const name = typeof index === 'string' ? index : index.name;
+    const existing = (await this.table(table))?.indexes.find((i) => i.name === name);
+    if (existing === undefined) return false;
+    if (typeof index !== 'string') {
+      this.#compare('index', table, name, describeIndex(toIndexModel(index, this.#normalizer)), describeIndex(existing));
+    }
+    return true;
+  }
+
+  async hasForeignKey(table: string, foreignKey: string | ForeignKeyDefinition): Promise<boolean> {
+    const name = typeof foreignKey === 'string' ? foreignKey : foreignKey.name;
+    const existing = (await this.table(table))?.foreignKeys.find((f) => f.name === name);
+    if (existing === undefined) return false;
+    if (typeof foreignKey !== 'string') {
+      this.#compare('foreignKey', table, name, describeForeignKey(toForeignKeyModel(foreignKey)), describeForeignKey(existing));
+    }
+    return true;
+  }
+
+  async hasUniqueConstraint(table: string, constraint: string | UniqueDefinition): Promise<boolean> {
+    const name = typeof constraint === 'string' ? constraint : constraint.name;
+    const existing = (await this.table(table))?.uniqueConstraints.find((u) => u.name === name);
+    if (existing === undefined) return false;
+    if (typeof constraint !== 'string') {
+      this.#compare('uniqueConstraint', table, name, describeUniqueConstraint(toUniqueConstraintModel(constraint)), describeUniqueConstraint(existing));
+    }
+    return true;
+  }
+
+  async hasCheckConstraint(table: string, constraint: string | CheckDefinition): Promise<boolean> {
+    const name = typeof constraint === 'string' ? constraint : constraint.name;
+    const existing = (await this.table(table))?.checkConstraints.find((c) => c.name === name);
+    if (existing === undefined) return false;
+    if (typeof constraint !== 'string') {
+      this.#compare(
+        'checkConstraint',
+        table,
+        name,
+        describeCheckConstraint(toCheckConstraintModel(constraint, this.#normalizer)),
+        describeCheckConstraint(existing),
+      );
+    }
+    return true;
+  }
+
+  /** Whether the table has a primary key; with `columns`, a key on other columns is a difference. */
+  async hasPrimaryKey(table: string, columns?: readonly string[]): Promise<boolean> {
+    const existing = (await this.table(table))?.primaryKey;
+    if (existing === undefined) return false;
+    if (columns !== undefined) {
+      this.#compare(
+        'primaryKey',
+        table,
+        existing.name ?? 'PRIMARY KEY',
+        describePrimaryKey({ columns }),
+        describePrimaryKey({ columns: existing.columns }),
+      );
+    }
+    return true;
+  }
+
+  /** Whether the enum exists; with `values`, other values or another order is a difference. */
+  async hasEnum(name: string, values?: readonly string[]): Promise<boolean> {
+    const existing = (await this.model()).enums.get(name);
+    if (existing === undefined) return false;
+    if (values !== undefined) this.#compare('enum', undefined, name, describeEnum({ name, values }), describeEnum(existing));
+    return true;
+  }
+
+  async hasEnumValue(name: string, value: string): Promise<boolean> {
+    return (await this.model()).enums.get(name)?.values.includes(value) ?? false;
+  }
+}

@@ -1,0 +1,133 @@
+import type { Dialect, DialectName } from '../dialects/dialect.js';
+import { loadDialect } from '../dialects/registry.js';
+import { StrataError } from '../errors.js';
+import { modelSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
+import { planDowngrade, planUpgrade, type Step } from '../revision/plan.js';
+import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
+import type { RevisionGraph } from '../revision/revision-graph.js';
+import { Ledger } from '../runner/ledger.js';
+import { createMigrationContext } from '../runner/migration-context.js';
+import { emptySchema } from '../schema/model.js';
+import { ScriptSink } from './sql-sink.js';
+
+/** `--sql` was given a range it cannot use. */
+export class OfflineRangeError extends StrataError {
+  static readonly CODE = 'OFFLINE_INVALID_RANGE';
+  constructor(range: string, problem: string, hint: string) {
+    super(OfflineRangeError.CODE, `Cannot write an offline script for "${range}": ${problem}.`, { hint, details: { range } });
+  }
+}
+
+/** What {@link renderOfflineScript} needs: no URL, no connection. */
+export interface OfflineOptions {
+  readonly stream: { readonly name: string; readonly dialect: DialectName };
+  readonly graph: RevisionGraph;
+  readonly direction: 'up' | 'down';
+  /**
+   * `TO` (upgrade from base) or `FROM:TO`. FROM is where the database is assumed to be; the guards
+   * answer from the schema the stream's revisions build up to it.
+   */
+  readonly range: string;
+}
+
+/** The script and what the reader must know about it. */
+export interface OfflineResult {
+  readonly script: string;
+  /** Revisions in the script, in order. */
+  readonly revisions: readonly string[];
+  /** Raw SQL the replayed model could not follow: guards after it may answer wrongly. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Renders an upgrade or downgrade as an SQL script, without a database (Alembic's `--sql`). The model
+ * is replayed from base up to FROM; then each revision of the plan runs against that model, its
+ * statements and the ledger's appended to the script, inside BEGIN/COMMIT where the dialect rolls DDL
+ * back. Guards are decided while the script is written, so the script fits a database at FROM.
+ *
+ * @example
+ * ```ts
+ * import { loadRevisions, RevisionGraph, renderOfflineScript } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const { script } = await renderOfflineScript({ stream: { name: 'app', dialect: 'postgresql' }, graph, direction: 'up', range: 'head' });
+ * ```
+ */
+export async function renderOfflineScript(options: OfflineOptions): Promise<OfflineResult> {
+  const { graph, stream } = options;
+  const dialect = await loadDialect(stream.dialect);
+  const [from, to] = splitRange(options);
+  const fromHeads = from === 'base' ? [] : [...resolveTarget(graph, from, [], 'stamp')];
+  const warnings: string[] = [];
+  let running = '';
+  const inspector = new SchemaInspector(modelSchemaSource(emptySchema()), {
+    normalizer: dialect.normalizer,
+    onDifference: (d) => warnings.push(`revision ${running}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} differs (expected ${d.expected}; found ${d.actual})`),
+  });
+  const onBlindSql = (sql: string) => warnings.push(`revision ${running}: raw SQL the model cannot follow, guards after it may be wrong: ${sql.split('\n')[0]}`);
+
+  // Replay base..FROM into the model; the statements are thrown away.
+  const replaySink = scriptSink(dialect);
+  const replayCtx = createMigrationContext({ dialect, stream: stream.name, sink: replaySink, inspector, connection: undefined, onBlindSql });
+  for (const step of planUpgrade(graph, [], fromHeads)) {
+    running = step.revision.id;
+    await step.revision.upgrade(replayCtx);
+  }
+
+  const toIds = to === 'base' ? [] : [...resolveTarget(graph, to, fromHeads, options.direction === 'up' ? 'upgrade' : 'downgrade')];
+  const branch = targetBranch(to);
+  const plan: Step[] =
+    options.direction === 'up' ? planUpgrade(graph, fromHeads, toIds) : planDowngrade(graph, fromHeads, toIds, branch ? { branch } : {});
+
+  const sink = scriptSink(dialect);
+  const ctx = createMigrationContext({ dialect, stream: stream.name, sink, inspector, connection: undefined, onBlindSql });
+  const ledger = new Ledger(sink, dialect, stream.name);
+  sink.comment(
+    `Strata offline ${options.direction === 'up' ? 'upgrade' : 'downgrade'} of stream "${stream.name}" (${dialect.name}), ${from} -> ${to}.\n` +
+      `Guards were decided when this script was written, against the schema the revisions build up to ${from}:\n` +
+      `run it on a database at ${from}, once. Statements are not guarded against a second run.`,
+  );
+  await ledger.ensureTables();
+  const transactional = dialect.capabilities.transactionalDdl;
+  for (const step of plan) {
+    const { revision } = step;
+    running = revision.id;
+    const arrow = options.direction === 'up' ? `${revision.parents.join(', ') || '<base>'} -> ${revision.id}` : `${revision.id} -> ${revision.parents.join(', ') || '<base>'}`;
+    sink.comment(`Running ${options.direction === 'up' ? 'upgrade' : 'downgrade'} ${arrow}, ${revision.message}`);
+    const atomic = transactional && revision.transactional;
+    if (atomic) await sink.run('BEGIN');
+    await (options.direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
+    await ledger.moveHeads(step.headsBefore, step.headsAfter);
+    await ledger.record({
+      revision: revision.id,
+      direction: options.direction,
+      message: revision.message,
+      file: revision.file ?? null,
+      checksum: revision.checksum ?? null,
+      startedAt: '',
+      finishedAt: '',
+      durationMs: 0,
+    });
+    if (atomic) await sink.run('COMMIT');
+  }
+  if (warnings.length > 0) sink.comment(`Warnings:\n${warnings.join('\n')}`);
+  return { script: sink.script(), revisions: plan.map((s) => s.revision.id), warnings };
+}
+
+function scriptSink(dialect: Dialect): ScriptSink {
+  return new ScriptSink({ formatLiteral: (value) => dialect.formatLiteral(value), numberedPlaceholders: dialect.placeholder(1) === '$1' });
+}
+
+function splitRange(options: OfflineOptions): [string, string] {
+  const parts = options.range.split(':');
+  if (parts.length === 1) {
+    if (options.direction === 'down') {
+      throw new OfflineRangeError(options.range, 'a downgrade script needs to know where the database starts', 'Give FROM:TO, for example `strata downgrade --sql head:base`.');
+    }
+    return ['base', parts[0] as string];
+  }
+  const [from = '', to = ''] = parts;
+  if (parts.length > 2 || from === '' || to === '') {
+    throw new OfflineRangeError(options.range, 'a range is FROM:TO with both sides given', 'For example `strata upgrade --sql base:head` or `strata downgrade --sql head:-1`.');
+  }
+  return [from, to];
+}

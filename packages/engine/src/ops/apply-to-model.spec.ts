@@ -1,0 +1,449 @@
+import { describe, expect, it } from 'vitest';
+import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { StrataError } from '../errors.js';
+import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
+import { applyToModel } from './apply-to-model.js';
+import type { Op } from './op.js';
+
+/** Lower-cases types, trims defaults (NULL means none), collapses whitespace in expressions. */
+const normalizer: SchemaNormalizer = {
+  normalizeType: (type) => type.trim().toLowerCase(),
+  normalizeDefault: (expression) => (expression === undefined || expression.trim().toUpperCase() === 'NULL' ? undefined : expression.trim()),
+  normalizeExpression: (expression) => expression.trim().replace(/\s+/g, ' '),
+};
+
+function apply(model: SchemaModel, ...ops: Op[]): SchemaModel {
+  return ops.reduce((current, op) => applyToModel(current, op, normalizer), model);
+}
+
+function table(model: SchemaModel, name: string): TableModel {
+  const found = model.tables.get(name);
+  if (found === undefined) throw new Error(`no table ${name}`);
+  return found;
+}
+
+/** The error code `fn` throws. */
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof StrataError) return error.code;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+/** clients (id PK, email, status, nickname) ← orders (id PK, client_id → clients.id, amount); enum mood. */
+function base(): SchemaModel {
+  return apply(
+    emptySchema(),
+    {
+      kind: 'createTable',
+      table: 'clients',
+      columns: [
+        { name: 'id', type: 'INTEGER', primaryKey: true, autoIncrement: true },
+        { name: 'email', type: 'varchar(255)', nullable: false },
+        { name: 'status', type: 'varchar(20)', default: "'active'" },
+        { name: 'nickname', type: 'text' },
+      ],
+      uniqueConstraints: [{ name: 'uq_clients_email', columns: ['email'] }],
+      checkConstraints: [{ name: 'ck_clients_status', expression: "status <> 'status'" }],
+    },
+    { kind: 'createIndex', table: 'clients', name: 'ix_clients_status', columns: ['status'], where: 'status IS NOT NULL' },
+    {
+      kind: 'createTable',
+      table: 'orders',
+      columns: [
+        { name: 'id', type: 'integer', primaryKey: true },
+        { name: 'client_id', type: 'integer' },
+        { name: 'amount', type: 'integer', default: '0' },
+      ],
+      foreignKeys: [{ name: 'fk_orders_client', columns: ['client_id'], referencedTable: 'clients', referencedColumns: ['id'], onDelete: 'cascade' }],
+    },
+    { kind: 'createIndex', table: 'orders', name: 'ix_orders_client_amount', columns: ['client_id', 'amount'] },
+    { kind: 'createEnum', name: 'mood', values: ['sad', 'ok'] },
+  );
+}
+
+describe('applyToModel: tables', () => {
+  it('createTable normalizes columns, defaults nullable to true and turns the primaryKey shorthand into a NOT NULL key', () => {
+    const clients = table(base(), 'clients');
+    expect(clients.columns).toEqual([
+      { name: 'id', type: 'integer', nullable: false, autoIncrement: true },
+      { name: 'email', type: 'varchar(255)', nullable: false },
+      { name: 'status', type: 'varchar(20)', nullable: true, default: "'active'" },
+      { name: 'nickname', type: 'text', nullable: true },
+    ]);
+    expect(clients.primaryKey).toEqual({ columns: ['id'] });
+    expect(clients.uniqueConstraints).toEqual([{ name: 'uq_clients_email', columns: ['email'] }]);
+    expect(clients.checkConstraints).toEqual([{ name: 'ck_clients_status', expression: "status <> 'status'" }]);
+  });
+
+  it('createTable: foreign key actions default to no action; an explicit primary key makes its columns NOT NULL; constraints in name order', () => {
+    const model = apply(base(), {
+      kind: 'createTable',
+      table: 'notes',
+      columns: [
+        { name: 'client_id', type: 'integer' },
+        { name: 'n', type: 'integer' },
+        { name: 'parent_n', type: 'integer' },
+      ],
+      primaryKey: { name: 'notes_pkey', columns: ['client_id', 'n'] },
+      uniqueConstraints: [
+        { name: 'uq_b', columns: ['n'] },
+        { name: 'uq_a', columns: ['parent_n'] },
+      ],
+      foreignKeys: [
+        { name: 'fk_notes_parent', columns: ['client_id', 'parent_n'], referencedTable: 'notes', referencedColumns: ['client_id', 'n'] },
+        { name: 'fk_notes_client', columns: ['client_id'], referencedTable: 'clients', referencedColumns: ['id'] },
+      ],
+    });
+    const notes = table(model, 'notes');
+    expect(notes.primaryKey).toEqual({ name: 'notes_pkey', columns: ['client_id', 'n'] });
+    expect(notes.columns.map((c) => [c.name, c.nullable])).toEqual([
+      ['client_id', false],
+      ['n', false],
+      ['parent_n', true],
+    ]);
+    expect(notes.uniqueConstraints.map((u) => u.name)).toEqual(['uq_a', 'uq_b']);
+    expect(notes.foreignKeys).toEqual([
+      { name: 'fk_notes_client', columns: ['client_id'], referencedTable: 'clients', referencedColumns: ['id'], onDelete: 'no action', onUpdate: 'no action' },
+      {
+        name: 'fk_notes_parent',
+        columns: ['client_id', 'parent_n'],
+        referencedTable: 'notes',
+        referencedColumns: ['client_id', 'n'],
+        onDelete: 'no action',
+        onUpdate: 'no action',
+      },
+    ]);
+    expect(notes.indexes).toEqual([]);
+  });
+
+  it('createTable refuses an existing table, a missing referenced table or column, and a malformed definition', () => {
+    const model = base();
+    expect(codeOf(() => apply(model, { kind: 'createTable', table: 'clients', columns: [{ name: 'id', type: 'integer' }] }))).toBe('OPS_OBJECT_EXISTS');
+    const referencing = (referencedTable: string, referencedColumn: string): Op => ({
+      kind: 'createTable',
+      table: 'x',
+      columns: [{ name: 'c', type: 'integer' }],
+      foreignKeys: [{ name: 'fk', columns: ['c'], referencedTable, referencedColumns: [referencedColumn] }],
+    });
+    expect(codeOf(() => apply(model, referencing('ghosts', 'id')))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => apply(model, referencing('clients', 'ghost')))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => apply(model, { kind: 'createTable', table: 'x', columns: [] }))).toBe('OPS_INVALID');
+  });
+
+  it('dropTable removes the table; refuses a missing table and one that another table references', () => {
+    const model = apply(base(), { kind: 'dropTable', table: 'orders' });
+    expect([...model.tables.keys()]).toEqual(['clients']);
+    expect(codeOf(() => apply(model, { kind: 'dropTable', table: 'orders' }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'dropTable', table: 'clients' }))).toBe('OPS_OBJECT_IN_USE');
+  });
+
+  it('dropTable accepts a table that only references itself', () => {
+    const model = apply(
+      base(),
+      { kind: 'createTable', table: 'tree', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'parent', type: 'integer' }] },
+      { kind: 'createForeignKey', table: 'tree', foreignKey: { name: 'fk_tree', columns: ['parent'], referencedTable: 'tree', referencedColumns: ['id'] } },
+      { kind: 'dropTable', table: 'tree' },
+    );
+    expect(model.tables.has('tree')).toBe(false);
+  });
+
+  it('renameTable keeps the table in place and carries the new name into every foreign key that references it', () => {
+    const model = apply(
+      base(),
+      { kind: 'createForeignKey', table: 'clients', foreignKey: { name: 'fk_clients_referrer', columns: ['id'], referencedTable: 'clients', referencedColumns: ['id'] } },
+      { kind: 'renameTable', table: 'clients', to: 'customers' },
+    );
+    expect([...model.tables.keys()]).toEqual(['customers', 'orders']);
+    const customers = table(model, 'customers');
+    expect(customers.name).toBe('customers');
+    expect(customers.indexes.map((i) => i.name)).toEqual(['ix_clients_status']);
+    expect(customers.foreignKeys[0]?.referencedTable).toBe('customers');
+    expect(table(model, 'orders').foreignKeys[0]?.referencedTable).toBe('customers');
+  });
+
+  it('renameTable refuses a missing table and an existing target', () => {
+    expect(codeOf(() => apply(base(), { kind: 'renameTable', table: 'ghosts', to: 'spirits' }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'renameTable', table: 'clients', to: 'orders' }))).toBe('OPS_OBJECT_EXISTS');
+  });
+});
+
+describe('applyToModel: columns', () => {
+  it('addColumn appends the normalized column', () => {
+    const model = apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'score', type: 'NUMERIC(5,2)', nullable: false, default: ' 0 ' } });
+    expect(table(model, 'clients').columns.at(-1)).toEqual({ name: 'score', type: 'numeric(5,2)', nullable: false, default: '0' });
+  });
+
+  it('addColumn refuses an existing column, a missing table and the primaryKey shorthand', () => {
+    expect(codeOf(() => apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'email', type: 'text' } }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => apply(base(), { kind: 'addColumn', table: 'ghosts', column: { name: 'a', type: 'text' } }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'k', type: 'int', primaryKey: true } }))).toBe('OPS_INVALID');
+  });
+
+  it('dropColumn removes the column with the indexes, unique constraints and primary key made of it alone', () => {
+    let model = apply(base(), { kind: 'dropCheckConstraint', table: 'clients', name: 'ck_clients_status' });
+    model = apply(model, { kind: 'dropColumn', table: 'clients', column: 'status' });
+    let clients = table(model, 'clients');
+    expect(clients.columns.map((c) => c.name)).toEqual(['id', 'email', 'nickname']);
+    expect(clients.indexes).toEqual([]);
+    model = apply(model, { kind: 'dropColumn', table: 'clients', column: 'email' });
+    clients = table(model, 'clients');
+    expect(clients.uniqueConstraints).toEqual([]);
+    model = apply(
+      model,
+      { kind: 'createTable', table: 'tags', columns: [{ name: 'label', type: 'text', primaryKey: true }, { name: 'note', type: 'text' }] },
+      { kind: 'dropColumn', table: 'tags', column: 'label' },
+    );
+    expect(table(model, 'tags').primaryKey).toBeUndefined();
+  });
+
+  it('dropColumn refuses while something else needs the column: multi-column index, check, expression, foreign keys, multi-column key', () => {
+    const model = base();
+    // ck_clients_status mentions status (and the string 'status' is a literal, not a reference).
+    expect(codeOf(() => apply(model, { kind: 'dropColumn', table: 'clients', column: 'status' }))).toBe('OPS_OBJECT_IN_USE');
+    // ix_orders_client_amount is (client_id, amount): PostgreSQL would drop it, MySQL narrow it.
+    expect(codeOf(() => apply(model, { kind: 'dropColumn', table: 'orders', column: 'amount' }))).toBe('OPS_OBJECT_IN_USE');
+    // fk_orders_client uses client_id; orders.client_id references clients.id.
+    const withoutIndex = apply(model, { kind: 'dropIndex', table: 'orders', name: 'ix_orders_client_amount' });
+    expect(codeOf(() => apply(withoutIndex, { kind: 'dropColumn', table: 'orders', column: 'client_id' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => apply(withoutIndex, { kind: 'dropColumn', table: 'clients', column: 'id' }))).toBe('OPS_OBJECT_IN_USE');
+    const expressions = apply(
+      model,
+      { kind: 'createIndex', table: 'clients', name: 'ix_lower_email', columns: [{ expression: 'lower(email)' }] },
+      { kind: 'addColumn', table: 'clients', column: { name: 'nick_len', type: 'int', generated: { expression: 'length("nickname")', stored: true } } },
+    );
+    expect(codeOf(() => apply(expressions, { kind: 'dropColumn', table: 'clients', column: 'email' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => apply(expressions, { kind: 'dropColumn', table: 'clients', column: 'nickname' }))).toBe('OPS_OBJECT_IN_USE');
+    const composite = apply(model, {
+      kind: 'createTable',
+      table: 'pairs',
+      columns: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }, { name: 'c', type: 'int' }],
+      primaryKey: { columns: ['a', 'b'] },
+      uniqueConstraints: [{ name: 'uq_pairs', columns: ['b', 'c'] }],
+    });
+    expect(codeOf(() => apply(composite, { kind: 'dropColumn', table: 'pairs', column: 'a' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => apply(composite, { kind: 'dropColumn', table: 'pairs', column: 'c' }))).toBe('OPS_OBJECT_IN_USE');
+  });
+
+  it('dropColumn refuses a missing column and the last column of a table', () => {
+    expect(codeOf(() => apply(base(), { kind: 'dropColumn', table: 'clients', column: 'ghost' }))).toBe('OPS_COLUMN_MISSING');
+    const single = apply(base(), { kind: 'createTable', table: 'one', columns: [{ name: 'a', type: 'int' }] });
+    expect(codeOf(() => apply(single, { kind: 'dropColumn', table: 'one', column: 'a' }))).toBe('OPS_INVALID');
+  });
+
+  it('alterColumn changes only the given fields, normalizing the type and default; null drops the default', () => {
+    let model = apply(base(), { kind: 'alterColumn', table: 'clients', column: 'status', type: 'VARCHAR(40)' });
+    expect(table(model, 'clients').columns[2]).toEqual({ name: 'status', type: 'varchar(40)', nullable: true, default: "'active'" });
+    model = apply(model, { kind: 'alterColumn', table: 'clients', column: 'status', nullable: false, default: null });
+    expect(table(model, 'clients').columns[2]).toEqual({ name: 'status', type: 'varchar(40)', nullable: false });
+    model = apply(model, { kind: 'alterColumn', table: 'clients', column: 'status', default: " 'new' " });
+    expect(table(model, 'clients').columns[2]?.default).toBe("'new'");
+  });
+
+  it('alterColumn refuses a missing column, a nullable primary key column and a change of nothing', () => {
+    expect(codeOf(() => apply(base(), { kind: 'alterColumn', table: 'clients', column: 'ghost', nullable: true }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'alterColumn', table: 'clients', column: 'id', nullable: true }))).toBe('OPS_INVALID');
+    expect(codeOf(() => apply(base(), { kind: 'alterColumn', table: 'clients', column: 'status' }))).toBe('OPS_INVALID');
+  });
+
+  it('renameColumn carries the name through indexes, uniques, checks, the primary key, generated columns and every foreign key', () => {
+    const model = apply(
+      base(),
+      { kind: 'createIndex', table: 'clients', name: 'ix_lower_email', columns: [{ expression: 'lower(email)' }, 'id'], where: '"email" IS NOT NULL' },
+      { kind: 'addColumn', table: 'clients', column: { name: 'email_len', type: 'int', generated: { expression: 'length(email)', stored: false } } },
+      { kind: 'renameColumn', table: 'clients', column: 'email', to: 'mail' },
+      { kind: 'renameColumn', table: 'clients', column: 'status', to: 'state' },
+      { kind: 'renameColumn', table: 'clients', column: 'id', to: 'client_id' },
+    );
+    const clients = table(model, 'clients');
+    expect(clients.columns.map((c) => c.name)).toEqual(['client_id', 'mail', 'state', 'nickname', 'email_len']);
+    expect(clients.columns[4]?.generated).toEqual({ expression: 'length(mail)', stored: false });
+    expect(clients.primaryKey).toEqual({ columns: ['client_id'] });
+    expect(clients.uniqueConstraints).toEqual([{ name: 'uq_clients_email', columns: ['mail'] }]);
+    // The string literal 'status' is data, not a reference: it stays.
+    expect(clients.checkConstraints).toEqual([{ name: 'ck_clients_status', expression: "state <> 'status'" }]);
+    expect(clients.indexes).toEqual([
+      { name: 'ix_clients_status', parts: [{ column: 'state' }], unique: false, where: 'state IS NOT NULL' },
+      { name: 'ix_lower_email', parts: [{ expression: 'lower(mail)' }, { column: 'client_id' }], unique: false, where: '"mail" IS NOT NULL' },
+    ]);
+    expect(table(model, 'orders').foreignKeys[0]).toMatchObject({ columns: ['client_id'], referencedTable: 'clients', referencedColumns: ['client_id'] });
+  });
+
+  it('renameColumn carries the name into the table’s own foreign keys, both sides of a self-reference', () => {
+    const model = apply(
+      base(),
+      { kind: 'addColumn', table: 'clients', column: { name: 'referrer', type: 'integer' } },
+      { kind: 'createForeignKey', table: 'clients', foreignKey: { name: 'fk_referrer', columns: ['referrer'], referencedTable: 'clients', referencedColumns: ['id'] } },
+      { kind: 'renameColumn', table: 'clients', column: 'id', to: 'pk' },
+      { kind: 'renameColumn', table: 'clients', column: 'referrer', to: 'referred_by' },
+    );
+    expect(table(model, 'clients').foreignKeys[0]).toMatchObject({ columns: ['referred_by'], referencedColumns: ['pk'] });
+  });
+
+  it('renameColumn refuses a missing column and an existing target', () => {
+    expect(codeOf(() => apply(base(), { kind: 'renameColumn', table: 'clients', column: 'ghost', to: 'x' }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'renameColumn', table: 'clients', column: 'email', to: 'status' }))).toBe('OPS_OBJECT_EXISTS');
+  });
+});
+
+describe('applyToModel: indexes and constraints', () => {
+  it('createIndex adds the normalized index in name order; dropIndex removes it', () => {
+    let model = apply(base(), {
+      kind: 'createIndex',
+      table: 'clients',
+      name: 'ix_a',
+      columns: ['email', { expression: 'lower(  nickname )' }],
+      unique: true,
+      where: 'id  > 0',
+      method: 'btree',
+    });
+    expect(table(model, 'clients').indexes).toEqual([
+      { name: 'ix_a', parts: [{ column: 'email' }, { expression: 'lower( nickname )' }], unique: true, where: 'id > 0', method: 'btree' },
+      { name: 'ix_clients_status', parts: [{ column: 'status' }], unique: false, where: 'status IS NOT NULL' },
+    ]);
+    model = apply(model, { kind: 'dropIndex', table: 'clients', name: 'ix_a' });
+    expect(table(model, 'clients').indexes.map((i) => i.name)).toEqual(['ix_clients_status']);
+  });
+
+  it('createIndex refuses an existing name and a missing column; dropIndex a missing index', () => {
+    expect(codeOf(() => apply(base(), { kind: 'createIndex', table: 'clients', name: 'ix_clients_status', columns: ['email'] }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => apply(base(), { kind: 'createIndex', table: 'clients', name: 'ix_x', columns: ['ghost'] }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'dropIndex', table: 'clients', name: 'ix_ghost' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'dropIndex', table: 'ghosts', name: 'ix_ghost' }))).toBe('OPS_TABLE_MISSING');
+  });
+
+  it('createForeignKey defaults both actions; dropForeignKey removes it', () => {
+    let model = apply(base(), {
+      kind: 'createForeignKey',
+      table: 'orders',
+      foreignKey: { name: 'fk_orders_amount', columns: ['amount'], referencedTable: 'clients', referencedColumns: ['id'], onUpdate: 'restrict' },
+    });
+    expect(table(model, 'orders').foreignKeys.map((f) => [f.name, f.onDelete, f.onUpdate])).toEqual([
+      ['fk_orders_amount', 'no action', 'restrict'],
+      ['fk_orders_client', 'cascade', 'no action'],
+    ]);
+    model = apply(model, { kind: 'dropForeignKey', table: 'orders', name: 'fk_orders_amount' });
+    expect(table(model, 'orders').foreignKeys.map((f) => f.name)).toEqual(['fk_orders_client']);
+  });
+
+  it('createForeignKey refuses an existing name, missing columns on either side and an unknown action', () => {
+    const fk = (name: string, column: string, referencedTable: string, referencedColumn: string): Op => ({
+      kind: 'createForeignKey',
+      table: 'orders',
+      foreignKey: { name, columns: [column], referencedTable, referencedColumns: [referencedColumn] },
+    });
+    expect(codeOf(() => apply(base(), fk('fk_orders_client', 'amount', 'clients', 'id')))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => apply(base(), fk('fk_x', 'ghost', 'clients', 'id')))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => apply(base(), fk('fk_x', 'amount', 'ghosts', 'id')))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => apply(base(), fk('fk_x', 'amount', 'clients', 'ghost')))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'dropForeignKey', table: 'orders', name: 'fk_ghost' }))).toBe('OPS_OBJECT_MISSING');
+    const badAction = {
+      kind: 'createForeignKey',
+      table: 'orders',
+      foreignKey: { name: 'fk_x', columns: ['amount'], referencedTable: 'clients', referencedColumns: ['id'], onDelete: 'explode' },
+    } as unknown as Op;
+    expect(codeOf(() => apply(base(), badAction))).toBe('OPS_INVALID');
+  });
+
+  it('unique constraints: create (name order), refuse duplicates and missing columns, drop', () => {
+    let model = apply(base(), { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_a_nickname', columns: ['nickname'] } });
+    expect(table(model, 'clients').uniqueConstraints.map((u) => u.name)).toEqual(['uq_a_nickname', 'uq_clients_email']);
+    expect(codeOf(() => apply(model, { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_a_nickname', columns: ['email'] } }))).toBe(
+      'OPS_OBJECT_EXISTS',
+    );
+    expect(codeOf(() => apply(model, { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_x', columns: ['ghost'] } }))).toBe(
+      'OPS_COLUMN_MISSING',
+    );
+    model = apply(model, { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_a_nickname' });
+    expect(table(model, 'clients').uniqueConstraints.map((u) => u.name)).toEqual(['uq_clients_email']);
+    expect(codeOf(() => apply(model, { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_a_nickname' }))).toBe('OPS_OBJECT_MISSING');
+  });
+
+  it('check constraints: create (normalized), refuse duplicates, drop', () => {
+    let model = apply(base(), { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_amount', expression: 'amount  >=  0' } });
+    expect(table(model, 'orders').checkConstraints).toEqual([{ name: 'ck_amount', expression: 'amount >= 0' }]);
+    expect(codeOf(() => apply(model, { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_amount', expression: 'true' } }))).toBe(
+      'OPS_OBJECT_EXISTS',
+    );
+    model = apply(model, { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' });
+    expect(table(model, 'orders').checkConstraints).toEqual([]);
+    expect(codeOf(() => apply(model, { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' }))).toBe('OPS_OBJECT_MISSING');
+  });
+
+  it('createPrimaryKey makes its columns NOT NULL; dropPrimaryKey leaves them so', () => {
+    let model = apply(
+      base(),
+      { kind: 'createTable', table: 'links', columns: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }, { name: 'c', type: 'int' }] },
+      { kind: 'createPrimaryKey', table: 'links', primaryKey: { name: 'links_pkey', columns: ['a', 'b'] } },
+    );
+    expect(table(model, 'links').primaryKey).toEqual({ name: 'links_pkey', columns: ['a', 'b'] });
+    expect(table(model, 'links').columns.map((c) => c.nullable)).toEqual([false, false, true]);
+    expect(codeOf(() => apply(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['c'] } }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => apply(model, { kind: 'dropPrimaryKey', table: 'links', name: 'other_pkey' }))).toBe('OPS_OBJECT_MISSING');
+    model = apply(model, { kind: 'dropPrimaryKey', table: 'links', name: 'links_pkey' });
+    expect(table(model, 'links').primaryKey).toBeUndefined();
+    expect(table(model, 'links').columns.map((c) => c.nullable)).toEqual([false, false, true]);
+    expect(codeOf(() => apply(model, { kind: 'dropPrimaryKey', table: 'links' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => apply(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['ghost'] } }))).toBe('OPS_COLUMN_MISSING');
+  });
+});
+
+describe('applyToModel: enums and raw SQL', () => {
+  it('createEnum adds the type; refuses an existing one', () => {
+    expect(base().enums.get('mood')).toEqual({ name: 'mood', values: ['sad', 'ok'] });
+    expect(codeOf(() => apply(base(), { kind: 'createEnum', name: 'mood', values: [] }))).toBe('OPS_OBJECT_EXISTS');
+  });
+
+  it('addEnumValue appends, or places the value before/after another', () => {
+    const model = apply(
+      base(),
+      { kind: 'addEnumValue', name: 'mood', value: 'happy' },
+      { kind: 'addEnumValue', name: 'mood', value: 'angry', before: 'sad' },
+      { kind: 'addEnumValue', name: 'mood', value: 'fine', after: 'ok' },
+    );
+    expect(model.enums.get('mood')?.values).toEqual(['angry', 'sad', 'ok', 'fine', 'happy']);
+  });
+
+  it('addEnumValue refuses a missing enum, an existing value, a missing anchor and two anchors', () => {
+    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'ghost', value: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'mood', value: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ok', before: 'sad' }))).toBe('OPS_INVALID');
+  });
+
+  it('renameEnumValue renames in place; refuses a missing value and an existing target', () => {
+    expect(apply(base(), { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'blue' }).enums.get('mood')?.values).toEqual(['blue', 'ok']);
+    expect(codeOf(() => apply(base(), { kind: 'renameEnumValue', name: 'mood', value: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => apply(base(), { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
+  });
+
+  it('dropEnum removes the type; refuses a missing one and one a column uses', () => {
+    expect(apply(base(), { kind: 'dropEnum', name: 'mood' }).enums.has('mood')).toBe(false);
+    expect(codeOf(() => apply(base(), { kind: 'dropEnum', name: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
+    const used = apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'mood', type: 'mood' } });
+    expect(codeOf(() => apply(used, { kind: 'dropEnum', name: 'mood' }))).toBe('OPS_OBJECT_IN_USE');
+  });
+
+  it('execute returns the model unchanged (the caller decides what raw SQL means)', () => {
+    const model = base();
+    expect(applyToModel(model, { kind: 'execute', sql: 'DROP TABLE clients' }, normalizer)).toBe(model);
+  });
+});
+
+describe('applyToModel: purity', () => {
+  it('never changes its input and shares the tables an op does not touch', () => {
+    const model = base();
+    const snapshot = structuredClone({ tables: [...model.tables], enums: [...model.enums] });
+    const next = apply(
+      model,
+      { kind: 'addColumn', table: 'clients', column: { name: 'x', type: 'int' } },
+      { kind: 'renameColumn', table: 'clients', column: 'email', to: 'mail' },
+      { kind: 'addEnumValue', name: 'mood', value: 'happy' },
+    );
+    expect({ tables: [...model.tables], enums: [...model.enums] }).toEqual(snapshot);
+    expect(next.tables.get('orders')).toBe(model.tables.get('orders'));
+  });
+});

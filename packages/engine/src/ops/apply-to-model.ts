@@ -1,0 +1,632 @@
+import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { assertNever } from '../errors.js';
+import type {
+  CheckConstraintModel,
+  ColumnModel,
+  EnumModel,
+  ForeignKeyModel,
+  IndexModel,
+  IndexPart,
+  PrimaryKeyModel,
+  SchemaModel,
+  TableModel,
+  UniqueConstraintModel,
+} from '../schema/model.js';
+import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
+import type {
+  CheckDefinition,
+  ColumnDefinition,
+  CreateTableOp,
+  ForeignKeyDefinition,
+  IndexColumn,
+  Op,
+  UniqueDefinition,
+} from './op.js';
+import { validateOp } from './op-builders.js';
+
+/**
+ * A column definition as the model holds it: type and default in the dialect's canonical spelling,
+ * `nullable` true unless said otherwise, NOT NULL for a `primaryKey: true` column.
+ *
+ * @example
+ * ```ts
+ * import { toColumnModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toColumnModel({ name: 'id', type: 'INTEGER', primaryKey: true }, normalizer); // { name: 'id', type: 'integer', nullable: false }
+ * ```
+ */
+export function toColumnModel(column: ColumnDefinition, normalizer: SchemaNormalizer): ColumnModel {
+  const type = normalizer.normalizeType(column.type);
+  const defaultValue = normalizer.normalizeDefault(column.default, type);
+  return {
+    name: column.name,
+    type,
+    nullable: column.primaryKey ? false : (column.nullable ?? true),
+    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
+    ...(column.generated !== undefined
+      ? { generated: { expression: normalizer.normalizeExpression(column.generated.expression), stored: column.generated.stored } }
+      : {}),
+  };
+}
+
+/**
+ * An index as the model holds it: column names become `{ column }` parts, expressions and the
+ * predicate are normalized, `unique` defaults to false.
+ *
+ * @example
+ * ```ts
+ * import { toIndexModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toIndexModel({ name: 'ix', columns: ['a', { expression: 'lower(b)' }] }, normalizer);
+ * // { name: 'ix', parts: [{ column: 'a' }, { expression: 'lower(b)' }], unique: false }
+ * ```
+ */
+export function toIndexModel(
+  index: { readonly name: string; readonly columns: readonly IndexColumn[]; readonly unique?: boolean; readonly where?: string; readonly method?: string },
+  normalizer: SchemaNormalizer,
+): IndexModel {
+  return {
+    name: index.name,
+    parts: index.columns.map((part): IndexPart => (typeof part === 'string' ? { column: part } : { expression: normalizer.normalizeExpression(part.expression) })),
+    unique: index.unique ?? false,
+    ...(index.where !== undefined ? { where: normalizer.normalizeExpression(index.where) } : {}),
+    ...(index.method !== undefined ? { method: index.method } : {}),
+  };
+}
+
+/**
+ * A foreign key as the model holds it: both actions default to `'no action'`.
+ *
+ * @example
+ * ```ts
+ * import { toForeignKeyModel } from '@strata/engine';
+ * toForeignKeyModel({ name: 'fk', columns: ['client_id'], referencedTable: 'clients', referencedColumns: ['id'] }).onDelete; // 'no action'
+ * ```
+ */
+export function toForeignKeyModel(foreignKey: ForeignKeyDefinition): ForeignKeyModel {
+  return {
+    name: foreignKey.name,
+    columns: [...foreignKey.columns],
+    referencedTable: foreignKey.referencedTable,
+    referencedColumns: [...foreignKey.referencedColumns],
+    onDelete: foreignKey.onDelete ?? 'no action',
+    onUpdate: foreignKey.onUpdate ?? 'no action',
+  };
+}
+
+/**
+ * A unique constraint as the model holds it.
+ *
+ * @example
+ * ```ts
+ * import { toUniqueConstraintModel } from '@strata/engine';
+ * toUniqueConstraintModel({ name: 'uq', columns: ['email'] }); // { name: 'uq', columns: ['email'] }
+ * ```
+ */
+export function toUniqueConstraintModel(constraint: UniqueDefinition): UniqueConstraintModel {
+  return { name: constraint.name, columns: [...constraint.columns] };
+}
+
+/**
+ * A check constraint as the model holds it: the expression normalized.
+ *
+ * @example
+ * ```ts
+ * import { toCheckConstraintModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toCheckConstraintModel({ name: 'ck', expression: 'amount >= 0' }, normalizer);
+ * ```
+ */
+export function toCheckConstraintModel(constraint: CheckDefinition, normalizer: SchemaNormalizer): CheckConstraintModel {
+  return { name: constraint.name, expression: normalizer.normalizeExpression(constraint.expression) };
+}
+
+/** Orders named objects by name, so that a model does not depend on the order they were created in. @internal */
+function byName<T extends { readonly name: string }>(items: readonly T[]): T[] {
+  return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Inserts `item` before the first item whose name sorts after it. @internal */
+function insertByName<T extends { readonly name: string }>(items: readonly T[], item: T): T[] {
+  const at = items.findIndex((existing) => existing.name > item.name);
+  return at === -1 ? [...items, item] : [...items.slice(0, at), item, ...items.slice(at)];
+}
+
+/**
+ * The table a `createTable` operation makes, as the model holds it: columns through
+ * {@link toColumnModel}; the primary key from `primaryKey` or from the columns marked
+ * `primaryKey: true` (in column order), its columns NOT NULL; foreign keys with `'no action'`
+ * defaults; no indexes (those are separate operations). Constraints are kept in name order.
+ *
+ * @example
+ * ```ts
+ * import { toTableModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toTableModel({ table: 'clients', columns: [{ name: 'id', type: 'integer', primaryKey: true }] }, normalizer).primaryKey; // { columns: ['id'] }
+ * ```
+ */
+export function toTableModel(op: Omit<CreateTableOp, 'kind'>, normalizer: SchemaNormalizer): TableModel {
+  const shorthand = op.columns.filter((c) => c.primaryKey).map((c) => c.name);
+  const primaryKey: PrimaryKeyModel | undefined =
+    op.primaryKey !== undefined
+      ? { ...(op.primaryKey.name !== undefined ? { name: op.primaryKey.name } : {}), columns: [...op.primaryKey.columns] }
+      : shorthand.length > 0
+        ? { columns: shorthand }
+        : undefined;
+  const keyColumns = new Set(primaryKey?.columns ?? []);
+  return {
+    name: op.table,
+    columns: op.columns.map((definition) => {
+      const column = toColumnModel(definition, normalizer);
+      return keyColumns.has(column.name) ? { ...column, nullable: false } : column;
+    }),
+    ...(primaryKey !== undefined ? { primaryKey } : {}),
+    indexes: [],
+    foreignKeys: byName((op.foreignKeys ?? []).map(toForeignKeyModel)),
+    uniqueConstraints: byName((op.uniqueConstraints ?? []).map(toUniqueConstraintModel)),
+    checkConstraints: byName((op.checkConstraints ?? []).map((c) => toCheckConstraintModel(c, normalizer))),
+  };
+}
+
+/**
+ * One identifier token of an SQL expression: where it is, its text, and how it is quoted.
+ * @internal
+ */
+interface IdentifierToken {
+  readonly start: number;
+  readonly end: number;
+  readonly name: string;
+  /** The quote character, or undefined for a bare identifier. */
+  readonly quote?: string;
+}
+
+/**
+ * The identifiers of an SQL expression that can name a column: bare words that are not function
+ * names (not followed by `(`) and quoted identifiers (`"a"`, `` `a` ``), skipping string literals
+ * and numbers. A lexer, not a parser: enough to find and rename column references in check
+ * constraints, index expressions, partial-index predicates and generated columns.
+ * @internal
+ */
+function identifierTokens(expression: string): IdentifierToken[] {
+  const tokens: IdentifierToken[] = [];
+  let i = 0;
+  while (i < expression.length) {
+    const char = expression[i] as string;
+    if (char === "'") {
+      i += 1;
+      while (i < expression.length) {
+        if (expression[i] === "'" && expression[i + 1] === "'") i += 2;
+        else if (expression[i] === "'") break;
+        else i += 1;
+      }
+      i += 1;
+    } else if (char === '"' || char === '`') {
+      const start = i;
+      let name = '';
+      i += 1;
+      while (i < expression.length) {
+        if (expression[i] === char && expression[i + 1] === char) {
+          name += char;
+          i += 2;
+        } else if (expression[i] === char) break;
+        else {
+          name += expression[i];
+          i += 1;
+        }
+      }
+      i += 1;
+      tokens.push({ start, end: i, name, quote: char });
+    } else if (/[0-9]/.test(char)) {
+      while (i < expression.length && /[0-9A-Za-z_.]/.test(expression[i] as string)) i += 1;
+    } else if (/[A-Za-z_]/.test(char)) {
+      const start = i;
+      while (i < expression.length && /[A-Za-z0-9_$]/.test(expression[i] as string)) i += 1;
+      const rest = expression.slice(i).trimStart();
+      if (!rest.startsWith('(')) tokens.push({ start, end: i, name: expression.slice(start, i) });
+    } else {
+      i += 1;
+    }
+  }
+  return tokens;
+}
+
+/** Whether a token names `column`: quoted exactly, bare case-insensitively (as the servers fold). @internal */
+function namesColumn(token: IdentifierToken, column: string): boolean {
+  return token.quote === undefined ? token.name.toLowerCase() === column.toLowerCase() : token.name === column;
+}
+
+/** Whether the expression refers to `column`. @internal */
+function mentions(expression: string | undefined, column: string): boolean {
+  return expression !== undefined && identifierTokens(expression).some((token) => namesColumn(token, column));
+}
+
+/** The expression with every reference to `from` renamed to `to`, keeping each reference's quoting. @internal */
+function renameIdentifier(expression: string, from: string, to: string, normalizer: SchemaNormalizer): string {
+  const tokens = identifierTokens(expression).filter((token) => namesColumn(token, from));
+  if (tokens.length === 0) return expression;
+  let result = '';
+  let at = 0;
+  for (const token of tokens) {
+    const replacement = token.quote === undefined ? to : `${token.quote}${to.split(token.quote).join(token.quote + token.quote)}${token.quote}`;
+    result += expression.slice(at, token.start) + replacement;
+    at = token.end;
+  }
+  return normalizer.normalizeExpression(result + expression.slice(at));
+}
+
+/** A new model with `table` set (added or replaced in place). @internal */
+function withTable(model: SchemaModel, table: TableModel): SchemaModel {
+  const tables = new Map(model.tables);
+  tables.set(table.name, table);
+  return { tables, enums: model.enums };
+}
+
+/** A new model with `name` set to `value` (added or replaced in place). @internal */
+function withEnum(model: SchemaModel, value: EnumModel): SchemaModel {
+  const enums = new Map(model.enums);
+  enums.set(value.name, value);
+  return { tables: model.tables, enums };
+}
+
+/** The table, or OPS_TABLE_MISSING. @internal */
+function requireTable(model: SchemaModel, table: string, op: string): TableModel {
+  const found = model.tables.get(table);
+  if (found === undefined) throw new TableMissingError(table, op);
+  return found;
+}
+
+/** Throws OPS_COLUMN_MISSING for the first of `columns` the table lacks. @internal */
+function requireColumns(table: TableModel, columns: readonly string[], op: string): void {
+  for (const column of columns) {
+    if (!table.columns.some((c) => c.name === column)) throw new ColumnMissingError(table.name, column, op);
+  }
+}
+
+/** The enum, or OPS_OBJECT_MISSING. @internal */
+function requireEnum(model: SchemaModel, name: string, op: string): EnumModel {
+  const found = model.enums.get(name);
+  if (found === undefined) throw new ObjectMissingError('enum', name, undefined, op);
+  return found;
+}
+
+/** Checks that a foreign key's referenced table and columns exist (`self` is the table being created). @internal */
+function requireReferenced(model: SchemaModel, foreignKey: ForeignKeyDefinition, self: TableModel, op: string): void {
+  const referenced = foreignKey.referencedTable === self.name ? self : requireTable(model, foreignKey.referencedTable, op);
+  requireColumns(referenced, foreignKey.referencedColumns, op);
+}
+
+/** Every foreign key of the schema, with the table that holds it. @internal */
+function allForeignKeys(model: SchemaModel): { table: TableModel; foreignKey: ForeignKeyModel }[] {
+  return [...model.tables.values()].flatMap((table) => table.foreignKeys.map((foreignKey) => ({ table, foreignKey })));
+}
+
+/** `foreign key fk on table t`, for in-use messages. @internal */
+function foreignKeyLabel(table: TableModel, foreignKey: ForeignKeyModel): string {
+  return `foreign key ${foreignKey.name} on table ${table.name}`;
+}
+
+/**
+ * dropColumn, as the three servers agree:
+ * - indexes, unique constraints and a primary key made of this column alone go with it (PostgreSQL
+ *   drops them, MySQL drops an index whose columns are all gone; SQLite's renderer recreates the table);
+ * - anything else that still needs the column is an error (`OPS_OBJECT_IN_USE`), because the servers
+ *   disagree or refuse: a multi-column index/unique/primary key (PostgreSQL drops it, MySQL narrows
+ *   it), an expression index or partial-index predicate, a check constraint or generated column that
+ *   mentions it, a foreign key of this table that uses it, a foreign key of any table that references
+ *   it; the revision drops or changes those first;
+ * - the last column of a table cannot be dropped (MySQL and SQLite refuse): `OPS_INVALID`.
+ * @internal
+ */
+function dropColumn(model: SchemaModel, tableName: string, column: string, op: string): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  requireColumns(table, [column], op);
+  if (table.columns.length === 1) throw new InvalidOpError(op, `column ${column} is the last column of table ${tableName}; drop the table instead.`);
+  const inUse = (usedBy: string): never => {
+    throw new ObjectInUseError('column', column, tableName, op, usedBy);
+  };
+  const alone = (columns: readonly string[]): boolean => columns.every((c) => c === column);
+  const indexes = table.indexes.filter((index) => {
+    const columns = index.parts.flatMap((part) => ('column' in part ? [part.column] : []));
+    if (columns.length === index.parts.length && alone(columns)) return false;
+    if (columns.includes(column) || index.parts.some((part) => 'expression' in part && mentions(part.expression, column)) || mentions(index.where, column)) {
+      inUse(`index ${index.name}`);
+    }
+    return true;
+  });
+  const uniqueConstraints = table.uniqueConstraints.filter((unique) => {
+    if (alone(unique.columns)) return false;
+    if (unique.columns.includes(column)) inUse(`unique constraint ${unique.name}`);
+    return true;
+  });
+  let primaryKey = table.primaryKey;
+  if (primaryKey !== undefined && alone(primaryKey.columns)) primaryKey = undefined;
+  else if (primaryKey?.columns.includes(column)) inUse(`the primary key of table ${tableName}`);
+  for (const check of table.checkConstraints) if (mentions(check.expression, column)) inUse(`check constraint ${check.name}`);
+  for (const other of table.columns) if (other.name !== column && mentions(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
+  for (const foreignKey of table.foreignKeys) if (foreignKey.columns.includes(column)) inUse(foreignKeyLabel(table, foreignKey));
+  for (const { table: holder, foreignKey } of allForeignKeys(model)) {
+    if (foreignKey.referencedTable === tableName && foreignKey.referencedColumns.includes(column)) inUse(foreignKeyLabel(holder, foreignKey));
+  }
+  const { primaryKey: _dropped, ...rest } = table;
+  return withTable(model, {
+    ...rest,
+    ...(primaryKey !== undefined ? { primaryKey } : {}),
+    columns: table.columns.filter((c) => c.name !== column),
+    indexes,
+    uniqueConstraints,
+  });
+}
+
+/**
+ * renameColumn, as the servers do it: the new name replaces the old one in the table's indexes
+ * (column parts, expressions, predicate), unique constraints, check constraints, primary key,
+ * generated columns and foreign keys, and in the referenced columns of every foreign key (of any
+ * table, this one included) that references the column.
+ * @internal
+ */
+function renameColumn(model: SchemaModel, tableName: string, from: string, to: string, normalizer: SchemaNormalizer, op: string): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  requireColumns(table, [from], op);
+  if (table.columns.some((c) => c.name === to)) throw new ObjectExistsError('column', to, tableName, op);
+  const rename = (name: string): string => (name === from ? to : name);
+  const renameIn = (expression: string): string => renameIdentifier(expression, from, to, normalizer);
+  const renamed: TableModel = {
+    ...table,
+    columns: table.columns.map((column) => ({
+      ...column,
+      name: rename(column.name),
+      ...(column.generated !== undefined ? { generated: { ...column.generated, expression: renameIn(column.generated.expression) } } : {}),
+    })),
+    ...(table.primaryKey !== undefined ? { primaryKey: { ...table.primaryKey, columns: table.primaryKey.columns.map(rename) } } : {}),
+    indexes: table.indexes.map((index) => ({
+      ...index,
+      parts: index.parts.map((part): IndexPart => ('column' in part ? { column: rename(part.column) } : { expression: renameIn(part.expression) })),
+      ...(index.where !== undefined ? { where: renameIn(index.where) } : {}),
+    })),
+    foreignKeys: table.foreignKeys.map((foreignKey) => ({ ...foreignKey, columns: foreignKey.columns.map(rename) })),
+    uniqueConstraints: table.uniqueConstraints.map((unique) => ({ ...unique, columns: unique.columns.map(rename) })),
+    checkConstraints: table.checkConstraints.map((check) => ({ ...check, expression: renameIn(check.expression) })),
+  };
+  const tables = new Map<string, TableModel>();
+  for (const [name, current] of model.tables) {
+    const holder = name === tableName ? renamed : current;
+    const referencing = holder.foreignKeys.some((fk) => fk.referencedTable === tableName && fk.referencedColumns.includes(from));
+    tables.set(
+      name,
+      referencing
+        ? {
+            ...holder,
+            foreignKeys: holder.foreignKeys.map((fk) =>
+              fk.referencedTable === tableName ? { ...fk, referencedColumns: fk.referencedColumns.map(rename) } : fk,
+            ),
+          }
+        : holder,
+    );
+  }
+  return { tables, enums: model.enums };
+}
+
+/**
+ * renameTable: the table keeps its place, columns, indexes and constraints (the servers do not
+ * rename indexes or constraints); every foreign key that references it (its own included) follows.
+ * @internal
+ */
+function renameTable(model: SchemaModel, from: string, to: string, op: string): SchemaModel {
+  requireTable(model, from, op);
+  if (model.tables.has(to)) throw new ObjectExistsError('table', to, undefined, op);
+  const tables = new Map<string, TableModel>();
+  for (const [name, table] of model.tables) {
+    const referencing = table.foreignKeys.some((fk) => fk.referencedTable === from);
+    const updated = referencing
+      ? { ...table, foreignKeys: table.foreignKeys.map((fk) => (fk.referencedTable === from ? { ...fk, referencedTable: to } : fk)) }
+      : table;
+    if (name === from) tables.set(to, { ...updated, name: to });
+    else tables.set(name, updated);
+  }
+  return { tables, enums: model.enums };
+}
+
+/** The table without the named object of one kind, or OPS_OBJECT_MISSING. @internal */
+function dropNamed<K extends 'indexes' | 'foreignKeys' | 'uniqueConstraints' | 'checkConstraints'>(
+  model: SchemaModel,
+  tableName: string,
+  key: K,
+  name: string,
+  object: 'index' | 'foreign key' | 'unique constraint' | 'check constraint',
+  op: string,
+): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  const list = table[key] as readonly { readonly name: string }[];
+  if (!list.some((item) => item.name === name)) throw new ObjectMissingError(object, name, tableName, op);
+  return withTable(model, { ...table, [key]: list.filter((item) => item.name !== name) });
+}
+
+/** Throws OPS_OBJECT_EXISTS when the table already has an object of that kind and name. @internal */
+function requireFreeName(
+  list: readonly { readonly name: string }[],
+  name: string,
+  object: 'index' | 'foreign key' | 'unique constraint' | 'check constraint',
+  table: string,
+  op: string,
+): void {
+  if (list.some((item) => item.name === name)) throw new ObjectExistsError(object, name, table, op);
+}
+
+/**
+ * Replays one operation into a schema model: the model as it is after the op. Pure: the input is
+ * not changed (unchanged tables are shared). Types, defaults and expressions go through the
+ * dialect's `normalizer`, so the result compares equal with what the live inspector reads back.
+ * Named objects (indexes, foreign keys, unique and check constraints) are kept in name order.
+ *
+ * An op that cannot apply throws what the server would refuse, as a `StrataError` offline mode
+ * reports for an unguarded op: `OPS_TABLE_MISSING`, `OPS_COLUMN_MISSING`, `OPS_OBJECT_MISSING`,
+ * `OPS_OBJECT_EXISTS`, `OPS_OBJECT_IN_USE`, `OPS_INVALID`. Object names are checked per table and
+ * per kind (index names against the table's indexes...), the rule all three dialects share.
+ *
+ * Rules where the servers have a choice: `dropColumn` removes the indexes, unique constraints and
+ * primary key made of that column alone and refuses when anything else still needs the column;
+ * `renameColumn` and `renameTable` carry the new name into indexes, constraints, expressions and
+ * the foreign keys of other tables; `dropTable` refuses while another table's foreign key
+ * references it; `dropEnum` refuses while a column uses the type; `createPrimaryKey` makes its
+ * columns NOT NULL and `dropPrimaryKey` leaves them so; `alterColumn` keeps a kept default as it is.
+ * `execute` returns the model unchanged: the caller decides what raw SQL means (the live inspector
+ * reloads).
+ *
+ * @example
+ * ```ts
+ * import { applyToModel, emptySchema } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * const model = applyToModel(emptySchema(), { kind: 'createTable', table: 'clients', columns: [{ name: 'id', type: 'integer', primaryKey: true }] }, normalizer);
+ * model.tables.has('clients'); // true
+ * ```
+ */
+export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNormalizer): SchemaModel {
+  validateOp(op);
+  switch (op.kind) {
+    case 'createTable': {
+      if (model.tables.has(op.table)) throw new ObjectExistsError('table', op.table, undefined, op.kind);
+      const table = toTableModel(op, normalizer);
+      for (const foreignKey of op.foreignKeys ?? []) requireReferenced(model, foreignKey, table, op.kind);
+      return withTable(model, table);
+    }
+    case 'dropTable': {
+      requireTable(model, op.table, op.kind);
+      for (const { table, foreignKey } of allForeignKeys(model)) {
+        if (table.name !== op.table && foreignKey.referencedTable === op.table) {
+          throw new ObjectInUseError('table', op.table, undefined, op.kind, foreignKeyLabel(table, foreignKey));
+        }
+      }
+      const tables = new Map(model.tables);
+      tables.delete(op.table);
+      return { tables, enums: model.enums };
+    }
+    case 'renameTable':
+      return renameTable(model, op.table, op.to, op.kind);
+    case 'addColumn': {
+      const table = requireTable(model, op.table, op.kind);
+      if (table.columns.some((c) => c.name === op.column.name)) throw new ObjectExistsError('column', op.column.name, op.table, op.kind);
+      return withTable(model, { ...table, columns: [...table.columns, toColumnModel(op.column, normalizer)] });
+    }
+    case 'dropColumn':
+      return dropColumn(model, op.table, op.column, op.kind);
+    case 'alterColumn': {
+      const table = requireTable(model, op.table, op.kind);
+      const column = table.columns.find((c) => c.name === op.column);
+      if (column === undefined) throw new ColumnMissingError(op.table, op.column, op.kind);
+      if (op.nullable === true && table.primaryKey?.columns.includes(op.column)) {
+        throw new InvalidOpError(op.kind, `column ${op.column} is part of the primary key of table ${op.table} and cannot be made nullable.`);
+      }
+      const type = op.type !== undefined ? normalizer.normalizeType(op.type) : column.type;
+      const defaultValue = op.default === undefined ? column.default : op.default === null ? undefined : normalizer.normalizeDefault(op.default, type);
+      const { default: _previous, ...rest } = column;
+      const altered: ColumnModel = {
+        ...rest,
+        type,
+        nullable: op.nullable ?? column.nullable,
+        ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+      };
+      return withTable(model, { ...table, columns: table.columns.map((c) => (c.name === op.column ? altered : c)) });
+    }
+    case 'renameColumn':
+      return renameColumn(model, op.table, op.column, op.to, normalizer, op.kind);
+    case 'createIndex': {
+      const table = requireTable(model, op.table, op.kind);
+      requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
+      requireColumns(table, op.columns.filter((c): c is string => typeof c === 'string'), op.kind);
+      return withTable(model, { ...table, indexes: insertByName(table.indexes, toIndexModel(op, normalizer)) });
+    }
+    case 'dropIndex':
+      return dropNamed(model, op.table, 'indexes', op.name, 'index', op.kind);
+    case 'createForeignKey': {
+      const table = requireTable(model, op.table, op.kind);
+      requireFreeName(table.foreignKeys, op.foreignKey.name, 'foreign key', op.table, op.kind);
+      requireColumns(table, op.foreignKey.columns, op.kind);
+      requireReferenced(model, op.foreignKey, table, op.kind);
+      return withTable(model, { ...table, foreignKeys: insertByName(table.foreignKeys, toForeignKeyModel(op.foreignKey)) });
+    }
+    case 'dropForeignKey':
+      return dropNamed(model, op.table, 'foreignKeys', op.name, 'foreign key', op.kind);
+    case 'createUniqueConstraint': {
+      const table = requireTable(model, op.table, op.kind);
+      requireFreeName(table.uniqueConstraints, op.constraint.name, 'unique constraint', op.table, op.kind);
+      requireColumns(table, op.constraint.columns, op.kind);
+      return withTable(model, { ...table, uniqueConstraints: insertByName(table.uniqueConstraints, toUniqueConstraintModel(op.constraint)) });
+    }
+    case 'dropUniqueConstraint':
+      return dropNamed(model, op.table, 'uniqueConstraints', op.name, 'unique constraint', op.kind);
+    case 'createCheckConstraint': {
+      const table = requireTable(model, op.table, op.kind);
+      requireFreeName(table.checkConstraints, op.constraint.name, 'check constraint', op.table, op.kind);
+      return withTable(model, {
+        ...table,
+        checkConstraints: insertByName(table.checkConstraints, toCheckConstraintModel(op.constraint, normalizer)),
+      });
+    }
+    case 'dropCheckConstraint':
+      return dropNamed(model, op.table, 'checkConstraints', op.name, 'check constraint', op.kind);
+    case 'createPrimaryKey': {
+      const table = requireTable(model, op.table, op.kind);
+      if (table.primaryKey !== undefined) {
+        throw new ObjectExistsError('primary key', table.primaryKey.name ?? `(${table.primaryKey.columns.join(', ')})`, op.table, op.kind);
+      }
+      requireColumns(table, op.primaryKey.columns, op.kind);
+      const keyColumns = new Set(op.primaryKey.columns);
+      return withTable(model, {
+        ...table,
+        columns: table.columns.map((c) => (keyColumns.has(c.name) && c.nullable ? { ...c, nullable: false } : c)),
+        primaryKey: { ...(op.primaryKey.name !== undefined ? { name: op.primaryKey.name } : {}), columns: [...op.primaryKey.columns] },
+      });
+    }
+    case 'dropPrimaryKey': {
+      const table = requireTable(model, op.table, op.kind);
+      const existing = table.primaryKey;
+      if (existing === undefined || (op.name !== undefined && existing.name !== undefined && existing.name !== op.name)) {
+        throw new ObjectMissingError('primary key', op.name ?? `of table ${op.table}`, op.table, op.kind);
+      }
+      const { primaryKey: _dropped, ...rest } = table;
+      return withTable(model, rest);
+    }
+    case 'createEnum':
+      if (model.enums.has(op.name)) throw new ObjectExistsError('enum', op.name, undefined, op.kind);
+      return withEnum(model, { name: op.name, values: [...op.values] });
+    case 'addEnumValue': {
+      const existing = requireEnum(model, op.name, op.kind);
+      if (existing.values.includes(op.value)) throw new ObjectExistsError('enum value', op.value, undefined, op.kind);
+      const anchor = op.before ?? op.after;
+      let at = existing.values.length;
+      if (anchor !== undefined) {
+        const index = existing.values.indexOf(anchor);
+        if (index === -1) throw new ObjectMissingError('enum value', anchor, undefined, op.kind);
+        at = op.before !== undefined ? index : index + 1;
+      }
+      return withEnum(model, { name: op.name, values: [...existing.values.slice(0, at), op.value, ...existing.values.slice(at)] });
+    }
+    case 'renameEnumValue': {
+      const existing = requireEnum(model, op.name, op.kind);
+      if (!existing.values.includes(op.value)) throw new ObjectMissingError('enum value', op.value, undefined, op.kind);
+      if (existing.values.includes(op.to)) throw new ObjectExistsError('enum value', op.to, undefined, op.kind);
+      return withEnum(model, { name: op.name, values: existing.values.map((v) => (v === op.value ? op.to : v)) });
+    }
+    case 'dropEnum': {
+      requireEnum(model, op.name, op.kind);
+      const spellings = new Set([op.name, normalizer.normalizeType(op.name)]);
+      for (const table of model.tables.values()) {
+        const user = table.columns.find((c) => spellings.has(c.type));
+        if (user !== undefined) throw new ObjectInUseError('enum', op.name, undefined, op.kind, `column ${user.name} of table ${table.name}`);
+      }
+      const enums = new Map(model.enums);
+      enums.delete(op.name);
+      return { tables: model.tables, enums };
+    }
+    case 'execute':
+      return model;
+    default:
+      return assertNever(op);
+  }
+}

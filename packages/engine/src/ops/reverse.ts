@@ -1,0 +1,223 @@
+import { assertNever } from '../errors.js';
+import type { ColumnModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from '../schema/model.js';
+import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
+import type { AlterColumnOp, ColumnDefinition, CreateIndexOp, ForeignKeyDefinition, Op } from './op.js';
+
+/** The definition that recreates a column of the model. @internal */
+function columnDefinition(column: ColumnModel): ColumnDefinition {
+  return {
+    name: column.name,
+    type: column.type,
+    nullable: column.nullable,
+    ...(column.default !== undefined ? { default: column.default } : {}),
+    ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
+    ...(column.generated !== undefined ? { generated: { ...column.generated } } : {}),
+  };
+}
+
+/** The op that recreates an index of the model. @internal */
+function createIndex(table: string, index: IndexModel): CreateIndexOp {
+  return {
+    kind: 'createIndex',
+    table,
+    name: index.name,
+    columns: index.parts.map((part) => ('column' in part ? part.column : { expression: part.expression })),
+    unique: index.unique,
+    ...(index.where !== undefined ? { where: index.where } : {}),
+    ...(index.method !== undefined ? { method: index.method } : {}),
+  };
+}
+
+/** The definition that recreates a foreign key of the model. @internal */
+function foreignKeyDefinition(foreignKey: ForeignKeyModel): ForeignKeyDefinition {
+  return {
+    name: foreignKey.name,
+    columns: [...foreignKey.columns],
+    referencedTable: foreignKey.referencedTable,
+    referencedColumns: [...foreignKey.referencedColumns],
+    onDelete: foreignKey.onDelete,
+    onUpdate: foreignKey.onUpdate,
+  };
+}
+
+/** @internal */
+function requireTable(before: SchemaModel, table: string, op: string): TableModel {
+  const found = before.tables.get(table);
+  if (found === undefined) throw new TableMissingError(table, op);
+  return found;
+}
+
+/** @internal */
+function requireColumn(table: TableModel, column: string, op: string): ColumnModel {
+  const found = table.columns.find((c) => c.name === column);
+  if (found === undefined) throw new ColumnMissingError(table.name, column, op);
+  return found;
+}
+
+/** @internal */
+function requireNamed<T extends { readonly name: string }>(
+  list: readonly T[],
+  name: string,
+  object: 'index' | 'foreign key' | 'unique constraint' | 'check constraint',
+  table: string,
+  op: string,
+): T {
+  const found = list.find((item) => item.name === name);
+  if (found === undefined) throw new ObjectMissingError(object, name, table, op);
+  return found;
+}
+
+/**
+ * dropColumn's inverse: add the column back with its full definition, then recreate what the drop
+ * took with it (`applyToModel`'s rule: the indexes, unique constraints and primary key made of that
+ * column alone). The column comes back last: no dialect-neutral op puts it back in place.
+ * @internal
+ */
+function reverseDropColumn(before: SchemaModel, tableName: string, columnName: string, op: string): Op[] {
+  const table = requireTable(before, tableName, op);
+  const column = requireColumn(table, columnName, op);
+  const alone = (columns: readonly string[]): boolean => columns.every((c) => c === columnName);
+  const ops: Op[] = [{ kind: 'addColumn', table: tableName, column: columnDefinition(column) }];
+  if (table.primaryKey !== undefined && alone(table.primaryKey.columns)) {
+    ops.push({ kind: 'createPrimaryKey', table: tableName, primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } });
+  }
+  for (const unique of table.uniqueConstraints) {
+    if (alone(unique.columns)) ops.push({ kind: 'createUniqueConstraint', table: tableName, constraint: { name: unique.name, columns: [...unique.columns] } });
+  }
+  for (const index of table.indexes) {
+    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(createIndex(tableName, index));
+  }
+  return ops;
+}
+
+/** alterColumn's inverse: the fields the op changed, set back to the column's values before it. @internal */
+function reverseAlterColumn(before: SchemaModel, op: AlterColumnOp): Op[] {
+  const column = requireColumn(requireTable(before, op.table, op.kind), op.column, op.kind);
+  return [
+    {
+      kind: 'alterColumn',
+      table: op.table,
+      column: op.column,
+      ...(op.type !== undefined ? { type: column.type } : {}),
+      ...(op.nullable !== undefined ? { nullable: column.nullable } : {}),
+      ...(op.default !== undefined ? { default: column.default ?? null } : {}),
+    },
+  ];
+}
+
+/**
+ * The operation(s) that undo `op`, given the schema as it was before `op` ran. Applied after `op`
+ * (in order), they give `before` back; autogenerate renders a revision's downgrade from them, the
+ * revision's ops reversed in reverse order.
+ *
+ * - createX → dropX; renameX → rename back; alterColumn → alterColumn to the old type,
+ *   nullability and/or default (only the fields the op changed);
+ * - dropTable → createTable with its columns, primary key, unique and check constraints and foreign
+ *   keys, then one createIndex per index; dropColumn → addColumn with the full old definition, then
+ *   the single-column indexes, uniques and primary key the drop removed (the column comes back
+ *   last); dropIndex/dropForeignKey/drop…Constraint/dropPrimaryKey/dropEnum → create it as it was;
+ * - createPrimaryKey → dropPrimaryKey, then alterColumn `nullable: true` for the key columns that
+ *   were nullable before (adding the key made them NOT NULL);
+ * - addEnumValue and execute throw `OPS_IRREVERSIBLE` ({@link IrreversibleOpError}): PostgreSQL
+ *   cannot drop an enum value, and raw SQL has no known inverse.
+ *
+ * A drop or alter whose object is missing from `before` throws `OPS_TABLE_MISSING`,
+ * `OPS_COLUMN_MISSING` or `OPS_OBJECT_MISSING`.
+ *
+ * @example
+ * ```ts
+ * import { reverseOp } from '@strata/engine';
+ * import type { SchemaModel } from '@strata/engine';
+ * declare const before: SchemaModel;
+ * reverseOp({ kind: 'dropColumn', table: 'clients', column: 'status' }, before);
+ * // [{ kind: 'addColumn', table: 'clients', column: { name: 'status', type: 'varchar(20)', nullable: true } }]
+ * ```
+ */
+export function reverseOp(op: Op, before: SchemaModel): Op[] {
+  switch (op.kind) {
+    case 'createTable':
+      return [{ kind: 'dropTable', table: op.table }];
+    case 'dropTable': {
+      const table = requireTable(before, op.table, op.kind);
+      return [
+        {
+          kind: 'createTable',
+          table: table.name,
+          columns: table.columns.map(columnDefinition),
+          ...(table.primaryKey !== undefined ? { primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } } : {}),
+          uniqueConstraints: table.uniqueConstraints.map((u) => ({ name: u.name, columns: [...u.columns] })),
+          checkConstraints: table.checkConstraints.map((c) => ({ name: c.name, expression: c.expression })),
+          foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
+        },
+        ...table.indexes.map((index) => createIndex(table.name, index)),
+      ];
+    }
+    case 'renameTable':
+      return [{ kind: 'renameTable', table: op.to, to: op.table }];
+    case 'addColumn':
+      return [{ kind: 'dropColumn', table: op.table, column: op.column.name }];
+    case 'dropColumn':
+      return reverseDropColumn(before, op.table, op.column, op.kind);
+    case 'alterColumn':
+      return reverseAlterColumn(before, op);
+    case 'renameColumn':
+      return [{ kind: 'renameColumn', table: op.table, column: op.to, to: op.column }];
+    case 'createIndex':
+      return [{ kind: 'dropIndex', table: op.table, name: op.name }];
+    case 'dropIndex': {
+      const table = requireTable(before, op.table, op.kind);
+      return [createIndex(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
+    }
+    case 'createForeignKey':
+      return [{ kind: 'dropForeignKey', table: op.table, name: op.foreignKey.name }];
+    case 'dropForeignKey': {
+      const table = requireTable(before, op.table, op.kind);
+      const foreignKey = requireNamed(table.foreignKeys, op.name, 'foreign key', op.table, op.kind);
+      return [{ kind: 'createForeignKey', table: op.table, foreignKey: foreignKeyDefinition(foreignKey) }];
+    }
+    case 'createUniqueConstraint':
+      return [{ kind: 'dropUniqueConstraint', table: op.table, name: op.constraint.name }];
+    case 'dropUniqueConstraint': {
+      const table = requireTable(before, op.table, op.kind);
+      const unique = requireNamed(table.uniqueConstraints, op.name, 'unique constraint', op.table, op.kind);
+      return [{ kind: 'createUniqueConstraint', table: op.table, constraint: { name: unique.name, columns: [...unique.columns] } }];
+    }
+    case 'createCheckConstraint':
+      return [{ kind: 'dropCheckConstraint', table: op.table, name: op.constraint.name }];
+    case 'dropCheckConstraint': {
+      const table = requireTable(before, op.table, op.kind);
+      const check = requireNamed(table.checkConstraints, op.name, 'check constraint', op.table, op.kind);
+      return [{ kind: 'createCheckConstraint', table: op.table, constraint: { name: check.name, expression: check.expression } }];
+    }
+    case 'createPrimaryKey': {
+      const table = requireTable(before, op.table, op.kind);
+      const keyColumns = new Set(op.primaryKey.columns);
+      return [
+        { kind: 'dropPrimaryKey', table: op.table, ...(op.primaryKey.name !== undefined ? { name: op.primaryKey.name } : {}) },
+        ...table.columns
+          .filter((c) => keyColumns.has(c.name) && c.nullable)
+          .map((c): Op => ({ kind: 'alterColumn', table: op.table, column: c.name, nullable: true })),
+      ];
+    }
+    case 'dropPrimaryKey': {
+      const table = requireTable(before, op.table, op.kind);
+      if (table.primaryKey === undefined) throw new ObjectMissingError('primary key', op.name ?? `of table ${op.table}`, op.table, op.kind);
+      return [{ kind: 'createPrimaryKey', table: op.table, primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } }];
+    }
+    case 'createEnum':
+      return [{ kind: 'dropEnum', name: op.name }];
+    case 'addEnumValue':
+      throw new IrreversibleOpError(op.kind, `value ${op.value} of enum ${op.name}`, 'PostgreSQL cannot drop a value from an enum');
+    case 'renameEnumValue':
+      return [{ kind: 'renameEnumValue', name: op.name, value: op.to, to: op.value }];
+    case 'dropEnum': {
+      const existing = before.enums.get(op.name);
+      if (existing === undefined) throw new ObjectMissingError('enum', op.name, undefined, op.kind);
+      return [{ kind: 'createEnum', name: existing.name, values: [...existing.values] }];
+    }
+    case 'execute':
+      throw new IrreversibleOpError(op.kind, op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql, 'the schema model cannot see what raw SQL does');
+    default:
+      return assertNever(op);
+  }
+}

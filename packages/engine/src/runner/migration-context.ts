@@ -1,0 +1,62 @@
+import type { Connection } from '../dialects/connection.js';
+import type { Dialect } from '../dialects/dialect.js';
+import { bindDrizzle } from '../dialects/drizzle-binding.js';
+import { StrataError } from '../errors.js';
+import type { SchemaInspector } from '../inspect/schema-inspector.js';
+import type { SqlSink } from '../offline/sql-sink.js';
+import { createOpBuilders } from '../ops/op-builders.js';
+import type { MigrationContext } from '../revision/revision.js';
+import { OpExecutor } from './op-executor.js';
+
+/** A revision read `ctx.connection` or asked for Drizzle while an offline script was being written. */
+export class OfflineNeedsDatabaseError extends StrataError {
+  static readonly CODE = 'RUNNER_OFFLINE_NEEDS_DATABASE';
+  constructor(stream: string, what: string) {
+    super(OfflineNeedsDatabaseError.CODE, `Stream "${stream}": a revision uses ${what}, which needs a live database, while writing an offline (--sql) script.`, {
+      hint: 'Run it online, or make the revision check `ctx.offline` and use `execute`/`op` only when offline.',
+      details: { stream, what },
+    });
+  }
+}
+
+/** What a migration context is made of, online or offline. */
+export interface ContextParts {
+  readonly dialect: Dialect;
+  readonly stream: string;
+  /** Where statements go: the database, or a script. */
+  readonly sink: SqlSink;
+  /** The guards' view of the schema, shared by the run's revisions and kept current by the ops. */
+  readonly inspector: SchemaInspector;
+  /** The live connection; undefined offline. */
+  readonly connection: Connection | undefined;
+  /** Told of raw SQL the offline model cannot follow. */
+  readonly onBlindSql?: (sql: string) => void;
+}
+
+/**
+ * Builds the context one revision's `upgrade`/`downgrade` receives. All statements go through one
+ * executor, so ops, raw SQL and the inspector's model stay in step.
+ */
+export function createMigrationContext(parts: ContextParts): MigrationContext {
+  const executor = new OpExecutor(parts.dialect, parts.sink, parts.inspector, parts.onBlindSql);
+  const live = (what: string): Connection => {
+    if (parts.connection === undefined) throw new OfflineNeedsDatabaseError(parts.stream, what);
+    return parts.connection;
+  };
+  let drizzle: Promise<unknown> | undefined;
+  return {
+    dialect: parts.dialect.name,
+    stream: parts.stream,
+    offline: parts.sink.offline,
+    op: createOpBuilders((op) => executor.run(op)),
+    inspect: parts.inspector,
+    execute: (sql, params) => executor.execute(sql, params),
+    get connection(): Connection {
+      return live('ctx.connection');
+    },
+    drizzle<Database>(): Promise<Database> {
+      drizzle ??= bindDrizzle(live('ctx.drizzle()'), parts.dialect.drizzleAdapter);
+      return drizzle as Promise<Database>;
+    },
+  };
+}

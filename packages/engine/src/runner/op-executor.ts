@@ -1,0 +1,58 @@
+import type { Row } from '../dialects/connection.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { SchemaInspector } from '../inspect/schema-inspector.js';
+import type { SqlSink } from '../offline/sql-sink.js';
+import type { Op } from '../ops/op.js';
+
+/**
+ * Statements that may change the schema: anything but reads and row changes. After one of them
+ * ran as raw SQL, the inspector's cached model is dropped (it cannot see what the SQL did).
+ */
+const ROWS_ONLY = /^\s*(?:select|with|insert|update|delete|replace|values|show|explain|table)\b/i;
+
+/**
+ * Runs operations: renders each with the schema as it is now (from the inspector's cache, so no
+ * round trip), sends the statements through the sink (database or script), then replays the op
+ * into the cached model so the next guard sees its effect.
+ */
+export class OpExecutor {
+  readonly #dialect: Dialect;
+  readonly #sink: SqlSink;
+  readonly #inspector: SchemaInspector;
+  readonly #onBlindSql: (sql: string) => void;
+
+  /**
+   * @param onBlindSql told of raw SQL that may change the schema while the model cannot follow
+   *   (offline: the model replayed from base is all there is, so it is kept rather than reloaded).
+   */
+  constructor(dialect: Dialect, sink: SqlSink, inspector: SchemaInspector, onBlindSql: (sql: string) => void = () => undefined) {
+    this.#dialect = dialect;
+    this.#sink = sink;
+    this.#inspector = inspector;
+    this.#onBlindSql = onBlindSql;
+  }
+
+  /** Renders and runs one op, keeping the inspector's model current. */
+  async run(op: Op): Promise<void> {
+    if (op.kind === 'execute') {
+      await this.execute(op.sql, op.params);
+      return;
+    }
+    const schema = await this.#inspector.model();
+    const table = 'table' in op ? schema.tables.get(op.table) : undefined;
+    for (const sql of this.#dialect.renderer.render(op, { schema, ...(table ? { table } : {}) })) {
+      await this.#sink.run(sql);
+    }
+    await this.#inspector.apply(op);
+  }
+
+  /** Raw SQL with optional parameters; returns the rows online (none offline). */
+  async execute(sql: string, params?: readonly unknown[]): Promise<Row[]> {
+    const rows = await this.#sink.run(sql, params);
+    if (!ROWS_ONLY.test(sql)) {
+      if (this.#sink.offline) this.#onBlindSql(sql);
+      else this.#inspector.invalidate();
+    }
+    return rows;
+  }
+}

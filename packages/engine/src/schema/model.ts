@@ -1,0 +1,95 @@
+/**
+ * The dialect-neutral schema model: what the live inspectors read back from a database, what
+ * operations are replayed into (offline SQL, autogenerate's previous state), and what drift checks
+ * compare. Plain readonly data; names are as the database stores them (no schema qualification:
+ * a stream migrates the connection's default schema — `public` / the URL's database / `main`).
+ */
+
+/** What a foreign key does when the referenced row is deleted or updated. */
+export type ForeignKeyAction = 'no action' | 'restrict' | 'cascade' | 'set null' | 'set default';
+
+/** A generated column: its expression, and whether it is stored or computed on read. */
+export interface GeneratedColumn {
+  readonly expression: string;
+  readonly stored: boolean;
+}
+
+/**
+ * One column. `type` is the dialect's SQL type text in the dialect's canonical spelling
+ * (`Dialect.normalizeType`): `integer`, `varchar(255)`, `timestamp with time zone`, an enum's name.
+ */
+export interface ColumnModel {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable: boolean;
+  /** The default as an SQL expression (`'active'`, `0`, `now()`), or undefined for none. */
+  readonly default?: string;
+  /** Filled by the database: PostgreSQL identity/serial, MySQL AUTO_INCREMENT, SQLite INTEGER PRIMARY KEY AUTOINCREMENT. */
+  readonly autoIncrement?: boolean;
+  readonly generated?: GeneratedColumn;
+}
+
+/** One part of an index: a column, or an expression (`lower(email)`). */
+export type IndexPart = { readonly column: string } | { readonly expression: string };
+
+export interface IndexModel {
+  readonly name: string;
+  readonly parts: readonly IndexPart[];
+  readonly unique: boolean;
+  /** A partial index's predicate (PostgreSQL, SQLite). */
+  readonly where?: string;
+  /** The access method when not the default (`gin`, `hash`...; PostgreSQL and MySQL). */
+  readonly method?: string;
+}
+
+export interface ForeignKeyModel {
+  readonly name: string;
+  readonly columns: readonly string[];
+  readonly referencedTable: string;
+  readonly referencedColumns: readonly string[];
+  readonly onDelete: ForeignKeyAction;
+  readonly onUpdate: ForeignKeyAction;
+}
+
+export interface UniqueConstraintModel {
+  readonly name: string;
+  readonly columns: readonly string[];
+}
+
+export interface CheckConstraintModel {
+  readonly name: string;
+  readonly expression: string;
+}
+
+export interface PrimaryKeyModel {
+  /** The constraint name where the dialect keeps one (PostgreSQL); undefined elsewhere. */
+  readonly name?: string;
+  readonly columns: readonly string[];
+}
+
+export interface TableModel {
+  readonly name: string;
+  readonly columns: readonly ColumnModel[];
+  readonly primaryKey?: PrimaryKeyModel;
+  readonly indexes: readonly IndexModel[];
+  readonly foreignKeys: readonly ForeignKeyModel[];
+  readonly uniqueConstraints: readonly UniqueConstraintModel[];
+  readonly checkConstraints: readonly CheckConstraintModel[];
+}
+
+/** A PostgreSQL enum type (other dialects have none at the schema level). */
+export interface EnumModel {
+  readonly name: string;
+  readonly values: readonly string[];
+}
+
+/** A whole schema: tables and enums by name. */
+export interface SchemaModel {
+  readonly tables: ReadonlyMap<string, TableModel>;
+  readonly enums: ReadonlyMap<string, EnumModel>;
+}
+
+/** An empty schema: the model replayed streams start from. */
+export function emptySchema(): SchemaModel {
+  return { tables: new Map(), enums: new Map() };
+}
