@@ -7,7 +7,7 @@ import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { Ledger } from '../runner/ledger.js';
 import { createMigrationContext } from '../runner/migration-context.js';
-import { emptySchema } from '../schema/model.js';
+import { emptySchema, type SchemaModel } from '../schema/model.js';
 import { ScriptSink } from './sql-sink.js';
 
 /** `--sql` was given a range it cannot use. */
@@ -57,21 +57,8 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
   const dialect = await loadDialect(stream.dialect);
   const [from, to] = splitRange(options);
   const fromHeads = from === 'base' ? [] : [...resolveTarget(graph, from, [], 'stamp')];
-  const warnings: string[] = [];
-  let running = '';
-  const inspector = new SchemaInspector(modelSchemaSource(emptySchema()), {
-    normalizer: dialect.normalizer,
-    onDifference: (d) => warnings.push(`revision ${running}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} differs (expected ${d.expected}; found ${d.actual})`),
-  });
-  const onBlindSql = (sql: string) => warnings.push(`revision ${running}: raw SQL the model cannot follow, guards after it may be wrong: ${sql.split('\n')[0]}`);
-
-  // Replay base..FROM into the model; the statements are thrown away.
-  const replaySink = scriptSink(dialect);
-  const replayCtx = createMigrationContext({ dialect, stream: stream.name, sink: replaySink, inspector, connection: undefined, onBlindSql });
-  for (const step of planUpgrade(graph, [], fromHeads)) {
-    running = step.revision.id;
-    await step.revision.upgrade(replayCtx);
-  }
+  const replay = await replayIntoModel(dialect, graph, stream.name, fromHeads);
+  const { inspector, warnings } = replay;
 
   const toIds = to === 'base' ? [] : [...resolveTarget(graph, to, fromHeads, options.direction === 'up' ? 'upgrade' : 'downgrade')];
   const branch = targetBranch(to);
@@ -79,7 +66,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
     options.direction === 'up' ? planUpgrade(graph, fromHeads, toIds) : planDowngrade(graph, fromHeads, toIds, branch ? { branch } : {});
 
   const sink = scriptSink(dialect);
-  const ctx = createMigrationContext({ dialect, stream: stream.name, sink, inspector, connection: undefined, onBlindSql });
+  const ctx = createMigrationContext({ dialect, stream: stream.name, sink, inspector, connection: undefined, onBlindSql: replay.onBlindSql });
   const ledger = new Ledger(sink, dialect, stream.name);
   sink.comment(
     `Strata offline ${options.direction === 'up' ? 'upgrade' : 'downgrade'} of stream "${stream.name}" (${dialect.name}), ${from} -> ${to}.\n` +
@@ -90,7 +77,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
   const transactional = dialect.capabilities.transactionalDdl;
   for (const step of plan) {
     const { revision } = step;
-    running = revision.id;
+    replay.running = revision.id;
     const arrow = options.direction === 'up' ? `${revision.parents.join(', ') || '<base>'} -> ${revision.id}` : `${revision.id} -> ${revision.parents.join(', ') || '<base>'}`;
     sink.comment(`Running ${options.direction === 'up' ? 'upgrade' : 'downgrade'} ${arrow}, ${revision.message}`);
     const atomic = transactional && revision.transactional;
@@ -111,6 +98,61 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
   }
   if (warnings.length > 0) sink.comment(`Warnings:\n${warnings.join('\n')}`);
   return { script: sink.script(), revisions: plan.map((s) => s.revision.id), warnings };
+}
+
+/** The model a stream's revisions build, with what it could not follow. */
+export interface ReplayResult {
+  readonly model: SchemaModel;
+  /** Raw SQL the model could not follow, and guard differences met on the way. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Replays a stream's revisions from base up to `to` (a target: `head`, an id, `label@head`...) into the
+ * in-memory schema model, without a database: the stream's schema as its revisions build it. Guards
+ * answer from the model as it grows; statements are discarded.
+ *
+ * @example
+ * ```ts
+ * import { loadRevisions, replaySchema, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const { model } = await replaySchema({ dialect: 'sqlite', graph, to: 'head' });
+ * console.log([...model.tables.keys()]);
+ * ```
+ */
+export async function replaySchema(options: { readonly dialect: DialectName; readonly graph: RevisionGraph; readonly to: string; readonly stream?: string }): Promise<ReplayResult> {
+  const dialect = await loadDialect(options.dialect);
+  const heads = options.to === 'base' ? [] : [...resolveTarget(options.graph, options.to, [], 'stamp')];
+  const replay = await replayIntoModel(dialect, options.graph, options.stream ?? 'replay', heads);
+  return { model: await replay.inspector.model(), warnings: replay.warnings };
+}
+
+interface Replay {
+  readonly inspector: SchemaInspector;
+  readonly warnings: string[];
+  /** The revision running now, named in warnings. */
+  running: string;
+  readonly onBlindSql: (sql: string) => void;
+}
+
+/** Runs the upgrades from base to `heads` against a model inspector; the statements are thrown away. */
+async function replayIntoModel(dialect: Dialect, graph: RevisionGraph, stream: string, heads: readonly string[]): Promise<Replay> {
+  const warnings: string[] = [];
+  const replay: Replay = {
+    warnings,
+    running: '',
+    onBlindSql: (sql) => warnings.push(`revision ${replay.running}: raw SQL the model cannot follow, guards after it may be wrong: ${sql.split('\n')[0]}`),
+    inspector: new SchemaInspector(modelSchemaSource(emptySchema()), {
+      normalizer: dialect.normalizer,
+      onDifference: (d) => warnings.push(`revision ${replay.running}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} differs (expected ${d.expected}; found ${d.actual})`),
+    }),
+  };
+  const ctx = createMigrationContext({ dialect, stream, sink: scriptSink(dialect), inspector: replay.inspector, connection: undefined, onBlindSql: replay.onBlindSql });
+  for (const step of planUpgrade(graph, [], heads)) {
+    replay.running = step.revision.id;
+    await step.revision.upgrade(ctx);
+  }
+  return replay;
 }
 
 function scriptSink(dialect: Dialect): ScriptSink {
