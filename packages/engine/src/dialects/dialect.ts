@@ -13,6 +13,8 @@ export const DIALECT_NAMES: readonly DialectName[] = ['postgresql', 'mysql', 'sq
 export interface DialectCapabilities {
   /** DDL runs inside a transaction and rolls back with it (PostgreSQL, SQLite; not MySQL). */
   readonly transactionalDdl: boolean;
+  /** Enum types exist at the schema level (PostgreSQL); elsewhere an enum is a column type. */
+  readonly enums: boolean;
 }
 
 /** A held migration lock; release it in a `finally`. */
@@ -73,6 +75,11 @@ export interface Dialect extends SchemaSupport {
    * `beforeCommit` runs inside it and `close` after it.
    */
   openRevision(connection: Connection): Promise<RevisionScope>;
+  /**
+   * What an offline script writes around each revision's BEGIN/COMMIT to match `openRevision`
+   * (SQLite: foreign keys off before BEGIN, on again after COMMIT).
+   */
+  readonly offlineRevisionScope: { readonly before: readonly string[]; readonly after: readonly string[] };
   /**
    * One value as an SQL literal, for offline scripts: strings quoted, dates in the form the ledger's
    * timestamp column takes, `SQL_NOW` as the dialect's current-time expression.

@@ -94,7 +94,7 @@ export abstract class RenderBase implements Renderer {
       case 'createForeignKey':
         return this.createForeignKey(op, context);
       case 'dropForeignKey':
-        return this.dropForeignKey(op);
+        return this.dropForeignKey(op, context);
       case 'createUniqueConstraint':
         return this.createUniqueConstraint(op);
       case 'dropUniqueConstraint':
@@ -319,7 +319,7 @@ export abstract class RenderBase implements Renderer {
     ];
   }
 
-  protected dropForeignKey(op: DropForeignKeyOp): string[] {
+  protected dropForeignKey(op: DropForeignKeyOp, _context?: RenderContext): string[] {
     return [this.dropConstraint(op.table, op.name)];
   }
 

@@ -189,7 +189,7 @@ const CASES: readonly Case[] = [
         'CREATE TABLE `order_lines` (\n  `order_id` integer NOT NULL,\n  `line` integer NOT NULL,\n  `sku` varchar(40) NOT NULL,\n  `qty` integer NOT NULL DEFAULT 1,\n' +
           '  PRIMARY KEY (`order_id`, `line`),\n  CONSTRAINT `uq_order_lines_sku` UNIQUE (`order_id`, `sku`),\n' +
           '  CONSTRAINT `ck_order_lines_qty` CHECK (qty > 0),\n' +
-          '  CONSTRAINT `fk_order_lines_order` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`) ON DELETE CASCADE,\n' +
+          '  CONSTRAINT `fk_order_lines_order` FOREIGN KEY (`order_id`) REFERENCES `orders` (`id`) ON DELETE CASCADE ON UPDATE NO ACTION,\n' +
           '  CONSTRAINT `fk_order_lines_sku` FOREIGN KEY (`sku`) REFERENCES `products` (`sku`) ON DELETE RESTRICT ON UPDATE CASCADE\n)',
       ],
       sqlite: [

@@ -30,4 +30,15 @@ export interface SchemaNormalizer {
   normalizeDefault(expression: string | undefined, type: string): string | undefined;
   /** A check, index or `where` expression in the form the server prints back. */
   normalizeExpression(expression: string): string;
+  /**
+   * The name the server keeps for a primary key declared on `table` with `name` (or none):
+   * PostgreSQL keeps the name given, else derives `<table>_pkey`; MySQL and SQLite keep none.
+   * Left out: the name as declared.
+   */
+  primaryKeyName?(table: string, name: string | undefined): string | undefined;
+  /**
+   * True where the server keeps no difference between a unique index on plain columns and a UNIQUE
+   * constraint, and the reader reports both as a unique constraint (MySQL/MariaDB).
+   */
+  readonly uniqueIndexIsConstraint?: boolean;
 }

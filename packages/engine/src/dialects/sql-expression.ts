@@ -18,6 +18,8 @@ export interface SqlToken {
 export interface ExpressionSyntax {
   /** The identifier quote: `"` (PostgreSQL, SQLite) or `` ` `` (MySQL). */
   readonly identifierQuote: '"' | '`';
+  /** Whether `` ` `` also quotes identifiers when reading (SQLite accepts it, and drizzle-kit writes it). */
+  readonly readsBacktickNames?: boolean;
   /** Whether `\'` and `\\` are escapes inside string literals (MySQL/MariaDB by default). */
   readonly backslashEscapes: boolean;
   /** Whether quoted identifiers are case-insensitive, so folding them to lower case keeps their meaning (MySQL columns, SQLite). */
@@ -57,7 +59,7 @@ export function tokenize(sql: string, syntax: ExpressionSyntax): SqlToken[] {
       if (previous?.kind === 'word' && /^_[a-z0-9]+$/.test(previous.text) && /[A-Za-z0-9]/.test(sql[i - 1] ?? '')) tokens.pop();
       tokens.push({ kind: 'string', text: value });
       i = end;
-    } else if (char === syntax.identifierQuote || char === '"') {
+    } else if (char === syntax.identifierQuote || char === '"' || (char === '`' && syntax.readsBacktickNames === true)) {
       const [value, end] = readQuoted(sql, i, char, false);
       tokens.push(quotedName(value, syntax));
       i = end;

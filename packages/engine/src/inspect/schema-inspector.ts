@@ -259,7 +259,13 @@ export class SchemaInspector implements Inspector {
 
   async hasIndex(table: string, index: string | IndexDescription): Promise<boolean> {
     const name = typeof index === 'string' ? index : index.name;
-    const existing = (await this.table(table))?.indexes.find((i) => i.name === name);
+    const found = await this.table(table);
+    let existing = found?.indexes.find((i) => i.name === name);
+    if (existing === undefined && this.#normalizer.uniqueIndexIsConstraint === true) {
+      // MySQL: a unique index on plain columns is read back as a unique constraint of the same name.
+      const unique = found?.uniqueConstraints.find((u) => u.name === name);
+      if (unique !== undefined) existing = { name, parts: unique.columns.map((column) => ({ column })), unique: true };
+    }
     if (existing === undefined) return false;
     if (typeof index !== 'string') {
       this.#compare('index', table, name, describeIndex(toIndexModel(index, this.#normalizer)), describeIndex(existing));

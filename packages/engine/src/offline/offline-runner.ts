@@ -43,7 +43,7 @@ export interface OfflineResult {
  * Renders an upgrade or downgrade as an SQL script, without a database (Alembic's `--sql`). The model
  * is replayed from base up to FROM; then each revision of the plan runs against that model, its
  * statements and the ledger's appended to the script, inside BEGIN/COMMIT where the dialect rolls DDL
- * back. Guards are decided while the script is written, so the script fits a database at FROM.
+ * back (on SQLite with foreign keys off around it, as online). Guards are decided while the script is written, so the script fits a database at FROM.
  *
  * @example
  * ```ts
@@ -75,13 +75,17 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
   );
   await ledger.ensureTables();
   const transactional = dialect.capabilities.transactionalDdl;
+  const scope = dialect.offlineRevisionScope;
   for (const step of plan) {
     const { revision } = step;
     replay.running = revision.id;
     const arrow = options.direction === 'up' ? `${revision.parents.join(', ') || '<base>'} -> ${revision.id}` : `${revision.id} -> ${revision.parents.join(', ') || '<base>'}`;
     sink.comment(`Running ${options.direction === 'up' ? 'upgrade' : 'downgrade'} ${arrow}, ${revision.message}`);
     const atomic = transactional && revision.transactional;
-    if (atomic) await sink.run('BEGIN');
+    if (atomic) {
+      for (const sql of scope.before) await sink.run(sql);
+      await sink.run('BEGIN');
+    }
     await (options.direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
     await ledger.moveHeads(step.headsBefore, step.headsAfter);
     await ledger.record({
@@ -94,7 +98,10 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
       finishedAt: '',
       durationMs: 0,
     });
-    if (atomic) await sink.run('COMMIT');
+    if (atomic) {
+      await sink.run('COMMIT');
+      for (const sql of scope.after) await sink.run(sql);
+    }
   }
   if (warnings.length > 0) sink.comment(`Warnings:\n${warnings.join('\n')}`);
   return { script: sink.script(), revisions: plan.map((s) => s.revision.id), warnings };
@@ -105,6 +112,8 @@ export interface ReplayResult {
   readonly model: SchemaModel;
   /** Raw SQL the model could not follow, and guard differences met on the way. */
   readonly warnings: readonly string[];
+  /** The revisions whose raw SQL may change the schema where the model cannot see it. */
+  readonly blindRevisions: readonly { readonly revision: string; readonly sql: string }[];
 }
 
 /**
@@ -124,12 +133,13 @@ export async function replaySchema(options: { readonly dialect: DialectName; rea
   const dialect = await loadDialect(options.dialect);
   const heads = options.to === 'base' ? [] : [...resolveTarget(options.graph, options.to, [], 'stamp')];
   const replay = await replayIntoModel(dialect, options.graph, options.stream ?? 'replay', heads);
-  return { model: await replay.inspector.model(), warnings: replay.warnings };
+  return { model: await replay.inspector.model(), warnings: replay.warnings, blindRevisions: replay.blind };
 }
 
 interface Replay {
   readonly inspector: SchemaInspector;
   readonly warnings: string[];
+  readonly blind: { revision: string; sql: string }[];
   /** The revision running now, named in warnings. */
   running: string;
   readonly onBlindSql: (sql: string) => void;
@@ -138,10 +148,15 @@ interface Replay {
 /** Runs the upgrades from base to `heads` against a model inspector; the statements are thrown away. */
 async function replayIntoModel(dialect: Dialect, graph: RevisionGraph, stream: string, heads: readonly string[]): Promise<Replay> {
   const warnings: string[] = [];
+  const blind: { revision: string; sql: string }[] = [];
   const replay: Replay = {
     warnings,
+    blind,
     running: '',
-    onBlindSql: (sql) => warnings.push(`revision ${replay.running}: raw SQL the model cannot follow, guards after it may be wrong: ${sql.split('\n')[0]}`),
+    onBlindSql: (sql) => {
+      blind.push({ revision: replay.running, sql });
+      warnings.push(`revision ${replay.running}: raw SQL the model cannot follow, guards after it may be wrong: ${sql.split('\n')[0]}`);
+    },
     inspector: new SchemaInspector(modelSchemaSource(emptySchema()), {
       normalizer: dialect.normalizer,
       onDifference: (d) => warnings.push(`revision ${replay.running}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} differs (expected ${d.expected}; found ${d.actual})`),

@@ -154,9 +154,9 @@ export function toTableModel(op: Omit<CreateTableOp, 'kind'>, normalizer: Schema
   const shorthand = op.columns.filter((c) => c.primaryKey).map((c) => c.name);
   const primaryKey: PrimaryKeyModel | undefined =
     op.primaryKey !== undefined
-      ? { ...(op.primaryKey.name !== undefined ? { name: op.primaryKey.name } : {}), columns: [...op.primaryKey.columns] }
+      ? toPrimaryKeyModel(op.table, op.primaryKey.name, op.primaryKey.columns, normalizer)
       : shorthand.length > 0
-        ? { columns: shorthand }
+        ? toPrimaryKeyModel(op.table, undefined, shorthand, normalizer)
         : undefined;
   const keyColumns = new Set(primaryKey?.columns ?? []);
   return {
@@ -171,6 +171,17 @@ export function toTableModel(op: Omit<CreateTableOp, 'kind'>, normalizer: Schema
     uniqueConstraints: byName((op.uniqueConstraints ?? []).map(toUniqueConstraintModel)),
     checkConstraints: byName((op.checkConstraints ?? []).map((c) => toCheckConstraintModel(c, normalizer))),
   };
+}
+
+/** A primary key as the server keeps it: named as the dialect names it (`<table>_pkey` on PostgreSQL, none on MySQL and SQLite). @internal */
+function toPrimaryKeyModel(table: string, name: string | undefined, columns: readonly string[], normalizer: SchemaNormalizer): PrimaryKeyModel {
+  const kept = normalizer.primaryKeyName ? normalizer.primaryKeyName(table, name) : name;
+  return { ...(kept !== undefined ? { name: kept } : {}), columns: [...columns] };
+}
+
+/** Whether the dialect keeps this index as a unique constraint (MySQL: a unique index on plain columns). @internal */
+function indexIsUniqueConstraint(index: { readonly unique?: boolean; readonly columns: readonly IndexColumn[] }, normalizer: SchemaNormalizer): boolean {
+  return normalizer.uniqueIndexIsConstraint === true && index.unique === true && index.columns.every((part) => typeof part === 'string');
 }
 
 /**
@@ -539,10 +550,21 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       const table = requireTable(model, op.table, op.kind);
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
       requireColumns(table, op.columns.filter((c): c is string => typeof c === 'string'), op.kind);
+      if (indexIsUniqueConstraint(op, normalizer)) {
+        // MySQL: the index is its unique constraint, as the reader reports it (and in the same namespace).
+        requireFreeName(table.uniqueConstraints, op.name, 'index', op.table, op.kind);
+        const columns = op.columns as readonly string[];
+        return withTable(model, { ...table, uniqueConstraints: insertByName(table.uniqueConstraints, toUniqueConstraintModel({ name: op.name, columns })) });
+      }
       return withTable(model, { ...table, indexes: insertByName(table.indexes, toIndexModel(op, normalizer)) });
     }
-    case 'dropIndex':
+    case 'dropIndex': {
+      const table = model.tables.get(op.table);
+      if (normalizer.uniqueIndexIsConstraint === true && table !== undefined && !table.indexes.some((i) => i.name === op.name) && table.uniqueConstraints.some((u) => u.name === op.name)) {
+        return dropNamed(model, op.table, 'uniqueConstraints', op.name, 'index', op.kind);
+      }
       return dropNamed(model, op.table, 'indexes', op.name, 'index', op.kind);
+    }
     case 'createForeignKey': {
       const table = requireTable(model, op.table, op.kind);
       requireFreeName(table.foreignKeys, op.foreignKey.name, 'foreign key', op.table, op.kind);
@@ -580,7 +602,7 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       return withTable(model, {
         ...table,
         columns: table.columns.map((c) => (keyColumns.has(c.name) && c.nullable ? { ...c, nullable: false } : c)),
-        primaryKey: { ...(op.primaryKey.name !== undefined ? { name: op.primaryKey.name } : {}), columns: [...op.primaryKey.columns] },
+        primaryKey: toPrimaryKeyModel(op.table, op.primaryKey.name, op.primaryKey.columns, normalizer),
       });
     }
     case 'dropPrimaryKey': {

@@ -94,15 +94,24 @@ export class Ledger {
     return rows.map((r) => String(r.v)).sort();
   }
 
-  /** Replaces the rows `before` with `after`, touching only the rows that differ. */
+  /** Replaces the rows `before` with `after`, touching only the rows that differ (one UPDATE along a chain). */
   async moveHeads(before: readonly string[], after: readonly string[]): Promise<void> {
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
     const p = (i: number) => this.#dialect.placeholder(i);
-    for (const gone of before.filter((h) => !after.includes(h))) {
+    const removed = before.filter((h) => !after.includes(h));
+    const added = after.filter((h) => !before.includes(h));
+    if (removed.length === 1 && added.length === 1) {
+      await this.#sink.run(
+        `UPDATE ${this.#version} SET ${q('version_num')} = ${p(1)} WHERE ${q('stream')} = ${p(2)} AND ${q('version_num')} = ${p(3)}`,
+        [added[0], this.#stream, removed[0]],
+      );
+      return;
+    }
+    for (const gone of removed) {
       await this.#sink.run(`DELETE FROM ${this.#version} WHERE ${q('stream')} = ${p(1)} AND ${q('version_num')} = ${p(2)}`, [this.#stream, gone]);
     }
-    for (const added of after.filter((h) => !before.includes(h))) {
-      await this.#sink.run(`INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${p(1)}, ${p(2)})`, [this.#stream, added]);
+    for (const head of added) {
+      await this.#sink.run(`INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${p(1)}, ${p(2)})`, [this.#stream, head]);
     }
   }
 

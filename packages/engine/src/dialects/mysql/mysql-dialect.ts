@@ -23,7 +23,7 @@ import { readMysqlSchema } from './mysql-schema-reader.js';
 export class MysqlDialect implements Dialect {
   readonly name = 'mysql' as const;
   // Every DDL statement commits the open transaction (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
-  readonly capabilities: DialectCapabilities = { transactionalDdl: false };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: false, enums: false };
   readonly ledgerTypes: LedgerTypes = {
     // 191 utf8mb4 characters = 764 bytes: an index on (stream, version_num) fits even the old
     // 767-byte per-column limit of COMPACT rows, and the 3072-byte key limit.
@@ -76,6 +76,9 @@ export class MysqlDialect implements Dialect {
   openRevision(): Promise<RevisionScope> {
     return Promise.resolve(NO_REVISION_SCOPE);
   }
+
+  /** Nothing to write around a revision in an offline script. */
+  readonly offlineRevisionScope = { before: [], after: [] };
 
   formatLiteral(value: unknown): string {
     // DATETIME(3) rejects ISO's `T`/`Z`; backslash escapes in MySQL string literals unless NO_BACKSLASH_ESCAPES.

@@ -66,6 +66,14 @@ const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigin
  * ```
  */
 export class MysqlNormalizer implements SchemaNormalizer {
+  /** `CREATE UNIQUE INDEX` and `UNIQUE (...)` make the same thing, which the reader reports as a unique constraint. */
+  readonly uniqueIndexIsConstraint = true;
+
+  /** A MySQL primary key is always `PRIMARY`: the model keeps no name. */
+  primaryKeyName(): undefined {
+    return undefined;
+  }
+
   normalizeType(type: string): string {
     const trimmed = type.trim();
     const listed = /^(enum|set)\s*\((.*)\)\s*(.*)$/is.exec(trimmed);

@@ -6,6 +6,7 @@ import type {
   DropIndexOp,
   DropPrimaryKeyOp,
   DropUniqueConstraintOp,
+  ForeignKeyDefinition,
   PrimaryKeyDefinition,
 } from '../../ops/op.js';
 import type { ForeignKeyAction } from '../../schema/model.js';
@@ -73,6 +74,20 @@ export class MysqlRenderer extends RenderBase {
     return super.renderForeignKeyAction(action, site);
   }
 
+  /**
+   * Both actions are always written: MariaDB reads an action left out as RESTRICT (MySQL 8 as NO
+   * ACTION), so a key the model holds as `no action` must say so to read back the same on both
+   * (https://mariadb.com/kb/en/foreign-keys/#constraints).
+   */
+  protected override renderForeignKey(foreignKey: ForeignKeyDefinition, site: ColumnSite): string {
+    const onDelete = this.renderForeignKeyAction(foreignKey.onDelete ?? 'no action', site);
+    const onUpdate = this.renderForeignKeyAction(foreignKey.onUpdate ?? 'no action', site);
+    return (
+      `FOREIGN KEY (${this.columnList(foreignKey.columns)}) REFERENCES ${this.quoteIdentifier(foreignKey.referencedTable)} ` +
+      `(${this.columnList(foreignKey.referencedColumns)}) ON DELETE ${onDelete} ON UPDATE ${onUpdate}`
+    );
+  }
+
   /** A MySQL primary key is always named PRIMARY; a name given would be ignored, so none is written. */
   protected override renderPrimaryKey(primaryKey: PrimaryKeyDefinition): string {
     return `PRIMARY KEY (${this.columnList(primaryKey.columns)})`;
@@ -134,8 +149,26 @@ export class MysqlRenderer extends RenderBase {
     return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
   }
 
-  protected override dropForeignKey(op: DropForeignKeyOp): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP FOREIGN KEY ${this.quoteIdentifier(op.name)}`];
+  /**
+   * InnoDB creates an index named after a foreign key when no index starts with its columns, and
+   * keeps it when the key is dropped (https://dev.mysql.com/doc/refman/8.0/en/create-table-foreign-keys.html);
+   * the reader does not report it while the key exists. It is dropped with the key, so that the
+   * table reads back as before the key was created (a generated downgrade would otherwise leave it).
+   */
+  protected override dropForeignKey(op: DropForeignKeyOp, context?: RenderContext): string[] {
+    const table = this.quoteIdentifier(op.table);
+    const statements = [`ALTER TABLE ${table} DROP FOREIGN KEY ${this.quoteIdentifier(op.name)}`];
+    const model = context?.table;
+    const foreignKey = model?.foreignKeys.find((fk) => fk.name === op.name);
+    if (model === undefined || foreignKey === undefined) return statements;
+    const startsWithKey = (columns: readonly string[]): boolean => foreignKey.columns.every((column, i) => columns[i] === column);
+    const covered =
+      (model.primaryKey !== undefined && startsWithKey(model.primaryKey.columns)) ||
+      model.uniqueConstraints.some((unique) => startsWithKey(unique.columns)) ||
+      model.indexes.some((index) => index.name !== op.name && startsWithKey(index.parts.map((part) => ('column' in part ? part.column : ''))));
+    const nameTaken = model.indexes.some((index) => index.name === op.name) || model.uniqueConstraints.some((unique) => unique.name === op.name);
+    if (!covered && !nameTaken) statements.push(`ALTER TABLE ${table} DROP INDEX ${this.quoteIdentifier(op.name)}`);
+    return statements;
   }
 
   /** A unique constraint is a unique index in MySQL, dropped as one. */

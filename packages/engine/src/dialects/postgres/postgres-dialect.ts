@@ -21,7 +21,7 @@ import { readPostgresSchema } from './postgres-schema-reader.js';
  */
 export class PostgresDialect implements Dialect {
   readonly name = 'postgresql' as const;
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: true };
   readonly ledgerTypes: LedgerTypes = {
     shortText: 'varchar(191)',
     longText: 'text',
@@ -71,6 +71,9 @@ export class PostgresDialect implements Dialect {
   openRevision(): Promise<RevisionScope> {
     return Promise.resolve(NO_REVISION_SCOPE);
   }
+
+  /** Nothing to write around a revision in an offline script. */
+  readonly offlineRevisionScope = { before: [], after: [] };
 
   formatLiteral(value: unknown): string {
     // standard_conforming_strings is on by default since 9.1: backslashes in literals are plain characters.

@@ -104,6 +104,17 @@ export class PostgresNormalizer implements SchemaNormalizer {
     return text;
   }
 
+  /**
+   * The name given, else the one PostgreSQL derives, `<table>_pkey`, with the table part clipped so
+   * that the whole fits in 63 bytes (NAMEDATALEN - 1; `ChooseConstraintName` in `pg_constraint.c`).
+   */
+  primaryKeyName(table: string, name: string | undefined): string {
+    if (name !== undefined) return name;
+    let head = table;
+    while (Buffer.byteLength(`${head}_pkey`) > 63) head = head.slice(0, -1);
+    return `${head}_pkey`;
+  }
+
   normalizeExpression(expression: string): string {
     const body = expression.trim().replace(/^check\s*/i, '').replace(/\s+not\s+valid\s*$/i, '').replace(/\s+no\s+inherit\s*$/i, '');
     return canonicalExpression(body, POSTGRES_SYNTAX, serverForm);

@@ -23,7 +23,7 @@ import { readSqliteSchema } from './sqlite-schema-reader.js';
  */
 export class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const;
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: false };
   // SQLite columns have affinities, not types (https://www.sqlite.org/datatype3.html): these names
   // give TEXT and INTEGER affinity. Timestamps are ISO-8601 UTC strings, which sort in time order.
   readonly ledgerTypes: LedgerTypes = {
@@ -76,6 +76,9 @@ export class SqliteDialect implements Dialect {
   openRevision(connection: Connection): Promise<RevisionScope> {
     return openSqliteRevision(connection);
   }
+
+  /** A script cannot read the session's setting, so foreign keys come back on, as Strata's connections open. */
+  readonly offlineRevisionScope = { before: ['PRAGMA foreign_keys = OFF'], after: ['PRAGMA foreign_keys = ON'] };
 
   formatLiteral(value: unknown): string {
     // Timestamps are ISO-8601 text here (ledgerTypes.timestamp), the form this strftime prints.

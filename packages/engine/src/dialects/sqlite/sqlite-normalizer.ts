@@ -2,7 +2,8 @@ import type { SchemaNormalizer } from '../renderer.js';
 import { canonicalExpression, tokenize, type ExpressionSyntax } from '../sql-expression.js';
 
 /** @internal SQLite's expression syntax: `"` identifiers (case-insensitive), standard strings. */
-export const SQLITE_SYNTAX: ExpressionSyntax = { identifierQuote: '"', backslashEscapes: false, foldQuotedIdentifiers: true };
+// SQLite reads `name` as a quoted name too (https://www.sqlite.org/lang_keywords.html), and drizzle-kit writes its DDL that way.
+export const SQLITE_SYNTAX: ExpressionSyntax = { identifierQuote: '"', readsBacktickNames: true, backslashEscapes: false, foldQuotedIdentifiers: true };
 
 /**
  * SQLite's canonical spellings. SQLite keeps a column's declared type as text and only derives an
@@ -28,6 +29,11 @@ export const SQLITE_SYNTAX: ExpressionSyntax = { identifierQuote: '"', backslash
  * ```
  */
 export class SqliteNormalizer implements SchemaNormalizer {
+  /** SQLite keeps no primary key name the reader could return (`CONSTRAINT x PRIMARY KEY` is parsed, not stored): the model keeps none. */
+  primaryKeyName(): undefined {
+    return undefined;
+  }
+
   normalizeType(type: string): string {
     return type.trim().toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1').replace(/\)(?=[a-z])/g, ') ');
   }

@@ -117,13 +117,19 @@ export function planRecreate(table: TableModel, changes: readonly RecreateChange
 
   const quote = rendering.quoteIdentifier;
   const newName = `_strata_new_${table.name}`;
+  // A check or generated expression may qualify columns with the table's name (drizzle-kit writes
+  // `"products"."price"`); inside the new table that name is the new one, and the RENAME below
+  // turns it back (SQLite 3.26+ rewrites the table's own qualified references).
+  const requalify = (expression: string): string => requalifyIdentifier(expression, table.name, quote(newName));
   const statements = rendering.createTable({
     kind: 'createTable',
     table: newName,
-    columns: draft.columns.map((entry) => entry.column),
+    columns: draft.columns.map((entry) =>
+      entry.column.generated === undefined ? entry.column : { ...entry.column, generated: { ...entry.column.generated, expression: requalify(entry.column.generated.expression) } },
+    ),
     ...(draft.primaryKey === undefined ? {} : { primaryKey: draft.primaryKey }),
     uniqueConstraints: draft.uniqueConstraints,
-    checkConstraints: draft.checkConstraints,
+    checkConstraints: draft.checkConstraints.map((check) => ({ ...check, expression: requalify(check.expression) })),
     foreignKeys: draft.foreignKeys,
   });
 
@@ -377,5 +383,13 @@ function renameIdentifier(expression: string, from: string, quotedTo: string): s
     TOKEN,
     (text: string, quoted?: string, backticked?: string, bracketed?: string, bare?: string) =>
       nameOf(quoted, backticked, bracketed, bare) === wanted ? quotedTo : text,
+  );
+}
+
+/** The expression with `table.` qualifiers (any quoting) naming `quotedTo` instead; string literals untouched. */
+function requalifyIdentifier(expression: string, table: string, quotedTo: string): string {
+  const wanted = table.toLowerCase();
+  return expression.replaceAll(TOKEN, (text: string, quoted: string | undefined, backticked: string | undefined, bracketed: string | undefined, bare: string | undefined, offset: number) =>
+    nameOf(quoted, backticked, bracketed, bare) === wanted && /^\s*\./.test(expression.slice(offset + text.length)) ? quotedTo : text,
   );
 }
