@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
 import { selectHeads, withDriver } from './drivers.mjs';
+import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows, SEEDED_TABLES } from './guards.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -74,20 +75,29 @@ try {
 async function main() {
   console.log(`Strata bench: node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown model'}), ${process.platform}/${process.arch}`);
   console.log(`Chain: ${CHAIN} revisions, each CREATE TABLE + CREATE INDEX up, DROP TABLE down.`);
-  console.log(`Medians of ${COLD_RUNS} cold loads, ${RUNS} full upgrades and CLI runs, ${NOOP_RUNS} API no-ops. Ratio = ours / floor.\n`);
+  console.log(`Guards: one revision of ${GUARDED_OPS} guarded ops on ${SEEDED_TABLES} tables; a ${CHAIN}-revision chain of 3 guarded ops each (createTable, createIndex, addColumn).`);
+  console.log(`Medians of ${COLD_RUNS} cold loads, ${RUNS} full upgrades, guarded runs and CLI runs, ${NOOP_RUNS} API no-ops. Ratio = ours / floor.`);
+  console.log('Counts (round trips, statements) are exact, from the last run; their floor is the least possible.\n');
 
   const chain = writeChain(CHAIN);
   const bigChain = writeChain(BIG_CHAIN);
+  const guardedChain = writeChain(CHAIN, { name: 'guarded', body: guardedRevisionBody, twins: false });
   printTable('Loading (dialect-independent: the same files serve every dialect)', [
     ...coldLoadRows(chain, `${CHAIN} files`, true),
     ...coldLoadRows(bigChain, `${BIG_CHAIN.toLocaleString('en')} files`, false),
   ]);
 
   const graph = new RevisionGraph(loadRevisions(chain.tsDir));
+  const guardedGraph = new RevisionGraph(loadRevisions(guardedChain.tsDir));
+  const helpers = { runs: RUNS, createDatabase, dropDatabase, timed, median, expectSteps };
   for (const target of TARGETS) {
     const version = await probe(target);
     if (version === undefined) continue;
-    const rows = await benchDialect(target, graph, chain);
+    const rows = [
+      ...(await benchDialect(target, graph, chain)),
+      ...(await guardRoundTripRows(target, helpers)),
+      ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
+    ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
   }
 }
@@ -97,43 +107,54 @@ function upgradeSql(n) {
   return [`CREATE TABLE t_${n} (id integer PRIMARY KEY, name varchar(100))`, `CREATE INDEX ix_t_${n}_name ON t_${n} (name)`];
 }
 
-/** A deterministic 12-hex id, so that runs are comparable. */
-function revisionId(n) {
-  return createHash('sha256').update(`strata-bench-${n}`).digest('hex').slice(0, 12);
+/** The body of raw-chain revision `n`: its DDL through `execute` up, DROP TABLE down. */
+function rawRevisionBody(n) {
+  return {
+    upgrade: upgradeSql(n).map((sql) => `await execute('${sql}');`),
+    downgrade: [`await execute('DROP TABLE t_${n}');`],
+    parameters: '{ execute }',
+  };
+}
+
+/** A deterministic 12-hex id, so that runs are comparable (one sequence per chain name). */
+function revisionId(n, name) {
+  return createHash('sha256').update(name === 'ts' ? `strata-bench-${n}` : `strata-bench-${name}-${n}`).digest('hex').slice(0, 12);
 }
 
 /**
  * Writes `count` chained revisions twice: as `.ts` files the way `strata revision` names and shapes
- * them, and as plain `.mjs` twins (same body, engine imported by absolute URL since a temp folder
- * cannot resolve `@strata/engine`) for the native-import floor.
+ * them, and (with `twins`) as plain `.mjs` twins (same body, engine imported by absolute URL since a
+ * temp folder cannot resolve `@strata/engine`) for the native-import floor. `body(n)` gives the
+ * lines of revision `n`'s upgrade and downgrade (default: the raw-SQL chain).
  */
-function writeChain(count) {
-  const tsDir = join(workDir, `ts-${count}`);
-  const mjsDir = join(workDir, `mjs-${count}`);
+function writeChain(count, { name = 'ts', body = rawRevisionBody, twins = true } = {}) {
+  const tsDir = join(workDir, `${name}-${count}`);
+  const mjsDir = join(workDir, name === 'ts' ? `mjs-${count}` : `${name}-mjs-${count}`);
   mkdirSync(tsDir);
-  mkdirSync(mjsDir);
+  if (twins) mkdirSync(mjsDir);
   const engineUrl = pathToFileURL(ENGINE_INDEX).href;
   const start = Date.UTC(2024, 0, 1);
   for (let n = 1; n <= count; n++) {
     const message = `create t_${n}`;
     // One minute apart, so the file names sort in chain order as real ones would.
-    const name = revisionFileName(new Date(start + n * 60_000), message);
-    const body = [
+    const fileName = revisionFileName(new Date(start + n * 60_000), message);
+    const { upgrade: up, downgrade: down, parameters } = body(n);
+    const source = [
       'export default revision({',
-      `  id: '${revisionId(n)}',`,
-      `  parents: [${n === 1 ? '' : `'${revisionId(n - 1)}'`}],`,
+      `  id: '${revisionId(n, name)}',`,
+      `  parents: [${n === 1 ? '' : `'${revisionId(n - 1, name)}'`}],`,
       `  message: '${message}',`,
-      '  async upgrade({ execute }) {',
-      ...upgradeSql(n).map((sql) => `    await execute('${sql}');`),
+      `  async upgrade(${parameters}) {`,
+      ...up.map((line) => `    ${line}`),
       '  },',
-      '  async downgrade({ execute }) {',
-      `    await execute('DROP TABLE t_${n}');`,
+      `  async downgrade(${parameters}) {`,
+      ...down.map((line) => `    ${line}`),
       '  },',
       '});',
       '',
     ].join('\n');
-    writeFileSync(join(tsDir, name), `import { revision } from '@strata/engine';\n\n${body}`);
-    writeFileSync(join(mjsDir, name.replace(/\.ts$/, '.mjs')), `import { revision } from '${engineUrl}';\n\n${body}`);
+    writeFileSync(join(tsDir, fileName), `import { revision } from '@strata/engine';\n\n${source}`);
+    if (twins) writeFileSync(join(mjsDir, fileName.replace(/\.ts$/, '.mjs')), `import { revision } from '${engineUrl}';\n\n${source}`);
   }
   return { tsDir, mjsDir, count };
 }
@@ -300,8 +321,16 @@ function formatMs(ms) {
   return `${ms.toFixed(2)} ms`;
 }
 
+/** A count: whole numbers as they are, per-op and per-revision averages to two decimals. */
+function formatCount(value) {
+  if (value === undefined) return '—';
+  return Number.isInteger(value) ? String(value) : value.toFixed(2);
+}
+
+/** Rows of `unit: 'count'` print counts; the others milliseconds. A floor of 0 (or none) has no ratio. */
 function printTable(title, rows) {
-  const cells = rows.map((r) => [r.metric, formatMs(r.ours), formatMs(r.floor), r.floor ? `${(r.ours / r.floor).toFixed(1)}×` : '—']);
+  const format = (r, value) => (r.unit === 'count' ? formatCount(value) : formatMs(value));
+  const cells = rows.map((r) => [r.metric, format(r, r.ours), format(r, r.floor), r.floor ? `${(r.ours / r.floor).toFixed(1)}×` : '—']);
   const header = ['metric', 'ours', 'floor', 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
