@@ -10,6 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
 import { selectHeads, withDriver } from './drivers.mjs';
 import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows, SEEDED_TABLES } from './guards.mjs';
+import { autogenerateRows } from './autogenerate.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -100,6 +101,8 @@ async function main() {
     ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
   }
+  // No server needed: the diff runs against the revisions' model (floor: drizzle-kit's own generate).
+  printTable('Autogenerate (PostgreSQL schema, no database; floor = drizzle-kit generate)', await autogenerateRows());
 }
 
 /** The DDL of revision `n`, shared by the revision files and the plain-script floor. */

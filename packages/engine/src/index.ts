@@ -47,6 +47,7 @@ export {
   DEFAULT_LOCK_TIMEOUT_MS,
   type StreamSettings,
   type StreamLayout,
+  type DrizzleSchemaSettings,
   type ResolveStreamSettingsOptions,
 } from './config/stream-settings.js';
 export {
@@ -148,3 +149,27 @@ export { STRATA_TABLES } from './dialects/strata-tables.js';
 export { renderOfflineScript, replaySchema, OfflineRangeError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
 export { SQL_NOW, LiveSink, ScriptSink, type SqlSink } from './offline/sql-sink.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
+
+export { readDrizzleSchema, type DrizzleCasing, type ReadDrizzleSchemaOptions } from './schema/drizzle-adapter.js';
+export {
+  SchemaFileLoadError,
+  SchemaNoTablesError,
+  SchemaUnsupportedPgSchemaError,
+  SchemaUnsupportedColumnFeatureError,
+  SchemaDrizzleKitMissingError,
+  SchemaDrizzleKitFailedError,
+} from './schema/errors.js';
+export { diffSchemas, type DiffOptions, type SchemaDiff, type AmbiguousRename, type DestructiveChange } from './autogenerate/diff.js';
+export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type RenameHints } from './autogenerate/generate.js';
+export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
+export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
+export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';
+export { checkStream, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
+export {
+  UnknownRenameError,
+  InvalidRenameError,
+  EnumChangeUnsupportedError,
+  AmbiguousRenameError,
+  BlindReplayError,
+  MultipleHeadsToGenerateError,
+} from './autogenerate/errors.js';

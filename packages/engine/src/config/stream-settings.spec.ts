@@ -8,6 +8,7 @@ import * as configErrors from './errors.js';
 import {
   DEFAULT_LOCK_TIMEOUT_MS,
   resolveStreamSettings,
+  simpleGlob,
   type ResolveStreamSettingsOptions,
   type StreamSettings,
 } from './stream-settings.js';
@@ -69,6 +70,8 @@ describe('drizzle.config', () => {
       projectDir: cwd,
       lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
       configFiles: [join(cwd, 'drizzle.config.ts')],
+      // A plain path is kept though the file is missing, so that loading it names it.
+      drizzle: { schemaFiles: [join(cwd, 'src', 'schema.ts')] },
     });
   });
 
@@ -190,6 +193,65 @@ describe('drizzle.config', () => {
       code: 'CONFIG_FILE_NOT_FOUND',
       message: expect.stringContaining(join(cwd, 'nope.config.ts')),
     });
+  });
+});
+
+describe('drizzle.config schema and casing', () => {
+  const config = (schema: string, extra = ''): Record<string, string> => ({
+    'app/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite', schema: ${schema}, dbCredentials: { url: 'app.db' }${extra} }`),
+    'app/src/db/users.ts': '',
+    'app/src/db/posts.ts': '',
+    'app/src/db/notes.md': '',
+    'app/src/db/.hidden.ts': '',
+    'app/src/db/nested/audit.ts': '',
+    'app/src/other/billing.mts': '',
+  });
+
+  it('reads a path relative to the config folder, and casing', () => {
+    const cwd = project(config(`'./src/db/users.ts'`, `, casing: 'snake_case'`));
+    expect(resolveStreamSettings({ cwd }).drizzle).toEqual({ schemaFiles: [join(cwd, 'src/db/users.ts')], casing: 'snake_case' });
+  });
+
+  it('resolves from the config file folder, not from cwd', () => {
+    const cwd = project({ ...config(`'./src/db/users.ts'`), 'elsewhere/x.txt': '' }, 'elsewhere');
+    expect(resolveStreamSettings({ cwd, drizzleConfig: '../app/drizzle.config.ts' }).drizzle?.schemaFiles).toEqual([join(root, 'app/src/db/users.ts')]);
+  });
+
+  it('expands an array of globs and folders to module files, without duplicates', () => {
+    const cwd = project(config(`['./src/db/*.ts', 'src/**/*.ts', './src/other', './src/db/users.ts']`));
+    expect(resolveStreamSettings({ cwd }).drizzle?.schemaFiles).toEqual([
+      join(cwd, 'src/db/posts.ts'),
+      join(cwd, 'src/db/users.ts'),
+      join(cwd, 'src/db/nested/audit.ts'),
+      join(cwd, 'src/other/billing.mts'),
+    ]);
+  });
+
+  it('has no drizzle settings without schema, and an empty list when a glob matches nothing', () => {
+    const none = project({ 'a/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite' }`) }, 'a');
+    expect(resolveStreamSettings({ cwd: none, requireUrl: false }).drizzle).toBeUndefined();
+    const empty = project({ 'b/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite', schema: './nothing/*.ts' }`) }, 'b');
+    expect(resolveStreamSettings({ cwd: empty, requireUrl: false }).drizzle).toEqual({ schemaFiles: [] });
+  });
+
+  it('refuses a schema or casing of the wrong type, naming the file', () => {
+    const badSchema = project({ 'a/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite', schema: [42] }`) }, 'a');
+    expect(resolveError({ cwd: badSchema, requireUrl: false })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('`schema`') });
+    const badCasing = project({ 'b/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite', schema: './s.ts', casing: 'kebab' }`) }, 'b');
+    expect(resolveError({ cwd: badCasing, requireUrl: false })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('`casing`') });
+  });
+
+  it('globs with *, ? and ** on its own, skipping dot files', () => {
+    const cwd = project(config(`'x'`));
+    expect(simpleGlob('src/db/*.ts', cwd)).toEqual([join(cwd, 'src/db/posts.ts'), join(cwd, 'src/db/users.ts')].sort());
+    expect(simpleGlob('src/db/?ser?.ts', cwd)).toEqual([join(cwd, 'src/db/users.ts')]);
+    expect(simpleGlob('src/**/*.ts', cwd).sort()).toEqual(
+      [join(cwd, 'src/db/posts.ts'), join(cwd, 'src/db/users.ts'), join(cwd, 'src/db/nested/audit.ts')].sort(),
+    );
+    expect(simpleGlob('src/*/billing.mts', cwd)).toEqual([join(cwd, 'src/other/billing.mts')]);
+    expect(simpleGlob('src/db/.*.ts', cwd)).toEqual([join(cwd, 'src/db/.hidden.ts')]);
+    expect(simpleGlob(join(cwd, 'src/db/users.ts'), '/elsewhere')).toEqual([join(cwd, 'src/db/users.ts')]);
+    expect(simpleGlob('nope/*.ts', cwd)).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { basename, dirname, extname, join, resolve } from 'node:path';
+import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
+import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
 import { dialectFromUrl, sqlitePathFromUrl } from '../dialects/url.js';
@@ -34,6 +34,20 @@ export interface StreamLayout {
   lockTimeoutMs: number;
   /** The config files read (drizzle.config, then strata.config), absolute; empty when there are none. */
   configFiles: string[];
+  /** The Drizzle schema, when drizzle.config sets `schema`: what autogenerate reads (`readDrizzleSchema`). */
+  drizzle?: DrizzleSchemaSettings;
+}
+
+/** drizzle.config's `schema` and `casing`. */
+export interface DrizzleSchemaSettings {
+  /**
+   * The schema modules, absolute: `schema` (a path or an array) resolved from the config file's folder,
+   * globs (`*`, `?`, `**`) expanded, a folder replaced by the .ts/.js files directly in it, as drizzle-kit
+   * does. A plain path is kept even when the file is missing, so that loading it names it.
+   */
+  schemaFiles: string[];
+  /** How property names become column names when the schema gives none. */
+  casing?: 'snake_case' | 'camelCase';
 }
 
 /** A stream's settings, with the database it migrates: what the runner needs. */
@@ -96,6 +110,7 @@ interface ConfigFileSettings {
   readonly stream?: string;
   readonly dir?: string;
   readonly lockTimeoutMs?: number;
+  readonly drizzle?: DrizzleSchemaSettings;
 }
 
 /**
@@ -186,6 +201,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     projectDir,
     lockTimeoutMs,
     configFiles,
+    ...(drizzle?.drizzle === undefined ? {} : { drizzle: drizzle.drizzle }),
   };
 }
 
@@ -245,6 +261,106 @@ function readDrizzleConfig(file: string, loader: TsModuleLoader): ConfigFileSett
   }
   const dialect = checkDialect(config.dialect, file);
   if (config.driver !== undefined) throw new ConfigUnsupportedDriverError(String(config.driver), file);
+  const schema = drizzleSchema(file, config);
+  return { ...readDrizzleCredentials(file, dialect, config), ...(schema === undefined ? {} : { drizzle: schema }) };
+}
+
+/** `schema` and `casing` of a drizzle.config; undefined when it sets no `schema`. */
+function drizzleSchema(file: string, config: Record<string, unknown>): DrizzleSchemaSettings | undefined {
+  const { schema, casing } = config;
+  if (casing !== undefined && casing !== 'snake_case' && casing !== 'camelCase') {
+    throw new ConfigInvalidError(file, '`casing` must be "snake_case" or "camelCase"');
+  }
+  if (schema === undefined) return undefined;
+  const patterns = typeof schema === 'string' ? [schema] : schema;
+  if (!Array.isArray(patterns) || patterns.length === 0 || !patterns.every((p): p is string => typeof p === 'string' && p !== '')) {
+    throw new ConfigInvalidError(file, '`schema` must be a path or glob, or a non-empty array of them');
+  }
+  const schemaFiles = [...new Set(patterns.flatMap((pattern) => schemaFilesOf(pattern, dirname(file))))];
+  return { schemaFiles, ...(casing === undefined ? {} : { casing }) };
+}
+
+/** The module extensions drizzle-kit loads schema files with. */
+const SCHEMA_EXTENSIONS = ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'];
+
+/** One `schema` entry's files: a glob's matches, a folder's files, or the path itself. */
+function schemaFilesOf(pattern: string, baseDir: string): string[] {
+  const absolute = resolve(baseDir, pattern);
+  const isGlob = /[*?]/.test(pattern);
+  const matches = isGlob ? globPaths(pattern, baseDir) : [absolute];
+  return matches.flatMap((path) => {
+    if (!isDirectory(path)) return isGlob && !SCHEMA_EXTENSIONS.includes(extname(path)) ? [] : [path];
+    return readdirSync(path)
+      .sort()
+      .map((name) => join(path, name))
+      .filter((child) => !isDirectory(child) && SCHEMA_EXTENSIONS.includes(extname(child)));
+  });
+}
+
+/**
+ * The absolute paths `pattern` matches from `baseDir`, sorted. Always {@link simpleGlob}, not Node's
+ * `fs.globSync`: Node 20 has none, and Node 22 before 22.17 prints an ExperimentalWarning for it, which
+ * would land in every command's output; one implementation also matches the same files on every version.
+ */
+function globPaths(pattern: string, baseDir: string): string[] {
+  return [...new Set(simpleGlob(pattern, baseDir))].sort();
+}
+
+/**
+ * @internal A minimal glob, enough for drizzle.config's `schema`: `*` and `?` within one path segment, `**` for any number of
+ * folders. Names starting with `.` match only a segment that starts with `.`, as in shells.
+ */
+export function simpleGlob(pattern: string, baseDir: string): string[] {
+  const segments = resolve(baseDir, pattern).split(sep);
+  const firstWild = segments.findIndex((segment) => /[*?]/.test(segment));
+  if (firstWild === -1) return existsSync(segments.join(sep)) ? [segments.join(sep)] : [];
+  const results: string[] = [];
+  const walk = (dir: string, index: number): void => {
+    if (index === segments.length) {
+      results.push(dir);
+      return;
+    }
+    const segment = segments[index] as string;
+    if (segment === '**') {
+      walk(dir, index + 1);
+      for (const entry of entriesOf(dir)) {
+        if (entry.isDirectory() && !entry.name.startsWith('.')) walk(join(dir, entry.name), index);
+      }
+      return;
+    }
+    if (!/[*?]/.test(segment)) {
+      const next = join(dir, segment);
+      if (existsSync(next)) walk(next, index + 1);
+      return;
+    }
+    const matcher = new RegExp(`^${segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replaceAll('*', '[^/]*').replaceAll('?', '[^/]')}$`);
+    for (const entry of entriesOf(dir)) {
+      if (entry.name.startsWith('.') && !segment.startsWith('.')) continue;
+      if (matcher.test(entry.name) && (index === segments.length - 1 || entry.isDirectory())) walk(join(dir, entry.name), index + 1);
+    }
+  };
+  walk(segments.slice(0, firstWild).join(sep) || sep, firstWild);
+  return results;
+}
+
+function entriesOf(dir: string): Dirent[] {
+  try {
+    return readdirSync(dir, { withFileTypes: true });
+  } catch {
+    return [];
+  }
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/** The dialect and URL of a drizzle.config (from `dbCredentials`). */
+function readDrizzleCredentials(file: string, dialect: DialectName, config: Record<string, unknown>): ConfigFileSettings {
   const credentials = config.dbCredentials;
   if (credentials === undefined) return { file, dialect };
   if (!isObject(credentials)) throw new ConfigInvalidError(file, '`dbCredentials` must be an object');

@@ -129,24 +129,12 @@ function slugOf(message: string): string {
  * ```
  */
 export function renderRevisionSource(fields: RevisionSourceFields): string {
-  // The loader's own validation, so that the rules for what loads back live in one place.
-  normalizeRevision({ ...fields, upgrade: noop, downgrade: noop });
-  const { id, parents, message, createdAt } = fields;
+  const { id, parents, message } = fields;
   const dependsOn = fields.dependsOn ?? [];
   const branchLabels = fields.branchLabels ?? [];
-  const header = [
-    ...commentLines(message === '' ? '(no message)' : message),
-    ...(parents.length > 1 ? ['', `Merges heads ${parents.join(', ')}.`] : []),
-    '',
-    `Revision ID: ${id}`,
-    `Parents: ${parents.length === 0 ? 'none (base revision)' : parents.join(', ')}`,
-    `Create Date: ${createdAt.toISOString()}`,
-  ];
   const list = (items: readonly string[]): string => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`;
   return [
-    '/**',
-    ...header.map((line) => (line === '' ? ' *' : ` * ${line}`)),
-    ' */',
+    renderRevisionHeader(fields),
     "import { revision } from '@strata/engine';",
     '',
     'export default revision({',
@@ -160,6 +148,28 @@ export function renderRevisionSource(fields: RevisionSourceFields): string {
     '});',
     '',
   ].join('\n');
+}
+
+/**
+ * @internal The header comment of a revision file, shared by every writer of revision files (this
+ * module, autogenerate's renderer): the message (one comment line per line), which heads a merge
+ * revision merges, then Revision ID, Parents and Create Date (ISO 8601, UTC), as Alembic's docstring.
+ * Validates the fields the way the loader will (throwing what {@link normalizeRevision} throws), so no
+ * writer produces a file that would not load back.
+ */
+export function renderRevisionHeader(fields: RevisionSourceFields): string {
+  // The loader's own validation, so that the rules for what loads back live in one place.
+  normalizeRevision({ ...fields, upgrade: noop, downgrade: noop });
+  const { id, parents, message, createdAt } = fields;
+  const header = [
+    ...commentLines(message === '' ? '(no message)' : message),
+    ...(parents.length > 1 ? ['', `Merges heads ${parents.join(', ')}.`] : []),
+    '',
+    `Revision ID: ${id}`,
+    `Parents: ${parents.length === 0 ? 'none (base revision)' : parents.join(', ')}`,
+    `Create Date: ${createdAt.toISOString()}`,
+  ];
+  return ['/**', ...header.map((line) => (line === '' ? ' *' : ` * ${line}`)), ' */'].join('\n');
 }
 
 function noop(): void {}
@@ -183,9 +193,22 @@ function commentLines(message: string): string[] {
  * ```
  */
 export function writeRevisionFile(dir: string, fields: WriteRevisionOptions): WriteRevisionResult {
+  return writeRevisionWith(dir, fields, (complete) => renderRevisionSource(complete));
+}
+
+/**
+ * @internal Writes a new revision file whose source `render` makes from the completed fields (id and
+ * date filled in): the one place that names, creates and atomically publishes revision files, for
+ * empty revisions and generated ones alike.
+ */
+export function writeRevisionWith<F extends WriteRevisionOptions>(
+  dir: string,
+  fields: F,
+  render: (complete: F & { readonly id: string; readonly createdAt: Date }) => string,
+): WriteRevisionResult {
   const id = fields.id ?? newRevisionId();
   const createdAt = fields.createdAt ?? new Date();
-  const source = renderRevisionSource({ ...fields, id, createdAt });
+  const source = render({ ...fields, id, createdAt });
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
   const file = join(folder, revisionFileName(createdAt, fields.message));

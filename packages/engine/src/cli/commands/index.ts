@@ -1,4 +1,5 @@
 import type { Command } from '../command.js';
+import { checkCommand } from './check.js';
 import { initCommand } from './init.js';
 import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from './inspect.js';
 import { downgradeCommand, upgradeCommand } from './migrate.js';
@@ -18,4 +19,5 @@ export const COMMANDS: readonly Command[] = [
   headsCommand,
   branchesCommand,
   showCommand,
+  checkCommand,
 ];

@@ -1,6 +1,8 @@
 import { resolveTarget } from '../../revision/resolve-target.js';
 import { writeRevisionFile } from '../../revision/write-revision.js';
-import type { Command } from '../command.js';
+import { planGeneratedRevision, type RenameHints } from '../../autogenerate/generate.js';
+import { writeGeneratedRevision } from '../../autogenerate/write-generated.js';
+import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadGraph, streamLayout } from '../stream-options.js';
 import { MultipleHeadsForRevisionError } from './errors.js';
@@ -20,12 +22,18 @@ export const revisionCommand: Command = {
     'depends-on': { type: 'string', multiple: true, valueName: 'REV', description: 'A revision that must be applied first (repeatable): an id, or stream@id of another stream.' },
     'branch-label': { type: 'string', multiple: true, valueName: 'NAME', description: 'A label for the branch this revision starts (repeatable).' },
     'rev-id': { type: 'string', valueName: 'ID', description: 'Use this id instead of a random one.' },
+    autogenerate: { type: 'boolean', description: 'Fill the revision from the difference between the Drizzle schema and the revisions.' },
+    rename: { type: 'string', multiple: true, valueName: 'TABLE.OLD=NEW', description: 'With --autogenerate: a column renamed, not dropped and added (repeatable).' },
+    'rename-table': { type: 'string', multiple: true, valueName: 'OLD=NEW', description: 'With --autogenerate: a table renamed (repeatable).' },
+    'no-renames': { type: 'boolean', description: 'With --autogenerate: what looks renamed is really dropped and added.' },
+    'shadow-url': { type: 'string', valueName: 'URL', description: 'With --autogenerate: replay the revisions on this throwaway database instead of the model.' },
   },
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
     const message = input.values.message as string | undefined;
     if (!message) throw new UsageError('strata revision needs a message: -m "what it does".', 'Example: `strata revision -m "add users table"`.');
+    if (input.values.autogenerate) return autogenerate(input, message);
     const settings = streamLayout(input);
     const graph = loadGraph(settings);
     const head = input.values.head as string | undefined;
@@ -50,6 +58,62 @@ export const revisionCommand: Command = {
     );
   },
 };
+
+/** `strata revision --autogenerate`: the Drizzle schema against the revisions, written as a guarded revision. */
+async function autogenerate(input: CommandInput, message: string): Promise<void> {
+  const layout = streamLayout(input);
+  if (layout.dialect === undefined || layout.drizzle === undefined) {
+    throw new UsageError(
+      `--autogenerate needs the stream's Drizzle schema: ${layout.projectDir} has no drizzle.config.* with \`schema\` and \`dialect\`.`,
+      'Add a drizzle.config.ts (dialect, schema, dbCredentials) to the project, or write the revision by hand without --autogenerate.',
+    );
+  }
+  const graph = loadGraph(layout);
+  const head = input.values.head as string | undefined;
+  const plan = await planGeneratedRevision({
+    dialect: layout.dialect,
+    graph,
+    schemaFiles: layout.drizzle.schemaFiles,
+    ...(layout.drizzle.casing ? { casing: layout.drizzle.casing } : {}),
+    renames: parseRenames(input.values.rename as string[] | undefined, input.values['rename-table'] as string[] | undefined),
+    ...(head ? { head } : {}),
+    ...(input.values['no-renames'] ? { noRenames: true } : {}),
+    ...(input.values['shadow-url'] ? { shadowUrl: input.values['shadow-url'] as string } : {}),
+    stream: layout.name,
+  });
+  if (plan.upgrade.length === 0) {
+    input.out.result({ stream: layout.name, file: null, operations: [] }, () =>
+      input.out.line(`No changes: the Drizzle schema of "${layout.name}" matches its revisions. No file written.`),
+    );
+    return;
+  }
+  const written = writeGeneratedRevision(layout.revisionsDir, {
+    parents: plan.parents,
+    message,
+    upgrade: plan.upgrade,
+    downgrade: plan.downgrade,
+    destructive: plan.destructive,
+    ...(input.values['rev-id'] ? { id: input.values['rev-id'] as string } : {}),
+  });
+  input.out.result({ stream: layout.name, ...written, parents: plan.parents, operations: plan.upgrade, destructive: plan.destructive }, () => {
+    input.out.line(`Generating ${written.file} ... done (revision ${written.id}, parent ${plan.parents.join(', ') || '<base>'})`);
+    for (const op of plan.upgrade) input.out.line(`  ${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`);
+    for (const d of plan.destructive) input.out.warn(`destructive: ${plan.upgrade[d.index]?.kind ?? ''}: ${d.reason} (marked in the file)`);
+  });
+}
+
+/** `--rename users.name=full_name` and `--rename-table old=new` into hints. */
+function parseRenames(columns: readonly string[] = [], tables: readonly string[] = []): RenameHints {
+  const pair = (text: string, flag: string, shape: RegExp): [string, string] => {
+    const match = shape.exec(text);
+    if (!match) throw new UsageError(`${flag} takes ${flag === '--rename' ? 'TABLE.OLD=NEW' : 'OLD=NEW'}, not "${text}".`);
+    return [match[1] as string, match[2] as string];
+  };
+  return {
+    columns: Object.fromEntries(columns.map((c) => pair(c, '--rename', /^([^=]+\.[^=.]+)=([^=.]+)$/))),
+    tables: Object.fromEntries(tables.map((t) => pair(t, '--rename-table', /^([^=.]+)=([^=.]+)$/))),
+  };
+}
 
 /** `strata merge [REV...] -m MESSAGE`. */
 export const mergeCommand: Command = {

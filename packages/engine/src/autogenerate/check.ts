@@ -1,0 +1,81 @@
+import { readFileSync } from 'node:fs';
+import type { DialectName } from '../dialects/dialect.js';
+import { loadDialect } from '../dialects/registry.js';
+import { replaySchema } from '../offline/offline-runner.js';
+import type { Op } from '../ops/op.js';
+import type { RevisionGraph } from '../revision/revision-graph.js';
+import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
+import { findUnguardedOperations, type UnguardedOperation } from './check-guards.js';
+import { diffSchemas } from './diff.js';
+
+/** One reason `strata check` fails. */
+export type CheckFinding =
+  | { readonly kind: 'multiple-heads'; readonly heads: readonly string[] }
+  | { readonly kind: 'unguarded-operation'; readonly operation: UnguardedOperation }
+  | { readonly kind: 'schema-not-generated'; readonly operations: readonly Op[] }
+  | { readonly kind: 'database-drift'; readonly operations: readonly Op[] }
+  | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string };
+
+/** What {@link checkStream} looks at. */
+export interface CheckOptions {
+  readonly stream: string;
+  readonly dialect: DialectName;
+  readonly graph: RevisionGraph;
+  /** The Drizzle schema modules; without them only the graph and the revision sources are checked. */
+  readonly schemaFiles?: readonly string[];
+  readonly casing?: 'snake_case' | 'camelCase';
+  /** Also compare the live database (read back through the inspector) with the Drizzle schema. */
+  readonly database?: { readonly url: string };
+}
+
+/**
+ * The checks a pipeline runs before it merges: the stream has one head; every schema operation in
+ * every revision sits behind a guard (static check of the source); the Drizzle schema equals what
+ * the revisions build (no revision left to generate); with `database`, the live schema equals the
+ * Drizzle schema. Drift is judged by comparing schema models, never by drizzle-kit's push planner.
+ *
+ * @example
+ * ```ts
+ * import { checkStream, loadRevisions, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('apps/accounts/migrations'));
+ * const findings = await checkStream({ stream: 'accounts', dialect: 'postgresql', graph, schemaFiles: ['/repo/apps/accounts/src/schema.ts'] });
+ * if (findings.length > 0) process.exitCode = 1;
+ * ```
+ */
+export async function checkStream(options: CheckOptions): Promise<CheckFinding[]> {
+  const findings: CheckFinding[] = [];
+  const heads = options.graph.heads();
+  if (heads.length > 1) findings.push({ kind: 'multiple-heads', heads });
+  for (const revision of options.graph.revisions) {
+    if (revision.file === undefined) continue;
+    for (const operation of findUnguardedOperations(readFileSync(revision.file, 'utf8'), revision.file)) {
+      findings.push({ kind: 'unguarded-operation', operation });
+    }
+  }
+  if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
+  const dialect = await loadDialect(options.dialect);
+  const drizzle = await readDrizzleSchema({
+    dialect: options.dialect,
+    schemaFiles: options.schemaFiles,
+    normalizer: dialect.normalizer,
+    ...(options.casing ? { casing: options.casing } : {}),
+  });
+  const capabilities = { enums: dialect.capabilities.enums };
+  if (heads.length <= 1) {
+    const replay = await replaySchema({ dialect: options.dialect, graph: options.graph, to: heads[0] ?? 'base', stream: options.stream });
+    for (const blind of replay.blindRevisions) findings.push({ kind: 'blind-revision', ...blind });
+    const pending = diffSchemas(replay.model, drizzle, { capabilities }).ops;
+    if (pending.length > 0) findings.push({ kind: 'schema-not-generated', operations: pending });
+  }
+  if (options.database) {
+    const connection = await dialect.connect(options.database.url);
+    try {
+      const live = await dialect.readSchema(connection);
+      const drift = diffSchemas(live, drizzle, { capabilities }).ops;
+      if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
+    } finally {
+      await connection.close();
+    }
+  }
+  return findings;
+}

@@ -1,0 +1,127 @@
+import { StrataError } from '../errors.js';
+import type { AmbiguousRename } from './diff.js';
+
+/**
+ * A rename hint names a table or column that is not where the hint says: the old name is missing
+ * from the previous schema, or the new name from the target schema. A stale hint would otherwise
+ * turn silently into a drop and an add.
+ *
+ * @example
+ * ```ts
+ * import { UnknownRenameError } from '@strata/engine';
+ * const error = new UnknownRenameError('column', 'clients.mail', 'email', 'column mail does not exist on table clients in the previous schema');
+ * console.log(error.code); // AUTOGENERATE_UNKNOWN_RENAME
+ * ```
+ */
+export class UnknownRenameError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_UNKNOWN_RENAME';
+  constructor(object: 'table' | 'column', from: string, to: string, problem: string) {
+    super(UnknownRenameError.CODE, `Rename hint ${object} ${from} → ${to}: ${problem}.`, {
+      hint: 'Check the names against the Drizzle schema and the revisions, or drop the hint: without it, the candidates are listed.',
+      details: { object, from, to, problem },
+    });
+  }
+}
+
+/**
+ * A rename hint that cannot be a rename: the old name is still in the target schema, the new name
+ * already exists in the previous one, or two hints rename to the same name.
+ *
+ * @example
+ * ```ts
+ * import { InvalidRenameError } from '@strata/engine';
+ * new InvalidRenameError('table', 'clients', 'customers', 'table clients still exists in the target schema').code; // AUTOGENERATE_INVALID_RENAME
+ * ```
+ */
+export class InvalidRenameError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_INVALID_RENAME';
+  constructor(object: 'table' | 'column', from: string, to: string, problem: string) {
+    super(InvalidRenameError.CODE, `Rename hint ${object} ${from} → ${to}: ${problem}.`, {
+      hint: 'A rename moves a name that disappears to a name that appears; remove the hint, or split the change over two revisions.',
+      details: { object, from, to, problem },
+    });
+  }
+}
+
+/**
+ * A PostgreSQL enum lost values or had its values reordered. The server can only add values (and
+ * rename them), so no sequence of operations gets there without recreating the type, which changes
+ * its name; autogenerate refuses rather than guess.
+ *
+ * @example
+ * ```ts
+ * import { EnumChangeUnsupportedError } from '@strata/engine';
+ * new EnumChangeUnsupportedError('mood', ['sad', 'ok'], ['ok', 'sad']).code; // AUTOGENERATE_ENUM_CHANGE_UNSUPPORTED
+ * ```
+ */
+export class EnumChangeUnsupportedError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_ENUM_CHANGE_UNSUPPORTED';
+  constructor(name: string, from: readonly string[], to: readonly string[]) {
+    const removed = from.filter((value) => !to.includes(value));
+    const problem = removed.length > 0 ? `loses value(s) ${removed.join(', ')}` : 'has its values reordered';
+    super(EnumChangeUnsupportedError.CODE, `Enum ${name} ${problem} (from [${from.join(', ')}] to [${to.join(', ')}]); PostgreSQL can only add or rename enum values.`, {
+      hint:
+        `If a value was renamed, write \`op.renameEnumValue('${name}', old, new)\` in a revision (\`strata revision --message ...\`) and run autogenerate again. ` +
+        `Otherwise give the enum a new name in the Drizzle schema: autogenerate then creates the new type, moves the columns over and drops ${name}.`,
+      details: { name, from: [...from], to: [...to], removed },
+    });
+  }
+}
+
+/**
+ * A table or column disappeared while another appeared, and no hint says whether it is a rename. A
+ * non-interactive run never guesses: it lists the pairs and the flags that settle them, and writes nothing.
+ */
+export class AmbiguousRenameError extends StrataError {
+  static readonly CODE = 'AUTOGENERATE_AMBIGUOUS_RENAME';
+  constructor(stream: string, ambiguous: readonly AmbiguousRename[]) {
+    const lines = ambiguous.map((a) =>
+      a.kind === 'table'
+        ? `tables: dropped ${a.dropped.join(', ')}; added ${a.added.join(', ')}`
+        : `table ${a.table}: columns dropped ${a.dropped.join(', ')}; added ${a.added.join(', ')}`,
+    );
+    const flags = ambiguous.flatMap((a) =>
+      a.kind === 'table'
+        ? a.dropped.flatMap((d) => a.added.map((n) => `--rename-table ${d}=${n}`))
+        : a.dropped.flatMap((d) => a.added.map((n) => `--rename ${a.table}.${d}=${n}`)),
+    );
+    super(
+      AmbiguousRenameError.CODE,
+      `Stream "${stream}": the schema change may hold renames; nothing was written.\n${lines.map((l) => `  ${l}`).join('\n')}`,
+      {
+        hint: `For each rename, pass its flag (${flags.slice(0, 6).join(', ')}${flags.length > 6 ? ', …' : ''}); pass none of them if these are real drops and adds: add --no-renames.`,
+        details: { stream, ambiguous: [...ambiguous], flags },
+      },
+    );
+  }
+}
+
+/** The previous state cannot be known: a revision runs raw SQL whose schema effect the model cannot see. */
+export class BlindReplayError extends StrataError {
+  static readonly CODE = 'AUTOGENERATE_BLIND_REVISION';
+  constructor(stream: string, blind: readonly { readonly revision: string; readonly sql: string }[]) {
+    super(
+      BlindReplayError.CODE,
+      `Stream "${stream}": revision(s) ${[...new Set(blind.map((b) => b.revision))].join(', ')} change the schema with raw SQL the model cannot follow ` +
+        `(${blind[0]?.sql.split('\n')[0] ?? ''}), so the schema the revisions build is unknown.`,
+      {
+        hint: 'Express those changes with `op.*` operations in the revision, or generate against a real database replay with --shadow-url.',
+        details: { stream, blind: [...blind] },
+      },
+    );
+  }
+}
+
+/** Autogenerate needs one parent: the stream has several heads and no --head was given. */
+export class MultipleHeadsToGenerateError extends StrataError {
+  static readonly CODE = 'AUTOGENERATE_MULTIPLE_HEADS';
+  constructor(stream: string, heads: readonly string[]) {
+    super(MultipleHeadsToGenerateError.CODE, `Stream "${stream}" has several heads (${heads.join(', ')}); a generated revision needs one parent.`, {
+      hint: 'Merge them first (`strata merge -m "merge heads"`), or pass --head <rev> to build on one.',
+      details: { stream, heads: [...heads] },
+    });
+  }
+}

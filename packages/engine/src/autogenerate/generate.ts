@@ -1,0 +1,132 @@
+import type { DialectName } from '../dialects/dialect.js';
+import { loadDialect } from '../dialects/registry.js';
+import { replaySchema } from '../offline/offline-runner.js';
+import { applyToModel } from '../ops/apply-to-model.js';
+import type { Op } from '../ops/op.js';
+import { reverseOp } from '../ops/reverse.js';
+import { resolveTarget } from '../revision/resolve-target.js';
+import type { RevisionGraph } from '../revision/revision-graph.js';
+import { upgrade } from '../runner/runner.js';
+import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
+import type { SchemaModel } from '../schema/model.js';
+import { diffSchemas, type SchemaDiff } from './diff.js';
+import { AmbiguousRenameError, BlindReplayError, MultipleHeadsToGenerateError } from './errors.js';
+
+/** Rename hints, as the command line takes them (`--rename users.name=full_name`, `--rename-table old=new`). */
+export interface RenameHints {
+  readonly tables?: Readonly<Record<string, string>>;
+  /** `'table.old'` → `'new'`, the table named as it is in the Drizzle schema. */
+  readonly columns?: Readonly<Record<string, string>>;
+}
+
+/** What {@link planGeneratedRevision} compares. */
+export interface GenerateOptions {
+  readonly dialect: DialectName;
+  readonly graph: RevisionGraph;
+  /** The Drizzle schema modules (absolute paths). */
+  readonly schemaFiles: readonly string[];
+  readonly casing?: 'snake_case' | 'camelCase';
+  readonly renames?: RenameHints;
+  /** The parent when the stream has several heads (an id, prefix or `label@head`); `base` for a new base. */
+  readonly head?: string;
+  /** The stream name, for messages (and its ledger rows in a shadow database). */
+  readonly stream: string;
+  /** Treat tables and columns that look renamed as dropped and added (`--no-renames`). */
+  readonly noRenames?: boolean;
+  /**
+   * A throwaway database to replay the revisions on instead of the model (`--shadow-url`): for streams
+   * whose raw SQL the model cannot follow. The stream is upgraded there to the parent, then read back.
+   */
+  readonly shadowUrl?: string;
+}
+
+/** A revision to write: its parents and both directions' operations. */
+export interface GeneratedPlan {
+  readonly parents: readonly string[];
+  readonly upgrade: readonly Op[];
+  readonly downgrade: readonly Op[];
+  readonly destructive: SchemaDiff['destructive'];
+  /** The schema the stream's revisions build (before) and the Drizzle schema (after). */
+  readonly before: SchemaModel;
+  readonly after: SchemaModel;
+}
+
+/**
+ * Compares the Drizzle schema with the schema the stream's revisions build (replayed into the model,
+ * no database) and returns the operations of a new revision: upgrade in an order that applies, and
+ * downgrade as the inverse of each, in reverse order. Renames never prompt: without a hint, a table or
+ * column that looks renamed stops the generation with the flags to pass.
+ *
+ * @example
+ * ```ts
+ * import { loadRevisions, planGeneratedRevision, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('apps/accounts/migrations'));
+ * const plan = await planGeneratedRevision({ dialect: 'postgresql', graph, schemaFiles: ['/repo/apps/accounts/src/schema.ts'], stream: 'accounts' });
+ * console.log(plan.upgrade.length === 0 ? 'no changes' : plan.upgrade.map((op) => op.kind));
+ * ```
+ */
+export async function planGeneratedRevision(options: GenerateOptions): Promise<GeneratedPlan> {
+  const { graph } = options;
+  const dialect = await loadDialect(options.dialect);
+  const parents = parentsOf(graph, options.head, options.stream);
+  const before = options.shadowUrl
+    ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl)
+    : await replayInModel(options, parents[0] ?? 'base');
+  const after = await readDrizzleSchema({
+    dialect: options.dialect,
+    schemaFiles: options.schemaFiles,
+    normalizer: dialect.normalizer,
+    ...(options.casing ? { casing: options.casing } : {}),
+  });
+  const diff = diffSchemas(before, after, {
+    renames: { tables: { ...options.renames?.tables }, columns: { ...options.renames?.columns } },
+    capabilities: { enums: dialect.capabilities.enums },
+  });
+  if (diff.ambiguous.length > 0 && !options.noRenames) throw new AmbiguousRenameError(options.stream, diff.ambiguous);
+  // Each op's inverse is computed against the schema just before it, then the list is reversed.
+  const inverses: Op[][] = [];
+  let model = before;
+  for (const op of diff.ops) {
+    // PostgreSQL cannot drop an enum value: the downgrade leaves a new value in place (unused once the
+    // columns are back), instead of refusing to generate the revision at all.
+    inverses.push(op.kind === 'addEnumValue' ? [] : reverseOp(op, model));
+    model = applyToModel(model, op, dialect.normalizer);
+  }
+  return { parents, upgrade: diff.ops, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, before, after };
+}
+
+const DROPPED_WITH_TABLE = new Set<Op['kind']>(['dropIndex', 'dropForeignKey', 'dropUniqueConstraint', 'dropCheckConstraint', 'dropPrimaryKey']);
+
+/**
+ * Leaves out drops of a table's indexes and constraints when the same list drops the table later:
+ * they go with it, and MySQL refuses to drop an index a foreign key still needs.
+ */
+function withoutImpliedDrops(ops: readonly Op[]): Op[] {
+  return ops.filter((op, i) => !(DROPPED_WITH_TABLE.has(op.kind) && 'table' in op && ops.slice(i + 1).some((later) => later.kind === 'dropTable' && later.table === op.table)));
+}
+
+async function replayInModel(options: GenerateOptions, to: string): Promise<SchemaModel> {
+  const replay = await replaySchema({ dialect: options.dialect, graph: options.graph, to, stream: options.stream });
+  if (replay.blindRevisions.length > 0) throw new BlindReplayError(options.stream, replay.blindRevisions);
+  return replay.model;
+}
+
+async function replayOnShadow(options: GenerateOptions, to: string, url: string): Promise<SchemaModel> {
+  const stream = { name: options.stream, dialect: options.dialect, url };
+  if (to !== 'base') await upgrade({ stream, graph: options.graph, target: to });
+  const dialect = await loadDialect(options.dialect);
+  const connection = await dialect.connect(url);
+  try {
+    return await dialect.readSchema(connection);
+  } finally {
+    await connection.close();
+  }
+}
+
+function parentsOf(graph: RevisionGraph, head: string | undefined, stream: string): string[] {
+  if (head === 'base') return [];
+  if (head !== undefined) return [...resolveTarget(graph, head, [], 'show')];
+  const heads = graph.heads();
+  if (heads.length > 1) throw new MultipleHeadsToGenerateError(stream, heads);
+  return [...heads];
+}

@@ -1,0 +1,60 @@
+import { checkStream, type CheckFinding } from '../../autogenerate/check.js';
+import type { Op } from '../../ops/op.js';
+import type { Command } from '../command.js';
+import { UsageError } from '../errors.js';
+import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { CheckFailedError } from './errors.js';
+
+/** `strata check`. */
+export const checkCommand: Command = {
+  name: 'check',
+  summary: 'Fail when a revision is missing, unguarded, or the stream has several heads.',
+  usage: '[options]',
+  description:
+    'Fails (exit 1, with the list) when the Drizzle schema differs from what the revisions build (a revision was not\n' +
+    'generated), when the stream has several heads, or when a revision holds a schema operation outside a guard.\n' +
+    'With --db, also compares the live database, read back through the inspector, with the Drizzle schema.',
+  options: {
+    db: { type: 'boolean', description: 'Also compare the live database with the Drizzle schema (needs the URL).' },
+  },
+  streamOptions: true,
+  maxPositionals: 0,
+  async run(input) {
+    const layout = input.values.db ? streamSettings(input) : streamLayout(input);
+    if (layout.dialect === undefined) throw new UsageError('strata check needs the dialect: configure the stream or pass --dialect.');
+    const findings = await checkStream({
+      stream: layout.name,
+      dialect: layout.dialect,
+      graph: loadGraph(layout),
+      ...(layout.drizzle ? { schemaFiles: layout.drizzle.schemaFiles, ...(layout.drizzle.casing ? { casing: layout.drizzle.casing } : {}) } : {}),
+      ...(input.values.db && layout.url ? { database: { url: layout.url } } : {}),
+    });
+    if (findings.length > 0) throw new CheckFailedError(layout.name, findings.map(describeFinding), findings);
+    input.out.result({ stream: layout.name, findings: [] }, () =>
+      input.out.line(
+        `Stream "${layout.name}": one head, every operation guarded` +
+          (layout.drizzle ? ', the revisions match the Drizzle schema' : ' (no Drizzle schema configured: schema not compared)') +
+          (input.values.db ? ', the database matches it.' : '.'),
+      ),
+    );
+  },
+};
+
+function describeFinding(finding: CheckFinding): string {
+  switch (finding.kind) {
+    case 'multiple-heads':
+      return `several heads: ${finding.heads.join(', ')} (strata merge)`;
+    case 'unguarded-operation':
+      return `unguarded op.${finding.operation.method} at ${finding.operation.file}:${finding.operation.line}`;
+    case 'schema-not-generated':
+      return `the Drizzle schema differs from the revisions (strata revision --autogenerate): ${summarize(finding.operations)}`;
+    case 'database-drift':
+      return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
+    case 'blind-revision':
+      return `revision ${finding.revision} runs raw SQL the schema model cannot follow: ${finding.sql.split('\n')[0]}`;
+  }
+}
+
+function summarize(ops: readonly Op[]): string {
+  return ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`.trim()).join(', ');
+}

@@ -1,0 +1,420 @@
+import { mkdtempSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DialectName } from '../dialects/dialect.js';
+import { MysqlNormalizer } from '../dialects/mysql/mysql-normalizer.js';
+import { PostgresNormalizer } from '../dialects/postgres/postgres-normalizer.js';
+import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { SqliteNormalizer } from '../dialects/sqlite/sqlite-normalizer.js';
+import { StrataError } from '../errors.js';
+import { drizzleSnapshotToModel, readDrizzleSchema, type DrizzleSnapshot } from './drizzle-adapter.js';
+import * as schemaErrors from './errors.js';
+import type { SchemaModel, TableModel } from './model.js';
+
+const NORMALIZERS: Record<DialectName, SchemaNormalizer> = {
+  postgresql: new PostgresNormalizer(),
+  mysql: new MysqlNormalizer(),
+  sqlite: new SqliteNormalizer(),
+};
+
+let root: string;
+let count = 0;
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'strata-drizzle-'));
+  // Schema files import drizzle-orm as an application does, from a node_modules above them.
+  symlinkSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../node_modules'), join(root, 'node_modules'), 'dir');
+});
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+/** Writes `files` into a fresh folder and returns their absolute paths, in order. */
+function write(files: Record<string, string>): string[] {
+  const folder = join(root, `case${(count += 1)}`);
+  return Object.entries(files).map(([name, source]) => {
+    const path = join(folder, name);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, source);
+    return path;
+  });
+}
+
+async function read(dialect: DialectName, files: Record<string, string>, casing?: 'snake_case' | 'camelCase'): Promise<SchemaModel> {
+  return readDrizzleSchema({ dialect, schemaFiles: write(files), normalizer: NORMALIZERS[dialect], ...(casing === undefined ? {} : { casing }) });
+}
+
+function table(model: SchemaModel, name: string): TableModel {
+  const found = model.tables.get(name);
+  if (found === undefined) throw new Error(`no table ${name}: ${[...model.tables.keys()].join(', ')}`);
+  return found;
+}
+
+async function failure(promise: Promise<unknown>): Promise<StrataError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof StrataError) return error;
+    throw error;
+  }
+  throw new Error('did not throw');
+}
+
+describe('PostgreSQL', () => {
+  let model: SchemaModel;
+  beforeAll(async () => {
+    model = await read('postgresql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { pgTable, pgEnum, serial, bigserial, integer, text, varchar, boolean, timestamp, numeric, jsonb, primaryKey, index,
+          uniqueIndex, unique, check, foreignKey } from 'drizzle-orm/pg-core';
+        export const mood = pgEnum('Mood', ['sad', 'ok', "it's"]);
+        export const parents = pgTable('parents', { id: serial('id').primaryKey(), code: varchar('code', { length: 10 }).notNull().unique() });
+        export const accounts = pgTable('accounts', {
+          id: integer('id').generatedByDefaultAsIdentity(),
+          region: integer('region').notNull(),
+          email: varchar('email', { length: 255 }).notNull(),
+          note: text('note').default("it's \\"x\\""),
+          price: numeric('price', { precision: 10, scale: 2 }).default('1.5'),
+          qty: integer('qty').default(-1),
+          created: timestamp('created', { withTimezone: true, precision: 3 }).defaultNow(),
+          feeling: mood('feeling').default('ok'),
+          feelings: mood('feelings').array(),
+          flag: boolean('flag').default(true),
+          meta: jsonb('meta').default({ zz: 1, a: [true, null] }),
+          parentId: integer('parent_id').references(() => parents.id, { onDelete: 'set null', onUpdate: 'cascade' }),
+          total: integer('total').generatedAlwaysAs(sql\`qty * 2\`),
+        }, (t) => [
+          primaryKey({ columns: [t.id, t.region] }),
+          index('accounts_open').on(t.created).where(sql\`\${t.note} <> 'it''s "accounts".'\`),
+          index('accounts_lower_email').on(sql\`lower(\${t.email})\`),
+          index('accounts_tags').using('gin', t.meta),
+          uniqueIndex('accounts_region_email').on(t.region, t.email),
+          unique('acc_uq').on(t.email, t.region),
+          check('price_positive', sql\`\${t.price} > 0\`),
+          foreignKey({ columns: [t.qty, t.region], foreignColumns: [t.id, t.region], name: 'self_fk' }).onDelete('cascade'),
+        ]);
+        export const longOne = pgTable('a_table_name_long_enough_that_postgresql_has_to_cut_it_short_x', {
+          id: bigserial('id', { mode: 'number' }).primaryKey(),
+          parentIdentifier: integer('parent_identifier').references(() => parents.id),
+        });
+      `,
+    });
+  });
+
+  it('reads enums with their values in order, and enum-typed columns by the enum name', () => {
+    expect([...model.enums.values()]).toEqual([{ name: 'Mood', values: ['sad', 'ok', "it's"] }]);
+    const columns = table(model, 'accounts').columns;
+    expect(columns.find((c) => c.name === 'feeling')).toEqual({ name: 'feeling', type: 'Mood', nullable: true, default: "'ok'" });
+    expect(columns.find((c) => c.name === 'feelings')).toEqual({ name: 'feelings', type: 'Mood[]', nullable: true });
+  });
+
+  it('reads columns in canonical types, with defaults as the server prints them', () => {
+    expect(table(model, 'accounts').columns).toEqual([
+      { name: 'id', type: 'integer', nullable: false, autoIncrement: true },
+      { name: 'region', type: 'integer', nullable: false },
+      { name: 'email', type: 'varchar(255)', nullable: false },
+      { name: 'note', type: 'text', nullable: true, default: `'it''s "x"'` },
+      { name: 'price', type: 'numeric(10,2)', nullable: true, default: '1.5' },
+      { name: 'qty', type: 'integer', nullable: true, default: '-1' },
+      { name: 'created', type: 'timestamptz(3)', nullable: true, default: 'now()' },
+      { name: 'feeling', type: 'Mood', nullable: true, default: "'ok'" },
+      { name: 'feelings', type: 'Mood[]', nullable: true },
+      { name: 'flag', type: 'boolean', nullable: true, default: 'true' },
+      // jsonb prints keys shortest first, with a space after ':' and ','.
+      { name: 'meta', type: 'jsonb', nullable: true, default: `'{"a": [true, null], "zz": 1}'` },
+      { name: 'parent_id', type: 'integer', nullable: true },
+      { name: 'total', type: 'integer', nullable: true, generated: { expression: 'qty * 2', stored: true } },
+    ]);
+    expect(table(model, 'parents').columns[0]).toEqual({ name: 'id', type: 'integer', nullable: false, autoIncrement: true });
+  });
+
+  it('names primary keys as the server does: <table>_pkey for a column, the composite its own name', () => {
+    expect(table(model, 'parents').primaryKey).toEqual({ name: 'parents_pkey', columns: ['id'] });
+    expect(table(model, 'accounts').primaryKey).toEqual({ name: 'accounts_id_region_pk', columns: ['id', 'region'] });
+  });
+
+  it('truncates names longer than 63 bytes as PostgreSQL does', () => {
+    const long = table(model, 'a_table_name_long_enough_that_postgresql_has_to_cut_it_short_x');
+    expect(long.primaryKey?.name).toBe('a_table_name_long_enough_that_postgresql_has_to_cut_it_sho_pkey');
+    expect(long.foreignKeys[0]?.name).toBe('a_table_name_long_enough_that_postgresql_has_to_cut_it_short_x_');
+    expect(Buffer.byteLength(long.foreignKeys[0]?.name ?? '')).toBe(63);
+  });
+
+  it('reads indexes: expressions, partial predicates without the table qualifier, non-default methods', () => {
+    expect(table(model, 'accounts').indexes).toEqual([
+      { name: 'accounts_lower_email', parts: [{ expression: 'lower(email)' }], unique: false },
+      // The qualifier inside the string literal stays.
+      { name: 'accounts_open', parts: [{ column: 'created' }], unique: false, where: `note <> 'it''s "accounts".'` },
+      { name: 'accounts_region_email', parts: [{ column: 'region' }, { column: 'email' }], unique: true },
+      { name: 'accounts_tags', parts: [{ column: 'meta' }], unique: false, method: 'gin' },
+    ]);
+  });
+
+  it('reads uniques, checks and foreign keys with their actions', () => {
+    const accounts = table(model, 'accounts');
+    expect(accounts.uniqueConstraints).toEqual([{ name: 'acc_uq', columns: ['email', 'region'] }]);
+    expect(table(model, 'parents').uniqueConstraints).toEqual([{ name: 'parents_code_unique', columns: ['code'] }]);
+    expect(accounts.checkConstraints).toEqual([{ name: 'price_positive', expression: 'price > 0' }]);
+    expect(accounts.foreignKeys).toEqual([
+      {
+        name: 'accounts_parent_id_parents_id_fk',
+        columns: ['parent_id'],
+        referencedTable: 'parents',
+        referencedColumns: ['id'],
+        onDelete: 'set null',
+        onUpdate: 'cascade',
+      },
+      { name: 'self_fk', columns: ['qty', 'region'], referencedTable: 'accounts', referencedColumns: ['id', 'region'], onDelete: 'cascade', onUpdate: 'no action' },
+    ]);
+  });
+
+  it('sorts tables by name', () => {
+    expect([...model.tables.keys()]).toEqual(['a_table_name_long_enough_that_postgresql_has_to_cut_it_short_x', 'accounts', 'parents']);
+  });
+
+  it('refuses tables and enums outside the public schema', async () => {
+    const tableError = await failure(
+      read('postgresql', {
+        's.ts': `import { pgSchema, integer } from 'drizzle-orm/pg-core';
+          export const billing = pgSchema('billing');
+          export const invoices = billing.table('invoices', { id: integer('id') });`,
+      }),
+    );
+    expect(tableError).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_PG_SCHEMA', details: { kind: 'table', name: 'invoices', pgSchema: 'billing' } });
+    const enumError = await failure(
+      read('postgresql', {
+        's.ts': `import { pgSchema, pgTable, integer } from 'drizzle-orm/pg-core';
+          export const billing = pgSchema('billing');
+          export const status = billing.enum('status', ['a']);
+          export const t = pgTable('t', { id: integer('id') });`,
+      }),
+    );
+    expect(enumError).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_PG_SCHEMA', details: { kind: 'enum', name: 'status' } });
+  });
+
+  it('refuses a custom type without an SQL type', async () => {
+    const error = await failure(
+      read('postgresql', {
+        's.ts': `import { pgTable, customType } from 'drizzle-orm/pg-core';
+          const nothing = customType<{ data: string }>({ dataType: () => '' });
+          export const t = pgTable('t', { odd: nothing('odd') });`,
+      }),
+    );
+    expect(error).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_COLUMN_FEATURE', details: { table: 't', column: 'odd' } });
+  });
+});
+
+describe('MySQL', () => {
+  let model: SchemaModel;
+  beforeAll(async () => {
+    model = await read('mysql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { mysqlTable, mysqlEnum, serial, int, varchar, boolean, timestamp, decimal, json, primaryKey, index, uniqueIndex, unique,
+          check, bigint } from 'drizzle-orm/mysql-core';
+        export const parents = mysqlTable('parents', { id: serial('id').primaryKey(), code: varchar('code', { length: 10 }).notNull().unique() });
+        export const accounts = mysqlTable('accounts', {
+          id: int('id').autoincrement().notNull(),
+          region: int('region').notNull(),
+          email: varchar('email', { length: 255 }).notNull(),
+          note: varchar('note', { length: 50 }).default("it's \\"x\\""),
+          price: decimal('price', { precision: 10, scale: 2 }).default('1.5'),
+          created: timestamp('created', { fsp: 3 }).defaultNow().onUpdateNow(),
+          mood: mysqlEnum('mood', ['sad', "it's"]).default('sad'),
+          flag: boolean('flag').default(true),
+          meta: json('meta'),
+          parentId: bigint('parent_id', { mode: 'number', unsigned: true }).references(() => parents.id, { onDelete: 'restrict' }),
+          v: int('v').generatedAlwaysAs((): any => sql\`\${accounts.region} + 1\`),
+        }, (t) => [
+          primaryKey({ columns: [t.id, t.region] }),
+          index('accounts_lower_email').on(sql\`(lower(\${t.email}))\`),
+          uniqueIndex('accounts_region_email').on(t.region, t.email),
+          index('accounts_note').on(t.note),
+          unique('acc_uq').on(t.email, t.region),
+          check('price_positive', sql\`\${t.price} > 0\`),
+        ]);
+      `,
+    });
+  });
+
+  it('reads columns with MariaDB-style defaults', () => {
+    expect(table(model, 'accounts').columns).toEqual([
+      { name: 'id', type: 'int', nullable: false, autoIncrement: true },
+      { name: 'region', type: 'int', nullable: false },
+      { name: 'email', type: 'varchar(255)', nullable: false },
+      { name: 'note', type: 'varchar(50)', nullable: true, default: `'it''s "x"'` },
+      { name: 'price', type: 'decimal(10,2)', nullable: true, default: '1.50' },
+      // ON UPDATE CURRENT_TIMESTAMP is not in the model (the MySQL reader does not reflect it).
+      { name: 'created', type: 'timestamp(3)', nullable: true, default: 'current_timestamp()' },
+      { name: 'mood', type: "enum('sad','it''s')", nullable: true, default: "'sad'" },
+      { name: 'flag', type: 'boolean', nullable: true, default: '1' },
+      { name: 'meta', type: 'json', nullable: true },
+      { name: 'parent_id', type: 'bigint unsigned', nullable: true },
+      { name: 'v', type: 'int', nullable: true, generated: { expression: 'region + 1', stored: false } },
+    ]);
+  });
+
+  it('reads serial as an auto-increment bigint unsigned with the UNIQUE key the server adds', () => {
+    const parents = table(model, 'parents');
+    expect(parents.columns[0]).toEqual({ name: 'id', type: 'bigint unsigned', nullable: false, autoIncrement: true });
+    expect(parents.primaryKey).toEqual({ columns: ['id'] });
+    expect(parents.uniqueConstraints).toEqual([
+      { name: 'id', columns: ['id'] },
+      { name: 'parents_code_unique', columns: ['code'] },
+    ]);
+  });
+
+  it('reads unnamed primary keys, unique indexes on columns as uniques, expression indexes, singular checkConstraint', () => {
+    const accounts = table(model, 'accounts');
+    expect(accounts.primaryKey).toEqual({ columns: ['id', 'region'] });
+    expect(accounts.uniqueConstraints).toEqual([
+      { name: 'acc_uq', columns: ['email', 'region'] },
+      { name: 'accounts_region_email', columns: ['region', 'email'] },
+    ]);
+    expect(accounts.indexes).toEqual([
+      { name: 'accounts_lower_email', parts: [{ expression: 'lower(email)' }], unique: false },
+      { name: 'accounts_note', parts: [{ column: 'note' }], unique: false },
+    ]);
+    expect(accounts.checkConstraints).toEqual([{ name: 'price_positive', expression: 'price > 0' }]);
+    expect(accounts.foreignKeys[0]).toMatchObject({ onDelete: 'restrict', onUpdate: 'no action' });
+    expect(model.enums.size).toBe(0);
+  });
+});
+
+describe('SQLite', () => {
+  let model: SchemaModel;
+  beforeAll(async () => {
+    model = await read('sqlite', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { sqliteTable, integer, text, real, primaryKey, index, uniqueIndex, unique, check, foreignKey } from 'drizzle-orm/sqlite-core';
+        export const parents = sqliteTable('parents', { id: integer('id').primaryKey({ autoIncrement: true }), code: text('code', { length: 10 }).notNull().unique() });
+        export const accounts = sqliteTable('accounts', {
+          id: integer('id').notNull(),
+          region: integer('region').notNull(),
+          email: text('email').notNull(),
+          note: text('note').default("it's \\"x\\""),
+          price: real('price').default(1.5),
+          flag: integer('flag', { mode: 'boolean' }).default(true),
+          created: integer('created', { mode: 'timestamp' }).default(sql\`(unixepoch())\`),
+          total: integer('total').generatedAlwaysAs(sql\`region * 2\`, { mode: 'stored' }),
+        }, (t) => [
+          primaryKey({ columns: [t.id, t.region] }),
+          index('accounts_lower_email').on(sql\`lower(\${t.email})\`),
+          index('accounts_open').on(t.created).where(sql\`\${t.note} <> 'closed'\`),
+          unique('acc_uq').on(t.email, t.region),
+          check('price_positive', sql\`\${t.price} > 0\`),
+          foreignKey({ columns: [t.region], foreignColumns: [parents.id], name: 'named_fk' }).onDelete('cascade'),
+        ]);
+      `,
+    });
+  });
+
+  it('reads columns, AUTOINCREMENT and unnamed primary keys', () => {
+    expect(table(model, 'parents').columns).toEqual([
+      { name: 'id', type: 'integer', nullable: false, autoIncrement: true },
+      { name: 'code', type: 'text(10)', nullable: false },
+    ]);
+    expect(table(model, 'parents').primaryKey).toEqual({ columns: ['id'] });
+    expect(table(model, 'accounts').primaryKey).toEqual({ columns: ['id', 'region'] });
+    expect(table(model, 'accounts').columns.slice(3)).toEqual([
+      { name: 'note', type: 'text', nullable: true, default: `'it''s "x"'` },
+      { name: 'price', type: 'real', nullable: true, default: '1.5' },
+      { name: 'flag', type: 'integer', nullable: true, default: 'true' },
+      { name: 'created', type: 'integer', nullable: true, default: 'unixepoch()' },
+      { name: 'total', type: 'integer', nullable: true, generated: { expression: 'region * 2', stored: true } },
+    ]);
+  });
+
+  it('reads uniques as the unique indexes drizzle-kit creates, and keeps qualifiers SQLite stores as written', () => {
+    const accounts = table(model, 'accounts');
+    expect(accounts.uniqueConstraints).toEqual([]);
+    expect(accounts.indexes).toEqual([
+      { name: 'acc_uq', parts: [{ column: 'email' }, { column: 'region' }], unique: true },
+      { name: 'accounts_lower_email', parts: [{ expression: 'lower(email)' }], unique: false },
+      { name: 'accounts_open', parts: [{ column: 'created' }], unique: false, where: "accounts.note <> 'closed'" },
+    ]);
+    expect(table(model, 'parents').indexes).toEqual([{ name: 'parents_code_unique', parts: [{ column: 'code' }], unique: true }]);
+    expect(accounts.checkConstraints).toEqual([{ name: 'price_positive', expression: 'accounts.price > 0' }]);
+  });
+
+  it("names foreign keys as the reader does, since drizzle-kit's CREATE TABLE drops their names", () => {
+    expect(table(model, 'accounts').foreignKeys).toEqual([
+      { name: 'accounts_region_parents_id_fk', columns: ['region'], referencedTable: 'parents', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
+    ]);
+  });
+});
+
+describe('loading', () => {
+  it('applies casing, and reads several files once each (re-exports, relations ignored)', async () => {
+    const model = await read(
+      'postgresql',
+      {
+        'users.ts': `import { pgTable, serial, text } from 'drizzle-orm/pg-core';
+          export const users = pgTable('users', { id: serial().primaryKey(), fullName: text().notNull() });`,
+        'posts.ts': `import { relations } from 'drizzle-orm';
+          import { pgTable, serial, integer } from 'drizzle-orm/pg-core';
+          import { users } from './users';
+          export { users };
+          export const blogPosts = pgTable('blog_posts', { id: serial().primaryKey(), authorId: integer().references(() => users.id) });
+          export const postRelations = relations(blogPosts, ({ one }) => ({ author: one(users, { fields: [blogPosts.authorId], references: [users.id] }) }));`,
+      },
+      'snake_case',
+    );
+    expect([...model.tables.keys()]).toEqual(['blog_posts', 'users']);
+    expect(table(model, 'users').columns.map((c) => c.name)).toEqual(['id', 'full_name']);
+    expect(table(model, 'blog_posts').foreignKeys[0]?.columns).toEqual(['author_id']);
+  });
+
+  it('names a schema file that does not load', async () => {
+    const [broken] = write({ 'broken.ts': `import { pgTable } from 'drizzle-orm/pg-core';\nthrow new Error('boom');\n` });
+    const error = await failure(readDrizzleSchema({ dialect: 'postgresql', schemaFiles: [broken as string], normalizer: NORMALIZERS.postgresql }));
+    expect(error).toMatchObject({ code: 'SCHEMA_FILE_LOAD_FAILED', details: { file: broken } });
+    expect(error.message).toContain('boom');
+    const missing = join(root, 'nope', 'schema.ts');
+    const notFound = await failure(readDrizzleSchema({ dialect: 'sqlite', schemaFiles: [missing], normalizer: NORMALIZERS.sqlite }));
+    expect(notFound).toMatchObject({ code: 'SCHEMA_FILE_LOAD_FAILED', details: { file: missing } });
+    expect(notFound.message).toContain('does not exist');
+  });
+
+  it('reports files without tables of the dialect', async () => {
+    const error = await failure(
+      read('mysql', { 'pg.ts': `import { pgTable, integer } from 'drizzle-orm/pg-core';\nexport const t = pgTable('t', { id: integer('id') });\n` }),
+    );
+    expect(error).toMatchObject({ code: 'SCHEMA_NO_TABLES' });
+    expect(error.hint).toContain('export');
+  });
+});
+
+describe('snapshot conversion', () => {
+  it('lowercases foreign key actions and defaults missing ones to no action', () => {
+    const snapshot: DrizzleSnapshot = {
+      dialect: 'mysql',
+      tables: {
+        t: {
+          name: 't',
+          columns: { a: { name: 'a', type: 'INT(11)', notNull: false } },
+          foreignKeys: { fk: { name: 'fk', tableTo: 'u', columnsFrom: ['a'], columnsTo: ['id'], onDelete: 'SET NULL' } },
+        },
+      },
+    };
+    const model = drizzleSnapshotToModel('mysql', snapshot, NORMALIZERS.mysql);
+    expect(model.tables.get('t')).toEqual({
+      name: 't',
+      columns: [{ name: 'a', type: 'int', nullable: true }],
+      indexes: [],
+      foreignKeys: [{ name: 'fk', columns: ['a'], referencedTable: 'u', referencedColumns: ['id'], onDelete: 'set null', onUpdate: 'no action' }],
+      uniqueConstraints: [],
+      checkConstraints: [],
+    });
+  });
+});
+
+describe('schema errors', () => {
+  it('have unique SCHEMA_ codes and hints', () => {
+    const classes = Object.values(schemaErrors) as unknown as { CODE: string }[];
+    const codes = classes.map((c) => c.CODE);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code).toMatch(/^SCHEMA_[A-Z_]+$/);
+  });
+});

@@ -1,0 +1,485 @@
+import { createRequire } from 'node:module';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DialectName } from '../dialects/dialect.js';
+import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { TsModuleLoader } from '../loader/ts-module-loader.js';
+import {
+  SchemaDrizzleKitFailedError,
+  SchemaDrizzleKitMissingError,
+  SchemaFileLoadError,
+  SchemaNoTablesError,
+  SchemaUnsupportedColumnFeatureError,
+  SchemaUnsupportedPgSchemaError,
+} from './errors.js';
+import type {
+  CheckConstraintModel,
+  ColumnModel,
+  EnumModel,
+  ForeignKeyAction,
+  ForeignKeyModel,
+  IndexModel,
+  IndexPart,
+  PrimaryKeyModel,
+  SchemaModel,
+  TableModel,
+  UniqueConstraintModel,
+} from './model.js';
+
+/** How drizzle.config's `casing` maps property names to column names. */
+export type DrizzleCasing = 'snake_case' | 'camelCase';
+
+/** What {@link readDrizzleSchema} reads. */
+export interface ReadDrizzleSchemaOptions {
+  readonly dialect: DialectName;
+  /** The schema modules, absolute (drizzle.config's `schema`, globs expanded: `StreamLayout.drizzle.schemaFiles`). */
+  readonly schemaFiles: readonly string[];
+  /** drizzle.config's `casing`: without it, a schema that relies on it comes out with the wrong column names. */
+  readonly casing?: DrizzleCasing;
+  /** The dialect's canonical spellings (`Dialect.normalizer`), so the model compares equal to `readSchema`'s. */
+  readonly normalizer: SchemaNormalizer;
+}
+
+/** @internal A drizzle-kit snapshot (`generateDrizzleJson` and friends), as loosely as this adapter reads it. */
+export interface DrizzleSnapshot {
+  readonly dialect: string;
+  readonly tables: Readonly<Record<string, SnapshotTable>>;
+  readonly enums?: Readonly<Record<string, { name: string; schema?: string; values: readonly string[] }>>;
+  readonly internal?: { indexes?: Readonly<Record<string, { columns: Readonly<Record<string, { isExpression?: boolean }>> }>> };
+  readonly [key: string]: unknown;
+}
+
+interface SnapshotColumn {
+  readonly name: string;
+  readonly type: string;
+  readonly typeSchema?: string;
+  readonly primaryKey?: boolean;
+  readonly notNull?: boolean;
+  readonly default?: unknown;
+  readonly autoincrement?: boolean;
+  readonly identity?: unknown;
+  readonly generated?: { readonly as: string; readonly type: string };
+}
+
+/** PostgreSQL index columns are objects; MySQL and SQLite ones are strings (an expression is flagged in `internal`). */
+type SnapshotIndexColumn = string | { readonly expression: string; readonly isExpression?: boolean };
+
+interface SnapshotTable {
+  readonly name: string;
+  readonly schema?: string;
+  readonly columns: Readonly<Record<string, SnapshotColumn>>;
+  readonly indexes?: Readonly<Record<string, { name: string; columns: readonly SnapshotIndexColumn[]; isUnique?: boolean; where?: string; method?: string }>>;
+  readonly foreignKeys?: Readonly<
+    Record<string, { name: string; tableTo: string; schemaTo?: string; columnsFrom: readonly string[]; columnsTo: readonly string[]; onDelete?: string; onUpdate?: string }>
+  >;
+  readonly compositePrimaryKeys?: Readonly<Record<string, { name?: string; columns: readonly string[] }>>;
+  readonly uniqueConstraints?: Readonly<Record<string, { name: string; columns: readonly string[] }>>;
+  /** PostgreSQL and SQLite. */
+  readonly checkConstraints?: Readonly<Record<string, { name: string; value: string }>>;
+  /** MySQL spells it in the singular. */
+  readonly checkConstraint?: Readonly<Record<string, { name: string; value: string }>>;
+}
+
+/** The part of `drizzle-kit/api` this adapter calls (checked against drizzle-kit 0.31's api.d.ts). */
+interface DrizzleKitApi {
+  generateDrizzleJson(imports: Record<string, unknown>, prevId?: string, schemaFilters?: string[], casing?: DrizzleCasing): unknown;
+  generateMySQLDrizzleJson(imports: Record<string, unknown>, prevId?: string, casing?: DrizzleCasing): Promise<unknown>;
+  generateSQLiteDrizzleJson(imports: Record<string, unknown>, prevId?: string, casing?: DrizzleCasing): Promise<unknown>;
+}
+
+/**
+ * Reads a Drizzle schema into the schema model, in the form the dialect's `readSchema` reads back
+ * from a database where drizzle-kit's own SQL for that schema was applied.
+ *
+ * Each schema file is loaded through the engine's in-process TypeScript loader (drizzle-orm resolves
+ * from the file's folder, as in the application), the exports of all files are handed to drizzle-kit's
+ * snapshot function for the dialect (`drizzle-kit/api`, imported on first use: ~0.2 s), and the
+ * snapshot is converted by {@link drizzleSnapshotToModel}.
+ *
+ * Throws {@link SchemaFileLoadError} naming a file that fails to load, {@link SchemaNoTablesError}
+ * when the files export no table, {@link SchemaUnsupportedPgSchemaError} for PostgreSQL objects
+ * outside `public`, {@link SchemaUnsupportedColumnFeatureError} for a column the model cannot hold.
+ *
+ * @example
+ * ```ts
+ * import { PostgresNormalizer, readDrizzleSchema } from '@strata/engine';
+ * const model = await readDrizzleSchema({
+ *   dialect: 'postgresql',
+ *   schemaFiles: ['/repo/apps/billing/src/db/schema.ts'],
+ *   casing: 'snake_case',
+ *   normalizer: new PostgresNormalizer(),
+ * });
+ * console.log([...model.tables.keys()]);
+ * ```
+ */
+export async function readDrizzleSchema(options: ReadDrizzleSchemaOptions): Promise<SchemaModel> {
+  const snapshot = await generateDrizzleSnapshot(options);
+  const model = drizzleSnapshotToModel(options.dialect, snapshot, options.normalizer);
+  if (model.tables.size === 0) throw new SchemaNoTablesError(options.dialect, options.schemaFiles.map((file) => resolve(file)));
+  return model;
+}
+
+/**
+ * @internal Loads the schema files and returns drizzle-kit's snapshot of them (what `drizzle-kit generate`
+ * would write to `meta/*_snapshot.json`). Tests hand it to drizzle-kit's migration generators.
+ */
+export async function generateDrizzleSnapshot(options: Omit<ReadDrizzleSchemaOptions, 'normalizer'>): Promise<DrizzleSnapshot> {
+  const files = options.schemaFiles.map((file) => resolve(file));
+  const imports = loadSchemaExports(files);
+  const api = await importDrizzleKit(files[0]);
+  const casing = options.casing;
+  try {
+    switch (options.dialect) {
+      case 'postgresql':
+        return api.generateDrizzleJson(imports, undefined, undefined, casing) as DrizzleSnapshot;
+      case 'mysql':
+        return (await api.generateMySQLDrizzleJson(imports, undefined, casing)) as DrizzleSnapshot;
+      case 'sqlite':
+        return (await api.generateSQLiteDrizzleJson(imports, undefined, casing)) as DrizzleSnapshot;
+    }
+  } catch (error) {
+    throw new SchemaDrizzleKitFailedError(files, error);
+  }
+}
+
+/**
+ * Every export of every file, keyed `<file index>:<export name>` so that two files may export the same
+ * name; a value exported twice (a re-export) is passed once. drizzle-kit keeps what is a table, an
+ * enum, a schema... of its dialect and ignores the rest (relations, types, helpers), as `drizzle-kit generate` does.
+ */
+function loadSchemaExports(files: readonly string[]): Record<string, unknown> {
+  const loader = new TsModuleLoader();
+  const imports: Record<string, unknown> = {};
+  const seen = new Set<unknown>();
+  files.forEach((file, index) => {
+    let exported: unknown;
+    try {
+      exported = loader.load(file);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const problem = code === 'ENOENT' ? 'the file does not exist' : error instanceof Error ? error.message : String(error);
+      throw new SchemaFileLoadError(file, problem, error);
+    }
+    if (typeof exported !== 'object' || exported === null) return;
+    for (const [name, value] of Object.entries(exported)) {
+      if (typeof value !== 'object' && typeof value !== 'function') continue;
+      if (value === null || seen.has(value)) continue;
+      seen.add(value);
+      imports[`${index}:${name}`] = value;
+    }
+  });
+  return imports;
+}
+
+/** `drizzle-kit/api` from the engine's location, else from the schema's (the application's own install). */
+async function importDrizzleKit(schemaFile: string | undefined): Promise<DrizzleKitApi> {
+  const specifier = 'drizzle-kit/api';
+  try {
+    return (await import(specifier)) as DrizzleKitApi;
+  } catch (error) {
+    if (schemaFile !== undefined) {
+      try {
+        const path = createRequire(schemaFile).resolve(specifier);
+        return (await import(pathToFileURL(path).href)) as DrizzleKitApi;
+      } catch {
+        // Not there either: report the first failure.
+      }
+    }
+    throw new SchemaDrizzleKitMissingError(error);
+  }
+}
+
+/** PostgreSQL keeps identifiers to NAMEDATALEN - 1 bytes and truncates longer ones (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS). */
+const PG_MAX_IDENTIFIER_BYTES = 63;
+
+/** What differs between the dialects' snapshots and servers. */
+interface DialectRules {
+  /**
+   * Whether the server stores check, `where` and generated expressions without the `"table".` that
+   * drizzle-kit puts before column references (PostgreSQL and MariaDB reprint the expression;
+   * SQLite keeps the CREATE text as written, qualification included).
+   */
+  readonly stripsQualifiers: boolean;
+  /** How identifiers are quoted in drizzle-kit's SQL text. */
+  readonly quote: '"' | '`';
+  /** The server's name for an identifier drizzle-kit writes (PostgreSQL truncates long ones). */
+  readonly identifier: (name: string) => string;
+}
+
+const RULES: Readonly<Record<DialectName, DialectRules>> = {
+  postgresql: { stripsQualifiers: true, quote: '"', identifier: (name) => clipBytes(name, PG_MAX_IDENTIFIER_BYTES) },
+  mysql: { stripsQualifiers: true, quote: '`', identifier: (name) => name },
+  sqlite: { stripsQualifiers: false, quote: '"', identifier: (name) => name },
+};
+
+/**
+ * Converts a drizzle-kit snapshot into the schema model, spelling types, defaults and expressions
+ * through `normalizer` and naming what drizzle-kit leaves unnamed the way the server names it:
+ *
+ * - PostgreSQL: a column-level primary key is `<table>_pkey`; identifiers longer than 63 bytes are
+ *   truncated; serials and identity columns are `autoIncrement`; enum-typed columns carry the enum's
+ *   name (case kept); only the `public` schema.
+ * - MySQL: primary keys have no name; a unique index on plain columns is a unique constraint (the
+ *   server keeps no difference); `serial` adds the UNIQUE key the server creates for it, named after the column.
+ * - SQLite: primary keys have no name; `unique()` comes as a unique index (drizzle-kit creates one);
+ *   foreign keys get `<table>_<columns>_<referenced table>_<referenced columns>_fk`, because
+ *   drizzle-kit's CREATE TABLE drops the names it has.
+ * Lists are sorted by name and tables by name, as the schema readers sort them.
+ */
+export function drizzleSnapshotToModel(dialect: DialectName, snapshot: DrizzleSnapshot, normalizer: SchemaNormalizer): SchemaModel {
+  const rules = RULES[dialect];
+  const enums = new Map<string, EnumModel>();
+  if (dialect === 'postgresql') {
+    for (const entry of Object.values(snapshot.enums ?? {})) {
+      if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError('enum', entry.name, entry.schema as string);
+      const name = rules.identifier(entry.name);
+      enums.set(name, { name, values: [...entry.values] });
+    }
+  }
+  const tables = new Map<string, TableModel>();
+  for (const table of Object.values(snapshot.tables)) {
+    if (dialect === 'postgresql' && !isPublic(table.schema)) throw new SchemaUnsupportedPgSchemaError('table', table.name, table.schema as string);
+    const model = tableModel(dialect, rules, snapshot, table, normalizer);
+    tables.set(model.name, model);
+  }
+  return { tables: sortedMap(tables), enums: sortedMap(enums) };
+}
+
+function tableModel(dialect: DialectName, rules: DialectRules, snapshot: DrizzleSnapshot, table: SnapshotTable, normalizer: SchemaNormalizer): TableModel {
+  const id = rules.identifier;
+  const ids = (names: readonly string[]): string[] => names.map(id);
+  const name = id(table.name);
+  const expression = (text: string): string => normalizer.normalizeExpression(rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text);
+  const columns: ColumnModel[] = [];
+  const indexes: IndexModel[] = [];
+  const uniqueConstraints: UniqueConstraintModel[] = [];
+  let primaryKey: PrimaryKeyModel | undefined;
+  const serialColumns: string[] = [];
+
+  for (const column of Object.values(table.columns)) {
+    columns.push({ ...columnModel(dialect, name, column, normalizer, expression), name: id(column.name) });
+    if (dialect === 'mysql' && column.type.trim().toLowerCase() === 'serial') serialColumns.push(column.name);
+    if (column.primaryKey === true) {
+      primaryKey = { ...(dialect === 'postgresql' ? { name: pgDerivedName(name, 'pkey') } : {}), columns: [id(column.name)] };
+    }
+  }
+  for (const key of Object.values(table.compositePrimaryKeys ?? {})) {
+    primaryKey = { ...(dialect === 'postgresql' && key.name !== undefined ? { name: id(key.name) } : {}), columns: ids(key.columns) };
+  }
+
+  for (const unique of Object.values(table.uniqueConstraints ?? {})) {
+    uniqueConstraints.push({ name: id(unique.name), columns: ids(unique.columns) });
+  }
+
+  for (const index of Object.values(table.indexes ?? {})) {
+    const flags = snapshot.internal?.indexes?.[index.name]?.columns ?? {};
+    const parts = index.columns.map((part): IndexPart => {
+      if (typeof part === 'string') {
+        return flags[part]?.isExpression === true ? { expression: expression(unwrapParens(part)) } : { column: id(part) };
+      }
+      return part.isExpression === true ? { expression: expression(part.expression) } : { column: id(part.expression) };
+    });
+    const unique = index.isUnique === true;
+    // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
+    // plain columns as a constraint (drizzle-kit even writes it as `CONSTRAINT ... UNIQUE` in CREATE TABLE).
+    if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part)) {
+      uniqueConstraints.push({ name: index.name, columns: parts.map((part) => (part as { column: string }).column) });
+      continue;
+    }
+    const method = dialect === 'postgresql' && index.method !== undefined && index.method.toLowerCase() !== 'btree' ? index.method.toLowerCase() : undefined;
+    indexes.push({
+      name: id(index.name),
+      parts,
+      unique,
+      ...(index.where === undefined || index.where === '' ? {} : { where: expression(index.where) }),
+      ...(method === undefined ? {} : { method }),
+    });
+  }
+
+  // MySQL's SERIAL is `BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE` (https://dev.mysql.com/doc/refman/8.0/en/numeric-type-syntax.html):
+  // the server adds a unique key named after the column (`_2`, `_3`... when that name is taken).
+  for (const column of serialColumns) {
+    const taken = new Set([...uniqueConstraints, ...indexes].map((entry) => entry.name.toLowerCase()));
+    let keyName = column;
+    for (let n = 2; taken.has(keyName.toLowerCase()); n += 1) keyName = `${column}_${n}`;
+    uniqueConstraints.push({ name: keyName, columns: [column] });
+  }
+
+  const foreignKeys: ForeignKeyModel[] = Object.values(table.foreignKeys ?? {}).map((key) => {
+    if (dialect === 'postgresql' && !isPublic(key.schemaTo)) throw new SchemaUnsupportedPgSchemaError('foreign key target', key.tableTo, key.schemaTo as string);
+    return {
+      // drizzle-kit's SQLite CREATE TABLE writes foreign keys without their names; the reader names them this way.
+      name: dialect === 'sqlite' ? `${name}_${key.columnsFrom.join('_')}_${key.tableTo}_${key.columnsTo.join('_')}_fk` : id(key.name),
+      columns: ids(key.columnsFrom),
+      referencedTable: id(key.tableTo),
+      referencedColumns: ids(key.columnsTo),
+      onDelete: foreignKeyAction(key.onDelete),
+      onUpdate: foreignKeyAction(key.onUpdate),
+    };
+  });
+
+  const checkConstraints: CheckConstraintModel[] = Object.values(table.checkConstraints ?? table.checkConstraint ?? {}).map((check) => ({
+    name: id(check.name),
+    expression: expression(check.value),
+  }));
+
+  return {
+    name,
+    columns,
+    ...(primaryKey === undefined ? {} : { primaryKey }),
+    indexes: indexes.sort(byName),
+    foreignKeys: foreignKeys.sort(byName),
+    uniqueConstraints: uniqueConstraints.sort(byName),
+    checkConstraints: checkConstraints.sort(byName),
+  };
+}
+
+function columnModel(
+  dialect: DialectName,
+  table: string,
+  column: SnapshotColumn,
+  normalizer: SchemaNormalizer,
+  expression: (text: string) => string,
+): ColumnModel {
+  if (column.type.trim() === '') throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a custom type without an SQL type (`dataType()` returned nothing)');
+  const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(table, column) : column.type);
+  const base = { name: column.name, type, nullable: column.notNull !== true };
+  if (column.generated !== undefined) {
+    const stored = column.generated.type.toLowerCase() === 'stored';
+    if (dialect === 'postgresql' && !stored) {
+      throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a virtual generated column (PostgreSQL 15 only stores generated columns)');
+    }
+    return { ...base, generated: { expression: expression(column.generated.as), stored } };
+  }
+  const serial = dialect !== 'sqlite' && /^(small|big)?serial$/i.test(column.type.trim());
+  if (column.autoincrement === true || column.identity !== undefined || serial) return { ...base, autoIncrement: true };
+  const value = column.default === undefined || column.default === null ? undefined : normalizer.normalizeDefault(String(column.default), type);
+  if (value === undefined) return base;
+  return { ...base, default: dialect === 'postgresql' && type === 'jsonb' ? jsonbDefault(value) : value };
+}
+
+/**
+ * A jsonb default as the server prints it back: jsonb stores parsed JSON and prints it its own way
+ * (`{"a": [1, "x"]}`: a space after `:` and `,`, object keys shortest first, then by bytes, the last of
+ * duplicate keys kept; https://www.postgresql.org/docs/current/datatype-json.html), where drizzle-kit
+ * writes `JSON.stringify`'s text. Anything but one string literal holding valid JSON is left as it is.
+ */
+function jsonbDefault(value: string): string {
+  const literal = /^'((?:[^']|'')*)'$/s.exec(value);
+  if (literal === null) return value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse((literal[1] as string).replaceAll("''", "'"));
+  } catch {
+    return value;
+  }
+  return `'${jsonbText(parsed).replaceAll("'", "''")}'`;
+}
+
+function jsonbText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value).sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return `{${keys.map((key) => `${JSON.stringify(key)}: ${jsonbText((value as Record<string, unknown>)[key])}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** An enum-typed column's type as the server prints it: the quoted enum name (case kept), with its array dimensions. */
+function enumTypeText(table: string, column: SnapshotColumn): string {
+  if (!isPublic(column.typeSchema)) throw new SchemaUnsupportedPgSchemaError('enum type of a column', `${column.type} (${table}.${column.name})`, column.typeSchema as string);
+  const match = /^(.*?)((?:\s*\[\d*\])*)$/.exec(column.type.trim()) as RegExpExecArray;
+  return `"${clipBytes(match[1] as string, PG_MAX_IDENTIFIER_BYTES).replaceAll('"', '""')}"${match[2] as string}`;
+}
+
+function isPublic(schema: string | undefined): boolean {
+  return schema === undefined || schema === '' || schema === 'public';
+}
+
+/**
+ * The name PostgreSQL derives for a table's constraint (`<table>_pkey`): the table part clipped so the
+ * whole fits 63 bytes (makeObjectName in https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/commands/indexcmds.c).
+ */
+function pgDerivedName(table: string, label: string): string {
+  return `${clipBytes(table, PG_MAX_IDENTIFIER_BYTES - label.length - 1)}_${label}`;
+}
+
+/** `text` cut to at most `bytes` UTF-8 bytes, at a character boundary. */
+function clipBytes(text: string, bytes: number): string {
+  if (Buffer.byteLength(text) <= bytes) return text;
+  let out = '';
+  let used = 0;
+  for (const char of text) {
+    const size = Buffer.byteLength(char);
+    if (used + size > bytes) break;
+    out += char;
+    used += size;
+  }
+  return out;
+}
+
+/**
+ * `expression` without the `"table".` drizzle-kit puts before column references in checks, partial-index
+ * predicates and generated columns; string literals are left alone.
+ */
+function stripQualifier(expression: string, table: string, quote: '"' | '`'): string {
+  const qualifier = `${quote}${table.replaceAll(quote, quote + quote)}${quote}.`;
+  let out = '';
+  for (let i = 0; i < expression.length; ) {
+    const char = expression[i] as string;
+    if (char === "'") {
+      let end = i + 1;
+      while (end < expression.length) {
+        if (expression[end] === '\\' && quote === '`') end += 2;
+        else if (expression[end] === "'" && expression[end + 1] === "'") end += 2;
+        else if (expression[end] === "'") break;
+        else end += 1;
+      }
+      out += expression.slice(i, end + 1);
+      i = end + 1;
+    } else if (expression.startsWith(qualifier, i)) {
+      i += qualifier.length;
+    } else {
+      out += char;
+      i += 1;
+    }
+  }
+  return out;
+}
+
+/** An expression without parentheses that wrap it whole (MySQL's functional key parts are written `(expr)`). */
+function unwrapParens(text: string): string {
+  let current = text.trim();
+  while (current.startsWith('(') && current.endsWith(')')) {
+    let depth = 0;
+    let wrapsAll = true;
+    for (let i = 0; i < current.length; i += 1) {
+      if (current[i] === '(') depth += 1;
+      else if (current[i] === ')') depth -= 1;
+      if (depth === 0 && i < current.length - 1) {
+        wrapsAll = false;
+        break;
+      }
+    }
+    if (!wrapsAll) break;
+    current = current.slice(1, -1).trim();
+  }
+  return current;
+}
+
+function foreignKeyAction(value: string | undefined): ForeignKeyAction {
+  const action = (value ?? '').trim().toLowerCase().replace(/\s+/g, ' ');
+  return action === 'cascade' || action === 'restrict' || action === 'set null' || action === 'set default' ? action : 'no action';
+}
+
+function sortedMap<T>(map: Map<string, T>): Map<string, T> {
+  return new Map([...map.entries()].sort(([a], [b]) => byCodePoint(a, b)));
+}
+
+function byCodePoint(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function byName(a: { readonly name: string }, b: { readonly name: string }): number {
+  return byCodePoint(a.name, b.name);
+}

@@ -1,0 +1,120 @@
+import { StrataError } from '../errors.js';
+
+/**
+ * A Drizzle schema file named by drizzle.config's `schema` does not exist, or fails to compile or to
+ * evaluate (a syntax error, an import that does not resolve, code that throws at load time).
+ *
+ * @example
+ * ```ts
+ * import { SchemaFileLoadError } from '@strata/engine';
+ * throw new SchemaFileLoadError('/repo/apps/billing/src/schema.ts', 'Cannot find module "drizzle-orm/pg-core"');
+ * ```
+ */
+export class SchemaFileLoadError extends StrataError {
+  static readonly CODE = 'SCHEMA_FILE_LOAD_FAILED';
+  constructor(file: string, problem: string, cause?: unknown) {
+    super(SchemaFileLoadError.CODE, `Could not load the Drizzle schema file ${file}: ${problem}`, {
+      hint: `Fix ${file} (it must load on its own, with drizzle-orm installed where it can resolve it), or correct \`schema\` in drizzle.config.`,
+      details: { file },
+      cause,
+    });
+  }
+}
+
+/**
+ * The schema files loaded, but none of them exports a table of the stream's dialect (drizzle-kit
+ * only sees exported tables: `export const users = pgTable(...)`).
+ *
+ * @example
+ * ```ts
+ * import { SchemaNoTablesError } from '@strata/engine';
+ * throw new SchemaNoTablesError('postgresql', ['/repo/apps/billing/src/schema.ts']);
+ * ```
+ */
+export class SchemaNoTablesError extends StrataError {
+  static readonly CODE = 'SCHEMA_NO_TABLES';
+  constructor(dialect: string, files: readonly string[]) {
+    super(SchemaNoTablesError.CODE, `No ${dialect} tables found in the Drizzle schema files: ${files.length === 0 ? '(none)' : files.join(', ')}.`, {
+      hint:
+        'Export every table from the schema files (`export const users = pgTable(...)`), check that `schema` in drizzle.config ' +
+        'names the right files, and that the tables are built with the dialect\'s module (pg-core, mysql-core, sqlite-core).',
+      details: { dialect, files: [...files] },
+    });
+  }
+}
+
+/**
+ * A PostgreSQL table, enum or foreign key target lives in a schema other than `public` (`pgSchema('billing')`).
+ * A stream migrates the connection's default schema only.
+ *
+ * @example
+ * ```ts
+ * import { SchemaUnsupportedPgSchemaError } from '@strata/engine';
+ * throw new SchemaUnsupportedPgSchemaError('table', 'invoices', 'billing');
+ * ```
+ */
+export class SchemaUnsupportedPgSchemaError extends StrataError {
+  static readonly CODE = 'SCHEMA_UNSUPPORTED_PG_SCHEMA';
+  constructor(kind: 'table' | 'enum' | 'foreign key target' | 'enum type of a column', name: string, pgSchema: string) {
+    super(
+      SchemaUnsupportedPgSchemaError.CODE,
+      `The ${kind} ${name} is in the PostgreSQL schema "${pgSchema}"; Strata migrates the default schema (public) only.`,
+      {
+        hint: `Declare it with pgTable/pgEnum (the public schema) instead of pgSchema("${pgSchema}"), or manage the "${pgSchema}" schema with hand-written revisions.`,
+        details: { kind, name, pgSchema },
+      },
+    );
+  }
+}
+
+/**
+ * A column uses a feature Strata's schema model cannot represent, so a migration could not create it
+ * nor a drift check see it (a PostgreSQL virtual generated column, a custom type without an SQL type).
+ *
+ * @example
+ * ```ts
+ * import { SchemaUnsupportedColumnFeatureError } from '@strata/engine';
+ * throw new SchemaUnsupportedColumnFeatureError('accounts', 'total', 'a virtual generated column (PostgreSQL 15 only stores generated columns)');
+ * ```
+ */
+export class SchemaUnsupportedColumnFeatureError extends StrataError {
+  static readonly CODE = 'SCHEMA_UNSUPPORTED_COLUMN_FEATURE';
+  constructor(table: string, column: string, feature: string) {
+    super(SchemaUnsupportedColumnFeatureError.CODE, `The column ${table}.${column} uses ${feature}, which Strata cannot migrate.`, {
+      hint: `Change ${table}.${column} in the Drizzle schema, or create it with a hand-written revision (\`ctx.execute(...)\`) and leave it out of the schema.`,
+      details: { table, column, feature },
+    });
+  }
+}
+
+/**
+ * drizzle-kit, whose snapshot functions read the Drizzle schema, is not installed where Strata can import it.
+ *
+ * @example
+ * ```ts
+ * import { SchemaDrizzleKitMissingError } from '@strata/engine';
+ * throw new SchemaDrizzleKitMissingError(new Error('Cannot find package'));
+ * ```
+ */
+export class SchemaDrizzleKitMissingError extends StrataError {
+  static readonly CODE = 'SCHEMA_DRIZZLE_KIT_MISSING';
+  constructor(cause: unknown) {
+    super(SchemaDrizzleKitMissingError.CODE, 'Reading the Drizzle schema needs drizzle-kit, which is not installed.', {
+      hint: 'Install it next to @strata/engine: npm install --save-dev drizzle-kit',
+      cause,
+    });
+  }
+}
+
+/** drizzle-kit itself failed on the schema (often a column reference that is undefined in an index or foreign key). */
+export class SchemaDrizzleKitFailedError extends StrataError {
+  static readonly CODE = 'SCHEMA_DRIZZLE_KIT_FAILED';
+  constructor(files: readonly string[], cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(SchemaDrizzleKitFailedError.CODE, `drizzle-kit could not read the schema in ${files.join(', ')}: ${reason}`, {
+      hint: 'Check that every column an index, foreign key or check refers to exists in the table (`drizzle-kit generate` shows the same failure).',
+      details: { files: [...files], reason },
+      cause,
+    });
+  }
+}

@@ -1,0 +1,134 @@
+// The autogenerate row of the bench: a generated 200-table PostgreSQL Drizzle schema (5-8 columns, an
+// index and a foreign key each), diffed against an empty stream. Ours is `planGeneratedRevision` (load
+// the .ts schema, drizzle-kit's snapshot, the model, the diff, the downgrade) + `renderGeneratedRevision`
+// (the guarded revision file, printed with ts-morph); drizzle-kit's is its own `generate` for the same
+// schema through `drizzle-kit/api`: `generateDrizzleJson` + `generateMigration` from an empty snapshot,
+// with the schema imported from a plain .mjs twin (so its loading is counted too, natively).
+// Run alone with `node tools/bench/autogenerate.mjs` (after `npm run build`), or from run.mjs.
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { planGeneratedRevision, renderGeneratedRevision, RevisionGraph } from '../../packages/engine/dist/index.js';
+
+export const AUTOGENERATE_TABLES = 200;
+/** The issue's target for the first revision of a 200-table schema. */
+export const AUTOGENERATE_TARGET_MS = 2000;
+const RUNS = 5;
+const WORKSPACE_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
+
+/** Table `n` of the schema: 5-8 columns, an index, a foreign key to an earlier table (the first to itself). */
+function tableSource(n) {
+  const extra = n % 4; // 0-3 optional columns: 5 to 8 in all
+  const parent = n === 1 ? 1 : 1 + ((n * 7) % (n - 1));
+  const columns = [
+    `id: serial('id').primaryKey()`,
+    `name: varchar('name', { length: 120 }).notNull()`,
+    `parentId: integer('parent_id').references((): AnyPgColumn => t${parent}.id, { onDelete: '${n % 2 ? 'cascade' : 'set null'}' })`,
+    `status: text('status').notNull().default('active')`,
+    `createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()`,
+    ...[`amount: numeric('amount', { precision: 12, scale: 2 })`, `flag: boolean('flag').default(false)`, `note: text('note')`].slice(0, extra),
+  ];
+  return [
+    `export const t${n} = pgTable('t_${n}', {`,
+    ...columns.map((column) => `  ${column},`),
+    `}, (t) => [index('ix_t_${n}_name').on(t.name, t.status)]);`,
+  ].join('\n');
+}
+
+function schemaSource(count, typed) {
+  const header = [
+    `import { boolean, index, integer, numeric, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';`,
+    typed ? `import type { AnyPgColumn } from 'drizzle-orm/pg-core';` : '',
+  ];
+  const body = Array.from({ length: count }, (_, i) => tableSource(i + 1)).join('\n\n');
+  // The .mjs twin is the same source without the type annotations.
+  return `${header.join('\n')}\n\n${typed ? body : body.replaceAll('(): AnyPgColumn =>', '() =>')}\n`;
+}
+
+function median(values) {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+async function timed(body) {
+  const start = performance.now();
+  const result = await body();
+  return [performance.now() - start, result];
+}
+
+/**
+ * Bench rows (`{ metric, ours, floor }`, floor = drizzle-kit) for the autogenerate of a 200-table schema.
+ * The first run of each is cold (drizzle-kit's module, ts-morph and the schema loaded for the first time).
+ */
+export async function autogenerateRows({ tables = AUTOGENERATE_TABLES, runs = RUNS } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-bench-autogen-'));
+  try {
+    // The schema imports drizzle-orm from its own folder, as in an application.
+    symlinkSync(WORKSPACE_NODE_MODULES, join(dir, 'node_modules'), 'dir');
+    const schemaTs = join(dir, 'schema.ts');
+    writeFileSync(schemaTs, schemaSource(tables, true));
+    const twinDir = join(dir, 'twins');
+    mkdirSync(twinDir);
+    const graph = new RevisionGraph([]);
+
+    const ours = async () => {
+      const plan = await planGeneratedRevision({ dialect: 'postgresql', graph, schemaFiles: [schemaTs], stream: 'bench' });
+      const source = renderGeneratedRevision({
+        id: 'be0c00000001',
+        parents: plan.parents,
+        message: 'initial',
+        createdAt: new Date(Date.UTC(2024, 0, 1)),
+        upgrade: plan.upgrade,
+        downgrade: plan.downgrade,
+        destructive: plan.destructive,
+      });
+      return { ops: plan.upgrade.length, bytes: source.length };
+    };
+    const kit = await import('drizzle-kit/api');
+    const empty = kit.generateDrizzleJson({});
+    let twin = 0;
+    const drizzleKit = async () => {
+      // A new file each run, so every run imports (and evaluates) the schema afresh.
+      const file = join(twinDir, `schema_${++twin}.mjs`);
+      writeFileSync(file, schemaSource(tables, false));
+      const imports = await import(pathToFileURL(file).href);
+      const snapshot = kit.generateDrizzleJson(imports);
+      const statements = await kit.generateMigration(empty, snapshot);
+      return { statements: statements.length };
+    };
+
+    const oursTimes = [];
+    const kitTimes = [];
+    let last;
+    // Alternating, so drift in the machine hits both alike.
+    for (let i = 0; i < runs; i++) {
+      const [ms, result] = await timed(ours);
+      oursTimes.push(ms);
+      last = result;
+      kitTimes.push((await timed(drizzleKit))[0]);
+    }
+    if (last.ops < tables * 2) throw new Error(`autogenerate: expected at least ${tables * 2} operations, got ${last.ops}`);
+    return [
+      {
+        metric: `autogenerate ${tables} PG tables, first revision, cold (target < ${AUTOGENERATE_TARGET_MS / 1000} s; floor: drizzle-kit generate, cold)`,
+        ours: oursTimes[0],
+        floor: kitTimes[0],
+      },
+      { metric: `  warm, median of ${runs - 1} (floor: drizzle-kit generate, warm)`, ours: median(oursTimes.slice(1)), floor: median(kitTimes.slice(1)) },
+      { metric: `  operations in the revision`, ours: last.ops, unit: 'count' },
+    ];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Run alone: print the rows.
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const rows = await autogenerateRows();
+  for (const row of rows) {
+    const value = (v) => (v === undefined ? '—' : row.unit === 'count' ? String(v) : `${v.toFixed(0)} ms`);
+    console.log(`${row.metric.padEnd(100)} ours ${value(row.ours).padStart(8)}  drizzle-kit ${value(row.floor).padStart(8)}  ratio ${row.floor ? `${(row.ours / row.floor).toFixed(1)}×` : '—'}`);
+  }
+}
