@@ -146,7 +146,7 @@ export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scop
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';
 export { STRATA_TABLES } from './dialects/strata-tables.js';
 
-export { renderOfflineScript, replaySchema, OfflineRangeError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
+export { renderOfflineScript, replaySchema, OfflineRangeError, OfflineBlindReplayError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
 export { SQL_NOW, LiveSink, ScriptSink, type SqlSink } from './offline/sql-sink.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
 

@@ -18,6 +18,24 @@ export class OfflineRangeError extends StrataError {
   }
 }
 
+/** The model replayed up to FROM broke down: raw SQL it could not follow, then a revision that needed its effect. */
+export class OfflineBlindReplayError extends StrataError {
+  static readonly CODE = 'OFFLINE_BLIND_REPLAY';
+  constructor(stream: string, blind: readonly { readonly revision: string; readonly sql: string }[], stoppedAt: { readonly revision: string; readonly error: unknown }) {
+    const reason = stoppedAt.error instanceof Error ? stoppedAt.error.message : String(stoppedAt.error);
+    super(
+      OfflineBlindReplayError.CODE,
+      `Stream "${stream}": the schema model cannot follow the raw SQL of revision(s) ${[...new Set(blind.map((b) => b.revision))].join(', ')}, ` +
+        `and revision ${stoppedAt.revision} failed against it: ${reason}`,
+      {
+        hint: 'Express the raw SQL with `op.*` operations so the model can follow it, or run the upgrade online.',
+        details: { stream, blind: [...blind], revision: stoppedAt.revision },
+        cause: stoppedAt.error,
+      },
+    );
+  }
+}
+
 /** What {@link renderOfflineScript} needs: no URL, no connection. */
 export interface OfflineOptions {
   readonly stream: { readonly name: string; readonly dialect: DialectName };
@@ -59,6 +77,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
   const fromHeads = from === 'base' ? [] : [...resolveTarget(graph, from, [], 'stamp')];
   const replay = await replayIntoModel(dialect, graph, stream.name, fromHeads);
   const { inspector, warnings } = replay;
+  if (replay.stoppedAt) throw new OfflineBlindReplayError(stream.name, replay.blind, replay.stoppedAt);
 
   const toIds = to === 'base' ? [] : [...resolveTarget(graph, to, fromHeads, options.direction === 'up' ? 'upgrade' : 'downgrade')];
   const branch = targetBranch(to);
@@ -86,7 +105,12 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
       for (const sql of scope.before) await sink.run(sql);
       await sink.run('BEGIN');
     }
-    await (options.direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
+    try {
+      await (options.direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
+    } catch (error) {
+      if (replay.blind.length === 0) throw error;
+      throw new OfflineBlindReplayError(stream.name, replay.blind, { revision: revision.id, error });
+    }
     await ledger.moveHeads(step.headsBefore, step.headsAfter);
     await ledger.record({
       revision: revision.id,
@@ -114,6 +138,11 @@ export interface ReplayResult {
   readonly warnings: readonly string[];
   /** The revisions whose raw SQL may change the schema where the model cannot see it. */
   readonly blindRevisions: readonly { readonly revision: string; readonly sql: string }[];
+  /**
+   * Set when, after raw SQL the model could not follow, a later revision failed against the model:
+   * the replay stopped there and `model` is the schema up to the revision before it.
+   */
+  readonly stoppedAt?: { readonly revision: string; readonly error: unknown };
 }
 
 /**
@@ -133,7 +162,12 @@ export async function replaySchema(options: { readonly dialect: DialectName; rea
   const dialect = await loadDialect(options.dialect);
   const heads = options.to === 'base' ? [] : [...resolveTarget(options.graph, options.to, [], 'stamp')];
   const replay = await replayIntoModel(dialect, options.graph, options.stream ?? 'replay', heads);
-  return { model: await replay.inspector.model(), warnings: replay.warnings, blindRevisions: replay.blind };
+  return {
+    model: await replay.inspector.model(),
+    warnings: replay.warnings,
+    blindRevisions: replay.blind,
+    ...(replay.stoppedAt ? { stoppedAt: replay.stoppedAt } : {}),
+  };
 }
 
 interface Replay {
@@ -142,6 +176,8 @@ interface Replay {
   readonly blind: { revision: string; sql: string }[];
   /** The revision running now, named in warnings. */
   running: string;
+  /** The revision that failed against the model after raw SQL it could not follow. */
+  stoppedAt?: { readonly revision: string; readonly error: unknown };
   readonly onBlindSql: (sql: string) => void;
 }
 
@@ -165,7 +201,14 @@ async function replayIntoModel(dialect: Dialect, graph: RevisionGraph, stream: s
   const ctx = createMigrationContext({ dialect, stream, sink: scriptSink(dialect), inspector: replay.inspector, connection: undefined, onBlindSql: replay.onBlindSql });
   for (const step of planUpgrade(graph, [], heads)) {
     replay.running = step.revision.id;
-    await step.revision.upgrade(ctx);
+    try {
+      await step.revision.upgrade(ctx);
+    } catch (error) {
+      // Without blind raw SQL before it, a failure is the revision's own: report it as it is.
+      if (blind.length === 0) throw error;
+      replay.stoppedAt = { revision: step.revision.id, error };
+      break;
+    }
   }
   return replay;
 }
