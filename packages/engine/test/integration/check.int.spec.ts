@@ -1,0 +1,439 @@
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { DialectName } from '../../src/dialects/dialect.js';
+import { createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
+import { describeRun, jsonOf, listTables, makeTempDir, runCli, type CliRun } from '../support/streams.js';
+import { loadDialect } from '../../src/dialects/registry.js';
+
+/**
+ * `strata check` and the blind replay (raw SQL the schema model cannot follow), end to end through the
+ * CLI in-process. The raw-SQL suite runs on every dialect (its --shadow-url database is a second
+ * throwaway database of the same server, a second file on SQLite); PostgreSQL and MySQL skip loudly
+ * when their server is unreachable. Each test has its own project folder (drizzle.config.ts, a Drizzle schema, a
+ * migrations/ folder, node_modules linked to the workspace's so the schema resolves drizzle-orm and the
+ * revisions resolve @strata/engine) and its own database, both removed after the test.
+ */
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const WORKSPACE_NODE_MODULES = resolve(HERE, '../../../../node_modules');
+const STREAM = 'app';
+
+/** The revisions generated or written below, with fixed ids so the messages can be asserted. */
+const CREATE = 'c0ffee000001';
+const ADD_CITY = 'c0ffee000002';
+const SIDE = 'c0ffee000003';
+const RAW = 'ba11ad000001';
+const ALTER = 'ba11ad000002';
+
+const SUCCESS = `Stream "${STREAM}": one head, every operation guarded, the revisions match the Drizzle schema`;
+
+// ---------------------------------------------------------------------------------------------
+// Projects
+// ---------------------------------------------------------------------------------------------
+
+/** A project folder under the OS temp folder, with its Drizzle config pointing at `url`. */
+class Project {
+  readonly root: string;
+  readonly migrations: string;
+  readonly schemaFile: string;
+  readonly #remove: () => void;
+
+  constructor(
+    label: string,
+    readonly dialect: DialectName,
+    readonly url: string,
+  ) {
+    const temp = makeTempDir(`check-${label}`);
+    this.root = temp.path;
+    this.#remove = () => temp.remove();
+    this.migrations = join(this.root, 'migrations');
+    this.schemaFile = join(this.root, 'src', 'schema.ts');
+    mkdirSync(this.migrations);
+    mkdirSync(dirname(this.schemaFile));
+    // The schema imports drizzle-orm and the revisions @strata/engine: both resolve through here.
+    symlinkSync(WORKSPACE_NODE_MODULES, join(this.root, 'node_modules'), 'dir');
+    writeFileSync(
+      join(this.root, 'drizzle.config.ts'),
+      [
+        "import { defineConfig } from 'drizzle-kit';",
+        `export default defineConfig({ dialect: ${JSON.stringify(dialect)}, schema: './src/schema.ts', dbCredentials: { url: ${JSON.stringify(url)} } });`,
+        '',
+      ].join('\n'),
+    );
+  }
+
+  /** Replaces the Drizzle schema. */
+  schema(source: string): void {
+    writeFileSync(this.schemaFile, source);
+  }
+
+  /** Writes a hand-written revision file; returns its absolute path. */
+  revision(fileName: string, source: string): string {
+    const file = join(this.migrations, fileName);
+    writeFileSync(file, source);
+    return file;
+  }
+
+  /** `strata <argv> --stream app`, in-process, from the project folder (its drizzle.config.ts gives dialect, schema and URL). */
+  cli(...argv: string[]): Promise<CliRun> {
+    return runCli([...argv, '--stream', STREAM], { cwd: this.root });
+  }
+
+  /** `strata revision --autogenerate -m MESSAGE --rev-id ID`, which must write a file; returns the run. */
+  async generate(id: string, message: string, ...extra: string[]): Promise<CliRun> {
+    const run = await this.cli('revision', '--autogenerate', '-m', message, '--rev-id', id, ...extra);
+    expectExit(run, 0);
+    expect(run.stdout, describeRun(run)).toContain(`(revision ${id},`);
+    return run;
+  }
+
+  remove(): void {
+    this.#remove();
+  }
+}
+
+function expectExit(run: CliRun, code: number): void {
+  expect(run.code, describeRun(run)).toBe(code);
+}
+
+/** The problem lines (`  - ...`) of a CLI_CHECK_FAILED error on stderr. */
+function problemsOf(run: CliRun): string[] {
+  expect(run.stderr, describeRun(run)).toContain(`error CLI_CHECK_FAILED: Stream "${STREAM}" fails the check:`);
+  return run.stderr
+    .split('\n')
+    .filter((line) => line.startsWith('  - '))
+    .map((line) => line.slice(4));
+}
+
+// The URL would override the drizzle config's: keep the environment out of these runs.
+let savedUrl: string | undefined;
+beforeAll(() => {
+  savedUrl = process.env['STRATA_DATABASE_URL'];
+  delete process.env['STRATA_DATABASE_URL'];
+});
+afterAll(() => {
+  if (savedUrl !== undefined) process.env['STRATA_DATABASE_URL'] = savedUrl;
+});
+
+// ---------------------------------------------------------------------------------------------
+// SQLite: generated revisions, drift, heads, guards, --json
+// ---------------------------------------------------------------------------------------------
+
+const MEMBERS = [
+  "import { integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';",
+  '',
+  "export const members = sqliteTable('members', {",
+  "  id: integer('id').primaryKey(),",
+  "  name: text('name').notNull(),",
+  '});',
+  '',
+].join('\n');
+
+const MEMBERS_WITH_CITY = MEMBERS.replace("  name: text('name').notNull(),\n", "  name: text('name').notNull(),\n  city: text('city'),\n");
+
+const MEMBERS_WITH_CITY_AND_NICKNAME = MEMBERS_WITH_CITY.replace("  city: text('city'),\n", "  city: text('city'),\n  nickname: text('nickname'),\n");
+
+/** A revision on `parent` adding members.city with no guard; the call is on line {@link UNGUARDED_LINE}. */
+const UNGUARDED_SOURCE = [
+  "import { revision } from '@strata/engine';", // 1
+  '', // 2
+  'export default revision({', // 3
+  `  id: '${ADD_CITY}',`, // 4
+  `  parents: ['${CREATE}'],`, // 5
+  "  message: 'add city by hand',", // 6
+  '  async upgrade({ op }) {', // 7
+  "    await op.addColumn('members', { name: 'city', type: 'text' });", // 8
+  '  },', // 9
+  '  async downgrade({ op, inspect }) {', // 10
+  "    if (await inspect.hasColumn('members', 'city')) await op.dropColumn('members', 'city');", // 11
+  '  },', // 12
+  '});', // 13
+  '',
+].join('\n');
+const UNGUARDED_LINE = 8;
+
+describe('strata check [SQLite]', () => {
+  let project: Project | undefined;
+  let database: TestDatabase | undefined;
+
+  /** A fresh SQLite database and project, the schema without members.city. */
+  async function newProject(label: string): Promise<Project> {
+    database = await createTestDatabase('sqlite', `check_${label}`);
+    project = new Project(label, 'sqlite', database.url);
+    project.schema(MEMBERS);
+    return project;
+  }
+
+  afterEach(async () => {
+    project?.remove();
+    await database?.drop();
+    project = undefined;
+    database = undefined;
+  });
+
+  it('passes, with and without --db, once the generated revision is applied', async () => {
+    const p = await newProject('ok');
+    await p.generate(CREATE, 'create members');
+    expectExit(await p.cli('upgrade', 'head'), 0);
+    expect(await listTables(await loadDialect('sqlite'), p.url)).toEqual(['members']);
+
+    const check = await p.cli('check');
+    expectExit(check, 0);
+    expect(check.stdout).toBe(`${SUCCESS}.\n`);
+    expect(check.stderr).toBe('');
+
+    const withDb = await p.cli('check', '--db');
+    expectExit(withDb, 0);
+    expect(withDb.stdout).toBe(`${SUCCESS}, the database matches it.\n`);
+    expect(withDb.stderr).toBe('');
+
+    const json = await p.cli('check', '--db', '--json');
+    expectExit(json, 0);
+    expect(jsonOf(json)).toEqual({ stream: STREAM, findings: [] });
+  });
+
+  it('fails when the schema gained a column no revision adds; --db also lists the database drift', async () => {
+    const p = await newProject('drift');
+    await p.generate(CREATE, 'create members');
+    expectExit(await p.cli('upgrade', 'head'), 0);
+    p.schema(MEMBERS_WITH_CITY);
+
+    const check = await p.cli('check');
+    expectExit(check, 1);
+    expect(problemsOf(check)).toEqual(['the Drizzle schema differs from the revisions (strata revision --autogenerate): addColumn members']);
+    expect(check.stderr).toContain('hint: Fix each item');
+    expect(check.stdout).toBe('');
+
+    const withDb = await p.cli('check', '--db');
+    expectExit(withDb, 1);
+    expect(problemsOf(withDb)).toEqual([
+      'the Drizzle schema differs from the revisions (strata revision --autogenerate): addColumn members',
+      'the database differs from the Drizzle schema: addColumn members',
+    ]);
+
+    // Generating and applying the revision clears both.
+    await p.generate(ADD_CITY, 'add city');
+    expectExit(await p.cli('check'), 0); // without --db the database is not looked at
+    expect(problemsOf(await p.cli('check', '--db'))).toEqual(['the database differs from the Drizzle schema: addColumn members']);
+    expectExit(await p.cli('upgrade', 'head'), 0);
+    const clean = await p.cli('check', '--db');
+    expectExit(clean, 0);
+    expect(clean.stdout).toBe(`${SUCCESS}, the database matches it.\n`);
+  });
+
+  it('fails on two heads, naming both and strata merge', async () => {
+    const p = await newProject('heads');
+    await p.generate(CREATE, 'create members');
+    p.schema(MEMBERS_WITH_CITY);
+    await p.generate(ADD_CITY, 'add city');
+    // A second child of CREATE, written by hand: it changes nothing.
+    p.revision(
+      '20240101_0000_side.ts',
+      [
+        "import { revision } from '@strata/engine';",
+        '',
+        `export default revision({ id: '${SIDE}', parents: ['${CREATE}'], message: 'side', async upgrade() {}, async downgrade() {} });`,
+        '',
+      ].join('\n'),
+    );
+
+    const check = await p.cli('check');
+    expectExit(check, 1);
+    const problems = problemsOf(check);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^several heads: /);
+    expect(problems[0]).toContain(ADD_CITY);
+    expect(problems[0]).toContain(SIDE);
+    expect(problems[0]).toContain('(strata merge)');
+
+    const json = await p.cli('check', '--json');
+    expectExit(json, 1);
+    const doc = jsonOf<{ error: { code: string; details: { findings: { kind: string; heads?: string[] }[] } } }>(json);
+    expect(doc.error.code).toBe('CLI_CHECK_FAILED');
+    expect(doc.error.details.findings).toHaveLength(1);
+    expect(doc.error.details.findings[0]?.kind).toBe('multiple-heads');
+    expect([...(doc.error.details.findings[0]?.heads ?? [])].sort()).toEqual([ADD_CITY, SIDE].sort());
+
+    // Merged, the stream passes again.
+    expectExit(await p.cli('merge', '-m', 'merge heads', '--rev-id', 'c0ffee00000m'), 0);
+    expectExit(await p.cli('check'), 0);
+  });
+
+  it('fails on an unguarded op.addColumn, naming the file and line', async () => {
+    const p = await newProject('guard');
+    await p.generate(CREATE, 'create members');
+    p.schema(MEMBERS_WITH_CITY); // the revisions build it: only the guard is missing
+    const file = p.revision('20240101_0001_add_city_by_hand.ts', UNGUARDED_SOURCE);
+    expect(UNGUARDED_SOURCE.split('\n')[UNGUARDED_LINE - 1]).toContain('op.addColumn');
+
+    const check = await p.cli('check');
+    expectExit(check, 1);
+    expect(problemsOf(check)).toEqual([`unguarded op.addColumn at ${file}:${UNGUARDED_LINE}`]);
+    expect(check.stderr).toContain(`${file}:8`);
+  });
+
+  it('--json reports CLI_CHECK_FAILED with every finding kind', async () => {
+    const p = await newProject('json');
+    await p.generate(CREATE, 'create members');
+    expectExit(await p.cli('upgrade', 'head'), 0);
+    // ADD_CITY adds city without a guard and is not applied; the schema also has nickname, which no revision adds.
+    const file = p.revision('20240101_0002_add_city_by_hand.ts', UNGUARDED_SOURCE);
+    p.schema(MEMBERS_WITH_CITY_AND_NICKNAME);
+
+    const run = await p.cli('check', '--db', '--json');
+    expectExit(run, 1);
+    interface Finding {
+      kind: string;
+      operation?: { file: string; line: number; method: string };
+      operations?: { kind: string; table: string; column?: { name: string } }[];
+    }
+    const doc = jsonOf<{ error: { code: string; message: string; details: { stream: string; findings: Finding[] } } }>(run);
+    expect(doc.error.code).toBe('CLI_CHECK_FAILED');
+    expect(doc.error.details.stream).toBe(STREAM);
+    const findings = doc.error.details.findings;
+    expect(findings.map((f) => f.kind)).toEqual(['unguarded-operation', 'schema-not-generated', 'database-drift']);
+    expect(findings[0]?.operation).toMatchObject({ file, line: UNGUARDED_LINE, method: 'addColumn' });
+    const columns = (f: Finding | undefined) => (f?.operations ?? []).map((op) => `${op.kind} ${op.table}.${op.column?.name ?? ''}`);
+    expect(columns(findings[1])).toEqual(['addColumn members.nickname']);
+    expect(columns(findings[2]).sort()).toEqual(['addColumn members.city', 'addColumn members.nickname']);
+    // stdout holds the document only; the human error still goes to stderr.
+    expect(run.stderr).toContain('error CLI_CHECK_FAILED');
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Blind replay: raw DDL the model cannot follow, then a revision that needs its effect
+// ---------------------------------------------------------------------------------------------
+
+const RAW_SQL = 'CREATE TABLE widgets (id integer PRIMARY KEY, name text)';
+
+/** Revision RAW creates widgets through `execute` (not a schema method: no guard is required): the model never sees the table. */
+const RAW_SOURCE = [
+  "import { revision } from '@strata/engine';",
+  '',
+  'export default revision({',
+  `  id: '${RAW}',`,
+  '  parents: [],',
+  "  message: 'widgets by raw sql',",
+  '  async upgrade({ execute }) {',
+  `    await execute(${JSON.stringify(RAW_SQL)});`,
+  '  },',
+  '  async downgrade({ execute }) {',
+  "    await execute('DROP TABLE widgets');",
+  '  },',
+  '});',
+  '',
+].join('\n');
+
+/** Revision ALTER adds widgets.color with ops, guarded: against the model, the table is missing. */
+const ALTER_SOURCE = [
+  "import { revision } from '@strata/engine';",
+  '',
+  'export default revision({',
+  `  id: '${ALTER}',`,
+  `  parents: ['${RAW}'],`,
+  "  message: 'widgets color',",
+  '  async upgrade({ op, inspect }) {',
+  "    if (!(await inspect.hasColumn('widgets', 'color'))) await op.addColumn('widgets', { name: 'color', type: 'text' });",
+  '  },',
+  '  async downgrade({ op, inspect }) {',
+  "    if (await inspect.hasColumn('widgets', 'color')) await op.dropColumn('widgets', 'color');",
+  '  },',
+  '});',
+  '',
+].join('\n');
+
+/** The Drizzle schema: what RAW and ALTER build, plus widgets.size, which no revision adds yet. */
+function widgetsSchema(dialect: DialectName): string {
+  const [module, table, int] = ({
+    postgresql: ['drizzle-orm/pg-core', 'pgTable', 'integer'],
+    mysql: ['drizzle-orm/mysql-core', 'mysqlTable', 'int'],
+    sqlite: ['drizzle-orm/sqlite-core', 'sqliteTable', 'integer'],
+  } as const)[dialect];
+  return [
+    `import { ${int}, ${table}, text } from '${module}';`,
+    '',
+    `export const widgets = ${table}('widgets', {`,
+    `  id: ${int}('id').primaryKey(),`,
+    "  name: text('name'),",
+    "  color: text('color'),",
+    `  size: ${int}('size'),`,
+    '});',
+    '',
+  ].join('\n');
+}
+
+await describeDialects('strata check and autogenerate after raw SQL', (ctx) => {
+  let project: Project | undefined;
+  const databases: TestDatabase[] = [];
+  afterEach(async () => {
+    project?.remove();
+    project = undefined;
+    await Promise.all(databases.splice(0).map((db) => db.drop()));
+  });
+
+  it('check warns, autogenerate and upgrade --sql refuse, autogenerate --shadow-url generates', async () => {
+    const [db, shadow] = await Promise.all([createTestDatabase(ctx.name, 'check_blind'), createTestDatabase(ctx.name, 'check_shadow')]);
+    databases.push(db, shadow);
+    const p = (project = new Project(`blind-${ctx.name}`, ctx.name, db.url));
+    p.schema(widgetsSchema(ctx.name));
+    p.revision('20240101_0000_widgets_by_raw_sql.ts', RAW_SOURCE);
+    p.revision('20240101_0001_widgets_color.ts', ALTER_SOURCE);
+
+    // check: a warning, not a failure; the revisions are not compared with the schema.
+    const check = await p.cli('check');
+    expectExit(check, 0);
+    const warnings = check.stderr.split('\n').filter((line) => line.startsWith('warning: '));
+    expect(warnings, describeRun(check)).toEqual([
+      `warning: revision ${RAW} runs raw SQL the schema model cannot follow: ${RAW_SQL}; the revisions were not compared with the Drizzle schema`,
+    ]);
+    expect(check.stdout).toBe(`Stream "${STREAM}": one head, every operation guarded (revisions not compared with the Drizzle schema: see the warning).\n`);
+    const checkJson = await p.cli('check', '--json');
+    expectExit(checkJson, 0);
+    expect(jsonOf(checkJson)).toEqual({ stream: STREAM, findings: [{ kind: 'blind-revision', revision: RAW, sql: RAW_SQL }] });
+
+    // autogenerate from the model: refused, with --shadow-url suggested; no file written.
+    const files = readdirSync(p.migrations).sort();
+    const blind = await p.cli('revision', '--autogenerate', '-m', 'widgets size');
+    expectExit(blind, 1);
+    expect(blind.stderr).toContain('error AUTOGENERATE_BLIND_REVISION:');
+    expect(blind.stderr).toContain(`revision(s) ${RAW} change the schema with raw SQL`);
+    expect(blind.stderr).toMatch(/^hint: .*--shadow-url/m);
+    expect(readdirSync(p.migrations).sort()).toEqual(files);
+
+    // The offline script: ALTER fails against a model that never saw widgets.
+    const offline = await p.cli('upgrade', '--sql', 'head');
+    expectExit(offline, 1);
+    expect(offline.stderr).toContain('error OFFLINE_BLIND_REPLAY:');
+    expect(offline.stderr).toContain(`the raw SQL of revision(s) ${RAW}, and revision ${ALTER} failed against it`);
+    expect(offline.stdout).toBe('');
+    const offlineJson = await p.cli('upgrade', '--sql', 'head', '--json');
+    expectExit(offlineJson, 1);
+    expect(jsonOf<{ error: { code: string; details: unknown } }>(offlineJson).error).toMatchObject({
+      code: 'OFFLINE_BLIND_REPLAY',
+      details: { stream: STREAM, blind: [{ revision: RAW, sql: RAW_SQL }], revision: ALTER },
+    });
+
+    // On a shadow database the revisions really run: the generated revision adds only widgets.size.
+    const generated = await p.generate('ba11ad000003', 'widgets size', '--shadow-url', shadow.url);
+    expect(generated.stdout.split('\n').filter((line) => line.startsWith('  '))).toEqual(['  addColumn widgets']);
+    const file = readdirSync(p.migrations).find((name) => !files.includes(name));
+    expect(file).toBeDefined();
+    const source = readFileSync(join(p.migrations, file as string), 'utf8');
+    expect(source).toContain(`parents: ['${ALTER}']`);
+    expect(source).toContain("'size'");
+    // The project database was never touched; the shadow holds the stream up to ALTER.
+    expect(await listTables(ctx.dialect, db.url)).toEqual([]);
+    expect(await listTables(ctx.dialect, shadow.url)).toEqual(['widgets']);
+
+    // Online, everything applies; the live database then matches the schema.
+    expectExit(await p.cli('upgrade', 'head'), 0);
+    const live = await p.cli('check', '--db');
+    expectExit(live, 0);
+    expect(live.stdout).toBe(
+      `Stream "${STREAM}": one head, every operation guarded (revisions not compared with the Drizzle schema: see the warning), the database matches it.\n`,
+    );
+  });
+});
