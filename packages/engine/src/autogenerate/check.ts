@@ -6,6 +6,7 @@ import type { Op } from '../ops/op.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import { findUnguardedOperations, type UnguardedOperation } from './check-guards.js';
+import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas } from './diff.js';
 
 /** One reason `strata check` fails. */
@@ -32,7 +33,9 @@ export interface CheckOptions {
  * The checks a pipeline runs before it merges: the stream has one head; every schema operation in
  * every revision sits behind a guard (static check of the source); the Drizzle schema equals what
  * the revisions build (no revision left to generate); with `database`, the live schema equals the
- * Drizzle schema. Drift is judged by comparing schema models, never by drizzle-kit's push planner.
+ * Drizzle schema — over the tables and enums the stream owns (in its Drizzle schema or built by its
+ * revisions), since other streams may migrate the same database. Drift is judged by comparing schema
+ * models, never by drizzle-kit's push planner.
  *
  * @example
  * ```ts
@@ -61,8 +64,12 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     ...(options.casing ? { casing: options.casing } : {}),
   });
   const capabilities = { enums: dialect.capabilities.enums };
+  // Several streams may share the database: the stream owns what its Drizzle schema or its revisions hold.
+  const owned = { tables: new Set(drizzle.tables.keys()), enums: new Set(drizzle.enums.keys()) };
   if (heads.length <= 1) {
     const replay = await replaySchema({ dialect: options.dialect, graph: options.graph, to: heads[0] ?? 'base', stream: options.stream });
+    for (const name of replay.model.tables.keys()) owned.tables.add(name);
+    for (const name of replay.model.enums.keys()) owned.enums.add(name);
     for (const blind of replay.blindRevisions) findings.push({ kind: 'blind-revision', ...blind });
     // With blind raw SQL the model is not the schema the revisions build: comparing it would list false changes.
     if (replay.blindRevisions.length === 0) {
@@ -73,7 +80,7 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
   if (options.database) {
     const connection = await dialect.connect(options.database.url);
     try {
-      const live = await dialect.readSchema(connection);
+      const live = ownedPart(await dialect.readSchema(connection), owned);
       const drift = diffSchemas(live, drizzle, { capabilities }).ops;
       if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
     } finally {
@@ -81,4 +88,12 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     }
   }
   return findings;
+}
+
+/** The tables and enums of `model` that the stream owns; the rest belongs to other streams of the database. */
+function ownedPart(model: SchemaModel, owned: { readonly tables: ReadonlySet<string>; readonly enums: ReadonlySet<string> }): SchemaModel {
+  return {
+    tables: new Map([...model.tables].filter(([name]) => owned.tables.has(name))),
+    enums: new Map([...model.enums].filter(([name]) => owned.enums.has(name))),
+  };
 }

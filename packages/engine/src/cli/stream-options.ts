@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveStreamSettings, type ResolveStreamSettingsOptions, type StreamLayout, type StreamSettings } from '../config/stream-settings.js';
 import type { DialectName } from '../dialects/dialect.js';
@@ -52,7 +53,11 @@ function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
   };
 }
 
-/** Loads the stream's revision files into a graph. */
-export function loadGraph(settings: Pick<StreamLayout, 'revisionsDir'>): RevisionGraph {
+/**
+ * Loads the stream's revision files into a graph. With `missingIsEmpty` (commands that write the first
+ * revision), a revisions folder that does not exist yet is an empty stream.
+ */
+export function loadGraph(settings: Pick<StreamLayout, 'revisionsDir'>, options: { missingIsEmpty?: boolean } = {}): RevisionGraph {
+  if (options.missingIsEmpty && !existsSync(settings.revisionsDir)) return new RevisionGraph([]);
   return new RevisionGraph(loadRevisions(settings.revisionsDir));
 }

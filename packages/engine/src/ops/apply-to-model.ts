@@ -305,10 +305,15 @@ function requireEnum(model: SchemaModel, name: string, op: string): EnumModel {
   return found;
 }
 
-/** Checks that a foreign key's referenced table and columns exist (`self` is the table being created). @internal */
+/**
+ * Checks that a foreign key's referenced columns exist when the referenced table is in the model
+ * (`self` is the table being created). A table the model does not hold belongs to another stream
+ * that migrates the same database (billing's invoices → accounts' users): the stream's model cannot
+ * see it, the database checks it, and the stream's `dependsOn` orders the two. @internal
+ */
 function requireReferenced(model: SchemaModel, foreignKey: ForeignKeyDefinition, self: TableModel, op: string): void {
-  const referenced = foreignKey.referencedTable === self.name ? self : requireTable(model, foreignKey.referencedTable, op);
-  requireColumns(referenced, foreignKey.referencedColumns, op);
+  const referenced = foreignKey.referencedTable === self.name ? self : model.tables.get(foreignKey.referencedTable);
+  if (referenced !== undefined) requireColumns(referenced, foreignKey.referencedColumns, op);
 }
 
 /** Every foreign key of the schema, with the table that holds it. @internal */

@@ -5,6 +5,7 @@ import { branchesCommand, currentCommand, headsCommand, historyCommand, showComm
 import { downgradeCommand, upgradeCommand } from './migrate.js';
 import { mergeCommand, revisionCommand } from './revision.js';
 import { stampCommand } from './stamp.js';
+import { testCommand } from './test.js';
 
 /** Every verb, in the order `strata --help` lists them (Alembic's). */
 export const COMMANDS: readonly Command[] = [
@@ -20,4 +21,5 @@ export const COMMANDS: readonly Command[] = [
   branchesCommand,
   showCommand,
   checkCommand,
+  testCommand,
 ];

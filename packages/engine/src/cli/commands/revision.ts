@@ -35,7 +35,7 @@ export const revisionCommand: Command = {
     if (!message) throw new UsageError('strata revision needs a message: -m "what it does".', 'Example: `strata revision -m "add users table"`.');
     if (input.values.autogenerate) return autogenerate(input, message);
     const settings = streamLayout(input);
-    const graph = loadGraph(settings);
+    const graph = loadGraph(settings, { missingIsEmpty: true });
     const head = input.values.head as string | undefined;
     let parents: string[];
     if (head === 'base') parents = [];
@@ -68,7 +68,7 @@ async function autogenerate(input: CommandInput, message: string): Promise<void>
       'Add a drizzle.config.ts (dialect, schema, dbCredentials) to the project, or write the revision by hand without --autogenerate.',
     );
   }
-  const graph = loadGraph(layout);
+  const graph = loadGraph(layout, { missingIsEmpty: true });
   const head = input.values.head as string | undefined;
   const plan = await planGeneratedRevision({
     dialect: layout.dialect,
@@ -87,9 +87,12 @@ async function autogenerate(input: CommandInput, message: string): Promise<void>
     );
     return;
   }
+  const dependsOn = (input.values['depends-on'] as string[] | undefined)?.map((d) => (d.includes('@') ? d : graph.resolvePrefix(d)));
   const written = writeGeneratedRevision(layout.revisionsDir, {
     parents: plan.parents,
     message,
+    ...(dependsOn ? { dependsOn } : {}),
+    ...(input.values['branch-label'] ? { branchLabels: input.values['branch-label'] as string[] } : {}),
     upgrade: plan.upgrade,
     downgrade: plan.downgrade,
     destructive: plan.destructive,
