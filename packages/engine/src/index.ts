@@ -173,3 +173,7 @@ export {
   BlindReplayError,
   MultipleHeadsToGenerateError,
 } from './autogenerate/errors.js';
+
+export type { DowngradeResult } from './runner/runner.js';
+export type { Workspace, WorkspaceStream } from './runner/dependencies.js';
+export { DependencyNotAppliedError, UnknownStreamError, DependentsAppliedError, type CrossStreamReference } from './runner/errors.js';

@@ -70,3 +70,91 @@ export class GuardDifferenceError extends StrataError {
     );
   }
 }
+
+/** A `stream@revision` entry of `dependsOn`, with the revision of this stream that declares it. */
+export interface CrossStreamReference {
+  /** The stream whose revision declares the dependency. */
+  readonly stream: string;
+  /** The declaring revision. */
+  readonly revision: string;
+  /** The stream the dependency names. */
+  readonly dependsOnStream: string;
+  /** The revision it names, as written in `dependsOn`. */
+  readonly dependsOnRevision: string;
+}
+
+function listReferences(references: readonly CrossStreamReference[]): string {
+  return references.map((r) => `${r.stream} ${r.revision} -> ${r.dependsOnStream}@${r.dependsOnRevision}`).join('; ');
+}
+
+function streamsOf(references: readonly CrossStreamReference[], key: 'stream' | 'dependsOnStream'): string[] {
+  return [...new Set(references.map((r) => r[key]))].sort();
+}
+
+/**
+ * An upgrade would apply a revision whose `dependsOn` names a revision of another stream that the other
+ * stream's ledger does not record as applied. Nothing was applied.
+ */
+export class DependencyNotAppliedError extends StrataError {
+  static readonly CODE = 'RUNNER_DEPENDENCY_NOT_APPLIED';
+  constructor(stream: string, missing: readonly CrossStreamReference[]) {
+    const others = streamsOf(missing, 'dependsOnStream');
+    super(
+      DependencyNotAppliedError.CODE,
+      `Stream "${stream}": ${missing
+        .map((m) => `revision ${m.revision} depends on ${m.dependsOnStream}@${m.dependsOnRevision}, which is not applied in stream "${m.dependsOnStream}"`)
+        .join('; ')}. Nothing was applied.`,
+      {
+        hint:
+          `Upgrade ${others.map((s) => `"${s}"`).join(', ')} first: \`strata upgrade\` in ${others.length === 1 ? 'its' : 'their'} project, ` +
+          `or \`nx run ${stream}:migrate\`, which migrates ${others.join(', ')} first. If the id is wrong, fix the revision's dependsOn.`,
+        details: { stream, missing },
+      },
+    );
+  }
+}
+
+/**
+ * A revision's `dependsOn` names a stream the runner does not know: it is not in the workspace
+ * passed to the run, and the run's database holds no ledger rows for it. Nothing was applied.
+ */
+export class UnknownStreamError extends StrataError {
+  static readonly CODE = 'RUNNER_UNKNOWN_STREAM';
+  constructor(stream: string, references: readonly CrossStreamReference[], known: readonly string[]) {
+    const unknown = streamsOf(references, 'dependsOnStream');
+    super(
+      UnknownStreamError.CODE,
+      `Stream "${stream}": ${references
+        .map((r) => `revision ${r.revision} depends on ${r.dependsOnStream}@${r.dependsOnRevision}, but stream "${r.dependsOnStream}" is unknown`)
+        .join('; ')} (${known.length ? `the workspace lists ${known.join(', ')}` : 'no workspace was given'}, and this database has no ledger rows for it). Nothing was applied.`,
+      {
+        hint:
+          `If ${unknown.join(', ')} shares this database, run \`strata upgrade\` in its project first; otherwise run through the Nx plugin ` +
+          `(\`nx run ${stream}:migrate\`), which knows every stream of the workspace. If the name is wrong, fix the revision's dependsOn.`,
+        details: { stream, references, known },
+      },
+    );
+  }
+}
+
+/**
+ * A downgrade would revert revisions that applied revisions of other streams depend on (`dependsOn:
+ * ['stream@rev']`). Nothing was reverted.
+ */
+export class DependentsAppliedError extends StrataError {
+  static readonly CODE = 'RUNNER_DEPENDENTS_APPLIED';
+  constructor(stream: string, dependents: readonly CrossStreamReference[]) {
+    const others = streamsOf(dependents, 'stream');
+    super(
+      DependentsAppliedError.CODE,
+      `Stream "${stream}": the downgrade would revert revisions that applied revisions of ${others.map((s) => `"${s}"`).join(', ')} depend on ` +
+        `(${listReferences(dependents)}). Nothing was reverted.`,
+      {
+        hint:
+          `Downgrade ${others.join(', ')} first (\`strata downgrade\` in ${others.length === 1 ? 'its' : 'their'} project, or ${others.map((o) => `\`nx run ${o}:migrate-down\``).join(', ')}), ` +
+          `or cascade: pass \`cascade: true\` to downgrade() or --cascade to the Nx executor, which downgrades them first.`,
+        details: { stream, dependents },
+      },
+    );
+  }
+}

@@ -1,13 +1,14 @@
 import type { Connection } from '../dialects/connection.js';
 import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
-import { planDowngrade, planStamp, planUpgrade } from '../revision/plan.js';
+import { planDowngrade, planStamp, planUpgrade, type Step } from '../revision/plan.js';
 import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
-import { ChecksumMismatchError, GuardDifferenceError, RevisionFailedError } from './errors.js';
+import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
+import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, RevisionFailedError } from './errors.js';
 import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { Ledger, type HistoryEntry } from './ledger.js';
@@ -35,6 +36,36 @@ export interface RunOptions {
   readonly onEvent?: RunListener;
   /** Fail a revision whose guard finds its object under another definition (default: warn). */
   readonly strict?: boolean;
+  /**
+   * Every stream the caller knows (the Nx plugin passes the whole workspace), for the cross-stream checks:
+   *
+   * - upgrade: before anything is applied, each `stream@rev` in the `dependsOn` of the revisions to apply
+   *   must be applied in that stream's ledger (its history rows: the latest `up`/`stamp` row of the
+   *   revision not followed by `down`/`unstamp`), else `RUNNER_DEPENDENCY_NOT_APPLIED`. A stream the
+   *   workspace does not list is looked for in this run's own database (streams may share one); when that
+   *   database has no ledger row of it either, `RUNNER_UNKNOWN_STREAM`. Without a workspace, only that
+   *   same-database lookup is possible.
+   * - downgrade: reverting a revision that an applied revision of another workspace stream depends on is
+   *   refused with `RUNNER_DEPENDENTS_APPLIED`, unless {@link RunOptions.cascade}. Without a workspace the
+   *   other streams' revision files are unknown and nothing is checked.
+   */
+  readonly workspace?: Workspace;
+  /**
+   * Downgrade only, with a {@link RunOptions.workspace}: first downgrade every workspace stream with applied
+   * revisions that depend on something this downgrade reverts, each to just below its first such revision
+   * (the parents of that revision; base when it is a base revision), through this same function with
+   * `cascade: true`, so their own dependents go before them (reverse dependency order). Their results are
+   * in {@link DowngradeResult.cascaded}; their progress events go to the same `onEvent`. Without a
+   * workspace it does nothing. The `strata` command alone knows no workspace and so offers no --cascade:
+   * the Nx executor passes both.
+   */
+  readonly cascade?: boolean;
+}
+
+/** What {@link downgrade} did: the stream's run, and the dependent streams' runs a cascade made first. */
+export interface DowngradeResult extends RunResult {
+  /** The runs `cascade: true` made on dependent streams, in the order they ran; absent when none ran. */
+  readonly cascaded?: readonly RunResult[];
 }
 
 /** Options of {@link stamp}. */
@@ -69,7 +100,9 @@ const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /**
  * Applies the revisions between the stream's current heads and `target`, parents and dependencies
- * first, one transaction per revision where the dialect has transactional DDL.
+ * first, one transaction per revision where the dialect has transactional DDL. Revisions that depend on
+ * another stream's revisions (`dependsOn: ['accounts@3f2a9c1d4e5b']`) are checked against that stream's
+ * ledger before anything runs (see {@link RunOptions.workspace}).
  *
  * @example
  * ```ts
@@ -79,11 +112,13 @@ const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
  * ```
  */
 export async function upgrade(options: RunOptions): Promise<RunResult> {
-  return run(options, 'up');
+  return run(options, 'up', undefined);
 }
 
 /**
- * Reverts the applied revisions above `target` (`base`: all of them), dependents first.
+ * Reverts the applied revisions above `target` (`base`: all of them), dependents first. With a
+ * `workspace`, refuses (`RUNNER_DEPENDENTS_APPLIED`) to revert what another stream's applied revisions
+ * depend on, or with `cascade: true` downgrades those streams first.
  *
  * @example
  * ```ts
@@ -92,8 +127,10 @@ export async function upgrade(options: RunOptions): Promise<RunResult> {
  * await downgrade({ stream: { name: 'app', dialect: 'sqlite', url: 'file:app.db' }, graph, target: '-1' });
  * ```
  */
-export async function downgrade(options: RunOptions): Promise<RunResult> {
-  return run(options, 'down');
+export async function downgrade(options: RunOptions): Promise<DowngradeResult> {
+  const cascaded = options.cascade && options.workspace ? await cascadeDependents(options, options.workspace, undefined) : [];
+  const result = await run(options, 'down', undefined);
+  return cascaded.length > 0 ? { ...result, cascaded } : result;
 }
 
 /**
@@ -182,16 +219,70 @@ export async function appliedHistory(stream: StreamTarget): Promise<HistoryEntry
   return withSession(stream, { lock: false }, async ({ ledger }) => ((await ledger.exists()) ? ledger.history() : []));
 }
 
-async function run(options: RunOptions, direction: 'up' | 'down'): Promise<RunResult> {
+/**
+ * The plan from `heads` to the run's target; `fixedTargets` (resolved ids, `[]` for base) replaces
+ * `options.target` for the runs a cascade makes.
+ */
+function planRun(options: RunOptions, direction: 'up' | 'down', heads: readonly string[], fixedTargets: readonly string[] | undefined): Step[] {
+  const { graph } = options;
+  const targetIds = fixedTargets ?? resolveTarget(graph, options.target, heads, direction === 'up' ? 'upgrade' : 'downgrade');
+  const branch = fixedTargets === undefined ? targetBranch(options.target) : undefined;
+  return direction === 'up' ? planUpgrade(graph, heads, targetIds) : planDowngrade(graph, heads, targetIds, branch ? { branch } : {});
+}
+
+/**
+ * `cascade: true`: downgrades, before the stream's own downgrade, each workspace stream whose applied
+ * revisions depend on what that downgrade reverts. Planned without the lock (the dependents' runs take
+ * their own, and streams sharing a database share one lock); the stream's own run checks again under it.
+ * Each dependent's targets are computed just before it runs, since an earlier cascade may already have
+ * reverted what it depended on.
+ */
+async function cascadeDependents(options: RunOptions, workspace: Workspace, fixedTargets: readonly string[] | undefined): Promise<RunResult[]> {
+  const { heads } = await current(options.stream);
+  const reverting = new Set(planRun(options, 'down', heads, fixedTargets).map((step) => step.revision.id));
+  if (reverting.size === 0) return [];
+  const results: RunResult[] = [];
+  for (const [name, entry] of [...workspace].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const dependents = await findAppliedDependents(options.stream.name, reverting, [[name, entry]]);
+    if (dependents.length === 0) continue;
+    const targets = cascadeTargets(entry.graph, dependents.map((d) => d.revision));
+    const dependentOptions: RunOptions = {
+      stream: entry.stream,
+      graph: entry.graph,
+      target: targets.length === 0 ? 'base' : targets.join(' '),
+      workspace,
+      cascade: true,
+      ...(options.allowChanged === undefined ? {} : { allowChanged: options.allowChanged }),
+      ...(options.strict === undefined ? {} : { strict: options.strict }),
+      ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }),
+    };
+    results.push(...(await cascadeDependents(dependentOptions, workspace, targets)));
+    results.push(await run(dependentOptions, 'down', targets));
+  }
+  return results;
+}
+
+/** Cross-stream checks, under the lock and before anything runs (see {@link RunOptions.workspace}). */
+async function verifyCrossStream(options: RunOptions, direction: 'up' | 'down', plan: readonly Step[], headsBefore: readonly string[]): Promise<void> {
+  const ids = plan.map((step) => step.revision.id);
+  if (ids.length === 0) return;
+  if (direction === 'up') {
+    const applied = new Set(options.graph.ancestors(headsBefore, { inclusive: true }));
+    await verifyDependencies({ stream: options.stream, graph: options.graph, applying: ids, applied, workspace: options.workspace });
+  } else if (options.workspace) {
+    const dependents = await findAppliedDependents(options.stream.name, new Set(ids), options.workspace);
+    if (dependents.length > 0) throw new DependentsAppliedError(options.stream.name, dependents);
+  }
+}
+
+async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: readonly string[] | undefined): Promise<RunResult> {
   const { stream, graph } = options;
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
-    const targetIds = resolveTarget(graph, options.target, headsBefore, direction === 'up' ? 'upgrade' : 'downgrade');
-    const branch = targetBranch(options.target);
-    const plan =
-      direction === 'up' ? planUpgrade(graph, headsBefore, targetIds) : planDowngrade(graph, headsBefore, targetIds, branch ? { branch } : {});
+    const plan = planRun(options, direction, headsBefore, fixedTargets);
     if (!options.allowChanged) await verifyChecksums(graph, ledger, headsBefore, stream.name);
+    await verifyCrossStream(options, direction, plan, headsBefore);
     emit({ type: 'plan', stream: stream.name, direction, revisions: plan.map((s) => s.revision.id) });
     // One inspector for the whole run: the schema is reflected once, then kept current by the ops.
     let differences: GuardDifference[] = [];
