@@ -1,0 +1,5 @@
+import type { StreamExecutorOptions } from '../../utils/stream-options';
+
+/** Options of `@strata/nx:migrate-status` (see schema.json). */
+export interface MigrateStatusExecutorSchema extends StreamExecutorOptions {
+}

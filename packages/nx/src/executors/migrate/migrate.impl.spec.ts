@@ -1,0 +1,89 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { ExecutorContext, ProjectGraph } from '@nx/devkit';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import migrateDownExecutor from '../migrate-down/migrate-down.impl';
+import migrateExecutor from './migrate.impl';
+
+const REPO_NODE_MODULES = join(__dirname, '..', '..', '..', '..', '..', 'node_modules');
+
+/** Two SQLite streams in separate databases; billing's revision depends on accounts'. */
+describe('@strata/nx:migrate and migrate-down', () => {
+  let root: string;
+  let output: string;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const revision = (id: string, table: string, dependsOn: string[] = []) =>
+    `import { revision } from '@strata/engine';\nconst t = { columns: [{ name: 'id', type: 'integer', primaryKey: true }] };\n` +
+    `export default revision({ id: '${id}', parents: [], dependsOn: ${JSON.stringify(dependsOn)},\n` +
+    `  async upgrade({ op, inspect }) { if (!(await inspect.hasTable('${table}'))) await op.createTable('${table}', t); },\n` +
+    `  async downgrade({ op, inspect }) { if (await inspect.hasTable('${table}')) await op.dropTable('${table}'); } });\n`;
+  const node = (name: string) => ({
+    name,
+    type: 'app' as const,
+    data: { root: `apps/${name}`, metadata: { strata: { stream: name, revisionsDir: `apps/${name}/migrations` } }, targets: { migrate: { executor: '@strata/nx:migrate', options: { cwd: `apps/${name}` } } } },
+  });
+  const context = (projectName: string): ExecutorContext => {
+    const projectGraph: ProjectGraph = {
+      nodes: { accounts: node('accounts'), billing: node('billing') },
+      dependencies: { billing: [{ source: 'billing', target: 'accounts', type: 'static' }], accounts: [] },
+    };
+    return {
+      root,
+      cwd: root,
+      isVerbose: false,
+      projectName,
+      targetName: 'migrate',
+      projectGraph,
+      projectsConfigurations: { version: 2, projects: { accounts: node('accounts').data, billing: node('billing').data } },
+      nxJsonConfiguration: {},
+    };
+  };
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'strata-nx-exec-'));
+    symlinkSync(REPO_NODE_MODULES, join(root, 'node_modules'), 'dir');
+    for (const name of ['accounts', 'billing']) {
+      write(`apps/${name}/project.json`, JSON.stringify({ name }));
+      write(`apps/${name}/strata.config.json`, JSON.stringify({ dialect: 'sqlite', url: `file:${name}.db` }));
+    }
+    write('apps/accounts/migrations/20240101_0000_users.ts', revision('aaaa00000001', 'users'));
+    write('apps/billing/migrations/20240101_0000_invoices.ts', revision('bbbb00000001', 'invoices', ['accounts@aaaa00000001']));
+    output = '';
+    const capture = (chunk: string | Uint8Array) => {
+      output += String(chunk);
+      return true;
+    };
+    vi.spyOn(process.stdout, 'write').mockImplementation(capture);
+    vi.spyOn(process.stderr, 'write').mockImplementation(capture);
+  });
+  afterEach(() => {
+    vi.restoreAllMocks();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('checks the dependency in the other stream\'s database (the workspace map), message and hint without a stack', async () => {
+    expect(await migrateExecutor({ cwd: 'apps/billing' }, context('billing'))).toEqual({ success: false });
+    expect(output).toContain('error RUNNER_DEPENDENCY_NOT_APPLIED');
+    expect(output).toContain('hint: ');
+    expect(output).not.toContain('    at ');
+  });
+
+  it('migrates once the dependency is applied, and refuses a stranding downgrade unless cascaded', async () => {
+    expect(await migrateExecutor({ cwd: 'apps/accounts' }, context('accounts'))).toEqual({ success: true });
+    expect(await migrateExecutor({ cwd: 'apps/billing', to: 'head' }, context('billing'))).toEqual({ success: true });
+    expect(output).toContain('Stream "billing": 1 revision(s) applied');
+    expect(await migrateDownExecutor({ cwd: 'apps/accounts', to: 'base' }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('RUNNER_DEPENDENTS_APPLIED');
+    expect(await migrateDownExecutor({ cwd: 'apps/accounts', to: 'base', cascade: true }, context('accounts'))).toEqual({ success: true });
+    expect(output).toContain('Stream "billing" (cascade): 1 revision(s) reverted');
+  });
+
+  it('prints the SQL script with --sql, without a database', async () => {
+    expect(await migrateExecutor({ cwd: 'apps/accounts', sql: true }, context('accounts'))).toEqual({ success: true });
+    expect(output).toContain('CREATE TABLE "users"');
+  });
+});

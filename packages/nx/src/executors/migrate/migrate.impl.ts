@@ -1,0 +1,63 @@
+import type { ExecutorContext } from '@nx/devkit';
+import type { DowngradeResult, RunOptions } from '@strata/engine';
+import { formatDuration } from '../../utils/output';
+import { runStrata, type StrataRun } from '../../utils/run-executor';
+import { toTarget } from '../../utils/stream-options';
+import type { MigrateExecutorSchema } from './schema';
+
+
+/**
+ * `nx run <project>:migrate`: upgrades the stream to `to` (default `head`), with the streams it depends
+ * on passed to the engine so that it checks their version tables. `--sql` prints the script instead.
+ */
+export default async function migrateExecutor(options: MigrateExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
+  return runStrata(options, context, (run) => migrate(run, 'up', toTarget(options.to, 'up') ?? 'head', options));
+}
+
+/** Upgrade or downgrade, shared with `migrate-down`. */
+export async function migrate(
+  run: StrataRun,
+  direction: 'up' | 'down',
+  target: string,
+  options: { sql?: boolean; strict?: boolean; allowChanged?: boolean; cascade?: boolean },
+): Promise<void> {
+  const { engine, out } = run;
+  if (options.sql) {
+    const layout = run.layout();
+    if (layout.dialect === undefined) {
+      throw new engine.StrataError('NX_SQL_NEEDS_DIALECT', `--sql needs the dialect of stream "${layout.name}".`, {
+        hint: 'Pass --dialect=postgresql|mysql|sqlite, or configure the stream (drizzle.config or strata.config).',
+      });
+    }
+    const result = await engine.renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect }, graph: run.graph(layout), direction, range: target });
+    for (const warning of result.warnings) out.warn(warning);
+    out.result(result, () => out.raw(result.script));
+    return;
+  }
+  const settings = run.settings();
+  const graph = run.graph(settings);
+  const runOptions: RunOptions = {
+    stream: settings,
+    graph,
+    target,
+    allowChanged: options.allowChanged === true,
+    strict: options.strict === true,
+    onEvent: (event) => out.progress(event),
+    workspace: run.workspace(direction === 'up' ? 'dependencies' : 'both', settings, graph),
+    ...(direction === 'down' && options.cascade ? { cascade: true } : {}),
+  };
+  const result: DowngradeResult = direction === 'up' ? await engine.upgrade(runOptions) : await engine.downgrade(runOptions);
+  out.result(result, () => {
+    for (const cascaded of result.cascaded ?? []) {
+      out.line(`Stream "${cascaded.stream}" (cascade): ${cascaded.steps.length} revision(s) reverted. Current: ${cascaded.headsAfter.join(', ') || '<base>'}.`);
+    }
+    const verb = direction === 'up' ? 'upgrade' : 'downgrade';
+    const current = result.headsAfter.join(', ') || '<base>';
+    if (result.steps.length === 0) {
+      out.line(`Stream "${result.stream}" is already at ${target}: nothing to ${verb}. Current: ${current}.`);
+    } else {
+      const total = result.steps.reduce((sum, step) => sum + step.durationMs, 0);
+      out.line(`Stream "${result.stream}": ${result.steps.length} revision(s) ${direction === 'up' ? 'applied' : 'reverted'} in ${formatDuration(total)}. Current: ${current}.`);
+    }
+  });
+}

@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Tree } from '@nx/devkit';
+import { flushChanges, FsTree } from 'nx/src/generators/tree';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { streamGenerator } from '../stream/stream';
+import { migrationGenerator, renameHints } from './migration';
+
+const REPO_NODE_MODULES = join(__dirname, '..', '..', '..', '..', '..', 'node_modules');
+
+/** A workspace on disk (the engine reads configs, schemas and revisions from disk), changed through an FsTree. */
+describe('@strata/nx:migration and @strata/nx:stream', () => {
+  let root: string;
+  let tree: Tree;
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+  const schema = (tables: string) => `import { sqliteTable, integer, text } from 'drizzle-orm/sqlite-core';\n${tables}\n`;
+  const written = () => tree.listChanges().map((change) => `${change.type} ${change.path}`);
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'strata-nx-gen-'));
+    symlinkSync(REPO_NODE_MODULES, join(root, 'node_modules'), 'dir');
+    write('package.json', '{ "name": "ws", "private": true }');
+    write('nx.json', '{}');
+    write('apps/billing/project.json', '{ "name": "billing", "root": "apps/billing" }');
+    write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
+    write('apps/billing/src/schema.ts', schema("export const invoices = sqliteTable('invoices', { id: integer('id').primaryKey() });"));
+    tree = new FsTree(root, false);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('stream: writes the initial revision through the Tree only (dry-run safe)', async () => {
+    await streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001' });
+    expect(written()).toEqual([expect.stringMatching(/^CREATE apps\/billing\/migrations\/\d{8}_\d{4}_initial_schema\.ts$/)]);
+    expect(existsSync(join(root, 'apps/billing/migrations'))).toBe(false);
+    const source = tree.read(tree.listChanges()[0]!.path, 'utf8') ?? '';
+    expect(source).toContain("if (!(await inspect.hasTable('invoices', invoices))) await op.createTable('invoices', invoices);");
+  });
+
+  it('migration: autogenerates the difference, with dependsOn', async () => {
+    write('apps/billing/migrations/20240101_0000_initial.ts', "import { revision } from '@strata/engine';\nexport default revision({ id: 'aaaa00000001', parents: [], async upgrade() {}, async downgrade() {} });\n");
+    await migrationGenerator(tree, { project: 'billing', message: 'create invoices', revId: 'bbbb00000002', dependsOn: ['accounts@3f2a9c1d4e5b'] });
+    const [change] = tree.listChanges();
+    expect(change?.path).toMatch(/apps\/billing\/migrations\/\d{8}_\d{4}_create_invoices\.ts$/);
+    const source = change?.content?.toString() ?? '';
+    expect(source).toContain("parents: ['aaaa00000001'],");
+    expect(source).toContain("dependsOn: ['accounts@3f2a9c1d4e5b'],");
+    expect(source).toContain("await op.createTable('invoices', invoices)");
+  });
+
+  it('migration --empty: an empty revision', async () => {
+    write('apps/billing/src/schema.ts', schema(''));
+    write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', dbCredentials: { url: 'file:billing.db' } };");
+    await migrationGenerator(tree, { project: 'billing', message: 'backfill', empty: true, revId: 'cccc00000003' });
+    expect(tree.read(tree.listChanges()[0]!.path, 'utf8')?.replace(/Create Date: .*/, 'Create Date: <date>')).toMatchInlineSnapshot(`
+      "/**
+       * backfill
+       *
+       * Revision ID: cccc00000003
+       * Parents: none (base revision)
+       * Create Date: <date>
+       */
+      import { revision } from '@strata/engine';
+
+      export default revision({
+        id: "cccc00000003",
+        parents: [],
+        message: "backfill",
+        async upgrade({ execute }) {},
+        async downgrade({ execute }) {},
+      });
+      "
+    `);
+  });
+
+  it('migration: no change, no file', async () => {
+    await streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001' });
+    flushChanges(root, tree.listChanges());
+    tree = new FsTree(root, false);
+    await migrationGenerator(tree, { project: 'billing', message: 'nothing' });
+    expect(written()).toEqual([]);
+  });
+
+  it('turns rename flags into hints and rejects malformed ones', () => {
+    expect(renameHints({ rename: ['users.name=full_name'], renameTable: 'people=users' })).toEqual({
+      columns: { 'users.name': 'full_name' },
+      tables: { people: 'users' },
+    });
+    expect(() => renameHints({ rename: 'users=x' })).toThrow('--rename takes TABLE.OLD=NEW');
+  });
+});

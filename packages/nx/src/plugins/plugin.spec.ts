@@ -1,0 +1,111 @@
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { CreateNodesContext } from '@nx/devkit';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createNodes } from './plugin';
+
+const REPO_NODE_MODULES = join(__dirname, '..', '..', '..', '..', 'node_modules');
+
+describe('@strata/nx/plugin createNodes', () => {
+  let root: string;
+  let context: CreateNodesContext;
+
+  const write = (path: string, text: string) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  };
+
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'strata-nx-plugin-'));
+    symlinkSync(REPO_NODE_MODULES, join(root, 'node_modules'), 'dir');
+    write('package.json', '{ "name": "ws", "private": true }');
+    context = { nxJsonConfiguration: {}, workspaceRoot: root };
+    process.env.NX_WORKSPACE_DATA_DIRECTORY = join(root, '.nx', 'workspace-data');
+  });
+
+  afterEach(() => {
+    delete process.env.NX_WORKSPACE_DATA_DIRECTORY;
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it('infers the eight targets for a project with a drizzle.config, migrate after ^migrate', async () => {
+    write('apps/billing/project.json', '{ "name": "billing" }');
+    write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/db/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
+    const results = await createNodes[1](['apps/billing/drizzle.config.ts'], {}, context);
+    const project = results[0]?.[1].projects?.['apps/billing'];
+    expect(Object.keys(project?.targets ?? {})).toMatchInlineSnapshot(`
+      [
+        "migrate",
+        "migrate-down",
+        "migrate-stamp",
+        "migrate-merge",
+        "migrate-status",
+        "migrate-history",
+        "migrate-check",
+        "migrate-test",
+      ]
+    `);
+    expect(project?.targets?.['migrate']).toMatchObject({
+      executor: '@strata/nx:migrate',
+      options: { cwd: '{projectRoot}' },
+      dependsOn: ['^migrate'],
+      metadata: { description: expect.any(String), help: { command: 'npx strata upgrade --help' } },
+    });
+    const test = project?.targets?.['migrate-test'];
+    expect(test?.cache).toBe(true);
+    expect(test?.inputs?.slice(0, 4)).toMatchInlineSnapshot(`
+      [
+        "{projectRoot}/migrations/**/*",
+        "{projectRoot}/drizzle.config.ts",
+        "{projectRoot}/src/db/**/*",
+        "^default",
+      ]
+    `);
+    expect(project?.metadata?.['strata']).toEqual({ stream: 'billing', revisionsDir: 'apps/billing/migrations', dialect: 'sqlite' });
+  });
+
+  it('uses the target names of the plugin options', async () => {
+    write('db/project.json', '{ "name": "shared-db" }');
+    write('db/strata.config.json', '{ "stream": "shared", "dir": "versions", "dialect": "sqlite" }');
+    const results = await createNodes[1](['db/strata.config.json'], { migrateTargetName: 'db-up', migrateTestTargetName: 'db-test' }, context);
+    const targets = results[0]?.[1].projects?.['db']?.targets ?? {};
+    expect(targets['db-up']?.dependsOn).toEqual(['^db-up']);
+    expect(targets['db-test']?.inputs?.[0]).toBe('{projectRoot}/versions/**/*');
+    expect(results[0]?.[1].projects?.['db']?.metadata?.['strata']).toMatchObject({ stream: 'shared', revisionsDir: 'db/versions' });
+  });
+
+  it('skips folders that are not projects, and a strata.config next to a drizzle.config', async () => {
+    write('scratch/drizzle.config.ts', "export default { dialect: 'sqlite' };");
+    write('apps/a/package.json', '{ "name": "a" }');
+    write('apps/a/drizzle.config.ts', "export default { dialect: 'sqlite' };");
+    write('apps/a/strata.config.json', '{ "dir": "revisions" }');
+    const results = await createNodes[1](['scratch/drizzle.config.ts', 'apps/a/drizzle.config.ts', 'apps/a/strata.config.json'], {}, context);
+    const roots = results.flatMap(([, result]) => Object.keys(result.projects ?? {}));
+    expect(roots).toEqual(['apps/a']);
+  });
+
+  it('reports a config that fails to load for its file, and still infers the others', async () => {
+    write('apps/good/project.json', '{ "name": "good" }');
+    write('apps/good/strata.config.json', '{ "dialect": "sqlite" }');
+    write('apps/bad/project.json', '{ "name": "bad" }');
+    write('apps/bad/drizzle.config.ts', "export default { dialect: 'postgres' };");
+    const error = await Promise.resolve(createNodes[1](['apps/good/strata.config.json', 'apps/bad/drizzle.config.ts'], {}, context)).catch((e: unknown) => e);
+    expect((error as Error).name).toBe('AggregateCreateNodesError');
+    const aggregate = error as { errors: [string, Error][]; partialResults: [string, unknown][] };
+    expect(aggregate.errors.map(([file]) => file)).toEqual(['apps/bad/drizzle.config.ts']);
+    expect(aggregate.errors[0]?.[1].message).toContain('CONFIG_INVALID');
+    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['apps/good/strata.config.json']);
+  });
+
+  it('reuses cached targets until a config file changes', async () => {
+    write('apps/c/project.json', '{ "name": "c" }');
+    write('apps/c/strata.config.json', '{ "dialect": "sqlite" }');
+    const first = await createNodes[1](['apps/c/strata.config.json'], {}, context);
+    expect(readdirSync(join(root, '.nx', 'workspace-data')).filter((f) => f.startsWith('strata-'))).toHaveLength(1);
+    write('apps/c/strata.config.json', '{ "dialect": "sqlite", "dir": "other" }');
+    const second = await createNodes[1](['apps/c/strata.config.json'], {}, context);
+    expect(first[0]?.[1].projects?.['apps/c']?.metadata?.['strata'].revisionsDir).toBe('apps/c/migrations');
+    expect(second[0]?.[1].projects?.['apps/c']?.metadata?.['strata'].revisionsDir).toBe('apps/c/other');
+  });
+});

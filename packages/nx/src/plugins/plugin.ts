@@ -1,0 +1,303 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, dirname, join, relative, sep } from 'node:path';
+import {
+  createNodesFromFiles,
+  type CreateNodes,
+  type CreateNodesContext,
+  type CreateNodesResult,
+  type TargetConfiguration,
+} from '@nx/devkit';
+import type { StreamLayout } from '@strata/engine';
+import { loadEngine } from '../utils/engine';
+import { asGeneratorError } from '../utils/generator-errors';
+import { normalizePluginOptions, VERBS, type NormalizedPluginOptions, type StrataPluginOptions, type Verb } from '../utils/target-names';
+import { PACKAGE_NAME } from '../utils/versions';
+
+export type { StrataPluginOptions } from '../utils/target-names';
+
+/**
+ * The files that make a folder a stream: a drizzle.config (dialect, URL and schema come from it), or a
+ * strata.config for a stream without a Drizzle schema. The glob is broad (`{drizzle,strata}.config.*`);
+ * {@link isStreamConfig} keeps the extensions the engine reads.
+ */
+export const STREAM_CONFIG_GLOB = '**/{drizzle,strata}.config.{ts,mts,js,mjs,cjs,json}';
+
+const DRIZZLE_CONFIG = /^drizzle\.config\.(?:ts|mts|js|mjs|cjs)$/;
+const STRATA_CONFIG = /^strata\.config\.(?:ts|mts|js|mjs|json)$/;
+const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `drizzle.config.${ext}`);
+const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
+
+/** Bumped when the shape of the inferred targets changes, so cached targets of an older plugin are not reused. */
+const TARGETS_CACHE_VERSION = '1';
+
+/** What the plugin records about a stream on its project (`metadata.strata`), read back by createDependencies and the executors. */
+export interface StreamMetadata {
+  /** The stream name (the project name unless strata.config renames it). */
+  readonly stream: string;
+  /** The revisions folder, relative to the workspace root, with `/` separators. */
+  readonly revisionsDir: string;
+  /** The dialect, when configured. */
+  readonly dialect?: string;
+}
+
+interface CachedProject {
+  readonly targets: Record<string, TargetConfiguration>;
+  readonly metadata: StreamMetadata;
+}
+
+type TargetsCache = Record<string, CachedProject>;
+
+/**
+ * Inferred Strata targets (batched `createNodes`): every project (a folder with project.json or
+ * package.json) holding a drizzle.config or a strata.config gets `migrate`, `migrate-down`,
+ * `migrate-stamp`, `migrate-merge`, `migrate-status`, `migrate-history`, `migrate-check` and
+ * `migrate-test`, each running the `@strata/nx` executor of that name in the project folder. The stream's
+ * settings are resolved by the engine (`resolveStreamSettings`) only when a config file, the manifest or
+ * the plugin options changed: the targets are cached by a hash of them, as `@nx/playwright` does.
+ * A config that fails to load is reported for that file (AggregateCreateNodesError); the other projects
+ * still get their targets.
+ *
+ * @example
+ * ```json
+ * // nx.json
+ * { "plugins": [{ "plugin": "@strata/nx/plugin", "options": { "migrateTargetName": "db-migrate" } }] }
+ * ```
+ */
+export const createNodes: CreateNodes<StrataPluginOptions> = [
+  STREAM_CONFIG_GLOB,
+  async (configFiles, options, context) => {
+    const normalized = normalizePluginOptions(options);
+    const cachePath = join(workspaceDataDirectory(context.workspaceRoot), `strata-${hash([JSON.stringify(normalized)]).slice(0, 16)}.hash`);
+    const targetsCache = readTargetsCache(cachePath);
+    const cachedKeys = Object.keys(targetsCache);
+    const engineInput = engineInputs(context.workspaceRoot);
+    // Only the entries this run used are written back, so the cache does not grow with every edit.
+    const used: TargetsCache = {};
+    try {
+      return await createNodesFromFiles(
+        (configFile, _options, ctx) => createNodesInternal(configFile, normalized, ctx, engineInput, targetsCache, used),
+        configFiles,
+        options ?? {},
+        context,
+      );
+    } finally {
+      if (!sameKeys(Object.keys(used), cachedKeys)) writeTargetsCache(cachePath, used);
+    }
+  },
+];
+
+/** The same function for Nx versions that still read `createNodesV2` (before Nx 23). */
+export const createNodesV2 = createNodes;
+
+async function createNodesInternal(
+  configFile: string,
+  options: NormalizedPluginOptions,
+  context: CreateNodesContext,
+  engineInput: EngineInputs,
+  targetsCache: TargetsCache,
+  used: TargetsCache,
+): Promise<CreateNodesResult> {
+  const name = basename(configFile);
+  if (!DRIZZLE_CONFIG.test(name) && !STRATA_CONFIG.test(name)) return {};
+  const projectRoot = dirname(configFile);
+  const absoluteRoot = join(context.workspaceRoot, projectRoot);
+  // Only real projects: a drizzle.config in a folder Nx does not know as a project gets no targets.
+  const manifests = ['project.json', 'package.json'].filter((file) => existsSync(join(absoluteRoot, file)));
+  if (manifests.length === 0) return {};
+  // A folder with both configs is one stream: the drizzle.config's call makes the project.
+  if (STRATA_CONFIG.test(name) && DRIZZLE_CONFIG_NAMES.some((file) => existsSync(join(absoluteRoot, file)))) return {};
+
+  const hashed = [...DRIZZLE_CONFIG_NAMES, ...STRATA_CONFIG_NAMES, ...manifests]
+    .map((file) => join(absoluteRoot, file))
+    .filter((file) => existsSync(file))
+    .map((file) => `${basename(file)}\n${readFileSync(file, 'utf8')}`);
+  const key = hash([TARGETS_CACHE_VERSION, projectRoot, JSON.stringify(options), JSON.stringify(engineInput), ...hashed]);
+  const cached = (targetsCache[key] ??= await buildProject(projectRoot, absoluteRoot, options, context.workspaceRoot, engineInput));
+  used[key] = cached;
+  const { targets, metadata } = cached;
+  return {
+    projects: {
+      [projectRoot]: {
+        root: projectRoot,
+        targets,
+        metadata: {
+          technologies: ['strata'],
+          targetGroups: { Migrations: VERBS.map(([, key]) => options[key]) },
+          strata: metadata,
+        },
+      },
+    },
+  };
+}
+
+async function buildProject(
+  projectRoot: string,
+  absoluteRoot: string,
+  options: NormalizedPluginOptions,
+  workspaceRoot: string,
+  engineInput: EngineInputs,
+): Promise<CachedProject> {
+  const { resolveStreamSettings } = await loadEngine();
+  let layout: StreamLayout;
+  try {
+    layout = resolveStreamSettings({ cwd: absoluteRoot, requireUrl: false });
+  } catch (error) {
+    // Nx prints the message of each file's error: the engine's hint goes into it.
+    throw asGeneratorError(error);
+  }
+  return {
+    targets: buildTargets(projectRoot, layout, options, workspaceRoot, engineInput),
+    metadata: {
+      stream: layout.name,
+      revisionsDir: toPosix(relative(workspaceRoot, layout.revisionsDir)),
+      ...(layout.dialect ? { dialect: layout.dialect } : {}),
+    },
+  };
+}
+
+/** What each verb does, for `metadata.description`, and the `strata` command whose help lists the same options. */
+const DESCRIPTIONS: Record<Verb, { description: string; command: string; example?: Record<string, unknown> }> = {
+  migrate: { description: 'Apply the stream\'s revisions up to head (the streams it depends on migrate first).', command: 'upgrade', example: { to: '+1' } },
+  'migrate-down': { description: 'Revert revisions down to a target (--to=-1, an id, base).', command: 'downgrade', example: { to: '-1' } },
+  'migrate-stamp': { description: 'Mark revisions as applied (or not) without running them.', command: 'stamp', example: { to: 'head' } },
+  'migrate-merge': { description: 'Write a merge revision joining the stream\'s heads.', command: 'merge', example: { message: 'merge heads' } },
+  'migrate-status': { description: 'Show the revision the database is at and the stream\'s heads.', command: 'current' },
+  'migrate-history': { description: 'List the stream\'s revisions, newest first (--applied: what the database recorded).', command: 'history' },
+  'migrate-check': { description: 'Fail if a revision is missing, unguarded, or the stream has several heads.', command: 'check' },
+  'migrate-test': {
+    description: 'Test the revisions on a throwaway database: stairway up/down/up, each upgrade twice, no drift from the Drizzle schema.',
+    command: 'test',
+  },
+};
+
+/**
+ * The targets of one stream. Exported for tests.
+ *
+ * @internal
+ */
+export function buildTargets(
+  projectRoot: string,
+  layout: Pick<StreamLayout, 'revisionsDir' | 'configFiles' | 'drizzle' | 'projectDir'>,
+  options: NormalizedPluginOptions,
+  workspaceRoot: string,
+  engineInput: EngineInputs = [{ externalDependencies: ['@strata/engine'] }],
+): Record<string, TargetConfiguration> {
+  const targets: Record<string, TargetConfiguration> = {};
+  for (const [verb, key] of VERBS) {
+    const { description, command, example } = DESCRIPTIONS[verb];
+    targets[options[key]] = {
+      executor: `${PACKAGE_NAME}:${verb}`,
+      options: { cwd: '{projectRoot}' },
+      metadata: {
+        technologies: ['strata'],
+        description,
+        help: { command: `npx strata ${command} --help`, example: example ? { options: example } : {} },
+      },
+    };
+  }
+  const migrate = targets[options.migrateTargetName] as TargetConfiguration;
+  migrate.dependsOn = [`^${options.migrateTargetName}`];
+  const test = targets[options.migrateTestTargetName] as TargetConfiguration;
+  test.cache = true;
+  test.inputs = [...(testInputs(projectRoot, layout, workspaceRoot) as Input[]), ...engineInput];
+  test.outputs = [];
+  return targets;
+}
+
+/**
+ * What a migration test's result depends on: the revisions, the config, the Drizzle schema (the folders
+ * of its files, so that a module they import or a file a glob will match counts too), the same files of
+ * the streams it depends on (`^default`: their whole projects), and the engine's version.
+ */
+function testInputs(
+  projectRoot: string,
+  layout: Pick<StreamLayout, 'revisionsDir' | 'configFiles' | 'drizzle' | 'projectDir'>,
+  workspaceRoot: string,
+): TargetConfiguration['inputs'] {
+  const inputs = new Set<string>();
+  inputs.add(`${tokenPath(projectRoot, layout.revisionsDir, workspaceRoot)}/**/*`);
+  for (const file of layout.configFiles) inputs.add(tokenPath(projectRoot, file, workspaceRoot));
+  for (const file of layout.drizzle?.schemaFiles ?? []) {
+    const folder = dirname(file);
+    // A schema file at the project root: the file alone (its folder would be the whole project).
+    inputs.add(folder === layout.projectDir ? tokenPath(projectRoot, file, workspaceRoot) : `${tokenPath(projectRoot, folder, workspaceRoot)}/**/*`);
+  }
+  return [...inputs, '^default'];
+}
+
+type Input = NonNullable<TargetConfiguration['inputs']>[number];
+/** The input that stands for the engine's version. */
+type EngineInputs = Input[];
+
+const LOCKFILES = ['package-lock.json', 'yarn.lock', 'pnpm-lock.yaml', 'bun.lock', 'bun.lockb'];
+
+/**
+ * The engine as a `migrate-test` input. Installed from a registry with a lockfile, it is an external
+ * node of the graph: `{ externalDependencies: ['@strata/engine'] }` (Nx fails the hash when that node
+ * does not exist, so only then). Installed without a lockfile, its version, read at hash time. As a
+ * package of this workspace (Strata's own repository), its sources.
+ */
+function engineInputs(workspaceRoot: string): EngineInputs {
+  let folder: string;
+  try {
+    folder = realpathSync(dirname(createRequire(join(workspaceRoot, 'package.json')).resolve('@strata/engine/package.json')));
+  } catch {
+    return [];
+  }
+  const root = realpathSync(workspaceRoot);
+  const inWorkspace = folder.startsWith(root + sep) && !folder.slice(root.length).split(sep).includes('node_modules');
+  if (inWorkspace) {
+    const rel = toPosix(relative(root, folder));
+    return [`{workspaceRoot}/${rel}/package.json`, `{workspaceRoot}/${rel}/src/**/*`];
+  }
+  if (LOCKFILES.some((file) => existsSync(join(workspaceRoot, file)))) return [{ externalDependencies: ['@strata/engine'] }];
+  return [{ runtime: `node -p "require('@strata/engine/package.json').version"` }];
+}
+
+/** An absolute path as an Nx input: `{projectRoot}/…` inside the project, `{workspaceRoot}/…` elsewhere. */
+function tokenPath(projectRoot: string, path: string, workspaceRoot: string): string {
+  const fromWorkspace = toPosix(relative(workspaceRoot, path));
+  const root = toPosix(projectRoot);
+  if (root === '.' || root === '') return `{projectRoot}/${fromWorkspace}`;
+  if (fromWorkspace === root) return '{projectRoot}';
+  if (fromWorkspace.startsWith(`${root}/`)) return `{projectRoot}/${fromWorkspace.slice(root.length + 1)}`;
+  return `{workspaceRoot}/${fromWorkspace}`;
+}
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((key) => b.includes(key));
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+function hash(parts: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const part of parts) h.update(part).update('\0');
+  return h.digest('hex');
+}
+
+/** Nx's workspace data folder (`.nx/workspace-data`), where plugins keep their caches. */
+function workspaceDataDirectory(workspaceRoot: string): string {
+  return process.env.NX_WORKSPACE_DATA_DIRECTORY ?? process.env.NX_PROJECT_GRAPH_CACHE_DIRECTORY ?? join(workspaceRoot, '.nx', 'workspace-data');
+}
+
+function readTargetsCache(path: string): TargetsCache {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as TargetsCache;
+  } catch {
+    return {};
+  }
+}
+
+function writeTargetsCache(path: string, cache: TargetsCache): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, JSON.stringify(cache));
+  } catch {
+    // A cache that cannot be written costs a re-resolve next time, nothing more.
+  }
+}

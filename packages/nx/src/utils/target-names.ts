@@ -1,0 +1,44 @@
+/** The options of the `@strata/nx/plugin` entry in nx.json: the name of each inferred target. */
+export interface StrataPluginOptions {
+  /** Upgrade to head (default `migrate`). */
+  migrateTargetName?: string;
+  /** Downgrade (default `migrate-down`). */
+  migrateDownTargetName?: string;
+  /** Stamp without running (default `migrate-stamp`). */
+  migrateStampTargetName?: string;
+  /** Write a merge revision (default `migrate-merge`). */
+  migrateMergeTargetName?: string;
+  /** Current revision and heads (default `migrate-status`). */
+  migrateStatusTargetName?: string;
+  /** Revision history (default `migrate-history`). */
+  migrateHistoryTargetName?: string;
+  /** Revisions match the schema, guards, one head (default `migrate-check`). */
+  migrateCheckTargetName?: string;
+  /** Stairway, idempotency and drift test on a throwaway database (default `migrate-test`). */
+  migrateTestTargetName?: string;
+}
+
+/** Every option filled in. */
+export type NormalizedPluginOptions = Required<StrataPluginOptions>;
+
+/** The verbs, each with its executor name (the default target name) and plugin option. */
+export const VERBS = [
+  ['migrate', 'migrateTargetName'],
+  ['migrate-down', 'migrateDownTargetName'],
+  ['migrate-stamp', 'migrateStampTargetName'],
+  ['migrate-merge', 'migrateMergeTargetName'],
+  ['migrate-status', 'migrateStatusTargetName'],
+  ['migrate-history', 'migrateHistoryTargetName'],
+  ['migrate-check', 'migrateCheckTargetName'],
+  ['migrate-test', 'migrateTestTargetName'],
+] as const satisfies readonly (readonly [string, keyof StrataPluginOptions])[];
+
+/** An executor name (`migrate-down`): also the default name of its target. */
+export type Verb = (typeof VERBS)[number][0];
+
+/** Fills in the default target names. */
+export function normalizePluginOptions(options: StrataPluginOptions | undefined): NormalizedPluginOptions {
+  const normalized = {} as NormalizedPluginOptions;
+  for (const [verb, key] of VERBS) normalized[key] = options?.[key] ?? verb;
+  return normalized;
+}
