@@ -1,19 +1,13 @@
 import type {
-  CheckConstraintModel,
   ColumnModel,
-  ForeignKeyAction,
-  ForeignKeyModel,
-  IndexModel,
   IndexPart,
-  PrimaryKeyModel,
   SchemaModel,
-  TableModel,
-  UniqueConstraintModel,
 } from '../../schema/model.js';
 import type { Connection, Row } from '../connection.js';
 import { quoteString } from '../sql-expression.js';
 import { STRATA_TABLES } from '../strata-tables.js';
 import { MysqlNormalizer } from './mysql-normalizer.js';
+import { assembleTables, foreignKeyAction, groupRows, type TableParts } from '../reflection.js';
 
 /**
  * Base tables' columns in table order, with `VERSION()` to tell MariaDB from MySQL (they print
@@ -66,16 +60,6 @@ const CHECKS_SQL = `
   WHERE cc.CONSTRAINT_SCHEMA = DATABASE() AND tc.TABLE_NAME NOT IN (?)`;
 
 const normalizer = new MysqlNormalizer();
-
-/** One table while it is being assembled. */
-interface TableParts {
-  readonly columns: ColumnModel[];
-  primaryKey?: PrimaryKeyModel;
-  readonly indexes: IndexModel[];
-  readonly foreignKeys: ForeignKeyModel[];
-  readonly uniqueConstraints: UniqueConstraintModel[];
-  readonly checkConstraints: CheckConstraintModel[];
-}
 
 /**
  * Reflects the connection's database (`DATABASE()`) on MySQL 8 or MariaDB into the schema model from
@@ -162,8 +146,8 @@ export async function readMysqlSchema(connection: Connection): Promise<SchemaMod
         columns,
         referencedTable: field(first, 'referenced_table'),
         referencedColumns: group.map((row) => field(row, 'referenced_column')),
-        onDelete: action(first.on_delete),
-        onUpdate: action(first.on_update),
+        onDelete: foreignKeyAction(first.on_delete),
+        onUpdate: foreignKeyAction(first.on_update),
       });
     }
   }
@@ -184,19 +168,7 @@ export async function readMysqlSchema(connection: Connection): Promise<SchemaMod
     });
   }
 
-  const tables = new Map<string, TableModel>();
-  for (const name of [...parts.keys()].sort(byCodePoint)) {
-    const table = parts.get(name) as TableParts;
-    tables.set(name, {
-      name,
-      columns: table.columns,
-      ...(table.primaryKey === undefined ? {} : { primaryKey: table.primaryKey }),
-      indexes: table.indexes.sort(byName),
-      foreignKeys: table.foreignKeys.sort(byName),
-      uniqueConstraints: table.uniqueConstraints.sort(byName),
-      checkConstraints: table.checkConstraints.sort(byName),
-    });
-  }
+  const tables = assembleTables(parts);
   return { tables, enums: new Map() };
 }
 
@@ -233,35 +205,9 @@ function indexPart(row: Row): IndexPart {
   return { column: field(row, 'COLUMN_NAME') };
 }
 
-/** REFERENTIAL_CONSTRAINTS rules are `CASCADE`, `SET NULL`, `SET DEFAULT`, `RESTRICT`, `NO ACTION`. */
-function action(rule: unknown): ForeignKeyAction {
-  const value = String(rule).toLowerCase();
-  return value === 'cascade' || value === 'set null' || value === 'set default' || value === 'restrict' ? value : 'no action';
-}
-
-/** Consecutive rows with the same key, in order (the queries sort by that key). */
-function groupRows(rows: readonly Row[], key: (row: Row) => string): Row[][] {
-  const groups: Row[][] = [];
-  let last: string | undefined;
-  for (const row of rows) {
-    const current = key(row);
-    if (current === last) (groups.at(-1) as Row[]).push(row);
-    else groups.push([row]);
-    last = current;
-  }
-  return groups;
-}
-
 /** A column of a row as a string (information_schema text; mysql2 may return Buffers for some). */
 function field(row: Row, name: string): string {
   const value = row[name];
   return value === null || value === undefined ? '' : String(value);
 }
 
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byName(a: { readonly name: string }, b: { readonly name: string }): number {
-  return byCodePoint(a.name, b.name);
-}

@@ -1,18 +1,14 @@
 import type {
-  CheckConstraintModel,
   ColumnModel,
   EnumModel,
   ForeignKeyAction,
-  ForeignKeyModel,
   IndexModel,
-  PrimaryKeyModel,
   SchemaModel,
-  TableModel,
-  UniqueConstraintModel,
 } from '../../schema/model.js';
 import type { Connection, Row } from '../connection.js';
 import { STRATA_TABLES } from '../strata-tables.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
+import { assembleTables, byCodePoint, partsOf, type TableParts } from '../reflection.js';
 
 /**
  * The tables of the current schema: ordinary and partitioned tables (relkind `r`, `p`), without the
@@ -95,16 +91,6 @@ const ACTIONS: Readonly<Record<string, ForeignKeyAction>> = { a: 'no action', r:
 
 const normalizer = new PostgresNormalizer();
 
-/** One table while it is being assembled. */
-interface TableParts {
-  readonly columns: ColumnModel[];
-  primaryKey?: PrimaryKeyModel;
-  readonly indexes: IndexModel[];
-  readonly foreignKeys: ForeignKeyModel[];
-  readonly uniqueConstraints: UniqueConstraintModel[];
-  readonly checkConstraints: CheckConstraintModel[];
-}
-
 /**
  * Reflects the current schema (`current_schema()`) of a PostgreSQL database into the schema model
  * from `pg_catalog` only (information_schema's views are far slower on large catalogs), in exactly
@@ -142,33 +128,12 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   for (const row of constraintRows) addConstraint(partsOf(parts, String(row.table_name)), row);
   for (const row of indexRows) partsOf(parts, String(row.table_name)).indexes.push(indexFrom(row));
 
-  const tables = new Map<string, TableModel>();
-  for (const name of [...parts.keys()].sort(byCodePoint)) {
-    const table = parts.get(name) as TableParts;
-    tables.set(name, {
-      name,
-      columns: table.columns,
-      ...(table.primaryKey === undefined ? {} : { primaryKey: table.primaryKey }),
-      indexes: table.indexes.sort(byName),
-      foreignKeys: table.foreignKeys.sort(byName),
-      uniqueConstraints: table.uniqueConstraints.sort(byName),
-      checkConstraints: table.checkConstraints.sort(byName),
-    });
-  }
+  const tables = assembleTables(parts);
   const enums = new Map<string, EnumModel>();
   for (const row of [...enumRows].sort((a, b) => byCodePoint(String(a.name), String(b.name)))) {
     enums.set(String(row.name), { name: String(row.name), values: stringArray(row.labels) });
   }
   return { tables, enums };
-}
-
-function partsOf(parts: Map<string, TableParts>, name: string): TableParts {
-  let table = parts.get(name);
-  if (table === undefined) {
-    table = { columns: [], indexes: [], foreignKeys: [], uniqueConstraints: [], checkConstraints: [] };
-    parts.set(name, table);
-  }
-  return table;
 }
 
 function columnFrom(row: Row): ColumnModel {
@@ -230,10 +195,3 @@ function stringArray(value: unknown): string[] {
   return (value as readonly unknown[]).map(String);
 }
 
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byName(a: { readonly name: string }, b: { readonly name: string }): number {
-  return byCodePoint(a.name, b.name);
-}

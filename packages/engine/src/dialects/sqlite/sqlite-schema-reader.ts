@@ -1,7 +1,6 @@
 import type {
   CheckConstraintModel,
   ColumnModel,
-  ForeignKeyAction,
   ForeignKeyModel,
   IndexModel,
   IndexPart,
@@ -14,6 +13,7 @@ import type { Connection, Row } from '../connection.js';
 import { matchingParen, renderTokens, splitTopLevel, tokenize, type SqlToken } from '../sql-expression.js';
 import { STRATA_TABLES } from '../strata-tables.js';
 import { SQLITE_SYNTAX, SqliteNormalizer } from './sqlite-normalizer.js';
+import { byCodePoint, byName, foreignKeyAction, groupRows } from '../reflection.js';
 
 /**
  * The application's tables in `main`: not SQLite's own (`sqlite_sequence`, `sqlite_stat1`...: names
@@ -163,8 +163,8 @@ export async function readSqliteSchema(connection: Connection): Promise<SchemaMo
       columns,
       referencedTable,
       referencedColumns,
-      onDelete: action(first.on_delete),
-      onUpdate: action(first.on_update),
+      onDelete: foreignKeyAction(first.on_delete),
+      onUpdate: foreignKeyAction(first.on_update),
     });
   }
 
@@ -292,29 +292,3 @@ function render(tokens: readonly SqlToken[]): string {
   return renderTokens(tokens, SQLITE_SYNTAX);
 }
 
-/** `on_delete`/`on_update` are `NO ACTION`, `RESTRICT`, `SET NULL`, `SET DEFAULT` or `CASCADE`. */
-function action(rule: unknown): ForeignKeyAction {
-  const value = String(rule).toLowerCase();
-  return value === 'cascade' || value === 'set null' || value === 'set default' || value === 'restrict' ? value : 'no action';
-}
-
-/** Consecutive rows with the same key, in order (the queries sort by that key). */
-function groupRows(rows: readonly Row[], key: (row: Row) => string): Row[][] {
-  const groups: Row[][] = [];
-  let last: string | undefined;
-  for (const row of rows) {
-    const current = key(row);
-    if (current === last) (groups.at(-1) as Row[]).push(row);
-    else groups.push([row]);
-    last = current;
-  }
-  return groups;
-}
-
-function byCodePoint(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function byName(a: { readonly name: string }, b: { readonly name: string }): number {
-  return byCodePoint(a.name, b.name);
-}
