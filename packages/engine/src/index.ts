@@ -10,6 +10,7 @@ export { TOOL_VERSION } from './version.js';
 export { revision, type MigrationContext, type Revision, type RevisionDefinition } from './revision/revision.js';
 export { loadRevisions, checksumOf } from './revision/load-revisions.js';
 export { RevisionGraph } from './revision/revision-graph.js';
+export { revisionsInRange } from './revision/revision-range.js';
 export { resolveTarget, parseTarget, targetBranch, type TargetPurpose } from './revision/resolve-target.js';
 export { planDowngrade, planStamp, planUpgrade, type Step, type StampPlan, type PlanOptions } from './revision/plan.js';
 export { HeadTracker } from './revision/head-tracker.js';
@@ -32,6 +33,7 @@ export {
   InvalidDowngradeTargetError,
   InvalidUpgradeTargetError,
   UnknownCurrentRevisionError,
+  InvalidRangeError,
   REVISION_ERROR_CODES,
 } from './revision/errors.js';
 
@@ -164,7 +166,7 @@ export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type R
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';
-export { checkStream, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
+export { checkStream, describeCheckFinding, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export {
   UnknownRenameError,
   InvalidRenameError,
@@ -177,3 +179,7 @@ export {
 export type { DowngradeResult } from './runner/runner.js';
 export type { Workspace, WorkspaceStream } from './runner/dependencies.js';
 export { DependencyNotAppliedError, UnknownStreamError, DependentsAppliedError, type CrossStreamReference } from './runner/errors.js';
+
+export { Output } from './report/output.js';
+export { formatDuration, markers, revisionBlock, revisionJson, revisionLine } from './report/format-revision.js';
+export { printRunEvent } from './report/run-events.js';

@@ -97,3 +97,32 @@ function ownedPart(model: SchemaModel, owned: { readonly tables: ReadonlySet<str
     enums: new Map([...model.enums].filter(([name]) => owned.enums.has(name))),
   };
 }
+
+/**
+ * One line for a finding, naming the command that fixes it (the CLI and the Nx executor print it).
+ *
+ * @example
+ * ```ts
+ * import { describeCheckFinding } from '@strata/engine';
+ * describeCheckFinding({ kind: 'multiple-heads', heads: ['a1b2c3d4e5f6', 'f6e5d4c3b2a1'] });
+ * // 'several heads: a1b2c3d4e5f6, f6e5d4c3b2a1 (strata merge)'
+ * ```
+ */
+export function describeCheckFinding(finding: CheckFinding): string {
+  switch (finding.kind) {
+    case 'multiple-heads':
+      return `several heads: ${finding.heads.join(', ')} (strata merge)`;
+    case 'unguarded-operation':
+      return `unguarded op.${finding.operation.method} at ${finding.operation.file}:${finding.operation.line}`;
+    case 'schema-not-generated':
+      return `the Drizzle schema differs from the revisions (strata revision --autogenerate): ${summarize(finding.operations)}`;
+    case 'database-drift':
+      return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
+    case 'blind-revision':
+      return `revision ${finding.revision} runs raw SQL the schema model cannot follow: ${finding.sql.split('\n')[0]}`;
+  }
+}
+
+function summarize(ops: readonly Op[]): string {
+  return ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`.trim()).join(', ');
+}

@@ -1,5 +1,5 @@
 import type { ParseArgsConfig } from 'node:util';
-import type { Output } from './output.js';
+import type { Output } from '../report/output.js';
 
 /** Option definitions as `node:util` `parseArgs` takes them, each with a line of help. */
 export type OptionSpecs = Record<string, NonNullable<ParseArgsConfig['options']>[string] & { description: string; valueName?: string }>;

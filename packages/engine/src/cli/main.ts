@@ -3,7 +3,7 @@ import { TOOL_VERSION } from '../version.js';
 import type { Command, OptionSpecs } from './command.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError } from './errors.js';
-import { Output } from './output.js';
+import { Output } from '../report/output.js';
 import { STREAM_OPTIONS } from './stream-options.js';
 
 const COMMON_OPTIONS: OptionSpecs = {

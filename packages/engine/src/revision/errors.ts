@@ -386,6 +386,17 @@ export class UnknownCurrentRevisionError extends StrataError {
   }
 }
 
+/** A history range is not `START:END`. */
+export class InvalidRangeError extends StrataError {
+  static readonly CODE = 'REVISION_INVALID_RANGE';
+  constructor(range: string) {
+    super(InvalidRangeError.CODE, `A range is START:END (either side may be empty), not "${range}".`, {
+      hint: 'For example `-r base:head`, `-r current:` or `-r 3f2a:`.',
+      details: { range },
+    });
+  }
+}
+
 /** Every code declared in this file; a test asserts they are unique. */
 export const REVISION_ERROR_CODES: readonly string[] = [
   InvalidRevisionError.CODE,
@@ -405,4 +416,5 @@ export const REVISION_ERROR_CODES: readonly string[] = [
   InvalidDowngradeTargetError.CODE,
   InvalidUpgradeTargetError.CODE,
   UnknownCurrentRevisionError.CODE,
+  InvalidRangeError.CODE,
 ];

@@ -17,6 +17,7 @@ import {
   SelfLoopError,
   UnknownBranchError,
   UnknownCurrentRevisionError,
+  InvalidRangeError,
   UnknownDependencyError,
   UnknownRevisionError,
 } from './errors.js';
@@ -49,6 +50,7 @@ describe('revision errors', () => {
       new InvalidDowngradeTargetError('cccc', ['bbbb'], 'it is not applied'),
       new InvalidUpgradeTargetError('-1', ['bbbb'], 'a negative step goes down'),
       new UnknownCurrentRevisionError(['dead']),
+      new InvalidRangeError('nocolon'),
     ];
     expect(errors.map((e) => e.code).sort()).toEqual([...REVISION_ERROR_CODES].sort());
     for (const e of errors) {

@@ -532,7 +532,8 @@ await describeDialects('strata CLI', (ctx) => {
     const from = await s.cli('history', '-r', 'bbbb:', '--json');
     expect(jsonOf<{ revisions: { id: string }[] }>(from).revisions.map((r) => r.id).sort()).toEqual([B, C, D]);
     const badRange = await s.cli('history', '-r', 'nocolon');
-    expect(badRange.code).toBe(2);
+    expect(badRange.code).toBe(1);
+    expect(badRange.stderr).toContain('error REVISION_INVALID_RANGE');
     expect(badRange.stderr).toContain('START:END');
 
     expectOk(await s.cli('upgrade', '+2'));

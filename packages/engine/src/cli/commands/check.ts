@@ -1,5 +1,4 @@
-import { checkStream, type CheckFinding } from '../../autogenerate/check.js';
-import type { Op } from '../../ops/op.js';
+import { checkStream, describeCheckFinding } from '../../autogenerate/check.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
@@ -31,8 +30,8 @@ export const checkCommand: Command = {
     });
     // Raw SQL the model cannot follow makes the revisions-vs-schema comparison impossible: a warning, not a failure.
     const failures = findings.filter((f) => f.kind !== 'blind-revision');
-    for (const finding of findings.filter((f) => f.kind === 'blind-revision')) input.out.warn(`${describeFinding(finding)}; the revisions were not compared with the Drizzle schema`);
-    if (failures.length > 0) throw new CheckFailedError(layout.name, failures.map(describeFinding), failures);
+    for (const finding of findings.filter((f) => f.kind === 'blind-revision')) input.out.warn(`${describeCheckFinding(finding)}; the revisions were not compared with the Drizzle schema`);
+    if (failures.length > 0) throw new CheckFailedError(layout.name, failures.map(describeCheckFinding), failures);
     input.out.result({ stream: layout.name, findings }, () =>
       input.out.line(
         `Stream "${layout.name}": one head, every operation guarded` +
@@ -46,22 +45,3 @@ export const checkCommand: Command = {
     );
   },
 };
-
-function describeFinding(finding: CheckFinding): string {
-  switch (finding.kind) {
-    case 'multiple-heads':
-      return `several heads: ${finding.heads.join(', ')} (strata merge)`;
-    case 'unguarded-operation':
-      return `unguarded op.${finding.operation.method} at ${finding.operation.file}:${finding.operation.line}`;
-    case 'schema-not-generated':
-      return `the Drizzle schema differs from the revisions (strata revision --autogenerate): ${summarize(finding.operations)}`;
-    case 'database-drift':
-      return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
-    case 'blind-revision':
-      return `revision ${finding.revision} runs raw SQL the schema model cannot follow: ${finding.sql.split('\n')[0]}`;
-  }
-}
-
-function summarize(ops: readonly Op[]): string {
-  return ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`.trim()).join(', ');
-}

@@ -1,9 +1,9 @@
 import { resolveTarget } from '../../revision/resolve-target.js';
-import type { RevisionGraph } from '../../revision/revision-graph.js';
+import { revisionsInRange } from '../../revision/revision-range.js';
 import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration, markers, revisionBlock, revisionJson, revisionLine } from '../format.js';
+import { formatDuration, markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const VERBOSE = { verbose: { type: 'boolean', short: 'v', description: 'Show each revision in full (parents, children, labels, file).' } } as const;
@@ -139,23 +139,6 @@ export const historyCommand: Command = {
     });
   },
 };
-
-/** The revisions of `START:END`, newest first (reverse topological order). */
-function revisionsInRange(graph: RevisionGraph, range: string | undefined, currentHeads: readonly string[]): string[] {
-  let within: Set<string> = new Set(graph.revisions.map((r) => r.id));
-  if (range !== undefined) {
-    const parts = range.split(':');
-    if (parts.length !== 2) throw new UsageError(`-r takes START:END (either side may be empty), not "${range}".`, 'Example: `strata history -r base:head` or `-r current:`.');
-    const [start, end] = parts as [string, string];
-    const resolve = (t: string) => (t === 'current' ? [...currentHeads] : resolveTarget(graph, t, currentHeads, 'show'));
-    if (start !== '' && start !== 'base') within = new Set(graph.descendants(resolve(start), { inclusive: true }));
-    if (end !== '' && end !== 'heads') {
-      const upTo = new Set(graph.ancestors(resolve(end), { inclusive: true }));
-      within = new Set([...within].filter((id) => upTo.has(id)));
-    }
-  }
-  return graph.revisions.map((r) => r.id).filter((id) => within.has(id)).reverse();
-}
 
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((x) => b.includes(x));

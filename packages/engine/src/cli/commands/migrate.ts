@@ -1,10 +1,9 @@
 import { renderOfflineScript } from '../../offline/offline-runner.js';
 import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
-import type { RunEvent } from '../../runner/events.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration } from '../format.js';
-import type { Output } from '../output.js';
+import { formatDuration } from '../../report/format-revision.js';
+import { printRunEvent } from '../../report/run-events.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
@@ -26,7 +25,7 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     target,
     allowChanged: input.values['allow-changed'] === true,
     strict: input.values.strict === true,
-    onEvent: (event) => progress(input.out, event),
+    onEvent: (event) => printRunEvent(input.out, event),
   };
   const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
   input.out.result(result, () => {
@@ -49,18 +48,6 @@ async function offline(input: CommandInput, direction: 'up' | 'down', range: str
   const result = await renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect }, graph: loadGraph(layout), direction, range });
   for (const warning of result.warnings) input.out.warn(warning);
   input.out.result(result, () => input.out.raw(result.script));
-}
-
-function progress(out: Output, event: RunEvent): void {
-  if (event.type === 'plan' && event.revisions.length > 0) {
-    out.line(`Stream "${event.stream}": ${event.direction === 'up' ? 'applying' : 'reverting'} ${event.revisions.length} revision(s).`);
-  } else if (event.type === 'guard-difference') {
-    const d = event.difference;
-    out.warn(`revision ${event.revision}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} exists but differs: expected ${d.expected}; found ${d.actual} (the operation was skipped; --strict makes this an error)`);
-  } else if (event.type === 'revision-done') {
-    const arrow = event.direction === 'up' ? '↑' : '↓';
-    out.line(`  ${arrow} [${event.index + 1}/${event.total}] ${event.revision}  ${event.message || '(no message)'}  (${formatDuration(event.durationMs)})`);
-  }
 }
 
 /** `strata upgrade [TARGET]`. */

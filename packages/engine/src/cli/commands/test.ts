@@ -7,7 +7,7 @@ import { testMigrations } from '../../testing/test-migrations.js';
 import { withThrowawayDatabase } from '../../testing/throwaway-database.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration } from '../format.js';
+import { formatDuration } from '../../report/format-revision.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 /** `strata test`. */
