@@ -11,6 +11,7 @@ import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } fr
 import { selectHeads, withDriver } from './drivers.mjs';
 import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows, SEEDED_TABLES } from './guards.mjs';
 import { autogenerateRows } from './autogenerate.mjs';
+import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -103,6 +104,11 @@ async function main() {
   }
   // No server needed: the diff runs against the revisions' model (floor: drizzle-kit's own generate).
   printTable('Autogenerate (PostgreSQL schema, no database; floor = drizzle-kit generate)', await autogenerateRows());
+  // SQLite only: the Nx layer's cost is the same whatever the database.
+  printTable(
+    `Nx ${NX_VERSION} (SQLite only; wall time of child processes, medians of ${NX_NOOP_RUNS} single-project and ${RUNS} run-many runs; floor = the engine's own CLI)`,
+    nxRows({ workDir, runs: RUNS, median, timedSync }),
+  );
 }
 
 /** The DDL of revision `n`, shared by the revision files and the plain-script floor. */
@@ -284,6 +290,8 @@ async function dropDatabase(database) {
  */
 function cleanup() {
   cleaning ??= (async () => {
+    // A daemon left by a failed or interrupted Nx row holds files in the temp folder.
+    stopNxDaemons();
     for (const database of [...liveDatabases]) {
       await dropDatabase(database).catch((error) => console.error(`could not drop ${database.name}: ${error.message}`));
     }
