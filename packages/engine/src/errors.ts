@@ -38,6 +38,25 @@ export class StrataError extends Error {
   }
 }
 
+/**
+ * Whether `error` is a `StrataError` or shaped like one (a `code`, a message, `toJSON`): errors from
+ * another copy of the engine, or a plugin's own user errors, are then reported the same way.
+ *
+ * @example
+ * ```ts
+ * import { isStrataErrorLike, StrataError } from '@strata/engine';
+ * isStrataErrorLike(new StrataError('CONFIG_INVALID', 'bad')); // true
+ * isStrataErrorLike(new TypeError('bug')); // false
+ * ```
+ */
+export function isStrataErrorLike(error: unknown): error is Error & { readonly code: string; readonly hint?: string; toJSON(): object } {
+  return (
+    error instanceof Error &&
+    typeof (error as { code?: unknown }).code === 'string' &&
+    typeof (error as { toJSON?: unknown }).toJSON === 'function'
+  );
+}
+
 /** @internal Exhaustiveness check for discriminated unions. */
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);

@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { StrataError } from './errors.js';
+export { StrataError, isStrataErrorLike } from './errors.js';
 export { TOOL_VERSION } from './version.js';
 
 export { revision, type MigrationContext, type Revision, type RevisionDefinition } from './revision/revision.js';
@@ -166,7 +166,8 @@ export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type R
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';
-export { checkStream, describeCheckFinding, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
+export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
+export { reportCheck, type CheckReport } from './report/check-report.js';
 export {
   UnknownRenameError,
   InvalidRenameError,
@@ -174,6 +175,7 @@ export {
   AmbiguousRenameError,
   BlindReplayError,
   MultipleHeadsToGenerateError,
+  CheckFailedError,
 } from './autogenerate/errors.js';
 
 export type { DowngradeResult } from './runner/runner.js';
@@ -181,5 +183,5 @@ export type { Workspace, WorkspaceStream } from './runner/dependencies.js';
 export { DependencyNotAppliedError, UnknownStreamError, DependentsAppliedError, type CrossStreamReference } from './runner/errors.js';
 
 export { Output } from './report/output.js';
-export { formatDuration, markers, revisionBlock, revisionJson, revisionLine } from './report/format-revision.js';
-export { printRunEvent } from './report/run-events.js';
+export { formatDuration, historyEntryLine, markers, revisionBlock, revisionJson, revisionLine } from './report/format-revision.js';
+export { printRunEvent, printRunResult } from './report/run-events.js';

@@ -98,6 +98,15 @@ function ownedPart(model: SchemaModel, owned: { readonly tables: ReadonlySet<str
   };
 }
 
+/** The commands a finding names as its fix: the `strata` verbs, or the Nx targets and generators. */
+export interface CheckCommands {
+  readonly merge: string;
+  readonly generate: string;
+}
+
+/** The fixes as the `strata` command spells them. */
+export const STRATA_COMMANDS: CheckCommands = { merge: 'strata merge', generate: 'strata revision --autogenerate' };
+
 /**
  * One line for a finding, naming the command that fixes it (the CLI and the Nx executor print it).
  *
@@ -108,14 +117,14 @@ function ownedPart(model: SchemaModel, owned: { readonly tables: ReadonlySet<str
  * // 'several heads: a1b2c3d4e5f6, f6e5d4c3b2a1 (strata merge)'
  * ```
  */
-export function describeCheckFinding(finding: CheckFinding): string {
+export function describeCheckFinding(finding: CheckFinding, commands: CheckCommands = STRATA_COMMANDS): string {
   switch (finding.kind) {
     case 'multiple-heads':
-      return `several heads: ${finding.heads.join(', ')} (strata merge)`;
+      return `several heads: ${finding.heads.join(', ')} (${commands.merge})`;
     case 'unguarded-operation':
       return `unguarded op.${finding.operation.method} at ${finding.operation.file}:${finding.operation.line}`;
     case 'schema-not-generated':
-      return `the Drizzle schema differs from the revisions (strata revision --autogenerate): ${summarize(finding.operations)}`;
+      return `the Drizzle schema differs from the revisions (${commands.generate}): ${summarize(finding.operations)}`;
     case 'database-drift':
       return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
     case 'blind-revision':

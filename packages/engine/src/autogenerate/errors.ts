@@ -125,3 +125,14 @@ export class MultipleHeadsToGenerateError extends StrataError {
     });
   }
 }
+
+/** `strata check` (or the migrate-check target) found something to fix. */
+export class CheckFailedError extends StrataError {
+  static readonly CODE = 'AUTOGENERATE_CHECK_FAILED';
+  constructor(stream: string, problems: readonly string[], findings: readonly unknown[], rerun: string) {
+    super(CheckFailedError.CODE, `Stream "${stream}" fails the check:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint: `Fix each item (the command to run is named beside it), then run \`${rerun}\` again.`,
+      details: { stream, findings: [...findings] },
+    });
+  }
+}

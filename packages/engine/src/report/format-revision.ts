@@ -1,4 +1,5 @@
 import type { Revision } from '../revision/revision.js';
+import type { HistoryEntry } from '../runner/ledger.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 
 /** Alembic's one-line form: `parents -> id (head) (branchpoint), message`. */
@@ -54,4 +55,12 @@ export function revisionJson(graph: RevisionGraph, revision: Revision): Record<s
 /** Milliseconds for humans. */
 export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** One `strata_history` row as `history --applied` prints it (`verbose` adds the file and its checksum). */
+export function historyEntryLine(row: HistoryEntry, verbose: boolean): string {
+  return (
+    `${row.startedAt}  ${row.direction.padEnd(7)} ${row.revision}  ${formatDuration(row.durationMs).padStart(8)}  ${row.appliedBy}  v${row.toolVersion}  ${row.message}` +
+    (verbose ? `\n    file: ${row.file ?? '-'}\n    checksum: ${row.checksum ?? '-'}` : '')
+  );
 }

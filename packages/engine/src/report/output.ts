@@ -1,4 +1,4 @@
-import { StrataError } from '../errors.js';
+import { isStrataErrorLike } from '../errors.js';
 
 /**
  * Where commands write. Human text goes to stdout (progress, results) and stderr (errors);
@@ -36,14 +36,14 @@ export class Output {
     this.#stderr.write(`warning: ${text}\n`);
   }
 
-  /** Reports a failure: a `StrataError` as code, message and hint; anything else with its stack (a bug). */
+  /** Reports a failure: a `StrataError` (or one shaped like it) as code, message and hint; anything else with its stack (a bug). */
   error(error: unknown): void {
     if (this.json) {
-      const body = error instanceof StrataError ? error.toJSON() : { code: 'INTERNAL_ERROR', message: String((error as Error)?.message ?? error) };
+      const body = isStrataErrorLike(error) ? error.toJSON() : { code: 'INTERNAL_ERROR', message: String((error as Error)?.message ?? error) };
       const partial = (error as { result?: unknown }).result;
       this.#stdout.write(JSON.stringify({ error: body, ...(partial ? { result: partial } : {}) }, null, 2) + '\n');
     }
-    if (error instanceof StrataError) {
+    if (isStrataErrorLike(error)) {
       this.#stderr.write(`error ${error.code}: ${error.message}\n`);
       if (error.hint) this.#stderr.write(`hint: ${error.hint}\n`);
     } else {

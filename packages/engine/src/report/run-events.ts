@@ -1,4 +1,4 @@
-import type { RunEvent } from '../runner/events.js';
+import type { RunEvent, RunResult } from '../runner/events.js';
 import { formatDuration } from './format-revision.js';
 import type { Output } from './output.js';
 
@@ -23,4 +23,30 @@ export function printRunEvent(out: Output, event: RunEvent): void {
     const arrow = event.direction === 'up' ? '↑' : '↓';
     out.line(`  ${arrow} [${event.index + 1}/${event.total}] ${event.revision}  ${event.message || '(no message)'}  (${formatDuration(event.durationMs)})`);
   }
+}
+
+/**
+ * Prints a finished run: what a cascade reverted first, then how many revisions were applied or
+ * reverted and where the stream stands (or that there was nothing to do). `--json` prints the result.
+ *
+ * @example
+ * ```ts
+ * import { Output, printRunResult } from '@strata/engine';
+ * // const result = await upgrade({ ... });
+ * // printRunResult(new Output({ json: false }), result, 'head');
+ * ```
+ */
+export function printRunResult(out: Output, result: RunResult & { readonly cascaded?: readonly RunResult[] }, target: string): void {
+  out.result(result, () => {
+    for (const cascaded of result.cascaded ?? []) {
+      out.line(`Stream "${cascaded.stream}" (cascade): ${cascaded.steps.length} revision(s) reverted. Current: ${cascaded.headsAfter.join(', ') || '<base>'}.`);
+    }
+    const current = result.headsAfter.join(', ') || '<base>';
+    if (result.steps.length === 0) {
+      out.line(`Stream "${result.stream}" is already at ${target}: nothing to ${result.direction === 'up' ? 'upgrade' : 'downgrade'}. Current: ${current}.`);
+    } else {
+      const total = result.steps.reduce((sum, step) => sum + step.durationMs, 0);
+      out.line(`Stream "${result.stream}": ${result.steps.length} revision(s) ${result.direction === 'up' ? 'applied' : 'reverted'} in ${formatDuration(total)}. Current: ${current}.`);
+    }
+  });
 }

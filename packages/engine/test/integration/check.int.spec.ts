@@ -98,9 +98,9 @@ function expectExit(run: CliRun, code: number): void {
   expect(run.code, describeRun(run)).toBe(code);
 }
 
-/** The problem lines (`  - ...`) of a CLI_CHECK_FAILED error on stderr. */
+/** The problem lines (`  - ...`) of a AUTOGENERATE_CHECK_FAILED error on stderr. */
 function problemsOf(run: CliRun): string[] {
-  expect(run.stderr, describeRun(run)).toContain(`error CLI_CHECK_FAILED: Stream "${STREAM}" fails the check:`);
+  expect(run.stderr, describeRun(run)).toContain(`error AUTOGENERATE_CHECK_FAILED: Stream "${STREAM}" fails the check:`);
   return run.stderr
     .split('\n')
     .filter((line) => line.startsWith('  - '))
@@ -251,7 +251,7 @@ describe('strata check [SQLite]', () => {
     const json = await p.cli('check', '--json');
     expectExit(json, 1);
     const doc = jsonOf<{ error: { code: string; details: { findings: { kind: string; heads?: string[] }[] } } }>(json);
-    expect(doc.error.code).toBe('CLI_CHECK_FAILED');
+    expect(doc.error.code).toBe('AUTOGENERATE_CHECK_FAILED');
     expect(doc.error.details.findings).toHaveLength(1);
     expect(doc.error.details.findings[0]?.kind).toBe('multiple-heads');
     expect([...(doc.error.details.findings[0]?.heads ?? [])].sort()).toEqual([ADD_CITY, SIDE].sort());
@@ -274,7 +274,7 @@ describe('strata check [SQLite]', () => {
     expect(check.stderr).toContain(`${file}:8`);
   });
 
-  it('--json reports CLI_CHECK_FAILED with every finding kind', async () => {
+  it('--json reports AUTOGENERATE_CHECK_FAILED with every finding kind', async () => {
     const p = await newProject('json');
     await p.generate(CREATE, 'create members');
     expectExit(await p.cli('upgrade', 'head'), 0);
@@ -290,7 +290,7 @@ describe('strata check [SQLite]', () => {
       operations?: { kind: string; table: string; column?: { name: string } }[];
     }
     const doc = jsonOf<{ error: { code: string; message: string; details: { stream: string; findings: Finding[] } } }>(run);
-    expect(doc.error.code).toBe('CLI_CHECK_FAILED');
+    expect(doc.error.code).toBe('AUTOGENERATE_CHECK_FAILED');
     expect(doc.error.details.stream).toBe(STREAM);
     const findings = doc.error.details.findings;
     expect(findings.map((f) => f.kind)).toEqual(['unguarded-operation', 'schema-not-generated', 'database-drift']);
@@ -299,7 +299,7 @@ describe('strata check [SQLite]', () => {
     expect(columns(findings[1])).toEqual(['addColumn members.nickname']);
     expect(columns(findings[2]).sort()).toEqual(['addColumn members.city', 'addColumn members.nickname']);
     // stdout holds the document only; the human error still goes to stderr.
-    expect(run.stderr).toContain('error CLI_CHECK_FAILED');
+    expect(run.stderr).toContain('error AUTOGENERATE_CHECK_FAILED');
   });
 });
 

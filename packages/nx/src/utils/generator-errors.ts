@@ -1,4 +1,4 @@
-import { isStrataError } from './output';
+import { isStrataError } from './errors';
 
 /**
  * A `StrataError` as the Error a generator throws: code, message and hint in the message, no engine

@@ -1,14 +1,13 @@
 import type { ExecutorContext } from '@nx/devkit';
-import type { ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
+import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadEngine, type Engine } from './engine';
-import { ExecutorOutput } from './output';
 import { projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
 import { buildWorkspace, streamProjectsAround, type StrataWorkspace, type WorkspaceReach } from './workspace';
 
 /** What an executor body gets: the engine, the output, and the stream's settings on demand. */
 export interface StrataRun {
   readonly engine: Engine;
-  readonly out: ExecutorOutput;
+  readonly out: Output;
   readonly context: ExecutorContext;
   /** The flags for `resolveStreamSettings`. */
   readonly settingsOptions: ResolveStreamSettingsOptions;
@@ -31,9 +30,10 @@ export async function runStrata(
   context: ExecutorContext,
   body: (run: StrataRun) => Promise<void>,
 ): Promise<{ success: boolean }> {
-  const out = new ExecutorOutput({ json: options.json === true });
+  let out: Output | undefined;
   try {
     const engine = await loadEngine();
+    out = new engine.Output({ json: options.json === true });
     const settingsOptions = toSettingsOptions(options, projectDirectory(options, context));
     const run: StrataRun = {
       engine,
@@ -45,7 +45,7 @@ export async function runStrata(
       graph: (layout) => new engine.RevisionGraph(engine.loadRevisions(layout.revisionsDir)),
       workspace: (reach, self, graph) => {
         const projects = context.projectName && context.projectGraph ? streamProjectsAround(context.projectGraph, context.projectName, reach) : [];
-        const workspace = buildWorkspace(engine, context, projects, out);
+        const workspace = buildWorkspace(engine, context, projects, out as Output);
         workspace.set(self.name, { stream: self, graph });
         return workspace;
       },
@@ -53,7 +53,8 @@ export async function runStrata(
     await body(run);
     return { success: true };
   } catch (error) {
-    out.error(error);
+    if (out) out.error(error);
+    else console.error(`Could not load @strata/engine: ${(error as Error)?.stack ?? String(error)}`);
     return { success: false };
   }
 }

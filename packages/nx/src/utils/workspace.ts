@@ -1,6 +1,6 @@
 import type { ExecutorContext, ProjectGraph, ProjectGraphProjectNode, TargetConfiguration } from '@nx/devkit';
+import type { Output } from '@strata/engine';
 import type { Engine } from './engine';
-import type { ExecutorOutput } from './output';
 import { fromWorkspace, interpolate, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
 import { PACKAGE_NAME } from './versions';
 
@@ -72,7 +72,7 @@ export function buildWorkspace(
   engine: Engine,
   context: Pick<ExecutorContext, 'projectGraph' | 'root'>,
   projects: readonly string[],
-  out: ExecutorOutput,
+  out: Output,
 ): Map<string, WorkspaceStream> {
   const workspace = new Map<string, WorkspaceStream>();
   for (const project of projects) {

@@ -1,8 +1,8 @@
-import { checkStream, describeCheckFinding } from '../../autogenerate/check.js';
+import { checkStream } from '../../autogenerate/check.js';
+import { reportCheck } from '../../report/check-report.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
-import { CheckFailedError } from './errors.js';
 
 /** `strata check`. */
 export const checkCommand: Command = {
@@ -28,20 +28,6 @@ export const checkCommand: Command = {
       ...(layout.drizzle ? { schemaFiles: layout.drizzle.schemaFiles, ...(layout.drizzle.casing ? { casing: layout.drizzle.casing } : {}) } : {}),
       ...(input.values.db && layout.url ? { database: { url: layout.url } } : {}),
     });
-    // Raw SQL the model cannot follow makes the revisions-vs-schema comparison impossible: a warning, not a failure.
-    const failures = findings.filter((f) => f.kind !== 'blind-revision');
-    for (const finding of findings.filter((f) => f.kind === 'blind-revision')) input.out.warn(`${describeCheckFinding(finding)}; the revisions were not compared with the Drizzle schema`);
-    if (failures.length > 0) throw new CheckFailedError(layout.name, failures.map(describeCheckFinding), failures);
-    input.out.result({ stream: layout.name, findings }, () =>
-      input.out.line(
-        `Stream "${layout.name}": one head, every operation guarded` +
-          (!layout.drizzle
-            ? ' (no Drizzle schema configured: schema not compared)'
-            : failures.length < findings.length
-              ? ' (revisions not compared with the Drizzle schema: see the warning)'
-              : ', the revisions match the Drizzle schema') +
-          (input.values.db ? ', the database matches it.' : '.'),
-      ),
-    );
+    reportCheck(input.out, { stream: layout.name, findings, drizzle: layout.drizzle !== undefined, database: input.values.db === true });
   },
 };

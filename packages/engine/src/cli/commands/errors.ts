@@ -10,14 +10,3 @@ export class MultipleHeadsForRevisionError extends StrataError {
     });
   }
 }
-
-/** `strata check` found something to fix. */
-export class CheckFailedError extends StrataError {
-  static readonly CODE = 'CLI_CHECK_FAILED';
-  constructor(stream: string, problems: readonly string[], findings: readonly unknown[]) {
-    super(CheckFailedError.CODE, `Stream "${stream}" fails the check:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
-      hint: 'Fix each item (the command to run is named beside it), then run `strata check` again.',
-      details: { stream, findings },
-    });
-  }
-}

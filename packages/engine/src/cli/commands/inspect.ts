@@ -3,7 +3,7 @@ import { revisionsInRange } from '../../revision/revision-range.js';
 import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration, markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
+import { historyEntryLine, markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const VERBOSE = { verbose: { type: 'boolean', short: 'v', description: 'Show each revision in full (parents, children, labels, file).' } } as const;
@@ -121,12 +121,7 @@ export const historyCommand: Command = {
       const rows = await appliedHistory(streamSettings(input));
       input.out.result({ stream: settings.name, history: rows }, () => {
         if (rows.length === 0) input.out.line(`Stream "${settings.name}": nothing recorded yet.`);
-        for (const row of rows) {
-          input.out.line(
-            `${row.startedAt}  ${row.direction.padEnd(7)} ${row.revision}  ${formatDuration(row.durationMs).padStart(8)}  ${row.appliedBy}  v${row.toolVersion}  ${row.message}` +
-              (input.values.verbose ? `\n    file: ${row.file ?? '-'}\n    checksum: ${row.checksum ?? '-'}` : ''),
-          );
-        }
+        for (const row of rows) input.out.line(historyEntryLine(row, input.values.verbose === true));
       });
       return;
     }

@@ -2,8 +2,7 @@ import { renderOfflineScript } from '../../offline/offline-runner.js';
 import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration } from '../../report/format-revision.js';
-import { printRunEvent } from '../../report/run-events.js';
+import { printRunEvent, printRunResult } from '../../report/run-events.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
@@ -28,15 +27,7 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     onEvent: (event) => printRunEvent(input.out, event),
   };
   const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
-  input.out.result(result, () => {
-    const verb = direction === 'up' ? 'upgrade' : 'downgrade';
-    if (result.steps.length === 0) {
-      input.out.line(`Stream "${result.stream}" is already at ${target}: nothing to ${verb}. Current: ${result.headsAfter.join(', ') || '<base>'}.`);
-    } else {
-      const total = result.steps.reduce((sum, s) => sum + s.durationMs, 0);
-      input.out.line(`Stream "${result.stream}": ${result.steps.length} revision(s) ${direction === 'up' ? 'applied' : 'reverted'} in ${formatDuration(total)}. Current: ${result.headsAfter.join(', ') || '<base>'}.`);
-    }
-  });
+  printRunResult(input.out, result, target);
 }
 
 /** `--sql`: the plan as a script on stdout, warnings on stderr. */

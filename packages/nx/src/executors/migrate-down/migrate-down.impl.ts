@@ -1,5 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
-import { UsageError } from '../../utils/output';
+import { UsageError } from '../../utils/errors';
 import { runStrata } from '../../utils/run-executor';
 import { toTarget } from '../../utils/stream-options';
 import { migrate } from '../migrate/migrate.impl';

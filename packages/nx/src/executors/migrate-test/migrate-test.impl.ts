@@ -1,7 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
-import type { StreamLayout, StreamSettings } from '@strata/engine';
+import type { Output, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadEngineTesting, type EngineTesting, type MigrationTestStepResult } from '../../utils/engine';
-import { formatDuration, UsageError, type ExecutorOutput } from '../../utils/output';
+import { UsageError } from '../../utils/errors';
 import { runStrata, type StrataRun } from '../../utils/run-executor';
 import { fromWorkspace, toSettingsOptions } from '../../utils/stream-options';
 import { migrateOptionsOf, streamProjectsAround, type WorkspaceStream } from '../../utils/workspace';
@@ -106,16 +106,16 @@ async function test(
     graph,
     workspace,
     ...(layout.drizzle ? { drift: { schemaFiles: layout.drizzle.schemaFiles, ...(layout.drizzle.casing ? { casing: layout.drizzle.casing } : {}) } } : {}),
-    onStep: (step) => printStep(out, step),
+    onStep: (step) => printStep(out, step, engine.formatDuration),
   });
   out.result(result, () =>
     out.line(
-      `Stream "${result.stream}": ${result.revisions.length} revision(s) passed (stairway, idempotency${layout.drizzle ? ', drift' : ''}, base) in ${formatDuration(performance.now() - started)}.` +
+      `Stream "${result.stream}": ${result.revisions.length} revision(s) passed (stairway, idempotency${layout.drizzle ? ', drift' : ''}, base) in ${engine.formatDuration(performance.now() - started)}.` +
         (layout.drizzle ? '' : ' No Drizzle schema configured: drift not checked.'),
     ),
   );
 }
 
-function printStep(out: ExecutorOutput, step: MigrationTestStepResult): void {
+function printStep(out: Output, step: MigrationTestStepResult, formatDuration: (ms: number) => string): void {
   out.line(`  ✓ ${step.step.padEnd(9)} ${step.revision ?? ''}`.trimEnd() + `  (${formatDuration(step.durationMs)})`);
 }

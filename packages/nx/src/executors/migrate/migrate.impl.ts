@@ -1,6 +1,5 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { DowngradeResult, RunOptions } from '@strata/engine';
-import { formatDuration } from '../../utils/output';
 import { runStrata, type StrataRun } from '../../utils/run-executor';
 import { toTarget } from '../../utils/stream-options';
 import type { MigrateExecutorSchema } from './schema';
@@ -42,22 +41,10 @@ export async function migrate(
     target,
     allowChanged: options.allowChanged === true,
     strict: options.strict === true,
-    onEvent: (event) => out.progress(event),
+    onEvent: (event) => engine.printRunEvent(out, event),
     workspace: run.workspace(direction === 'up' ? 'dependencies' : 'both', settings, graph),
     ...(direction === 'down' && options.cascade ? { cascade: true } : {}),
   };
   const result: DowngradeResult = direction === 'up' ? await engine.upgrade(runOptions) : await engine.downgrade(runOptions);
-  out.result(result, () => {
-    for (const cascaded of result.cascaded ?? []) {
-      out.line(`Stream "${cascaded.stream}" (cascade): ${cascaded.steps.length} revision(s) reverted. Current: ${cascaded.headsAfter.join(', ') || '<base>'}.`);
-    }
-    const verb = direction === 'up' ? 'upgrade' : 'downgrade';
-    const current = result.headsAfter.join(', ') || '<base>';
-    if (result.steps.length === 0) {
-      out.line(`Stream "${result.stream}" is already at ${target}: nothing to ${verb}. Current: ${current}.`);
-    } else {
-      const total = result.steps.reduce((sum, step) => sum + step.durationMs, 0);
-      out.line(`Stream "${result.stream}": ${result.steps.length} revision(s) ${direction === 'up' ? 'applied' : 'reverted'} in ${formatDuration(total)}. Current: ${current}.`);
-    }
-  });
+  engine.printRunResult(out, result, target);
 }

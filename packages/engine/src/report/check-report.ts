@@ -1,0 +1,47 @@
+import { describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding } from '../autogenerate/check.js';
+import { CheckFailedError } from '../autogenerate/errors.js';
+import type { Output } from './output.js';
+
+/** What {@link reportCheck} prints about. */
+export interface CheckReport {
+  readonly stream: string;
+  readonly findings: readonly CheckFinding[];
+  /** Whether a Drizzle schema was compared. */
+  readonly drizzle: boolean;
+  /** Whether the live database was compared (`--db`). */
+  readonly database: boolean;
+  /** The commands named as fixes (default: the `strata` verbs). */
+  readonly commands?: CheckCommands;
+  /** The command that runs the check again, for the hint (default `strata check`). */
+  readonly rerun?: string;
+}
+
+/**
+ * Prints a check's outcome the same way for the CLI and the Nx executor: raw SQL the model cannot
+ * follow as a warning (the revisions-vs-schema comparison was impossible, not failed), every other
+ * finding as a {@link CheckFailedError}, else one line saying what was verified.
+ *
+ * @example
+ * ```ts
+ * import { checkStream, Output, reportCheck } from '@strata/engine';
+ * // const findings = await checkStream({ ... });
+ * // reportCheck(new Output({ json: false }), { stream: 'accounts', findings, drizzle: true, database: false });
+ * ```
+ */
+export function reportCheck(out: Output, report: CheckReport): void {
+  const commands = report.commands ?? STRATA_COMMANDS;
+  const blind = report.findings.filter((f) => f.kind === 'blind-revision');
+  const failures = report.findings.filter((f) => f.kind !== 'blind-revision');
+  for (const finding of blind) out.warn(`${describeCheckFinding(finding, commands)}; the revisions were not compared with the Drizzle schema`);
+  if (failures.length > 0) {
+    throw new CheckFailedError(report.stream, failures.map((f) => describeCheckFinding(f, commands)), failures, report.rerun ?? 'strata check');
+  }
+  const schema = !report.drizzle
+    ? ' (no Drizzle schema configured: schema not compared)'
+    : blind.length > 0
+      ? ' (revisions not compared with the Drizzle schema: see the warning)'
+      : ', the revisions match the Drizzle schema';
+  out.result({ stream: report.stream, findings: report.findings }, () =>
+    out.line(`Stream "${report.stream}": one head, every operation guarded${schema}${report.database ? ', the database matches it.' : '.'}`),
+  );
+}
