@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
-import { StrataError } from '../errors.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
 import type { ColumnModel, EnumModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
 import { diffSchemas, type DiffOptions, type SchemaDiff } from './diff.js';
 import { EnumChangeUnsupportedError, InvalidRenameError, UnknownRenameError } from './errors.js';
+import { codeOf } from '../__fixtures__/code-of.js';
 
 /** The models are normalized already: types and expressions are kept as they are, `NULL` means no default. */
 const normalizer: SchemaNormalizer = {
@@ -68,15 +68,6 @@ function destructive(diff: SchemaDiff): string[] {
   return diff.destructive.map(({ index, reason }) => `${diff.ops[index]?.kind}: ${reason}`);
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StrataError) return error.code;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 /** clients (id PK auto, email unique, name indexed) ← orders (id PK, client_id → clients.id cascade, amount checked). */
 function base(): SchemaModel {

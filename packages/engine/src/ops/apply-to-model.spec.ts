@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
-import { StrataError } from '../errors.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
 import { applyToModel } from './apply-to-model.js';
 import type { Op } from './op.js';
+import { codeOf } from '../__fixtures__/code-of.js';
 
 /** Lower-cases types, trims defaults (NULL means none), collapses whitespace in expressions. */
 const normalizer: SchemaNormalizer = {
@@ -23,15 +23,6 @@ function table(model: SchemaModel, name: string): TableModel {
 }
 
 /** The error code `fn` throws. */
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StrataError) return error.code;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 /** clients (id PK, email, status, nickname) ← orders (id PK, client_id → clients.id, amount); enum mood. */
 function base(): SchemaModel {

@@ -5,6 +5,7 @@ import { emptySchema, type SchemaModel } from '../schema/model.js';
 import { applyToModel } from './apply-to-model.js';
 import { OP_KINDS, type Op } from './op.js';
 import { reverseOp } from './reverse.js';
+import { codeOf } from '../__fixtures__/code-of.js';
 
 const normalizer: SchemaNormalizer = {
   normalizeType: (type) => type.trim().toLowerCase(),
@@ -16,15 +17,6 @@ function apply(model: SchemaModel, ...ops: Op[]): SchemaModel {
   return ops.reduce((current, op) => applyToModel(current, op, normalizer), model);
 }
 
-function codeOf(fn: () => unknown): string {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof StrataError) return error.code;
-    throw error;
-  }
-  throw new Error('did not throw');
-}
 
 /** A schema with something of every kind: keys, defaults, generated and auto-increment columns, every constraint, an enum. */
 function base(): SchemaModel {
