@@ -1,21 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { Connection } from '../dialects/connection.js';
-import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { StrataError } from '../errors.js';
-import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
 import { emptySchema, type SchemaModel } from '../schema/model.js';
 import type { GuardDifference } from './inspector.js';
 import { liveSchemaSource, modelSchemaSource, SchemaInspector, type SchemaSource } from './schema-inspector.js';
-
-const normalizer: SchemaNormalizer = {
-  normalizeType: (type) => type.trim().toLowerCase(),
-  normalizeDefault: (expression) => (expression === undefined || expression.trim().toUpperCase() === 'NULL' ? undefined : expression.trim()),
-  normalizeExpression: (expression) => expression.trim().replace(/\s+/g, ' '),
-};
+import { applyAll, TEST_NORMALIZER } from '../__fixtures__/test-normalizer.js';
 
 function schema(...ops: Op[]): SchemaModel {
-  return ops.reduce((model, op) => applyToModel(model, op, normalizer), emptySchema());
+  return applyAll(emptySchema(), ...ops);
 }
 
 function fixture(): SchemaModel {
@@ -58,7 +51,7 @@ class FakeSource implements SchemaSource {
 function inspector(model: SchemaModel = fixture()): { inspect: SchemaInspector; source: FakeSource; differences: GuardDifference[] } {
   const source = new FakeSource(model);
   const differences: GuardDifference[] = [];
-  const inspect = new SchemaInspector(source, { normalizer, onDifference: (d) => differences.push(d) });
+  const inspect = new SchemaInspector(source, { normalizer: TEST_NORMALIZER, onDifference: (d) => differences.push(d) });
   return { inspect, source, differences };
 }
 
@@ -129,7 +122,7 @@ describe('SchemaInspector: cache', () => {
     expect(await live.load()).toBe(model);
     expect(seen).toEqual([connection]);
     expect(await modelSchemaSource(model).load()).toBe(model);
-    const inspect = new SchemaInspector(modelSchemaSource(model), { normalizer });
+    const inspect = new SchemaInspector(modelSchemaSource(model), { normalizer: TEST_NORMALIZER });
     expect(await inspect.hasForeignKey('orders', 'fk_orders_client')).toBe(true);
   });
 });
@@ -296,7 +289,7 @@ describe('SchemaInspector: has* with a definition', () => {
   });
 
   it('without onDifference a difference is silent and the answer still true', async () => {
-    const inspect = new SchemaInspector(modelSchemaSource(fixture()), { normalizer });
+    const inspect = new SchemaInspector(modelSchemaSource(fixture()), { normalizer: TEST_NORMALIZER });
     expect(await inspect.hasColumn('clients', { name: 'email', type: 'text' })).toBe(true);
   });
 });

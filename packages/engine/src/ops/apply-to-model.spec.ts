@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
 import { applyToModel } from './apply-to-model.js';
 import type { Op } from './op.js';
 import { codeOf } from '../__fixtures__/code-of.js';
-
-/** Lower-cases types, trims defaults (NULL means none), collapses whitespace in expressions. */
-const normalizer: SchemaNormalizer = {
-  normalizeType: (type) => type.trim().toLowerCase(),
-  normalizeDefault: (expression) => (expression === undefined || expression.trim().toUpperCase() === 'NULL' ? undefined : expression.trim()),
-  normalizeExpression: (expression) => expression.trim().replace(/\s+/g, ' '),
-};
-
-function apply(model: SchemaModel, ...ops: Op[]): SchemaModel {
-  return ops.reduce((current, op) => applyToModel(current, op, normalizer), model);
-}
+import { TEST_NORMALIZER, applyAll } from '../__fixtures__/test-normalizer.js';
 
 function table(model: SchemaModel, name: string): TableModel {
   const found = model.tables.get(name);
@@ -26,7 +15,7 @@ function table(model: SchemaModel, name: string): TableModel {
 
 /** clients (id PK, email, status, nickname) ← orders (id PK, client_id → clients.id, amount); enum mood. */
 function base(): SchemaModel {
-  return apply(
+  return applyAll(
     emptySchema(),
     {
       kind: 'createTable',
@@ -71,7 +60,7 @@ describe('applyToModel: tables', () => {
   });
 
   it('createTable: foreign key actions default to no action; an explicit primary key makes its columns NOT NULL; constraints in name order', () => {
-    const model = apply(base(), {
+    const model = applyAll(base(), {
       kind: 'createTable',
       table: 'notes',
       columns: [
@@ -113,7 +102,7 @@ describe('applyToModel: tables', () => {
 
   it('createTable refuses an existing table, a missing referenced column, and a malformed definition; a table of another stream may be referenced', () => {
     const model = base();
-    expect(codeOf(() => apply(model, { kind: 'createTable', table: 'clients', columns: [{ name: 'id', type: 'integer' }] }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(model, { kind: 'createTable', table: 'clients', columns: [{ name: 'id', type: 'integer' }] }))).toBe('OPS_OBJECT_EXISTS');
     const referencing = (referencedTable: string, referencedColumn: string): Op => ({
       kind: 'createTable',
       table: 'x',
@@ -121,20 +110,20 @@ describe('applyToModel: tables', () => {
       foreignKeys: [{ name: 'fk', columns: ['c'], referencedTable, referencedColumns: [referencedColumn] }],
     });
     // A table the model does not hold belongs to another stream migrating the same database.
-    expect(apply(model, referencing('users', 'id')).tables.get('x')?.foreignKeys[0]?.referencedTable).toBe('users');
-    expect(codeOf(() => apply(model, referencing('clients', 'ghost')))).toBe('OPS_COLUMN_MISSING');
-    expect(codeOf(() => apply(model, { kind: 'createTable', table: 'x', columns: [] }))).toBe('OPS_INVALID');
+    expect(applyAll(model, referencing('users', 'id')).tables.get('x')?.foreignKeys[0]?.referencedTable).toBe('users');
+    expect(codeOf(() => applyAll(model, referencing('clients', 'ghost')))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => applyAll(model, { kind: 'createTable', table: 'x', columns: [] }))).toBe('OPS_INVALID');
   });
 
   it('dropTable removes the table; refuses a missing table and one that another table references', () => {
-    const model = apply(base(), { kind: 'dropTable', table: 'orders' });
+    const model = applyAll(base(), { kind: 'dropTable', table: 'orders' });
     expect([...model.tables.keys()]).toEqual(['clients']);
-    expect(codeOf(() => apply(model, { kind: 'dropTable', table: 'orders' }))).toBe('OPS_TABLE_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'dropTable', table: 'clients' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(model, { kind: 'dropTable', table: 'orders' }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'dropTable', table: 'clients' }))).toBe('OPS_OBJECT_IN_USE');
   });
 
   it('dropTable accepts a table that only references itself', () => {
-    const model = apply(
+    const model = applyAll(
       base(),
       { kind: 'createTable', table: 'tree', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'parent', type: 'integer' }] },
       { kind: 'createForeignKey', table: 'tree', foreignKey: { name: 'fk_tree', columns: ['parent'], referencedTable: 'tree', referencedColumns: ['id'] } },
@@ -144,7 +133,7 @@ describe('applyToModel: tables', () => {
   });
 
   it('renameTable keeps the table in place and carries the new name into every foreign key that references it', () => {
-    const model = apply(
+    const model = applyAll(
       base(),
       { kind: 'createForeignKey', table: 'clients', foreignKey: { name: 'fk_clients_referrer', columns: ['id'], referencedTable: 'clients', referencedColumns: ['id'] } },
       { kind: 'renameTable', table: 'clients', to: 'customers' },
@@ -158,33 +147,33 @@ describe('applyToModel: tables', () => {
   });
 
   it('renameTable refuses a missing table and an existing target', () => {
-    expect(codeOf(() => apply(base(), { kind: 'renameTable', table: 'ghosts', to: 'spirits' }))).toBe('OPS_TABLE_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'renameTable', table: 'clients', to: 'orders' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameTable', table: 'ghosts', to: 'spirits' }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameTable', table: 'clients', to: 'orders' }))).toBe('OPS_OBJECT_EXISTS');
   });
 });
 
 describe('applyToModel: columns', () => {
   it('addColumn appends the normalized column', () => {
-    const model = apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'score', type: 'NUMERIC(5,2)', nullable: false, default: ' 0 ' } });
+    const model = applyAll(base(), { kind: 'addColumn', table: 'clients', column: { name: 'score', type: 'NUMERIC(5,2)', nullable: false, default: ' 0 ' } });
     expect(table(model, 'clients').columns.at(-1)).toEqual({ name: 'score', type: 'numeric(5,2)', nullable: false, default: '0' });
   });
 
   it('addColumn refuses an existing column, a missing table and the primaryKey shorthand', () => {
-    expect(codeOf(() => apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'email', type: 'text' } }))).toBe('OPS_OBJECT_EXISTS');
-    expect(codeOf(() => apply(base(), { kind: 'addColumn', table: 'ghosts', column: { name: 'a', type: 'text' } }))).toBe('OPS_TABLE_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'k', type: 'int', primaryKey: true } }))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyAll(base(), { kind: 'addColumn', table: 'clients', column: { name: 'email', type: 'text' } }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'addColumn', table: 'ghosts', column: { name: 'a', type: 'text' } }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'addColumn', table: 'clients', column: { name: 'k', type: 'int', primaryKey: true } }))).toBe('OPS_INVALID');
   });
 
   it('dropColumn removes the column with the indexes, unique constraints and primary key made of it alone', () => {
-    let model = apply(base(), { kind: 'dropCheckConstraint', table: 'clients', name: 'ck_clients_status' });
-    model = apply(model, { kind: 'dropColumn', table: 'clients', column: 'status' });
+    let model = applyAll(base(), { kind: 'dropCheckConstraint', table: 'clients', name: 'ck_clients_status' });
+    model = applyAll(model, { kind: 'dropColumn', table: 'clients', column: 'status' });
     let clients = table(model, 'clients');
     expect(clients.columns.map((c) => c.name)).toEqual(['id', 'email', 'nickname']);
     expect(clients.indexes).toEqual([]);
-    model = apply(model, { kind: 'dropColumn', table: 'clients', column: 'email' });
+    model = applyAll(model, { kind: 'dropColumn', table: 'clients', column: 'email' });
     clients = table(model, 'clients');
     expect(clients.uniqueConstraints).toEqual([]);
-    model = apply(
+    model = applyAll(
       model,
       { kind: 'createTable', table: 'tags', columns: [{ name: 'label', type: 'text', primaryKey: true }, { name: 'note', type: 'text' }] },
       { kind: 'dropColumn', table: 'tags', column: 'label' },
@@ -195,54 +184,54 @@ describe('applyToModel: columns', () => {
   it('dropColumn refuses while something else needs the column: multi-column index, check, expression, foreign keys, multi-column key', () => {
     const model = base();
     // ck_clients_status mentions status (and the string 'status' is a literal, not a reference).
-    expect(codeOf(() => apply(model, { kind: 'dropColumn', table: 'clients', column: 'status' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(model, { kind: 'dropColumn', table: 'clients', column: 'status' }))).toBe('OPS_OBJECT_IN_USE');
     // ix_orders_client_amount is (client_id, amount): PostgreSQL would drop it, MySQL narrow it.
-    expect(codeOf(() => apply(model, { kind: 'dropColumn', table: 'orders', column: 'amount' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(model, { kind: 'dropColumn', table: 'orders', column: 'amount' }))).toBe('OPS_OBJECT_IN_USE');
     // fk_orders_client uses client_id; orders.client_id references clients.id.
-    const withoutIndex = apply(model, { kind: 'dropIndex', table: 'orders', name: 'ix_orders_client_amount' });
-    expect(codeOf(() => apply(withoutIndex, { kind: 'dropColumn', table: 'orders', column: 'client_id' }))).toBe('OPS_OBJECT_IN_USE');
-    expect(codeOf(() => apply(withoutIndex, { kind: 'dropColumn', table: 'clients', column: 'id' }))).toBe('OPS_OBJECT_IN_USE');
-    const expressions = apply(
+    const withoutIndex = applyAll(model, { kind: 'dropIndex', table: 'orders', name: 'ix_orders_client_amount' });
+    expect(codeOf(() => applyAll(withoutIndex, { kind: 'dropColumn', table: 'orders', column: 'client_id' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(withoutIndex, { kind: 'dropColumn', table: 'clients', column: 'id' }))).toBe('OPS_OBJECT_IN_USE');
+    const expressions = applyAll(
       model,
       { kind: 'createIndex', table: 'clients', name: 'ix_lower_email', columns: [{ expression: 'lower(email)' }] },
       { kind: 'addColumn', table: 'clients', column: { name: 'nick_len', type: 'int', generated: { expression: 'length("nickname")', stored: true } } },
     );
-    expect(codeOf(() => apply(expressions, { kind: 'dropColumn', table: 'clients', column: 'email' }))).toBe('OPS_OBJECT_IN_USE');
-    expect(codeOf(() => apply(expressions, { kind: 'dropColumn', table: 'clients', column: 'nickname' }))).toBe('OPS_OBJECT_IN_USE');
-    const composite = apply(model, {
+    expect(codeOf(() => applyAll(expressions, { kind: 'dropColumn', table: 'clients', column: 'email' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(expressions, { kind: 'dropColumn', table: 'clients', column: 'nickname' }))).toBe('OPS_OBJECT_IN_USE');
+    const composite = applyAll(model, {
       kind: 'createTable',
       table: 'pairs',
       columns: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }, { name: 'c', type: 'int' }],
       primaryKey: { columns: ['a', 'b'] },
       uniqueConstraints: [{ name: 'uq_pairs', columns: ['b', 'c'] }],
     });
-    expect(codeOf(() => apply(composite, { kind: 'dropColumn', table: 'pairs', column: 'a' }))).toBe('OPS_OBJECT_IN_USE');
-    expect(codeOf(() => apply(composite, { kind: 'dropColumn', table: 'pairs', column: 'c' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(composite, { kind: 'dropColumn', table: 'pairs', column: 'a' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(codeOf(() => applyAll(composite, { kind: 'dropColumn', table: 'pairs', column: 'c' }))).toBe('OPS_OBJECT_IN_USE');
   });
 
   it('dropColumn refuses a missing column and the last column of a table', () => {
-    expect(codeOf(() => apply(base(), { kind: 'dropColumn', table: 'clients', column: 'ghost' }))).toBe('OPS_COLUMN_MISSING');
-    const single = apply(base(), { kind: 'createTable', table: 'one', columns: [{ name: 'a', type: 'int' }] });
-    expect(codeOf(() => apply(single, { kind: 'dropColumn', table: 'one', column: 'a' }))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyAll(base(), { kind: 'dropColumn', table: 'clients', column: 'ghost' }))).toBe('OPS_COLUMN_MISSING');
+    const single = applyAll(base(), { kind: 'createTable', table: 'one', columns: [{ name: 'a', type: 'int' }] });
+    expect(codeOf(() => applyAll(single, { kind: 'dropColumn', table: 'one', column: 'a' }))).toBe('OPS_INVALID');
   });
 
   it('alterColumn changes only the given fields, normalizing the type and default; null drops the default', () => {
-    let model = apply(base(), { kind: 'alterColumn', table: 'clients', column: 'status', type: 'VARCHAR(40)' });
+    let model = applyAll(base(), { kind: 'alterColumn', table: 'clients', column: 'status', type: 'VARCHAR(40)' });
     expect(table(model, 'clients').columns[2]).toEqual({ name: 'status', type: 'varchar(40)', nullable: true, default: "'active'" });
-    model = apply(model, { kind: 'alterColumn', table: 'clients', column: 'status', nullable: false, default: null });
+    model = applyAll(model, { kind: 'alterColumn', table: 'clients', column: 'status', nullable: false, default: null });
     expect(table(model, 'clients').columns[2]).toEqual({ name: 'status', type: 'varchar(40)', nullable: false });
-    model = apply(model, { kind: 'alterColumn', table: 'clients', column: 'status', default: " 'new' " });
+    model = applyAll(model, { kind: 'alterColumn', table: 'clients', column: 'status', default: " 'new' " });
     expect(table(model, 'clients').columns[2]?.default).toBe("'new'");
   });
 
   it('alterColumn refuses a missing column, a nullable primary key column and a change of nothing', () => {
-    expect(codeOf(() => apply(base(), { kind: 'alterColumn', table: 'clients', column: 'ghost', nullable: true }))).toBe('OPS_COLUMN_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'alterColumn', table: 'clients', column: 'id', nullable: true }))).toBe('OPS_INVALID');
-    expect(codeOf(() => apply(base(), { kind: 'alterColumn', table: 'clients', column: 'status' }))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyAll(base(), { kind: 'alterColumn', table: 'clients', column: 'ghost', nullable: true }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'alterColumn', table: 'clients', column: 'id', nullable: true }))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyAll(base(), { kind: 'alterColumn', table: 'clients', column: 'status' }))).toBe('OPS_INVALID');
   });
 
   it('renameColumn carries the name through indexes, uniques, checks, the primary key, generated columns and every foreign key', () => {
-    const model = apply(
+    const model = applyAll(
       base(),
       { kind: 'createIndex', table: 'clients', name: 'ix_lower_email', columns: [{ expression: 'lower(email)' }, 'id'], where: '"email" IS NOT NULL' },
       { kind: 'addColumn', table: 'clients', column: { name: 'email_len', type: 'int', generated: { expression: 'length(email)', stored: false } } },
@@ -265,7 +254,7 @@ describe('applyToModel: columns', () => {
   });
 
   it('renameColumn carries the name into the table’s own foreign keys, both sides of a self-reference', () => {
-    const model = apply(
+    const model = applyAll(
       base(),
       { kind: 'addColumn', table: 'clients', column: { name: 'referrer', type: 'integer' } },
       { kind: 'createForeignKey', table: 'clients', foreignKey: { name: 'fk_referrer', columns: ['referrer'], referencedTable: 'clients', referencedColumns: ['id'] } },
@@ -276,14 +265,14 @@ describe('applyToModel: columns', () => {
   });
 
   it('renameColumn refuses a missing column and an existing target', () => {
-    expect(codeOf(() => apply(base(), { kind: 'renameColumn', table: 'clients', column: 'ghost', to: 'x' }))).toBe('OPS_COLUMN_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'renameColumn', table: 'clients', column: 'email', to: 'status' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameColumn', table: 'clients', column: 'ghost', to: 'x' }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameColumn', table: 'clients', column: 'email', to: 'status' }))).toBe('OPS_OBJECT_EXISTS');
   });
 });
 
 describe('applyToModel: indexes and constraints', () => {
   it('createIndex adds the normalized index in name order; dropIndex removes it', () => {
-    let model = apply(base(), {
+    let model = applyAll(base(), {
       kind: 'createIndex',
       table: 'clients',
       name: 'ix_a',
@@ -296,19 +285,19 @@ describe('applyToModel: indexes and constraints', () => {
       { name: 'ix_a', parts: [{ column: 'email' }, { expression: 'lower( nickname )' }], unique: true, where: 'id > 0', method: 'btree' },
       { name: 'ix_clients_status', parts: [{ column: 'status' }], unique: false, where: 'status IS NOT NULL' },
     ]);
-    model = apply(model, { kind: 'dropIndex', table: 'clients', name: 'ix_a' });
+    model = applyAll(model, { kind: 'dropIndex', table: 'clients', name: 'ix_a' });
     expect(table(model, 'clients').indexes.map((i) => i.name)).toEqual(['ix_clients_status']);
   });
 
   it('createIndex refuses an existing name and a missing column; dropIndex a missing index', () => {
-    expect(codeOf(() => apply(base(), { kind: 'createIndex', table: 'clients', name: 'ix_clients_status', columns: ['email'] }))).toBe('OPS_OBJECT_EXISTS');
-    expect(codeOf(() => apply(base(), { kind: 'createIndex', table: 'clients', name: 'ix_x', columns: ['ghost'] }))).toBe('OPS_COLUMN_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'dropIndex', table: 'clients', name: 'ix_ghost' }))).toBe('OPS_OBJECT_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'dropIndex', table: 'ghosts', name: 'ix_ghost' }))).toBe('OPS_TABLE_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_clients_status', columns: ['email'] }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_x', columns: ['ghost'] }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'dropIndex', table: 'clients', name: 'ix_ghost' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'dropIndex', table: 'ghosts', name: 'ix_ghost' }))).toBe('OPS_TABLE_MISSING');
   });
 
   it('createForeignKey defaults both actions; dropForeignKey removes it', () => {
-    let model = apply(base(), {
+    let model = applyAll(base(), {
       kind: 'createForeignKey',
       table: 'orders',
       foreignKey: { name: 'fk_orders_amount', columns: ['amount'], referencedTable: 'clients', referencedColumns: ['id'], onUpdate: 'restrict' },
@@ -317,7 +306,7 @@ describe('applyToModel: indexes and constraints', () => {
       ['fk_orders_amount', 'no action', 'restrict'],
       ['fk_orders_client', 'cascade', 'no action'],
     ]);
-    model = apply(model, { kind: 'dropForeignKey', table: 'orders', name: 'fk_orders_amount' });
+    model = applyAll(model, { kind: 'dropForeignKey', table: 'orders', name: 'fk_orders_amount' });
     expect(table(model, 'orders').foreignKeys.map((f) => f.name)).toEqual(['fk_orders_client']);
   });
 
@@ -327,70 +316,70 @@ describe('applyToModel: indexes and constraints', () => {
       table: 'orders',
       foreignKey: { name, columns: [column], referencedTable, referencedColumns: [referencedColumn] },
     });
-    expect(codeOf(() => apply(base(), fk('fk_orders_client', 'amount', 'clients', 'id')))).toBe('OPS_OBJECT_EXISTS');
-    expect(codeOf(() => apply(base(), fk('fk_x', 'ghost', 'clients', 'id')))).toBe('OPS_COLUMN_MISSING');
-    expect(apply(base(), fk('fk_x', 'amount', 'users', 'id')).tables.get('orders')?.foreignKeys.map((f) => f.referencedTable)).toContain('users');
-    expect(codeOf(() => apply(base(), fk('fk_x', 'amount', 'clients', 'ghost')))).toBe('OPS_COLUMN_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'dropForeignKey', table: 'orders', name: 'fk_ghost' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), fk('fk_orders_client', 'amount', 'clients', 'id')))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), fk('fk_x', 'ghost', 'clients', 'id')))).toBe('OPS_COLUMN_MISSING');
+    expect(applyAll(base(), fk('fk_x', 'amount', 'users', 'id')).tables.get('orders')?.foreignKeys.map((f) => f.referencedTable)).toContain('users');
+    expect(codeOf(() => applyAll(base(), fk('fk_x', 'amount', 'clients', 'ghost')))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'dropForeignKey', table: 'orders', name: 'fk_ghost' }))).toBe('OPS_OBJECT_MISSING');
     const badAction = {
       kind: 'createForeignKey',
       table: 'orders',
       foreignKey: { name: 'fk_x', columns: ['amount'], referencedTable: 'clients', referencedColumns: ['id'], onDelete: 'explode' },
     } as unknown as Op;
-    expect(codeOf(() => apply(base(), badAction))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyAll(base(), badAction))).toBe('OPS_INVALID');
   });
 
   it('unique constraints: create (name order), refuse duplicates and missing columns, drop', () => {
-    let model = apply(base(), { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_a_nickname', columns: ['nickname'] } });
+    let model = applyAll(base(), { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_a_nickname', columns: ['nickname'] } });
     expect(table(model, 'clients').uniqueConstraints.map((u) => u.name)).toEqual(['uq_a_nickname', 'uq_clients_email']);
-    expect(codeOf(() => apply(model, { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_a_nickname', columns: ['email'] } }))).toBe(
+    expect(codeOf(() => applyAll(model, { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_a_nickname', columns: ['email'] } }))).toBe(
       'OPS_OBJECT_EXISTS',
     );
-    expect(codeOf(() => apply(model, { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_x', columns: ['ghost'] } }))).toBe(
+    expect(codeOf(() => applyAll(model, { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_x', columns: ['ghost'] } }))).toBe(
       'OPS_COLUMN_MISSING',
     );
-    model = apply(model, { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_a_nickname' });
+    model = applyAll(model, { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_a_nickname' });
     expect(table(model, 'clients').uniqueConstraints.map((u) => u.name)).toEqual(['uq_clients_email']);
-    expect(codeOf(() => apply(model, { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_a_nickname' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(model, { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_a_nickname' }))).toBe('OPS_OBJECT_MISSING');
   });
 
   it('check constraints: create (normalized), refuse duplicates, drop', () => {
-    let model = apply(base(), { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_amount', expression: 'amount  >=  0' } });
+    let model = applyAll(base(), { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_amount', expression: 'amount  >=  0' } });
     expect(table(model, 'orders').checkConstraints).toEqual([{ name: 'ck_amount', expression: 'amount >= 0' }]);
-    expect(codeOf(() => apply(model, { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_amount', expression: 'true' } }))).toBe(
+    expect(codeOf(() => applyAll(model, { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_amount', expression: 'true' } }))).toBe(
       'OPS_OBJECT_EXISTS',
     );
-    model = apply(model, { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' });
+    model = applyAll(model, { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' });
     expect(table(model, 'orders').checkConstraints).toEqual([]);
-    expect(codeOf(() => apply(model, { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(model, { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' }))).toBe('OPS_OBJECT_MISSING');
   });
 
   it('createPrimaryKey makes its columns NOT NULL; dropPrimaryKey leaves them so', () => {
-    let model = apply(
+    let model = applyAll(
       base(),
       { kind: 'createTable', table: 'links', columns: [{ name: 'a', type: 'int' }, { name: 'b', type: 'int' }, { name: 'c', type: 'int' }] },
       { kind: 'createPrimaryKey', table: 'links', primaryKey: { name: 'links_pkey', columns: ['a', 'b'] } },
     );
     expect(table(model, 'links').primaryKey).toEqual({ name: 'links_pkey', columns: ['a', 'b'] });
     expect(table(model, 'links').columns.map((c) => c.nullable)).toEqual([false, false, true]);
-    expect(codeOf(() => apply(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['c'] } }))).toBe('OPS_OBJECT_EXISTS');
-    expect(codeOf(() => apply(model, { kind: 'dropPrimaryKey', table: 'links', name: 'other_pkey' }))).toBe('OPS_OBJECT_MISSING');
-    model = apply(model, { kind: 'dropPrimaryKey', table: 'links', name: 'links_pkey' });
+    expect(codeOf(() => applyAll(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['c'] } }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(model, { kind: 'dropPrimaryKey', table: 'links', name: 'other_pkey' }))).toBe('OPS_OBJECT_MISSING');
+    model = applyAll(model, { kind: 'dropPrimaryKey', table: 'links', name: 'links_pkey' });
     expect(table(model, 'links').primaryKey).toBeUndefined();
     expect(table(model, 'links').columns.map((c) => c.nullable)).toEqual([false, false, true]);
-    expect(codeOf(() => apply(model, { kind: 'dropPrimaryKey', table: 'links' }))).toBe('OPS_OBJECT_MISSING');
-    expect(codeOf(() => apply(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['ghost'] } }))).toBe('OPS_COLUMN_MISSING');
+    expect(codeOf(() => applyAll(model, { kind: 'dropPrimaryKey', table: 'links' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['ghost'] } }))).toBe('OPS_COLUMN_MISSING');
   });
 });
 
 describe('applyToModel: enums and raw SQL', () => {
   it('createEnum adds the type; refuses an existing one', () => {
     expect(base().enums.get('mood')).toEqual({ name: 'mood', values: ['sad', 'ok'] });
-    expect(codeOf(() => apply(base(), { kind: 'createEnum', name: 'mood', values: [] }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'createEnum', name: 'mood', values: [] }))).toBe('OPS_OBJECT_EXISTS');
   });
 
   it('addEnumValue appends, or places the value before/after another', () => {
-    const model = apply(
+    const model = applyAll(
       base(),
       { kind: 'addEnumValue', name: 'mood', value: 'happy' },
       { kind: 'addEnumValue', name: 'mood', value: 'angry', before: 'sad' },
@@ -400,28 +389,28 @@ describe('applyToModel: enums and raw SQL', () => {
   });
 
   it('addEnumValue refuses a missing enum, an existing value, a missing anchor and two anchors', () => {
-    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'ghost', value: 'x' }))).toBe('OPS_OBJECT_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'mood', value: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
-    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ok', before: 'sad' }))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'ghost', value: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'mood', value: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ok', before: 'sad' }))).toBe('OPS_INVALID');
   });
 
   it('renameEnumValue renames in place; refuses a missing value and an existing target', () => {
-    expect(apply(base(), { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'blue' }).enums.get('mood')?.values).toEqual(['blue', 'ok']);
-    expect(codeOf(() => apply(base(), { kind: 'renameEnumValue', name: 'mood', value: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
-    expect(codeOf(() => apply(base(), { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(applyAll(base(), { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'blue' }).enums.get('mood')?.values).toEqual(['blue', 'ok']);
+    expect(codeOf(() => applyAll(base(), { kind: 'renameEnumValue', name: 'mood', value: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
   });
 
   it('dropEnum removes the type; refuses a missing one and one a column uses', () => {
-    expect(apply(base(), { kind: 'dropEnum', name: 'mood' }).enums.has('mood')).toBe(false);
-    expect(codeOf(() => apply(base(), { kind: 'dropEnum', name: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
-    const used = apply(base(), { kind: 'addColumn', table: 'clients', column: { name: 'mood', type: 'mood' } });
-    expect(codeOf(() => apply(used, { kind: 'dropEnum', name: 'mood' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(applyAll(base(), { kind: 'dropEnum', name: 'mood' }).enums.has('mood')).toBe(false);
+    expect(codeOf(() => applyAll(base(), { kind: 'dropEnum', name: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
+    const used = applyAll(base(), { kind: 'addColumn', table: 'clients', column: { name: 'mood', type: 'mood' } });
+    expect(codeOf(() => applyAll(used, { kind: 'dropEnum', name: 'mood' }))).toBe('OPS_OBJECT_IN_USE');
   });
 
   it('execute returns the model unchanged (the caller decides what raw SQL means)', () => {
     const model = base();
-    expect(applyToModel(model, { kind: 'execute', sql: 'DROP TABLE clients' }, normalizer)).toBe(model);
+    expect(applyToModel(model, { kind: 'execute', sql: 'DROP TABLE clients' }, TEST_NORMALIZER)).toBe(model);
   });
 });
 
@@ -429,7 +418,7 @@ describe('applyToModel: purity', () => {
   it('never changes its input and shares the tables an op does not touch', () => {
     const model = base();
     const snapshot = structuredClone({ tables: [...model.tables], enums: [...model.enums] });
-    const next = apply(
+    const next = applyAll(
       model,
       { kind: 'addColumn', table: 'clients', column: { name: 'x', type: 'int' } },
       { kind: 'renameColumn', table: 'clients', column: 'email', to: 'mail' },

@@ -1,26 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { StrataError } from '../errors.js';
 import { emptySchema, type SchemaModel } from '../schema/model.js';
-import { applyToModel } from './apply-to-model.js';
 import { OP_KINDS, type Op } from './op.js';
 import { reverseOp } from './reverse.js';
 import { codeOf } from '../__fixtures__/code-of.js';
-
-const normalizer: SchemaNormalizer = {
-  normalizeType: (type) => type.trim().toLowerCase(),
-  normalizeDefault: (expression) => (expression === undefined || expression.trim().toUpperCase() === 'NULL' ? undefined : expression.trim()),
-  normalizeExpression: (expression) => expression.trim().replace(/\s+/g, ' '),
-};
-
-function apply(model: SchemaModel, ...ops: Op[]): SchemaModel {
-  return ops.reduce((current, op) => applyToModel(current, op, normalizer), model);
-}
+import { applyAll } from '../__fixtures__/test-normalizer.js';
 
 
 /** A schema with something of every kind: keys, defaults, generated and auto-increment columns, every constraint, an enum. */
 function base(): SchemaModel {
-  return apply(
+  return applyAll(
     emptySchema(),
     { kind: 'createEnum', name: 'mood', values: ['sad', 'ok'] },
     {
@@ -110,10 +99,10 @@ describe('reverseOp: applying an op then its reverse gives the schema back', () 
 
   for (const [kind, op] of Object.entries(REVERSIBLE)) {
     it(kind, () => {
-      const before = apply(base(), ...(PREPARE[kind as Op['kind']] ?? []));
-      const after = apply(before, op);
+      const before = applyAll(base(), ...(PREPARE[kind as Op['kind']] ?? []));
+      const after = applyAll(before, op);
       expect(after).not.toEqual(before);
-      expect(apply(after, ...reverseOp(op, before))).toEqual(before);
+      expect(applyAll(after, ...reverseOp(op, before))).toEqual(before);
     });
   }
 
@@ -127,9 +116,9 @@ describe('reverseOp: applying an op then its reverse gives the schema back', () 
       { kind: 'dropColumn', table: 'clients', column: 'nickname' },
     ];
     const states = [before];
-    for (const op of ops) states.push(apply(states.at(-1) as SchemaModel, op));
+    for (const op of ops) states.push(applyAll(states.at(-1) as SchemaModel, op));
     const downgrade = ops.flatMap((op, i) => ({ op, before: states[i] as SchemaModel })).reverse().flatMap(({ op, before: b }) => reverseOp(op, b));
-    expect(apply(states.at(-1) as SchemaModel, ...downgrade)).toEqual(before);
+    expect(applyAll(states.at(-1) as SchemaModel, ...downgrade)).toEqual(before);
   });
 });
 
@@ -185,7 +174,7 @@ describe('reverseOp: shapes', () => {
   });
 
   it('createPrimaryKey → dropPrimaryKey, then nullable again for the columns the key made NOT NULL', () => {
-    const before = apply(base(), { kind: 'dropPrimaryKey', table: 'links' });
+    const before = applyAll(base(), { kind: 'dropPrimaryKey', table: 'links' });
     expect(reverseOp({ kind: 'createPrimaryKey', table: 'links', primaryKey: { name: 'links_pkey', columns: ['a', 'b'] } }, before)).toEqual([
       { kind: 'dropPrimaryKey', table: 'links', name: 'links_pkey' },
       { kind: 'alterColumn', table: 'links', column: 'b', nullable: true },
@@ -229,7 +218,7 @@ describe('reverseOp: errors', () => {
     expect(codeOf(() => reverseOp({ kind: 'dropUniqueConstraint', table: 'orders', name: 'uq_ghost' }, model))).toBe('OPS_OBJECT_MISSING');
     expect(codeOf(() => reverseOp({ kind: 'dropCheckConstraint', table: 'orders', name: 'ck_ghost' }, model))).toBe('OPS_OBJECT_MISSING');
     expect(codeOf(() => reverseOp({ kind: 'dropEnum', name: 'ghost' }, model))).toBe('OPS_OBJECT_MISSING');
-    const keyless = apply(model, { kind: 'dropPrimaryKey', table: 'links' });
+    const keyless = applyAll(model, { kind: 'dropPrimaryKey', table: 'links' });
     expect(codeOf(() => reverseOp({ kind: 'dropPrimaryKey', table: 'links' }, keyless))).toBe('OPS_OBJECT_MISSING');
   });
 });
