@@ -1,7 +1,11 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, real, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
-/** Products for sale: a check on the price and a partial index over the active ones. */
+/**
+ * Products for sale, with a check on the price. Plain types and a plain index, so that the same
+ * revisions run on SQLite, PostgreSQL and MySQL (`STRATA_DATABASE_URL`); partial indexes exist only on
+ * PostgreSQL and SQLite.
+ */
 export const products = sqliteTable(
   'products',
   {
@@ -9,7 +13,7 @@ export const products = sqliteTable(
     sku: text('sku').notNull().unique(),
     title: text('title').notNull(),
     price: real('price').notNull(),
-    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    active: integer('active').notNull().default(1),
   },
-  (t) => [check('products_price_positive', sql`${t.price} > 0`), index('products_active_title_idx').on(t.title).where(sql`${t.active} = 1`)],
+  (t) => [check('products_price_positive', sql`${t.price} > 0`), index('products_active_price_idx').on(t.active, t.price)],
 );

@@ -3,7 +3,7 @@
  *
  * Revision ID: c0ffee000001
  * Parents: none (base revision)
- * Create Date: 2026-11-26T13:03:20.413Z
+ * Create Date: 2026-11-26T13:44:52.561Z
  */
 import { revision, type CreateTableOptions, type IndexDescription } from '@strata/engine';
 
@@ -13,18 +13,14 @@ const products: CreateTableOptions = {
     { name: 'sku', type: 'text', nullable: false },
     { name: 'title', type: 'text', nullable: false },
     { name: 'price', type: 'real', nullable: false },
-    { name: 'active', type: 'integer', nullable: false, default: 'true' },
+    { name: 'active', type: 'integer', nullable: false, default: '1' },
   ],
   primaryKey: { columns: ['id'] },
   checkConstraints: [
     { name: 'products_price_positive', expression: 'products.price > 0' },
   ],
 };
-const productsActiveTitleIdx: IndexDescription = {
-  name: 'products_active_title_idx',
-  columns: ['title'],
-  where: 'products.active = 1',
-};
+const productsActivePriceIdx: IndexDescription = { name: 'products_active_price_idx', columns: ['active', 'price'] };
 const productsSkuUnique: IndexDescription = { name: 'products_sku_unique', columns: ['sku'], unique: true };
 
 export default revision({
@@ -34,7 +30,7 @@ export default revision({
   dependsOn: ['shared-db@8e3f61c2a0b7'],
   async upgrade({ op, inspect }) {
     if (!(await inspect.hasTable('products', products))) await op.createTable('products', products);
-    if (!(await inspect.hasIndex('products', productsActiveTitleIdx))) await op.createIndex(productsActiveTitleIdx.name, 'products', productsActiveTitleIdx.columns, productsActiveTitleIdx);
+    if (!(await inspect.hasIndex('products', productsActivePriceIdx))) await op.createIndex(productsActivePriceIdx.name, 'products', productsActivePriceIdx.columns);
     if (!(await inspect.hasIndex('products', productsSkuUnique))) await op.createIndex(productsSkuUnique.name, 'products', productsSkuUnique.columns, productsSkuUnique);
   },
   async downgrade({ op, inspect }) {
