@@ -65,7 +65,7 @@ export {
   ConfigInvalidStreamNameError,
 } from './config/errors.js';
 
-export type { Connection, Row } from './dialects/connection.js';
+export { withConnection, type Connection, type Row } from './dialects/connection.js';
 export {
   DIALECT_NAMES,
   type Dialect,

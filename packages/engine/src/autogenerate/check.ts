@@ -8,6 +8,7 @@ import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import { findUnguardedOperations, type UnguardedOperation } from './check-guards.js';
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas } from './diff.js';
+import { withConnection } from '../dialects/connection.js';
 
 /** One reason `strata check` fails. */
 export type CheckFinding =
@@ -78,14 +79,9 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     }
   }
   if (options.database) {
-    const connection = await dialect.connect(options.database.url);
-    try {
-      const live = ownedPart(await dialect.readSchema(connection), owned);
-      const drift = diffSchemas(live, drizzle, { capabilities }).ops;
-      if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
-    } finally {
-      await connection.close();
-    }
+    const live = ownedPart(await withConnection(dialect, options.database.url, (connection) => dialect.readSchema(connection)), owned);
+    const drift = diffSchemas(live, drizzle, { capabilities }).ops;
+    if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
   }
   return findings;
 }

@@ -11,6 +11,7 @@ import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
 import { AmbiguousRenameError, BlindReplayError, MultipleHeadsToGenerateError } from './errors.js';
+import { withConnection } from '../dialects/connection.js';
 
 /** Rename hints, as the command line takes them (`--rename users.name=full_name`, `--rename-table old=new`). */
 export interface RenameHints {
@@ -115,12 +116,7 @@ async function replayOnShadow(options: GenerateOptions, to: string, url: string)
   const stream = { name: options.stream, dialect: options.dialect, url };
   if (to !== 'base') await upgrade({ stream, graph: options.graph, target: to });
   const dialect = await loadDialect(options.dialect);
-  const connection = await dialect.connect(url);
-  try {
-    return await dialect.readSchema(connection);
-  } finally {
-    await connection.close();
-  }
+  return withConnection(dialect, url, (connection) => dialect.readSchema(connection));
 }
 
 function parentsOf(graph: RevisionGraph, head: string | undefined, stream: string): string[] {

@@ -32,3 +32,26 @@ export interface Connection {
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * Opens a connection to `url`, runs `body` with it, and always closes it.
+ *
+ * @example
+ * ```ts
+ * import { loadDialect, withConnection } from '@strata/engine';
+ * const dialect = await loadDialect('sqlite');
+ * const schema = await withConnection(dialect, 'file:app.db', (connection) => dialect.readSchema(connection));
+ * ```
+ */
+export async function withConnection<T>(
+  dialect: { connect(url: string): Promise<Connection> },
+  url: string,
+  body: (connection: Connection) => Promise<T>,
+): Promise<T> {
+  const connection = await dialect.connect(url);
+  try {
+    return await body(connection);
+  } finally {
+    await connection.close();
+  }
+}

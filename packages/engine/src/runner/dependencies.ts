@@ -2,8 +2,9 @@ import { loadDialect } from '../dialects/registry.js';
 import { LiveSink } from '../offline/sql-sink.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { DependencyNotAppliedError, UnknownStreamError, type CrossStreamReference } from './errors.js';
-import { Ledger } from './ledger.js';
+import { appliedFromHistory, Ledger } from './ledger.js';
 import type { StreamTarget } from './runner.js';
+import { withConnection } from '../dialects/connection.js';
 
 /**
  * One stream of the workspace as the runner sees it: where its ledger lives, and its revisions (whose
@@ -54,20 +55,12 @@ interface LedgerState {
  */
 async function readLedger(target: StreamTarget): Promise<LedgerState> {
   const dialect = await loadDialect(target.dialect);
-  const connection = await dialect.connect(target.url);
-  try {
+  return withConnection(dialect, target.url, async (connection) => {
     const ledger = new Ledger(new LiveSink(connection), dialect, target.name, connection);
     if (!(await ledger.exists())) return { known: false, applied: new Set() };
-    const applied = new Set<string>();
     const history = await ledger.history();
-    for (const row of history) {
-      if (row.direction === 'up' || row.direction === 'stamp') applied.add(row.revision);
-      else applied.delete(row.revision);
-    }
-    return { known: history.length > 0, applied };
-  } finally {
-    await connection.close();
-  }
+    return { known: history.length > 0, applied: new Set(appliedFromHistory(history).keys()) };
+  });
 }
 
 /**

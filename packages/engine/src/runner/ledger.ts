@@ -177,18 +177,26 @@ export class Ledger {
    * per revision, dropped again by a later `down`/`unstamp` row.
    */
   async appliedChecksums(): Promise<Map<string, string | null>> {
-    const result = new Map<string, string | null>();
-    for (const row of await this.history()) {
-      if (row.direction === 'up' || row.direction === 'stamp') result.set(row.revision, row.checksum);
-      else result.delete(row.revision);
-    }
-    return result;
+    return appliedFromHistory(await this.history());
   }
 }
 
 /** Drivers return timestamps as `Date` (pg, mysql2) or ISO text (SQLite): one form for callers. */
 function isoTimestamp(value: unknown): string {
   return value instanceof Date ? value.toISOString() : new Date(String(value)).toISOString();
+}
+
+/**
+ * The revisions history rows leave applied, each with the checksum it was last applied or stamped
+ * with: the latest `up`/`stamp` row per revision, dropped again by a later `down`/`unstamp` row.
+ */
+export function appliedFromHistory(rows: readonly HistoryEntry[]): Map<string, string | null> {
+  const result = new Map<string, string | null>();
+  for (const row of rows) {
+    if (row.direction === 'up' || row.direction === 'stamp') result.set(row.revision, row.checksum);
+    else result.delete(row.revision);
+  }
+  return result;
 }
 
 function whoAmI(): string {

@@ -12,6 +12,7 @@ import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, Re
 import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { Ledger, type HistoryEntry } from './ledger.js';
+import { withConnection } from '../dialects/connection.js';
 
 /** Where a stream's ledger lives: the part of the stream settings the runner needs. */
 export interface StreamTarget {
@@ -385,8 +386,7 @@ async function withSession<T>(
   body: (session: Session) => Promise<T>,
 ): Promise<T> {
   const dialect = await loadDialect(stream.dialect);
-  const connection = await dialect.connect(stream.url);
-  try {
+  return withConnection(dialect, stream.url, async (connection) => {
     const sink = new LiveSink(connection);
     const ledger = new Ledger(sink, dialect, stream.name, connection);
     if (!options.lock) return await body({ connection, dialect, sink, ledger });
@@ -403,9 +403,7 @@ async function withSession<T>(
     }
     await lock.release();
     return result;
-  } finally {
-    await connection.close();
-  }
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import { current, downgrade, stamp, upgrade, type RunOptions, type StreamTarget 
 import { readDrizzleSchema, type DrizzleCasing } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { MigrationTestError, type MigrationTestResult, type MigrationTestStep, type MigrationTestStepResult } from './errors.js';
+import { withConnection } from '../dialects/connection.js';
 
 /** What the head is compared with: a Drizzle schema (read as `strata check` reads it), or a model. */
 export type DriftSource = { readonly schemaFiles: readonly string[]; readonly casing?: DrizzleCasing } | { readonly model: SchemaModel };
@@ -170,12 +171,7 @@ async function upgradeDependencies(graph: RevisionGraph, workspace: Workspace, d
 }
 
 async function readSchema(dialect: Dialect, url: string): Promise<SchemaModel> {
-  const connection = await dialect.connect(url);
-  try {
-    return await dialect.readSchema(connection);
-  } finally {
-    await connection.close();
-  }
+  return withConnection(dialect, url, (connection) => dialect.readSchema(connection));
 }
 
 /** The operations that turn `actual` into `expected`: none when they are the same schema. */

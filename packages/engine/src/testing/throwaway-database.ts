@@ -7,6 +7,7 @@ import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
 import { dialectFromUrl } from '../dialects/url.js';
 import { ThrowawayServerUrlError } from './errors.js';
+import { withConnection } from '../dialects/connection.js';
 
 /** A database made for one test by {@link withThrowawayDatabase}. */
 export interface ThrowawayDatabase {
@@ -68,10 +69,5 @@ export async function withThrowawayDatabase<T>(serverUrlOrSqlite: string, fn: (d
 
 /** Runs one statement on a fresh connection to the server URL. */
 async function onServer(dialect: Dialect, serverUrl: string, sql: string): Promise<void> {
-  const connection = await dialect.connect(serverUrl);
-  try {
-    await connection.query(sql);
-  } finally {
-    await connection.close();
-  }
+  await withConnection(dialect, serverUrl, (connection) => connection.query(sql));
 }

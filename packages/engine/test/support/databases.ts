@@ -6,6 +6,7 @@ import { afterAll, describe, it } from 'vitest';
 import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
 import { DIALECT_NAMES } from '../../src/dialects/dialect.js';
 import { loadDialect } from '../../src/dialects/registry.js';
+import { withConnection } from '../../src/dialects/connection.js';
 import { redactUrl } from '../../src/dialects/url.js';
 
 /** One database target of the integration suites. */
@@ -108,19 +109,6 @@ export async function createTestDatabase(dialect: DialectName, label: string): P
       await withConnection(impl, serverUrl, (connection) => connection.query(drop));
     },
   };
-}
-
-async function withConnection<T>(
-  dialect: Dialect,
-  url: string,
-  body: (connection: Awaited<ReturnType<Dialect['connect']>>) => Promise<T>,
-): Promise<T> {
-  const connection = await dialect.connect(url);
-  try {
-    return await body(connection);
-  } finally {
-    await connection.close();
-  }
 }
 
 /** Reachability per dialect, probed once per test file. */

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Connection, Row } from '../../src/dialects/connection.js';
+import type { Row } from '../../src/dialects/connection.js';
 import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
 import { SchemaInspector, modelSchemaSource } from '../../src/inspect/schema-inspector.js';
 import type { GuardDifference } from '../../src/inspect/inspector.js';
@@ -16,19 +16,13 @@ import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import type { RunEvent, RunResult } from '../../src/runner/events.js';
 import { current, downgrade, stamp, upgrade, type StreamTarget } from '../../src/runner/runner.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../../src/schema/model.js';
+import { withConnection } from '../../src/dialects/connection.js';
 
 // This file does not import ./streams.js: that one pulls in the whole CLI, which suites of the
 // runner alone do not need (the CLI test imports it itself).
 
-/** Opens a connection, runs `body`, closes it. */
-export async function withConnection<T>(dialect: Dialect, url: string, body: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await dialect.connect(url);
-  try {
-    return await body(connection);
-  } finally {
-    await connection.close();
-  }
-}
+/** The engine's own helper, re-exported for the suites that import it from here. */
+export { withConnection } from '../../src/dialects/connection.js';
 
 /** A temp folder under os.tmpdir(); `remove()` deletes it. */
 export function makeTempDir(label: string): { readonly path: string; remove(): void } {

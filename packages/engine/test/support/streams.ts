@@ -6,8 +6,8 @@ import { join, resolve } from 'node:path';
 import { Writable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { main } from '../../src/cli/main.js';
-import type { Connection } from '../../src/dialects/connection.js';
 import type { Dialect } from '../../src/dialects/dialect.js';
+import { withConnection } from '../../src/dialects/connection.js';
 
 /** The engine package folder (packages/engine). */
 export const ENGINE_DIR = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
@@ -241,15 +241,8 @@ export interface HistoryRow {
   readonly toolVersion: string;
 }
 
-/** Opens a connection, runs `body`, closes it. */
-export async function withConnection<T>(dialect: Dialect, url: string, body: (connection: Connection) => Promise<T>): Promise<T> {
-  const connection = await dialect.connect(url);
-  try {
-    return await body(connection);
-  } finally {
-    await connection.close();
-  }
-}
+/** The engine's own helper, re-exported for the suites that import it from here. */
+export { withConnection } from '../../src/dialects/connection.js';
 
 /** The names of the tables in the database, sorted (ledger and lock tables included). */
 export async function listAllTables(dialect: Dialect, url: string): Promise<string[]> {
