@@ -2,7 +2,8 @@ import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
-import { addColumnRisk, columnDefinition, compareColumns, compareText, resolveColumnRenames, type ColumnComparison } from './compare/columns.js';
+import { columnDefinitionOf, createIndexOpOf } from '../ops/from-model.js';
+import { addColumnRisk, compareColumns, compareText, resolveColumnRenames, type ColumnComparison } from './compare/columns.js';
 import {
   compareCheckConstraints,
   compareNamed,
@@ -20,7 +21,7 @@ import {
   sameForeignKey,
 } from './compare/constraints.js';
 import { compareEnums } from './compare/enums.js';
-import { compareIndexes, createIndexOp, dropIndexOp } from './compare/indexes.js';
+import { compareIndexes, dropIndexOp } from './compare/indexes.js';
 import { createTableOp, creationOrder, dropTables, resolveTableRenames } from './compare/tables.js';
 
 /**
@@ -298,7 +299,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   // 6. Columns.
   for (const [name, comparison] of columns) {
     const old = tableOf(before, name);
-    for (const column of comparison.added) push({ kind: 'addColumn', table: name, column: columnDefinition(column) }, addColumnRisk(name, column));
+    for (const column of comparison.added) push({ kind: 'addColumn', table: name, column: columnDefinitionOf(column) }, addColumnRisk(name, column));
     for (const column of old.columns) {
       const recreated = comparison.recreated.get(column.name);
       if (recreated !== undefined) push({ kind: 'dropColumn', table: name, column: column.name }, recreated);
@@ -306,7 +307,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     }
     for (const { op, reason } of comparison.altered) push(op, reason);
     for (const column of comparison.addedLate) {
-      push({ kind: 'addColumn', table: name, column: columnDefinition(column) }, comparison.recreated.has(column.name) ? undefined : addColumnRisk(name, column));
+      push({ kind: 'addColumn', table: name, column: columnDefinitionOf(column) }, comparison.recreated.has(column.name) ? undefined : addColumnRisk(name, column));
     }
   }
 
@@ -315,7 +316,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     if (change.primaryKey.create !== undefined) push(createPrimaryKeyOp(change.name, change.primaryKey.create));
     for (const unique of change.uniques.create) push(createUniqueOp(change.name, unique));
     for (const check of change.checks.create) push(createCheckOp(change.name, check));
-    for (const index of change.indexes.create) push(createIndexOp(change.name, index));
+    for (const index of change.indexes.create) push(createIndexOpOf(change.name, index));
   }
 
   // 8–9. New (and recreated) tables, then their indexes.
@@ -325,7 +326,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     push(createTableOp(table, deferred));
   }
   for (const table of [...created.order].sort((a, b) => compareText(a.name, b.name))) {
-    for (const index of table.indexes) push(createIndexOp(table.name, index));
+    for (const index of table.indexes) push(createIndexOpOf(table.name, index));
   }
 
   // 10. Foreign keys last: every table, column and key they need exists by now.

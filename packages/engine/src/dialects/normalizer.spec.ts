@@ -34,7 +34,10 @@ describe('PostgresNormalizer', () => {
     ['_int4', 'integer[]'],
     ['integer array', 'integer[]'],
     ['varchar(10)[][]', 'varchar(10)[][]'],
-    ['"Mood"', 'Mood'],
+    ['"Mood"', '"Mood"'],
+    ['"Mood"[]', '"Mood"[]'],
+    ['"mood"', 'mood'],
+    ['Mood', 'mood'],
     ['mood', 'mood'],
     ['jsonb', 'jsonb'],
   ])('normalizeType(%s) = %s', (type, expected) => {

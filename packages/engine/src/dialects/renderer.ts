@@ -41,4 +41,10 @@ export interface SchemaNormalizer {
    * constraint, and the reader reports both as a unique constraint (MySQL/MariaDB).
    */
   readonly uniqueIndexIsConstraint?: boolean;
+  /**
+   * True where CREATE TABLE builds no UNIQUE constraint on exactly the primary key's columns: the
+   * key's index already enforces it and the server drops the redundant one (PostgreSQL).
+   */
+  readonly primaryKeyAbsorbsUnique?: boolean;
 }
+

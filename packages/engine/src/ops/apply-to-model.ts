@@ -12,6 +12,8 @@ import type {
   TableModel,
   UniqueConstraintModel,
 } from '../schema/model.js';
+import { builtUniqueConstraints } from '../schema/model.js';
+import { defaultFields, expressionFields, statedDefault, statedExpression, statedPair, statedWhere } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
   CheckDefinition,
@@ -38,15 +40,14 @@ import { validateOp } from './op-builders.js';
  */
 export function toColumnModel(column: ColumnDefinition, normalizer: SchemaNormalizer): ColumnModel {
   const type = normalizer.normalizeType(column.type);
-  const defaultValue = normalizer.normalizeDefault(column.default, type);
   return {
     name: column.name,
     type,
     nullable: column.primaryKey ? false : (column.nullable ?? true),
-    ...(defaultValue !== undefined ? { default: defaultValue } : {}),
+    ...defaultFields(column.default, type, normalizer),
     ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
     ...(column.generated !== undefined
-      ? { generated: { expression: normalizer.normalizeExpression(column.generated.expression), stored: column.generated.stored } }
+      ? { generated: { ...expressionFields(column.generated.expression, normalizer), stored: column.generated.stored } }
       : {}),
   };
 }
@@ -70,9 +71,9 @@ export function toIndexModel(
 ): IndexModel {
   return {
     name: index.name,
-    parts: index.columns.map((part): IndexPart => (typeof part === 'string' ? { column: part } : { expression: normalizer.normalizeExpression(part.expression) })),
+    parts: index.columns.map((part): IndexPart => (typeof part === 'string' ? { column: part } : expressionFields(part.expression, normalizer))),
     unique: index.unique ?? false,
-    ...(index.where !== undefined ? { where: normalizer.normalizeExpression(index.where) } : {}),
+    ...(index.where !== undefined ? statedPair('where', 'statedWhere', index.where, normalizer.normalizeExpression(index.where)) : {}),
     ...(index.method !== undefined ? { method: index.method } : {}),
   };
 }
@@ -122,7 +123,7 @@ export function toUniqueConstraintModel(constraint: UniqueDefinition): UniqueCon
  * ```
  */
 export function toCheckConstraintModel(constraint: CheckDefinition, normalizer: SchemaNormalizer): CheckConstraintModel {
-  return { name: constraint.name, expression: normalizer.normalizeExpression(constraint.expression) };
+  return { name: constraint.name, ...expressionFields(constraint.expression, normalizer) };
 }
 
 /** Orders named objects by name, so that a model does not depend on the order they were created in. @internal */
@@ -168,7 +169,7 @@ export function toTableModel(op: Omit<CreateTableOp, 'kind'>, normalizer: Schema
     ...(primaryKey !== undefined ? { primaryKey } : {}),
     indexes: [],
     foreignKeys: byName((op.foreignKeys ?? []).map(toForeignKeyModel)),
-    uniqueConstraints: byName((op.uniqueConstraints ?? []).map(toUniqueConstraintModel)),
+    uniqueConstraints: byName(builtUniqueConstraints((op.uniqueConstraints ?? []).map(toUniqueConstraintModel), primaryKey?.columns, normalizer.primaryKeyAbsorbsUnique)),
     checkConstraints: byName((op.checkConstraints ?? []).map((c) => toCheckConstraintModel(c, normalizer))),
   };
 }
@@ -256,8 +257,8 @@ function mentions(expression: string | undefined, column: string): boolean {
   return expression !== undefined && identifierTokens(expression).some((token) => namesColumn(token, column));
 }
 
-/** The expression with every reference to `from` renamed to `to`, keeping each reference's quoting. @internal */
-function renameIdentifier(expression: string, from: string, to: string, normalizer: SchemaNormalizer): string {
+/** The stated expression with every reference to `from` renamed to `to`, keeping each reference's quoting. @internal */
+function renameIdentifier(expression: string, from: string, to: string): string {
   const tokens = identifierTokens(expression).filter((token) => namesColumn(token, from));
   if (tokens.length === 0) return expression;
   let result = '';
@@ -267,7 +268,7 @@ function renameIdentifier(expression: string, from: string, to: string, normaliz
     result += expression.slice(at, token.start) + replacement;
     at = token.end;
   }
-  return normalizer.normalizeExpression(result + expression.slice(at));
+  return result + expression.slice(at);
 }
 
 /** A new model with `table` set (added or replaced in place). @internal */
@@ -390,23 +391,31 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
   requireColumns(table, [from], op);
   if (table.columns.some((c) => c.name === to)) throw new ObjectExistsError('column', to, tableName, op);
   const rename = (name: string): string => (name === from ? to : name);
-  const renameIn = (expression: string): string => renameIdentifier(expression, from, to, normalizer);
+  // Renamed in the stated text, then compared anew: both forms follow the rename.
+  const renameIn = <T extends { readonly expression: string; readonly statedExpression?: string }>(value: T): T => {
+    const { statedExpression: _stated, ...rest } = value;
+    return { ...rest, ...expressionFields(renameIdentifier(statedExpression(value), from, to), normalizer) } as T;
+  };
   const renamed: TableModel = {
     ...table,
     columns: table.columns.map((column) => ({
       ...column,
       name: rename(column.name),
-      ...(column.generated !== undefined ? { generated: { ...column.generated, expression: renameIn(column.generated.expression) } } : {}),
+      ...(column.generated !== undefined ? { generated: renameIn(column.generated) } : {}),
     })),
     ...(table.primaryKey !== undefined ? { primaryKey: { ...table.primaryKey, columns: table.primaryKey.columns.map(rename) } } : {}),
-    indexes: table.indexes.map((index) => ({
-      ...index,
-      parts: index.parts.map((part): IndexPart => ('column' in part ? { column: rename(part.column) } : { expression: renameIn(part.expression) })),
-      ...(index.where !== undefined ? { where: renameIn(index.where) } : {}),
-    })),
+    indexes: table.indexes.map((index) => {
+      const { statedWhere: _where, ...rest } = index;
+      const where = statedWhere(index);
+      return {
+        ...rest,
+        parts: index.parts.map((part): IndexPart => ('column' in part ? { ...part, column: rename(part.column) } : renameIn(part))),
+        ...(where !== undefined ? statedPair('where', 'statedWhere', renameIdentifier(where, from, to), normalizer.normalizeExpression(renameIdentifier(where, from, to))) : {}),
+      };
+    }),
     foreignKeys: table.foreignKeys.map((foreignKey) => ({ ...foreignKey, columns: foreignKey.columns.map(rename) })),
     uniqueConstraints: table.uniqueConstraints.map((unique) => ({ ...unique, columns: unique.columns.map(rename) })),
-    checkConstraints: table.checkConstraints.map((check) => ({ ...check, expression: renameIn(check.expression) })),
+    checkConstraints: table.checkConstraints.map(renameIn),
   };
   const tables = new Map<string, TableModel>();
   for (const [name, current] of model.tables) {
@@ -539,14 +548,14 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
         throw new InvalidOpError(op.kind, `column ${op.column} is part of the primary key of table ${op.table} and cannot be made nullable.`);
       }
       const type = op.type !== undefined ? normalizer.normalizeType(op.type) : column.type;
-      const defaultValue = op.default === undefined ? column.default : op.default === null ? undefined : normalizer.normalizeDefault(op.default, type);
-      const { default: _previous, ...rest } = column;
-      const altered: ColumnModel = {
-        ...rest,
-        type,
-        nullable: op.nullable ?? column.nullable,
-        ...(defaultValue !== undefined ? { default: defaultValue } : {}),
-      };
+      const { default: _previous, statedDefault: _stated, ...rest } = column;
+      const defaults =
+        op.default === undefined
+          ? defaultFields(statedDefault(column), type, normalizer)
+          : op.default === null
+            ? {}
+            : defaultFields(op.default, type, normalizer);
+      const altered: ColumnModel = { ...rest, type, nullable: op.nullable ?? column.nullable, ...defaults };
       return withTable(model, { ...table, columns: table.columns.map((c) => (c.name === op.column ? altered : c)) });
     }
     case 'renameColumn':
@@ -642,9 +651,10 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     }
     case 'dropEnum': {
       requireEnum(model, op.name, op.kind);
-      const spellings = new Set([op.name, normalizer.normalizeType(op.name)]);
+      // The type as a column spells it: the quoted name in canonical form (`"Mood"`, or `mood` bare), arrays of it too.
+      const spelling = normalizer.normalizeType(`"${op.name.replaceAll('"', '""')}"`);
       for (const table of model.tables.values()) {
-        const user = table.columns.find((c) => spellings.has(c.type));
+        const user = table.columns.find((c) => c.type === spelling || c.type.startsWith(`${spelling}[`));
         if (user !== undefined) throw new ObjectInUseError('enum', op.name, undefined, op.kind, `column ${user.name} of table ${table.name}`);
       }
       const enums = new Map(model.enums);

@@ -125,20 +125,19 @@ describe('reverseOp: applying an op then its reverse gives the schema back', () 
 describe('reverseOp: shapes', () => {
   it('dropColumn → addColumn with the full old definition, then what the drop took with it', () => {
     expect(reverseOp(REVERSIBLE.dropColumn, base())).toEqual([
-      { kind: 'addColumn', table: 'clients', column: { name: 'nickname', type: 'text', nullable: true } },
+      { kind: 'addColumn', table: 'clients', column: { name: 'nickname', type: 'text' } },
       { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_clients_nickname', columns: ['nickname'] } },
       {
         kind: 'createIndex',
         table: 'clients',
         name: 'ix_clients_nickname',
         columns: ['nickname'],
-        unique: false,
         where: 'nickname IS NOT NULL',
         method: 'btree',
       },
     ]);
     expect(reverseOp({ kind: 'dropColumn', table: 'clients', column: 'email_len' }, base())).toEqual([
-      { kind: 'addColumn', table: 'clients', column: { name: 'email_len', type: 'integer', nullable: true, generated: { expression: 'length(email)', stored: true } } },
+      { kind: 'addColumn', table: 'clients', column: { name: 'email_len', type: 'integer', generated: { expression: 'length(email)', stored: true } } },
     ]);
   });
 

@@ -1,32 +1,9 @@
 import { assertNever } from '../errors.js';
-import type { ColumnModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from '../schema/model.js';
+import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
+import { statedDefault } from '../schema/stated.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import type { AlterColumnOp, ColumnDefinition, CreateIndexOp, ForeignKeyDefinition, Op } from './op.js';
-
-/** The definition that recreates a column of the model. @internal */
-function columnDefinition(column: ColumnModel): ColumnDefinition {
-  return {
-    name: column.name,
-    type: column.type,
-    nullable: column.nullable,
-    ...(column.default !== undefined ? { default: column.default } : {}),
-    ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
-    ...(column.generated !== undefined ? { generated: { ...column.generated } } : {}),
-  };
-}
-
-/** The op that recreates an index of the model. @internal */
-function createIndex(table: string, index: IndexModel): CreateIndexOp {
-  return {
-    kind: 'createIndex',
-    table,
-    name: index.name,
-    columns: index.parts.map((part) => ('column' in part ? part.column : { expression: part.expression })),
-    unique: index.unique,
-    ...(index.where !== undefined ? { where: index.where } : {}),
-    ...(index.method !== undefined ? { method: index.method } : {}),
-  };
-}
+import { checkDefinitionOf, columnDefinitionOf, createIndexOpOf } from './from-model.js';
+import type { AlterColumnOp, ForeignKeyDefinition, Op } from './op.js';
 
 /** The definition that recreates a foreign key of the model. @internal */
 function foreignKeyDefinition(foreignKey: ForeignKeyModel): ForeignKeyDefinition {
@@ -77,7 +54,7 @@ function reverseDropColumn(before: SchemaModel, tableName: string, columnName: s
   const table = requireTable(before, tableName, op);
   const column = requireColumn(table, columnName, op);
   const alone = (columns: readonly string[]): boolean => columns.every((c) => c === columnName);
-  const ops: Op[] = [{ kind: 'addColumn', table: tableName, column: columnDefinition(column) }];
+  const ops: Op[] = [{ kind: 'addColumn', table: tableName, column: columnDefinitionOf(column) }];
   if (table.primaryKey !== undefined && alone(table.primaryKey.columns)) {
     ops.push({ kind: 'createPrimaryKey', table: tableName, primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } });
   }
@@ -85,7 +62,7 @@ function reverseDropColumn(before: SchemaModel, tableName: string, columnName: s
     if (alone(unique.columns)) ops.push({ kind: 'createUniqueConstraint', table: tableName, constraint: { name: unique.name, columns: [...unique.columns] } });
   }
   for (const index of table.indexes) {
-    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(createIndex(tableName, index));
+    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(createIndexOpOf(tableName, index));
   }
   return ops;
 }
@@ -100,7 +77,7 @@ function reverseAlterColumn(before: SchemaModel, op: AlterColumnOp): Op[] {
       column: op.column,
       ...(op.type !== undefined ? { type: column.type } : {}),
       ...(op.nullable !== undefined ? { nullable: column.nullable } : {}),
-      ...(op.default !== undefined ? { default: column.default ?? null } : {}),
+      ...(op.default !== undefined ? { default: statedDefault(column) ?? null } : {}),
     },
   ];
 }
@@ -143,13 +120,13 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
         {
           kind: 'createTable',
           table: table.name,
-          columns: table.columns.map(columnDefinition),
+          columns: table.columns.map(columnDefinitionOf),
           ...(table.primaryKey !== undefined ? { primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } } : {}),
           uniqueConstraints: table.uniqueConstraints.map((u) => ({ name: u.name, columns: [...u.columns] })),
-          checkConstraints: table.checkConstraints.map((c) => ({ name: c.name, expression: c.expression })),
+          checkConstraints: table.checkConstraints.map(checkDefinitionOf),
           foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
         },
-        ...table.indexes.map((index) => createIndex(table.name, index)),
+        ...table.indexes.map((index) => createIndexOpOf(table.name, index)),
       ];
     }
     case 'renameTable':
@@ -166,7 +143,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       return [{ kind: 'dropIndex', table: op.table, name: op.name }];
     case 'dropIndex': {
       const table = requireTable(before, op.table, op.kind);
-      return [createIndex(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
+      return [createIndexOpOf(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
     }
     case 'createForeignKey':
       return [{ kind: 'dropForeignKey', table: op.table, name: op.foreignKey.name }];
@@ -187,7 +164,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
     case 'dropCheckConstraint': {
       const table = requireTable(before, op.table, op.kind);
       const check = requireNamed(table.checkConstraints, op.name, 'check constraint', op.table, op.kind);
-      return [{ kind: 'createCheckConstraint', table: op.table, constraint: { name: check.name, expression: check.expression } }];
+      return [{ kind: 'createCheckConstraint', table: op.table, constraint: checkDefinitionOf(check) }];
     }
     case 'createPrimaryKey': {
       const table = requireTable(before, op.table, op.kind);

@@ -12,6 +12,7 @@ import { StrataError } from '../errors.js';
 import { drizzleSnapshotToModel, readDrizzleSchema, type DrizzleSnapshot } from './drizzle-adapter.js';
 import * as schemaErrors from './errors.js';
 import type { SchemaModel, TableModel } from './model.js';
+import { comparableSchema } from './stated.js';
 
 const NORMALIZERS: Record<DialectName, SchemaNormalizer> = {
   postgresql: new PostgresNormalizer(),
@@ -39,7 +40,12 @@ function write(files: Record<string, string>): string[] {
   });
 }
 
+/** The model's comparison form (what these cases are about); `readStated` keeps the stated SQL too. */
 async function read(dialect: DialectName, files: Record<string, string>, casing?: 'snake_case' | 'camelCase'): Promise<SchemaModel> {
+  return comparableSchema(await readStated(dialect, files, casing));
+}
+
+async function readStated(dialect: DialectName, files: Record<string, string>, casing?: 'snake_case' | 'camelCase'): Promise<SchemaModel> {
   return readDrizzleSchema({ dialect, schemaFiles: write(files), normalizer: NORMALIZERS[dialect], ...(casing === undefined ? {} : { casing }) });
 }
 
@@ -104,8 +110,53 @@ describe('PostgreSQL', () => {
   it('reads enums with their values in order, and enum-typed columns by the enum name', () => {
     expect([...model.enums.values()]).toEqual([{ name: 'Mood', values: ['sad', 'ok', "it's"] }]);
     const columns = table(model, 'accounts').columns;
-    expect(columns.find((c) => c.name === 'feeling')).toEqual({ name: 'feeling', type: 'Mood', nullable: true, default: "'ok'" });
-    expect(columns.find((c) => c.name === 'feelings')).toEqual({ name: 'feelings', type: 'Mood[]', nullable: true });
+    expect(columns.find((c) => c.name === 'feeling')).toEqual({ name: 'feeling', type: '"Mood"', nullable: true, default: "'ok'" });
+    expect(columns.find((c) => c.name === 'feelings')).toEqual({ name: 'feelings', type: '"Mood"[]', nullable: true });
+  });
+
+  it('keeps the SQL a schema states beside its comparison form (issue 8, defect 1: casts were rendered away)', async () => {
+    const stated = await readStated('postgresql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { pgTable, text, jsonb, varchar, timestamp, integer, index } from 'drizzle-orm/pg-core';
+        export const items = pgTable('items', {
+          id: integer('id').primaryKey(),
+          tags: text('tags').array().notNull().default(sql\`ARRAY[]::text[]\`),
+          meta: jsonb('meta').notNull().default(sql\`'{}'::jsonb\`),
+          label: varchar('label', { length: 20 }).default(sql\`'x'::character varying\`),
+          created: timestamp('created').default(sql\`now()\`),
+        }, (t) => [index('items_day').on(sql\`(\${t.created}::date)\`)]);
+      `,
+    });
+    const columns = table(stated, 'items').columns;
+    expect(columns.find((c) => c.name === 'tags')).toEqual({ name: 'tags', type: 'text[]', nullable: false, default: 'array[]', statedDefault: 'ARRAY[]::text[]' });
+    expect(columns.find((c) => c.name === 'meta')).toEqual({ name: 'meta', type: 'jsonb', nullable: false, default: "'{}'", statedDefault: "'{}'::jsonb" });
+    expect(columns.find((c) => c.name === 'label')).toEqual({ name: 'label', type: 'varchar(20)', nullable: true, default: "'x'", statedDefault: "'x'::character varying" });
+    expect(columns.find((c) => c.name === 'created')).toEqual({ name: 'created', type: 'timestamp', nullable: true, default: 'now()' });
+    expect(table(stated, 'items').indexes[0]?.parts).toEqual([{ expression: 'created', statedExpression: '("created"::date)' }]);
+  });
+
+  it('keeps a mixed-case enum type quoted, so that it renders as it compares (issue 8, defect 3)', async () => {
+    const model = await read('postgresql', {
+      'schema.ts': `
+        import { pgTable, pgEnum, integer } from 'drizzle-orm/pg-core';
+        export const certificateType = pgEnum('certificateType', ['root', 'leaf']);
+        export const certs = pgTable('certs', { id: integer('id').primaryKey(), kind: certificateType('kind').notNull().default('root') });
+      `,
+    });
+    expect([...model.enums.keys()]).toEqual(['certificateType']);
+    expect(table(model, 'certs').columns[1]).toEqual({ name: 'kind', type: '"certificateType"', nullable: false, default: "'root'" });
+  });
+
+  it('leaves out a unique constraint on exactly the primary key, as PostgreSQL builds none (issue 8, defect 2)', async () => {
+    const model = await read('postgresql', {
+      'schema.ts': `
+        import { pgTable, uuid, text } from 'drizzle-orm/pg-core';
+        export const things = pgTable('things', { id: uuid('id').primaryKey().unique().defaultRandom(), code: text('code').unique() });
+      `,
+    });
+    expect(table(model, 'things').primaryKey).toEqual({ name: 'things_pkey', columns: ['id'] });
+    expect(table(model, 'things').uniqueConstraints).toEqual([{ name: 'things_code_unique', columns: ['code'] }]);
   });
 
   it('reads columns in canonical types, with defaults as the server prints them', () => {
@@ -117,8 +168,8 @@ describe('PostgreSQL', () => {
       { name: 'price', type: 'numeric(10,2)', nullable: true, default: '1.5' },
       { name: 'qty', type: 'integer', nullable: true, default: '-1' },
       { name: 'created', type: 'timestamptz(3)', nullable: true, default: 'now()' },
-      { name: 'feeling', type: 'Mood', nullable: true, default: "'ok'" },
-      { name: 'feelings', type: 'Mood[]', nullable: true },
+      { name: 'feeling', type: '"Mood"', nullable: true, default: "'ok'" },
+      { name: 'feelings', type: '"Mood"[]', nullable: true },
       { name: 'flag', type: 'boolean', nullable: true, default: 'true' },
       // jsonb prints keys shortest first, with a space after ':' and ','.
       { name: 'meta', type: 'jsonb', nullable: true, default: `'{"a": [true, null], "zz": 1}'` },

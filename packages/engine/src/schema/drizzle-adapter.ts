@@ -25,6 +25,8 @@ import type {
   TableModel,
   UniqueConstraintModel,
 } from './model.js';
+import { builtUniqueConstraints } from './model.js';
+import { defaultFields, expressionFields } from './stated.js';
 
 /** How drizzle.config's `casing` maps property names to column names. */
 export type DrizzleCasing = 'snake_case' | 'camelCase';
@@ -249,7 +251,8 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
   const id = rules.identifier;
   const ids = (names: readonly string[]): string[] => names.map(id);
   const name = id(table.name);
-  const expression = (text: string): string => normalizer.normalizeExpression(rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text);
+  const expression = (text: string): { expression: string; statedExpression?: string } =>
+    expressionFields(rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text, normalizer);
   const columns: ColumnModel[] = [];
   const indexes: IndexModel[] = [];
   const uniqueConstraints: UniqueConstraintModel[] = [];
@@ -275,9 +278,9 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
     const flags = snapshot.internal?.indexes?.[index.name]?.columns ?? {};
     const parts = index.columns.map((part): IndexPart => {
       if (typeof part === 'string') {
-        return flags[part]?.isExpression === true ? { expression: expression(unwrapParens(part)) } : { column: id(part) };
+        return flags[part]?.isExpression === true ? expression(unwrapParens(part)) : { column: id(part) };
       }
-      return part.isExpression === true ? { expression: expression(part.expression) } : { column: id(part.expression) };
+      return part.isExpression === true ? expression(part.expression) : { column: id(part.expression) };
     });
     const unique = index.isUnique === true;
     // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
@@ -291,7 +294,7 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
       name: id(index.name),
       parts,
       unique,
-      ...(index.where === undefined || index.where === '' ? {} : { where: expression(index.where) }),
+      ...(index.where === undefined || index.where === '' ? {} : whereFields(expression(index.where))),
       ...(method === undefined ? {} : { method }),
     });
   }
@@ -320,7 +323,7 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
 
   const checkConstraints: CheckConstraintModel[] = Object.values(table.checkConstraints ?? table.checkConstraint ?? {}).map((check) => ({
     name: id(check.name),
-    expression: expression(check.value),
+    ...expression(check.value),
   }));
 
   return {
@@ -329,7 +332,8 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
     ...(primaryKey === undefined ? {} : { primaryKey }),
     indexes: indexes.sort(byName),
     foreignKeys: foreignKeys.sort(byName),
-    uniqueConstraints: uniqueConstraints.sort(byName),
+    // drizzle-kit writes both into one CREATE TABLE: the model holds what the server builds of them.
+    uniqueConstraints: builtUniqueConstraints(uniqueConstraints, primaryKey?.columns, normalizer.primaryKeyAbsorbsUnique).sort(byName),
     checkConstraints: checkConstraints.sort(byName),
   };
 }
@@ -339,7 +343,7 @@ function columnModel(
   table: string,
   column: SnapshotColumn,
   normalizer: SchemaNormalizer,
-  expression: (text: string) => string,
+  expression: (text: string) => { expression: string; statedExpression?: string },
 ): ColumnModel {
   if (column.type.trim() === '') throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a custom type without an SQL type (`dataType()` returned nothing)');
   const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(table, column) : column.type);
@@ -349,40 +353,16 @@ function columnModel(
     if (dialect === 'postgresql' && !stored) {
       throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a virtual generated column (PostgreSQL 15 only stores generated columns)');
     }
-    return { ...base, generated: { expression: expression(column.generated.as), stored } };
+    return { ...base, generated: { ...expression(column.generated.as), stored } };
   }
   const serial = dialect !== 'sqlite' && /^(small|big)?serial$/i.test(column.type.trim());
   if (column.autoincrement === true || column.identity !== undefined || serial) return { ...base, autoIncrement: true };
-  const value = column.default === undefined || column.default === null ? undefined : normalizer.normalizeDefault(String(column.default), type);
-  if (value === undefined) return base;
-  return { ...base, default: dialect === 'postgresql' && type === 'jsonb' ? jsonbDefault(value) : value };
+  return { ...base, ...(column.default === undefined || column.default === null ? {} : defaultFields(String(column.default), type, normalizer)) };
 }
 
-/**
- * A jsonb default as the server prints it back: jsonb stores parsed JSON and prints it its own way
- * (`{"a": [1, "x"]}`: a space after `:` and `,`, object keys shortest first, then by bytes, the last of
- * duplicate keys kept; https://www.postgresql.org/docs/current/datatype-json.html), where drizzle-kit
- * writes `JSON.stringify`'s text. Anything but one string literal holding valid JSON is left as it is.
- */
-function jsonbDefault(value: string): string {
-  const literal = /^'((?:[^']|'')*)'$/s.exec(value);
-  if (literal === null) return value;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse((literal[1] as string).replaceAll("''", "'"));
-  } catch {
-    return value;
-  }
-  return `'${jsonbText(parsed).replaceAll("'", "''")}'`;
-}
-
-function jsonbText(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
-  if (typeof value === 'object' && value !== null) {
-    const keys = Object.keys(value).sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
-    return `{${keys.map((key) => `${JSON.stringify(key)}: ${jsonbText((value as Record<string, unknown>)[key])}`).join(', ')}}`;
-  }
-  return JSON.stringify(value);
+/** A partial index's predicate fields from an expression's compared and stated forms. */
+function whereFields(value: { expression: string; statedExpression?: string }): Pick<IndexModel, 'where' | 'statedWhere'> {
+  return { where: value.expression, ...(value.statedExpression === undefined ? {} : { statedWhere: value.statedExpression }) };
 }
 
 /** An enum-typed column's type as the server prints it: the quoted enum name (case kept), with its array dimensions. */

@@ -10,7 +10,10 @@ export type ForeignKeyAction = 'no action' | 'restrict' | 'cascade' | 'set null'
 
 /** A generated column: its expression, and whether it is stored or computed on read. */
 export interface GeneratedColumn {
+  /** The expression in the dialect's comparison form (see {@link ColumnModel.statedDefault}). */
   readonly expression: string;
+  /** The expression as stated, where it differs from the comparison form: the text that is rendered. */
+  readonly statedExpression?: string;
   readonly stored: boolean;
 }
 
@@ -22,22 +25,36 @@ export interface ColumnModel {
   readonly name: string;
   readonly type: string;
   readonly nullable: boolean;
-  /** The default as an SQL expression (`'active'`, `0`, `now()`), or undefined for none. */
+  /**
+   * The default in the dialect's comparison form (`'active'`, `0`, `now()`: casts the server adds
+   * dropped, keywords lower-cased), or undefined for none. Compared, never rendered.
+   */
   readonly default?: string;
+  /**
+   * The default as stated (the SQL the schema or the revision wrote, or the server's own text when
+   * read back), where it differs from `default`: `ARRAY[]::text[]` beside `array[]`. This is the
+   * text rendered into SQL and revisions ({@link statedDefault}); comparisons ignore it.
+   */
+  readonly statedDefault?: string;
   /** Filled by the database: PostgreSQL identity/serial, MySQL AUTO_INCREMENT, SQLite INTEGER PRIMARY KEY AUTOINCREMENT. */
   readonly autoIncrement?: boolean;
   readonly generated?: GeneratedColumn;
 }
 
-/** One part of an index: a column, or an expression (`lower(email)`). */
-export type IndexPart = { readonly column: string } | { readonly expression: string };
+/**
+ * One part of an index: a column, or an expression (`lower(email)`) in comparison form with the
+ * stated text beside it where they differ (`statedExpression`: `(created_at)::date` beside `created_at`).
+ */
+export type IndexPart = { readonly column: string } | { readonly expression: string; readonly statedExpression?: string };
 
 export interface IndexModel {
   readonly name: string;
   readonly parts: readonly IndexPart[];
   readonly unique: boolean;
-  /** A partial index's predicate (PostgreSQL, SQLite). */
+  /** A partial index's predicate (PostgreSQL, SQLite), in comparison form. */
   readonly where?: string;
+  /** The predicate as stated, where it differs from `where`. */
+  readonly statedWhere?: string;
   /** The access method when not the default (`gin`, `hash`...; PostgreSQL and MySQL). */
   readonly method?: string;
 }
@@ -58,7 +75,10 @@ export interface UniqueConstraintModel {
 
 export interface CheckConstraintModel {
   readonly name: string;
+  /** The expression in comparison form. */
   readonly expression: string;
+  /** The expression as stated, where it differs from `expression`. */
+  readonly statedExpression?: string;
 }
 
 export interface PrimaryKeyModel {
@@ -92,4 +112,20 @@ export interface SchemaModel {
 /** An empty schema: the model replayed streams start from. */
 export function emptySchema(): SchemaModel {
   return { tables: new Map(), enums: new Map() };
+}
+
+
+/**
+ * The unique constraints a CREATE TABLE really builds, given its primary key's columns: where the
+ * dialect absorbs a UNIQUE on exactly the key's columns into the key (`SchemaNormalizer.primaryKeyAbsorbsUnique`),
+ * that one is left out.
+ */
+export function builtUniqueConstraints<T extends { readonly columns: readonly string[] }>(
+  uniques: readonly T[],
+  primaryKey: readonly string[] | undefined,
+  absorbs: boolean | undefined,
+): T[] {
+  if (absorbs !== true || primaryKey === undefined) return [...uniques];
+  const key = primaryKey.join('\u0000');
+  return uniques.filter((unique) => unique.columns.join('\u0000') !== key);
 }

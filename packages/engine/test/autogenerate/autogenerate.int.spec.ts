@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/dialects/dialect.js';
+import { checkStream } from '../../src/autogenerate/check.js';
 import { planGeneratedRevision, type RenameHints } from '../../src/autogenerate/generate.js';
 import { renderGeneratedRevision } from '../../src/autogenerate/render-revision.js';
 import { writeGeneratedRevision } from '../../src/autogenerate/write-generated.js';
@@ -23,6 +24,8 @@ import { describeRun, runCli } from '../support/streams.js';
  * Per pair, on database X: a revision generated from `before.ts` is applied, rows seeded, a second
  * revision generated from `after.ts` (+ hints) is applied. Then:
  * - no drift: X reads back exactly as Y, a fresh database migrated by a stream generated from `after.ts` alone;
+ * - settled: `check --db` on X finds nothing (no drift from the Drizzle schema, every op guarded), and a
+ *   second autogenerate from `after.ts` plans no operation;
  * - `downgrade -1` gives back the schema X had right after the first revision (a database built from `before.ts` alone);
  * - upgrade again, then `stamp` one back and upgrade again: the guards make the re-run a no-op (same
  *   schema, no guard reporting a different definition).
@@ -174,6 +177,15 @@ await describeDialects('autogenerate fixture pairs', (ctx) => {
         expect(schemaOf(await streamX.schema())).toEqual(afterSchema);
         if (pair.expected !== undefined) expect(await rowsOf(streamX, pair.expected.sql)).toEqual(pair.expected.rows);
         applied = true;
+      });
+
+      it('is settled: `check --db` finds nothing, and a second autogenerate finds no change', async () => {
+        expect(applied, 'the first test of the pair failed').toBe(true);
+        const dirX = join(temp.path, 'x');
+        const findings = await checkStream({ stream: 'autogen', dialect: ctx.name, graph: loadGraph(dirX), schemaFiles: [pair.after], database: { url: x.url } });
+        expect(findings).toEqual([]);
+        const again = await planGeneratedRevision({ dialect: ctx.name, graph: loadGraph(dirX), schemaFiles: [pair.after], stream: 'autogen' });
+        expect(again.upgrade).toEqual([]);
       });
 
       it('downgrade -1 gives back the schema before.ts builds from empty', async () => {

@@ -1,23 +1,8 @@
 import type { ColumnModel, SchemaModel, TableModel } from '../../schema/model.js';
-import type { AlterColumnOp, ColumnDefinition } from '../../ops/op.js';
+import type { AlterColumnOp } from '../../ops/op.js';
+import { statedDefault } from '../../schema/stated.js';
 import { InvalidRenameError, UnknownRenameError } from '../errors.js';
 import type { PlannedOp } from '../diff.js';
-
-/**
- * The definition that adds `column` as the model holds it. Fields at their op default are left out
- * (`nullable` true, no default), so the rendered revision stays short.
- * @internal
- */
-export function columnDefinition(column: ColumnModel): ColumnDefinition {
-  return {
-    name: column.name,
-    type: column.type,
-    ...(column.nullable ? {} : { nullable: false }),
-    ...(column.default !== undefined ? { default: column.default } : {}),
-    ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
-    ...(column.generated !== undefined ? { generated: { ...column.generated } } : {}),
-  };
-}
 
 /**
  * Whether an SQL expression refers to `column`: a bare word that is not a function name (compared
@@ -195,7 +180,8 @@ export interface ColumnComparison {
 /** Why a column must be dropped and added again, or undefined when alterColumn can change it. @internal */
 function recreateReason(table: string, before: ColumnModel, after: ColumnModel): string | undefined {
   const where = `column ${table}.${after.name}`;
-  if (JSON.stringify(before.generated ?? null) !== JSON.stringify(after.generated ?? null)) {
+  const generated = (column: ColumnModel): string => (column.generated === undefined ? '' : `${column.generated.stored}:${column.generated.expression}`);
+  if (generated(before) !== generated(after)) {
     const describe = (column: ColumnModel): string =>
       column.generated === undefined ? 'not generated' : `generated ${column.generated.stored ? 'stored' : 'virtual'} as ${column.generated.expression}`;
     return `${where} changes from ${describe(before)} to ${describe(after)}, which alterColumn cannot express: it is dropped and added again`;
@@ -248,7 +234,7 @@ export function compareColumns(from: TableModel, to: TableModel): ColumnComparis
       column: name,
       ...(old.type !== column.type ? { type: column.type } : {}),
       ...(old.nullable !== column.nullable ? { nullable: column.nullable } : {}),
-      ...(old.default !== column.default ? { default: column.default ?? null } : {}),
+      ...(old.default !== column.default ? { default: statedDefault(column) ?? null } : {}),
     };
     if (op.type === undefined && op.nullable === undefined && op.default === undefined) continue;
     const reasons: string[] = [];

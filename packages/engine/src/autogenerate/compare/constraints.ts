@@ -11,6 +11,7 @@ import type {
   ForeignKeyDefinition,
   PrimaryKeyDefinition,
 } from '../../ops/op.js';
+import { checkDefinitionOf } from '../../ops/from-model.js';
 import { compareText, mentionsColumn } from './columns.js';
 
 /** What to drop and what to create for one kind of named object, each sorted by name. @internal */
@@ -121,7 +122,7 @@ export function compareCheckConstraints(from: TableModel, to: TableModel, gone: 
 
 /** @internal */
 export function createCheckOp(table: string, check: CheckConstraintModel): CreateCheckConstraintOp {
-  return { kind: 'createCheckConstraint', table, constraint: { name: check.name, expression: check.expression } };
+  return { kind: 'createCheckConstraint', table, constraint: checkDefinitionOf(check) };
 }
 
 /** @internal */

@@ -1,20 +1,7 @@
 import type { IndexModel, TableModel } from '../../schema/model.js';
-import type { CreateIndexOp, DropIndexOp } from '../../ops/op.js';
+import type { DropIndexOp } from '../../ops/op.js';
 import { mentionsColumn } from './columns.js';
 import { compareNamed, type NamedComparison } from './constraints.js';
-
-/** The op that creates `index` on `table` (`unique` only when true: the op's default is false). @internal */
-export function createIndexOp(table: string, index: IndexModel): CreateIndexOp {
-  return {
-    kind: 'createIndex',
-    table,
-    name: index.name,
-    columns: index.parts.map((part) => ('column' in part ? part.column : { expression: part.expression })),
-    ...(index.unique ? { unique: true } : {}),
-    ...(index.where !== undefined ? { where: index.where } : {}),
-    ...(index.method !== undefined ? { method: index.method } : {}),
-  };
-}
 
 /** @internal */
 export function dropIndexOp(table: string, index: IndexModel): DropIndexOp {

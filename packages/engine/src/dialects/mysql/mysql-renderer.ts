@@ -10,6 +10,7 @@ import type {
   PrimaryKeyDefinition,
 } from '../../ops/op.js';
 import type { ForeignKeyAction } from '../../schema/model.js';
+import { statedDefault } from '../../schema/stated.js';
 import { ExistingColumnUnknownError } from '../errors.js';
 import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
@@ -117,7 +118,7 @@ export class MysqlRenderer extends RenderBase {
       nullable: op.nullable ?? existing.nullable,
       ...(existing.autoIncrement === undefined ? {} : { autoIncrement: existing.autoIncrement }),
       ...(existing.generated === undefined ? {} : { generated: existing.generated }),
-      ...(op.default === null ? {} : { default: op.default ?? existing.default }),
+      ...(op.default === null ? {} : { default: op.default ?? statedDefault(existing) }),
     };
     const site: ColumnSite = { kind: op.kind, table: op.table, primaryKey: context.table?.primaryKey?.columns ?? [], context };
     return [`ALTER TABLE ${this.quoteIdentifier(op.table)} MODIFY COLUMN ${this.renderColumn(changed, site)}`];

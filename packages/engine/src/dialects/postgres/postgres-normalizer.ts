@@ -45,7 +45,7 @@ const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'real', 'double 
  * - types: `integer`, `bigint`, `smallint` (also for `serial`s: the sequence is the reader's
  *   `autoIncrement`), `boolean`, `real`, `double precision`, `numeric(p,s)`, `varchar(n)`, `char(n)`,
  *   `timestamp(p)`, `timestamptz(p)`, `time`, `timetz`, arrays as `element[]`; other names lower-cased,
- *   a quoted name (an enum `"Mood"`) unquoted with its case kept.
+ *   a quoted name (an enum `"Mood"`) kept quoted with its case unless it needs no quotes (`"mood"` is `mood`).
  * - defaults: the server's text without the casts it adds (`'active'::character varying` → `'active'`,
  *   `'{}'::text[]` → `'{}'`), a quoted number on a numeric column unquoted (`'-1'::integer` → `-1`),
  *   keywords lower-cased (`CURRENT_TIMESTAMP` → `current_timestamp`), `NULL` → none.
@@ -63,12 +63,22 @@ const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'real', 'double 
  * ```
  */
 export class PostgresNormalizer implements SchemaNormalizer {
+  /**
+   * `CREATE TABLE t (id int PRIMARY KEY UNIQUE)` builds the primary key alone: transformIndexConstraints
+   * (src/backend/parser/parse_utilcmd.c) drops an index constraint equal to the primary key.
+   */
+  readonly primaryKeyAbsorbsUnique = true;
+
   normalizeType(type: string): string {
     const trimmed = type.trim();
     const quoted = /^"((?:[^"]|"")+)"(\s*(?:\[\d*\]\s*)*)$/.exec(trimmed);
     if (quoted !== null) {
+      // A quoted name keeps its case; it stays quoted unless it reads the same bare (`"mood"` is `mood`,
+      // `"certificateType"` is not `certificatetype`), so that the type text renders as it compares.
+      const name = (quoted[1] as string).replaceAll('""', '"');
       const dimensions = (quoted[2] as string).trim();
-      return `${(quoted[1] as string).replaceAll('""', '"')}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
+      const bare = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+      return `${bare}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
     }
     let text = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
     let suffix = '';
@@ -91,6 +101,7 @@ export class PostgresNormalizer implements SchemaNormalizer {
     if (text === '' || text === 'null') return undefined;
     const only = singleLiteral(tokens);
     const base = this.normalizeType(type);
+    if (base === 'jsonb' && only?.kind === 'string') return jsonbDefault(text);
     if (only?.kind === 'string' && !base.endsWith('[]')) {
       const scalar = base.replace(/\(.*$/, '');
       if (NUMERIC_TYPES.has(scalar) && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(only.text)) return only.text.trim();
@@ -186,4 +197,31 @@ function scalarType(text: string): string {
     return `${renamed.replace(/\(1\)$/, '')}(${args})${rest === '' ? '' : ` ${rest}`}`;
   }
   return text;
+}
+
+/**
+ * A jsonb default as the server prints it back: jsonb stores parsed JSON and prints it its own way
+ * (`{"a": [1, "x"]}`: a space after `:` and `,`, object keys shortest first, then by bytes, the last of
+ * duplicate keys kept; https://www.postgresql.org/docs/current/datatype-json.html), where a schema
+ * writes `JSON.stringify`'s text. Anything but one string literal holding valid JSON is left as it is.
+ */
+function jsonbDefault(value: string): string {
+  const literal = /^'((?:[^']|'')*)'$/s.exec(value);
+  if (literal === null) return value;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse((literal[1] as string).replaceAll("''", "'"));
+  } catch {
+    return value;
+  }
+  return `'${jsonbText(parsed).replaceAll("'", "''")}'`;
+}
+
+function jsonbText(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonbText).join(', ')}]`;
+  if (typeof value === 'object' && value !== null) {
+    const keys = Object.keys(value).sort((a, b) => Buffer.byteLength(a) - Buffer.byteLength(b) || Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    return `{${keys.map((key) => `${JSON.stringify(key)}: ${jsonbText((value as Record<string, unknown>)[key])}`).join(', ')}}`;
+  }
+  return JSON.stringify(value);
 }

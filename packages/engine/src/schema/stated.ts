@@ -1,0 +1,70 @@
+import type { SchemaNormalizer } from '../dialects/renderer.js';
+import type { ColumnModel, IndexModel, SchemaModel, TableModel } from './model.js';
+/**
+ * Stated versus compared. The model keeps two forms of every piece of SQL text it holds: the form
+ * used to compare (normalised by the dialect, so that what a revision wrote and what the server
+ * prints back compare equal) and, where it differs, the text as stated, which is the only one ever
+ * rendered. Rendering the comparison form loses meaning: `ARRAY[]::text[]` compares as `array[]`,
+ * which PostgreSQL cannot type.
+ */
+
+/** The default to render: as stated, else the comparison form (they are the same). */
+export function statedDefault(column: Pick<ColumnModel, 'default' | 'statedDefault'>): string | undefined {
+  return column.statedDefault ?? column.default;
+}
+
+/** The expression to render of a check, a generated column or an index part. */
+export function statedExpression(value: { readonly expression: string; readonly statedExpression?: string }): string {
+  return value.statedExpression ?? value.expression;
+}
+
+/** The predicate to render of a partial index. */
+export function statedWhere(index: Pick<IndexModel, 'where' | 'statedWhere'>): string | undefined {
+  return index.statedWhere ?? index.where;
+}
+
+/**
+ * The comparison form and, where it differs, the stated text, as the fields of a model object:
+ * `compared` is the normalised form of `stated`.
+ */
+export function statedPair<K extends string, S extends string>(key: K, statedKey: S, stated: string, compared: string): { [P in K]: string } & { [P in S]?: string } {
+  const text = stated.trim();
+  return (text === compared ? { [key]: compared } : { [key]: compared, [statedKey]: text }) as { [P in K]: string } & { [P in S]?: string };
+}
+
+/**
+ * The model without its stated forms: what two models from different sources (a live database, a
+ * Drizzle schema, replayed revisions) are compared on.
+ */
+export function comparableSchema(model: SchemaModel): SchemaModel {
+  const tables = new Map<string, TableModel>();
+  for (const [name, table] of model.tables) {
+    tables.set(name, {
+      ...table,
+      columns: table.columns.map(({ statedDefault: _default, ...column }) =>
+        column.generated === undefined ? column : { ...column, generated: { expression: column.generated.expression, stored: column.generated.stored } },
+      ),
+      indexes: table.indexes.map(({ statedWhere: _where, ...index }) => ({
+        ...index,
+        parts: index.parts.map((part) => ('column' in part ? part : { expression: part.expression })),
+      })),
+      checkConstraints: table.checkConstraints.map(({ name, expression }) => ({ name, expression })),
+    });
+  }
+  return { ...model, tables };
+}
+
+/**
+ * A default as the model holds it: the comparison form, and the stated SQL beside it where the two
+ * differ (see `statedPair`). Nothing for no default or `NULL`.
+ */
+export function defaultFields(stated: string | undefined, type: string, normalizer: SchemaNormalizer): Pick<ColumnModel, 'default' | 'statedDefault'> {
+  const compared = normalizer.normalizeDefault(stated, type);
+  return stated === undefined || compared === undefined ? {} : statedPair('default', 'statedDefault', stated, compared);
+}
+
+/** An expression (check, generated column, index part) as the model holds it: compared, and stated where different. */
+export function expressionFields(stated: string, normalizer: SchemaNormalizer): { expression: string; statedExpression?: string } {
+  return statedPair('expression', 'statedExpression', stated, normalizer.normalizeExpression(stated));
+}
+
