@@ -16,6 +16,7 @@ import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import type { RunEvent, RunResult } from '../../src/runner/events.js';
 import { current, downgrade, stamp, upgrade, type StreamTarget } from '../../src/runner/runner.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../../src/schema/model.js';
+import { comparableSchema } from '../../src/schema/stated.js';
 import { withConnection } from '../../src/dialects/connection.js';
 
 // This file does not import ./streams.js: that one pulls in the whole CLI, which suites of the
@@ -231,8 +232,10 @@ export class ModelReplay {
 // ---------------------------------------------------------------------------------------------
 
 /** A schema model as plain, key-ordered data (tables and enums by name), for readable diffs. */
-export function plainSchema(model: SchemaModel): { tables: Record<string, TableModel>; enums: Record<string, readonly string[]> } {
+export function plainSchema(schema: SchemaModel): { tables: Record<string, TableModel>; enums: Record<string, readonly string[]> } {
   const sorted = <T>(map: ReadonlyMap<string, T>): [string, T][] => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  // Compared as the engine compares: without the stated forms (a revision's text, the server's print).
+  const model = comparableSchema(schema);
   return {
     tables: Object.fromEntries(sorted(model.tables)),
     enums: Object.fromEntries(sorted(model.enums).map(([name, e]) => [name, e.values])),
