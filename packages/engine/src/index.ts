@@ -92,6 +92,7 @@ export {
   QueryFailedError,
   MultipleStatementsError,
   UnsupportedOperationError,
+  IdentifierTooLongError,
   RecreateNeedsTableError,
   ExistingColumnUnknownError,
   RecreateTargetMissingError,
@@ -101,6 +102,8 @@ export { ModuleLoadError, RevisionsFolderMissingError } from './loader/errors.js
 
 export type * from './schema/model.js';
 export { emptySchema } from './schema/model.js';
+export { comparableSchema, statedDefault, statedExpression, statedWhere } from './schema/stated.js';
+export { shortenIdentifier, type IdentifierLimit } from './schema/identifiers.js';
 export type * from './ops/op.js';
 export { OP_KINDS } from './ops/op.js';
 export {
@@ -158,6 +161,7 @@ export {
   SchemaNoTablesError,
   SchemaUnsupportedPgSchemaError,
   SchemaUnsupportedColumnFeatureError,
+  SchemaIdentifierTooLongError,
   SchemaDrizzleKitMissingError,
   SchemaDrizzleKitFailedError,
 } from './schema/errors.js';

@@ -47,6 +47,8 @@ export interface GeneratedPlan {
   readonly upgrade: readonly Op[];
   readonly downgrade: readonly Op[];
   readonly destructive: SchemaDiff['destructive'];
+  /** What the revision names differently from the Drizzle schema, and why (a name shortened to the server's limit). */
+  readonly notes: readonly string[];
   /** The schema the stream's revisions build (before) and the Drizzle schema (after). */
   readonly before: SchemaModel;
   readonly after: SchemaModel;
@@ -73,10 +75,12 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   const before = options.shadowUrl
     ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl)
     : await replayInModel(options, parents[0] ?? 'base');
+  const notes: string[] = [];
   const after = await readDrizzleSchema({
     dialect: options.dialect,
     schemaFiles: options.schemaFiles,
     normalizer: dialect.normalizer,
+    onNote: (note) => notes.push(note),
     ...(options.casing ? { casing: options.casing } : {}),
   });
   const diff = diffSchemas(before, after, {
@@ -93,7 +97,7 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
     inverses.push(op.kind === 'addEnumValue' ? [] : reverseOp(op, model));
     model = applyToModel(model, op, dialect.normalizer);
   }
-  return { parents, upgrade: diff.ops, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, before, after };
+  return { parents, upgrade: diff.ops, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, notes, before, after };
 }
 
 const DROPPED_WITH_TABLE = new Set<Op['kind']>(['dropIndex', 'dropForeignKey', 'dropUniqueConstraint', 'dropCheckConstraint', 'dropPrimaryKey']);

@@ -27,6 +27,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_RECREATE_NEEDS_TABLE',
   'DIALECT_EXISTING_COLUMN_UNKNOWN',
   'DIALECT_RECREATE_TARGET_MISSING',
+  'DIALECT_IDENTIFIER_TOO_LONG',
 ] as const;
 
 /** One of {@link DIALECT_ERROR_CODES}. */
@@ -520,6 +521,31 @@ export class RecreateTargetMissingError extends StrataError {
       renderOptions(context, 'Check the name against the table as it is (strata current, or the revisions before this one).', {
         target: context.target,
       }),
+    );
+  }
+}
+
+/**
+ * An identifier longer than the server allows, where the server would refuse it (MySQL/MariaDB: 64
+ * characters). Raised before the statement is sent, with a name that fits.
+ *
+ * @example
+ * ```ts
+ * import { IdentifierTooLongError } from '@strata/engine';
+ * new IdentifierTooLongError({ dialect: 'mysql', name: 'x'.repeat(70), max: 64, unit: 'characters', fitting: 'x'.repeat(55) + '_1a2b3c4d' }).code;
+ * // 'DIALECT_IDENTIFIER_TOO_LONG'
+ * ```
+ */
+export class IdentifierTooLongError extends StrataError {
+  static readonly CODE = 'DIALECT_IDENTIFIER_TOO_LONG';
+  constructor(context: { readonly dialect: DialectName; readonly name: string; readonly max: number; readonly unit: string; readonly fitting: string }) {
+    super(
+      IdentifierTooLongError.CODE,
+      `${SERVER_NAMES[context.dialect]} allows identifiers of at most ${context.max} ${context.unit}; "${context.name}" is longer, and the server would refuse the statement.`,
+      {
+        hint: `Give the object a shorter name, for example "${context.fitting}" (in the revision, and in the Drizzle schema's name for it).`,
+        details: { dialect: context.dialect, name: context.name, max: context.max, unit: context.unit, suggestion: context.fitting },
+      },
     );
   }
 }

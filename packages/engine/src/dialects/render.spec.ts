@@ -1,9 +1,10 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { OP_KINDS, type Op } from '../ops/op.js';
+import { shortenIdentifier } from '../schema/identifiers.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
 import { DIALECT_NAMES, type DialectName } from './dialect.js';
-import { ExistingColumnUnknownError, RecreateNeedsTableError, RecreateTargetMissingError, UnsupportedOperationError } from './errors.js';
+import { ExistingColumnUnknownError, IdentifierTooLongError, RecreateNeedsTableError, RecreateTargetMissingError, UnsupportedOperationError } from './errors.js';
 import { MysqlDialect } from './mysql/mysql-dialect.js';
 import { PostgresDialect } from './postgres/postgres-dialect.js';
 import type { RenderBase } from './render-base.js';
@@ -770,6 +771,21 @@ describe('rendering errors', () => {
     expect(error).toBeInstanceOf(UnsupportedOperationError);
     expect((error as UnsupportedOperationError).message).toBe('MySQL/MariaDB cannot run createEnum: it has no enum types.');
     expect((error as UnsupportedOperationError).hint).toContain("enum('a','b')");
+  });
+
+  it('MySQL refuses a name over 64 characters before the server does, with one that fits (issue 8, defect 6)', () => {
+    const name = `orders_${'customer_reference_'.repeat(4)}idx`;
+    const op: Op = { kind: 'createIndex', table: 'orders', name, columns: ['code'] };
+    expect(() => RENDERERS.mysql.render(op, { schema: emptySchema() })).toThrow(IdentifierTooLongError);
+    try {
+      RENDERERS.mysql.render(op, { schema: emptySchema() });
+    } catch (error) {
+      expect((error as IdentifierTooLongError).message).toBe(`MySQL/MariaDB allows identifiers of at most 64 characters; "${name}" is longer, and the server would refuse the statement.`);
+      expect((error as IdentifierTooLongError).hint).toContain(`"${shortenIdentifier(name, { max: 64, unit: 'characters', overflow: 'refuse' })}"`);
+    }
+    // PostgreSQL truncates such names itself, SQLite has no limit to speak of.
+    expect(RENDERERS.postgresql.render(op, { schema: emptySchema() })).toHaveLength(1);
+    expect(RENDERERS.sqlite.render(op, { schema: emptySchema() })).toHaveLength(1);
   });
 
   it('SQLite refuses a recreate without the table, with DIALECT_RECREATE_NEEDS_TABLE', () => {

@@ -1,4 +1,5 @@
 import type { Op } from '../ops/op.js';
+import type { IdentifierLimit } from '../schema/identifiers.js';
 import type { SchemaModel, TableModel } from '../schema/model.js';
 
 /** What a renderer may consult: the schema as it is before the op (from the inspector's cache or the model). */
@@ -46,5 +47,7 @@ export interface SchemaNormalizer {
    * key's index already enforces it and the server drops the redundant one (PostgreSQL).
    */
   readonly primaryKeyAbsorbsUnique?: boolean;
+  /** The server's identifier limit; undefined where there is none to speak of (SQLite). */
+  readonly identifierLimit?: IdentifierLimit;
 }
 

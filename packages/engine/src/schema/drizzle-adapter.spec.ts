@@ -12,6 +12,7 @@ import { StrataError } from '../errors.js';
 import { drizzleSnapshotToModel, readDrizzleSchema, type DrizzleSnapshot } from './drizzle-adapter.js';
 import * as schemaErrors from './errors.js';
 import type { SchemaModel, TableModel } from './model.js';
+import { shortenIdentifier } from './identifiers.js';
 import { comparableSchema } from './stated.js';
 
 const NORMALIZERS: Record<DialectName, SchemaNormalizer> = {
@@ -303,6 +304,40 @@ describe('MySQL', () => {
       { name: 'parent_id', type: 'bigint unsigned', nullable: true },
       { name: 'v', type: 'int', nullable: true, generated: { expression: 'region + 1', stored: false } },
     ]);
+  });
+
+  it('shortens constraint names over 64 characters deterministically and says so; refuses a long column name (issue 8, defect 6)', async () => {
+    const files = {
+      'schema.ts': `
+        import { int, mysqlTable } from 'drizzle-orm/mysql-core';
+        export const organizationMembers = mysqlTable('organization_members', { id: int('id').primaryKey() });
+        export const invitations = mysqlTable('organization_membership_invitations', {
+          id: int('id').primaryKey(),
+          invitedBy: int('invited_by_organization_member_id').references(() => organizationMembers.id),
+        });
+      `,
+    };
+    const long = 'organization_membership_invitations_invited_by_organization_member_id_organization_members_id_fk';
+    const notes: string[] = [];
+    const model = await readDrizzleSchema({ dialect: 'mysql', schemaFiles: write(files), normalizer: NORMALIZERS.mysql, onNote: (note) => notes.push(note) });
+    const name = table(model, 'organization_membership_invitations').foreignKeys[0]?.name as string;
+    expect(name).toHaveLength(64);
+    expect(name).toBe(shortenIdentifier(long, { max: 64, unit: 'characters', overflow: 'refuse' }));
+    expect(name).toMatch(/^organization_membership_invitations_invited_by_organiza_[0-9a-f]{8}$/);
+    expect(notes).toEqual([`the foreign key of table organization_membership_invitations name ${long} is longer than the 64 characters the server allows: it is named ${name}`]);
+    const again = await read('mysql', files);
+    expect(table(again, 'organization_membership_invitations').foreignKeys[0]?.name).toBe(name);
+
+    const error = await failure(
+      read('mysql', {
+        'schema.ts': `
+          import { int, mysqlTable } from 'drizzle-orm/mysql-core';
+          export const t = mysqlTable('t', { id: int('${'x'.repeat(65)}') });
+        `,
+      }),
+    );
+    expect(error.code).toBe('SCHEMA_IDENTIFIER_TOO_LONG');
+    expect(error.message).toContain('column name');
   });
 
   it('reads serial as an auto-increment bigint unsigned with the UNIQUE key the server adds', () => {

@@ -8,6 +8,7 @@ import {
   SchemaDrizzleKitFailedError,
   SchemaDrizzleKitMissingError,
   SchemaFileLoadError,
+  SchemaIdentifierTooLongError,
   SchemaNoTablesError,
   SchemaUnsupportedColumnFeatureError,
   SchemaUnsupportedPgSchemaError,
@@ -25,6 +26,7 @@ import type {
   TableModel,
   UniqueConstraintModel,
 } from './model.js';
+import { clipIdentifier, exceedsLimit, shortenIdentifier } from './identifiers.js';
 import { builtUniqueConstraints } from './model.js';
 import { defaultFields, expressionFields } from './stated.js';
 
@@ -40,6 +42,8 @@ export interface ReadDrizzleSchemaOptions {
   readonly casing?: DrizzleCasing;
   /** The dialect's canonical spellings (`Dialect.normalizer`), so the model compares equal to `readSchema`'s. */
   readonly normalizer: SchemaNormalizer;
+  /** Told what the model names differently from the schema (a constraint name shortened to the server's limit). */
+  readonly onNote?: (note: string) => void;
 }
 
 /** @internal A drizzle-kit snapshot (`generateDrizzleJson` and friends), as loosely as this adapter reads it. */
@@ -116,7 +120,7 @@ interface DrizzleKitApi {
  */
 export async function readDrizzleSchema(options: ReadDrizzleSchemaOptions): Promise<SchemaModel> {
   const snapshot = await generateDrizzleSnapshot(options);
-  const model = drizzleSnapshotToModel(options.dialect, snapshot, options.normalizer);
+  const model = drizzleSnapshotToModel(options.dialect, snapshot, options.normalizer, options.onNote);
   if (model.tables.size === 0) throw new SchemaNoTablesError(options.dialect, options.schemaFiles.map((file) => resolve(file)));
   return model;
 }
@@ -125,7 +129,7 @@ export async function readDrizzleSchema(options: ReadDrizzleSchemaOptions): Prom
  * @internal Loads the schema files and returns drizzle-kit's snapshot of them (what `drizzle-kit generate`
  * would write to `meta/*_snapshot.json`). Tests hand it to drizzle-kit's migration generators.
  */
-export async function generateDrizzleSnapshot(options: Omit<ReadDrizzleSchemaOptions, 'normalizer'>): Promise<DrizzleSnapshot> {
+export async function generateDrizzleSnapshot(options: Omit<ReadDrizzleSchemaOptions, 'normalizer' | 'onNote'>): Promise<DrizzleSnapshot> {
   const files = options.schemaFiles.map((file) => resolve(file));
   const imports = loadSchemaExports(files);
   const api = await importDrizzleKit(files[0]);
@@ -191,9 +195,6 @@ async function importDrizzleKit(schemaFile: string | undefined): Promise<Drizzle
   }
 }
 
-/** PostgreSQL keeps identifiers to NAMEDATALEN - 1 bytes and truncates longer ones (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS). */
-const PG_MAX_IDENTIFIER_BYTES = 63;
-
 /** What differs between the dialects' snapshots and servers. */
 interface DialectRules {
   /**
@@ -204,22 +205,49 @@ interface DialectRules {
   readonly stripsQualifiers: boolean;
   /** How identifiers are quoted in drizzle-kit's SQL text. */
   readonly quote: '"' | '`';
-  /** The server's name for an identifier drizzle-kit writes (PostgreSQL truncates long ones). */
-  readonly identifier: (name: string) => string;
 }
 
 const RULES: Readonly<Record<DialectName, DialectRules>> = {
-  postgresql: { stripsQualifiers: true, quote: '"', identifier: (name) => clipBytes(name, PG_MAX_IDENTIFIER_BYTES) },
-  mysql: { stripsQualifiers: true, quote: '`', identifier: (name) => name },
-  sqlite: { stripsQualifiers: false, quote: '"', identifier: (name) => name },
+  postgresql: { stripsQualifiers: true, quote: '"' },
+  mysql: { stripsQualifiers: true, quote: '`' },
+  sqlite: { stripsQualifiers: false, quote: '"' },
 };
+
+/** The server's names for what drizzle-kit names, within the dialect's identifier limit. */
+interface Names {
+  /** A table, column or enum: truncated where the server truncates, refused where it refuses (queries name it too). */
+  readonly id: (name: string, kind?: 'table' | 'column' | 'enum') => string;
+  /** A constraint or index name, which only DDL uses: truncated as the server does, or shortened with a note. */
+  readonly constraint: (name: string, what: string) => string;
+}
+
+function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void) | undefined): Names {
+  const limit = normalizer.identifierLimit;
+  return {
+    id: (name, kind = 'column') => {
+      if (!exceedsLimit(name, limit)) return name;
+      if (limit.overflow === 'truncate') return clipIdentifier(name, limit);
+      throw new SchemaIdentifierTooLongError(kind, name, limit.max, limit.unit);
+    },
+    constraint: (name, what) => {
+      if (!exceedsLimit(name, limit)) return name;
+      if (limit.overflow === 'truncate') return clipIdentifier(name, limit);
+      const fitting = shortenIdentifier(name, limit);
+      onNote?.(`the ${what} name ${name} is longer than the ${limit.max} ${limit.unit} the server allows: it is named ${fitting}`);
+      return fitting;
+    },
+  };
+}
 
 /**
  * Converts a drizzle-kit snapshot into the schema model, spelling types, defaults and expressions
  * through `normalizer` and naming what drizzle-kit leaves unnamed the way the server names it:
  *
- * - PostgreSQL: a column-level primary key is `<table>_pkey`; identifiers longer than 63 bytes are
- *   truncated; serials and identity columns are `autoIncrement`; enum-typed columns carry the enum's
+ * - every dialect: names longer than the server's limit (`normalizer.identifierLimit`) are truncated
+ *   where the server truncates them (PostgreSQL, 63 bytes); where it refuses them (MySQL, 64
+ *   characters) a constraint or index name is shortened deterministically (`shortenIdentifier`,
+ *   reported through `onNote`) and a table or column name throws `SCHEMA_IDENTIFIER_TOO_LONG`.
+ * - PostgreSQL: a column-level primary key is `<table>_pkey`; serials and identity columns are `autoIncrement`; enum-typed columns carry the enum's
  *   name (case kept); only the `public` schema.
  * - MySQL: primary keys have no name; a unique index on plain columns is a unique constraint (the
  *   server keeps no difference); `serial` adds the UNIQUE key the server creates for it, named after the column.
@@ -228,29 +256,43 @@ const RULES: Readonly<Record<DialectName, DialectRules>> = {
  *   drizzle-kit's CREATE TABLE drops the names it has.
  * Lists are sorted by name and tables by name, as the schema readers sort them.
  */
-export function drizzleSnapshotToModel(dialect: DialectName, snapshot: DrizzleSnapshot, normalizer: SchemaNormalizer): SchemaModel {
+export function drizzleSnapshotToModel(
+  dialect: DialectName,
+  snapshot: DrizzleSnapshot,
+  normalizer: SchemaNormalizer,
+  onNote?: (note: string) => void,
+): SchemaModel {
   const rules = RULES[dialect];
+  const names = namesFor(normalizer, onNote);
   const enums = new Map<string, EnumModel>();
   if (dialect === 'postgresql') {
     for (const entry of Object.values(snapshot.enums ?? {})) {
       if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError('enum', entry.name, entry.schema as string);
-      const name = rules.identifier(entry.name);
+      const name = names.id(entry.name, 'enum');
       enums.set(name, { name, values: [...entry.values] });
     }
   }
   const tables = new Map<string, TableModel>();
   for (const table of Object.values(snapshot.tables)) {
     if (dialect === 'postgresql' && !isPublic(table.schema)) throw new SchemaUnsupportedPgSchemaError('table', table.name, table.schema as string);
-    const model = tableModel(dialect, rules, snapshot, table, normalizer);
+    const model = tableModel(dialect, rules, names, snapshot, table, normalizer);
     tables.set(model.name, model);
   }
   return { tables: sortedMap(tables), enums: sortedMap(enums) };
 }
 
-function tableModel(dialect: DialectName, rules: DialectRules, snapshot: DrizzleSnapshot, table: SnapshotTable, normalizer: SchemaNormalizer): TableModel {
-  const id = rules.identifier;
-  const ids = (names: readonly string[]): string[] => names.map(id);
-  const name = id(table.name);
+function tableModel(
+  dialect: DialectName,
+  rules: DialectRules,
+  names: Names,
+  snapshot: DrizzleSnapshot,
+  table: SnapshotTable,
+  normalizer: SchemaNormalizer,
+): TableModel {
+  const id = (column: string): string => names.id(column);
+  const ids = (columns: readonly string[]): string[] => columns.map(id);
+  const name = names.id(table.name, 'table');
+  const constraint = (constraintName: string, what: string): string => names.constraint(constraintName, `${what} of table ${name}`);
   const expression = (text: string): { expression: string; statedExpression?: string } =>
     expressionFields(rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text, normalizer);
   const columns: ColumnModel[] = [];
@@ -260,18 +302,19 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
   const serialColumns: string[] = [];
 
   for (const column of Object.values(table.columns)) {
-    columns.push({ ...columnModel(dialect, name, column, normalizer, expression), name: id(column.name) });
+    columns.push({ ...columnModel(dialect, name, column, normalizer, names, expression), name: id(column.name) });
     if (dialect === 'mysql' && column.type.trim().toLowerCase() === 'serial') serialColumns.push(column.name);
     if (column.primaryKey === true) {
-      primaryKey = { ...(dialect === 'postgresql' ? { name: pgDerivedName(name, 'pkey') } : {}), columns: [id(column.name)] };
+      const keyName = normalizer.primaryKeyName?.(name, undefined);
+      primaryKey = { ...(keyName === undefined ? {} : { name: keyName }), columns: [id(column.name)] };
     }
   }
   for (const key of Object.values(table.compositePrimaryKeys ?? {})) {
-    primaryKey = { ...(dialect === 'postgresql' && key.name !== undefined ? { name: id(key.name) } : {}), columns: ids(key.columns) };
+    primaryKey = { ...(dialect === 'postgresql' && key.name !== undefined ? { name: constraint(key.name, 'primary key') } : {}), columns: ids(key.columns) };
   }
 
   for (const unique of Object.values(table.uniqueConstraints ?? {})) {
-    uniqueConstraints.push({ name: id(unique.name), columns: ids(unique.columns) });
+    uniqueConstraints.push({ name: constraint(unique.name, 'unique constraint'), columns: ids(unique.columns) });
   }
 
   for (const index of Object.values(table.indexes ?? {})) {
@@ -286,12 +329,12 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
     // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
     // plain columns as a constraint (drizzle-kit even writes it as `CONSTRAINT ... UNIQUE` in CREATE TABLE).
     if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part)) {
-      uniqueConstraints.push({ name: index.name, columns: parts.map((part) => (part as { column: string }).column) });
+      uniqueConstraints.push({ name: constraint(index.name, 'unique index'), columns: parts.map((part) => (part as { column: string }).column) });
       continue;
     }
     const method = dialect === 'postgresql' && index.method !== undefined && index.method.toLowerCase() !== 'btree' ? index.method.toLowerCase() : undefined;
     indexes.push({
-      name: id(index.name),
+      name: constraint(index.name, 'index'),
       parts,
       unique,
       ...(index.where === undefined || index.where === '' ? {} : whereFields(expression(index.where))),
@@ -312,9 +355,9 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
     if (dialect === 'postgresql' && !isPublic(key.schemaTo)) throw new SchemaUnsupportedPgSchemaError('foreign key target', key.tableTo, key.schemaTo as string);
     return {
       // drizzle-kit's SQLite CREATE TABLE writes foreign keys without their names; the reader names them this way.
-      name: dialect === 'sqlite' ? `${name}_${key.columnsFrom.join('_')}_${key.tableTo}_${key.columnsTo.join('_')}_fk` : id(key.name),
+      name: dialect === 'sqlite' ? `${name}_${key.columnsFrom.join('_')}_${key.tableTo}_${key.columnsTo.join('_')}_fk` : constraint(key.name, 'foreign key'),
       columns: ids(key.columnsFrom),
-      referencedTable: id(key.tableTo),
+      referencedTable: names.id(key.tableTo, 'table'),
       referencedColumns: ids(key.columnsTo),
       onDelete: foreignKeyAction(key.onDelete),
       onUpdate: foreignKeyAction(key.onUpdate),
@@ -322,7 +365,7 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
   });
 
   const checkConstraints: CheckConstraintModel[] = Object.values(table.checkConstraints ?? table.checkConstraint ?? {}).map((check) => ({
-    name: id(check.name),
+    name: constraint(check.name, 'check constraint'),
     ...expression(check.value),
   }));
 
@@ -343,10 +386,11 @@ function columnModel(
   table: string,
   column: SnapshotColumn,
   normalizer: SchemaNormalizer,
+  names: Names,
   expression: (text: string) => { expression: string; statedExpression?: string },
 ): ColumnModel {
   if (column.type.trim() === '') throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a custom type without an SQL type (`dataType()` returned nothing)');
-  const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(table, column) : column.type);
+  const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(table, column, names) : column.type);
   const base = { name: column.name, type, nullable: column.notNull !== true };
   if (column.generated !== undefined) {
     const stored = column.generated.type.toLowerCase() === 'stored';
@@ -366,36 +410,14 @@ function whereFields(value: { expression: string; statedExpression?: string }): 
 }
 
 /** An enum-typed column's type as the server prints it: the quoted enum name (case kept), with its array dimensions. */
-function enumTypeText(table: string, column: SnapshotColumn): string {
+function enumTypeText(table: string, column: SnapshotColumn, names: Names): string {
   if (!isPublic(column.typeSchema)) throw new SchemaUnsupportedPgSchemaError('enum type of a column', `${column.type} (${table}.${column.name})`, column.typeSchema as string);
   const match = /^(.*?)((?:\s*\[\d*\])*)$/.exec(column.type.trim()) as RegExpExecArray;
-  return `"${clipBytes(match[1] as string, PG_MAX_IDENTIFIER_BYTES).replaceAll('"', '""')}"${match[2] as string}`;
+  return `"${names.id(match[1] as string, 'enum').replaceAll('"', '""')}"${match[2] as string}`;
 }
 
 function isPublic(schema: string | undefined): boolean {
   return schema === undefined || schema === '' || schema === 'public';
-}
-
-/**
- * The name PostgreSQL derives for a table's constraint (`<table>_pkey`): the table part clipped so the
- * whole fits 63 bytes (makeObjectName in https://github.com/postgres/postgres/blob/REL_15_STABLE/src/backend/commands/indexcmds.c).
- */
-function pgDerivedName(table: string, label: string): string {
-  return `${clipBytes(table, PG_MAX_IDENTIFIER_BYTES - label.length - 1)}_${label}`;
-}
-
-/** `text` cut to at most `bytes` UTF-8 bytes, at a character boundary. */
-function clipBytes(text: string, bytes: number): string {
-  if (Buffer.byteLength(text) <= bytes) return text;
-  let out = '';
-  let used = 0;
-  for (const char of text) {
-    const size = Buffer.byteLength(char);
-    if (used + size > bytes) break;
-    out += char;
-    used += size;
-  }
-  return out;
 }
 
 /**

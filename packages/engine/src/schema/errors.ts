@@ -118,3 +118,24 @@ export class SchemaDrizzleKitFailedError extends StrataError {
     });
   }
 }
+
+/**
+ * A table or column name in the Drizzle schema is longer than the server allows, where the server
+ * refuses such names (MySQL/MariaDB: 64 characters). The application's queries use the name too, so
+ * Strata does not shorten it behind their back.
+ *
+ * @example
+ * ```ts
+ * import { SchemaIdentifierTooLongError } from '@strata/engine';
+ * new SchemaIdentifierTooLongError('column', 'orders.' + 'x'.repeat(70), 64, 'characters').code; // 'SCHEMA_IDENTIFIER_TOO_LONG'
+ * ```
+ */
+export class SchemaIdentifierTooLongError extends StrataError {
+  static readonly CODE = 'SCHEMA_IDENTIFIER_TOO_LONG';
+  constructor(kind: 'table' | 'column' | 'enum', name: string, max: number, unit: string) {
+    super(SchemaIdentifierTooLongError.CODE, `The ${kind} name ${name} in the Drizzle schema is longer than the ${max} ${unit} the server allows.`, {
+      hint: `Give the ${kind} a shorter name in the Drizzle schema (the server would refuse this one).`,
+      details: { kind, name, max, unit },
+    });
+  }
+}

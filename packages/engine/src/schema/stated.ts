@@ -8,17 +8,41 @@ import type { ColumnModel, IndexModel, SchemaModel, TableModel } from './model.j
  * which PostgreSQL cannot type.
  */
 
-/** The default to render: as stated, else the comparison form (they are the same). */
+/**
+ * The default to render: as stated, else the comparison form (they are the same).
+ *
+ * @example
+ * ```ts
+ * import { statedDefault } from '@strata/engine';
+ * statedDefault({ default: 'array[]', statedDefault: 'ARRAY[]::text[]' }); // 'ARRAY[]::text[]'
+ * ```
+ */
 export function statedDefault(column: Pick<ColumnModel, 'default' | 'statedDefault'>): string | undefined {
   return column.statedDefault ?? column.default;
 }
 
-/** The expression to render of a check, a generated column or an index part. */
+/**
+ * The expression to render of a check, a generated column or an index part.
+ *
+ * @example
+ * ```ts
+ * import { statedExpression } from '@strata/engine';
+ * statedExpression({ expression: 'created', statedExpression: '(created::date)' }); // '(created::date)'
+ * ```
+ */
 export function statedExpression(value: { readonly expression: string; readonly statedExpression?: string }): string {
   return value.statedExpression ?? value.expression;
 }
 
-/** The predicate to render of a partial index. */
+/**
+ * The predicate to render of a partial index.
+ *
+ * @example
+ * ```ts
+ * import { statedWhere } from '@strata/engine';
+ * statedWhere({ where: "status = 'open'" }); // "status = 'open'"
+ * ```
+ */
 export function statedWhere(index: Pick<IndexModel, 'where' | 'statedWhere'>): string | undefined {
   return index.statedWhere ?? index.where;
 }
@@ -26,6 +50,7 @@ export function statedWhere(index: Pick<IndexModel, 'where' | 'statedWhere'>): s
 /**
  * The comparison form and, where it differs, the stated text, as the fields of a model object:
  * `compared` is the normalised form of `stated`.
+ * @internal
  */
 export function statedPair<K extends string, S extends string>(key: K, statedKey: S, stated: string, compared: string): { [P in K]: string } & { [P in S]?: string } {
   const text = stated.trim();
@@ -35,6 +60,12 @@ export function statedPair<K extends string, S extends string>(key: K, statedKey
 /**
  * The model without its stated forms: what two models from different sources (a live database, a
  * Drizzle schema, replayed revisions) are compared on.
+ *
+ * @example
+ * ```ts
+ * import { comparableSchema, emptySchema } from '@strata/engine';
+ * comparableSchema(emptySchema()).tables.size; // 0
+ * ```
  */
 export function comparableSchema(model: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
@@ -57,13 +88,14 @@ export function comparableSchema(model: SchemaModel): SchemaModel {
 /**
  * A default as the model holds it: the comparison form, and the stated SQL beside it where the two
  * differ (see `statedPair`). Nothing for no default or `NULL`.
+ * @internal
  */
 export function defaultFields(stated: string | undefined, type: string, normalizer: SchemaNormalizer): Pick<ColumnModel, 'default' | 'statedDefault'> {
   const compared = normalizer.normalizeDefault(stated, type);
   return stated === undefined || compared === undefined ? {} : statedPair('default', 'statedDefault', stated, compared);
 }
 
-/** An expression (check, generated column, index part) as the model holds it: compared, and stated where different. */
+/** An expression (check, generated column, index part) as the model holds it: compared, and stated where different. @internal */
 export function expressionFields(stated: string, normalizer: SchemaNormalizer): { expression: string; statedExpression?: string } {
   return statedPair('expression', 'statedExpression', stated, normalizer.normalizeExpression(stated));
 }

@@ -5,7 +5,9 @@ import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../r
 import { SQL_NOW } from '../../offline/sql-sink.js';
 import { MysqlConnection } from './mysql-connection.js';
 import { acquireMysqlLock } from './mysql-lock.js';
-import { MysqlNormalizer } from './mysql-normalizer.js';
+import { exceedsLimit, shortenIdentifier } from '../../schema/identifiers.js';
+import { IdentifierTooLongError } from '../errors.js';
+import { MYSQL_IDENTIFIER_LIMIT, MysqlNormalizer } from './mysql-normalizer.js';
 import { MysqlRenderer } from './mysql-renderer.js';
 import { readMysqlSchema } from './mysql-schema-reader.js';
 
@@ -40,7 +42,12 @@ export class MysqlDialect implements Dialect {
     return MysqlConnection.open(url);
   }
 
+  /** Refuses a name over 64 characters here, with one that fits, rather than leave the server to fail. */
   quoteIdentifier(name: string): string {
+    if (exceedsLimit(name, MYSQL_IDENTIFIER_LIMIT)) {
+      const { max, unit } = MYSQL_IDENTIFIER_LIMIT;
+      throw new IdentifierTooLongError({ dialect: this.name, name, max, unit, fitting: shortenIdentifier(name, MYSQL_IDENTIFIER_LIMIT) });
+    }
     return `\`${name.replaceAll('`', '``')}\``;
   }
 

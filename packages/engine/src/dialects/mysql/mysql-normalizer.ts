@@ -1,3 +1,4 @@
+import type { IdentifierLimit } from '../../schema/identifiers.js';
 import type { SchemaNormalizer } from '../renderer.js';
 import { canonicalExpression, quoteString, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
 
@@ -65,9 +66,15 @@ const NUMERIC_TYPES = new Set(['tinyint', 'smallint', 'mediumint', 'int', 'bigin
  * normalizer.normalizeExpression('`price` > 0'); // 'price > 0'
  * ```
  */
+/** @internal MySQL's and MariaDB's identifier limit, shared by the normalizer and the dialect's quoting. */
+export const MYSQL_IDENTIFIER_LIMIT: IdentifierLimit = { max: 64, unit: 'characters', overflow: 'refuse' };
+
 export class MysqlNormalizer implements SchemaNormalizer {
   /** `CREATE UNIQUE INDEX` and `UNIQUE (...)` make the same thing, which the reader reports as a unique constraint. */
   readonly uniqueIndexIsConstraint = true;
+
+  /** 64 characters; a longer name fails the statement (https://dev.mysql.com/doc/refman/8.0/en/identifier-length.html). */
+  readonly identifierLimit: IdentifierLimit = MYSQL_IDENTIFIER_LIMIT;
 
   /** A MySQL primary key is always `PRIMARY`: the model keeps no name. */
   primaryKeyName(): undefined {

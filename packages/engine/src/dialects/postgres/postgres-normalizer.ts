@@ -1,3 +1,4 @@
+import type { IdentifierLimit } from '../../schema/identifiers.js';
 import type { SchemaNormalizer } from '../renderer.js';
 import { canonicalExpression, inListToAny, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
 
@@ -68,6 +69,9 @@ export class PostgresNormalizer implements SchemaNormalizer {
    * (src/backend/parser/parse_utilcmd.c) drops an index constraint equal to the primary key.
    */
   readonly primaryKeyAbsorbsUnique = true;
+
+  /** NAMEDATALEN - 1 bytes; longer names are truncated (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-IDENTIFIERS). */
+  readonly identifierLimit: IdentifierLimit = { max: 63, unit: 'bytes', overflow: 'truncate' };
 
   normalizeType(type: string): string {
     const trimmed = type.trim();
