@@ -3,6 +3,7 @@ import { assertNever } from '../errors.js';
 import { InvalidOpError } from '../ops/errors.js';
 import { validateOp } from '../ops/op-builders.js';
 import type { ColumnDefinition, Op } from '../ops/op.js';
+import type { IdentityModel } from '../schema/model.js';
 import { renderRevisionHeader, type RevisionSourceFields } from '../revision/write-revision.js';
 
 /** An upgrade operation that loses data or schema, and why (rendered as `// DESTRUCTIVE: <reason>` above it). */
@@ -285,7 +286,7 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     case 'dropColumn':
       return [guarded(`await inspect.hasColumn(${table}, ${quote(op.column)})`, `dropColumn(${table}, ${quote(op.column)})`)];
     case 'alterColumn': {
-      const change = flat({ type: op.type, using: op.using, nullable: op.nullable, default: op.default });
+      const change = flat({ type: op.type, using: op.using, nullable: op.nullable, default: op.default, identity: op.identity && identityLiteral(op.identity) });
       return [guarded(`await inspect.hasColumn(${table}, ${quote(op.column)})`, `alterColumn(${table}, ${quote(op.column)}, ${change})`)];
     }
     case 'renameColumn': {
@@ -378,8 +379,22 @@ function columnLiteral(column: ColumnDefinition): LiteralObject {
     nullable: column.nullable,
     default: column.default,
     autoIncrement: column.autoIncrement,
+    identity: column.identity && identityLiteral(column.identity),
     generated: column.generated && { expression: column.generated.expression, stored: column.generated.stored },
     primaryKey: column.primaryKey,
+  };
+}
+
+/** An identity, keys in the order of {@link IdentityModel}. @internal */
+function identityLiteral(identity: IdentityModel): LiteralObject {
+  return {
+    always: identity.always,
+    start: identity.start,
+    increment: identity.increment,
+    minValue: identity.minValue,
+    maxValue: identity.maxValue,
+    cache: identity.cache,
+    cycle: identity.cycle,
   };
 }
 

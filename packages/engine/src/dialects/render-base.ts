@@ -220,6 +220,13 @@ export abstract class RenderBase implements Renderer {
   }
 
   /** The error for a column definition this dialect cannot express. */
+  /** An identity change where the dialect has no identity columns (everywhere but PostgreSQL, which overrides it). */
+  protected refuseIdentityChange(op: AlterColumnOp): void {
+    if (op.identity !== undefined) {
+      throw this.unsupported(op, 'it has no identity columns (an auto-increment column has no kind or sequence options)', 'Leave `identity` out of the alterColumn.');
+    }
+  }
+
   protected unsupportedColumn(site: ColumnSite, reason: string, hint: string): UnsupportedOperationError {
     return new UnsupportedOperationError({ dialect: this.dialect, kind: site.kind, table: site.table, reason, hint });
   }
@@ -278,6 +285,7 @@ export abstract class RenderBase implements Renderer {
    * (https://www.postgresql.org/docs/15/sql-altertable.html).
    */
   protected alterColumn(op: AlterColumnOp, context: RenderContext): string[] {
+    this.refuseIdentityChange(op);
     if (op.using !== undefined && op.type === undefined) {
       throw this.unsupported(op, 'USING converts values for a type change, and no type is given', 'Give the new type with `type`, or drop `using`.');
     }

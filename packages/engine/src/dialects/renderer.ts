@@ -1,6 +1,6 @@
 import type { Op } from '../ops/op.js';
 import type { IdentifierLimit } from '../schema/identifiers.js';
-import type { SchemaModel, TableModel } from '../schema/model.js';
+import type { IdentityModel, SchemaModel, TableModel } from '../schema/model.js';
 
 /** What a renderer may consult: the schema as it is before the op (from the inspector's cache or the model). */
 export interface RenderContext {
@@ -47,6 +47,11 @@ export interface SchemaNormalizer {
    * key's index already enforces it and the server drops the redundant one (PostgreSQL).
    */
   readonly primaryKeyAbsorbsUnique?: boolean;
+  /**
+   * An identity's options without those at the sequence defaults for `type`, or undefined for the
+   * plain identity the renderer creates for any auto-increment column (PostgreSQL).
+   */
+  normalizeIdentity?(identity: IdentityModel, type: string): IdentityModel | undefined;
   /** The server's identifier limit; undefined where there is none to speak of (SQLite). */
   readonly identifierLimit?: IdentifierLimit;
 }

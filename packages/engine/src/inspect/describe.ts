@@ -3,6 +3,7 @@ import type {
   ColumnModel,
   EnumModel,
   ForeignKeyModel,
+  IdentityModel,
   IndexModel,
   IndexPart,
   PrimaryKeyModel,
@@ -28,9 +29,16 @@ export function describeColumn(column: ColumnModel): string {
     column.type,
     column.nullable ? 'NULL' : 'NOT NULL',
     ...(column.default !== undefined ? [`DEFAULT ${column.default}`] : []),
-    ...(column.autoIncrement ? ['AUTO_INCREMENT'] : []),
+    ...(column.autoIncrement ? [column.identity === undefined ? 'AUTO_INCREMENT' : describeIdentity(column.identity)] : []),
     ...(column.generated !== undefined ? [`GENERATED ALWAYS AS (${column.generated.expression}) ${column.generated.stored ? 'STORED' : 'VIRTUAL'}`] : []),
   ].join(' ');
+}
+
+/** `GENERATED ALWAYS AS IDENTITY (INCREMENT 10, START 100)`: the kind and the options that differ from the defaults. @internal */
+function describeIdentity(identity: IdentityModel): string {
+  const options = (['start', 'increment', 'minValue', 'maxValue', 'cache'] as const).flatMap((key) => (identity[key] === undefined ? [] : [`${key} ${identity[key]}`]));
+  if (identity.cycle === true) options.push('cycle');
+  return `GENERATED ${identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length > 0 ? ` (${options.join(', ')})` : ''}`;
 }
 
 /** `a` or `lower(b)`. @internal */

@@ -5,6 +5,7 @@ import type {
   ColumnModel,
   EnumModel,
   ForeignKeyModel,
+  IdentityModel,
   IndexModel,
   IndexPart,
   PrimaryKeyModel,
@@ -46,6 +47,7 @@ export function toColumnModel(column: ColumnDefinition, normalizer: SchemaNormal
     nullable: column.primaryKey ? false : (column.nullable ?? true),
     ...defaultFields(column.default, type, normalizer),
     ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
+    ...(column.autoIncrement === true ? identityFields(column.identity, type, normalizer) : {}),
     ...(column.generated !== undefined
       ? { generated: { ...expressionFields(column.generated.expression, normalizer), stored: column.generated.stored } }
       : {}),
@@ -124,6 +126,16 @@ export function toUniqueConstraintModel(constraint: UniqueDefinition): UniqueCon
  */
 export function toCheckConstraintModel(constraint: CheckDefinition, normalizer: SchemaNormalizer): CheckConstraintModel {
   return { name: constraint.name, ...expressionFields(constraint.expression, normalizer) };
+}
+
+/**
+ * An auto-increment column's identity as the model holds it, where the dialect has identity columns:
+ * options at their defaults left out, nothing for a plain `BY DEFAULT` identity.
+ * @internal
+ */
+function identityFields(identity: IdentityModel | undefined, type: string, normalizer: SchemaNormalizer): Pick<ColumnModel, 'identity'> {
+  const normalized = identity === undefined ? undefined : normalizer.normalizeIdentity?.(identity, type);
+  return normalized === undefined ? {} : { identity: normalized };
 }
 
 /** Orders named objects by name, so that a model does not depend on the order they were created in. @internal */
@@ -555,7 +567,17 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
           : op.default === null
             ? {}
             : defaultFields(op.default, type, normalizer);
-      const altered: ColumnModel = { ...rest, type, nullable: op.nullable ?? column.nullable, ...defaults };
+      if (op.identity !== undefined && column.autoIncrement !== true) {
+        throw new InvalidOpError(op.kind, `column ${op.column} of table ${op.table} is not an identity column, so its identity cannot change.`);
+      }
+      const { identity: _identity, ...plain } = rest;
+      const altered: ColumnModel = {
+        ...plain,
+        type,
+        nullable: op.nullable ?? column.nullable,
+        ...defaults,
+        ...identityFields(op.identity ?? column.identity, type, normalizer),
+      };
       return withTable(model, { ...table, columns: table.columns.map((c) => (c.name === op.column ? altered : c)) });
     }
     case 'renameColumn':

@@ -19,6 +19,7 @@ export function columnDefinitionOf(column: ColumnModel): ColumnDefinition {
     ...(column.nullable ? {} : { nullable: false }),
     ...(value !== undefined ? { default: value } : {}),
     ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
+    ...(column.identity !== undefined ? { identity: { ...column.identity } } : {}),
     ...(column.generated !== undefined ? { generated: { expression: statedExpression(column.generated), stored: column.generated.stored } } : {}),
   };
 }

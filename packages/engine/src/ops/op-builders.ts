@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import type { ForeignKeyAction } from '../schema/model.js';
+import type { ForeignKeyAction, IdentityModel } from '../schema/model.js';
 import { InvalidOpError } from './errors.js';
 import type {
   AlterColumnOp,
@@ -60,6 +60,8 @@ export interface AlterColumnOptions {
   readonly nullable?: boolean;
   /** A new default expression, or `null` to drop the default. */
   readonly default?: string | null;
+  /** PostgreSQL: an identity column's new kind and sequence options (`{ always: false }` for the plain one). */
+  readonly identity?: IdentityModel;
 }
 
 /**
@@ -519,8 +521,11 @@ function validateAlterColumn(op: AlterColumnOp): void {
   requireName(op.kind, 'the table', op.table);
   requireName(op.kind, 'the column', op.column);
   const where = `column ${op.column} of table ${op.table}`;
-  if (op.type === undefined && op.nullable === undefined && op.default === undefined) {
-    throw new InvalidOpError(op.kind, `nothing to change on ${where}: give type, nullable and/or default.`);
+  if (op.type === undefined && op.nullable === undefined && op.default === undefined && op.identity === undefined) {
+    throw new InvalidOpError(op.kind, `nothing to change on ${where}: give type, nullable, default and/or identity.`);
+  }
+  if (op.identity !== undefined && typeof op.identity?.always !== 'boolean') {
+    throw new InvalidOpError(op.kind, `the identity of ${where} must say \`always: true\` or \`always: false\`.`);
   }
   if (op.type !== undefined) requireName(op.kind, `the new type of ${where}`, op.type);
   if (op.using !== undefined) {
@@ -661,6 +666,7 @@ function tableOps(table: string) {
       ...(change?.using !== undefined ? { using: change.using } : {}),
       ...(change?.nullable !== undefined ? { nullable: change.nullable } : {}),
       ...(change?.default !== undefined ? { default: change.default } : {}),
+      ...(change?.identity !== undefined ? { identity: change.identity } : {}),
     }),
     renameColumn: (from: string, to: string): Op => ({ kind: 'renameColumn', table, column: from, to }),
     createIndex: (name: string, columns: readonly IndexColumn[], options: IndexOptions = {}): Op => ({

@@ -78,6 +78,7 @@ function reverseAlterColumn(before: SchemaModel, op: AlterColumnOp): Op[] {
       ...(op.type !== undefined ? { type: column.type } : {}),
       ...(op.nullable !== undefined ? { nullable: column.nullable } : {}),
       ...(op.default !== undefined ? { default: statedDefault(column) ?? null } : {}),
+      ...(op.identity !== undefined ? { identity: column.identity ?? { always: false } } : {}),
     },
   ];
 }

@@ -63,7 +63,15 @@ interface SnapshotColumn {
   readonly notNull?: boolean;
   readonly default?: unknown;
   readonly autoincrement?: boolean;
-  readonly identity?: unknown;
+  readonly identity?: {
+    readonly type: 'always' | 'byDefault';
+    readonly startWith?: string;
+    readonly increment?: string;
+    readonly minValue?: string;
+    readonly maxValue?: string;
+    readonly cache?: string;
+    readonly cycle?: boolean;
+  };
   readonly generated?: { readonly as: string; readonly type: string };
 }
 
@@ -400,7 +408,21 @@ function columnModel(
     return { ...base, generated: { ...expression(column.generated.as), stored } };
   }
   const serial = dialect !== 'sqlite' && /^(small|big)?serial$/i.test(column.type.trim());
-  if (column.autoincrement === true || column.identity !== undefined || serial) return { ...base, autoIncrement: true };
+  const identity = column.identity;
+  if (identity !== undefined && normalizer.normalizeIdentity !== undefined) {
+    const declared = {
+      always: identity.type === 'always',
+      ...(identity.startWith === undefined ? {} : { start: identity.startWith }),
+      ...(identity.increment === undefined ? {} : { increment: identity.increment }),
+      ...(identity.minValue === undefined ? {} : { minValue: identity.minValue }),
+      ...(identity.maxValue === undefined ? {} : { maxValue: identity.maxValue }),
+      ...(identity.cache === undefined ? {} : { cache: identity.cache }),
+      ...(identity.cycle === undefined ? {} : { cycle: identity.cycle }),
+    };
+    const normalized = normalizer.normalizeIdentity(declared, type);
+    return { ...base, autoIncrement: true, ...(normalized === undefined ? {} : { identity: normalized }) };
+  }
+  if (column.autoincrement === true || identity !== undefined || serial) return { ...base, autoIncrement: true };
   return { ...base, ...(column.default === undefined || column.default === null ? {} : defaultFields(String(column.default), type, normalizer)) };
 }
 

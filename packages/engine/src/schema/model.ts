@@ -18,6 +18,23 @@ export interface GeneratedColumn {
 }
 
 /**
+ * A PostgreSQL identity column's kind and the options of its sequence that differ from the
+ * defaults for the column's type (`CREATE SEQUENCE`: increment 1, min 1, max the type's largest,
+ * start at min, cache 1, no cycle; https://www.postgresql.org/docs/current/sql-createsequence.html).
+ * Numbers are decimal strings, as bigint bounds do not fit a JavaScript number.
+ */
+export interface IdentityModel {
+  /** GENERATED ALWAYS (an explicit value needs OVERRIDING SYSTEM VALUE) rather than BY DEFAULT. */
+  readonly always: boolean;
+  readonly start?: string;
+  readonly increment?: string;
+  readonly minValue?: string;
+  readonly maxValue?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
+/**
  * One column. `type` is the dialect's SQL type text in the dialect's canonical spelling
  * (`Dialect.normalizeType`): `integer`, `varchar(255)`, `timestamp with time zone`, an enum's name.
  */
@@ -38,6 +55,8 @@ export interface ColumnModel {
   readonly statedDefault?: string;
   /** Filled by the database: PostgreSQL identity/serial, MySQL AUTO_INCREMENT, SQLite INTEGER PRIMARY KEY AUTOINCREMENT. */
   readonly autoIncrement?: boolean;
+  /** PostgreSQL: the identity behind `autoIncrement`, when the column is an identity column (not a serial). */
+  readonly identity?: IdentityModel;
   readonly generated?: GeneratedColumn;
 }
 

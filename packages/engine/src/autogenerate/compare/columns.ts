@@ -1,4 +1,4 @@
-import type { ColumnModel, SchemaModel, TableModel } from '../../schema/model.js';
+import type { ColumnModel, IdentityModel, SchemaModel, TableModel } from '../../schema/model.js';
 import type { AlterColumnOp } from '../../ops/op.js';
 import { statedDefault } from '../../schema/stated.js';
 import { InvalidRenameError, UnknownRenameError } from '../errors.js';
@@ -235,8 +235,9 @@ export function compareColumns(from: TableModel, to: TableModel): ColumnComparis
       ...(old.type !== column.type ? { type: column.type } : {}),
       ...(old.nullable !== column.nullable ? { nullable: column.nullable } : {}),
       ...(old.default !== column.default ? { default: statedDefault(column) ?? null } : {}),
+      ...(sameIdentity(old.identity, column.identity) ? {} : { identity: column.identity ?? { always: false } }),
     };
-    if (op.type === undefined && op.nullable === undefined && op.default === undefined) continue;
+    if (op.type === undefined && op.nullable === undefined && op.default === undefined && op.identity === undefined) continue;
     const reasons: string[] = [];
     if (op.type !== undefined && !isWideningType(old.type, column.type)) {
       reasons.push(`changes column ${to.name}.${name} from ${old.type} to ${column.type}, which may truncate or reject existing values`);
@@ -253,6 +254,13 @@ export function compareColumns(from: TableModel, to: TableModel): ColumnComparis
     kept,
     typeChanged,
   };
+}
+
+/** Whether two identities (undefined: a plain one) are the same kind with the same options. @internal */
+function sameIdentity(a: IdentityModel | undefined, b: IdentityModel | undefined): boolean {
+  const text = (identity: IdentityModel | undefined): string =>
+    identity === undefined ? '' : [identity.always, identity.start, identity.increment, identity.minValue, identity.maxValue, identity.cache, identity.cycle].join('|');
+  return text(a) === text(b);
 }
 
 /**

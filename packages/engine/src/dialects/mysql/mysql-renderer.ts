@@ -107,6 +107,7 @@ export class MysqlRenderer extends RenderBase {
         'Drop `using`; convert the values with an execute op (UPDATE) before or after the type change.',
       );
     }
+    this.refuseIdentityChange(op);
     if (op.type === undefined && op.nullable === undefined && op.default === undefined) return [];
     const existing = op.existing ?? context.table?.columns.find((column) => column.name === op.column);
     if (existing === undefined) {

@@ -1,4 +1,5 @@
 import type { IdentifierLimit } from '../../schema/identifiers.js';
+import type { IdentityModel } from '../../schema/model.js';
 import type { SchemaNormalizer } from '../renderer.js';
 import { canonicalExpression, inListToAny, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
 
@@ -35,6 +36,18 @@ const TYPE_ALIASES: ReadonlyMap<string, string> = new Map([
   ['time without time zone', 'time'],
   ['time with time zone', 'timetz'],
 ]);
+
+interface IntegerRange {
+  readonly min: bigint;
+  readonly max: bigint;
+}
+
+/** The integer types an identity column may have, with their ranges (https://www.postgresql.org/docs/current/datatype-numeric.html). */
+const INTEGER_RANGES: Readonly<Record<string, IntegerRange>> = {
+  smallint: { min: -32768n, max: 32767n },
+  integer: { min: -2147483648n, max: 2147483647n },
+  bigint: { min: -9223372036854775808n, max: 9223372036854775807n },
+};
 
 /** Types whose literals are numbers: a quoted number default (`'-1'::integer`) is the number. */
 const NUMERIC_TYPES = new Set(['smallint', 'integer', 'bigint', 'real', 'double precision', 'numeric', 'money']);
@@ -128,6 +141,32 @@ export class PostgresNormalizer implements SchemaNormalizer {
     let head = table;
     while (Buffer.byteLength(`${head}_pkey`) > 63) head = head.slice(0, -1);
     return `${head}_pkey`;
+  }
+
+  /**
+   * The identity's options without those at the sequence defaults for `type`; undefined for a plain
+   * `BY DEFAULT` identity with default options, which the model does not tell apart from a serial
+   * (both are `autoIncrement`, and the renderer creates both as such an identity).
+   */
+  normalizeIdentity(identity: IdentityModel, type: string): IdentityModel | undefined {
+    const range = INTEGER_RANGES[this.normalizeType(type)] ?? INTEGER_RANGES['bigint'] as IntegerRange;
+    const increment = identity.increment === undefined ? 1n : BigInt(identity.increment);
+    const minValue = identity.minValue === undefined ? (increment > 0n ? 1n : range.min) : BigInt(identity.minValue);
+    const maxValue = identity.maxValue === undefined ? (increment > 0n ? range.max : -1n) : BigInt(identity.maxValue);
+    const start = identity.start === undefined ? (increment > 0n ? minValue : maxValue) : BigInt(identity.start);
+    const defaultMin = increment > 0n ? 1n : range.min;
+    const defaultMax = increment > 0n ? range.max : -1n;
+    const cache = identity.cache === undefined ? 1n : BigInt(identity.cache);
+    const normalized: IdentityModel = {
+      always: identity.always,
+      ...(start !== (increment > 0n ? minValue : maxValue) ? { start: String(start) } : {}),
+      ...(increment !== 1n ? { increment: String(increment) } : {}),
+      ...(minValue !== defaultMin ? { minValue: String(minValue) } : {}),
+      ...(maxValue !== defaultMax ? { maxValue: String(maxValue) } : {}),
+      ...(cache !== 1n ? { cache: String(cache) } : {}),
+      ...(identity.cycle === true ? { cycle: true } : {}),
+    };
+    return Object.keys(normalized).length === 1 && !normalized.always ? undefined : normalized;
   }
 
   normalizeExpression(expression: string): string {

@@ -19,8 +19,8 @@ const FROM_TABLES = `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespa
 const TABLE_FILTER = `c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ALL($1::text[])`;
 
 /**
- * Columns with their type as `format_type` prints it, the default (`pg_attrdef`), identity and
- * generation, and whether a sequence is owned by the column (`pg_depend` deptype `a`: what `serial`
+ * Columns with their type as `format_type` prints it, the default (`pg_attrdef`), identity (kind, and
+ * the options of its sequence, which the column owns with deptype `i`) and generation, and whether a sequence is owned by the column (`pg_depend` deptype `a`: what `serial`
  * creates, https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-SERIAL). The
  * LEFT JOIN keeps tables without columns.
  */
@@ -32,10 +32,17 @@ const COLUMNS_SQL = `
            SELECT 1 FROM pg_depend dep JOIN pg_class s ON s.oid = dep.objid AND s.relkind = 'S'
            WHERE dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
              AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'a'
-         ) AS owns_sequence
+         ) AS owns_sequence,
+         seq.seqstart::text AS seq_start, seq.seqincrement::text AS seq_increment, seq.seqmin::text AS seq_min,
+         seq.seqmax::text AS seq_max, seq.seqcache::text AS seq_cache, seq.seqcycle AS seq_cycle
   ${FROM_TABLES}
   LEFT JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
   LEFT JOIN pg_attrdef d ON d.adrelid = c.oid AND d.adnum = a.attnum
+  LEFT JOIN LATERAL (
+    SELECT s.* FROM pg_depend dep JOIN pg_sequence s ON s.seqrelid = dep.objid
+    WHERE a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
+      AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
+  ) seq ON true
   WHERE ${TABLE_FILTER}
   ORDER BY c.relname, a.attnum`;
 
@@ -147,7 +154,20 @@ function columnFrom(row: Row): ColumnModel {
   if (row.generated === 's' && expression !== undefined) {
     return { ...base, generated: { expression: normalizer.normalizeExpression(expression), stored: true } };
   }
-  if (identity || serial) return { ...base, autoIncrement: true };
+  if (identity) {
+    const options = {
+      always: row.identity === 'a',
+      start: String(row.seq_start),
+      increment: String(row.seq_increment),
+      minValue: String(row.seq_min),
+      maxValue: String(row.seq_max),
+      cache: String(row.seq_cache),
+      cycle: row.seq_cycle === true,
+    };
+    const declared = normalizer.normalizeIdentity(options, type);
+    return { ...base, autoIncrement: true, ...(declared === undefined ? {} : { identity: declared }) };
+  }
+  if (serial) return { ...base, autoIncrement: true };
   const value = normalizer.normalizeDefault(expression, type);
   return value === undefined ? base : { ...base, default: value };
 }
