@@ -132,7 +132,6 @@ describe('reverseOp: shapes', () => {
         table: 'clients',
         name: 'ix_clients_nickname',
         columns: ['nickname'],
-        unique: false,
         where: 'nickname IS NOT NULL',
         method: 'btree',
       },

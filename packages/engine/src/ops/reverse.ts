@@ -1,7 +1,8 @@
 import { assertNever } from '../errors.js';
-import type { ColumnModel, ForeignKeyModel, IndexModel, SchemaModel, TableModel } from '../schema/model.js';
+import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import type { AlterColumnOp, ColumnDefinition, CreateIndexOp, ForeignKeyDefinition, Op } from './op.js';
+import { toCreateIndexOp } from './apply-to-model.js';
+import type { AlterColumnOp, ColumnDefinition, ForeignKeyDefinition, Op } from './op.js';
 
 /** The definition that recreates a column of the model. @internal */
 function columnDefinition(column: ColumnModel): ColumnDefinition {
@@ -12,19 +13,6 @@ function columnDefinition(column: ColumnModel): ColumnDefinition {
     ...(column.default !== undefined ? { default: column.default } : {}),
     ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
     ...(column.generated !== undefined ? { generated: { ...column.generated } } : {}),
-  };
-}
-
-/** The op that recreates an index of the model. @internal */
-function createIndex(table: string, index: IndexModel): CreateIndexOp {
-  return {
-    kind: 'createIndex',
-    table,
-    name: index.name,
-    columns: index.parts.map((part) => ('column' in part ? part.column : { expression: part.expression })),
-    unique: index.unique,
-    ...(index.where !== undefined ? { where: index.where } : {}),
-    ...(index.method !== undefined ? { method: index.method } : {}),
   };
 }
 
@@ -85,7 +73,7 @@ function reverseDropColumn(before: SchemaModel, tableName: string, columnName: s
     if (alone(unique.columns)) ops.push({ kind: 'createUniqueConstraint', table: tableName, constraint: { name: unique.name, columns: [...unique.columns] } });
   }
   for (const index of table.indexes) {
-    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(createIndex(tableName, index));
+    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(toCreateIndexOp(tableName, index));
   }
   return ops;
 }
@@ -149,7 +137,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
           checkConstraints: table.checkConstraints.map((c) => ({ name: c.name, expression: c.expression })),
           foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
         },
-        ...table.indexes.map((index) => createIndex(table.name, index)),
+        ...table.indexes.map((index) => toCreateIndexOp(table.name, index)),
       ];
     }
     case 'renameTable':
@@ -166,7 +154,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       return [{ kind: 'dropIndex', table: op.table, name: op.name }];
     case 'dropIndex': {
       const table = requireTable(before, op.table, op.kind);
-      return [createIndex(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
+      return [toCreateIndexOp(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
     }
     case 'createForeignKey':
       return [{ kind: 'dropForeignKey', table: op.table, name: op.foreignKey.name }];
