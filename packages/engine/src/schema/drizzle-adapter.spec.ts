@@ -204,6 +204,34 @@ describe('PostgreSQL', () => {
   });
 });
 
+describe('PostgreSQL index options', () => {
+  it('reads operator classes, order, NULLS placement (only where not the default), storage parameters and concurrently', async () => {
+    const model = await read('postgresql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { pgTable, integer, text, index } from 'drizzle-orm/pg-core';
+        export const docs = pgTable('docs', { id: integer('id'), name: text('name') }, (t) => [
+          index('docs_name_trgm').using('gin', t.name.op('gin_trgm_ops')),
+          index('docs_name_pattern').on(t.name.op('text_pattern_ops')),
+          index('docs_id_desc').on(t.id.desc()),
+          index('docs_id_desc_first').on(t.id.desc().nullsFirst(), t.name.asc().nullsFirst()),
+          index('docs_id_ff').on(t.id).with({ fillfactor: 70 }),
+          index('docs_lower_name').on(sql\`lower(\${t.name})\`).where(sql\`\${t.id} > 0\`).concurrently(),
+        ]);
+      `,
+    });
+    expect(table(model, 'docs').indexes).toEqual([
+      // drizzle-orm's nulls default is 'last' even after .desc(): drizzle-kit writes DESC NULLS LAST.
+      { name: 'docs_id_desc', parts: [{ column: 'id', order: 'desc', nulls: 'last' }], unique: false },
+      { name: 'docs_id_desc_first', parts: [{ column: 'id', order: 'desc' }, { column: 'name', nulls: 'first' }], unique: false },
+      { name: 'docs_id_ff', parts: [{ column: 'id' }], unique: false, with: { fillfactor: '70' } },
+      { name: 'docs_lower_name', parts: [{ expression: 'lower(name)' }], unique: false, where: 'id > 0', concurrently: true },
+      { name: 'docs_name_pattern', parts: [{ column: 'name', opclass: 'text_pattern_ops' }], unique: false },
+      { name: 'docs_name_trgm', parts: [{ column: 'name', opclass: 'gin_trgm_ops' }], unique: false, method: 'gin' },
+    ]);
+  });
+});
+
 describe('MySQL', () => {
   let model: SchemaModel;
   beforeAll(async () => {

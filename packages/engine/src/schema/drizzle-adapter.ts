@@ -20,6 +20,7 @@ import type {
   ForeignKeyModel,
   IndexModel,
   IndexPart,
+  IndexPartOptions,
   PrimaryKeyModel,
   SchemaModel,
   TableModel,
@@ -61,14 +62,31 @@ interface SnapshotColumn {
   readonly generated?: { readonly as: string; readonly type: string };
 }
 
-/** PostgreSQL index columns are objects; MySQL and SQLite ones are strings (an expression is flagged in `internal`). */
-type SnapshotIndexColumn = string | { readonly expression: string; readonly isExpression?: boolean };
+/**
+ * PostgreSQL index columns are objects; MySQL and SQLite ones are strings (an expression is flagged in
+ * `internal`). A PostgreSQL column says its order (`asc`), NULLS placement (`nulls`, always set:
+ * drizzle-orm's default is `last` even after `.desc()`) and operator class (`.op()`).
+ */
+type SnapshotIndexColumn =
+  | string
+  | { readonly expression: string; readonly isExpression?: boolean; readonly asc?: boolean; readonly nulls?: string; readonly opclass?: string };
+
+/** A snapshot index (`with` and `concurrently` are PostgreSQL's). */
+interface SnapshotIndex {
+  readonly name: string;
+  readonly columns: readonly SnapshotIndexColumn[];
+  readonly isUnique?: boolean;
+  readonly where?: string;
+  readonly method?: string;
+  readonly with?: Readonly<Record<string, string | number | boolean>>;
+  readonly concurrently?: boolean;
+}
 
 interface SnapshotTable {
   readonly name: string;
   readonly schema?: string;
   readonly columns: Readonly<Record<string, SnapshotColumn>>;
-  readonly indexes?: Readonly<Record<string, { name: string; columns: readonly SnapshotIndexColumn[]; isUnique?: boolean; where?: string; method?: string }>>;
+  readonly indexes?: Readonly<Record<string, SnapshotIndex>>;
   readonly foreignKeys?: Readonly<
     Record<string, { name: string; tableTo: string; schemaTo?: string; columnsFrom: readonly string[]; columnsTo: readonly string[]; onDelete?: string; onUpdate?: string }>
   >;
@@ -245,6 +263,21 @@ export function drizzleSnapshotToModel(dialect: DialectName, snapshot: DrizzleSn
   return { tables: sortedMap(tables), enums: sortedMap(enums) };
 }
 
+/**
+ * A PostgreSQL snapshot part's keying as the model holds it: only what is not the default. The
+ * snapshot states `nulls` for every part, so it is kept only where it differs from the order's
+ * default (ASC NULLS LAST, DESC NULLS FIRST: https://www.postgresql.org/docs/15/indexes-ordering.html).
+ */
+function indexPartOptions(part: Exclude<SnapshotIndexColumn, string>): IndexPartOptions {
+  const desc = part.asc === false;
+  const nulls = part.nulls === 'first' || part.nulls === 'last' ? part.nulls : undefined;
+  return {
+    ...(part.opclass !== undefined && part.opclass !== '' ? { opclass: part.opclass } : {}),
+    ...(desc ? { order: 'desc' as const } : {}),
+    ...(nulls !== undefined && nulls !== (desc ? 'first' : 'last') ? { nulls } : {}),
+  };
+}
+
 function tableModel(dialect: DialectName, rules: DialectRules, snapshot: DrizzleSnapshot, table: SnapshotTable, normalizer: SchemaNormalizer): TableModel {
   const id = rules.identifier;
   const ids = (names: readonly string[]): string[] => names.map(id);
@@ -277,7 +310,8 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
       if (typeof part === 'string') {
         return flags[part]?.isExpression === true ? { expression: expression(unwrapParens(part)) } : { column: id(part) };
       }
-      return part.isExpression === true ? { expression: expression(part.expression) } : { column: id(part.expression) };
+      const target = part.isExpression === true ? { expression: expression(part.expression) } : { column: id(part.expression) };
+      return { ...target, ...indexPartOptions(part) };
     });
     const unique = index.isUnique === true;
     // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
@@ -287,12 +321,16 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
       continue;
     }
     const method = dialect === 'postgresql' && index.method !== undefined && index.method.toLowerCase() !== 'btree' ? index.method.toLowerCase() : undefined;
+    const parameters = Object.entries(index.with ?? {});
     indexes.push({
       name: id(index.name),
       parts,
       unique,
       ...(index.where === undefined || index.where === '' ? {} : { where: expression(index.where) }),
       ...(method === undefined ? {} : { method }),
+      // As pg_class.reloptions keeps them: `name=value` text, the name folded to lower case.
+      ...(parameters.length === 0 ? {} : { with: Object.fromEntries(parameters.map(([key, value]) => [key.toLowerCase(), String(value)])) }),
+      ...(index.concurrently === true ? { concurrently: true as const } : {}),
     });
   }
 
