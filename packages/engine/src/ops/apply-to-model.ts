@@ -639,11 +639,11 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     case 'createIndex': {
       const table = requireTable(model, op.table, op.kind);
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
-      requireColumns(table, op.columns.filter((c): c is string => typeof c === 'string'), op.kind);
+      requireColumns(table, op.columns.flatMap((c) => (typeof c === 'string' ? [c] : 'column' in c ? [c.column] : [])), op.kind);
       if (indexIsUniqueConstraint(op, normalizer)) {
         // MySQL: the index is its unique constraint, as the reader reports it (and in the same namespace).
         requireFreeName(table.uniqueConstraints, op.name, 'index', op.table, op.kind);
-        const columns = op.columns as readonly string[];
+        const columns = op.columns.flatMap((c) => plainIndexColumn(c) ?? []);
         return withTable(model, { ...table, uniqueConstraints: insertByName(table.uniqueConstraints, toUniqueConstraintModel({ name: op.name, columns })) });
       }
       return withTable(model, { ...table, indexes: insertByName(table.indexes, toIndexModel(op, normalizer)) });
