@@ -199,10 +199,15 @@ function defaultExpression(row: Row, mariadb: boolean): string | undefined {
   return quoteString(value, true);
 }
 
-/** One key part: a column, or (MySQL 8 functional key parts) the EXPRESSION column's text. */
+/**
+ * One key part: a column, or (MySQL 8 functional key parts) the EXPRESSION column's text; `COLLATION`
+ * is `D` for a descending part (MySQL 8.0, MariaDB 10.8+:
+ * https://dev.mysql.com/doc/refman/8.0/en/information-schema-statistics-table.html).
+ */
 function indexPart(row: Row): IndexPart {
-  if (row.COLUMN_NAME === null && typeof row.EXPRESSION === 'string') return { expression: normalizer.normalizeExpression(row.EXPRESSION) };
-  return { column: field(row, 'COLUMN_NAME') };
+  const order = field(row, 'COLLATION') === 'D' ? { order: 'desc' as const } : {};
+  if (row.COLUMN_NAME === null && typeof row.EXPRESSION === 'string') return { expression: normalizer.normalizeExpression(row.EXPRESSION), ...order };
+  return { column: field(row, 'COLUMN_NAME'), ...order };
 }
 
 /** A column of a row as a string (information_schema text; mysql2 may return Buffers for some). */
