@@ -247,11 +247,17 @@ export interface OpBuilders {
    */
   renameColumn(table: string, from: string, to: string): Promise<void>;
   /**
-   * Creates an index on columns and/or expressions (`{ expression: 'lower(email)' }`).
+   * Creates an index on columns and/or expressions (`{ expression: 'lower(email)' }`). A part may
+   * name its operator class, order and NULLS placement (`{ column: 'name', opclass: 'gin_trgm_ops' }`,
+   * `{ column: 'at', order: 'desc', nulls: 'last' }`); PostgreSQL takes all of them, MySQL and SQLite
+   * the order alone. `concurrently` needs a revision with `transactional: false`.
    * @example
    * ```ts
    * if (!(await inspect.hasIndex('clients', 'ix_clients_email'))) {
    *   await op.createIndex('ix_clients_email', 'clients', [{ expression: 'lower(email)' }], { unique: true });
+   * }
+   * if (!(await inspect.hasIndex('clients', 'ix_clients_recent'))) {
+   *   await op.createIndex('ix_clients_recent', 'clients', [{ column: 'created_at', order: 'desc' }], { with: { fillfactor: 70 } });
    * }
    * ```
    */
