@@ -3,6 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/dialects/dialect.js';
+import { checkStream } from '../../src/autogenerate/check.js';
 import { planGeneratedRevision, type RenameHints } from '../../src/autogenerate/generate.js';
 import { renderGeneratedRevision } from '../../src/autogenerate/render-revision.js';
 import { writeGeneratedRevision } from '../../src/autogenerate/write-generated.js';
@@ -25,7 +26,7 @@ import { describeRun, runCli } from '../support/streams.js';
  * Per pair, on database X: a revision generated from `before.ts` is applied, rows seeded, a second
  * revision generated from `after.ts` (+ hints) is applied. Then:
  * - no drift: X reads back exactly as Y, a fresh database migrated by a stream generated from `after.ts` alone,
- *   and autogenerating from `after.ts` again over X's revisions finds nothing to do;
+ *   autogenerating from `after.ts` again over X's revisions finds nothing to do, and `strata check --db` is clean;
  * - `downgrade -1` gives back the schema X had right after the first revision (a database built from `before.ts` alone);
  * - upgrade again, then `stamp` one back and upgrade again: the guards make the re-run a no-op (same
  *   schema, no guard reporting a different definition).
@@ -184,6 +185,9 @@ await describeDialects('autogenerate fixture pairs', (ctx) => {
         // A second autogenerate over X's revisions finds the schema already there.
         const again = await planGeneratedRevision({ dialect: ctx.name, graph: loadGraph(dirX), schemaFiles: [pair.after], stream: 'autogen' });
         expect(again.upgrade, 'a second autogenerate from after.ts').toEqual([]);
+        // And `strata check --db`: the live catalog read back is the Drizzle schema, the revisions are guarded.
+        const findings = await checkStream({ stream: 'autogen', dialect: ctx.name, graph: loadGraph(dirX), schemaFiles: [pair.after], database: { url: x.url } });
+        expect(findings, 'strata check --db').toEqual([]);
         if (pair.expected !== undefined) expect(await rowsOf(streamX, pair.expected.sql)).toEqual(pair.expected.rows);
         applied = true;
       });
