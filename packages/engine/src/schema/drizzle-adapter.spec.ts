@@ -232,6 +232,40 @@ describe('PostgreSQL index options', () => {
   });
 });
 
+describe('index parts written as SQL', () => {
+  it('a trailing ASC/DESC is the order, and a lone column is that column (MySQL, SQLite)', async () => {
+    const sqlite = await read('sqlite', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+        export const scores = sqliteTable('scores', { id: integer('id'), player: text('player') }, (t) => [
+          index('scores_x').on(sql\`\${t.player} desc\`, t.id),
+          index('scores_y').on(sql\`lower(\${t.player}) DESC\`, sql\`\${t.id} asc\`),
+        ]);
+      `,
+    });
+    expect(table(sqlite, 'scores').indexes).toEqual([
+      { name: 'scores_x', parts: [{ column: 'player', order: 'desc' }, { column: 'id' }], unique: false },
+      { name: 'scores_y', parts: [{ expression: 'lower(player)', order: 'desc' }, { column: 'id' }], unique: false },
+    ]);
+    const mysql = await read('mysql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { mysqlTable, int, index, uniqueIndex } from 'drizzle-orm/mysql-core';
+        export const scores = mysqlTable('scores', { id: int('id'), points: int('points') }, (t) => [
+          index('scores_x').on(sql\`\${t.points} desc\`),
+          uniqueIndex('scores_u').on(sql\`\${t.points} desc\`, t.id),
+        ]);
+      `,
+    });
+    // A unique index with a DESC part stays an index: it is not the plain unique constraint MySQL reads back.
+    expect(table(mysql, 'scores').indexes).toEqual([
+      { name: 'scores_u', parts: [{ column: 'points', order: 'desc' }, { column: 'id' }], unique: true },
+      { name: 'scores_x', parts: [{ column: 'points', order: 'desc' }], unique: false },
+    ]);
+  });
+});
+
 describe('MySQL', () => {
   let model: SchemaModel;
   beforeAll(async () => {

@@ -278,6 +278,21 @@ function indexPartOptions(part: Exclude<SnapshotIndexColumn, string>): IndexPart
   };
 }
 
+/**
+ * An index part Drizzle gives as SQL (`sql\`${t.name} desc\``, the only way MySQL and SQLite schemas
+ * can order a part): a trailing ASC/DESC is the part's order, not its expression (the index element
+ * grammar puts it after the expression: https://www.sqlite.org/syntax/indexed-column.html), and what
+ * is left, when it is one of the table's columns, is that column, as the server reads it back.
+ */
+function sqlIndexPart(text: string, table: SnapshotTable, quote: string, id: (name: string) => string, expression: (text: string) => string): IndexPart {
+  const ordered = /^([\s\S]*?)\s+(asc|desc)$/i.exec(text.trim());
+  const body = ordered?.[1] ?? text;
+  const order = ordered?.[2]?.toLowerCase() === 'desc' ? { order: 'desc' as const } : {};
+  const quoted = body.length > 1 && body.startsWith(quote) && body.endsWith(quote) ? body.slice(1, -1) : body;
+  const column = Object.values(table.columns).find((candidate) => candidate.name === quoted);
+  return column === undefined ? { expression: expression(unwrapParens(body)), ...order } : { column: id(column.name), ...order };
+}
+
 function tableModel(dialect: DialectName, rules: DialectRules, snapshot: DrizzleSnapshot, table: SnapshotTable, normalizer: SchemaNormalizer): TableModel {
   const id = rules.identifier;
   const ids = (names: readonly string[]): string[] => names.map(id);
@@ -306,17 +321,16 @@ function tableModel(dialect: DialectName, rules: DialectRules, snapshot: Drizzle
 
   for (const index of Object.values(table.indexes ?? {})) {
     const flags = snapshot.internal?.indexes?.[index.name]?.columns ?? {};
+    const sqlPart = (text: string): IndexPart => sqlIndexPart(unwrapParens(text), table, rules.quote, id, expression);
     const parts = index.columns.map((part): IndexPart => {
-      if (typeof part === 'string') {
-        return flags[part]?.isExpression === true ? { expression: expression(unwrapParens(part)) } : { column: id(part) };
-      }
-      const target = part.isExpression === true ? { expression: expression(part.expression) } : { column: id(part.expression) };
-      return { ...target, ...indexPartOptions(part) };
+      if (typeof part === 'string') return flags[part]?.isExpression === true ? sqlPart(part) : { column: id(part) };
+      if (part.isExpression === true) return { ...sqlPart(part.expression), ...indexPartOptions(part) };
+      return { column: id(part.expression), ...indexPartOptions(part) };
     });
     const unique = index.isUnique === true;
     // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
     // plain columns as a constraint (drizzle-kit even writes it as `CONSTRAINT ... UNIQUE` in CREATE TABLE).
-    if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part)) {
+    if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part && part.order === undefined)) {
       uniqueConstraints.push({ name: index.name, columns: parts.map((part) => (part as { column: string }).column) });
       continue;
     }
