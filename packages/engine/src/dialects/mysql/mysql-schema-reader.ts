@@ -129,6 +129,8 @@ export async function readMysqlSchema(connection: Connection): Promise<SchemaMod
 
   const foreignKeyNames = new Set<string>();
   const uniqueNames = new Set<string>();
+  // A unique key with a descending part is more than a unique constraint: it is read as the index it is.
+  const descendingKeys = new Set(indexRows.filter((row) => field(row, 'COLLATION') === 'D').map((row) => `${field(row, 'TABLE_NAME')}.${field(row, 'INDEX_NAME')}`));
   for (const group of groupRows(keyRows, (row) => `${field(row, 'table_name')}\u0000${field(row, 'name')}`)) {
     const first = group[0] as Row;
     const table = partsOf(field(first, 'table_name'));
@@ -137,6 +139,7 @@ export async function readMysqlSchema(connection: Connection): Promise<SchemaMod
     if (first.type === 'PRIMARY KEY') {
       table.primaryKey = { columns };
     } else if (first.type === 'UNIQUE') {
+      if (descendingKeys.has(`${field(first, 'table_name')}.${name}`)) continue;
       uniqueNames.add(`${field(first, 'table_name')}.${name}`);
       table.uniqueConstraints.push({ name, columns });
     } else {
