@@ -45,9 +45,8 @@ export interface GeneratedRevisionInput extends RevisionSourceFields {
  * Destructive upgrade operations get a `// DESTRUCTIVE: <reason>` line above them; notes become comment
  * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. A revision that
  * creates an index `concurrently` says `transactional: false`, since PostgreSQL cannot build one in a
- * transaction. The source is
- * built with ts-morph and printed with fixed formatting settings, so the same input gives the same
- * bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
+ * transaction. The source is built with ts-morph and printed with fixed formatting settings, so the
+ * same input gives the same bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
  * parameter that has no source form, and what {@link renderRevisionHeader} throws for invalid fields.
  *
  * @example

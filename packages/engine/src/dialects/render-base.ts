@@ -192,9 +192,12 @@ export abstract class RenderBase implements Renderer {
     return false;
   }
 
-  /** An index access method after `USING`: a plain word as written (`gin`), anything else quoted. */
-  protected renderIndexMethod(method: string): string {
-    return /^[a-z_][a-z0-9_]*$/.test(method) ? method : this.quoteIdentifier(method);
+  /**
+   * An index access method after `USING` or an operator class: a plain word as written (`gin`,
+   * `gin_trgm_ops`), anything else quoted.
+   */
+  protected renderIndexWord(word: string): string {
+    return /^[a-z_][a-z0-9_]*$/.test(word) ? word : this.quoteIdentifier(word);
   }
 
   /**
@@ -209,7 +212,7 @@ export abstract class RenderBase implements Renderer {
         const target = 'column' in part ? this.quoteIdentifier(part.column) : `(${part.expression})`;
         return [
           target,
-          ...(part.opclass !== undefined ? [this.renderIndexMethod(part.opclass)] : []),
+          ...(part.opclass !== undefined ? [this.renderIndexWord(part.opclass)] : []),
           ...(part.order !== undefined ? [part.order.toUpperCase()] : []),
           ...(part.nulls !== undefined ? [`NULLS ${part.nulls.toUpperCase()}`] : []),
         ].join(' ');
@@ -226,7 +229,9 @@ export abstract class RenderBase implements Renderer {
     const rendered = Object.entries(parameters).map(([name, value]) => {
       const text = String(value);
       const bare = typeof value !== 'string' || /^(?:-?\d+(?:\.\d+)?|[a-z_][a-z0-9_]*)$/i.test(text);
-      return `${this.renderIndexMethod(name)} = ${bare ? text : this.quoteString(text)}`;
+      // A parameter name is a keyword PostgreSQL folds to lower case, never a quoted identifier.
+      const key = /^[a-z_][a-z0-9_.]*$/i.test(name) ? name : this.quoteIdentifier(name);
+      return `${key} = ${bare ? text : this.quoteString(text)}`;
     });
     return `WITH (${rendered.join(', ')})`;
   }
@@ -350,7 +355,7 @@ export abstract class RenderBase implements Renderer {
   protected createIndex(op: CreateIndexOp): string[] {
     const unique = op.unique === true ? 'UNIQUE ' : '';
     const concurrently = op.concurrently === true ? 'CONCURRENTLY ' : '';
-    const method = op.method === undefined ? '' : ` USING ${this.renderIndexMethod(op.method)}`;
+    const method = op.method === undefined ? '' : ` USING ${this.renderIndexWord(op.method)}`;
     const parameters = op.with === undefined || Object.keys(op.with).length === 0 ? '' : ` ${this.renderStorageParameters(op.with)}`;
     const where = op.where === undefined ? '' : ` WHERE ${op.where}`;
     return [

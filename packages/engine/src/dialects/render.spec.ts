@@ -588,9 +588,9 @@ const CASES: readonly Case[] = [
   },
   {
     name: 'createIndex with storage parameters (PostgreSQL only)',
-    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_ff', columns: ['code'], with: { fillfactor: 70, deduplicate_items: false, note: "it's" }, where: 'code IS NOT NULL' },
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_ff', columns: ['code'], with: { FillFactor: 70, deduplicate_items: false, note: "it's" }, where: 'code IS NOT NULL' },
     expected: {
-      postgresql: [`CREATE INDEX "ix_orders_code_ff" ON "orders" ("code") WITH (fillfactor = 70, deduplicate_items = false, note = 'it''s') WHERE code IS NOT NULL`],
+      postgresql: [`CREATE INDEX "ix_orders_code_ff" ON "orders" ("code") WITH (FillFactor = 70, deduplicate_items = false, note = 'it''s') WHERE code IS NOT NULL`],
       mysql: 'unsupported',
       sqlite: 'unsupported',
     },

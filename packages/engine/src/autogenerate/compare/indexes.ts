@@ -46,9 +46,9 @@ function indexUses(index: IndexModel, column: string): boolean {
 
 /**
  * Compares the indexes of a table present in both schemas. A changed definition (parts and their
- * keying, unique, predicate, method, storage parameters) is a drop then a create: no server alters an index in place. An unchanged
- * index that needs a column about to be dropped and added again (`gone`) is rebuilt too, since the
- * column's drop would take it along or be refused.
+ * keying, unique, predicate, method, storage parameters) is a drop then a create: no server alters
+ * an index in place. An unchanged index that needs a column about to be dropped and added again
+ * (`gone`) is rebuilt too, since the column's drop would take it along or be refused.
  * @internal
  */
 export function compareIndexes(from: TableModel, to: TableModel, gone: (column: string) => boolean): NamedComparison<IndexModel> {
