@@ -40,7 +40,7 @@ export {
 export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
 export type { RunOptions, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
-export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError } from './runner/errors.js';
+export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError } from './runner/errors.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
 
 export {

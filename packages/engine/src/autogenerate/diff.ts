@@ -2,7 +2,7 @@ import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
-import { columnDefinitionOf, createIndexOpOf } from '../ops/from-model.js';
+import { columnDefinitionOf, toCreateIndexOp } from '../ops/from-model.js';
 import { addColumnRisk, compareColumns, compareText, resolveColumnRenames, type ColumnComparison } from './compare/columns.js';
 import {
   compareCheckConstraints,
@@ -316,7 +316,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     if (change.primaryKey.create !== undefined) push(createPrimaryKeyOp(change.name, change.primaryKey.create));
     for (const unique of change.uniques.create) push(createUniqueOp(change.name, unique));
     for (const check of change.checks.create) push(createCheckOp(change.name, check));
-    for (const index of change.indexes.create) push(createIndexOpOf(change.name, index));
+    for (const index of change.indexes.create) push(toCreateIndexOp(change.name, index));
   }
 
   // 8–9. New (and recreated) tables, then their indexes.
@@ -326,7 +326,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     push(createTableOp(table, deferred));
   }
   for (const table of [...created.order].sort((a, b) => compareText(a.name, b.name))) {
-    for (const index of table.indexes) push(createIndexOpOf(table.name, index));
+    for (const index of table.indexes) push(toCreateIndexOp(table.name, index));
   }
 
   // 10. Foreign keys last: every table, column and key they need exists by now.

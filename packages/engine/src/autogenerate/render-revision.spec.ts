@@ -71,6 +71,31 @@ interface Fixture {
   readonly upgrade: readonly string[];
 }
 
+/** An index with every PostgreSQL option: opclass, order, NULLS, storage parameters. */
+const KEYED_INDEX: Fixture = {
+  op: {
+    kind: 'createIndex',
+    table: 'docs',
+    name: 'ix_docs_name',
+    columns: [{ column: 'name', opclass: 'gin_trgm_ops' }, { expression: 'lower(code)', order: 'desc', nulls: 'last' }, 'id'],
+    method: 'gin',
+    with: { fastupdate: false },
+  },
+  definitions: [
+    'const ixDocsName: IndexDescription = {',
+    "  name: 'ix_docs_name',",
+    '  columns: [',
+    "    { column: 'name', opclass: 'gin_trgm_ops' },",
+    "    { expression: 'lower(code)', order: 'desc', nulls: 'last' },",
+    "    'id',",
+    '  ],',
+    "  method: 'gin',",
+    '  with: { fastupdate: false },',
+    '};',
+  ],
+  upgrade: ["if (!(await inspect.hasIndex('docs', ixDocsName))) await op.createIndex(ixDocsName.name, 'docs', ixDocsName.columns, ixDocsName);"],
+};
+
 /** One fixture per op kind: adding a kind fails compilation until its rendering is pinned here. */
 const FIXTURES: Record<Op['kind'], Fixture> = {
   createTable: {
@@ -329,6 +354,20 @@ describe('renderGeneratedRevision: one guard per op kind', () => {
     const source = renderOne(fixture.op);
     expect(definitionsOf(source)).toEqual(fixture.definitions);
     expect(bodyOf(source, 'upgrade')).toEqual(fixture.upgrade);
+  });
+
+  it('writes an index part\'s opclass, order and NULLS placement, and the storage parameters', () => {
+    const source = renderOne(KEYED_INDEX.op);
+    expect(definitionsOf(source)).toEqual(KEYED_INDEX.definitions);
+    expect(bodyOf(source, 'upgrade')).toEqual(KEYED_INDEX.upgrade);
+  });
+
+  it('says transactional: false when an index is created concurrently (PostgreSQL cannot in a transaction)', () => {
+    const concurrently: Op = { kind: 'createIndex', table: 'users', name: 'ix_users_email', columns: ['email'], concurrently: true };
+    const source = renderGeneratedRevision({ ...BASE, upgrade: [concurrently], downgrade: [{ kind: 'dropIndex', table: 'users', name: 'ix_users_email' }] });
+    expect(source).toContain('  transactional: false,\n');
+    expect(source).toContain("columns: ['email'], concurrently: true };");
+    expect(renderOne(FIXTURES.createIndex.op)).not.toContain('transactional');
   });
 
   it('flags destructive operations and writes notes first, as comments', () => {

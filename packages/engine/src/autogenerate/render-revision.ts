@@ -44,9 +44,10 @@ export interface GeneratedRevisionInput extends RevisionSourceFields {
  * - `execute` is not guarded (the inspector cannot see what raw SQL does) and says so in a comment.
  *
  * Destructive upgrade operations get a `// DESTRUCTIVE: <reason>` line above them; notes become comment
- * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. The source is
- * built with ts-morph and printed with fixed formatting settings, so the same input gives the same
- * bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
+ * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. A revision that
+ * creates an index `concurrently` says `transactional: false`, since PostgreSQL cannot build one in a
+ * transaction. The source is built with ts-morph and printed with fixed formatting settings, so the
+ * same input gives the same bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
  * parameter that has no source form, and what {@link renderRevisionHeader} throws for invalid fields.
  *
  * @example
@@ -101,6 +102,9 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
         writer.writeLine(`message: ${quote(input.message)},`);
         if (input.dependsOn !== undefined && input.dependsOn.length > 0) writer.writeLine(`dependsOn: ${flat(input.dependsOn)},`);
         if (input.branchLabels !== undefined && input.branchLabels.length > 0) writer.writeLine(`branchLabels: ${flat(input.branchLabels)},`);
+        // CREATE INDEX CONCURRENTLY cannot run inside a transaction block
+        // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY).
+        if (input.upgrade.some((op) => op.kind === 'createIndex' && op.concurrently === true)) writer.writeLine('transactional: false,');
         writeFunction(writer, 'upgrade', upgrade);
         writeFunction(writer, 'downgrade', downgrade);
       });
@@ -296,13 +300,21 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     case 'createIndex': {
       const name = definitions.add(op.name, 'IndexDescription', {
         name: op.name,
-        columns: op.columns.map((part) => (typeof part === 'string' ? part : { expression: part.expression })),
+        columns: op.columns.map((part): Literal => {
+          if (typeof part === 'string') return part;
+          const target = 'column' in part ? { column: part.column } : { expression: part.expression };
+          return { ...target, opclass: part.opclass, order: part.order, nulls: part.nulls };
+        }),
         unique: op.unique,
         where: op.where,
         method: op.method,
+        with: op.with,
+        concurrently: op.concurrently,
       });
-      // The description doubles as the options: `op.createIndex` reads `unique`, `where` and `method` from it.
-      const options = op.unique !== undefined || op.where !== undefined || op.method !== undefined ? `, ${name}` : '';
+      // The description doubles as the options: `op.createIndex` reads `unique`, `where`, `method`,
+      // `with` and `concurrently` from it.
+      const hasOptions = [op.unique, op.where, op.method, op.with, op.concurrently].some((option) => option !== undefined);
+      const options = hasOptions ? `, ${name}` : '';
       return [guarded(`!${has(`hasIndex(${table}, ${name})`)}`, `createIndex(${name}.name, ${table}, ${name}.columns${options})`)];
     }
     case 'dropIndex':

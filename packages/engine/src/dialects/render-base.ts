@@ -21,6 +21,7 @@ import type {
   DropUniqueConstraintOp,
   ForeignKeyDefinition,
   IndexColumn,
+  StorageParameter,
   Op,
   PrimaryKeyDefinition,
   RenameColumnOp,
@@ -191,16 +192,68 @@ export abstract class RenderBase implements Renderer {
     return false;
   }
 
-  /** An index access method after `USING`: a plain word as written (`gin`), anything else quoted. */
-  protected renderIndexMethod(method: string): string {
-    return /^[a-z_][a-z0-9_]*$/.test(method) ? method : this.quoteIdentifier(method);
+  /**
+   * An index access method after `USING` or an operator class: a plain word as written (`gin`,
+   * `gin_trgm_ops`), anything else quoted.
+   */
+  protected renderIndexWord(word: string): string {
+    return /^[a-z_][a-z0-9_]*$/.test(word) ? word : this.quoteIdentifier(word);
   }
 
-  /** The parenthesised part list of an index; an expression part is parenthesised on its own. */
+  /**
+   * The parenthesised part list of an index; an expression part is parenthesised on its own, and
+   * each part is followed by its operator class, order and NULLS placement as the op states them
+   * (https://www.postgresql.org/docs/15/sql-createindex.html).
+   */
   protected renderIndexParts(columns: readonly IndexColumn[]): string {
     return columns
-      .map((part) => (typeof part === 'string' ? this.quoteIdentifier(part) : `(${part.expression})`))
+      .map((part) => {
+        if (typeof part === 'string') return this.quoteIdentifier(part);
+        const target = 'column' in part ? this.quoteIdentifier(part.column) : `(${part.expression})`;
+        return [
+          target,
+          ...(part.opclass !== undefined ? [this.renderIndexWord(part.opclass)] : []),
+          ...(part.order !== undefined ? [part.order.toUpperCase()] : []),
+          ...(part.nulls !== undefined ? [`NULLS ${part.nulls.toUpperCase()}`] : []),
+        ].join(' ');
+      })
       .join(', ');
+  }
+
+  /**
+   * `WITH (name = value, ...)`: numbers, booleans and plain words bare, anything else as a string
+   * literal, which PostgreSQL accepts for any storage parameter
+   * (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-STORAGE-PARAMETERS).
+   */
+  protected renderStorageParameters(parameters: Readonly<Record<string, StorageParameter>>): string {
+    const rendered = Object.entries(parameters).map(([name, value]) => {
+      const text = String(value);
+      const bare = typeof value !== 'string' || /^(?:-?\d+(?:\.\d+)?|[a-z_][a-z0-9_]*)$/i.test(text);
+      // A parameter name is a keyword PostgreSQL folds to lower case, never a quoted identifier.
+      const key = /^[a-z_][a-z0-9_.]*$/i.test(name) ? name : this.quoteIdentifier(name);
+      return `${key} = ${bare ? text : this.quoteString(text)}`;
+    });
+    return `WITH (${rendered.join(', ')})`;
+  }
+
+  /**
+   * Refuses what only PostgreSQL indexes have (operator classes, NULLS placement, storage
+   * parameters, CONCURRENTLY), for a dialect whose index parts take an order alone.
+   */
+  protected refusePostgresIndexOptions(op: CreateIndexOp): void {
+    const parts = op.columns.filter((part) => typeof part !== 'string');
+    if (parts.some((part) => part.opclass !== undefined)) {
+      throw this.unsupported(op, 'it has no operator classes', 'Leave `opclass` out of the index parts.');
+    }
+    if (parts.some((part) => part.nulls !== undefined)) {
+      throw this.unsupported(op, 'its indexes cannot place NULLs first or last', 'Leave `nulls` out of the index parts.');
+    }
+    if (op.with !== undefined && Object.keys(op.with).length > 0) {
+      throw this.unsupported(op, 'it has no index storage parameters', 'Leave `with` out of the index.');
+    }
+    if (op.concurrently === true) {
+      throw this.unsupported(op, 'it has no CREATE INDEX CONCURRENTLY', 'Leave `concurrently` out of the index.');
+    }
   }
 
   /** A comma-separated list of quoted column names. */
@@ -309,10 +362,12 @@ export abstract class RenderBase implements Renderer {
 
   protected createIndex(op: CreateIndexOp): string[] {
     const unique = op.unique === true ? 'UNIQUE ' : '';
-    const method = op.method === undefined ? '' : ` USING ${this.renderIndexMethod(op.method)}`;
+    const concurrently = op.concurrently === true ? 'CONCURRENTLY ' : '';
+    const method = op.method === undefined ? '' : ` USING ${this.renderIndexWord(op.method)}`;
+    const parameters = op.with === undefined || Object.keys(op.with).length === 0 ? '' : ` ${this.renderStorageParameters(op.with)}`;
     const where = op.where === undefined ? '' : ` WHERE ${op.where}`;
     return [
-      `CREATE ${unique}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}${method} (${this.renderIndexParts(op.columns)})${where}`,
+      `CREATE ${unique}INDEX ${concurrently}${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}${method} (${this.renderIndexParts(op.columns)})${parameters}${where}`,
     ];
   }
 

@@ -560,6 +560,48 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    name: 'createIndex with an operator class (the gin_trgm_ops regression: the opclass is kept)',
+    op: { kind: 'createIndex', table: 'docs', name: 'ix_docs_title_trgm', columns: [{ column: 'title', opclass: 'gin_trgm_ops' }], method: 'gin' },
+    expected: { postgresql: ['CREATE INDEX "ix_docs_title_trgm" ON "docs" USING gin ("title" gin_trgm_ops)'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'createIndex with a btree operator class (MySQL and SQLite have none)',
+    op: { kind: 'createIndex', table: 'docs', name: 'ix_docs_key_pattern', columns: [{ column: 'key', opclass: 'text_pattern_ops' }] },
+    expected: { postgresql: ['CREATE INDEX "ix_docs_key_pattern" ON "docs" ("key" text_pattern_ops)'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'createIndex with descending parts',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_recent', columns: [{ column: 'code', order: 'desc' }, { column: 'status', order: 'asc' }, { expression: 'lower(comment)', order: 'desc' }] },
+    expected: {
+      postgresql: ['CREATE INDEX "ix_orders_recent" ON "orders" ("code" DESC, "status" ASC, (lower(comment)) DESC)'],
+      mysql: ['CREATE INDEX `ix_orders_recent` ON `orders` (`code` DESC, `status` ASC, (lower(comment)) DESC)'],
+      sqlite: ['CREATE INDEX "ix_orders_recent" ON "orders" ("code" DESC, "status" ASC, (lower(comment)) DESC)'],
+    },
+  },
+  {
+    name: 'createIndex with NULLS placement (PostgreSQL only)',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_nulls', columns: [{ column: 'code', order: 'desc', nulls: 'last' }, { column: 'status', nulls: 'first' }] },
+    expected: {
+      postgresql: ['CREATE INDEX "ix_orders_code_nulls" ON "orders" ("code" DESC NULLS LAST, "status" NULLS FIRST)'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createIndex with storage parameters (PostgreSQL only)',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_ff', columns: ['code'], with: { FillFactor: 70, deduplicate_items: false, note: "it's" }, where: 'code IS NOT NULL' },
+    expected: {
+      postgresql: [`CREATE INDEX "ix_orders_code_ff" ON "orders" ("code") WITH (FillFactor = 70, deduplicate_items = false, note = 'it''s') WHERE code IS NOT NULL`],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createIndex concurrently (PostgreSQL only)',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_cc', columns: ['code'], unique: true, concurrently: true },
+    expected: { postgresql: ['CREATE UNIQUE INDEX CONCURRENTLY "ix_orders_code_cc" ON "orders" ("code")'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
     name: 'dropIndex',
     op: { kind: 'dropIndex', table: 'orders', name: 'ix_orders_user' },
     expected: {

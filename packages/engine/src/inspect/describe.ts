@@ -41,13 +41,20 @@ function describeIdentity(identity: IdentityModel): string {
   return `GENERATED ${identity.always ? 'ALWAYS' : 'BY DEFAULT'} AS IDENTITY${options.length > 0 ? ` (${options.join(', ')})` : ''}`;
 }
 
-/** `a` or `lower(b)`. @internal */
+/** `a`, `lower(b)`, `c text_pattern_ops DESC NULLS LAST`. @internal */
 function describePart(part: IndexPart): string {
-  return 'column' in part ? part.column : part.expression;
+  return [
+    'column' in part ? part.column : part.expression,
+    ...(part.opclass !== undefined ? [part.opclass] : []),
+    ...(part.order !== undefined ? [part.order.toUpperCase()] : []),
+    ...(part.nulls !== undefined ? [`NULLS ${part.nulls.toUpperCase()}`] : []),
+  ].join(' ');
 }
 
 /**
- * An index: uniqueness, name, parts, access method, predicate.
+ * An index: uniqueness, name, parts with their keying, access method, storage parameters (by
+ * name, so their order does not matter), predicate. `concurrently` is not described: it is how the
+ * index is built, not what it is.
  *
  * @example
  * ```ts
@@ -60,6 +67,9 @@ export function describeIndex(index: IndexModel): string {
   return [
     `${index.unique ? 'UNIQUE ' : ''}INDEX ${index.name} ON (${index.parts.map(describePart).join(', ')})`,
     ...(index.method !== undefined ? [`USING ${index.method}`] : []),
+    ...(index.with !== undefined
+      ? [`WITH (${Object.entries(index.with).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${name}=${value}`).join(', ')})`]
+      : []),
     ...(index.where !== undefined ? [`WHERE ${index.where}`] : []),
   ].join(' ');
 }

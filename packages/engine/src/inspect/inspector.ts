@@ -1,4 +1,4 @@
-import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexColumn, UniqueDefinition } from '../ops/op.js';
+import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexColumn, StorageParameter, UniqueDefinition } from '../ops/op.js';
 import type {
   CheckConstraintModel,
   ColumnModel,
@@ -17,6 +17,9 @@ export interface IndexDescription {
   readonly unique?: boolean;
   readonly where?: string;
   readonly method?: string;
+  readonly with?: Readonly<Record<string, StorageParameter>>;
+  /** How the index is built, not what it is: never compared. */
+  readonly concurrently?: boolean;
 }
 
 /**

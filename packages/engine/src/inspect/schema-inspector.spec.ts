@@ -254,6 +254,27 @@ describe('SchemaInspector: has* with a definition', () => {
     ]);
   });
 
+  it('a different index keying: opclass, order, NULLS placement and storage parameters are compared, concurrently is not', async () => {
+    const { inspect, differences } = inspector();
+    const same = { name: 'ix_clients_email', columns: ['name', { expression: 'lower(email)' }], unique: true, where: 'id > 0' } as const;
+    expect(await inspect.hasIndex('clients', { ...same, concurrently: true })).toBe(true);
+    expect(differences).toEqual([]);
+    await inspect.hasIndex('clients', {
+      ...same,
+      columns: [{ column: 'name', opclass: 'text_pattern_ops', order: 'desc', nulls: 'last' }, { expression: 'lower(email)', nulls: 'first' }],
+      with: { fillfactor: 70 },
+    });
+    expect(differences).toEqual([
+      {
+        object: 'index',
+        table: 'clients',
+        name: 'ix_clients_email',
+        expected: 'UNIQUE INDEX ix_clients_email ON (name text_pattern_ops DESC NULLS LAST, lower(email) NULLS FIRST) WITH (fillfactor=70) WHERE id > 0',
+        actual: 'UNIQUE INDEX ix_clients_email ON (name, lower(email)) WHERE id > 0',
+      },
+    ]);
+  });
+
   it('a different foreign key: columns, referenced table and columns, actions', async () => {
     const { inspect, differences } = inspector();
     await inspect.hasForeignKey('orders', { name: 'fk_orders_client', columns: ['client_id'], referencedTable: 'clients', referencedColumns: ['id'] });

@@ -85,7 +85,16 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
     options.direction === 'up' ? planUpgrade(graph, fromHeads, toIds) : planDowngrade(graph, fromHeads, toIds, branch ? { branch } : {});
 
   const sink = scriptSink(dialect);
-  const ctx = createMigrationContext({ dialect, stream: stream.name, sink, inspector, connection: undefined, onBlindSql: replay.onBlindSql });
+  let atomic = false;
+  const ctx = createMigrationContext({
+    dialect,
+    stream: stream.name,
+    sink,
+    inspector,
+    connection: undefined,
+    onBlindSql: replay.onBlindSql,
+    transaction: () => ({ stream: stream.name, revision: replay.running, atomic }),
+  });
   const ledger = new Ledger(sink, dialect, stream.name);
   sink.comment(
     `Strata offline ${options.direction === 'up' ? 'upgrade' : 'downgrade'} of stream "${stream.name}" (${dialect.name}), ${from} -> ${to}.\n` +
@@ -100,7 +109,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
     replay.running = revision.id;
     const arrow = options.direction === 'up' ? `${revision.parents.join(', ') || '<base>'} -> ${revision.id}` : `${revision.id} -> ${revision.parents.join(', ') || '<base>'}`;
     sink.comment(`Running ${options.direction === 'up' ? 'upgrade' : 'downgrade'} ${arrow}, ${revision.message}`);
-    const atomic = transactional && revision.transactional;
+    atomic = transactional && revision.transactional;
     if (atomic) {
       for (const sql of scope.before) await sink.run(sql);
       await sink.run('BEGIN');
@@ -198,7 +207,16 @@ async function replayIntoModel(dialect: Dialect, graph: RevisionGraph, stream: s
       onDifference: (d) => warnings.push(`revision ${replay.running}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} differs (expected ${d.expected}; found ${d.actual})`),
     }),
   };
-  const ctx = createMigrationContext({ dialect, stream, sink: scriptSink(dialect), inspector: replay.inspector, connection: undefined, onBlindSql: replay.onBlindSql });
+  // Replaying into the model runs no statement, so no transaction can refuse one.
+  const ctx = createMigrationContext({
+    dialect,
+    stream,
+    sink: scriptSink(dialect),
+    inspector: replay.inspector,
+    connection: undefined,
+    onBlindSql: replay.onBlindSql,
+    transaction: () => ({ stream, revision: replay.running, atomic: false }),
+  });
   for (const step of planUpgrade(graph, [], heads)) {
     replay.running = step.revision.id;
     try {

@@ -297,6 +297,47 @@ describe('applyToModel: indexes and constraints', () => {
     expect(table(model, 'clients').indexes.map((i) => i.name)).toEqual(['ix_clients_status']);
   });
 
+  it('createIndex keeps opclass, DESC and NULLS placement only where not the default, and storage parameters as text', () => {
+    const model = applyAll(base(), {
+      kind: 'createIndex',
+      table: 'clients',
+      name: 'ix_keyed',
+      columns: [
+        { column: 'email', opclass: 'text_pattern_ops', order: 'asc', nulls: 'last' },
+        { column: 'nickname', order: 'desc', nulls: 'first' },
+        { column: 'status', order: 'desc', nulls: 'last' },
+        { expression: 'lower(  email )', nulls: 'first' },
+      ],
+      with: { FillFactor: 70, deduplicate_items: false },
+      concurrently: true,
+    });
+    // concurrently is how the index was built: no catalog keeps it, so neither does the replayed model.
+    expect(table(model, 'clients').indexes.find((index) => index.name === 'ix_keyed')).toEqual({
+      name: 'ix_keyed',
+      parts: [
+        { column: 'email', opclass: 'text_pattern_ops' },
+        { column: 'nickname', order: 'desc' },
+        { column: 'status', order: 'desc', nulls: 'last' },
+        { expression: 'lower( email )', statedExpression: 'lower(  email )', nulls: 'first' },
+      ],
+      unique: false,
+      with: { fillfactor: '70', deduplicate_items: 'false' },
+    });
+  });
+
+  it('renameColumn keeps the keying of the index parts it renames', () => {
+    const model = applyAll(
+      base(),
+      { kind: 'createIndex', table: 'clients', name: 'ix_keyed', columns: [{ column: 'email', opclass: 'text_pattern_ops', order: 'desc' }] },
+      { kind: 'renameColumn', table: 'clients', column: 'email', to: 'mail' },
+    );
+    expect(table(model, 'clients').indexes.find((index) => index.name === 'ix_keyed')?.parts).toEqual([{ column: 'mail', opclass: 'text_pattern_ops', order: 'desc' }]);
+  });
+
+  it('createIndex refuses a missing column named in a keyed part', () => {
+    expect(codeOf(() => applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_x', columns: [{ column: 'ghost', order: 'desc' }] }))).toBe('OPS_COLUMN_MISSING');
+  });
+
   it('createIndex refuses an existing name and a missing column; dropIndex a missing index', () => {
     expect(codeOf(() => applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_clients_status', columns: ['email'] }))).toBe('OPS_OBJECT_EXISTS');
     expect(codeOf(() => applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_x', columns: ['ghost'] }))).toBe('OPS_COLUMN_MISSING');

@@ -8,6 +8,7 @@ import type {
   IdentityModel,
   IndexModel,
   IndexPart,
+  IndexPartOptions,
   PrimaryKeyModel,
   SchemaModel,
   TableModel,
@@ -19,9 +20,11 @@ import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError
 import type {
   CheckDefinition,
   ColumnDefinition,
+  CreateIndexOp,
   CreateTableOp,
   ForeignKeyDefinition,
   IndexColumn,
+  IndexKeyOptions,
   Op,
   UniqueDefinition,
 } from './op.js';
@@ -55,28 +58,84 @@ export function toColumnModel(column: ColumnDefinition, normalizer: SchemaNormal
 }
 
 /**
+ * An index part's keying as the model holds it: only what differs from the default (ascending; NULLS
+ * LAST when ascending, NULLS FIRST when descending: https://www.postgresql.org/docs/15/indexes-ordering.html).
+ * @internal
+ */
+function toIndexPartOptions(part: IndexKeyOptions): IndexPartOptions {
+  const desc = part.order === 'desc';
+  const nullsDefault = desc ? 'first' : 'last';
+  return {
+    ...(part.opclass !== undefined ? { opclass: part.opclass } : {}),
+    ...(desc ? { order: 'desc' as const } : {}),
+    ...(part.nulls !== undefined && part.nulls !== nullsDefault ? { nulls: part.nulls } : {}),
+  };
+}
+
+/**
+ * An index part as the model holds it: a column name becomes `{ column }`, keying only where it is
+ * not the default, an expression normalized when a normalizer is given (a SQLite table recreate
+ * copies expressions as they are).
+ *
+ * @example
+ * ```ts
+ * import { toIndexPart } from '@strata/engine';
+ * toIndexPart({ column: 'a', order: 'desc', nulls: 'first' }); // { column: 'a', order: 'desc' }
+ * ```
+ */
+export function toIndexPart(part: IndexColumn, normalizer?: SchemaNormalizer): IndexPart {
+  if (typeof part === 'string') return { column: part };
+  const options = toIndexPartOptions(part);
+  if ('column' in part) return { column: part.column, ...options };
+  return { ...(normalizer === undefined ? { expression: part.expression } : expressionFields(part.expression, normalizer)), ...options };
+}
+
+/**
+ * The column an index part names when it is nothing more than that column (no expression, no
+ * keying), else undefined.
+ *
+ * @example
+ * ```ts
+ * import { plainIndexColumn } from '@strata/engine';
+ * plainIndexColumn({ column: 'email' }); // 'email'
+ * plainIndexColumn({ column: 'email', order: 'desc' }); // undefined
+ * ```
+ */
+export function plainIndexColumn(part: IndexColumn | IndexPart): string | undefined {
+  if (typeof part === 'string') return part;
+  if (!('column' in part)) return undefined;
+  const keyed = part.opclass !== undefined || part.order === 'desc' || part.nulls !== undefined;
+  return keyed ? undefined : part.column;
+}
+
+/**
  * An index as the model holds it: column names become `{ column }` parts, expressions and the
- * predicate are normalized, `unique` defaults to false.
+ * predicate are normalized, `unique` defaults to false, and a part's order, NULLS placement and the
+ * storage parameters are kept only where they differ from the default. `concurrently` is left out:
+ * it is how the index was built, which no catalog keeps.
  *
  * @example
  * ```ts
  * import { toIndexModel } from '@strata/engine';
  * import type { SchemaNormalizer } from '@strata/engine';
  * declare const normalizer: SchemaNormalizer;
- * toIndexModel({ name: 'ix', columns: ['a', { expression: 'lower(b)' }] }, normalizer);
- * // { name: 'ix', parts: [{ column: 'a' }, { expression: 'lower(b)' }], unique: false }
+ * toIndexModel({ name: 'ix', columns: ['a', { expression: 'lower(b)' }, { column: 'c', order: 'desc', nulls: 'first' }] }, normalizer);
+ * // { name: 'ix', parts: [{ column: 'a' }, { expression: 'lower(b)' }, { column: 'c', order: 'desc' }], unique: false }
  * ```
  */
 export function toIndexModel(
-  index: { readonly name: string; readonly columns: readonly IndexColumn[]; readonly unique?: boolean; readonly where?: string; readonly method?: string },
+  index: Pick<CreateIndexOp, 'name' | 'columns' | 'unique' | 'where' | 'method' | 'with'>,
   normalizer: SchemaNormalizer,
 ): IndexModel {
+  const withEntries = Object.entries(index.with ?? {});
   return {
     name: index.name,
-    parts: index.columns.map((part): IndexPart => (typeof part === 'string' ? { column: part } : expressionFields(part.expression, normalizer))),
+    parts: index.columns.map((part) => toIndexPart(part, normalizer)),
     unique: index.unique ?? false,
     ...(index.where !== undefined ? statedPair('where', 'statedWhere', index.where, normalizer.normalizeExpression(index.where)) : {}),
     ...(index.method !== undefined ? { method: index.method } : {}),
+    // pg_class.reloptions keeps `name=value` as text with the name folded to lower case.
+    ...(withEntries.length > 0 ? { with: Object.fromEntries(withEntries.map(([name, value]) => [name.toLowerCase(), String(value)])) } : {}),
   };
 }
 
@@ -194,7 +253,7 @@ function toPrimaryKeyModel(table: string, name: string | undefined, columns: rea
 
 /** Whether the dialect keeps this index as a unique constraint (MySQL: a unique index on plain columns). @internal */
 function indexIsUniqueConstraint(index: { readonly unique?: boolean; readonly columns: readonly IndexColumn[] }, normalizer: SchemaNormalizer): boolean {
-  return normalizer.uniqueIndexIsConstraint === true && index.unique === true && index.columns.every((part) => typeof part === 'string');
+  return normalizer.uniqueIndexIsConstraint === true && index.unique === true && index.columns.every((part) => plainIndexColumn(part) !== undefined);
 }
 
 /**
@@ -585,11 +644,11 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     case 'createIndex': {
       const table = requireTable(model, op.table, op.kind);
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
-      requireColumns(table, op.columns.filter((c): c is string => typeof c === 'string'), op.kind);
+      requireColumns(table, op.columns.flatMap((c) => (typeof c === 'string' ? [c] : 'column' in c ? [c.column] : [])), op.kind);
       if (indexIsUniqueConstraint(op, normalizer)) {
         // MySQL: the index is its unique constraint, as the reader reports it (and in the same namespace).
         requireFreeName(table.uniqueConstraints, op.name, 'index', op.table, op.kind);
-        const columns = op.columns as readonly string[];
+        const columns = op.columns.flatMap((c) => plainIndexColumn(c) ?? []);
         return withTable(model, { ...table, uniqueConstraints: insertByName(table.uniqueConstraints, toUniqueConstraintModel({ name: op.name, columns })) });
       }
       return withTable(model, { ...table, indexes: insertByName(table.indexes, toIndexModel(op, normalizer)) });

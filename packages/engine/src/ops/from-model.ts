@@ -1,6 +1,7 @@
 import type { CheckConstraintModel, ColumnModel, IndexModel } from '../schema/model.js';
 import { statedDefault, statedExpression, statedWhere } from '../schema/stated.js';
-import type { CheckDefinition, ColumnDefinition, CreateIndexOp } from './op.js';
+import { plainIndexColumn } from './apply-to-model.js';
+import type { CheckDefinition, ColumnDefinition, CreateIndexOp, IndexColumn } from './op.js';
 
 // The op definitions that create again what a model holds. Every piece of SQL text goes out as
 // stated, never in its comparison form (see `statedDefault` in schema/model.ts): both the
@@ -24,17 +25,34 @@ export function columnDefinitionOf(column: ColumnModel): ColumnDefinition {
   };
 }
 
-/** The op that creates `index` on `table` (`unique` only when true: the op's default is false). @internal */
-export function createIndexOpOf(table: string, index: IndexModel): CreateIndexOp {
+/**
+ * The createIndex op that builds an index of the model (the inverse of `toIndexModel`): `unique`
+ * only when true, keying, predicate, method and storage parameters as the model has them, the
+ * expressions and the predicate as stated, and `concurrently` when the model states it.
+ *
+ * @example
+ * ```ts
+ * import { toCreateIndexOp } from '@strata/engine';
+ * toCreateIndexOp('users', { name: 'ix', parts: [{ column: 'a', order: 'desc' }], unique: false, with: { fillfactor: '70' } });
+ * // { kind: 'createIndex', table: 'users', name: 'ix', columns: [{ column: 'a', order: 'desc' }], with: { fillfactor: '70' } }
+ * ```
+ */
+export function toCreateIndexOp(table: string, index: IndexModel): CreateIndexOp {
   const where = statedWhere(index);
   return {
     kind: 'createIndex',
     table,
     name: index.name,
-    columns: index.parts.map((part) => ('column' in part ? part.column : { expression: statedExpression(part) })),
+    columns: index.parts.map((part): IndexColumn => {
+      if (!('expression' in part)) return plainIndexColumn(part) ?? part;
+      const { statedExpression: _stated, ...keyed } = part;
+      return { ...keyed, expression: statedExpression(part) };
+    }),
     ...(index.unique ? { unique: true } : {}),
     ...(where !== undefined ? { where } : {}),
     ...(index.method !== undefined ? { method: index.method } : {}),
+    ...(index.with !== undefined ? { with: { ...index.with } } : {}),
+    ...(index.concurrently === true ? { concurrently: true } : {}),
   };
 }
 

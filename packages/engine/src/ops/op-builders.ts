@@ -7,6 +7,7 @@ import type {
   ColumnDefinition,
   ForeignKeyDefinition,
   IndexColumn,
+  StorageParameter,
   Op,
   PrimaryKeyDefinition,
   UniqueDefinition,
@@ -79,6 +80,10 @@ export interface IndexOptions {
   readonly where?: string;
   /** Access method (`btree`, `hash`, `gin`...). */
   readonly method?: string;
+  /** Storage parameters (PostgreSQL `WITH (fillfactor = 70)`). */
+  readonly with?: Readonly<Record<string, StorageParameter>>;
+  /** `CREATE INDEX CONCURRENTLY` (PostgreSQL; the revision must say `transactional: false`). */
+  readonly concurrently?: boolean;
 }
 
 /**
@@ -244,11 +249,17 @@ export interface OpBuilders {
    */
   renameColumn(table: string, from: string, to: string): Promise<void>;
   /**
-   * Creates an index on columns and/or expressions (`{ expression: 'lower(email)' }`).
+   * Creates an index on columns and/or expressions (`{ expression: 'lower(email)' }`). A part may
+   * name its operator class, order and NULLS placement (`{ column: 'name', opclass: 'gin_trgm_ops' }`,
+   * `{ column: 'at', order: 'desc', nulls: 'last' }`); PostgreSQL takes all of them, MySQL and SQLite
+   * the order alone. `concurrently` needs a revision with `transactional: false`.
    * @example
    * ```ts
    * if (!(await inspect.hasIndex('clients', 'ix_clients_email'))) {
    *   await op.createIndex('ix_clients_email', 'clients', [{ expression: 'lower(email)' }], { unique: true });
+   * }
+   * if (!(await inspect.hasIndex('clients', 'ix_clients_recent'))) {
+   *   await op.createIndex('ix_clients_recent', 'clients', [{ column: 'created_at', order: 'desc' }], { with: { fillfactor: 70 } });
    * }
    * ```
    */
@@ -462,7 +473,13 @@ function validateIndexColumns(op: string, what: string, columns: readonly IndexC
   if (!Array.isArray(columns) || columns.length === 0) throw new InvalidOpError(op, `${what} has no columns.`);
   for (const part of columns) {
     if (typeof part === 'string') requireName(op, `a column of ${what}`, part);
+    else if (part !== null && typeof part === 'object' && 'column' in part) requireName(op, `a column of ${what}`, part.column);
     else requireName(op, `an expression of ${what}`, part?.expression);
+    if (typeof part === 'object' && part !== null) {
+      if (part.opclass !== undefined) requireName(op, `an operator class of ${what}`, part.opclass);
+      if (part.order !== undefined && part.order !== 'asc' && part.order !== 'desc') throw new InvalidOpError(op, `${what} has order ${String(part.order)}; use 'asc' or 'desc'.`);
+      if (part.nulls !== undefined && part.nulls !== 'first' && part.nulls !== 'last') throw new InvalidOpError(op, `${what} has nulls ${String(part.nulls)}; use 'first' or 'last'.`);
+    }
   }
 }
 
@@ -589,6 +606,11 @@ export function validateOp(op: Op): void {
       validateIndexColumns(op.kind, `index ${op.name} on table ${op.table}`, op.columns);
       if (op.where !== undefined) requireName(op.kind, `the WHERE predicate of index ${op.name}`, op.where);
       if (op.method !== undefined) requireName(op.kind, `the method of index ${op.name}`, op.method);
+      for (const [name, value] of Object.entries(op.with ?? {})) {
+        requireName(op.kind, `a storage parameter of index ${op.name}`, name);
+        if (!['string', 'number', 'boolean'].includes(typeof value)) throw new InvalidOpError(op.kind, `storage parameter ${name} of index ${op.name} is not a string, number or boolean.`);
+      }
+      if (op.concurrently !== undefined && typeof op.concurrently !== 'boolean') throw new InvalidOpError(op.kind, `concurrently of index ${op.name} must be a boolean.`);
       return;
     case 'createForeignKey':
       requireName(op.kind, 'the table name', op.table);
@@ -677,6 +699,8 @@ function tableOps(table: string) {
       ...(options.unique !== undefined ? { unique: options.unique } : {}),
       ...(options.where !== undefined ? { where: options.where } : {}),
       ...(options.method !== undefined ? { method: options.method } : {}),
+      ...(options.with !== undefined ? { with: { ...options.with } } : {}),
+      ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
     }),
     dropIndex: (name: string): Op => ({ kind: 'dropIndex', table, name }),
     createForeignKey: (

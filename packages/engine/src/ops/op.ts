@@ -23,8 +23,25 @@ export interface ColumnDefinition {
   readonly primaryKey?: boolean;
 }
 
-/** An index part as written in a revision: a column name, or `{ expression }`. */
-export type IndexColumn = string | { readonly expression: string };
+/**
+ * How an index part is keyed, as a revision writes it: operator class, order, where NULLs sort
+ * (https://www.postgresql.org/docs/15/sql-createindex.html). Only PostgreSQL takes all three;
+ * MySQL and SQLite take `order` alone.
+ */
+export interface IndexKeyOptions {
+  readonly opclass?: string;
+  readonly order?: 'asc' | 'desc';
+  readonly nulls?: 'first' | 'last';
+}
+
+/**
+ * An index part as written in a revision: a column name, `{ column, ...keying }`, or
+ * `{ expression, ...keying }`.
+ */
+export type IndexColumn = string | ({ readonly column: string } & IndexKeyOptions) | ({ readonly expression: string } & IndexKeyOptions);
+
+/** A storage parameter's value (`fillfactor: 70`, `fastupdate: false`). */
+export type StorageParameter = string | number | boolean;
 
 export interface ForeignKeyDefinition {
   readonly name: string;
@@ -113,6 +130,13 @@ export interface CreateIndexOp {
   readonly where?: string;
   /** Access method (`btree`, `hash`, `gin`...). */
   readonly method?: string;
+  /** Storage parameters (PostgreSQL `WITH (...)`). */
+  readonly with?: Readonly<Record<string, StorageParameter>>;
+  /**
+   * Build without locking out writes (PostgreSQL `CREATE INDEX CONCURRENTLY`), which cannot run in
+   * a transaction: the revision must say `transactional: false`.
+   */
+  readonly concurrently?: boolean;
 }
 export interface DropIndexOp {
   readonly kind: 'dropIndex';

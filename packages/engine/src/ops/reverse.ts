@@ -2,7 +2,7 @@ import { assertNever } from '../errors.js';
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
 import { statedDefault } from '../schema/stated.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import { checkDefinitionOf, columnDefinitionOf, createIndexOpOf } from './from-model.js';
+import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp } from './from-model.js';
 import type { AlterColumnOp, ForeignKeyDefinition, Op } from './op.js';
 
 /** The definition that recreates a foreign key of the model. @internal */
@@ -62,7 +62,7 @@ function reverseDropColumn(before: SchemaModel, tableName: string, columnName: s
     if (alone(unique.columns)) ops.push({ kind: 'createUniqueConstraint', table: tableName, constraint: { name: unique.name, columns: [...unique.columns] } });
   }
   for (const index of table.indexes) {
-    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(createIndexOpOf(tableName, index));
+    if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(toCreateIndexOp(tableName, index));
   }
   return ops;
 }
@@ -127,7 +127,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
           checkConstraints: table.checkConstraints.map(checkDefinitionOf),
           foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
         },
-        ...table.indexes.map((index) => createIndexOpOf(table.name, index)),
+        ...table.indexes.map((index) => toCreateIndexOp(table.name, index)),
       ];
     }
     case 'renameTable':
@@ -144,7 +144,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       return [{ kind: 'dropIndex', table: op.table, name: op.name }];
     case 'dropIndex': {
       const table = requireTable(before, op.table, op.kind);
-      return [createIndexOpOf(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
+      return [toCreateIndexOp(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
     }
     case 'createForeignKey':
       return [{ kind: 'dropForeignKey', table: op.table, name: op.foreignKey.name }];

@@ -31,6 +31,11 @@ export interface ContextParts {
   readonly connection: Connection | undefined;
   /** Told of raw SQL the offline model cannot follow. */
   readonly onBlindSql?: (sql: string) => void;
+  /**
+   * The revision running now and whether it runs inside a transaction (its `transactional` and the
+   * dialect's transactional DDL), asked before a statement that cannot (CREATE INDEX CONCURRENTLY).
+   */
+  readonly transaction: () => { readonly stream: string; readonly revision: string; readonly atomic: boolean };
 }
 
 /**
@@ -38,7 +43,7 @@ export interface ContextParts {
  * executor, so ops, raw SQL and the inspector's model stay in step.
  */
 export function createMigrationContext(parts: ContextParts): MigrationContext {
-  const executor = new OpExecutor(parts.dialect, parts.sink, parts.inspector, parts.onBlindSql);
+  const executor = new OpExecutor(parts.dialect, parts.sink, parts.inspector, parts.onBlindSql ?? (() => undefined), parts.transaction);
   const live = (what: string): Connection => {
     if (parts.connection === undefined) throw new OfflineNeedsDatabaseError(parts.stream, what);
     return parts.connection;

@@ -3,6 +3,8 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { SchemaInspector } from '../inspect/schema-inspector.js';
 import type { SqlSink } from '../offline/sql-sink.js';
 import type { Op } from '../ops/op.js';
+import { ConcurrentIndexInTransactionError } from './errors.js';
+import type { ContextParts } from './migration-context.js';
 
 /**
  * Statements that may change the schema: anything but reads and row changes. After one of them
@@ -20,12 +22,15 @@ export class OpExecutor {
   readonly #sink: SqlSink;
   readonly #inspector: SchemaInspector;
   readonly #onBlindSql: (sql: string) => void;
+  readonly #transaction: ContextParts['transaction'];
 
   /**
    * @param onBlindSql told of raw SQL that may change the schema while the model cannot follow
    *   (offline: the model replayed from base is all there is, so it is kept rather than reloaded).
+   * @param transaction the revision running now, and whether it runs in a transaction
    */
-  constructor(dialect: Dialect, sink: SqlSink, inspector: SchemaInspector, onBlindSql: (sql: string) => void = () => undefined) {
+  constructor(dialect: Dialect, sink: SqlSink, inspector: SchemaInspector, onBlindSql: (sql: string) => void, transaction: ContextParts['transaction']) {
+    this.#transaction = transaction;
     this.#dialect = dialect;
     this.#sink = sink;
     this.#inspector = inspector;
@@ -37,6 +42,10 @@ export class OpExecutor {
     if (op.kind === 'execute') {
       await this.execute(op.sql, op.params);
       return;
+    }
+    if (op.kind === 'createIndex' && op.concurrently === true) {
+      const running = this.#transaction();
+      if (running.atomic) throw new ConcurrentIndexInTransactionError(running.stream, running.revision, op.table, op.name);
     }
     const schema = await this.#inspector.model();
     const table = 'table' in op ? schema.tables.get(op.table) : undefined;

@@ -296,7 +296,15 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         emit({ type: 'guard-difference', stream: stream.name, revision: running, difference });
       },
     });
-    const ctx = createMigrationContext({ dialect, stream: stream.name, sink, inspector, connection });
+    let atomic = false;
+    const ctx = createMigrationContext({
+      dialect,
+      stream: stream.name,
+      sink,
+      inspector,
+      connection,
+      transaction: () => ({ stream: stream.name, revision: running, atomic }),
+    });
     const steps: StepResult[] = [];
     let heads: readonly string[] = headsBefore;
     for (const [index, step] of plan.entries()) {
@@ -307,7 +315,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       emit({ type: 'revision-start', ...base });
       const startedAt = timestamp();
       const started = performance.now();
-      const atomic = revision.transactional && dialect.capabilities.transactionalDdl;
+      atomic = revision.transactional && dialect.capabilities.transactionalDdl;
       const body = () => (direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
       const record = async () => {
         await ledger.moveHeads(step.headsBefore, step.headsAfter);

@@ -134,7 +134,7 @@ describe('PostgreSQL', () => {
     expect(columns.find((c) => c.name === 'meta')).toEqual({ name: 'meta', type: 'jsonb', nullable: false, default: "'{}'", statedDefault: "'{}'::jsonb" });
     expect(columns.find((c) => c.name === 'label')).toEqual({ name: 'label', type: 'varchar(20)', nullable: true, default: "'x'", statedDefault: "'x'::character varying" });
     expect(columns.find((c) => c.name === 'created')).toEqual({ name: 'created', type: 'timestamp', nullable: true, default: 'now()' });
-    expect(table(stated, 'items').indexes[0]?.parts).toEqual([{ expression: 'created', statedExpression: '("created"::date)' }]);
+    expect(table(stated, 'items').indexes[0]?.parts).toEqual([{ expression: 'created', statedExpression: '"created"::date' }]);
   });
 
   it('keeps a mixed-case enum type quoted, so that it renders as it compares (issue 8, defect 3)', async () => {
@@ -253,6 +253,75 @@ describe('PostgreSQL', () => {
       }),
     );
     expect(error).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_COLUMN_FEATURE', details: { table: 't', column: 'odd' } });
+  });
+});
+
+describe('PostgreSQL index options', () => {
+  it('reads operator classes, order, NULLS placement (only where not the default), storage parameters and concurrently', async () => {
+    const model = await readStated('postgresql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { pgTable, integer, text, index } from 'drizzle-orm/pg-core';
+        export const docs = pgTable('docs', { id: integer('id'), name: text('name') }, (t) => [
+          index('docs_name_trgm').using('gin', t.name.op('gin_trgm_ops')),
+          index('docs_name_pattern').on(t.name.op('text_pattern_ops')),
+          index('docs_id_desc').on(t.id.desc()),
+          index('docs_id_desc_first').on(t.id.desc().nullsFirst(), t.name.asc().nullsFirst()),
+          index('docs_id_ff').on(t.id).with({ fillfactor: 70 }),
+          index('docs_lower_name').on(sql\`lower(\${t.name})\`).where(sql\`\${t.id} > 0\`).concurrently(),
+        ]);
+      `,
+    });
+    expect(table(model, 'docs').indexes).toEqual([
+      // drizzle-orm's nulls default is 'last' even after .desc(): drizzle-kit writes DESC NULLS LAST.
+      { name: 'docs_id_desc', parts: [{ column: 'id', order: 'desc', nulls: 'last' }], unique: false },
+      { name: 'docs_id_desc_first', parts: [{ column: 'id', order: 'desc' }, { column: 'name', nulls: 'first' }], unique: false },
+      { name: 'docs_id_ff', parts: [{ column: 'id' }], unique: false, with: { fillfactor: '70' } },
+      {
+        name: 'docs_lower_name',
+        parts: [{ expression: 'lower(name)', statedExpression: 'lower("name")' }],
+        unique: false,
+        where: 'id > 0',
+        statedWhere: '"id" > 0',
+        concurrently: true,
+      },
+      { name: 'docs_name_pattern', parts: [{ column: 'name', opclass: 'text_pattern_ops' }], unique: false },
+      { name: 'docs_name_trgm', parts: [{ column: 'name', opclass: 'gin_trgm_ops' }], unique: false, method: 'gin' },
+    ]);
+  });
+});
+
+describe('index parts written as SQL', () => {
+  it('a trailing ASC/DESC is the order, and a lone column is that column (MySQL, SQLite)', async () => {
+    const sqlite = await read('sqlite', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { sqliteTable, integer, text, index } from 'drizzle-orm/sqlite-core';
+        export const scores = sqliteTable('scores', { id: integer('id'), player: text('player') }, (t) => [
+          index('scores_x').on(sql\`\${t.player} desc\`, t.id),
+          index('scores_y').on(sql\`lower(\${t.player}) DESC\`, sql\`\${t.id} asc\`),
+        ]);
+      `,
+    });
+    expect(table(sqlite, 'scores').indexes).toEqual([
+      { name: 'scores_x', parts: [{ column: 'player', order: 'desc' }, { column: 'id' }], unique: false },
+      { name: 'scores_y', parts: [{ expression: 'lower(player)', order: 'desc' }, { column: 'id' }], unique: false },
+    ]);
+    const mysql = await read('mysql', {
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { mysqlTable, int, index, uniqueIndex } from 'drizzle-orm/mysql-core';
+        export const scores = mysqlTable('scores', { id: int('id'), points: int('points') }, (t) => [
+          index('scores_x').on(sql\`\${t.points} desc\`),
+          uniqueIndex('scores_u').on(sql\`\${t.points} desc\`, t.id),
+        ]);
+      `,
+    });
+    // A unique index with a DESC part stays an index: it is not the plain unique constraint MySQL reads back.
+    expect(table(mysql, 'scores').indexes).toEqual([
+      { name: 'scores_u', parts: [{ column: 'points', order: 'desc' }, { column: 'id' }], unique: true },
+      { name: 'scores_x', parts: [{ column: 'points', order: 'desc' }], unique: false },
+    ]);
   });
 });
 

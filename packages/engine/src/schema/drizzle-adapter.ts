@@ -21,6 +21,7 @@ import type {
   ForeignKeyModel,
   IndexModel,
   IndexPart,
+  IndexPartOptions,
   PrimaryKeyModel,
   SchemaModel,
   TableModel,
@@ -75,14 +76,31 @@ interface SnapshotColumn {
   readonly generated?: { readonly as: string; readonly type: string };
 }
 
-/** PostgreSQL index columns are objects; MySQL and SQLite ones are strings (an expression is flagged in `internal`). */
-type SnapshotIndexColumn = string | { readonly expression: string; readonly isExpression?: boolean };
+/**
+ * PostgreSQL index columns are objects; MySQL and SQLite ones are strings (an expression is flagged in
+ * `internal`). A PostgreSQL column says its order (`asc`), NULLS placement (`nulls`, always set:
+ * drizzle-orm's default is `last` even after `.desc()`) and operator class (`.op()`).
+ */
+type SnapshotIndexColumn =
+  | string
+  | { readonly expression: string; readonly isExpression?: boolean; readonly asc?: boolean; readonly nulls?: string; readonly opclass?: string };
+
+/** A snapshot index (`with` and `concurrently` are PostgreSQL's). */
+interface SnapshotIndex {
+  readonly name: string;
+  readonly columns: readonly SnapshotIndexColumn[];
+  readonly isUnique?: boolean;
+  readonly where?: string;
+  readonly method?: string;
+  readonly with?: Readonly<Record<string, string | number | boolean>>;
+  readonly concurrently?: boolean;
+}
 
 interface SnapshotTable {
   readonly name: string;
   readonly schema?: string;
   readonly columns: Readonly<Record<string, SnapshotColumn>>;
-  readonly indexes?: Readonly<Record<string, { name: string; columns: readonly SnapshotIndexColumn[]; isUnique?: boolean; where?: string; method?: string }>>;
+  readonly indexes?: Readonly<Record<string, SnapshotIndex>>;
   readonly foreignKeys?: Readonly<
     Record<string, { name: string; tableTo: string; schemaTo?: string; columnsFrom: readonly string[]; columnsTo: readonly string[]; onDelete?: string; onUpdate?: string }>
   >;
@@ -289,6 +307,42 @@ export function drizzleSnapshotToModel(
   return { tables: sortedMap(tables), enums: sortedMap(enums) };
 }
 
+/**
+ * A PostgreSQL snapshot part's keying as the model holds it: only what is not the default. The
+ * snapshot states `nulls` for every part, so it is kept only where it differs from the order's
+ * default (ASC NULLS LAST, DESC NULLS FIRST: https://www.postgresql.org/docs/15/indexes-ordering.html).
+ */
+function indexPartOptions(part: Exclude<SnapshotIndexColumn, string>): IndexPartOptions {
+  const desc = part.asc === false;
+  const nulls = part.nulls === 'first' || part.nulls === 'last' ? part.nulls : undefined;
+  return {
+    ...(part.opclass !== undefined && part.opclass !== '' ? { opclass: part.opclass } : {}),
+    ...(desc ? { order: 'desc' as const } : {}),
+    ...(nulls !== undefined && nulls !== (desc ? 'first' : 'last') ? { nulls } : {}),
+  };
+}
+
+/**
+ * An index part Drizzle gives as SQL (`sql\`${t.name} desc\``, the only way MySQL and SQLite schemas
+ * can order a part): a trailing ASC/DESC is the part's order, not its expression (the index element
+ * grammar puts it after the expression: https://www.sqlite.org/syntax/indexed-column.html), and what
+ * is left, when it is one of the table's columns, is that column, as the server reads it back.
+ */
+function sqlIndexPart(
+  text: string,
+  table: SnapshotTable,
+  quote: string,
+  id: (name: string) => string,
+  expression: (text: string) => { expression: string; statedExpression?: string },
+): IndexPart {
+  const ordered = /^([\s\S]*?)\s+(asc|desc)$/i.exec(text.trim());
+  const body = ordered?.[1] ?? text;
+  const order = ordered?.[2]?.toLowerCase() === 'desc' ? { order: 'desc' as const } : {};
+  const quoted = body.length > 1 && body.startsWith(quote) && body.endsWith(quote) ? body.slice(1, -1) : body;
+  const column = Object.values(table.columns).find((candidate) => candidate.name === quoted);
+  return column === undefined ? { ...expression(unwrapParens(body)), ...order } : { column: id(column.name), ...order };
+}
+
 function tableModel(
   dialect: DialectName,
   rules: DialectRules,
@@ -327,26 +381,30 @@ function tableModel(
 
   for (const index of Object.values(table.indexes ?? {})) {
     const flags = snapshot.internal?.indexes?.[index.name]?.columns ?? {};
+    const sqlPart = (text: string): IndexPart => sqlIndexPart(unwrapParens(text), table, rules.quote, id, expression);
     const parts = index.columns.map((part): IndexPart => {
-      if (typeof part === 'string') {
-        return flags[part]?.isExpression === true ? expression(unwrapParens(part)) : { column: id(part) };
-      }
-      return part.isExpression === true ? expression(part.expression) : { column: id(part.expression) };
+      if (typeof part === 'string') return flags[part]?.isExpression === true ? sqlPart(part) : { column: id(part) };
+      if (part.isExpression === true) return { ...sqlPart(part.expression), ...indexPartOptions(part) };
+      return { column: id(part.expression), ...indexPartOptions(part) };
     });
     const unique = index.isUnique === true;
     // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
     // plain columns as a constraint (drizzle-kit even writes it as `CONSTRAINT ... UNIQUE` in CREATE TABLE).
-    if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part)) {
+    if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part && part.order === undefined)) {
       uniqueConstraints.push({ name: constraint(index.name, 'unique index'), columns: parts.map((part) => (part as { column: string }).column) });
       continue;
     }
     const method = dialect === 'postgresql' && index.method !== undefined && index.method.toLowerCase() !== 'btree' ? index.method.toLowerCase() : undefined;
+    const parameters = Object.entries(index.with ?? {});
     indexes.push({
       name: constraint(index.name, 'index'),
       parts,
       unique,
       ...(index.where === undefined || index.where === '' ? {} : whereFields(expression(index.where))),
       ...(method === undefined ? {} : { method }),
+      // As pg_class.reloptions keeps them: `name=value` text, the name folded to lower case.
+      ...(parameters.length === 0 ? {} : { with: Object.fromEntries(parameters.map(([key, value]) => [key.toLowerCase(), String(value)])) }),
+      ...(index.concurrently === true ? { concurrently: true as const } : {}),
     });
   }
 

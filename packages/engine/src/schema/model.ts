@@ -61,10 +61,24 @@ export interface ColumnModel {
 }
 
 /**
- * One part of an index: a column, or an expression (`lower(email)`) in comparison form with the
- * stated text beside it where they differ (`statedExpression`: `(created_at)::date` beside `created_at`).
+ * How one index part is keyed, each only where it differs from the default, so a plain part is just
+ * its column (https://www.postgresql.org/docs/15/indexes-ordering.html, .../indexes-opclass.html).
  */
-export type IndexPart = { readonly column: string } | { readonly expression: string; readonly statedExpression?: string };
+export interface IndexPartOptions {
+  /** The operator class when not the default one for the part's type and method (`text_pattern_ops`, `gin_trgm_ops`). */
+  readonly opclass?: string;
+  /** Descending order; ascending is the default and is not stored. */
+  readonly order?: 'desc';
+  /** Where NULLs sort, only when not the order's default (ASC puts them last, DESC first). */
+  readonly nulls?: 'first' | 'last';
+}
+
+/**
+ * One part of an index: a column, or an expression (`lower(email)`) in comparison form with the
+ * stated text beside it where they differ (`statedExpression`: `(created_at)::date` beside
+ * `created_at`), with its non-default keying.
+ */
+export type IndexPart = ({ readonly column: string } | { readonly expression: string; readonly statedExpression?: string }) & IndexPartOptions;
 
 export interface IndexModel {
   readonly name: string;
@@ -76,6 +90,17 @@ export interface IndexModel {
   readonly statedWhere?: string;
   /** The access method when not the default (`gin`, `hash`...; PostgreSQL and MySQL). */
   readonly method?: string;
+  /**
+   * Storage parameters (PostgreSQL `WITH (fillfactor = 70)`, read back from `pg_class.reloptions`),
+   * names in lower case and values as text, the form the catalog keeps.
+   */
+  readonly with?: Readonly<Record<string, string>>;
+  /**
+   * Stated, never compared: the schema asks for the index to be built `CONCURRENTLY`. It is how the
+   * index is built, not what it is, so no catalog has it and index comparisons ignore it; only the
+   * Drizzle schema sets it, and autogenerate carries it into the createIndex op.
+   */
+  readonly concurrently?: true;
 }
 
 export interface ForeignKeyModel {

@@ -69,20 +69,35 @@ export function statedPair<K extends string, S extends string>(key: K, statedKey
  */
 export function comparableSchema(model: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
-  for (const [name, table] of model.tables) {
-    tables.set(name, {
-      ...table,
-      columns: table.columns.map(({ statedDefault: _default, ...column }) =>
-        column.generated === undefined ? column : { ...column, generated: { expression: column.generated.expression, stored: column.generated.stored } },
-      ),
-      indexes: table.indexes.map(({ statedWhere: _where, ...index }) => ({
-        ...index,
-        parts: index.parts.map((part) => ('column' in part ? part : { expression: part.expression })),
-      })),
-      checkConstraints: table.checkConstraints.map(({ name, expression }) => ({ name, expression })),
-    });
-  }
+  for (const [name, table] of model.tables) tables.set(name, comparableTable(table));
   return { ...model, tables };
+}
+
+/**
+ * One table without its stated forms, nor what is stated only (an index's `concurrently`).
+ *
+ * @example
+ * ```ts
+ * import { comparableTable } from '@strata/engine';
+ * comparableTable({ name: 't', columns: [], indexes: [], foreignKeys: [], uniqueConstraints: [], checkConstraints: [] }).name; // 't'
+ * ```
+ */
+export function comparableTable(table: TableModel): TableModel {
+  return {
+    ...table,
+    columns: table.columns.map(({ statedDefault: _default, ...column }) =>
+      column.generated === undefined ? column : { ...column, generated: { expression: column.generated.expression, stored: column.generated.stored } },
+    ),
+    indexes: table.indexes.map(({ statedWhere: _where, concurrently: _concurrently, ...index }) => ({
+      ...index,
+      parts: index.parts.map((part) => {
+        if (!('expression' in part)) return part;
+        const { statedExpression: _stated, ...compared } = part;
+        return compared;
+      }),
+    })),
+    checkConstraints: table.checkConstraints.map(({ name, expression }) => ({ name, expression })),
+  };
 }
 
 /**

@@ -652,6 +652,51 @@ if (await inspect.hasIndex('clients', 'ix_clients_active')) await op.dropIndex('
     expect(await clientNames(s)).toStrictEqual(['ann', 'bob', 'cid']);
   });
 
+  it('adds an index with a descending part (read back as DESC on every dialect), and back', async () => {
+    const s = await patternStream('pat_desc', {
+      message: 'clients newest-name index',
+      upgrade: `
+const ixClientsNameDesc = { name: 'ix_clients_name_desc', columns: [{ column: 'name', order: 'desc' }, 'id'] };
+if (!(await inspect.hasIndex('clients', ixClientsNameDesc))) await op.createIndex(ixClientsNameDesc.name, 'clients', ixClientsNameDesc.columns);`,
+      downgrade: `
+if (await inspect.hasIndex('clients', 'ix_clients_name_desc')) await op.dropIndex('ix_clients_name_desc', 'clients');`,
+    });
+    const index = { name: 'ix_clients_name_desc', parts: [{ column: 'name', order: 'desc' }, { column: 'id' }], unique: false };
+    expect(tableOf(await s.schema(), 'clients').indexes).toStrictEqual([index]);
+    await s.downgrade('-1');
+    expect(tableOf(await s.schema(), 'clients').indexes).toStrictEqual([]);
+    await s.upgrade('head');
+    expect(tableOf(await s.schema(), 'clients').indexes).toStrictEqual([index]);
+    // The guard compares the order too: the same revision again is a no-op without a difference.
+    await s.stamp('p01_clients');
+    const rerun = await s.upgrade('head');
+    expect(rerun.steps.flatMap((step) => step.differences)).toStrictEqual([]);
+  });
+
+  it.runIf(name === 'postgresql')('creates an index concurrently in a revision with transactional: false; a transactional one is refused with a coded error', async () => {
+    const upgrade = `
+if (!(await inspect.hasIndex('clients', 'ix_clients_name_cc'))) {
+  await op.createIndex('ix_clients_name_cc', 'clients', [{ column: 'name', order: 'desc', nulls: 'last' }], { concurrently: true, with: { fillfactor: 80 } });
+}`;
+    const downgrade = `
+if (await inspect.hasIndex('clients', 'ix_clients_name_cc')) await op.dropIndex('ix_clients_name_cc', 'clients');`;
+    const refused = await freshStream('pat_cc_tx');
+    writeOpsStream(refused.dir, [CLIENTS, { id: 'p02_pattern', message: 'concurrently, transactional', upgrade, downgrade }]);
+    const error = expectRevisionFailed(await refused.upgrade('head').then(() => undefined, (e: unknown) => e));
+    const cause = error.cause as StrataError;
+    expect(cause.code).toBe('RUNNER_CONCURRENT_INDEX_IN_TRANSACTION');
+    expect(cause.hint).toContain('transactional: false');
+    expect(tableOf(await refused.schema(), 'clients').indexes).toStrictEqual([]);
+
+    const s = await patternStream('pat_cc', { message: 'concurrently, not transactional', transactional: false, upgrade, downgrade });
+    const index = { name: 'ix_clients_name_cc', parts: [{ column: 'name', order: 'desc', nulls: 'last' }], unique: false, with: { fillfactor: '80' } };
+    expect(tableOf(await s.schema(), 'clients').indexes).toStrictEqual([index]);
+    await s.downgrade('-1');
+    expect(tableOf(await s.schema(), 'clients').indexes).toStrictEqual([]);
+    await s.upgrade('head');
+    expect(tableOf(await s.schema(), 'clients').indexes).toStrictEqual([index]);
+  });
+
   it.runIf(name === 'postgresql')('creates an enum and a column of it; the downgrade drops the column, then the enum', async () => {
     const s = await patternStream('pat_enum', {
       message: 'clients status enum',

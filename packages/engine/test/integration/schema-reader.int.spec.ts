@@ -56,6 +56,7 @@ const FIXTURES: Record<DialectName, { readonly script: string; readonly expected
       CREATE INDEX accounts_lower_email ON accounts (lower(email));
       CREATE INDEX accounts_tags ON accounts USING gin (tags);
       CREATE INDEX accounts_note_hash ON accounts USING hash (note);
+      CREATE INDEX accounts_keyed ON accounts (email text_ops, note text_pattern_ops DESC, qty NULLS FIRST, (lower(note)) DESC NULLS LAST) WITH (fillfactor = 70);
       CREATE TABLE no_columns ();
       CREATE TABLE strata_version (stream text);
     `,
@@ -81,6 +82,18 @@ const FIXTURES: Record<DialectName, { readonly script: string; readonly expected
           ],
           primaryKey: { name: 'accounts_pkey', columns: ['id', 'region'] },
           indexes: [
+            {
+              // text_ops is the default class for varchar in btree: not kept; DESC NULLS FIRST is DESC's default.
+              name: 'accounts_keyed',
+              parts: [
+                { column: 'email' },
+                { column: 'note', opclass: 'text_pattern_ops', order: 'desc' },
+                { column: 'qty', nulls: 'first' },
+                { expression: 'lower(note)', order: 'desc', nulls: 'last' },
+              ],
+              unique: false,
+              with: { fillfactor: '70' },
+            },
             { name: 'accounts_lower_email', parts: [{ expression: 'lower(email)' }], unique: false },
             { name: 'accounts_note_hash', parts: [{ column: 'note' }], unique: false, method: 'hash' },
             { name: 'accounts_open', parts: [{ column: 'created' }], unique: false, where: "status <> 'closed'" },
@@ -225,7 +238,7 @@ const FIXTURES: Record<DialectName, { readonly script: string; readonly expected
         ],
         primaryKey: { columns: ['id', 'region'] },
         indexes: [
-          { name: 'accounts_lower_email', parts: [{ expression: 'lower(email)' }], unique: false },
+          { name: 'accounts_lower_email', parts: [{ expression: 'lower(email)', order: 'desc' }], unique: false },
           { name: 'accounts_open', parts: [{ column: 'created' }], unique: false, where: "status <> 'closed'" },
           { name: 'accounts_region_email', parts: [{ column: 'region' }, { column: 'email' }], unique: true },
           { name: 'accounts_status_created', parts: [{ column: 'status' }, { column: 'created' }], unique: false },

@@ -211,7 +211,15 @@ export class ModelReplay {
       onDifference: (d) => this.differences.push(d),
     });
     const sink = new ScriptSink({ formatLiteral: (v) => dialect.formatLiteral(v), numberedPlaceholders: dialect.placeholder(1) === '$1' });
-    this.#ctx = createMigrationContext({ dialect, stream: 'model', sink, inspector: this.#inspector, connection: undefined });
+    // Ops are replayed into the model only: no statement runs, so no transaction can refuse one.
+    this.#ctx = createMigrationContext({
+      dialect,
+      stream: 'model',
+      sink,
+      inspector: this.#inspector,
+      connection: undefined,
+      transaction: () => ({ stream: 'model', revision: '', atomic: false }),
+    });
   }
 
   async upgrade(id: string): Promise<void> {

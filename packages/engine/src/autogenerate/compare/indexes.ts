@@ -1,4 +1,4 @@
-import type { IndexModel, TableModel } from '../../schema/model.js';
+import type { IndexModel, IndexPart, TableModel } from '../../schema/model.js';
 import type { DropIndexOp } from '../../ops/op.js';
 import { mentionsColumn } from './columns.js';
 import { compareNamed, type NamedComparison } from './constraints.js';
@@ -8,17 +8,33 @@ export function dropIndexOp(table: string, index: IndexModel): DropIndexOp {
   return { kind: 'dropIndex', table, name: index.name };
 }
 
-/** Whether two indexes of the same name have the same definition. @internal */
+/** Whether two parts key the same column or expression the same way. @internal */
+function samePart(a: IndexPart, b: IndexPart): boolean {
+  const target = 'column' in a ? 'column' in b && a.column === b.column : 'expression' in b && a.expression === b.expression;
+  return target && a.opclass === b.opclass && a.order === b.order && a.nulls === b.nulls;
+}
+
+/** Whether two sets of storage parameters are the same (the model keeps values as text). @internal */
+function sameParameters(a: IndexModel['with'], b: IndexModel['with']): boolean {
+  const left = Object.entries(a ?? {});
+  return left.length === Object.keys(b ?? {}).length && left.every(([name, value]) => b?.[name] === value);
+}
+
+/**
+ * Whether two indexes of the same name have the same definition. `concurrently` is left out: it is
+ * how an index is built, not what it is.
+ * @internal
+ */
 function sameIndex(a: IndexModel, b: IndexModel): boolean {
   return (
     a.unique === b.unique &&
     a.where === b.where &&
     a.method === b.method &&
+    sameParameters(a.with, b.with) &&
     a.parts.length === b.parts.length &&
     a.parts.every((part, i) => {
       const other = b.parts[i];
-      if (other === undefined) return false;
-      return 'column' in part ? 'column' in other && other.column === part.column : 'expression' in other && other.expression === part.expression;
+      return other !== undefined && samePart(part, other);
     })
   );
 }
@@ -29,10 +45,10 @@ function indexUses(index: IndexModel, column: string): boolean {
 }
 
 /**
- * Compares the indexes of a table present in both schemas. A changed definition (parts, unique,
- * predicate, method) is a drop then a create: no server alters an index in place. An unchanged
- * index that needs a column about to be dropped and added again (`gone`) is rebuilt too, since the
- * column's drop would take it along or be refused.
+ * Compares the indexes of a table present in both schemas. A changed definition (parts and their
+ * keying, unique, predicate, method, storage parameters) is a drop then a create: no server alters
+ * an index in place. An unchanged index that needs a column about to be dropped and added again
+ * (`gone`) is rebuilt too, since the column's drop would take it along or be refused.
  * @internal
  */
 export function compareIndexes(from: TableModel, to: TableModel, gone: (column: string) => boolean): NamedComparison<IndexModel> {

@@ -128,9 +128,12 @@ export class MysqlRenderer extends RenderBase {
   /**
    * MySQL has no partial indexes; `btree`/`hash` go after the key parts (`USING BTREE`), `fulltext` and
    * `spatial` are index kinds (`CREATE FULLTEXT INDEX`), both as MySQL and MariaDB accept them
-   * (https://mariadb.com/kb/en/create-index/).
+   * (https://mariadb.com/kb/en/create-index/). A key part may be `DESC` (honoured by MySQL 8.0 and
+   * MariaDB 10.8+; https://dev.mysql.com/doc/refman/8.0/en/descending-indexes.html); operator classes,
+   * NULLS placement, storage parameters and CONCURRENTLY do not exist.
    */
   protected override createIndex(op: CreateIndexOp): string[] {
+    this.refusePostgresIndexOptions(op);
     if (op.where !== undefined) {
       throw this.unsupported(op, 'it has no partial indexes', 'Index the whole column, or index a generated column that is NULL outside the predicate.');
     }

@@ -129,6 +129,8 @@ export async function readMysqlSchema(connection: Connection): Promise<SchemaMod
 
   const foreignKeyNames = new Set<string>();
   const uniqueNames = new Set<string>();
+  // A unique key with a descending part is more than a unique constraint: it is read as the index it is.
+  const descendingKeys = new Set(indexRows.filter((row) => field(row, 'COLLATION') === 'D').map((row) => `${field(row, 'TABLE_NAME')}.${field(row, 'INDEX_NAME')}`));
   for (const group of groupRows(keyRows, (row) => `${field(row, 'table_name')}\u0000${field(row, 'name')}`)) {
     const first = group[0] as Row;
     const table = partsOf(field(first, 'table_name'));
@@ -137,6 +139,7 @@ export async function readMysqlSchema(connection: Connection): Promise<SchemaMod
     if (first.type === 'PRIMARY KEY') {
       table.primaryKey = { columns };
     } else if (first.type === 'UNIQUE') {
+      if (descendingKeys.has(`${field(first, 'table_name')}.${name}`)) continue;
       uniqueNames.add(`${field(first, 'table_name')}.${name}`);
       table.uniqueConstraints.push({ name, columns });
     } else {
@@ -199,10 +202,15 @@ function defaultExpression(row: Row, mariadb: boolean): string | undefined {
   return quoteString(value, true);
 }
 
-/** One key part: a column, or (MySQL 8 functional key parts) the EXPRESSION column's text. */
+/**
+ * One key part: a column, or (MySQL 8 functional key parts) the EXPRESSION column's text; `COLLATION`
+ * is `D` for a descending part (MySQL 8.0, MariaDB 10.8+:
+ * https://dev.mysql.com/doc/refman/8.0/en/information-schema-statistics-table.html).
+ */
 function indexPart(row: Row): IndexPart {
-  if (row.COLUMN_NAME === null && typeof row.EXPRESSION === 'string') return { expression: normalizer.normalizeExpression(row.EXPRESSION) };
-  return { column: field(row, 'COLUMN_NAME') };
+  const order = field(row, 'COLLATION') === 'D' ? { order: 'desc' as const } : {};
+  if (row.COLUMN_NAME === null && typeof row.EXPRESSION === 'string') return { expression: normalizer.normalizeExpression(row.EXPRESSION), ...order };
+  return { column: field(row, 'COLUMN_NAME'), ...order };
 }
 
 /** A column of a row as a string (information_schema text; mysql2 may return Buffers for some). */

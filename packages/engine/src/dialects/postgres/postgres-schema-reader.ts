@@ -3,6 +3,7 @@ import type {
   EnumModel,
   ForeignKeyAction,
   IndexModel,
+  IndexPart,
   SchemaModel,
 } from '../../schema/model.js';
 import type { Connection, Row } from '../connection.js';
@@ -68,8 +69,12 @@ const CONSTRAINTS_SQL = `
 /**
  * Indexes that no constraint owns (those of primary keys, uniques and exclusion constraints are the
  * constraints' business), one array entry per key column (`indnkeyatts` leaves out INCLUDE columns):
- * the column name, or null for an expression, which `pg_get_indexdef(oid, k, true)` prints.
- * https://www.postgresql.org/docs/current/catalog-pg-index.html
+ * the column name, or null for an expression, which `pg_get_indexdef(oid, k, true)` prints (the
+ * bare expression: with a column number it leaves out opclass and ordering);
+ * the `indoption` bits (1 DESC, 2 NULLS FIRST: `INDOPTION_DESC`/`INDOPTION_NULLS_FIRST` in
+ * src/include/catalog/pg_index.h); the operator class, or null when it is the default one for its
+ * type (`pg_opclass.opcdefault`); and the storage parameters (`pg_class.reloptions`, `name=value`).
+ * https://www.postgresql.org/docs/current/catalog-pg-index.html, .../catalog-pg-opclass.html
  */
 const INDEXES_SQL = `
   SELECT c.relname AS table_name, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
@@ -77,7 +82,11 @@ const INDEXES_SQL = `
          ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnkeyatts) AS k
                LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0
                ORDER BY k) AS columns,
-         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS definitions
+         ARRAY(SELECT pg_get_indexdef(i.indexrelid, k, true) FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS definitions,
+         ARRAY(SELECT i.indoption[k - 1]::int FROM generate_series(1, i.indnkeyatts) AS k ORDER BY k) AS options,
+         ARRAY(SELECT CASE WHEN oc.opcdefault THEN NULL ELSE oc.opcname::text END FROM generate_series(1, i.indnkeyatts) AS k
+               JOIN pg_opclass oc ON oc.oid = i.indclass[k - 1] ORDER BY k) AS opclasses,
+         ic.reloptions AS storage_parameters
   ${FROM_TABLES}
   JOIN pg_index i ON i.indrelid = c.oid
   JOIN pg_class ic ON ic.oid = i.indexrelid
@@ -108,7 +117,8 @@ const normalizer = new PostgresNormalizer();
  * {@link PostgresNormalizer}'s canonical form. Lists (indexes, foreign keys, uniques, checks) are
  * sorted by name; columns keep their table order.
  *
- * Not reflected, as the model has no place for them: index column order (`DESC`), operator classes,
+ * Index parts keep their order, NULLS placement and operator class only where not the default, and
+ * indexes their storage parameters. Not reflected, as the model has no place for them: index
  * collations and `INCLUDE` columns; exclusion constraints; partitions (their parent table is read).
  *
  * @example
@@ -200,15 +210,37 @@ function addConstraint(table: TableParts, row: Row): void {
 function indexFrom(row: Row): IndexModel {
   const columns = row.columns as readonly (string | null)[];
   const definitions = stringArray(row.definitions);
+  const options = (row.options as readonly number[]).map(Number);
+  const opclasses = row.opclasses as readonly (string | null)[];
   const method = String(row.method);
+  const parameters = (row.storage_parameters as readonly string[] | null) ?? [];
   return {
     name: String(row.name),
-    parts: columns.map((column, k) => (column === null ? { expression: normalizer.normalizeExpression(definitions[k] ?? '') } : { column })),
+    parts: columns.map((column, k): IndexPart => {
+      const target = column === null ? { expression: normalizer.normalizeExpression(definitions[k] ?? '') } : { column };
+      const desc = ((options[k] ?? 0) & 1) === 1;
+      const nullsFirst = ((options[k] ?? 0) & 2) === 2;
+      const opclass = opclasses[k] ?? undefined;
+      return {
+        ...target,
+        ...(opclass !== undefined ? { opclass } : {}),
+        ...(desc ? { order: 'desc' as const } : {}),
+        // NULLS LAST is the default for ASC, NULLS FIRST for DESC (https://www.postgresql.org/docs/15/indexes-ordering.html).
+        ...(desc !== nullsFirst ? { nulls: nullsFirst ? ('first' as const) : ('last' as const) } : {}),
+      };
+    }),
     unique: row.is_unique === true,
     ...(row.predicate === null ? {} : { where: normalizer.normalizeExpression(String(row.predicate)) }),
     // btree is what CREATE INDEX uses without USING (https://www.postgresql.org/docs/current/sql-createindex.html).
     ...(method === 'btree' ? {} : { method }),
+    ...(parameters.length > 0 ? { with: Object.fromEntries(parameters.map((entry) => splitParameter(entry))) } : {}),
   };
+}
+
+/** `fillfactor=70` → `['fillfactor', '70']` (the value may itself hold `=`). */
+function splitParameter(entry: string): [string, string] {
+  const at = entry.indexOf('=');
+  return [entry.slice(0, at), entry.slice(at + 1)];
 }
 
 function stringArray(value: unknown): string[] {

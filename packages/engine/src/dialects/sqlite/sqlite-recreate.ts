@@ -4,7 +4,6 @@ import type {
   CreateIndexOp,
   CreateTableOp,
   DropTableOp,
-  IndexColumn,
   Op,
   RenameTableOp,
 } from '../../ops/op.js';
@@ -17,6 +16,9 @@ import type {
   TableModel,
   UniqueConstraintModel,
 } from '../../schema/model.js';
+import { toIndexPart } from '../../ops/apply-to-model.js';
+import { toCreateIndexOp } from '../../ops/from-model.js';
+import { comparableTable } from '../../schema/stated.js';
 import { RecreateTargetMissingError, UnsupportedOperationError } from '../errors.js';
 import { literalOrParenthesized } from '../render-base.js';
 
@@ -100,7 +102,10 @@ export function needsRecreate(op: Op, table: TableModel | undefined): op is Recr
  * });
  * ```
  */
-export function planRecreate(table: TableModel, changes: readonly RecreateChange[], rendering: RecreateRendering): string[] {
+export function planRecreate(stated: TableModel, changes: readonly RecreateChange[], rendering: RecreateRendering): string[] {
+  // The recreate edits expressions in place (renames, requalification) on one form of them: the
+  // comparison form, which is SQLite's stored text made canonical, so no stale stated text survives.
+  const table = comparableTable(stated);
   const draft: Draft = {
     name: table.name,
     columns: table.columns.map((column) => ({
@@ -149,15 +154,7 @@ export function planRecreate(table: TableModel, changes: readonly RecreateChange
   statements.push(`ALTER TABLE ${quote(newName)} RENAME TO ${quote(table.name)}`);
   for (const index of draft.indexes) {
     statements.push(
-      ...rendering.createIndex({
-        kind: 'createIndex',
-        table: table.name,
-        name: index.name,
-        columns: index.parts.map((part): IndexColumn => ('column' in part ? part.column : { expression: part.expression })),
-        ...(index.unique ? { unique: true } : {}),
-        ...(index.where === undefined ? {} : { where: index.where }),
-        ...(index.method === undefined ? {} : { method: index.method }),
-      }),
+      ...rendering.createIndex(toCreateIndexOp(table.name, index)),
     );
   }
   return statements;
@@ -235,7 +232,7 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
       if (draft.primaryKey !== undefined) draft.primaryKey = { ...draft.primaryKey, columns: draft.primaryKey.columns.map(rename) };
       draft.indexes = draft.indexes.map((index) => ({
         ...index,
-        parts: index.parts.map((part) => ('column' in part ? { column: rename(part.column) } : { expression: renameIn(part.expression) })),
+        parts: index.parts.map((part) => ('column' in part ? { ...part, column: rename(part.column) } : { ...part, expression: renameIn(part.expression) })),
         ...(index.where === undefined ? {} : { where: renameIn(index.where) }),
       }));
       draft.foreignKeys = draft.foreignKeys.map((foreignKey) => ({
@@ -251,7 +248,7 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
     case 'createIndex':
       draft.indexes.push({
         name: change.name,
-        parts: change.columns.map((part) => (typeof part === 'string' ? { column: part } : { expression: part.expression })),
+        parts: change.columns.map((part) => toIndexPart(part)),
         unique: change.unique === true,
         ...(change.where === undefined ? {} : { where: change.where }),
         ...(change.method === undefined ? {} : { method: change.method }),

@@ -58,8 +58,13 @@ export class SqliteRenderer extends RenderBase {
     return primaryKey.columns.length === 1 && columns.some((column) => column.name === primaryKey.columns[0] && column.autoIncrement === true);
   }
 
-  /** SQLite indexes have one structure, a B-tree: there is no method to choose (https://www.sqlite.org/lang_createindex.html). */
+  /**
+   * SQLite indexes have one structure, a B-tree: there is no method to choose; a part may be ASC or
+   * DESC, but there are no operator classes, NULLS placement or storage parameters
+   * (https://www.sqlite.org/lang_createindex.html).
+   */
   protected override createIndex(op: CreateIndexOp): string[] {
+    this.refusePostgresIndexOptions(op);
     if (op.method !== undefined) {
       throw this.unsupported(op, `it has no index methods ("${op.method}")`, 'Leave the index method out.');
     }

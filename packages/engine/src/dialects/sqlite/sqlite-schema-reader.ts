@@ -37,10 +37,10 @@ const COLUMNS_SQL = `
 
 /**
  * Index key columns: `origin` is `c` (CREATE INDEX), `u` (UNIQUE constraint) or `pk`; `cid` is -2
- * for an expression part (https://www.sqlite.org/pragma.html#pragma_index_xinfo).
+ * for an expression part; `desc` is 1 for a DESC part (https://www.sqlite.org/pragma.html#pragma_index_xinfo).
  */
 const INDEXES_SQL = `
-  SELECT m.name AS table_name, il.name AS index_name, il."unique" AS is_unique, il.origin, ix.seqno, ix.cid, ix.name AS column_name
+  SELECT m.name AS table_name, il.name AS index_name, il."unique" AS is_unique, il.origin, ix.seqno, ix.cid, ix.name AS column_name, ix."desc" AS is_desc
   FROM sqlite_master m JOIN pragma_index_list(m.name) il JOIN pragma_index_xinfo(il.name) ix
   WHERE ${TABLE_FILTER} AND ix."key" = 1
   ORDER BY m.name, il.name, ix.seqno`;
@@ -208,8 +208,9 @@ function indexFrom(name: string, rows: readonly Row[], sql: string): IndexModel 
   const written = open === -1 ? [] : splitTopLevel(tokens.slice(open + 1, close));
   const where = close === -1 ? [] : tokens.slice(close + 1);
   const parts = rows.map((row, k): IndexPart => {
-    if (Number(row.cid) !== -2) return { column: String(row.column_name) };
-    return { expression: normalizer.normalizeExpression(render(withoutOrdering(written[k] ?? []))) };
+    const order = Number(row.is_desc) === 1 ? { order: 'desc' as const } : {};
+    if (Number(row.cid) !== -2) return { column: String(row.column_name), ...order };
+    return { expression: normalizer.normalizeExpression(render(withoutOrdering(written[k] ?? []))), ...order };
   });
   return {
     name,
