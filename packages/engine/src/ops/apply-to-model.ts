@@ -7,7 +7,9 @@ import type {
   ForeignKeyModel,
   IndexModel,
   IndexPart,
+  PolicyModel,
   PrimaryKeyModel,
+  RoleModel,
   SchemaModel,
   TableModel,
   UniqueConstraintModel,
@@ -20,6 +22,7 @@ import type {
   ForeignKeyDefinition,
   IndexColumn,
   Op,
+  PolicyDefinition,
   UniqueDefinition,
 } from './op.js';
 import { validateOp } from './op-builders.js';
@@ -123,6 +126,45 @@ export function toUniqueConstraintModel(constraint: UniqueDefinition): UniqueCon
  */
 export function toCheckConstraintModel(constraint: CheckDefinition, normalizer: SchemaNormalizer): CheckConstraintModel {
   return { name: constraint.name, expression: normalizer.normalizeExpression(constraint.expression) };
+}
+
+/**
+ * A policy as the model holds it: permissive, `FOR ALL` and `TO public` unless said otherwise, the
+ * roles sorted (the server keeps a set), expressions normalized like check constraints.
+ *
+ * @example
+ * ```ts
+ * import { toPolicyModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toPolicyModel({ name: 'own_rows', command: 'select', using: "owner = current_user" }, normalizer);
+ * // { name: 'own_rows', permissive: true, command: 'select', roles: ['public'], using: '(owner = CURRENT_USER)' }
+ * ```
+ */
+export function toPolicyModel(policy: PolicyDefinition, normalizer: SchemaNormalizer): PolicyModel {
+  return {
+    name: policy.name,
+    permissive: policy.permissive ?? true,
+    command: policy.command ?? 'all',
+    roles: toPolicyRoles(policy.roles),
+    ...(policy.using !== undefined ? { using: normalizer.normalizeExpression(policy.using) } : {}),
+    ...(policy.withCheck !== undefined ? { withCheck: normalizer.normalizeExpression(policy.withCheck) } : {}),
+  };
+}
+
+/**
+ * A policy's roles as the model holds them: sorted and distinct, `public` when none is named.
+ * `public` among other roles is `public` alone: it already means every role.
+ *
+ * @example
+ * ```ts
+ * import { toPolicyRoles } from '@strata/engine';
+ * toPolicyRoles(['writer', 'admin']); // ['admin', 'writer']
+ * ```
+ */
+export function toPolicyRoles(roles: readonly string[] | undefined): string[] {
+  if (roles === undefined || roles.length === 0 || roles.includes('public')) return ['public'];
+  return [...new Set(roles)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Orders named objects by name, so that a model does not depend on the order they were created in. @internal */
@@ -274,14 +316,27 @@ function renameIdentifier(expression: string, from: string, to: string, normaliz
 function withTable(model: SchemaModel, table: TableModel): SchemaModel {
   const tables = new Map(model.tables);
   tables.set(table.name, table);
-  return { tables, enums: model.enums };
+  return { ...model, tables };
 }
 
 /** A new model with `name` set to `value` (added or replaced in place). @internal */
 function withEnum(model: SchemaModel, value: EnumModel): SchemaModel {
   const enums = new Map(model.enums);
   enums.set(value.name, value);
-  return { tables: model.tables, enums };
+  return { ...model, enums };
+}
+
+/** A new model with the table's policies replaced; a table without policies holds no `policies` list. @internal */
+function withPolicies(model: SchemaModel, table: TableModel, policies: readonly PolicyModel[]): SchemaModel {
+  const { policies: _previous, ...rest } = table;
+  return withTable(model, policies.length === 0 ? rest : { ...rest, policies });
+}
+
+/** The table's policy, or OPS_OBJECT_MISSING. @internal */
+function requirePolicy(table: TableModel, name: string, op: string): PolicyModel {
+  const found = table.policies?.find((p) => p.name === name);
+  if (found === undefined) throw new ObjectMissingError('policy', name, table.name, op);
+  return found;
 }
 
 /** The table, or OPS_TABLE_MISSING. @internal */
@@ -363,6 +418,8 @@ function dropColumn(model: SchemaModel, tableName: string, column: string, op: s
   if (primaryKey !== undefined && alone(primaryKey.columns)) primaryKey = undefined;
   else if (primaryKey?.columns.includes(column)) inUse(`the primary key of table ${tableName}`);
   for (const check of table.checkConstraints) if (mentions(check.expression, column)) inUse(`check constraint ${check.name}`);
+  // A policy's expressions depend on the columns they use: PostgreSQL refuses the drop without CASCADE.
+  for (const policy of table.policies ?? []) if (mentions(policy.using, column) || mentions(policy.withCheck, column)) inUse(`policy ${policy.name}`);
   for (const other of table.columns) if (other.name !== column && mentions(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
   for (const foreignKey of table.foreignKeys) if (foreignKey.columns.includes(column)) inUse(foreignKeyLabel(table, foreignKey));
   for (const { table: holder, foreignKey } of allForeignKeys(model)) {
@@ -407,6 +464,15 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
     foreignKeys: table.foreignKeys.map((foreignKey) => ({ ...foreignKey, columns: foreignKey.columns.map(rename) })),
     uniqueConstraints: table.uniqueConstraints.map((unique) => ({ ...unique, columns: unique.columns.map(rename) })),
     checkConstraints: table.checkConstraints.map((check) => ({ ...check, expression: renameIn(check.expression) })),
+    ...(table.policies !== undefined
+      ? {
+          policies: table.policies.map((policy) => ({
+            ...policy,
+            ...(policy.using !== undefined ? { using: renameIn(policy.using) } : {}),
+            ...(policy.withCheck !== undefined ? { withCheck: renameIn(policy.withCheck) } : {}),
+          })),
+        }
+      : {}),
   };
   const tables = new Map<string, TableModel>();
   for (const [name, current] of model.tables) {
@@ -424,7 +490,7 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
         : holder,
     );
   }
-  return { tables, enums: model.enums };
+  return { ...model, tables };
 }
 
 /**
@@ -444,7 +510,7 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
     if (name === from) tables.set(to, { ...updated, name: to });
     else tables.set(name, updated);
   }
-  return { tables, enums: model.enums };
+  return { ...model, tables };
 }
 
 /** The table without the named object of one kind, or OPS_OBJECT_MISSING. @internal */
@@ -518,9 +584,10 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
           throw new ObjectInUseError('table', op.table, undefined, op.kind, foreignKeyLabel(table, foreignKey));
         }
       }
+      // The table's policies go with it (PostgreSQL drops them as dependent objects).
       const tables = new Map(model.tables);
       tables.delete(op.table);
-      return { tables, enums: model.enums };
+      return { ...model, tables };
     }
     case 'renameTable':
       return renameTable(model, op.table, op.to, op.kind);
@@ -649,7 +716,56 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       }
       const enums = new Map(model.enums);
       enums.delete(op.name);
-      return { tables: model.tables, enums };
+      return { ...model, enums };
+    }
+    case 'enableRowLevelSecurity':
+    case 'disableRowLevelSecurity': {
+      // Like the server, switching row-level security to the state it is in is no error.
+      const table = requireTable(model, op.table, op.kind);
+      const enabled = op.kind === 'enableRowLevelSecurity';
+      const forced = op.force ?? table.rowLevelSecurity?.forced ?? false;
+      const { rowLevelSecurity: _previous, ...rest } = table;
+      return withTable(model, enabled || forced ? { ...rest, rowLevelSecurity: { enabled, forced } } : rest);
+    }
+    case 'createPolicy': {
+      const table = requireTable(model, op.table, op.kind);
+      const policies = table.policies ?? [];
+      if (policies.some((p) => p.name === op.policy.name)) throw new ObjectExistsError('policy', op.policy.name, op.table, op.kind);
+      return withPolicies(model, table, insertByName(policies, toPolicyModel(op.policy, normalizer)));
+    }
+    case 'dropPolicy': {
+      const table = requireTable(model, op.table, op.kind);
+      requirePolicy(table, op.name, op.kind);
+      return withPolicies(model, table, (table.policies ?? []).filter((p) => p.name !== op.name));
+    }
+    case 'alterPolicy': {
+      const table = requireTable(model, op.table, op.kind);
+      const existing = requirePolicy(table, op.name, op.kind);
+      const altered: PolicyModel = {
+        ...existing,
+        ...(op.roles !== undefined ? { roles: toPolicyRoles(op.roles) } : {}),
+        ...(op.using !== undefined ? { using: normalizer.normalizeExpression(op.using) } : {}),
+        ...(op.withCheck !== undefined ? { withCheck: normalizer.normalizeExpression(op.withCheck) } : {}),
+      };
+      return withPolicies(model, table, (table.policies ?? []).map((p) => (p.name === op.name ? altered : p)));
+    }
+    case 'createRole': {
+      if (model.roles?.has(op.name)) throw new ObjectExistsError('role', op.name, undefined, op.kind);
+      const role: RoleModel = { name: op.name, createDb: op.createDb ?? false, createRole: op.createRole ?? false, inherit: op.inherit ?? true };
+      const roles: [string, RoleModel][] = [...(model.roles ?? new Map<string, RoleModel>()), [op.name, role]];
+      return { ...model, roles: new Map(roles.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+    }
+    case 'dropRole': {
+      if (!model.roles?.has(op.name)) throw new ObjectMissingError('role', op.name, undefined, op.kind);
+      // DROP ROLE fails while a policy names the role (https://www.postgresql.org/docs/15/sql-droprole.html).
+      for (const table of model.tables.values()) {
+        const user = table.policies?.find((p) => p.roles.includes(op.name));
+        if (user !== undefined) throw new ObjectInUseError('role', op.name, undefined, op.kind, `policy ${user.name} on table ${table.name}`);
+      }
+      const roles = new Map(model.roles);
+      roles.delete(op.name);
+      const { roles: _all, ...rest } = model;
+      return roles.size === 0 ? rest : { ...rest, roles };
     }
     case 'execute':
       return model;
