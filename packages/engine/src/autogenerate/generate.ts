@@ -96,11 +96,20 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   return { parents, upgrade: diff.ops, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, before, after };
 }
 
-const DROPPED_WITH_TABLE = new Set<Op['kind']>(['dropIndex', 'dropForeignKey', 'dropUniqueConstraint', 'dropCheckConstraint', 'dropPrimaryKey']);
+const DROPPED_WITH_TABLE = new Set<Op['kind']>([
+  'dropIndex',
+  'dropForeignKey',
+  'dropUniqueConstraint',
+  'dropCheckConstraint',
+  'dropPrimaryKey',
+  'dropPolicy',
+  'disableRowLevelSecurity',
+]);
 
 /**
- * Leaves out drops of a table's indexes and constraints when the same list drops the table later:
- * they go with it, and MySQL refuses to drop an index a foreign key still needs.
+ * Leaves out drops of a table's indexes, constraints and policies (and turning its row-level
+ * security off) when the same list drops the table later: they go with it, and MySQL refuses to
+ * drop an index a foreign key still needs.
  */
 function withoutImpliedDrops(ops: readonly Op[]): Op[] {
   return ops.filter((op, i) => !(DROPPED_WITH_TABLE.has(op.kind) && 'table' in op && ops.slice(i + 1).some((later) => later.kind === 'dropTable' && later.table === op.table)));
