@@ -138,7 +138,7 @@ export function toCheckConstraintModel(constraint: CheckDefinition, normalizer: 
  * import type { SchemaNormalizer } from '@strata/engine';
  * declare const normalizer: SchemaNormalizer;
  * toPolicyModel({ name: 'own_rows', command: 'select', using: "owner = current_user" }, normalizer);
- * // { name: 'own_rows', permissive: true, command: 'select', roles: ['public'], using: '(owner = CURRENT_USER)' }
+ * // { name: 'own_rows', permissive: true, command: 'select', roles: ['public'], using: 'owner = current_user' }
  * ```
  */
 export function toPolicyModel(policy: PolicyDefinition, normalizer: SchemaNormalizer): PolicyModel {
@@ -556,6 +556,10 @@ function requireFreeName(
  * the foreign keys of other tables; `dropTable` refuses while another table's foreign key
  * references it; `dropEnum` refuses while a column uses the type; `createPrimaryKey` makes its
  * columns NOT NULL and `dropPrimaryKey` leaves them so; `alterColumn` keeps a kept default as it is.
+ * Row-level security: `dropTable` takes the table's policies with it; `dropColumn` refuses while a
+ * policy's expression uses the column and `renameColumn` renames it there; enabling or disabling
+ * row-level security in the state it is in is no error (as on the server); `dropRole` refuses while a
+ * policy names the role.
  * `execute` returns the model unchanged: the caller decides what raw SQL means (the live inspector
  * reloads).
  *

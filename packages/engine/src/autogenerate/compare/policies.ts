@@ -114,9 +114,11 @@ export interface RoleComparison {
 /**
  * Compares the roles of two schemas. Only roles a schema names take part: the previous schema's are
  * those its revisions created, the target's those the Drizzle schema creates (`pgRole` without
- * `.existing()`), so a role of the server that neither names is never touched. A role whose options
- * change is dropped and created again (the op vocabulary has no ALTER ROLE); PostgreSQL refuses that
- * drop while a policy names the role.
+ * `.existing()`), so a role of the server that neither names is never touched. A role a policy of
+ * the target still names is kept, created or not by the schema (a `pgRole` that became
+ * `.existing()`): DROP ROLE would fail, and the policy needs it. A role whose options change is
+ * dropped and created again (the op vocabulary has no ALTER ROLE); PostgreSQL refuses that drop
+ * while a policy names the role.
  * @internal
  */
 export function compareRoles(from: SchemaModel, to: SchemaModel): RoleComparison {
@@ -124,10 +126,11 @@ export function compareRoles(from: SchemaModel, to: SchemaModel): RoleComparison
   const after = to.roles ?? new Map<string, RoleModel>();
   const createOp = (role: RoleModel): CreateRoleOp => ({ kind: 'createRole', name: role.name, createDb: role.createDb, createRole: role.createRole, inherit: role.inherit });
   const same = (a: RoleModel, b: RoleModel): boolean => a.createDb === b.createDb && a.createRole === b.createRole && a.inherit === b.inherit;
+  const named = new Set([...to.tables.values()].flatMap((table) => (table.policies ?? []).flatMap((policy) => policy.roles)));
   const sorted = <T extends { readonly name: string }>(items: T[]): T[] => items.sort((a, b) => compareText(a.name, b.name));
   return {
     create: sorted([...after.values()].filter((role) => !before.has(role.name)).map(createOp)),
     recreate: sorted([...after.values()].filter((role) => before.has(role.name) && !same(before.get(role.name) as RoleModel, role)).map(createOp)),
-    drop: sorted([...before.values()].filter((role) => !after.has(role.name))),
+    drop: sorted([...before.values()].filter((role) => !after.has(role.name) && !named.has(role.name))),
   };
 }
