@@ -682,7 +682,7 @@ describe('diffSchemas: row-level security, policies and roles', () => {
 
   it('enables row-level security on a kept table and adds policies (the regression: no longer silent)', () => {
     const diff = prove(base(), secured(base()));
-    expect(diff.ops.map((op) => `${op.kind} ${'table' in op ? op.table : op.name}`)).toEqual([
+    expect(diff.ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`)).toEqual([
       'createRole auditor',
       'enableRowLevelSecurity orders',
       'createPolicy orders',

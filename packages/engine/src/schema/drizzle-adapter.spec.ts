@@ -225,7 +225,7 @@ describe('PostgreSQL', () => {
       secured,
       { capabilities: { enums: true } },
     ).ops;
-    expect(ops.map((op) => `${op.kind} ${'table' in op ? op.table : op.name}`)).toEqual([
+    expect(ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`)).toEqual([
       'createRole app_admin',
       'enableRowLevelSecurity docs',
       'createPolicy docs',
