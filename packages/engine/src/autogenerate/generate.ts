@@ -70,15 +70,15 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   const { graph } = options;
   const dialect = await loadDialect(options.dialect);
   const parents = parentsOf(graph, options.head, options.stream);
-  const before = options.shadowUrl
-    ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl)
-    : await replayInModel(options, parents[0] ?? 'base');
   const after = await readDrizzleSchema({
     dialect: options.dialect,
     schemaFiles: options.schemaFiles,
     normalizer: dialect.normalizer,
     ...(options.casing ? { casing: options.casing } : {}),
   });
+  const before = options.shadowUrl
+    ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl, [...(after.roles?.keys() ?? [])])
+    : await replayInModel(options, parents[0] ?? 'base');
   const diff = diffSchemas(before, after, {
     renames: { tables: { ...options.renames?.tables }, columns: { ...options.renames?.columns } },
     capabilities: { enums: dialect.capabilities.enums },
@@ -121,11 +121,20 @@ async function replayInModel(options: GenerateOptions, to: string): Promise<Sche
   return replay.model;
 }
 
-async function replayOnShadow(options: GenerateOptions, to: string, url: string): Promise<SchemaModel> {
+/**
+ * The schema the revisions build, read back from the shadow database. Roles are the server's, not
+ * the database's: the ones the Drizzle schema names (`roles`) are read by name, so that an existing
+ * role is not created again (a role the revisions created and the schema dropped is not seen).
+ */
+async function replayOnShadow(options: GenerateOptions, to: string, url: string, roles: readonly string[]): Promise<SchemaModel> {
   const stream = { name: options.stream, dialect: options.dialect, url };
   if (to !== 'base') await upgrade({ stream, graph: options.graph, target: to });
   const dialect = await loadDialect(options.dialect);
-  return withConnection(dialect, url, (connection) => dialect.readSchema(connection));
+  return withConnection(dialect, url, async (connection) => {
+    const schema = await dialect.readSchema(connection);
+    const existing = (await dialect.readRoles?.(connection, roles)) ?? new Map();
+    return existing.size === 0 ? schema : { ...schema, roles: existing };
+  });
 }
 
 function parentsOf(graph: RevisionGraph, head: string | undefined, stream: string): string[] {
