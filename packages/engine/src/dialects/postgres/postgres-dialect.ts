@@ -59,7 +59,7 @@ export class PostgresDialect implements Dialect {
   /** Renders operations to this dialect's SQL, quoting through this dialect (see PostgresRenderer). */
   readonly renderer = new PostgresRenderer(this);
 
-  /** Reflects the connection's schema into the model (see readPostgresSchema: six queries). */
+  /** Reflects the connection's schema into the model (see readPostgresSchema: five queries). */
   readSchema(connection: Connection): Promise<SchemaModel> {
     return readPostgresSchema(connection);
   }

@@ -4,6 +4,7 @@ import type {
   ForeignKeyAction,
   IndexModel,
   PolicyCommand,
+  PolicyModel,
   RoleModel,
   SchemaModel,
 } from '../../schema/model.js';
@@ -89,27 +90,21 @@ const ENUMS_SQL = `
   WHERE t.typtype = 'e'`;
 
 /**
- * Row-level security switches of the tables that have one on (`relrowsecurity`,
- * `relforcerowsecurity`, https://www.postgresql.org/docs/15/catalog-pg-class.html).
+ * Row-level security: one row per table that has it on (`relrowsecurity`, `relforcerowsecurity`,
+ * https://www.postgresql.org/docs/15/catalog-pg-class.html) or has policies, then one per policy
+ * (https://www.postgresql.org/docs/15/catalog-pg-policy.html). `polroles` holds role OIDs, `0`
+ * meaning PUBLIC; the expressions are printed like check constraints.
  */
-const ROW_SECURITY_SQL = `
-  SELECT c.relname AS table_name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced
-  ${FROM_TABLES}
-  WHERE ${TABLE_FILTER} AND (c.relrowsecurity OR c.relforcerowsecurity)`;
-
-/**
- * Policies (https://www.postgresql.org/docs/15/catalog-pg-policy.html): `polroles` holds role OIDs,
- * `0` meaning PUBLIC; the expressions are printed like check constraints.
- */
-const POLICIES_SQL = `
-  SELECT c.relname AS table_name, p.polname AS name, p.polcmd AS command, p.polpermissive AS permissive,
+const SECURITY_SQL = `
+  SELECT c.relname AS table_name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+         p.polname AS name, p.polcmd AS command, p.polpermissive AS permissive,
          ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END
                FROM unnest(p.polroles) AS r(oid)) AS roles,
          pg_get_expr(p.polqual, p.polrelid, true) AS using_expression,
          pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check_expression
   ${FROM_TABLES}
-  JOIN pg_policy p ON p.polrelid = c.oid
-  WHERE ${TABLE_FILTER}`;
+  LEFT JOIN pg_policy p ON p.polrelid = c.oid
+  WHERE ${TABLE_FILTER} AND (c.relrowsecurity OR c.relforcerowsecurity OR p.oid IS NOT NULL)`;
 
 /** Roles by name (https://www.postgresql.org/docs/15/view-pg-roles.html). */
 const ROLES_SQL = `
@@ -127,8 +122,8 @@ const normalizer = new PostgresNormalizer();
 /**
  * Reflects the current schema (`current_schema()`) of a PostgreSQL database into the schema model
  * from `pg_catalog` only (information_schema's views are far slower on large catalogs), in exactly
- * six queries whatever the number of tables: columns, constraints, indexes, enums, row-level
- * security switches and policies. Roles are not read: they belong to the server, not to the
+ * five queries whatever the number of tables: columns, constraints, indexes, enums, and row-level
+ * security with the policies. Roles are not read: they belong to the server, not to the
  * schema ({@link readPostgresRoles} reads the ones a caller names).
  *
  * Identity columns and `serial`s (a `nextval(...)` default whose sequence the column owns) read as
@@ -154,8 +149,7 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   const constraintRows = await connection.query(CONSTRAINTS_SQL, [excluded]);
   const indexRows = await connection.query(INDEXES_SQL, [excluded]);
   const enumRows = await connection.query(ENUMS_SQL);
-  const securityRows = await connection.query(ROW_SECURITY_SQL, [excluded]);
-  const policyRows = await connection.query(POLICIES_SQL, [excluded]);
+  const securityRows = await connection.query(SECURITY_SQL, [excluded]);
 
   const parts = new Map<string, TableParts>();
   for (const row of columnRows) {
@@ -164,18 +158,10 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   }
   for (const row of constraintRows) addConstraint(partsOf(parts, String(row.table_name)), row);
   for (const row of indexRows) partsOf(parts, String(row.table_name)).indexes.push(indexFrom(row));
-  for (const row of securityRows) partsOf(parts, String(row.table_name)).rowLevelSecurity = { enabled: row.enabled === true, forced: row.forced === true };
-  for (const row of policyRows) {
-    const roles = stringArray(row.roles);
+  for (const row of securityRows) {
     const table = partsOf(parts, String(row.table_name));
-    (table.policies ??= []).push({
-      name: String(row.name),
-      permissive: row.permissive === true,
-      command: POLICY_COMMANDS[String(row.command)] ?? 'all',
-      roles: roles.includes('public') ? ['public'] : roles.sort(byCodePoint),
-      ...(row.using_expression === null ? {} : { using: normalizer.normalizeExpression(String(row.using_expression)) }),
-      ...(row.with_check_expression === null ? {} : { withCheck: normalizer.normalizeExpression(String(row.with_check_expression)) }),
-    });
+    if (row.enabled === true || row.forced === true) table.rowLevelSecurity = { enabled: row.enabled === true, forced: row.forced === true };
+    if (row.name !== null) (table.policies ??= []).push(policyFrom(row));
   }
 
   const tables = assembleTables(parts);
@@ -210,6 +196,18 @@ export async function readPostgresRoles(connection: Connection, names: readonly 
     roles.set(name, { name, createDb: row.create_db === true, createRole: row.create_role === true, inherit: row.inherit === true });
   }
   return roles;
+}
+
+function policyFrom(row: Row): PolicyModel {
+  const roles = stringArray(row.roles);
+  return {
+    name: String(row.name),
+    permissive: row.permissive === true,
+    command: POLICY_COMMANDS[String(row.command)] ?? 'all',
+    roles: roles.includes('public') ? ['public'] : roles.sort(byCodePoint),
+    ...(row.using_expression === null ? {} : { using: normalizer.normalizeExpression(String(row.using_expression)) }),
+    ...(row.with_check_expression === null ? {} : { withCheck: normalizer.normalizeExpression(String(row.with_check_expression)) }),
+  };
 }
 
 function columnFrom(row: Row): ColumnModel {
