@@ -110,6 +110,7 @@ export {
   createOpBuilders,
   validateOp,
   FOREIGN_KEY_ACTIONS,
+  POLICY_COMMANDS,
   type OpBuilders,
   type BatchOperations,
   type CreateTableOptions,
@@ -117,8 +118,11 @@ export {
   type IndexOptions,
   type ForeignKeyOptions,
   type EnumValuePosition,
+  type PolicyOptions,
+  type AlterPolicyOptions,
+  type RoleOptions,
 } from './ops/op-builders.js';
-export { applyToModel } from './ops/apply-to-model.js';
+export { applyToModel, toPolicyModel, toPolicyRoles } from './ops/apply-to-model.js';
 export { reverseOp } from './ops/reverse.js';
 export {
   TableMissingError,
@@ -143,7 +147,7 @@ export { SqliteRenderer } from './dialects/sqlite/sqlite-renderer.js';
 export { PostgresNormalizer } from './dialects/postgres/postgres-normalizer.js';
 export { MysqlNormalizer } from './dialects/mysql/mysql-normalizer.js';
 export { SqliteNormalizer } from './dialects/sqlite/sqlite-normalizer.js';
-export { readPostgresSchema } from './dialects/postgres/postgres-schema-reader.js';
+export { readPostgresSchema, readPostgresRoles } from './dialects/postgres/postgres-schema-reader.js';
 export { readMysqlSchema } from './dialects/mysql/mysql-schema-reader.js';
 export { readSqliteSchema } from './dialects/sqlite/sqlite-schema-reader.js';
 export { needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';

@@ -86,6 +86,21 @@ describe('findUnguardedOperations: unguarded operations', () => {
     ]);
   });
 
+  it('row-level security, policies and roles are schema operations too', () => {
+    const source = revisionWith(
+      [
+        "    await op.createRole('app');",
+        "    await op.enableRowLevelSecurity('t');",
+        "    await op.createPolicy('p', 't', { using: 'true' });",
+        "    await op.alterPolicy('p', 't', { using: 'false' });",
+        "    if (await inspect.hasPolicy('t', 'p')) await op.dropPolicy('p', 't');",
+        "    if (await inspect.hasRowLevelSecurity('t')) await op.disableRowLevelSecurity('t');",
+        "    if (await inspect.hasRole('app')) await op.dropRole('app');",
+      ].join('\n'),
+    );
+    expect(findUnguardedOperations(source, 'r.ts').map(({ method }) => method)).toEqual(['createRole', 'enableRowLevelSecurity', 'createPolicy', 'alterPolicy']);
+  });
+
   it('through the context parameter, and in downgrade too', () => {
     const source = `export default revision({
   id: 'abcd1234',

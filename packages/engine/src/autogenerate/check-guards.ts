@@ -52,6 +52,13 @@ const SCHEMA_METHODS: Readonly<Record<Exclude<keyof OpBuilders, 'execute' | 'bat
   addEnumValue: true,
   renameEnumValue: true,
   dropEnum: true,
+  enableRowLevelSecurity: true,
+  disableRowLevelSecurity: true,
+  createPolicy: true,
+  dropPolicy: true,
+  alterPolicy: true,
+  createRole: true,
+  dropRole: true,
 };
 
 /** The methods of the `batch` object `op.batchAlterTable` passes to its callback. */

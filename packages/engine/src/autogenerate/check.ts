@@ -66,11 +66,12 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
   });
   const capabilities = { enums: dialect.capabilities.enums };
   // Several streams may share the database: the stream owns what its Drizzle schema or its revisions hold.
-  const owned = { tables: new Set(drizzle.tables.keys()), enums: new Set(drizzle.enums.keys()) };
+  const owned = { tables: new Set(drizzle.tables.keys()), enums: new Set(drizzle.enums.keys()), roles: new Set(drizzle.roles?.keys() ?? []) };
   if (heads.length <= 1) {
     const replay = await replaySchema({ dialect: options.dialect, graph: options.graph, to: heads[0] ?? 'base', stream: options.stream });
     for (const name of replay.model.tables.keys()) owned.tables.add(name);
     for (const name of replay.model.enums.keys()) owned.enums.add(name);
+    for (const name of replay.model.roles?.keys() ?? []) owned.roles.add(name);
     for (const blind of replay.blindRevisions) findings.push({ kind: 'blind-revision', ...blind });
     // With blind raw SQL the model is not the schema the revisions build: comparing it would list false changes.
     if (replay.blindRevisions.length === 0) {
@@ -79,14 +80,23 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     }
   }
   if (options.database) {
-    const live = ownedPart(await withConnection(dialect, options.database.url, (connection) => dialect.readSchema(connection)), owned);
+    const live = await withConnection(dialect, options.database.url, async (connection) => {
+      const schema = ownedPart(await dialect.readSchema(connection), owned);
+      // Roles are cluster-wide: only those the stream's schema or revisions name are read and compared.
+      const roles = (await dialect.readRoles?.(connection, [...owned.roles])) ?? new Map();
+      return roles.size === 0 ? schema : { ...schema, roles };
+    });
     const drift = diffSchemas(live, drizzle, { capabilities }).ops;
     if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
   }
   return findings;
 }
 
-/** The tables and enums of `model` that the stream owns; the rest belongs to other streams of the database. */
+/**
+ * The tables and enums of `model` that the stream owns; the rest belongs to other streams of the
+ * database. Roles are not in a read schema at all (they are the server's): the caller reads the
+ * owned ones by name.
+ */
 function ownedPart(model: SchemaModel, owned: { readonly tables: ReadonlySet<string>; readonly enums: ReadonlySet<string> }): SchemaModel {
   return {
     tables: new Map([...model.tables].filter(([name]) => owned.tables.has(name))),

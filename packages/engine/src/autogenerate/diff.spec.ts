@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
-import type { ColumnModel, EnumModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
+import type { ColumnModel, EnumModel, ForeignKeyModel, PolicyModel, RoleModel, SchemaModel, TableModel } from '../schema/model.js';
 import { diffSchemas, type DiffOptions, type SchemaDiff } from './diff.js';
 import { EnumChangeUnsupportedError, InvalidRenameError, UnknownRenameError } from './errors.js';
 import { codeOf } from '../__fixtures__/code-of.js';
@@ -52,7 +52,7 @@ function plus(model: SchemaModel, ...tables: TableModel[]): SchemaModel {
 /** A model as plain sorted data, so that comparisons ignore the order of the maps. */
 function plain(model: SchemaModel): unknown {
   const sorted = <T>(map: ReadonlyMap<string, T>): [string, T][] => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { tables: sorted(model.tables), enums: sorted(model.enums) };
+  return { tables: sorted(model.tables), enums: sorted(model.enums), roles: sorted(model.roles ?? new Map()) };
 }
 
 /** Diffs, then proves the ops: replayed in order onto `from`, they give `to`. */
@@ -682,6 +682,99 @@ describe('diffSchemas: enums', () => {
   it('without enum types (MySQL, SQLite) the enum maps are not compared', () => {
     const diff = diffSchemas(schema([], [mood]), schema([], [{ name: 'mood', values: ['sad'] }]), { capabilities: { enums: false } });
     expect(diff.ops).toEqual([]);
+  });
+});
+
+describe('diffSchemas: row-level security, policies and roles', () => {
+  const own: PolicyModel = { name: 'p_orders_own', permissive: true, command: 'select', roles: ['auditor'], using: "client_id = current_setting('app.client')::integer" };
+  const cap: PolicyModel = { name: 'p_orders_cap', permissive: false, command: 'insert', roles: ['public'], withCheck: 'amount < 1000' };
+  const auditor: RoleModel = { name: 'auditor', createDb: false, createRole: false, inherit: true };
+  const secured = (model: SchemaModel, policies: PolicyModel[] = [cap, own]): SchemaModel => ({
+    ...change(model, 'orders', (t) => ({ ...t, rowLevelSecurity: { enabled: true, forced: false }, ...(policies.length > 0 ? { policies } : {}) })),
+    roles: new Map([['auditor', auditor]]),
+  });
+
+  it('a new role first, then row-level security and the policies once the table exists', () => {
+    const from = without(base(), 'orders');
+    const diff = prove(from, secured(base()));
+    expect(diff.ops.map((op) => op.kind)).toEqual(['createRole', 'createTable', 'enableRowLevelSecurity', 'createPolicy', 'createPolicy']);
+    expect(diff.ops[0]).toEqual({ kind: 'createRole', name: 'auditor', createDb: false, createRole: false, inherit: true });
+    expect(diff.ops[4]).toEqual({ kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_own', command: 'select', roles: ['auditor'], using: own.using } });
+    expect(diff.destructive).toEqual([]);
+  });
+
+  it('enables row-level security on a kept table and adds policies (the regression: no longer silent)', () => {
+    const diff = prove(base(), secured(base()));
+    expect(diff.ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`)).toEqual([
+      'createRole auditor',
+      'enableRowLevelSecurity orders',
+      'createPolicy orders',
+      'createPolicy orders',
+    ]);
+  });
+
+  it('alters what ALTER POLICY can, drops and creates what it cannot, lists the drops as destructive', () => {
+    const from = secured(base());
+    const to = secured(base(), [
+      { name: 'p_orders_all', permissive: true, command: 'all', roles: ['public'], using: 'amount > 0' },
+      { ...own, using: 'true', roles: ['public'] },
+    ]);
+    const diff = prove({ ...from, tables: new Map(from.tables) }, { ...to, roles: new Map() });
+    expect(diff.ops).toEqual<Op[]>([
+      { kind: 'dropPolicy', table: 'orders', name: 'p_orders_cap' },
+      { kind: 'alterPolicy', table: 'orders', name: 'p_orders_own', roles: ['public'], using: 'true' },
+      { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_all', using: 'amount > 0' } },
+      { kind: 'dropRole', name: 'auditor' },
+    ]);
+    expect(destructive(diff)).toEqual([
+      'dropPolicy: drops row-level security policy p_orders_cap on orders: until it exists again its rule does not apply',
+      'dropRole: drops role auditor (its grants and memberships are lost)',
+    ]);
+
+    const restrictive = prove(from, secured(base(), [cap, { ...own, permissive: false }]));
+    expect(restrictive.ops.map((op) => op.kind)).toEqual(['dropPolicy', 'createPolicy']);
+    expect(destructive(restrictive)[0]).toMatch(/^dropPolicy: recreates row-level security policy p_orders_own/);
+  });
+
+  it('drops a policy before a column it uses is dropped or changes type, and creates it again after', () => {
+    const from = secured(base());
+    const to = {
+      ...change(secured(base()), 'orders', (t) => ({
+        ...t,
+        columns: t.columns.map((c) => (c.name === 'amount' ? { ...c, type: 'bigint' } : c)),
+        checkConstraints: [],
+      })),
+      roles: from.roles as ReadonlyMap<string, RoleModel>,
+    };
+    const diff = prove(from, to);
+    const kinds = diff.ops.map((op) => `${op.kind}${op.kind === 'dropPolicy' || op.kind === 'createPolicy' ? ` ${(op.kind === 'dropPolicy' ? op.name : op.policy.name)}` : ''}`);
+    expect(kinds.indexOf('dropPolicy p_orders_cap')).toBeLessThan(kinds.indexOf('alterColumn'));
+    expect(kinds.indexOf('createPolicy p_orders_cap')).toBeGreaterThan(kinds.indexOf('alterColumn'));
+    expect(kinds).not.toContain('dropPolicy p_orders_own');
+  });
+
+  it('turns row-level security off destructively; a dropped table takes its policies with it', () => {
+    const from = secured(base(), []);
+    const off = prove(from, { ...base(), roles: from.roles as ReadonlyMap<string, RoleModel> });
+    expect(off.ops).toEqual<Op[]>([{ kind: 'disableRowLevelSecurity', table: 'orders' }]);
+    expect(destructive(off)).toEqual(['disableRowLevelSecurity: turns row-level security off on orders: its policies no longer restrict any row']);
+    const dropped = prove(secured(base()), { ...without(base(), 'orders') });
+    expect(dropped.ops.map((op) => op.kind)).toEqual(['dropTable', 'dropRole']);
+  });
+
+  it('a role whose options change is dropped and created again; without roles on either side nothing is compared', () => {
+    const from = { ...base(), roles: new Map([['auditor', auditor]]) };
+    const diff = prove(from, { ...base(), roles: new Map([['auditor', { ...auditor, inherit: false }]]) });
+    expect(diff.ops).toEqual<Op[]>([
+      { kind: 'dropRole', name: 'auditor' },
+      { kind: 'createRole', name: 'auditor', createDb: false, createRole: false, inherit: false },
+    ]);
+    expect(diffSchemas(base(), base(), PG).ops).toEqual([]);
+  });
+
+  it('keeps a role a kept policy still names, though the schema no longer creates it (it became `.existing()`)', () => {
+    const from = secured(base());
+    expect(diffSchemas(from, { ...from, roles: new Map() }, PG).ops).toEqual([]);
   });
 });
 

@@ -2,7 +2,7 @@ import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
-import { columnDefinitionOf, toCreateIndexOp } from '../ops/from-model.js';
+import { columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp } from '../ops/from-model.js';
 import { addColumnRisk, compareColumns, compareText, resolveColumnRenames, type ColumnComparison } from './compare/columns.js';
 import {
   compareCheckConstraints,
@@ -22,6 +22,7 @@ import {
 } from './compare/constraints.js';
 import { compareEnums } from './compare/enums.js';
 import { compareIndexes, dropIndexOp } from './compare/indexes.js';
+import { comparePolicies, compareRoles, dropPolicyOp, rowLevelSecurityOp } from './compare/policies.js';
 import { createTableOp, creationOrder, dropTables, resolveTableRenames } from './compare/tables.js';
 
 /**
@@ -91,7 +92,10 @@ export interface DestructiveChange {
 export interface SchemaDiff {
   /** The ops, in an order that applies cleanly to the previous schema. */
   readonly ops: readonly Op[];
-  /** Drops, narrowing type changes, new NOT NULL without a default, recreated columns and tables, dropped enums. */
+  /**
+   * Drops, narrowing type changes, new NOT NULL without a default, recreated columns and tables,
+   * dropped enums, dropped or recreated policies and roles, row-level security turned off.
+   */
   readonly destructive: readonly DestructiveChange[];
   readonly ambiguous: readonly AmbiguousRename[];
 }
@@ -130,12 +134,17 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  * same input gives the same ops in the same order (by name wherever no dependency decides).
  *
  * The order, which `applyToModel` accepts op by op:
+ * 0. new roles (`createRole`; a role whose options change is dropped and created again), before
+ *    the policies that name them;
  * 1. new enums (`createEnum`), then new values of kept enums (`addEnumValue`, placed with
  *    `before`/`after` so the order matches `to`);
  * 2. hinted renames: tables, then columns;
  * 3. `dropForeignKey` for each foreign key that disappears or changes, whose own or referenced
  *    columns are dropped, recreated or change type, or whose referenced key is dropped or table
  *    recreated (such keys are created again in step 10);
+ * 3b. `dropPolicy` for each policy of a kept table that disappears, changes in a way `ALTER POLICY`
+ *    cannot express, or uses a column that is dropped, recreated or changes type (PostgreSQL
+ *    refuses those column changes while a policy uses the column);
  * 4. per kept table: `dropIndex`, `dropUniqueConstraint`, `dropCheckConstraint`, `dropPrimaryKey`
  *    for what disappears, changes, or needs a column that is dropped and added again;
  * 5. `dropTable` of kept tables none of whose columns survive (see below);
@@ -148,9 +157,13 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  *    leaving the first table's foreign keys to later tables out (created in step 10);
  * 9. `createIndex` on the new tables;
  * 10. `createForeignKey` for the kept tables' new, changed or rebuilt keys and the deferred ones;
+ * 10b. row-level security: per kept table the switch that changes (`enable…`/`disableRowLevelSecurity`),
+ *     `alterPolicy`, `createPolicy`; per new table `enableRowLevelSecurity`, then its policies (every
+ *     column and table a policy may use exists by now);
  * 11. `dropTable`, each table after the tables that reference it (on a cycle, the referencing
- *     foreign keys are dropped first);
- * 12. `dropEnum`.
+ *     foreign keys are dropped first); a table's policies go with it, as on the server;
+ * 12. `dropEnum`;
+ * 13. `dropRole`, once no policy names the role.
  *
  * Decisions: a change alterColumn cannot express is a drop and an add of the column, listed in
  * `destructive` with the reason: a generated column's expression or storage, and a change of
@@ -181,6 +194,14 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   const push = (op: Op, reason?: string): void => {
     planned.push(reason === undefined ? { op } : { op, reason });
   };
+
+  // 0. Roles first: the policies created later may name them.
+  const roles = compareRoles(from, to);
+  for (const op of roles.recreate) {
+    push({ kind: 'dropRole', name: op.name }, `recreates role ${op.name} with other options (the role's grants and memberships are lost)`);
+    push(op);
+  }
+  for (const op of roles.create) push(op);
 
   // 1. Enums first: new columns and changed types may use them.
   const enums = options.capabilities.enums ? compareEnums(from.enums, to.enums) : undefined;
@@ -243,6 +264,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
       uniques: compareUniqueConstraints(old, target, isGone),
       checks: compareCheckConstraints(old, target, isGone),
       primaryKey: comparePrimaryKey(old, target, isGone),
+      policies: comparePolicies(old, target, (column) => isGone(column) || typeChanged(name, column)),
     };
   });
   // The keys (primary, unique constraint, unique index) step 4 drops: a foreign key that needs one
@@ -282,6 +304,15 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
         push(dropForeignKeyOp(name, fk));
         earlyDropped.add(`${name}\u0000${fk.name}`);
       }
+    }
+  }
+
+  // 3b. Policies that go, or must be rebuilt, before the columns they use change.
+  for (const change of tableChanges) {
+    const recreated = new Set(change.policies.create.map((p) => p.name));
+    for (const policy of change.policies.drop) {
+      const what = recreated.has(policy.name) ? 'recreates' : 'drops';
+      push(dropPolicyOp(change.name, policy), `${what} row-level security policy ${policy.name} on ${change.name}: until it exists again its rule does not apply`);
     }
   }
 
@@ -335,6 +366,23 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   );
   for (const { table, foreignKey } of foreignKeys) push(createForeignKeyOp(table, foreignKey));
 
+  // 10b. Row-level security and policies, once every table and column they use exists.
+  for (const change of tableChanges) {
+    const security = rowLevelSecurityOp(tableOf(before, change.name), tableOf(to, change.name));
+    if (security !== undefined) {
+      const reason =
+        security.kind === 'disableRowLevelSecurity' ? `turns row-level security off on ${change.name}: its policies no longer restrict any row` : undefined;
+      push(security, reason);
+    }
+    for (const op of change.policies.alter) push(op);
+    for (const policy of change.policies.create) push(toCreatePolicyOp(change.name, policy));
+  }
+  for (const table of [...created.order].sort((a, b) => compareText(a.name, b.name))) {
+    const security = rowLevelSecurityOp(undefined, table);
+    if (security !== undefined) push(security);
+    for (const policy of table.policies ?? []) push(toCreatePolicyOp(table.name, policy));
+  }
+
   // 11–12. Drops last, once nothing kept depends on them.
   for (const step of dropTables(
     droppedTables.map((name) => tableOf(before, name)),
@@ -343,6 +391,8 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     planned.push(step);
   }
   for (const dropped of enums?.drop ?? []) push({ kind: 'dropEnum', name: dropped.name }, `drops enum ${dropped.name}`);
+  // 13. Roles last: every policy that named them is gone.
+  for (const role of roles.drop) push({ kind: 'dropRole', name: role.name }, `drops role ${role.name} (its grants and memberships are lost)`);
 
   return {
     ops: planned.map((p) => p.op),

@@ -72,9 +72,6 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   const { graph } = options;
   const dialect = await loadDialect(options.dialect);
   const parents = parentsOf(graph, options.head, options.stream);
-  const before = options.shadowUrl
-    ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl)
-    : await replayInModel(options, parents[0] ?? 'base');
   const notes: string[] = [];
   const after = await readDrizzleSchema({
     dialect: options.dialect,
@@ -83,6 +80,9 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
     onNote: (note) => notes.push(note),
     ...(options.casing ? { casing: options.casing } : {}),
   });
+  const before = options.shadowUrl
+    ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl, [...(after.roles?.keys() ?? [])])
+    : await replayInModel(options, parents[0] ?? 'base');
   const diff = diffSchemas(before, after, {
     renames: { tables: { ...options.renames?.tables }, columns: { ...options.renames?.columns } },
     capabilities: { enums: dialect.capabilities.enums },
@@ -100,11 +100,20 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   return { parents, upgrade: diff.ops, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, notes, before, after };
 }
 
-const DROPPED_WITH_TABLE = new Set<Op['kind']>(['dropIndex', 'dropForeignKey', 'dropUniqueConstraint', 'dropCheckConstraint', 'dropPrimaryKey']);
+const DROPPED_WITH_TABLE = new Set<Op['kind']>([
+  'dropIndex',
+  'dropForeignKey',
+  'dropUniqueConstraint',
+  'dropCheckConstraint',
+  'dropPrimaryKey',
+  'dropPolicy',
+  'disableRowLevelSecurity',
+]);
 
 /**
- * Leaves out drops of a table's indexes and constraints when the same list drops the table later:
- * they go with it, and MySQL refuses to drop an index a foreign key still needs.
+ * Leaves out drops of a table's indexes, constraints and policies (and turning its row-level
+ * security off) when the same list drops the table later: they go with it, and MySQL refuses to
+ * drop an index a foreign key still needs.
  */
 function withoutImpliedDrops(ops: readonly Op[]): Op[] {
   return ops.filter((op, i) => !(DROPPED_WITH_TABLE.has(op.kind) && 'table' in op && ops.slice(i + 1).some((later) => later.kind === 'dropTable' && later.table === op.table)));
@@ -116,11 +125,20 @@ async function replayInModel(options: GenerateOptions, to: string): Promise<Sche
   return replay.model;
 }
 
-async function replayOnShadow(options: GenerateOptions, to: string, url: string): Promise<SchemaModel> {
+/**
+ * The schema the revisions build, read back from the shadow database. Roles are the server's, not
+ * the database's: the ones the Drizzle schema names (`roles`) are read by name, so that an existing
+ * role is not created again (a role the revisions created and the schema dropped is not seen).
+ */
+async function replayOnShadow(options: GenerateOptions, to: string, url: string, roles: readonly string[]): Promise<SchemaModel> {
   const stream = { name: options.stream, dialect: options.dialect, url };
   if (to !== 'base') await upgrade({ stream, graph: options.graph, target: to });
   const dialect = await loadDialect(options.dialect);
-  return withConnection(dialect, url, (connection) => dialect.readSchema(connection));
+  return withConnection(dialect, url, async (connection) => {
+    const schema = await dialect.readSchema(connection);
+    const existing = (await dialect.readRoles?.(connection, roles)) ?? new Map();
+    return existing.size === 0 ? schema : { ...schema, roles: existing };
+  });
 }
 
 function parentsOf(graph: RevisionGraph, head: string | undefined, stream: string): string[] {

@@ -249,6 +249,56 @@ const FIXTURES: Record<Op['kind'], Fixture> = {
     definitions: [],
     upgrade: ["if (await inspect.hasEnum('status')) await op.dropEnum('status');"],
   },
+  enableRowLevelSecurity: {
+    op: { kind: 'enableRowLevelSecurity', table: 'users' },
+    definitions: [],
+    upgrade: ["if (!(await inspect.hasRowLevelSecurity('users'))) await op.enableRowLevelSecurity('users');"],
+  },
+  disableRowLevelSecurity: {
+    op: { kind: 'disableRowLevelSecurity', table: 'users', force: false },
+    definitions: [],
+    upgrade: ["if (await inspect.hasTable('users')) await op.disableRowLevelSecurity('users', { force: false });"],
+  },
+  createPolicy: {
+    op: {
+      kind: 'createPolicy',
+      table: 'users',
+      policy: { name: 'p_users_own', permissive: false, command: 'update', roles: ['app_user'], using: "id = current_setting('app.user_id')::integer", withCheck: 'true' },
+    },
+    definitions: [
+      'const pUsersOwn: PolicyDefinition = {',
+      "  name: 'p_users_own',",
+      '  permissive: false,',
+      "  command: 'update',",
+      "  roles: ['app_user'],",
+      "  using: 'id = current_setting(\\'app.user_id\\')::integer',",
+      "  withCheck: 'true',",
+      '};',
+    ],
+    upgrade: ["if (!(await inspect.hasPolicy('users', pUsersOwn))) await op.createPolicy(pUsersOwn.name, 'users', pUsersOwn);"],
+  },
+  dropPolicy: {
+    op: { kind: 'dropPolicy', table: 'users', name: 'p_users_own' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasPolicy('users', 'p_users_own')) await op.dropPolicy('p_users_own', 'users');"],
+  },
+  alterPolicy: {
+    op: { kind: 'alterPolicy', table: 'users', name: 'p_users_own', roles: ['public'], using: 'true' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasPolicy('users', 'p_users_own')) await op.alterPolicy('p_users_own', 'users', { roles: ['public'], using: 'true' });"],
+  },
+  createRole: {
+    op: { kind: 'createRole', name: 'app_user', createDb: false, createRole: false, inherit: true },
+    definitions: [],
+    upgrade: [
+      "if (!(await inspect.hasRole('app_user', { createDb: false, createRole: false, inherit: true }))) await op.createRole('app_user', { createDb: false, createRole: false, inherit: true });",
+    ],
+  },
+  dropRole: {
+    op: { kind: 'dropRole', name: 'app_user' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasRole('app_user')) await op.dropRole('app_user');"],
+  },
   execute: {
     op: { kind: 'execute', sql: "UPDATE users SET status = 'active' WHERE id = $1", params: [1, 'it\'s "x"\n', null, true] },
     definitions: [],

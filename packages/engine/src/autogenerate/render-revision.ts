@@ -167,7 +167,14 @@ interface LiteralObject {
 }
 
 /** The engine types a hoisted definition is declared with. @internal */
-type DefinitionType = 'CreateTableOptions' | 'ColumnDefinition' | 'IndexDescription' | 'ForeignKeyDefinition' | 'UniqueDefinition' | 'CheckDefinition';
+type DefinitionType =
+  | 'CreateTableOptions'
+  | 'ColumnDefinition'
+  | 'IndexDescription'
+  | 'ForeignKeyDefinition'
+  | 'UniqueDefinition'
+  | 'CheckDefinition'
+  | 'PolicyDefinition';
 
 /** A definition shared by a guard and its operation: `const <name>: <type> = <value>;`. @internal */
 interface Definition {
@@ -186,7 +193,7 @@ const TAKEN_NAMES: ReadonlySet<string> = new Set([
   ...['switch', 'this', 'throw', 'true', 'try', 'typeof', 'var', 'void', 'while', 'with', 'yield', 'let', 'static', 'implements'],
   ...['interface', 'package', 'private', 'protected', 'public', 'await', 'arguments', 'eval', 'undefined', 'NaN', 'Infinity'],
   ...['revision', 'op', 'inspect', 'CreateTableOptions', 'ColumnDefinition', 'IndexDescription', 'ForeignKeyDefinition'],
-  ...['UniqueDefinition', 'CheckDefinition'],
+  ...['UniqueDefinition', 'CheckDefinition', 'PolicyDefinition'],
 ]);
 
 /** The hoisted definitions of one file, with unique readable names. @internal */
@@ -371,6 +378,40 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     }
     case 'dropEnum':
       return [guarded(`await inspect.hasEnum(${quote(op.name)})`, `dropEnum(${quote(op.name)})`)];
+    case 'enableRowLevelSecurity':
+    case 'disableRowLevelSecurity': {
+      const options = op.force !== undefined ? `, ${flat({ force: op.force })}` : '';
+      // Re-running the op is harmless (the server accepts switching to the current state), but the
+      // guard keeps strata check's rule: every schema operation is guarded.
+      const condition = op.kind === 'enableRowLevelSecurity' ? `!${has(`hasRowLevelSecurity(${table})`)}` : `await inspect.hasRowLevelSecurity(${table})`;
+      return [guarded(op.force === undefined ? condition : `await inspect.hasTable(${table})`, `${op.kind}(${table}${options})`)];
+    }
+    case 'createPolicy': {
+      const policy = op.policy;
+      const name = definitions.add(policy.name, 'PolicyDefinition', {
+        name: policy.name,
+        permissive: policy.permissive,
+        command: policy.command,
+        roles: policy.roles,
+        using: policy.using,
+        withCheck: policy.withCheck,
+      });
+      // The definition doubles as the options: `op.createPolicy` reads everything but the name from it.
+      return [guarded(`!${has(`hasPolicy(${table}, ${name})`)}`, `createPolicy(${name}.name, ${table}, ${name})`)];
+    }
+    case 'dropPolicy':
+      return [guarded(`await inspect.hasPolicy(${table}, ${quote(op.name)})`, `dropPolicy(${quote(op.name)}, ${table})`)];
+    case 'alterPolicy': {
+      const change = flat({ roles: op.roles, using: op.using, withCheck: op.withCheck });
+      return [guarded(`await inspect.hasPolicy(${table}, ${quote(op.name)})`, `alterPolicy(${quote(op.name)}, ${table}, ${change})`)];
+    }
+    case 'createRole': {
+      const options = flat({ createDb: op.createDb, createRole: op.createRole, inherit: op.inherit });
+      const name = quote(op.name);
+      return [guarded(`!${has(`hasRole(${name}, ${options})`)}`, `createRole(${name}, ${options})`)];
+    }
+    case 'dropRole':
+      return [guarded(`await inspect.hasRole(${quote(op.name)})`, `dropRole(${quote(op.name)})`)];
     case 'execute': {
       const params = op.params !== undefined ? `, ${flat(op.params.map((value, i) => paramLiteral(value, `parameter ${i + 1}`)))}` : '';
       return [

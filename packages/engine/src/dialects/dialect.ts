@@ -1,4 +1,4 @@
-import type { SchemaModel } from '../schema/model.js';
+import type { RoleModel, SchemaModel } from '../schema/model.js';
 import type { Connection } from './connection.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
@@ -99,6 +99,12 @@ export interface SchemaSupport {
    * tables (`strata_version`, `strata_history`, `strata_lock`).
    */
   readSchema(connection: Connection): Promise<SchemaModel>;
+  /**
+   * Reads the named roles that exist on the server (PostgreSQL; absent where the dialect has no
+   * roles in the schema's sense). Roles are cluster-wide: `readSchema` leaves them out, and callers
+   * ask only for the roles their expected schema names.
+   */
+  readRoles?(connection: Connection, names: readonly string[]): Promise<Map<string, RoleModel>>;
   /** The Drizzle ORM adapter module for this dialect's driver (`drizzle-orm/node-postgres`...). */
   readonly drizzleAdapter: string;
 }

@@ -4,7 +4,9 @@ import type {
   ForeignKeyAction,
   IndexModel,
   ForeignKeyModel,
+  PolicyModel,
   PrimaryKeyModel,
+  RowLevelSecurityModel,
   TableModel,
   UniqueConstraintModel,
 } from '../schema/model.js';
@@ -18,6 +20,9 @@ export interface TableParts {
   readonly foreignKeys: ForeignKeyModel[];
   readonly uniqueConstraints: UniqueConstraintModel[];
   readonly checkConstraints: CheckConstraintModel[];
+  /** PostgreSQL only, like the policies. */
+  rowLevelSecurity?: RowLevelSecurityModel;
+  policies?: PolicyModel[];
 }
 
 /** @internal The parts of table `name`, created empty on first use. */
@@ -46,6 +51,8 @@ export function assembleTables(parts: ReadonlyMap<string, TableParts>): Map<stri
       foreignKeys: table.foreignKeys.sort(byName),
       uniqueConstraints: table.uniqueConstraints.sort(byName),
       checkConstraints: table.checkConstraints.sort(byName),
+      ...(table.rowLevelSecurity === undefined ? {} : { rowLevelSecurity: table.rowLevelSecurity }),
+      ...(table.policies === undefined || table.policies.length === 0 ? {} : { policies: table.policies.sort(byName) }),
     });
   }
   return tables;

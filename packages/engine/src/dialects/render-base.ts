@@ -3,22 +3,29 @@ import type {
   AddColumnOp,
   AddEnumValueOp,
   AlterColumnOp,
+  AlterPolicyOp,
   ColumnDefinition,
   CreateCheckConstraintOp,
   CreateEnumOp,
   CreateForeignKeyOp,
   CreateIndexOp,
+  CreatePolicyOp,
   CreatePrimaryKeyOp,
+  CreateRoleOp,
   CreateTableOp,
   CreateUniqueConstraintOp,
   DropCheckConstraintOp,
+  DisableRowLevelSecurityOp,
   DropColumnOp,
   DropEnumOp,
   DropForeignKeyOp,
   DropIndexOp,
+  DropPolicyOp,
   DropPrimaryKeyOp,
+  DropRoleOp,
   DropTableOp,
   DropUniqueConstraintOp,
+  EnableRowLevelSecurityOp,
   ForeignKeyDefinition,
   IndexColumn,
   StorageParameter,
@@ -63,6 +70,9 @@ export interface ColumnSite {
 export abstract class RenderBase implements Renderer {
   /** The dialect, named in errors. */
   abstract readonly dialect: DialectName;
+  /** What to suggest instead of row-level security, policies and roles where the dialect has none. */
+  protected readonly securityHint: string =
+    'Row-level security, policies and roles are PostgreSQL features: enforce the rule in the application, or use PostgreSQL.';
   /** What to suggest instead of enum types where the dialect has none. */
   protected readonly enumHint: string =
     'Use a text column with a check constraint listing the values (createCheckConstraint).';
@@ -116,6 +126,20 @@ export abstract class RenderBase implements Renderer {
         return this.renameEnumValue(op);
       case 'dropEnum':
         return this.dropEnum(op);
+      case 'enableRowLevelSecurity':
+        return this.enableRowLevelSecurity(op);
+      case 'disableRowLevelSecurity':
+        return this.disableRowLevelSecurity(op);
+      case 'createPolicy':
+        return this.createPolicy(op);
+      case 'dropPolicy':
+        return this.dropPolicy(op);
+      case 'alterPolicy':
+        return this.alterPolicy(op);
+      case 'createRole':
+        return this.createRole(op);
+      case 'dropRole':
+        return this.dropRole(op);
       case 'execute':
         // Parameters are bound by the runner; the text goes out as written.
         return [op.sql];
@@ -433,6 +457,34 @@ export abstract class RenderBase implements Renderer {
 
   protected dropEnum(op: DropEnumOp): string[] {
     throw this.unsupported(op, 'it has no enum types', this.enumHint);
+  }
+
+  protected enableRowLevelSecurity(op: EnableRowLevelSecurityOp): string[] {
+    throw this.unsupported(op, 'it has no row-level security', this.securityHint);
+  }
+
+  protected disableRowLevelSecurity(op: DisableRowLevelSecurityOp): string[] {
+    throw this.unsupported(op, 'it has no row-level security', this.securityHint);
+  }
+
+  protected createPolicy(op: CreatePolicyOp): string[] {
+    throw this.unsupported(op, 'it has no row-level security policies', this.securityHint);
+  }
+
+  protected dropPolicy(op: DropPolicyOp): string[] {
+    throw this.unsupported(op, 'it has no row-level security policies', this.securityHint);
+  }
+
+  protected alterPolicy(op: AlterPolicyOp): string[] {
+    throw this.unsupported(op, 'it has no row-level security policies', this.securityHint);
+  }
+
+  protected createRole(op: CreateRoleOp): string[] {
+    throw this.unsupported(op, 'roles are not part of a migrated schema there', this.securityHint);
+  }
+
+  protected dropRole(op: DropRoleOp): string[] {
+    throw this.unsupported(op, 'roles are not part of a migrated schema there', this.securityHint);
   }
 
   /** `ALTER TABLE t DROP CONSTRAINT name`. */

@@ -756,6 +756,89 @@ const CASES: readonly Case[] = [
     expected: { postgresql: ['DROP TYPE "order_status"'], mysql: 'unsupported', sqlite: 'unsupported' },
   },
   {
+    name: 'enableRowLevelSecurity',
+    op: { kind: 'enableRowLevelSecurity', table: 'orders' },
+    expected: { postgresql: ['ALTER TABLE "orders" ENABLE ROW LEVEL SECURITY'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'enableRowLevelSecurity with force',
+    op: { kind: 'enableRowLevelSecurity', table: 'orders', force: true },
+    expected: {
+      postgresql: ['ALTER TABLE "orders" ENABLE ROW LEVEL SECURITY', 'ALTER TABLE "orders" FORCE ROW LEVEL SECURITY'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'disableRowLevelSecurity with force: false',
+    op: { kind: 'disableRowLevelSecurity', table: 'orders', force: false },
+    expected: {
+      postgresql: ['ALTER TABLE "orders" DISABLE ROW LEVEL SECURITY', 'ALTER TABLE "orders" NO FORCE ROW LEVEL SECURITY'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createPolicy with the defaults stated: permissive, for all, to public',
+    op: { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_all', using: 'true' } },
+    expected: {
+      postgresql: ['CREATE POLICY "p_orders_all" ON "orders" AS PERMISSIVE FOR ALL TO public USING (true)'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createPolicy restrictive, for update, to roles and keywords, with both expressions',
+    op: {
+      kind: 'createPolicy',
+      table: 'orders',
+      policy: {
+        name: 'p_orders_own',
+        permissive: false,
+        command: 'update',
+        roles: ['app"user', 'current_user'],
+        using: "user_id = current_setting('app.user_id')::integer",
+        withCheck: "status <> 'done'",
+      },
+    },
+    expected: {
+      postgresql: [
+        `CREATE POLICY "p_orders_own" ON "orders" AS RESTRICTIVE FOR UPDATE TO "app""user", current_user USING (user_id = current_setting('app.user_id')::integer) WITH CHECK (status <> 'done')`,
+      ],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'dropPolicy',
+    op: { kind: 'dropPolicy', table: 'orders', name: 'p_orders_own' },
+    expected: { postgresql: ['DROP POLICY "p_orders_own" ON "orders"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'alterPolicy sets roles and expressions',
+    op: { kind: 'alterPolicy', table: 'orders', name: 'p_orders_own', roles: ['public'], using: 'true', withCheck: 'total > 0' },
+    expected: {
+      postgresql: ['ALTER POLICY "p_orders_own" ON "orders" TO public USING (true) WITH CHECK (total > 0)'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'alterPolicy that changes nothing',
+    op: { kind: 'alterPolicy', table: 'orders', name: 'p_orders_own' },
+    expected: { postgresql: 'unsupported', mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'createRole states every option',
+    op: { kind: 'createRole', name: 'app_admin', createDb: true, inherit: false },
+    expected: { postgresql: ['CREATE ROLE "app_admin" WITH CREATEDB NOCREATEROLE NOINHERIT'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'dropRole',
+    op: { kind: 'dropRole', name: 'app_admin' },
+    expected: { postgresql: ['DROP ROLE "app_admin"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
     name: 'execute renders its SQL as written',
     op: { kind: 'execute', sql: 'UPDATE orders SET status = ? WHERE id = ?', params: ['done', 1] },
     expected: {

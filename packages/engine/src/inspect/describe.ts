@@ -6,7 +6,9 @@ import type {
   IdentityModel,
   IndexModel,
   IndexPart,
+  PolicyModel,
   PrimaryKeyModel,
+  RoleModel,
   UniqueConstraintModel,
 } from '../schema/model.js';
 
@@ -141,6 +143,37 @@ export function describePrimaryKey(primaryKey: PrimaryKeyModel): string {
  */
 export function describeEnum(value: EnumModel): string {
   return `ENUM ${value.name} (${value.values.map((v) => `'${v.split("'").join("''")}'`).join(', ')})`;
+}
+
+/**
+ * A policy as `CREATE POLICY` states it: name, permissive or restrictive, command, roles, expressions.
+ *
+ * @example
+ * ```ts
+ * import { describePolicy } from '@strata/engine';
+ * describePolicy({ name: 'own', permissive: true, command: 'select', roles: ['public'], using: '(owner = CURRENT_USER)' });
+ * // POLICY own AS PERMISSIVE FOR SELECT TO public USING ((owner = CURRENT_USER))
+ * ```
+ */
+export function describePolicy(policy: PolicyModel): string {
+  return [
+    `POLICY ${policy.name} AS ${policy.permissive ? 'PERMISSIVE' : 'RESTRICTIVE'} FOR ${policy.command.toUpperCase()} TO ${policy.roles.join(', ')}`,
+    ...(policy.using !== undefined ? [`USING (${policy.using})`] : []),
+    ...(policy.withCheck !== undefined ? [`WITH CHECK (${policy.withCheck})`] : []),
+  ].join(' ');
+}
+
+/**
+ * A role and its options, as `CREATE ROLE` states them.
+ *
+ * @example
+ * ```ts
+ * import { describeRole } from '@strata/engine';
+ * describeRole({ name: 'app', createDb: false, createRole: false, inherit: true }); // ROLE app NOCREATEDB NOCREATEROLE INHERIT
+ * ```
+ */
+export function describeRole(role: RoleModel): string {
+  return `ROLE ${role.name} ${role.createDb ? 'CREATEDB' : 'NOCREATEDB'} ${role.createRole ? 'CREATEROLE' : 'NOCREATEROLE'} ${role.inherit ? 'INHERIT' : 'NOINHERIT'}`;
 }
 
 /**

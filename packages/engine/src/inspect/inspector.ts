@@ -1,10 +1,11 @@
-import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexColumn, StorageParameter, UniqueDefinition } from '../ops/op.js';
+import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, IndexColumn, PolicyDefinition, StorageParameter, UniqueDefinition } from '../ops/op.js';
 import type {
   CheckConstraintModel,
   ColumnModel,
   EnumModel,
   ForeignKeyModel,
   IndexModel,
+  PolicyModel,
   PrimaryKeyModel,
   TableModel,
   UniqueConstraintModel,
@@ -27,7 +28,7 @@ export interface IndexDescription {
  * guards is skipped and the difference reported (a warning; an error with `--strict`).
  */
 export interface GuardDifference {
-  readonly object: 'table' | 'column' | 'index' | 'foreignKey' | 'uniqueConstraint' | 'checkConstraint' | 'primaryKey' | 'enum';
+  readonly object: 'table' | 'column' | 'index' | 'foreignKey' | 'uniqueConstraint' | 'checkConstraint' | 'primaryKey' | 'enum' | 'policy' | 'role';
   readonly table?: string;
   readonly name: string;
   /** The definition the revision asked for, in the dialect's canonical SQL-ish text. */
@@ -64,4 +65,12 @@ export interface Inspector {
   hasPrimaryKey(table: string, columns?: readonly string[]): Promise<boolean>;
   hasEnum(name: string, values?: readonly string[]): Promise<boolean>;
   hasEnumValue(name: string, value: string): Promise<boolean>;
+  /** The table's row-level security policies (PostgreSQL; empty elsewhere). */
+  policies(table: string): Promise<PolicyModel[]>;
+  /** Whether the table has the policy; with a definition, a different policy of that name is a difference. */
+  hasPolicy(table: string, policy: string | PolicyDefinition): Promise<boolean>;
+  /** Whether row-level security is enabled on the table. */
+  hasRowLevelSecurity(table: string): Promise<boolean>;
+  /** Whether the role exists (live: anywhere on the server, roles being cluster-wide); with options, other options are a difference. */
+  hasRole(name: string, options?: { readonly createDb?: boolean; readonly createRole?: boolean; readonly inherit?: boolean }): Promise<boolean>;
 }

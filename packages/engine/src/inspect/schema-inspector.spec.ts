@@ -309,6 +309,50 @@ describe('SchemaInspector: has* with a definition', () => {
     ]);
   });
 
+  it('policies, row-level security and roles from the model; a different policy or role is a difference', async () => {
+    const { inspect, differences } = inspector(
+      applyAll(
+        fixture(),
+        { kind: 'createRole', name: 'auditor' },
+        { kind: 'enableRowLevelSecurity', table: 'orders' },
+        { kind: 'createPolicy', table: 'orders', policy: { name: 'p_read', command: 'select', roles: ['auditor'], using: 'client_id > 0' } },
+      ),
+    );
+    expect(await inspect.hasRowLevelSecurity('orders')).toBe(true);
+    expect(await inspect.hasRowLevelSecurity('clients')).toBe(false);
+    expect(await inspect.policies('orders')).toEqual([{ name: 'p_read', permissive: true, command: 'select', roles: ['auditor'], using: 'client_id > 0' }]);
+    expect(await inspect.hasPolicy('orders', { name: 'p_read', command: 'select', roles: ['auditor'], using: ' client_id  > 0' })).toBe(true);
+    expect(differences).toEqual([]);
+    expect(await inspect.hasPolicy('orders', { name: 'p_read', permissive: false, command: 'select', using: 'true' })).toBe(true);
+    expect(await inspect.hasRole('auditor', { inherit: false })).toBe(true);
+    expect(await inspect.hasRole('writer')).toBe(false);
+    expect(await inspect.hasPolicy('clients', 'p_read')).toBe(false);
+    expect(differences).toEqual([
+      {
+        object: 'policy',
+        table: 'orders',
+        name: 'p_read',
+        expected: 'POLICY p_read AS RESTRICTIVE FOR SELECT TO public USING (true)',
+        actual: 'POLICY p_read AS PERMISSIVE FOR SELECT TO auditor USING (client_id > 0)',
+      },
+      { object: 'role', name: 'auditor', expected: 'ROLE auditor NOCREATEDB NOCREATEROLE NOINHERIT', actual: 'ROLE auditor NOCREATEDB NOCREATEROLE INHERIT' },
+    ]);
+  });
+
+  it('a source that reads roles from the server is asked for them; role ops leave its model alone', async () => {
+    const asked: string[] = [];
+    const source: SchemaSource = {
+      load: async () => fixture(),
+      role: async (name) => (asked.push(name), name === 'app' ? { name, createDb: false, createRole: false, inherit: true } : undefined),
+    };
+    const inspect = new SchemaInspector(source, { normalizer: TEST_NORMALIZER });
+    expect(await inspect.hasRole('app')).toBe(true);
+    // A dropRole the model never knew of does not fail after the server ran it.
+    await inspect.apply({ kind: 'dropRole', name: 'app' });
+    expect(await inspect.hasRole('ghost')).toBe(false);
+    expect(asked).toEqual(['app', 'ghost']);
+  });
+
   it('without onDifference a difference is silent and the answer still true', async () => {
     const inspect = new SchemaInspector(modelSchemaSource(fixture()), { normalizer: TEST_NORMALIZER });
     expect(await inspect.hasColumn('clients', { name: 'email', type: 'text' })).toBe(true);

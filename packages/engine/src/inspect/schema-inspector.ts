@@ -1,16 +1,27 @@
 import type { Connection } from '../dialects/connection.js';
 import type { SchemaSupport } from '../dialects/dialect.js';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
-import { applyToModel, toColumnModel, toForeignKeyModel, toIndexModel, toCheckConstraintModel, toTableModel, toUniqueConstraintModel } from '../ops/apply-to-model.js';
+import {
+  applyToModel,
+  toColumnModel,
+  toForeignKeyModel,
+  toIndexModel,
+  toCheckConstraintModel,
+  toPolicyModel,
+  toTableModel,
+  toUniqueConstraintModel,
+} from '../ops/apply-to-model.js';
 import { TableMissingError } from '../ops/errors.js';
-import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, Op, PrimaryKeyDefinition, UniqueDefinition } from '../ops/op.js';
+import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, Op, PolicyDefinition, PrimaryKeyDefinition, UniqueDefinition } from '../ops/op.js';
 import type {
   CheckConstraintModel,
   ColumnModel,
   EnumModel,
   ForeignKeyModel,
   IndexModel,
+  PolicyModel,
   PrimaryKeyModel,
+  RoleModel,
   SchemaModel,
   TableModel,
   UniqueConstraintModel,
@@ -21,7 +32,9 @@ import {
   describeEnum,
   describeForeignKey,
   describeIndex,
+  describePolicy,
   describePrimaryKey,
+  describeRole,
   describeTableColumns,
   describeUniqueConstraint,
 } from './describe.js';
@@ -41,6 +54,11 @@ import type { GuardDifference, IndexDescription, Inspector } from './inspector.j
 export interface SchemaSource {
   /** Reads the whole schema as it is now. */
   load(): Promise<SchemaModel>;
+  /**
+   * Reads one role from the server, where roles live outside the schema (PostgreSQL: cluster-wide,
+   * so `load` never reads them). Without it, roles are the model's `roles`.
+   */
+  role?(name: string): Promise<RoleModel | undefined>;
 }
 
 /**
@@ -54,8 +72,12 @@ export interface SchemaSource {
  * const source = liveSchemaSource(schema, connection);
  * ```
  */
-export function liveSchemaSource(support: Pick<SchemaSupport, 'readSchema'>, connection: Connection): SchemaSource {
-  return { load: () => support.readSchema(connection) };
+export function liveSchemaSource(support: Pick<SchemaSupport, 'readSchema' | 'readRoles'>, connection: Connection): SchemaSource {
+  const readRoles = support.readRoles?.bind(support);
+  return {
+    load: () => support.readSchema(connection),
+    ...(readRoles !== undefined ? { role: async (name: string) => (await readRoles(connection, [name])).get(name) } : {}),
+  };
 }
 
 /**
@@ -149,6 +171,8 @@ export class SchemaInspector implements Inspector {
    */
   async apply(op: Op): Promise<void> {
     if (this.#current === undefined && this.#loading === undefined) return;
+    // A source that reads roles from the server is asked each time (`hasRole`): the model holds none.
+    if (this.#source.role !== undefined && (op.kind === 'createRole' || op.kind === 'dropRole')) return;
     const generation = this.#generation;
     const current = await this.model();
     if (generation !== this.#generation) return;
@@ -335,5 +359,31 @@ export class SchemaInspector implements Inspector {
 
   async hasEnumValue(name: string, value: string): Promise<boolean> {
     return (await this.model()).enums.get(name)?.values.includes(value) ?? false;
+  }
+
+  async policies(table: string): Promise<PolicyModel[]> {
+    return [...((await this.#requireTable(table)).policies ?? [])];
+  }
+
+  async hasPolicy(table: string, policy: string | PolicyDefinition): Promise<boolean> {
+    const name = typeof policy === 'string' ? policy : policy.name;
+    const existing = (await this.table(table))?.policies?.find((p) => p.name === name);
+    if (existing === undefined) return false;
+    if (typeof policy !== 'string') this.#compare('policy', table, name, describePolicy(toPolicyModel(policy, this.#normalizer)), describePolicy(existing));
+    return true;
+  }
+
+  async hasRowLevelSecurity(table: string): Promise<boolean> {
+    return (await this.table(table))?.rowLevelSecurity?.enabled ?? false;
+  }
+
+  async hasRole(name: string, options?: { readonly createDb?: boolean; readonly createRole?: boolean; readonly inherit?: boolean }): Promise<boolean> {
+    const existing = this.#source.role !== undefined ? await this.#source.role(name) : (await this.model()).roles?.get(name);
+    if (existing === undefined) return false;
+    if (options !== undefined) {
+      const expected = { name, createDb: options.createDb ?? false, createRole: options.createRole ?? false, inherit: options.inherit ?? true };
+      this.#compare('role', undefined, name, describeRole(expected), describeRole(existing));
+    }
+    return true;
   }
 }

@@ -463,6 +463,51 @@ describe('applyToModel: enums and raw SQL', () => {
   });
 });
 
+describe('applyToModel: row-level security, policies and roles', () => {
+  const policy: Op = { kind: 'createPolicy', table: 'orders', policy: { name: 'p_own', command: 'select', roles: ['b', 'a', 'a'], using: 'client_id > 0' } };
+
+  it('enable/disable switch row-level security, keep or set force, and leave no switch when both are off', () => {
+    const enabled = applyAll(base(), { kind: 'enableRowLevelSecurity', table: 'orders' });
+    expect(table(enabled, 'orders').rowLevelSecurity).toEqual({ enabled: true, forced: false });
+    const forced = applyAll(enabled, { kind: 'enableRowLevelSecurity', table: 'orders', force: true });
+    expect(table(forced, 'orders').rowLevelSecurity).toEqual({ enabled: true, forced: true });
+    expect(table(applyAll(forced, { kind: 'disableRowLevelSecurity', table: 'orders' }), 'orders').rowLevelSecurity).toEqual({ enabled: false, forced: true });
+    expect(table(applyAll(enabled, { kind: 'disableRowLevelSecurity', table: 'orders' }), 'orders')).toEqual(table(base(), 'orders'));
+    expect(codeOf(() => applyAll(base(), { kind: 'enableRowLevelSecurity', table: 'ghost' }))).toBe('OPS_TABLE_MISSING');
+  });
+
+  it('createPolicy states the defaults and sorts the roles; refuses a duplicate; alter and drop it', () => {
+    const model = applyAll(base(), policy, { kind: 'createPolicy', table: 'orders', policy: { name: 'p_all' } });
+    expect(table(model, 'orders').policies).toEqual([
+      { name: 'p_all', permissive: true, command: 'all', roles: ['public'] },
+      { name: 'p_own', permissive: true, command: 'select', roles: ['a', 'b'], using: 'client_id > 0' },
+    ]);
+    expect(codeOf(() => applyAll(model, policy))).toBe('OPS_OBJECT_EXISTS');
+    const altered = applyAll(model, { kind: 'alterPolicy', table: 'orders', name: 'p_own', roles: ['public', 'a'], withCheck: 'true' });
+    expect(table(altered, 'orders').policies?.[1]).toEqual({ name: 'p_own', permissive: true, command: 'select', roles: ['public'], using: 'client_id > 0', withCheck: 'true' });
+    const dropped = applyAll(model, { kind: 'dropPolicy', table: 'orders', name: 'p_own' }, { kind: 'dropPolicy', table: 'orders', name: 'p_all' });
+    expect(table(dropped, 'orders')).toEqual(table(base(), 'orders'));
+    expect(codeOf(() => applyAll(base(), { kind: 'dropPolicy', table: 'orders', name: 'p_own' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'alterPolicy', table: 'orders', name: 'p_own', using: 'true' }))).toBe('OPS_OBJECT_MISSING');
+  });
+
+  it('a column a policy uses cannot be dropped; a renamed one is renamed in the policy', () => {
+    const model = applyAll(base(), policy);
+    expect(codeOf(() => applyAll(model, { kind: 'dropColumn', table: 'orders', column: 'client_id' }))).toBe('OPS_OBJECT_IN_USE');
+    const renamed = applyAll(model, { kind: 'dropForeignKey', table: 'orders', name: 'fk_orders_client' }, { kind: 'renameColumn', table: 'orders', column: 'client_id', to: 'customer_id' });
+    expect(table(renamed, 'orders').policies?.[0]?.using).toBe('customer_id > 0');
+  });
+
+  it('createRole states the defaults; dropRole refuses while a policy names the role; both refuse what the model contradicts', () => {
+    const model = applyAll(base(), { kind: 'createRole', name: 'a', createDb: true });
+    expect([...(model.roles?.values() ?? [])]).toEqual([{ name: 'a', createDb: true, createRole: false, inherit: true }]);
+    expect(codeOf(() => applyAll(model, { kind: 'createRole', name: 'a' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(applyAll(model, policy), { kind: 'dropRole', name: 'a' }))).toBe('OPS_OBJECT_IN_USE');
+    expect(applyAll(model, { kind: 'dropRole', name: 'a' })).toEqual(base());
+    expect(codeOf(() => applyAll(base(), { kind: 'dropRole', name: 'a' }))).toBe('OPS_OBJECT_MISSING');
+  });
+});
+
 describe('applyToModel: purity', () => {
   it('never changes its input and shares the tables an op does not touch', () => {
     const model = base();

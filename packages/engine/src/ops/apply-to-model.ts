@@ -9,13 +9,15 @@ import type {
   IndexModel,
   IndexPart,
   IndexPartOptions,
+  PolicyModel,
   PrimaryKeyModel,
+  RoleModel,
   SchemaModel,
   TableModel,
   UniqueConstraintModel,
 } from '../schema/model.js';
 import { builtUniqueConstraints } from '../schema/model.js';
-import { defaultFields, expressionFields, statedDefault, statedExpression, statedPair, statedWhere } from '../schema/stated.js';
+import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
   CheckDefinition,
@@ -26,6 +28,7 @@ import type {
   IndexColumn,
   IndexKeyOptions,
   Op,
+  PolicyDefinition,
   UniqueDefinition,
 } from './op.js';
 import { validateOp } from './op-builders.js';
@@ -197,6 +200,44 @@ function identityFields(identity: IdentityModel | undefined, type: string, norma
   return normalized === undefined ? {} : { identity: normalized };
 }
 
+/**
+ * A policy as the model holds it: permissive, `FOR ALL` and `TO public` unless said otherwise, the
+ * roles sorted (the server keeps a set), expressions normalized like check constraints.
+ *
+ * @example
+ * ```ts
+ * import { toPolicyModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toPolicyModel({ name: 'own_rows', command: 'select', using: "owner = current_user" }, normalizer);
+ * // { name: 'own_rows', permissive: true, command: 'select', roles: ['public'], using: 'owner = current_user' }
+ * ```
+ */
+export function toPolicyModel(policy: PolicyDefinition, normalizer: SchemaNormalizer): PolicyModel {
+  return {
+    name: policy.name,
+    permissive: policy.permissive ?? true,
+    command: policy.command ?? 'all',
+    roles: toPolicyRoles(policy.roles),
+    ...policyExpressionFields(policy, normalizer),
+  };
+}
+
+/**
+ * A policy's roles as the model holds them: sorted and distinct, `public` when none is named.
+ * `public` among other roles is `public` alone: it already means every role.
+ *
+ * @example
+ * ```ts
+ * import { toPolicyRoles } from '@strata/engine';
+ * toPolicyRoles(['writer', 'admin']); // ['admin', 'writer']
+ * ```
+ */
+export function toPolicyRoles(roles: readonly string[] | undefined): string[] {
+  if (roles === undefined || roles.length === 0 || roles.includes('public')) return ['public'];
+  return [...new Set(roles)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /** Orders named objects by name, so that a model does not depend on the order they were created in. @internal */
 function byName<T extends { readonly name: string }>(items: readonly T[]): T[] {
   return [...items].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -346,14 +387,27 @@ function renameIdentifier(expression: string, from: string, to: string): string 
 function withTable(model: SchemaModel, table: TableModel): SchemaModel {
   const tables = new Map(model.tables);
   tables.set(table.name, table);
-  return { tables, enums: model.enums };
+  return { ...model, tables };
 }
 
 /** A new model with `name` set to `value` (added or replaced in place). @internal */
 function withEnum(model: SchemaModel, value: EnumModel): SchemaModel {
   const enums = new Map(model.enums);
   enums.set(value.name, value);
-  return { tables: model.tables, enums };
+  return { ...model, enums };
+}
+
+/** A new model with the table's policies replaced; a table without policies holds no `policies` list. @internal */
+function withPolicies(model: SchemaModel, table: TableModel, policies: readonly PolicyModel[]): SchemaModel {
+  const { policies: _previous, ...rest } = table;
+  return withTable(model, policies.length === 0 ? rest : { ...rest, policies });
+}
+
+/** The table's policy, or OPS_OBJECT_MISSING. @internal */
+function requirePolicy(table: TableModel, name: string, op: string): PolicyModel {
+  const found = table.policies?.find((p) => p.name === name);
+  if (found === undefined) throw new ObjectMissingError('policy', name, table.name, op);
+  return found;
 }
 
 /** The table, or OPS_TABLE_MISSING. @internal */
@@ -435,6 +489,8 @@ function dropColumn(model: SchemaModel, tableName: string, column: string, op: s
   if (primaryKey !== undefined && alone(primaryKey.columns)) primaryKey = undefined;
   else if (primaryKey?.columns.includes(column)) inUse(`the primary key of table ${tableName}`);
   for (const check of table.checkConstraints) if (mentions(check.expression, column)) inUse(`check constraint ${check.name}`);
+  // A policy's expressions depend on the columns they use: PostgreSQL refuses the drop without CASCADE.
+  for (const policy of table.policies ?? []) if (mentions(policy.using, column) || mentions(policy.withCheck, column)) inUse(`policy ${policy.name}`);
   for (const other of table.columns) if (other.name !== column && mentions(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
   for (const foreignKey of table.foreignKeys) if (foreignKey.columns.includes(column)) inUse(foreignKeyLabel(table, foreignKey));
   for (const { table: holder, foreignKey } of allForeignKeys(model)) {
@@ -487,6 +543,19 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
     foreignKeys: table.foreignKeys.map((foreignKey) => ({ ...foreignKey, columns: foreignKey.columns.map(rename) })),
     uniqueConstraints: table.uniqueConstraints.map((unique) => ({ ...unique, columns: unique.columns.map(rename) })),
     checkConstraints: table.checkConstraints.map(renameIn),
+    ...(table.policies !== undefined
+      ? {
+          policies: table.policies.map((policy) => {
+            const { statedUsing: _using, statedWithCheck: _check, using: _compared, withCheck: _comparedCheck, ...rest } = policy;
+            const stated = statedPolicy(policy);
+            const renamedText = {
+              ...(stated.using !== undefined ? { using: renameIdentifier(stated.using, from, to) } : {}),
+              ...(stated.withCheck !== undefined ? { withCheck: renameIdentifier(stated.withCheck, from, to) } : {}),
+            };
+            return { ...rest, ...policyExpressionFields(renamedText, normalizer) };
+          }),
+        }
+      : {}),
   };
   const tables = new Map<string, TableModel>();
   for (const [name, current] of model.tables) {
@@ -504,7 +573,7 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
         : holder,
     );
   }
-  return { tables, enums: model.enums };
+  return { ...model, tables };
 }
 
 /**
@@ -524,7 +593,7 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
     if (name === from) tables.set(to, { ...updated, name: to });
     else tables.set(name, updated);
   }
-  return { tables, enums: model.enums };
+  return { ...model, tables };
 }
 
 /** The table without the named object of one kind, or OPS_OBJECT_MISSING. @internal */
@@ -570,6 +639,10 @@ function requireFreeName(
  * the foreign keys of other tables; `dropTable` refuses while another table's foreign key
  * references it; `dropEnum` refuses while a column uses the type; `createPrimaryKey` makes its
  * columns NOT NULL and `dropPrimaryKey` leaves them so; `alterColumn` keeps a kept default as it is.
+ * Row-level security: `dropTable` takes the table's policies with it; `dropColumn` refuses while a
+ * policy's expression uses the column and `renameColumn` renames it there; enabling or disabling
+ * row-level security in the state it is in is no error (as on the server); `dropRole` refuses while a
+ * policy names the role.
  * `execute` returns the model unchanged: the caller decides what raw SQL means (the live inspector
  * reloads).
  *
@@ -598,9 +671,10 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
           throw new ObjectInUseError('table', op.table, undefined, op.kind, foreignKeyLabel(table, foreignKey));
         }
       }
+      // The table's policies go with it (PostgreSQL drops them as dependent objects).
       const tables = new Map(model.tables);
       tables.delete(op.table);
-      return { tables, enums: model.enums };
+      return { ...model, tables };
     }
     case 'renameTable':
       return renameTable(model, op.table, op.to, op.kind);
@@ -740,7 +814,56 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       }
       const enums = new Map(model.enums);
       enums.delete(op.name);
-      return { tables: model.tables, enums };
+      return { ...model, enums };
+    }
+    case 'enableRowLevelSecurity':
+    case 'disableRowLevelSecurity': {
+      // Like the server, switching row-level security to the state it is in is no error.
+      const table = requireTable(model, op.table, op.kind);
+      const enabled = op.kind === 'enableRowLevelSecurity';
+      const forced = op.force ?? table.rowLevelSecurity?.forced ?? false;
+      const { rowLevelSecurity: _previous, ...rest } = table;
+      return withTable(model, enabled || forced ? { ...rest, rowLevelSecurity: { enabled, forced } } : rest);
+    }
+    case 'createPolicy': {
+      const table = requireTable(model, op.table, op.kind);
+      const policies = table.policies ?? [];
+      if (policies.some((p) => p.name === op.policy.name)) throw new ObjectExistsError('policy', op.policy.name, op.table, op.kind);
+      return withPolicies(model, table, insertByName(policies, toPolicyModel(op.policy, normalizer)));
+    }
+    case 'dropPolicy': {
+      const table = requireTable(model, op.table, op.kind);
+      requirePolicy(table, op.name, op.kind);
+      return withPolicies(model, table, (table.policies ?? []).filter((p) => p.name !== op.name));
+    }
+    case 'alterPolicy': {
+      const table = requireTable(model, op.table, op.kind);
+      const existing = requirePolicy(table, op.name, op.kind);
+      const altered: PolicyModel = {
+        ...existing,
+        ...(op.roles !== undefined ? { roles: toPolicyRoles(op.roles) } : {}),
+        ...(op.using !== undefined ? { using: normalizer.normalizeExpression(op.using) } : {}),
+        ...(op.withCheck !== undefined ? { withCheck: normalizer.normalizeExpression(op.withCheck) } : {}),
+      };
+      return withPolicies(model, table, (table.policies ?? []).map((p) => (p.name === op.name ? altered : p)));
+    }
+    case 'createRole': {
+      if (model.roles?.has(op.name)) throw new ObjectExistsError('role', op.name, undefined, op.kind);
+      const role: RoleModel = { name: op.name, createDb: op.createDb ?? false, createRole: op.createRole ?? false, inherit: op.inherit ?? true };
+      const roles: [string, RoleModel][] = [...(model.roles ?? new Map<string, RoleModel>()), [op.name, role]];
+      return { ...model, roles: new Map(roles.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) };
+    }
+    case 'dropRole': {
+      if (!model.roles?.has(op.name)) throw new ObjectMissingError('role', op.name, undefined, op.kind);
+      // DROP ROLE fails while a policy names the role (https://www.postgresql.org/docs/15/sql-droprole.html).
+      for (const table of model.tables.values()) {
+        const user = table.policies?.find((p) => p.roles.includes(op.name));
+        if (user !== undefined) throw new ObjectInUseError('role', op.name, undefined, op.kind, `policy ${user.name} on table ${table.name}`);
+      }
+      const roles = new Map(model.roles);
+      roles.delete(op.name);
+      const { roles: _all, ...rest } = model;
+      return roles.size === 0 ? rest : { ...rest, roles };
     }
     case 'execute':
       return model;

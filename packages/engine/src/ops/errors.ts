@@ -18,7 +18,9 @@ export type SchemaObjectKind =
   | 'check constraint'
   | 'primary key'
   | 'enum'
-  | 'enum value';
+  | 'enum value'
+  | 'policy'
+  | 'role';
 
 /** ` on table t` when the object lives in a table. @internal */
 function onTable(table: string | undefined): string {

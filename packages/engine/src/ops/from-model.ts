@@ -1,7 +1,7 @@
-import type { CheckConstraintModel, ColumnModel, IndexModel } from '../schema/model.js';
-import { statedDefault, statedExpression, statedWhere } from '../schema/stated.js';
+import type { CheckConstraintModel, ColumnModel, IndexModel, PolicyModel } from '../schema/model.js';
+import { statedDefault, statedExpression, statedPolicy, statedWhere } from '../schema/stated.js';
 import { plainIndexColumn } from './apply-to-model.js';
-import type { CheckDefinition, ColumnDefinition, CreateIndexOp, IndexColumn } from './op.js';
+import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, IndexColumn } from './op.js';
 
 // The op definitions that create again what a model holds. Every piece of SQL text goes out as
 // stated, never in its comparison form (see `statedDefault` in schema/model.ts): both the
@@ -59,4 +59,19 @@ export function toCreateIndexOp(table: string, index: IndexModel): CreateIndexOp
 /** The definition that creates `check` again. @internal */
 export function checkDefinitionOf(check: CheckConstraintModel): CheckDefinition {
   return { name: check.name, expression: statedExpression(check) };
+}
+
+/** The op that creates `policy` on `table` again, fields at their defaults left out, expressions as stated. @internal */
+export function toCreatePolicyOp(table: string, policy: PolicyModel): CreatePolicyOp {
+  return {
+    kind: 'createPolicy',
+    table,
+    policy: {
+      name: policy.name,
+      ...(policy.permissive ? {} : { permissive: false }),
+      ...(policy.command !== 'all' ? { command: policy.command } : {}),
+      ...(policy.roles.length === 1 && policy.roles[0] === 'public' ? {} : { roles: [...policy.roles] }),
+      ...statedPolicy(policy),
+    },
+  };
 }

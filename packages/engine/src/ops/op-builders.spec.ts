@@ -101,6 +101,22 @@ const CALLS: Record<Op['kind'], { call: (op: OpBuilders) => Promise<void>; expec
     expected: { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'blue' },
   },
   dropEnum: { call: (op) => op.dropEnum('mood'), expected: { kind: 'dropEnum', name: 'mood' } },
+  enableRowLevelSecurity: {
+    call: (op) => op.enableRowLevelSecurity('docs', { force: true }),
+    expected: { kind: 'enableRowLevelSecurity', table: 'docs', force: true },
+  },
+  disableRowLevelSecurity: { call: (op) => op.disableRowLevelSecurity('docs'), expected: { kind: 'disableRowLevelSecurity', table: 'docs' } },
+  createPolicy: {
+    call: (op) => op.createPolicy('p_own', 'docs', { permissive: false, command: 'insert', roles: ['app'], withCheck: 'owner = current_user' }),
+    expected: { kind: 'createPolicy', table: 'docs', policy: { name: 'p_own', permissive: false, command: 'insert', roles: ['app'], withCheck: 'owner = current_user' } },
+  },
+  dropPolicy: { call: (op) => op.dropPolicy('p_own', 'docs'), expected: { kind: 'dropPolicy', table: 'docs', name: 'p_own' } },
+  alterPolicy: {
+    call: (op) => op.alterPolicy('p_own', 'docs', { using: 'true' }),
+    expected: { kind: 'alterPolicy', table: 'docs', name: 'p_own', using: 'true' },
+  },
+  createRole: { call: (op) => op.createRole('app', { inherit: false }), expected: { kind: 'createRole', name: 'app', inherit: false } },
+  dropRole: { call: (op) => op.dropRole('app'), expected: { kind: 'dropRole', name: 'app' } },
   execute: {
     call: (op) => op.execute('UPDATE clients SET status = $1', ['active']),
     expected: { kind: 'execute', sql: 'UPDATE clients SET status = $1', params: ['active'] },
@@ -285,6 +301,18 @@ describe('createOpBuilders: validation (OPS_INVALID before anything runs)', () =
       message: 'createIndex: index ix_clients on table clients has no columns.',
       hint: expect.stringContaining('strata check'),
     });
+  });
+
+  it('refuses policies PostgreSQL would refuse, and an alterPolicy that changes nothing', async () => {
+    const { op } = recorder();
+    await expect(op.createPolicy('p', 'docs', { command: 'select', withCheck: 'true' })).rejects.toMatchObject({
+      code: 'OPS_INVALID',
+      message: 'createPolicy: policy p on table docs is for SELECT, which takes no WITH CHECK expression.',
+    });
+    await expect(op.createPolicy('p', 'docs', { command: 'insert', using: 'true' })).rejects.toMatchObject({ code: 'OPS_INVALID' });
+    await expect(op.createPolicy('p', 'docs', { command: 'merge' as never })).rejects.toMatchObject({ code: 'OPS_INVALID' });
+    await expect(op.createPolicy('p', 'docs', { roles: [] })).rejects.toMatchObject({ code: 'OPS_INVALID' });
+    await expect(op.alterPolicy('p', 'docs', {})).rejects.toMatchObject({ code: 'OPS_INVALID' });
   });
 
   it('validateOp accepts every op the builders build', () => {

@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import type { ForeignKeyAction, IdentityModel } from '../schema/model.js';
+import type { ForeignKeyAction, IdentityModel, PolicyCommand } from '../schema/model.js';
 import { InvalidOpError } from './errors.js';
 import type {
   AlterColumnOp,
@@ -9,6 +9,7 @@ import type {
   IndexColumn,
   StorageParameter,
   Op,
+  PolicyDefinition,
   PrimaryKeyDefinition,
   UniqueDefinition,
 } from './op.js';
@@ -98,6 +99,59 @@ export interface IndexOptions {
 export interface ForeignKeyOptions {
   readonly onDelete?: ForeignKeyAction;
   readonly onUpdate?: ForeignKeyAction;
+}
+
+/**
+ * Every policy command, as the ops spell them.
+ *
+ * @example
+ * ```ts
+ * import { POLICY_COMMANDS } from '@strata/engine';
+ * POLICY_COMMANDS.includes('select'); // true
+ * ```
+ */
+export const POLICY_COMMANDS: readonly PolicyCommand[] = ['all', 'select', 'insert', 'update', 'delete'];
+
+/**
+ * What `op.createPolicy` takes besides the name and table: permissive, `FOR ALL` and `TO public`
+ * unless said otherwise.
+ *
+ * @example
+ * ```ts
+ * import type { PolicyOptions } from '@strata/engine';
+ * const ownRows: PolicyOptions = { command: 'select', roles: ['app_user'], using: "owner_id = current_setting('app.user_id')::int" };
+ * ```
+ */
+export type PolicyOptions = Omit<PolicyDefinition, 'name'>;
+
+/**
+ * What `op.alterPolicy` changes; fields left out stay as they are.
+ *
+ * @example
+ * ```ts
+ * import type { AlterPolicyOptions } from '@strata/engine';
+ * const change: AlterPolicyOptions = { roles: ['app_user', 'auditor'] };
+ * ```
+ */
+export interface AlterPolicyOptions {
+  readonly roles?: readonly string[];
+  readonly using?: string;
+  readonly withCheck?: string;
+}
+
+/**
+ * The options of `op.createRole`; PostgreSQL's defaults (NOCREATEDB, NOCREATEROLE, INHERIT) otherwise.
+ *
+ * @example
+ * ```ts
+ * import type { RoleOptions } from '@strata/engine';
+ * const admin: RoleOptions = { createRole: true, inherit: false };
+ * ```
+ */
+export interface RoleOptions {
+  readonly createDb?: boolean;
+  readonly createRole?: boolean;
+  readonly inherit?: boolean;
 }
 
 /**
@@ -387,6 +441,65 @@ export interface OpBuilders {
    */
   dropEnum(name: string): Promise<void>;
   /**
+   * Turns row-level security on for a table (PostgreSQL); `force` also FORCEs (or NO FORCEs) it.
+   * @example
+   * ```ts
+   * if (!(await inspect.hasRowLevelSecurity('documents'))) await op.enableRowLevelSecurity('documents');
+   * ```
+   */
+  enableRowLevelSecurity(table: string, options?: { readonly force?: boolean }): Promise<void>;
+  /**
+   * Turns row-level security off for a table (PostgreSQL).
+   * @example
+   * ```ts
+   * if (await inspect.hasRowLevelSecurity('documents')) await op.disableRowLevelSecurity('documents');
+   * ```
+   */
+  disableRowLevelSecurity(table: string, options?: { readonly force?: boolean }): Promise<void>;
+  /**
+   * Creates a row-level security policy on a table (PostgreSQL).
+   * @example
+   * ```ts
+   * if (!(await inspect.hasPolicy('documents', 'own_rows'))) {
+   *   await op.createPolicy('own_rows', 'documents', { command: 'select', using: "owner = current_setting('app.user_id')" });
+   * }
+   * ```
+   */
+  createPolicy(name: string, table: string, options?: PolicyOptions): Promise<void>;
+  /**
+   * Drops a policy.
+   * @example
+   * ```ts
+   * if (await inspect.hasPolicy('documents', 'own_rows')) await op.dropPolicy('own_rows', 'documents');
+   * ```
+   */
+  dropPolicy(name: string, table: string): Promise<void>;
+  /**
+   * Changes a policy's roles, `USING` and/or `WITH CHECK` (`ALTER POLICY`; the command and
+   * permissive/restrictive cannot change in place: drop and create the policy).
+   * @example
+   * ```ts
+   * if (await inspect.hasPolicy('documents', 'own_rows')) await op.alterPolicy('own_rows', 'documents', { using: 'true' });
+   * ```
+   */
+  alterPolicy(name: string, table: string, change: AlterPolicyOptions): Promise<void>;
+  /**
+   * Creates a role (PostgreSQL; roles are cluster-wide, shared by every database of the server).
+   * @example
+   * ```ts
+   * if (!(await inspect.hasRole('app_user'))) await op.createRole('app_user', { inherit: true });
+   * ```
+   */
+  createRole(name: string, options?: RoleOptions): Promise<void>;
+  /**
+   * Drops a role.
+   * @example
+   * ```ts
+   * if (await inspect.hasRole('app_user')) await op.dropRole('app_user');
+   * ```
+   */
+  dropRole(name: string): Promise<void>;
+  /**
    * Runs raw SQL. The schema model cannot see what it does: the live inspector reloads after it.
    * Guard it yourself, as the seed does for data migrations.
    * @example
@@ -433,6 +546,31 @@ function requireAction(op: string, what: string, action: unknown): void {
   if (action !== undefined && !FOREIGN_KEY_ACTIONS.includes(action as ForeignKeyAction)) {
     throw new InvalidOpError(op, `${what} is ${JSON.stringify(action)}; expected one of ${FOREIGN_KEY_ACTIONS.map((a) => `'${a}'`).join(', ')}.`);
   }
+}
+
+/** @internal */
+function validateRoles(op: string, what: string, roles: unknown): void {
+  if (roles === undefined) return;
+  if (!Array.isArray(roles) || roles.length === 0) throw new InvalidOpError(op, `the roles of ${what} must list at least one role (\`public\` for every role).`);
+  for (const role of roles as unknown[]) requireName(op, `a role of ${what}`, role);
+}
+
+/** @internal */
+function validatePolicy(op: string, table: string, policy: PolicyDefinition): void {
+  requireName(op, `a policy name on table ${table}`, policy?.name);
+  const what = `policy ${policy.name} on table ${table}`;
+  if (policy.command !== undefined && !POLICY_COMMANDS.includes(policy.command)) {
+    throw new InvalidOpError(op, `the command of ${what} is ${JSON.stringify(policy.command)}; expected one of ${POLICY_COMMANDS.map((c) => `'${c}'`).join(', ')}.`);
+  }
+  if (policy.permissive !== undefined && typeof policy.permissive !== 'boolean') throw new InvalidOpError(op, `permissive of ${what} must be a boolean.`);
+  validateRoles(op, what, policy.roles);
+  if (policy.using !== undefined) requireName(op, `the USING expression of ${what}`, policy.using);
+  if (policy.withCheck !== undefined) requireName(op, `the WITH CHECK expression of ${what}`, policy.withCheck);
+  // https://www.postgresql.org/docs/15/sql-createpolicy.html: SELECT and DELETE policies take no WITH CHECK, INSERT ones no USING.
+  if (policy.withCheck !== undefined && (policy.command === 'select' || policy.command === 'delete')) {
+    throw new InvalidOpError(op, `${what} is for ${policy.command.toUpperCase()}, which takes no WITH CHECK expression.`);
+  }
+  if (policy.using !== undefined && policy.command === 'insert') throw new InvalidOpError(op, `${what} is for INSERT, which takes no USING expression.`);
 }
 
 /** @internal */
@@ -666,6 +804,40 @@ export function validateOp(op: Op): void {
     case 'dropEnum':
       requireName(op.kind, 'the enum name', op.name);
       return;
+    case 'enableRowLevelSecurity':
+    case 'disableRowLevelSecurity':
+      requireName(op.kind, 'the table name', op.table);
+      if (op.force !== undefined && typeof op.force !== 'boolean') throw new InvalidOpError(op.kind, `force on table ${op.table} must be a boolean.`);
+      return;
+    case 'createPolicy':
+      requireName(op.kind, 'the table name', op.table);
+      validatePolicy(op.kind, op.table, op.policy);
+      return;
+    case 'dropPolicy':
+      requireName(op.kind, 'the table name', op.table);
+      requireName(op.kind, 'the policy name', op.name);
+      return;
+    case 'alterPolicy': {
+      requireName(op.kind, 'the table name', op.table);
+      requireName(op.kind, 'the policy name', op.name);
+      const what = `policy ${op.name} on table ${op.table}`;
+      if (op.roles === undefined && op.using === undefined && op.withCheck === undefined) {
+        throw new InvalidOpError(op.kind, `nothing to change on ${what}: give roles, using and/or withCheck.`);
+      }
+      validateRoles(op.kind, what, op.roles);
+      if (op.using !== undefined) requireName(op.kind, `the USING expression of ${what}`, op.using);
+      if (op.withCheck !== undefined) requireName(op.kind, `the WITH CHECK expression of ${what}`, op.withCheck);
+      return;
+    }
+    case 'createRole':
+      requireName(op.kind, 'the role name', op.name);
+      for (const flag of ['createDb', 'createRole', 'inherit'] as const) {
+        if (op[flag] !== undefined && typeof op[flag] !== 'boolean') throw new InvalidOpError(op.kind, `${flag} of role ${op.name} must be a boolean.`);
+      }
+      return;
+    case 'dropRole':
+      requireName(op.kind, 'the role name', op.name);
+      return;
     case 'execute':
       requireName(op.kind, 'the SQL', op.sql);
       if (op.params !== undefined && !Array.isArray(op.params)) throw new InvalidOpError(op.kind, 'params must be a list.');
@@ -801,6 +973,42 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
       }),
     renameEnumValue: (name, value, to) => send({ kind: 'renameEnumValue', name, value, to }),
     dropEnum: (name) => send({ kind: 'dropEnum', name }),
+    enableRowLevelSecurity: (table, options = {}) =>
+      send({ kind: 'enableRowLevelSecurity', table, ...(options.force !== undefined ? { force: options.force } : {}) }),
+    disableRowLevelSecurity: (table, options = {}) =>
+      send({ kind: 'disableRowLevelSecurity', table, ...(options.force !== undefined ? { force: options.force } : {}) }),
+    createPolicy: (name, table, options = {}) =>
+      send({
+        kind: 'createPolicy',
+        table,
+        policy: {
+          name,
+          ...(options.permissive !== undefined ? { permissive: options.permissive } : {}),
+          ...(options.command !== undefined ? { command: options.command } : {}),
+          ...(options.roles !== undefined ? { roles: Array.isArray(options.roles) ? [...options.roles] : options.roles } : {}),
+          ...(options.using !== undefined ? { using: options.using } : {}),
+          ...(options.withCheck !== undefined ? { withCheck: options.withCheck } : {}),
+        },
+      }),
+    dropPolicy: (name, table) => send({ kind: 'dropPolicy', table, name }),
+    alterPolicy: (name, table, change) =>
+      send({
+        kind: 'alterPolicy',
+        table,
+        name,
+        ...(change?.roles !== undefined ? { roles: Array.isArray(change.roles) ? [...change.roles] : change.roles } : {}),
+        ...(change?.using !== undefined ? { using: change.using } : {}),
+        ...(change?.withCheck !== undefined ? { withCheck: change.withCheck } : {}),
+      }),
+    createRole: (name, options = {}) =>
+      send({
+        kind: 'createRole',
+        name,
+        ...(options.createDb !== undefined ? { createDb: options.createDb } : {}),
+        ...(options.createRole !== undefined ? { createRole: options.createRole } : {}),
+        ...(options.inherit !== undefined ? { inherit: options.inherit } : {}),
+      }),
+    dropRole: (name) => send({ kind: 'dropRole', name }),
     execute: (sql, params) => send({ kind: 'execute', sql, ...(params !== undefined ? { params: [...params] } : {}) }),
     batchAlterTable: async (table, build) => {
       requireName('batchAlterTable', 'the table name', table);

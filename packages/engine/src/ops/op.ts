@@ -1,4 +1,4 @@
-import type { ColumnModel, ForeignKeyAction, GeneratedColumn, IdentityModel } from '../schema/model.js';
+import type { ColumnModel, ForeignKeyAction, GeneratedColumn, IdentityModel, PolicyCommand } from '../schema/model.js';
 
 /**
  * The operation vocabulary: plain readonly data with a `kind`. The runner renders and executes an
@@ -206,6 +206,68 @@ export interface DropEnumOp {
   readonly kind: 'dropEnum';
   readonly name: string;
 }
+/**
+ * Turns row-level security on for a table (`ALTER TABLE … ENABLE ROW LEVEL SECURITY`). With `force`,
+ * also `FORCE` (true) or `NO FORCE` (false) it, which decides whether the policies bind the table's
+ * owner (https://www.postgresql.org/docs/15/sql-altertable.html). PostgreSQL only.
+ */
+export interface EnableRowLevelSecurityOp {
+  readonly kind: 'enableRowLevelSecurity';
+  readonly table: string;
+  readonly force?: boolean;
+}
+/** Turns row-level security off (`DISABLE ROW LEVEL SECURITY`); `force` as in {@link EnableRowLevelSecurityOp}. */
+export interface DisableRowLevelSecurityOp {
+  readonly kind: 'disableRowLevelSecurity';
+  readonly table: string;
+  readonly force?: boolean;
+}
+/** A policy as an operation declares it: permissive, `FOR ALL` and `TO public` unless said otherwise. */
+export interface PolicyDefinition {
+  readonly name: string;
+  /** `false` for `AS RESTRICTIVE`. */
+  readonly permissive?: boolean;
+  readonly command?: PolicyCommand;
+  /** Role names; `public` means every role. */
+  readonly roles?: readonly string[];
+  readonly using?: string;
+  readonly withCheck?: string;
+}
+export interface CreatePolicyOp {
+  readonly kind: 'createPolicy';
+  readonly table: string;
+  readonly policy: PolicyDefinition;
+}
+export interface DropPolicyOp {
+  readonly kind: 'dropPolicy';
+  readonly table: string;
+  readonly name: string;
+}
+/**
+ * Changes a policy's roles, `USING` and/or `WITH CHECK` expression in place; fields left out stay.
+ * `ALTER POLICY` can neither change the command nor permissive/restrictive, nor remove an expression
+ * (https://www.postgresql.org/docs/15/sql-alterpolicy.html): those changes are a drop and a create.
+ */
+export interface AlterPolicyOp {
+  readonly kind: 'alterPolicy';
+  readonly table: string;
+  readonly name: string;
+  readonly roles?: readonly string[];
+  readonly using?: string;
+  readonly withCheck?: string;
+}
+/** Creates a role (cluster-wide, https://www.postgresql.org/docs/15/sql-createrole.html); options default to PostgreSQL's. */
+export interface CreateRoleOp {
+  readonly kind: 'createRole';
+  readonly name: string;
+  readonly createDb?: boolean;
+  readonly createRole?: boolean;
+  readonly inherit?: boolean;
+}
+export interface DropRoleOp {
+  readonly kind: 'dropRole';
+  readonly name: string;
+}
 /** Raw SQL: the escape hatch. The model cannot see what it does (see `declares`). */
 export interface ExecuteOp {
   readonly kind: 'execute';
@@ -236,6 +298,13 @@ export type Op =
   | AddEnumValueOp
   | RenameEnumValueOp
   | DropEnumOp
+  | EnableRowLevelSecurityOp
+  | DisableRowLevelSecurityOp
+  | CreatePolicyOp
+  | DropPolicyOp
+  | AlterPolicyOp
+  | CreateRoleOp
+  | DropRoleOp
   | ExecuteOp;
 
 /** The kinds, as a list (tests iterate over it; rendering records are keyed by it). */
@@ -261,5 +330,12 @@ export const OP_KINDS = [
   'addEnumValue',
   'renameEnumValue',
   'dropEnum',
+  'enableRowLevelSecurity',
+  'disableRowLevelSecurity',
+  'createPolicy',
+  'dropPolicy',
+  'alterPolicy',
+  'createRole',
+  'dropRole',
   'execute',
 ] as const satisfies readonly Op['kind'][];

@@ -46,6 +46,10 @@ function base(): SchemaModel {
     },
     { kind: 'createIndex', table: 'orders', name: 'ix_orders_client', columns: ['client_id'] },
     { kind: 'createTable', table: 'links', columns: [{ name: 'a', type: 'int', nullable: false }, { name: 'b', type: 'int' }, { name: 'label', type: 'text', primaryKey: true }] },
+    { kind: 'createRole', name: 'auditor', inherit: false },
+    { kind: 'enableRowLevelSecurity', table: 'orders', force: true },
+    { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_read', command: 'select', roles: ['auditor'], using: 'amount >= 0' } },
+    { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_write', permissive: false, command: 'update', withCheck: 'amount < 1000' } },
   );
 }
 
@@ -80,6 +84,13 @@ const REVERSIBLE: Record<Exclude<Op['kind'], 'addEnumValue' | 'execute'>, Op> = 
   createEnum: { kind: 'createEnum', name: 'size', values: ['s', 'm'] },
   renameEnumValue: { kind: 'renameEnumValue', name: 'mood', value: 'sad', to: 'blue' },
   dropEnum: { kind: 'dropEnum', name: 'mood' },
+  enableRowLevelSecurity: { kind: 'enableRowLevelSecurity', table: 'clients', force: true },
+  disableRowLevelSecurity: { kind: 'disableRowLevelSecurity', table: 'orders', force: false },
+  createPolicy: { kind: 'createPolicy', table: 'clients', policy: { name: 'p_clients_all', roles: ['auditor', 'writer'], using: "status <> 'gone'" } },
+  dropPolicy: { kind: 'dropPolicy', table: 'orders', name: 'p_orders_read' },
+  alterPolicy: { kind: 'alterPolicy', table: 'orders', name: 'p_orders_read', roles: ['public'], using: 'amount > 10' },
+  createRole: { kind: 'createRole', name: 'writer', createDb: true },
+  dropRole: { kind: 'dropRole', name: 'auditor' },
 };
 
 /** Some ops need the schema prepared first (createPrimaryKey needs a table without one). */
@@ -90,6 +101,7 @@ const PREPARE: Partial<Record<Op['kind'], Op[]>> = {
     { kind: 'alterColumn', table: 'orders', column: 'id', nullable: true },
   ],
   dropEnum: [{ kind: 'dropColumn', table: 'clients', column: 'mood' }],
+  dropRole: [{ kind: 'dropPolicy', table: 'orders', name: 'p_orders_read' }],
 };
 
 describe('reverseOp: applying an op then its reverse gives the schema back', () => {
@@ -150,7 +162,7 @@ describe('reverseOp: shapes', () => {
 
   it('dropTable → createTable with columns and constraints, then one createIndex per index', () => {
     const ops = reverseOp(REVERSIBLE.dropTable, base());
-    expect(ops.map((o) => o.kind)).toEqual(['createTable', 'createIndex']);
+    expect(ops.map((o) => o.kind)).toEqual(['createTable', 'createIndex', 'enableRowLevelSecurity', 'createPolicy', 'createPolicy']);
     expect(ops[0]).toMatchObject({
       kind: 'createTable',
       table: 'orders',
@@ -178,6 +190,24 @@ describe('reverseOp: shapes', () => {
       { kind: 'dropPrimaryKey', table: 'links', name: 'links_pkey' },
       { kind: 'alterColumn', table: 'links', column: 'b', nullable: true },
     ]);
+  });
+
+  it('dropTable gives the table its row-level security (forced) and policies back', () => {
+    const ops = reverseOp({ kind: 'dropTable', table: 'orders' }, base());
+    expect(ops.slice(-3)).toEqual([
+      { kind: 'enableRowLevelSecurity', table: 'orders', force: true },
+      { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_read', command: 'select', roles: ['auditor'], using: 'amount >= 0' } },
+      { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_write', permissive: false, command: 'update', withCheck: 'amount < 1000' } },
+    ]);
+  });
+
+  it('alterPolicy → the old values; when it added an expression ALTER POLICY cannot remove, drop and create', () => {
+    expect(reverseOp({ kind: 'alterPolicy', table: 'orders', name: 'p_orders_read', using: 'true' }, base())).toEqual([
+      { kind: 'alterPolicy', table: 'orders', name: 'p_orders_read', using: 'amount >= 0' },
+    ]);
+    const added: Op = { kind: 'alterPolicy', table: 'orders', name: 'p_orders_write', using: 'amount > 0' };
+    expect(reverseOp(added, base()).map((op) => op.kind)).toEqual(['dropPolicy', 'createPolicy']);
+    expect(applyAll(applyAll(base(), added), ...reverseOp(added, base()))).toEqual(base());
   });
 
   it('renames and creates invert without looking at the schema', () => {
@@ -217,6 +247,9 @@ describe('reverseOp: errors', () => {
     expect(codeOf(() => reverseOp({ kind: 'dropUniqueConstraint', table: 'orders', name: 'uq_ghost' }, model))).toBe('OPS_OBJECT_MISSING');
     expect(codeOf(() => reverseOp({ kind: 'dropCheckConstraint', table: 'orders', name: 'ck_ghost' }, model))).toBe('OPS_OBJECT_MISSING');
     expect(codeOf(() => reverseOp({ kind: 'dropEnum', name: 'ghost' }, model))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => reverseOp({ kind: 'dropPolicy', table: 'orders', name: 'ghost' }, model))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => reverseOp({ kind: 'alterPolicy', table: 'orders', name: 'ghost', using: 'true' }, model))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => reverseOp({ kind: 'dropRole', name: 'ghost' }, model))).toBe('OPS_OBJECT_MISSING');
     const keyless = applyAll(model, { kind: 'dropPrimaryKey', table: 'links' });
     expect(codeOf(() => reverseOp({ kind: 'dropPrimaryKey', table: 'links' }, keyless))).toBe('OPS_OBJECT_MISSING');
   });

@@ -1,9 +1,9 @@
 import { assertNever } from '../errors.js';
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
-import { statedDefault } from '../schema/stated.js';
+import { statedDefault, statedPolicy } from '../schema/stated.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp } from './from-model.js';
-import type { AlterColumnOp, ForeignKeyDefinition, Op } from './op.js';
+import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp } from './from-model.js';
+import type { AlterColumnOp, AlterPolicyOp, ForeignKeyDefinition, Op } from './op.js';
 
 /** The definition that recreates a foreign key of the model. @internal */
 function foreignKeyDefinition(foreignKey: ForeignKeyModel): ForeignKeyDefinition {
@@ -15,6 +15,42 @@ function foreignKeyDefinition(foreignKey: ForeignKeyModel): ForeignKeyDefinition
     onDelete: foreignKey.onDelete,
     onUpdate: foreignKey.onUpdate,
   };
+}
+
+/** The ops that give a table its row-level security switches and policies back (after a createTable). @internal */
+function securityOf(table: TableModel): Op[] {
+  const ops: Op[] = [];
+  const security = table.rowLevelSecurity;
+  if (security !== undefined) {
+    ops.push({ kind: security.enabled ? 'enableRowLevelSecurity' : 'disableRowLevelSecurity', table: table.name, ...(security.forced ? { force: true } : {}) });
+  }
+  for (const policy of table.policies ?? []) ops.push(toCreatePolicyOp(table.name, policy));
+  return ops;
+}
+
+/**
+ * alterPolicy's inverse: the changed fields set back. `ALTER POLICY` cannot remove an expression, so
+ * when the op gave the policy a `USING` or `WITH CHECK` it did not have, the inverse drops the
+ * policy and creates it as it was.
+ * @internal
+ */
+function reverseAlterPolicy(before: SchemaModel, op: AlterPolicyOp): Op[] {
+  const table = requireTable(before, op.table, op.kind);
+  const policy = table.policies?.find((p) => p.name === op.name);
+  if (policy === undefined) throw new ObjectMissingError('policy', op.name, op.table, op.kind);
+  if ((op.using !== undefined && policy.using === undefined) || (op.withCheck !== undefined && policy.withCheck === undefined)) {
+    return [{ kind: 'dropPolicy', table: op.table, name: op.name }, toCreatePolicyOp(op.table, policy)];
+  }
+  return [
+    {
+      kind: 'alterPolicy',
+      table: op.table,
+      name: op.name,
+      ...(op.roles !== undefined ? { roles: [...policy.roles] } : {}),
+      ...(op.using !== undefined ? { using: statedPolicy(policy).using } : {}),
+      ...(op.withCheck !== undefined ? { withCheck: statedPolicy(policy).withCheck } : {}),
+    },
+  ];
 }
 
 /** @internal */
@@ -93,7 +129,11 @@ function reverseAlterColumn(before: SchemaModel, op: AlterColumnOp): Op[] {
  * - dropTable → createTable with its columns, primary key, unique and check constraints and foreign
  *   keys, then one createIndex per index; dropColumn → addColumn with the full old definition, then
  *   the single-column indexes, uniques and primary key the drop removed (the column comes back
- *   last); dropIndex/dropForeignKey/drop…Constraint/dropPrimaryKey/dropEnum → create it as it was;
+ *   last); dropIndex/dropForeignKey/drop…Constraint/dropPrimaryKey/dropEnum/dropPolicy/dropRole →
+ *   create it as it was; a dropped table gets its row-level security and policies back too;
+ * - enable/disableRowLevelSecurity → the switch (and `force`, if the op set it) as it was;
+ *   alterPolicy → the changed fields as they were, or drop and create when the op added an
+ *   expression (`ALTER POLICY` cannot remove one);
  * - createPrimaryKey → dropPrimaryKey, then alterColumn `nullable: true` for the key columns that
  *   were nullable before (adding the key made them NOT NULL);
  * - addEnumValue and execute throw `OPS_IRREVERSIBLE` ({@link IrreversibleOpError}): PostgreSQL
@@ -128,6 +168,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
           foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
         },
         ...table.indexes.map((index) => toCreateIndexOp(table.name, index)),
+        ...securityOf(table),
       ];
     }
     case 'renameTable':
@@ -192,6 +233,33 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       const existing = before.enums.get(op.name);
       if (existing === undefined) throw new ObjectMissingError('enum', op.name, undefined, op.kind);
       return [{ kind: 'createEnum', name: existing.name, values: [...existing.values] }];
+    }
+    case 'enableRowLevelSecurity':
+    case 'disableRowLevelSecurity': {
+      const security = requireTable(before, op.table, op.kind).rowLevelSecurity ?? { enabled: false, forced: false };
+      return [
+        {
+          kind: security.enabled ? 'enableRowLevelSecurity' : 'disableRowLevelSecurity',
+          table: op.table,
+          ...(op.force !== undefined ? { force: security.forced } : {}),
+        },
+      ];
+    }
+    case 'createPolicy':
+      return [{ kind: 'dropPolicy', table: op.table, name: op.policy.name }];
+    case 'dropPolicy': {
+      const policy = requireTable(before, op.table, op.kind).policies?.find((p) => p.name === op.name);
+      if (policy === undefined) throw new ObjectMissingError('policy', op.name, op.table, op.kind);
+      return [toCreatePolicyOp(op.table, policy)];
+    }
+    case 'alterPolicy':
+      return reverseAlterPolicy(before, op);
+    case 'createRole':
+      return [{ kind: 'dropRole', name: op.name }];
+    case 'dropRole': {
+      const role = before.roles?.get(op.name);
+      if (role === undefined) throw new ObjectMissingError('role', op.name, undefined, op.kind);
+      return [{ kind: 'createRole', name: role.name, createDb: role.createDb, createRole: role.createRole, inherit: role.inherit }];
     }
     case 'execute':
       throw new IrreversibleOpError(op.kind, op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql, 'the schema model cannot see what raw SQL does');

@@ -244,6 +244,50 @@ describe('PostgreSQL', () => {
     expect(enumError).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_PG_SCHEMA', details: { kind: 'enum', name: 'status' } });
   });
 
+  it('reads row-level security, policies (linked ones included) and the roles the schema creates', async () => {
+    const secured = await read('postgresql', {
+      's.ts': `import { sql } from 'drizzle-orm';
+        import { pgTable, pgPolicy, pgRole, integer, text } from 'drizzle-orm/pg-core';
+        export const admin = pgRole('app_admin', { createRole: true, inherit: false });
+        export const outside = pgRole('outside_role').existing();
+        export const docs = pgTable('docs', { id: integer('id').primaryKey(), owner: text('owner').notNull() }, (t) => [
+          pgPolicy('docs_read', { for: 'select', to: [admin, outside], using: sql\`\${t.owner} = current_setting('app.user_id')\` }),
+          pgPolicy('docs_write', { as: 'restrictive', for: 'insert', withCheck: sql\`owner = current_user\` }),
+        ]);
+        export const plain = pgTable('plain', { id: integer('id') }).enableRLS();
+        export const open = pgTable('open', { id: integer('id') });
+        export const linked = pgPolicy('open_delete', { for: 'delete', to: 'public', using: sql\`true\` }).link(open);`,
+    });
+    expect(table(secured, 'docs').rowLevelSecurity).toEqual({ enabled: true, forced: false });
+    expect(table(secured, 'docs').policies).toEqual([
+      { name: 'docs_read', permissive: true, command: 'select', roles: ['app_admin', 'outside_role'], using: "owner = current_setting('app.user_id')" },
+      { name: 'docs_write', permissive: false, command: 'insert', roles: ['public'], withCheck: 'owner = current_user' },
+    ]);
+    expect(table(secured, 'plain')).toMatchObject({ rowLevelSecurity: { enabled: true, forced: false } });
+    expect(table(secured, 'plain').policies).toBeUndefined();
+    // drizzle-kit's SQL enables row-level security on every table with a policy, `.enableRLS()` or not.
+    expect(table(secured, 'open')).toMatchObject({ rowLevelSecurity: { enabled: true, forced: false }, policies: [{ name: 'open_delete', command: 'delete' }] });
+    // `.existing()` roles are used, not created: they are not the schema's.
+    expect([...(secured.roles?.values() ?? [])]).toEqual([{ name: 'app_admin', createDb: false, createRole: true, inherit: false }]);
+
+    // The defect this reading fixes: such a schema used to produce no operation at all.
+    const { diffSchemas } = await import('../autogenerate/diff.js');
+    const ops = diffSchemas(
+      { ...secured, tables: new Map([...secured.tables].map(([name, t]) => [name, { ...t, rowLevelSecurity: undefined, policies: undefined }])), roles: new Map() },
+      secured,
+      { capabilities: { enums: true } },
+    ).ops;
+    expect(ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`)).toEqual([
+      'createRole app_admin',
+      'enableRowLevelSecurity docs',
+      'createPolicy docs',
+      'createPolicy docs',
+      'enableRowLevelSecurity open',
+      'createPolicy open',
+      'enableRowLevelSecurity plain',
+    ]);
+  });
+
   it('refuses a custom type without an SQL type', async () => {
     const error = await failure(
       read('postgresql', {

@@ -22,14 +22,17 @@ import type {
   IndexModel,
   IndexPart,
   IndexPartOptions,
+  PolicyCommand,
+  PolicyModel,
   PrimaryKeyModel,
+  RoleModel,
   SchemaModel,
   TableModel,
   UniqueConstraintModel,
 } from './model.js';
 import { clipIdentifier, exceedsLimit, shortenIdentifier } from './identifiers.js';
 import { builtUniqueConstraints } from './model.js';
-import { defaultFields, expressionFields } from './stated.js';
+import { defaultFields, expressionFields, policyExpressionFields } from './stated.js';
 
 /** How drizzle.config's `casing` maps property names to column names. */
 export type DrizzleCasing = 'snake_case' | 'camelCase';
@@ -52,6 +55,8 @@ export interface DrizzleSnapshot {
   readonly dialect: string;
   readonly tables: Readonly<Record<string, SnapshotTable>>;
   readonly enums?: Readonly<Record<string, { name: string; schema?: string; values: readonly string[] }>>;
+  /** PostgreSQL: the roles the schema creates (`pgRole` without `.existing()`). */
+  readonly roles?: Readonly<Record<string, { name: string; createDb?: boolean; createRole?: boolean; inherit?: boolean }>>;
   readonly internal?: { indexes?: Readonly<Record<string, { columns: Readonly<Record<string, { isExpression?: boolean }>> }>> };
   readonly [key: string]: unknown;
 }
@@ -110,6 +115,20 @@ interface SnapshotTable {
   readonly checkConstraints?: Readonly<Record<string, { name: string; value: string }>>;
   /** MySQL spells it in the singular. */
   readonly checkConstraint?: Readonly<Record<string, { name: string; value: string }>>;
+  /** PostgreSQL: the table's policies, standalone ones `.link()`ed to it included. */
+  readonly policies?: Readonly<Record<string, SnapshotPolicy>>;
+  /** PostgreSQL: `.enableRLS()`. */
+  readonly isRLSEnabled?: boolean;
+}
+
+/** A policy as drizzle-kit 0.31 snapshots it (`as`/`for` upper-case, `to` sorted role names or keywords). */
+interface SnapshotPolicy {
+  readonly name: string;
+  readonly as?: string;
+  readonly for?: string;
+  readonly to?: readonly string[];
+  readonly using?: string;
+  readonly withCheck?: string;
 }
 
 /** The part of `drizzle-kit/api` this adapter calls (checked against drizzle-kit 0.31's api.d.ts). */
@@ -304,7 +323,32 @@ export function drizzleSnapshotToModel(
     const model = tableModel(dialect, rules, names, snapshot, table, normalizer);
     tables.set(model.name, model);
   }
-  return { tables: sortedMap(tables), enums: sortedMap(enums) };
+  const roles = new Map<string, RoleModel>();
+  if (dialect === 'postgresql') {
+    // drizzle-kit leaves `.existing()` roles out of the snapshot: the schema only uses them.
+    for (const role of Object.values(snapshot.roles ?? {})) {
+      roles.set(role.name, { name: role.name, createDb: role.createDb ?? false, createRole: role.createRole ?? false, inherit: role.inherit ?? true });
+    }
+  }
+  return { tables: sortedMap(tables), enums: sortedMap(enums), ...(roles.size > 0 ? { roles: sortedMap(roles) } : {}) };
+}
+
+/**
+ * A snapshot policy as the model holds it. drizzle-kit's SQL enables row-level security on every
+ * table with a policy, whether or not the table says `.enableRLS()`; the caller mirrors that.
+ */
+function policyModel(policy: SnapshotPolicy, qualified: (text: string) => string, normalizer: SchemaNormalizer): PolicyModel {
+  const roles = policy.to === undefined || policy.to.length === 0 || policy.to.includes('public') ? ['public'] : [...new Set(policy.to)].sort(byCodePoint);
+  return {
+    name: policy.name,
+    permissive: (policy.as ?? 'PERMISSIVE').toUpperCase() !== 'RESTRICTIVE',
+    command: (policy.for ?? 'ALL').toLowerCase() as PolicyCommand,
+    roles,
+    ...policyExpressionFields(
+      { ...(policy.using !== undefined ? { using: qualified(policy.using) } : {}), ...(policy.withCheck !== undefined ? { withCheck: qualified(policy.withCheck) } : {}) },
+      normalizer,
+    ),
+  };
 }
 
 /**
@@ -435,6 +479,10 @@ function tableModel(
     ...expression(check.value),
   }));
 
+  const unqualified = (text: string): string => (rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text);
+  const policies = Object.values(table.policies ?? {}).map((policy) => policyModel(policy, unqualified, normalizer));
+  const rowLevelSecurity = table.isRLSEnabled === true || policies.length > 0;
+
   return {
     name,
     columns,
@@ -444,6 +492,8 @@ function tableModel(
     // drizzle-kit writes both into one CREATE TABLE: the model holds what the server builds of them.
     uniqueConstraints: builtUniqueConstraints(uniqueConstraints, primaryKey?.columns, normalizer.primaryKeyAbsorbsUnique).sort(byName),
     checkConstraints: checkConstraints.sort(byName),
+    ...(rowLevelSecurity ? { rowLevelSecurity: { enabled: true, forced: false } } : {}),
+    ...(policies.length > 0 ? { policies: policies.sort(byName) } : {}),
   };
 }
 

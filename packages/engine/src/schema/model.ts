@@ -131,6 +131,38 @@ export interface PrimaryKeyModel {
   readonly columns: readonly string[];
 }
 
+/** The commands a PostgreSQL policy applies to (`FOR ALL | SELECT | INSERT | UPDATE | DELETE`). */
+export type PolicyCommand = 'all' | 'select' | 'insert' | 'update' | 'delete';
+
+/**
+ * A row-level security policy (PostgreSQL `CREATE POLICY`,
+ * https://www.postgresql.org/docs/15/sql-createpolicy.html). `roles` are sorted role names, `public`
+ * for every role; `using` and `withCheck` are expressions in the dialect's normalized form.
+ */
+export interface PolicyModel {
+  readonly name: string;
+  /** `false` for `AS RESTRICTIVE`; policies are permissive unless said otherwise. */
+  readonly permissive: boolean;
+  readonly command: PolicyCommand;
+  readonly roles: readonly string[];
+  /** `USING`, in comparison form; `statedUsing` keeps the text as stated where it differs. */
+  readonly using?: string;
+  readonly statedUsing?: string;
+  /** `WITH CHECK`, in comparison form; `statedWithCheck` keeps the text as stated where it differs. */
+  readonly withCheck?: string;
+  readonly statedWithCheck?: string;
+}
+
+/**
+ * A table's row-level security switches (`pg_class.relrowsecurity`, `relforcerowsecurity`,
+ * https://www.postgresql.org/docs/15/ddl-rowsecurity.html). Absent from a table where both are off.
+ */
+export interface RowLevelSecurityModel {
+  readonly enabled: boolean;
+  /** `FORCE ROW LEVEL SECURITY`: the policies apply to the table's owner too. */
+  readonly forced: boolean;
+}
+
 export interface TableModel {
   readonly name: string;
   readonly columns: readonly ColumnModel[];
@@ -139,6 +171,10 @@ export interface TableModel {
   readonly foreignKeys: readonly ForeignKeyModel[];
   readonly uniqueConstraints: readonly UniqueConstraintModel[];
   readonly checkConstraints: readonly CheckConstraintModel[];
+  /** Row-level security (PostgreSQL); absent where it is neither enabled nor forced. */
+  readonly rowLevelSecurity?: RowLevelSecurityModel;
+  /** Row-level security policies in name order (PostgreSQL); absent where the table has none. */
+  readonly policies?: readonly PolicyModel[];
 }
 
 /** A PostgreSQL enum type (other dialects have none at the schema level). */
@@ -147,10 +183,28 @@ export interface EnumModel {
   readonly values: readonly string[];
 }
 
-/** A whole schema: tables and enums by name. */
+/**
+ * A PostgreSQL role the schema creates (drizzle `pgRole`, not `.existing()`), with the options Drizzle
+ * declares (https://www.postgresql.org/docs/15/sql-createrole.html; the defaults are NOCREATEDB,
+ * NOCREATEROLE, INHERIT).
+ */
+export interface RoleModel {
+  readonly name: string;
+  readonly createDb: boolean;
+  readonly createRole: boolean;
+  readonly inherit: boolean;
+}
+
+/**
+ * A whole schema: tables and enums by name, and the roles (PostgreSQL). Roles are cluster-wide: a
+ * live database reads every role of the server, so comparisons only look at the roles the expected
+ * model names (`ownedPart` of `strata check --db`, the drift test of `strata test`).
+ */
 export interface SchemaModel {
   readonly tables: ReadonlyMap<string, TableModel>;
   readonly enums: ReadonlyMap<string, EnumModel>;
+  /** Roles by name; absent where the dialect has none (MySQL, SQLite) or the schema declares none. */
+  readonly roles?: ReadonlyMap<string, RoleModel>;
 }
 
 /** An empty schema: the model replayed streams start from. */

@@ -1,5 +1,5 @@
 import type { SchemaNormalizer } from '../dialects/renderer.js';
-import type { ColumnModel, IndexModel, SchemaModel, TableModel } from './model.js';
+import type { ColumnModel, IndexModel, PolicyModel, SchemaModel, TableModel } from './model.js';
 /**
  * Stated versus compared. The model keeps two forms of every piece of SQL text it holds: the form
  * used to compare (normalised by the dialect, so that what a revision wrote and what the server
@@ -45,6 +45,29 @@ export function statedExpression(value: { readonly expression: string; readonly 
  */
 export function statedWhere(index: Pick<IndexModel, 'where' | 'statedWhere'>): string | undefined {
   return index.statedWhere ?? index.where;
+}
+
+/**
+ * A policy's `USING` and `WITH CHECK` to render.
+ *
+ * @example
+ * ```ts
+ * import { statedPolicy } from '@strata/engine';
+ * statedPolicy({ using: 'owner = current_user', statedUsing: 'owner = CURRENT_USER' }); // { using: 'owner = CURRENT_USER' }
+ * ```
+ */
+export function statedPolicy(policy: Pick<PolicyModel, 'using' | 'statedUsing' | 'withCheck' | 'statedWithCheck'>): { using?: string; withCheck?: string } {
+  const using = policy.statedUsing ?? policy.using;
+  const withCheck = policy.statedWithCheck ?? policy.withCheck;
+  return { ...(using !== undefined ? { using } : {}), ...(withCheck !== undefined ? { withCheck } : {}) };
+}
+
+/** A policy's expressions as the model holds them: compared, and stated where different. @internal */
+export function policyExpressionFields(stated: { using?: string; withCheck?: string }, normalizer: SchemaNormalizer): Pick<PolicyModel, 'using' | 'statedUsing' | 'withCheck' | 'statedWithCheck'> {
+  return {
+    ...(stated.using !== undefined ? statedPair('using', 'statedUsing', stated.using, normalizer.normalizeExpression(stated.using)) : {}),
+    ...(stated.withCheck !== undefined ? statedPair('withCheck', 'statedWithCheck', stated.withCheck, normalizer.normalizeExpression(stated.withCheck)) : {}),
+  };
 }
 
 /**
@@ -97,6 +120,7 @@ export function comparableTable(table: TableModel): TableModel {
       }),
     })),
     checkConstraints: table.checkConstraints.map(({ name, expression }) => ({ name, expression })),
+    ...(table.policies === undefined ? {} : { policies: table.policies.map(({ statedUsing: _using, statedWithCheck: _check, ...policy }) => policy) }),
   };
 }
 

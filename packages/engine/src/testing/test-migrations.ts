@@ -143,7 +143,10 @@ export async function testMigrations(options: TestMigrationsOptions): Promise<Mi
         'model' in drift
           ? drift.model
           : await readDrizzleSchema({ dialect: stream.dialect, schemaFiles: drift.schemaFiles, normalizer: dialect.normalizer, ...(drift.casing ? { casing: drift.casing } : {}) });
-      const ops = difference(dialect, withoutBaseline(await read(), baseline, expected), expected);
+      const live = withoutBaseline(await read(), baseline, expected);
+      // Roles are cluster-wide: only those the Drizzle schema names are read, and compared.
+      const roles = await withConnection(dialect, stream.url, async (connection) => (await dialect.readRoles?.(connection, [...(expected.roles?.keys() ?? [])])) ?? new Map());
+      const ops = difference(dialect, roles.size === 0 ? live : { ...live, roles }, expected);
       if (ops.length > 0) throw new Error(`the schema at head differs from the Drizzle schema; it would take: ${ops.map(describeOp).join(', ')}`);
     });
   }

@@ -6,6 +6,7 @@ import type { DialectName } from '../../src/dialects/dialect.js';
 import { createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
 import { describeRun, jsonOf, listTables, makeTempDir, runCli, type CliRun } from '../support/streams.js';
 import { loadDialect } from '../../src/dialects/registry.js';
+import { withConnection } from '../../src/dialects/connection.js';
 
 /**
  * `strata check` and the blind replay (raw SQL the schema model cannot follow), end to end through the
@@ -435,5 +436,55 @@ await describeDialects('strata check and autogenerate after raw SQL', (ctx) => {
     expect(live.stdout).toBe(
       `Stream "${STREAM}": one head, every operation guarded (revisions not compared with the Drizzle schema: see the warning), the database matches it.\n`,
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: row-level security, policies and roles are seen by autogenerate and check --db
+// ---------------------------------------------------------------------------------------------
+
+await describeDialects('strata check: row-level security', (ctx) => {
+  // Roles are cluster-wide: a name unique to this run, dropped after the database that uses it.
+  const role = `strata_chk_${process.pid}_${Date.now().toString(36)}`;
+  let database: TestDatabase | undefined;
+  let project: Project | undefined;
+  afterAll(async () => {
+    if (database === undefined) return;
+    await database.drop();
+    const dialect = await loadDialect('postgresql');
+    const server = new URL(database.url);
+    server.pathname = '/postgres';
+    await withConnection(dialect, server.toString(), (connection) => connection.query(`DROP ROLE IF EXISTS ${dialect.quoteIdentifier(role)}`));
+    project?.remove();
+  });
+
+  // PostgreSQL only: the other dialects have no row-level security (their renderers refuse the ops).
+  it.skipIf(ctx.name !== 'postgresql')('generates the role, row-level security and policies; check --db passes, then names a policy dropped by hand', async () => {
+    database = await ctx.createDatabase('check_rls');
+    project = new Project('rls', 'postgresql', database.url);
+    project.schema(
+      [
+        "import { sql } from 'drizzle-orm';",
+        "import { integer, pgPolicy, pgRole, pgTable, text } from 'drizzle-orm/pg-core';",
+        `export const reader = pgRole('${role}', { inherit: false });`,
+        "export const notes = pgTable('notes', { id: integer('id').primaryKey(), ownerId: text('owner_id').notNull() }, (t) => [",
+        "  pgPolicy('notes_read', { for: 'select', to: reader, using: sql`${t.ownerId} = current_setting('app.user_id')` }),",
+        ']).enableRLS();',
+        '',
+      ].join('\n'),
+    );
+    await project.generate(CREATE, 'notes with row-level security');
+    const source = readFileSync(join(project.migrations, readdirSync(project.migrations)[0] as string), 'utf8');
+    expect(source).toContain(`await op.createRole('${role}'`);
+    expect(source).toContain("await op.enableRowLevelSecurity('notes')");
+    expect(source).toContain("await op.createPolicy(notesRead.name, 'notes', notesRead)");
+    expectExit(await project.cli('upgrade', 'head'), 0);
+    const clean = await project.cli('check', '--db');
+    expectExit(clean, 0);
+    expect(clean.stdout).toBe(`${SUCCESS}, the database matches it.\n`);
+
+    const dialect = await loadDialect('postgresql');
+    await withConnection(dialect, database.url, (connection) => connection.query('DROP POLICY notes_read ON notes'));
+    expect(problemsOf(await project.cli('check', '--db'))).toEqual(['the database differs from the Drizzle schema: createPolicy notes']);
   });
 });

@@ -107,6 +107,25 @@ const PG: readonly Fixture[] = [
       `,
     },
   },
+  {
+    title: 'row-level security',
+    files: {
+      // No pgRole here: roles are cluster-wide, and a read schema holds none (they are read by name).
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { pgTable, pgPolicy, integer, text } from 'drizzle-orm/pg-core';
+        export const notes = pgTable('notes', { id: integer().primaryKey(), ownerId: text('owner_id').notNull(), body: text() }, (t) => [
+          pgPolicy('notes_read', { for: 'select', to: ['pg_read_all_data', 'public'], using: sql\`\${t.ownerId} = current_setting('app.user_id')\` }),
+          pgPolicy('notes_insert', { as: 'restrictive', for: 'insert', to: 'pg_read_all_data', withCheck: sql\`owner_id = current_user\` }),
+          pgPolicy('notes_update', { for: 'update', using: sql\`true\`, withCheck: sql\`\${t.body} <> ''\` }),
+        ]).enableRLS();
+        export const locked = pgTable('locked', { id: integer() }).enableRLS();
+        // A policy alone enables row-level security in drizzle-kit's SQL, .enableRLS() or not.
+        export const open = pgTable('open', { id: integer() });
+        export const openDelete = pgPolicy('open_delete', { for: 'delete', using: sql\`id > 0\` }).link(open);
+      `,
+    },
+  },
 ];
 
 const MYSQL: readonly Fixture[] = [

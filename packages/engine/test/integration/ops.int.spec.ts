@@ -193,6 +193,26 @@ await op.batchAlterTable('products', async (batch) => {
   if (await inspect.hasColumn('products', 'status')) batch.dropColumn('status');
 });`,
   },
+  {
+    id: 'r10_row_level_security',
+    message: 'row-level security and policies on owners',
+    // PostgreSQL only: the other dialects refuse these ops. Only predefined roles are named (roles
+    // are cluster-wide); the test user is a superuser, whom row-level security never restricts.
+    upgrade: `
+if (dialect === 'postgresql') {
+  if (!(await inspect.hasRowLevelSecurity('owners'))) await op.enableRowLevelSecurity('owners', { force: true });
+  if (!(await inspect.hasPolicy('owners', 'owners_read'))) await op.createPolicy('owners_read', 'owners', { command: 'select', using: "code <> ''" });
+  if (!(await inspect.hasPolicy('owners', 'owners_write'))) {
+    await op.createPolicy('owners_write', 'owners', { permissive: false, command: 'update', roles: ['pg_read_all_data'], using: 'true', withCheck: 'id > 0' });
+  }
+  if (await inspect.hasPolicy('owners', 'owners_read')) await op.alterPolicy('owners_read', 'owners', { roles: ['pg_monitor', 'pg_read_all_data'], using: 'id > 0' });
+}`,
+    downgrade: `
+if (dialect !== 'postgresql' || !(await inspect.hasTable('owners'))) return;
+if (await inspect.hasPolicy('owners', 'owners_write')) await op.dropPolicy('owners_write', 'owners');
+if (await inspect.hasPolicy('owners', 'owners_read')) await op.dropPolicy('owners_read', 'owners');
+if (await inspect.hasRowLevelSecurity('owners')) await op.disableRowLevelSecurity('owners', { force: false });`,
+  },
 ];
 const OPS_IDS = OPS_STREAM.map((spec) => spec.id);
 
@@ -481,7 +501,7 @@ await describeDialects('ops', (ctx: DialectTestContext) => {
     expect(second.steps.map((step) => [step.revision, step.status, step.differences])).toStrictEqual(OPS_IDS.map((id) => [id, 'applied', []]));
     expect(plainSchema(await s.schema())).toStrictEqual(afterUp);
     expect(await s.query('SELECT id, code FROM owners')).toStrictEqual([{ id: 7, code: 'SEVEN' }]);
-    expect(await s.heads()).toStrictEqual(['r09_batch']);
+    expect(await s.heads()).toStrictEqual([OPS_IDS.at(-1)]);
 
     await s.downgrade('base');
     const afterDown = plainSchema(await s.schema());

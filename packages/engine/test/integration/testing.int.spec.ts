@@ -9,6 +9,8 @@ import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import { RevisionFailedError } from '../../src/runner/errors.js';
 import { appliedHistory, current, upgrade, type StreamTarget } from '../../src/runner/runner.js';
 import { MigrationTestError, ThrowawayServerUrlError, testMigrations, withThrowawayDatabase, type MigrationTestStep } from '../../src/testing/index.js';
+import { applyToModel } from '../../src/ops/apply-to-model.js';
+import { emptySchema } from '../../src/schema/model.js';
 import { describeDialects } from '../support/databases.js';
 import { makeTempDir, pick, withConnection, writeOpsStream } from '../support/schema.js';
 import { describeRun, runCli } from '../support/streams.js';
@@ -226,6 +228,44 @@ await describeDialects('migration tests', (ctx) => {
       expect(twoHeads.step).toBe('setup');
       expect(twoHeads.message).toContain('2 heads (eeee00000002, ffff00000003)');
     });
+  });
+
+  // PostgreSQL only (the other dialects refuse row-level security ops). Roles are cluster-wide: the
+  // role's name is unique to the run, the downgrade to base drops it, and `finally` makes sure.
+  it.skipIf(ctx.name !== 'postgresql')('passes a stream with a role, row-level security and a policy: the drift step compares the roles the schema names', async () => {
+    const role = `strata_tm_${process.pid}_${Date.now().toString(36)}`;
+    const graph = new RevisionGraph([
+      revision({
+        id: G1,
+        parents: [],
+        message: 'secured notes',
+        async upgrade({ op, inspect }) {
+          if (!(await inspect.hasRole(role))) await op.createRole(role, { inherit: false });
+          if (!(await inspect.hasTable('notes'))) await op.createTable('notes', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'owner', type: 'text' }] });
+          if (!(await inspect.hasRowLevelSecurity('notes'))) await op.enableRowLevelSecurity('notes');
+          if (!(await inspect.hasPolicy('notes', 'notes_own'))) await op.createPolicy('notes_own', 'notes', { roles: [role], using: 'owner = current_user' });
+        },
+        async downgrade({ op, inspect }) {
+          if (await inspect.hasTable('notes')) await op.dropTable('notes');
+          if (await inspect.hasRole(role)) await op.dropRole(role);
+        },
+      }),
+    ]);
+    const expected = [
+      { kind: 'createRole', name: role, inherit: false },
+      { kind: 'createTable', table: 'notes', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'owner', type: 'text' }] },
+      { kind: 'enableRowLevelSecurity', table: 'notes' },
+      { kind: 'createPolicy', table: 'notes', policy: { name: 'notes_own', roles: [role], using: 'owner = current_user' } },
+    ] as const;
+    const model = expected.reduce((current, op) => applyToModel(current, op, ctx.dialect.normalizer), emptySchema());
+    try {
+      await withThrowawayDatabase(server, async (db) => {
+        const result = await testMigrations({ stream: target(db.url), graph, drift: { model } });
+        expect(result.steps.map((s) => [s.step, s.revision])).toEqual(passingSteps([G1], true));
+      });
+    } finally {
+      await withConnection(ctx.dialect, server, (c) => c.query(`DROP ROLE IF EXISTS ${ctx.dialect.quoteIdentifier(role)}`));
+    }
   });
 
   it('upgrades the streams it depends on first, and leaves their objects out of drift and base', async () => {

@@ -1,4 +1,4 @@
-import type { SchemaModel } from '../../schema/model.js';
+import type { RoleModel, SchemaModel } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
@@ -7,7 +7,7 @@ import { PostgresConnection } from './postgres-connection.js';
 import { acquirePostgresLock } from './postgres-lock.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
 import { PostgresRenderer } from './postgres-renderer.js';
-import { readPostgresSchema } from './postgres-schema-reader.js';
+import { readPostgresRoles, readPostgresSchema } from './postgres-schema-reader.js';
 
 /**
  * PostgreSQL (tested on 15): transactional DDL, `$n` placeholders, `"` quoting, advisory lock.
@@ -59,9 +59,14 @@ export class PostgresDialect implements Dialect {
   /** Renders operations to this dialect's SQL, quoting through this dialect (see PostgresRenderer). */
   readonly renderer = new PostgresRenderer(this);
 
-  /** Reflects the connection's schema into the model (see readPostgresSchema: four queries). */
+  /** Reflects the connection's schema into the model (see readPostgresSchema: five queries). */
   readSchema(connection: Connection): Promise<SchemaModel> {
     return readPostgresSchema(connection);
+  }
+
+  /** The named roles that exist on the server (see readPostgresRoles). */
+  readRoles(connection: Connection, names: readonly string[]): Promise<Map<string, RoleModel>> {
+    return readPostgresRoles(connection, names);
   }
 
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */

@@ -1,4 +1,18 @@
-import type { AddEnumValueOp, AlterColumnOp, ColumnDefinition, CreateEnumOp, DropEnumOp, RenameEnumValueOp } from '../../ops/op.js';
+import type {
+  AddEnumValueOp,
+  AlterColumnOp,
+  AlterPolicyOp,
+  ColumnDefinition,
+  CreateEnumOp,
+  CreatePolicyOp,
+  CreateRoleOp,
+  DisableRowLevelSecurityOp,
+  DropEnumOp,
+  DropPolicyOp,
+  DropRoleOp,
+  EnableRowLevelSecurityOp,
+  RenameEnumValueOp,
+} from '../../ops/op.js';
 import type { GeneratedColumn, IdentityModel } from '../../schema/model.js';
 import { RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
@@ -6,9 +20,13 @@ import type { RenderContext } from '../renderer.js';
 /** The integer types an identity column may have (https://www.postgresql.org/docs/15/sql-createtable.html). */
 const IDENTITY_TYPES: ReadonlySet<string> = new Set(['smallint', 'integer', 'bigint', 'int', 'int2', 'int4', 'int8']);
 
+/** Role specifications that are keywords, not role names (https://www.postgresql.org/docs/15/sql-createpolicy.html). */
+const ROLE_KEYWORDS: ReadonlySet<string> = new Set(['public', 'current_role', 'current_user', 'session_user']);
+
 /**
  * PostgreSQL 15 DDL: the base's SQL-standard rendering plus identity columns, stored generated
- * columns, enum types, and enum-typed columns quoted as the identifiers they are.
+ * columns, enum types, enum-typed columns quoted as the identifiers they are, row-level security,
+ * policies and roles.
  *
  * @example
  * ```ts
@@ -91,6 +109,69 @@ export class PostgresRenderer extends RenderBase {
 
   protected override dropEnum(op: DropEnumOp): string[] {
     return [`DROP TYPE ${this.quoteIdentifier(op.name)}`];
+  }
+
+  /** `ENABLE ROW LEVEL SECURITY`, then `[NO] FORCE` when the op says (https://www.postgresql.org/docs/15/sql-altertable.html). */
+  protected override enableRowLevelSecurity(op: EnableRowLevelSecurityOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} ENABLE ROW LEVEL SECURITY`, ...this.#force(op.table, op.force)];
+  }
+
+  protected override disableRowLevelSecurity(op: DisableRowLevelSecurityOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DISABLE ROW LEVEL SECURITY`, ...this.#force(op.table, op.force)];
+  }
+
+  #force(table: string, force: boolean | undefined): string[] {
+    if (force === undefined) return [];
+    return [`ALTER TABLE ${this.quoteIdentifier(table)} ${force ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`];
+  }
+
+  /**
+   * `CREATE POLICY name ON t AS … FOR … TO … [USING (…)] [WITH CHECK (…)]`, every clause written out
+   * (https://www.postgresql.org/docs/15/sql-createpolicy.html).
+   */
+  protected override createPolicy(op: CreatePolicyOp): string[] {
+    const policy = op.policy;
+    const as = policy.permissive === false ? 'RESTRICTIVE' : 'PERMISSIVE';
+    const command = (policy.command ?? 'all').toUpperCase();
+    let sql = `CREATE POLICY ${this.quoteIdentifier(policy.name)} ON ${this.quoteIdentifier(op.table)} AS ${as} FOR ${command} TO ${this.#roles(policy.roles)}`;
+    if (policy.using !== undefined) sql += ` USING (${policy.using})`;
+    if (policy.withCheck !== undefined) sql += ` WITH CHECK (${policy.withCheck})`;
+    return [sql];
+  }
+
+  protected override dropPolicy(op: DropPolicyOp): string[] {
+    return [`DROP POLICY ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
+  }
+
+  /** `ALTER POLICY name ON t [TO …] [USING (…)] [WITH CHECK (…)]` (https://www.postgresql.org/docs/15/sql-alterpolicy.html). */
+  protected override alterPolicy(op: AlterPolicyOp): string[] {
+    if (op.roles === undefined && op.using === undefined && op.withCheck === undefined) {
+      throw this.unsupported(op, 'it changes nothing', 'Give roles, using and/or withCheck.');
+    }
+    let sql = `ALTER POLICY ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`;
+    if (op.roles !== undefined) sql += ` TO ${this.#roles(op.roles)}`;
+    if (op.using !== undefined) sql += ` USING (${op.using})`;
+    if (op.withCheck !== undefined) sql += ` WITH CHECK (${op.withCheck})`;
+    return [sql];
+  }
+
+  /**
+   * A policy's role list: `public` and the `current_user`/`current_role`/`session_user` keywords as
+   * keywords (quoted they would name a role of that name), every other name quoted.
+   */
+  #roles(roles: readonly string[] | undefined): string {
+    const list = roles === undefined || roles.length === 0 ? ['public'] : roles;
+    return list.map((role) => (ROLE_KEYWORDS.has(role) ? role : this.quoteIdentifier(role))).join(', ');
+  }
+
+  /** `CREATE ROLE name WITH [NO]CREATEDB [NO]CREATEROLE [NO]INHERIT`, the options stated in full (https://www.postgresql.org/docs/15/sql-createrole.html). */
+  protected override createRole(op: CreateRoleOp): string[] {
+    const options = [op.createDb === true ? 'CREATEDB' : 'NOCREATEDB', op.createRole === true ? 'CREATEROLE' : 'NOCREATEROLE', op.inherit === false ? 'NOINHERIT' : 'INHERIT'];
+    return [`CREATE ROLE ${this.quoteIdentifier(op.name)} WITH ${options.join(' ')}`];
+  }
+
+  protected override dropRole(op: DropRoleOp): string[] {
+    return [`DROP ROLE ${this.quoteIdentifier(op.name)}`];
   }
 }
 

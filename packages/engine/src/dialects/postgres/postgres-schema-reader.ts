@@ -4,6 +4,9 @@ import type {
   ForeignKeyAction,
   IndexModel,
   IndexPart,
+  PolicyCommand,
+  PolicyModel,
+  RoleModel,
   SchemaModel,
 } from '../../schema/model.js';
 import type { Connection, Row } from '../connection.js';
@@ -102,6 +105,31 @@ const ENUMS_SQL = `
   JOIN pg_namespace n ON n.oid = t.typnamespace AND n.nspname = current_schema()
   WHERE t.typtype = 'e'`;
 
+/**
+ * Row-level security: one row per table that has it on (`relrowsecurity`, `relforcerowsecurity`,
+ * https://www.postgresql.org/docs/15/catalog-pg-class.html) or has policies, then one per policy
+ * (https://www.postgresql.org/docs/15/catalog-pg-policy.html). `polroles` holds role OIDs, `0`
+ * meaning PUBLIC; the expressions are printed like check constraints.
+ */
+const SECURITY_SQL = `
+  SELECT c.relname AS table_name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+         p.polname AS name, p.polcmd AS command, p.polpermissive AS permissive,
+         ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END
+               FROM unnest(p.polroles) AS r(oid)) AS roles,
+         pg_get_expr(p.polqual, p.polrelid, true) AS using_expression,
+         pg_get_expr(p.polwithcheck, p.polrelid, true) AS with_check_expression
+  ${FROM_TABLES}
+  LEFT JOIN pg_policy p ON p.polrelid = c.oid
+  WHERE ${TABLE_FILTER} AND (c.relrowsecurity OR c.relforcerowsecurity OR p.oid IS NOT NULL)`;
+
+/** Roles by name (https://www.postgresql.org/docs/15/view-pg-roles.html). */
+const ROLES_SQL = `
+  SELECT rolname AS name, rolcreatedb AS create_db, rolcreaterole AS create_role, rolinherit AS inherit
+  FROM pg_roles WHERE rolname = ANY($1::text[])`;
+
+/** `polcmd` codes (https://www.postgresql.org/docs/15/catalog-pg-policy.html). */
+const POLICY_COMMANDS: Readonly<Record<string, PolicyCommand>> = { '*': 'all', r: 'select', a: 'insert', w: 'update', d: 'delete' };
+
 /** `confdeltype`/`confupdtype` codes (https://www.postgresql.org/docs/current/catalog-pg-constraint.html). */
 const ACTIONS: Readonly<Record<string, ForeignKeyAction>> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
 
@@ -110,7 +138,9 @@ const normalizer = new PostgresNormalizer();
 /**
  * Reflects the current schema (`current_schema()`) of a PostgreSQL database into the schema model
  * from `pg_catalog` only (information_schema's views are far slower on large catalogs), in exactly
- * four queries whatever the number of tables: columns, constraints, indexes, enums.
+ * five queries whatever the number of tables: columns, constraints, indexes, enums, and row-level
+ * security with the policies. Roles are not read: they belong to the server, not to the
+ * schema ({@link readPostgresRoles} reads the ones a caller names).
  *
  * Identity columns and `serial`s (a `nextval(...)` default whose sequence the column owns) read as
  * `autoIncrement: true` without a default. Types, defaults and expressions are in
@@ -136,6 +166,7 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   const constraintRows = await connection.query(CONSTRAINTS_SQL, [excluded]);
   const indexRows = await connection.query(INDEXES_SQL, [excluded]);
   const enumRows = await connection.query(ENUMS_SQL);
+  const securityRows = await connection.query(SECURITY_SQL, [excluded]);
 
   const parts = new Map<string, TableParts>();
   for (const row of columnRows) {
@@ -144,6 +175,11 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   }
   for (const row of constraintRows) addConstraint(partsOf(parts, String(row.table_name)), row);
   for (const row of indexRows) partsOf(parts, String(row.table_name)).indexes.push(indexFrom(row));
+  for (const row of securityRows) {
+    const table = partsOf(parts, String(row.table_name));
+    if (row.enabled === true || row.forced === true) table.rowLevelSecurity = { enabled: row.enabled === true, forced: row.forced === true };
+    if (row.name !== null) (table.policies ??= []).push(policyFrom(row));
+  }
 
   const tables = assembleTables(parts);
   const enums = new Map<string, EnumModel>();
@@ -151,6 +187,44 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
     enums.set(String(row.name), { name: String(row.name), values: stringArray(row.labels) });
   }
   return { tables, enums };
+}
+
+/**
+ * Reads the named roles that exist on the server, in name order. Roles are cluster-wide (shared by
+ * every database of the server, https://www.postgresql.org/docs/15/user-manag.html), so nothing
+ * reads "all roles" into a schema: a comparison asks for the roles the expected schema names, the
+ * way `strata check --db` compares only the tables the stream owns.
+ *
+ * @example
+ * ```ts
+ * import { PostgresConnection, readPostgresRoles } from '@strata/engine';
+ * const connection = await PostgresConnection.open('postgres://postgres@127.0.0.1:5432/postgres');
+ * const roles = await readPostgresRoles(connection, ['app_user']);
+ * console.log(roles.get('app_user')?.inherit);
+ * await connection.close();
+ * ```
+ */
+export async function readPostgresRoles(connection: Connection, names: readonly string[]): Promise<Map<string, RoleModel>> {
+  const roles = new Map<string, RoleModel>();
+  if (names.length === 0) return roles;
+  const rows = await connection.query(ROLES_SQL, [[...names]]);
+  for (const row of [...rows].sort((a, b) => byCodePoint(String(a.name), String(b.name)))) {
+    const name = String(row.name);
+    roles.set(name, { name, createDb: row.create_db === true, createRole: row.create_role === true, inherit: row.inherit === true });
+  }
+  return roles;
+}
+
+function policyFrom(row: Row): PolicyModel {
+  const roles = stringArray(row.roles);
+  return {
+    name: String(row.name),
+    permissive: row.permissive === true,
+    command: POLICY_COMMANDS[String(row.command)] ?? 'all',
+    roles: roles.includes('public') ? ['public'] : roles.sort(byCodePoint),
+    ...(row.using_expression === null ? {} : { using: normalizer.normalizeExpression(String(row.using_expression)) }),
+    ...(row.with_check_expression === null ? {} : { withCheck: normalizer.normalizeExpression(String(row.with_check_expression)) }),
+  };
 }
 
 function columnFrom(row: Row): ColumnModel {

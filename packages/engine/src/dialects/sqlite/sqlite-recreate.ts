@@ -1,9 +1,14 @@
 import { assertNever } from '../../errors.js';
 import type {
+  AlterPolicyOp,
   ColumnDefinition,
   CreateIndexOp,
+  CreatePolicyOp,
   CreateTableOp,
+  DisableRowLevelSecurityOp,
+  DropPolicyOp,
   DropTableOp,
+  EnableRowLevelSecurityOp,
   Op,
   RenameTableOp,
 } from '../../ops/op.js';
@@ -22,8 +27,15 @@ import { comparableTable } from '../../schema/stated.js';
 import { RecreateTargetMissingError, UnsupportedOperationError } from '../errors.js';
 import { literalOrParenthesized } from '../render-base.js';
 
-/** An op a table recreate can carry out: any op on one existing table's columns, indexes or constraints. */
-export type RecreateChange = Exclude<Extract<Op, { readonly table: string }>, CreateTableOp | DropTableOp | RenameTableOp>;
+/**
+ * An op a table recreate can carry out: any op on one existing table's columns, indexes or
+ * constraints. Row-level security and policies are not among them: SQLite has neither, and the
+ * renderer refuses those ops.
+ */
+export type RecreateChange = Exclude<
+  Extract<Op, { readonly table: string }>,
+  CreateTableOp | DropTableOp | RenameTableOp | EnableRowLevelSecurityOp | DisableRowLevelSecurityOp | CreatePolicyOp | DropPolicyOp | AlterPolicyOp
+>;
 
 /** What the plan needs from the SQLite renderer: quoting, and the statements that rebuild the table. */
 export interface RecreateRendering {
