@@ -34,7 +34,7 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
  * - `oracle`: X reads back (the dialect's readSchema) exactly as Z, a database where the same step
  *   schema was created from empty by drizzle-kit's own SQL (`generateMigration(empty, snapshot)`);
  * - `oracle-pg-catalog`: the same X/Z comparison through PostgreSQL's own rendering (pg_get_expr,
- *   pg_get_indexdef, pg_get_constraintdef, pg_sequence), independent of Strata's reader too;
+ *   pg_get_indexdef, pg_get_constraintdef, pg_sequence, pg_policies), independent of Strata's reader too;
  * - `check-db`: `strata check --db` (checkStream with the database) finds no drift and nothing unguarded;
  * - `no-changes`: autogenerate right after gives no operations ("No changes");
  * - `down-up`, on a copy of X (so X stays at step n): `downgrade -1` reads back as X did at step n-1;
@@ -242,7 +242,7 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
 
           check(step, 'oracle-pg-catalog', async () => {
             // The same comparison through pg_catalog's own rendering, not Strata's reader: what the model may not hold
-            // (identity kind and sequence options, index order and opclasses, exact defaults and constraint text).
+            // (identity kind and sequence options, index order and opclasses, exact defaults and constraint text, RLS and policies).
             expect(await pgCatalogFacts(x.url), 'X vs Z, pg_catalog facts').toEqual(await pgCatalogFacts(z.url));
           });
 
@@ -365,6 +365,14 @@ async function pgCatalogFacts(url: string): Promise<Record<string, string>> {
        SELECT 'constraint ' || c.relname || '.' || con.conname, pg_get_constraintdef(con.oid)
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
         WHERE n.nspname = 'public' AND c.relname NOT LIKE 'strata\_%'
+       UNION ALL
+       SELECT 'row level security ' || c.relname, c.relrowsecurity::text || ' force ' || c.relforcerowsecurity::text
+         FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+        WHERE n.nspname = 'public' AND c.relkind = 'r' AND (c.relrowsecurity OR c.relforcerowsecurity)
+       UNION ALL
+       SELECT 'policy ' || tablename || '.' || policyname,
+              permissive || ' ' || cmd || ' to ' || array_to_string(roles, ',') || ' using ' || coalesce(qual, '') || ' with check ' || coalesce(with_check, '')
+         FROM pg_policies WHERE schemaname = 'public'
        UNION ALL
        SELECT 'type ' || t.typname, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder)
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
