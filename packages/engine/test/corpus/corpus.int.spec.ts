@@ -23,9 +23,10 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
  * - `seed-<n>.sql`: rows inserted once step n is applied and checked (at the start of step n+1);
  *   `expect-<n>.json` (`{ "sql", "rows" }`): a query run right after step n's upgrade and the rows it
  *   must return, as strings: data seeded at earlier steps survived;
- * - `expected-failures.json`: `{ "expectedFailures": { "step-<n>/<check>": "<root cause id>" },
- *   "downgradeKeepsEnums": [n…] }`. A listed check must still FAIL (so it turns red the day the engine
- *   is fixed, and the marker is removed); root causes are described in KNOWN-FAILURES.md.
+ * - `expected-failures.json`: `{ "expectedFailures": { "step-<n>/<check>": "<root cause id> …" },
+ *   "downgradeKeepsEnums": [n…] }`. A listed check must still FAIL, and with a sign of each cause named
+ *   (`root-causes.json`: texts of which one must show in the error or the difference), so it turns red
+ *   the day the engine is fixed and the marker is removed; root causes are described in KNOWN-FAILURES.md.
  *
  * Per step n, on database X migrated step by step (one generated revision per step, as
  * `strata revision --autogenerate` writes it: planGeneratedRevision + writeGeneratedRevision):
@@ -48,6 +49,8 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
 const HERE = dirname(fileURLToPath(import.meta.url));
 const CORPUS = join(HERE, 'corpus');
 const FIXED_DATE = new Date('2024-06-01T12:00:00Z');
+/** Root cause id → texts of which one at least shows in a failure it causes (see KNOWN-FAILURES.md). */
+const ROOT_CAUSES = JSON.parse(readFileSync(join(HERE, 'root-causes.json'), 'utf8')) as Readonly<Record<string, readonly string[]>>;
 const CHECKS = ['upgrade', 'rows', 'oracle', 'oracle-pg-catalog', 'check-db', 'no-changes', 'down-up'] as const;
 type Check = (typeof CHECKS)[number];
 
@@ -182,7 +185,14 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
           if (error === undefined) {
             throw new Error(`${app.name} ${key} passes now: remove its expectedFailure marker (${cause}) and its KNOWN-FAILURES.md entry if no step still fails from it`);
           }
-          const text = error instanceof Error ? error.message : String(error);
+          // It must fail for the reason named, not another: each cause's signature is in the error or in the difference.
+          const text = failureText(error);
+          for (const id of cause.split(' ')) {
+            const signatures = ROOT_CAUSES[id];
+            expect(signatures, `${key}: root cause ${id} is not in root-causes.json`).toBeDefined();
+            const matched = (signatures ?? []).some((signature) => text.toLowerCase().includes(signature.toLowerCase()));
+            expect(matched, `${app.name} ${key} fails, but not with a sign of ${id} (${JSON.stringify(signatures)}):\n${text}`).toBe(true);
+          }
           console.info(`[corpus] ${app.name} ${key} still fails (${cause}): ${text.split('\n').slice(0, 12).join('\n')}`);
         });
       };
@@ -290,6 +300,34 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
     });
   }
 });
+
+/** An error's message, its causes, and for an assertion the paths where actual and expected differ. */
+function failureText(error: unknown): string {
+  const lines: string[] = [];
+  let current: unknown = error;
+  for (let depth = 0; current !== undefined && depth < 5; depth++) {
+    lines.push(current instanceof Error ? current.message : String(current));
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  const assertion = error as { actual?: unknown; expected?: unknown };
+  if (typeof error === 'object' && error !== null && 'actual' in error && 'expected' in error) {
+    const actual = flatten(assertion.actual);
+    const expected = flatten(assertion.expected);
+    for (const path of [...new Set([...actual.keys(), ...expected.keys()])].sort()) {
+      if (actual.get(path) !== expected.get(path)) lines.push(`${path}: ${actual.get(path) ?? '(none)'} ≠ expected ${expected.get(path) ?? '(none)'}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+function flatten(value: unknown, path = '', into = new Map<string, string>()): Map<string, string> {
+  if (typeof value === 'object' && value !== null) {
+    for (const [key, child] of Object.entries(value)) flatten(child, `${path}/${key}`, into);
+  } else {
+    into.set(path, JSON.stringify(value));
+  }
+  return into;
+}
 
 type Catalog = ReturnType<typeof plainSchema>;
 
