@@ -1,0 +1,1 @@
+INSERT INTO invitations (organisation_id, email, role, token, invited_by, expires_at) VALUES ('00000000-0000-0000-0000-000000000001', 'linus@example.com', 'admin', 'tok-1', 'u1', '2030-01-01T00:00:00Z');
