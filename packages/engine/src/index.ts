@@ -116,6 +116,7 @@ export {
   type CreateTableOptions,
   type AlterColumnOptions,
   type IndexOptions,
+  type UniqueOptions,
   type ForeignKeyOptions,
   type EnumValuePosition,
   type PolicyOptions,

@@ -280,7 +280,7 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       const name = definitions.add(op.table, 'CreateTableOptions', {
         columns: op.columns.map(columnLiteral),
         primaryKey: op.primaryKey && { name: op.primaryKey.name, columns: op.primaryKey.columns },
-        uniqueConstraints: op.uniqueConstraints?.map((u) => ({ name: u.name, columns: u.columns })),
+        uniqueConstraints: op.uniqueConstraints?.map((u) => ({ name: u.name, columns: u.columns, nullsNotDistinct: u.nullsNotDistinct })),
         checkConstraints: op.checkConstraints?.map((c) => ({ name: c.name, expression: c.expression })),
         foreignKeys: op.foreignKeys?.map(foreignKeyLiteral),
       });
@@ -341,8 +341,9 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     case 'dropForeignKey':
       return [guarded(`await inspect.hasForeignKey(${table}, ${quote(op.name)})`, `dropForeignKey(${quote(op.name)}, ${table})`)];
     case 'createUniqueConstraint': {
-      const name = definitions.add(op.constraint.name, 'UniqueDefinition', { name: op.constraint.name, columns: op.constraint.columns });
-      return [guarded(`!${has(`hasUniqueConstraint(${table}, ${name})`)}`, `createUniqueConstraint(${name}.name, ${table}, ${name}.columns)`)];
+      const name = definitions.add(op.constraint.name, 'UniqueDefinition', { name: op.constraint.name, columns: op.constraint.columns, nullsNotDistinct: op.constraint.nullsNotDistinct });
+      const options = op.constraint.nullsNotDistinct === true ? `, ${name}` : '';
+      return [guarded(`!${has(`hasUniqueConstraint(${table}, ${name})`)}`, `createUniqueConstraint(${name}.name, ${table}, ${name}.columns${options})`)];
     }
     case 'dropUniqueConstraint':
       return [guarded(`await inspect.hasUniqueConstraint(${table}, ${quote(op.name)})`, `dropUniqueConstraint(${quote(op.name)}, ${table})`)];

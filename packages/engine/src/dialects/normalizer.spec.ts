@@ -60,6 +60,10 @@ describe('PostgresNormalizer', () => {
     ['NULL::character varying', 'varchar(5)', undefined],
     [undefined, 'text', undefined],
     ["('2020-01-01'::date)", 'date', "'2020-01-01'"],
+    // The interval's fields belong to the cast's type, not to the expression (corpus R6).
+    ["'5 days'::interval day", 'interval day', "'5 days'"],
+    ["'1 day 02:00:00'::interval day to second", 'interval day to second(3)', "'1 day 02:00:00'"],
+    ["'{\"a\":1}'::jsonb", 'jsonb', `'{"a": 1}'`],
   ])('normalizeDefault(%s, %s) = %s', (expression, type, expected) => {
     expect(normalizer.normalizeDefault(expression, type)).toBe(expected);
   });
@@ -86,6 +90,15 @@ describe('PostgresNormalizer', () => {
     ['LOWER( email )', 'lower(email)'],
     ["status::text <> 'closed'::text", "status <> 'closed'"],
     ['x - -1 > 0', 'x - -1 > 0'],
+    // Left-associative operators: PostgreSQL prints `a || b || c` as `(a || b) || c` (corpus R7).
+    ["(COALESCE(title, ''::text) || ' '::text) || COALESCE(body, ''::text)", "coalesce(title, '') || ' ' || coalesce(body, '')"],
+    ["coalesce(title, '') || ' ' || coalesce(body, '')", "coalesce(title, '') || ' ' || coalesce(body, '')"],
+    ['(a + b) - c', 'a + b - c'],
+    ['(a * b) + c', 'a * b + c'],
+    ['a - (b - c)', 'a - (b - c)'],
+    ['(a + b) * c', '(a + b) * c'],
+    ['a * (b + c) || d', 'a * (b + c) || d'],
+    ['x = (a || b) || c', 'x = a || b || c'],
   ])('normalizeExpression(%s) = %s', (expression, expected) => {
     expect(normalizer.normalizeExpression(expression)).toBe(expected);
   });

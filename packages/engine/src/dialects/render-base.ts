@@ -34,6 +34,7 @@ import type {
   RenameColumnOp,
   RenameEnumValueOp,
   RenameTableOp,
+  UniqueDefinition,
 } from '../ops/op.js';
 import type { ForeignKeyAction, GeneratedColumn } from '../schema/model.js';
 import type { DialectName } from './dialect.js';
@@ -89,7 +90,7 @@ export abstract class RenderBase implements Renderer {
       case 'dropTable':
         return this.dropTable(op);
       case 'renameTable':
-        return this.renameTable(op);
+        return this.renameTable(op, context);
       case 'addColumn':
         return this.addColumn(op, context);
       case 'dropColumn':
@@ -97,7 +98,7 @@ export abstract class RenderBase implements Renderer {
       case 'alterColumn':
         return this.alterColumn(op, context);
       case 'renameColumn':
-        return this.renameColumn(op);
+        return this.renameColumn(op, context);
       case 'createIndex':
         return this.createIndex(op);
       case 'dropIndex':
@@ -211,6 +212,14 @@ export abstract class RenderBase implements Renderer {
     return primaryKey.name === undefined ? columns : `CONSTRAINT ${this.quoteIdentifier(primaryKey.name)} ${columns}`;
   }
 
+  /** `UNIQUE (…)`; `NULLS NOT DISTINCT` is PostgreSQL's alone, which overrides this. */
+  protected renderUnique(unique: UniqueDefinition, op: Op): string {
+    if (unique.nullsNotDistinct === true) {
+      throw this.unsupported(op, `unique constraint "${unique.name}" is NULLS NOT DISTINCT, which only PostgreSQL 15+ has`, 'Leave `nullsNotDistinct` out, or make the columns NOT NULL.');
+    }
+    return `UNIQUE (${this.columnList(unique.columns)})`;
+  }
+
   /** Whether the primary key is already stated in a column definition (SQLite `INTEGER PRIMARY KEY AUTOINCREMENT`). */
   protected primaryKeyInline(_primaryKey: PrimaryKeyDefinition, _columns: readonly ColumnDefinition[]): boolean {
     return false;
@@ -322,7 +331,7 @@ export abstract class RenderBase implements Renderer {
       lines.push(this.renderPrimaryKey(primaryKey));
     }
     for (const unique of op.uniqueConstraints ?? []) {
-      lines.push(`CONSTRAINT ${this.quoteIdentifier(unique.name)} UNIQUE (${this.columnList(unique.columns)})`);
+      lines.push(`CONSTRAINT ${this.quoteIdentifier(unique.name)} ${this.renderUnique(unique, op)}`);
     }
     for (const check of op.checkConstraints ?? []) {
       lines.push(`CONSTRAINT ${this.quoteIdentifier(check.name)} CHECK (${check.expression})`);
@@ -337,7 +346,7 @@ export abstract class RenderBase implements Renderer {
     return [`DROP TABLE ${this.quoteIdentifier(op.table)}`];
   }
 
-  protected renameTable(op: RenameTableOp): string[] {
+  protected renameTable(op: RenameTableOp, _context: RenderContext): string[] {
     return [`ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME TO ${this.quoteIdentifier(op.to)}`];
   }
 
@@ -378,7 +387,7 @@ export abstract class RenderBase implements Renderer {
     return statements;
   }
 
-  protected renameColumn(op: RenameColumnOp): string[] {
+  protected renameColumn(op: RenameColumnOp, _context: RenderContext): string[] {
     return [
       `ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME COLUMN ${this.quoteIdentifier(op.column)} TO ${this.quoteIdentifier(op.to)}`,
     ];
@@ -412,7 +421,7 @@ export abstract class RenderBase implements Renderer {
 
   protected createUniqueConstraint(op: CreateUniqueConstraintOp): string[] {
     return [
-      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} UNIQUE (${this.columnList(op.constraint.columns)})`,
+      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} ${this.renderUnique(op.constraint, op)}`,
     ];
   }
 

@@ -52,6 +52,8 @@ export interface SchemaNormalizer {
    * plain identity the renderer creates for any auto-increment column (PostgreSQL).
    */
   normalizeIdentity?(identity: IdentityModel, type: string): IdentityModel | undefined;
+  /** Whether a stated type makes the column auto-increment by itself (PostgreSQL `serial`, `bigserial`...). */
+  impliesAutoIncrement?(type: string): boolean;
   /** The server's identifier limit; undefined where there is none to speak of (SQLite). */
   readonly identifierLimit?: IdentifierLimit;
 }

@@ -44,6 +44,9 @@ const SPACED_BEFORE_PAREN = new Set(['and', 'or', 'not', 'in', 'any', 'all', 'so
 /** PostgreSQL type-name words that continue a multi-word type after `::` (`character varying`, `time with time zone`). */
 const TYPE_CONTINUATIONS = new Set(['varying', 'precision', 'with', 'without', 'time', 'zone']);
 
+/** The field words an `interval` type may carry (`interval day to second`: https://www.postgresql.org/docs/current/datatype-datetime.html). */
+const INTERVAL_FIELDS = new Set(['year', 'month', 'day', 'hour', 'minute', 'second', 'to']);
+
 /** @internal Splits `sql` into tokens, decoding string literals and quoted identifiers. Never throws: an unknown character becomes an operator. */
 export function tokenize(sql: string, syntax: ExpressionSyntax): SqlToken[] {
   const tokens: SqlToken[] = [];
@@ -169,12 +172,15 @@ export function stripCasts(tokens: readonly SqlToken[]): SqlToken[] {
       continue;
     }
     i += 1;
+    const interval = tokens[i]?.kind === 'word' && tokens[i]?.text === 'interval';
+    const continues = (token: SqlToken | undefined): boolean =>
+      token?.kind === 'word' && (TYPE_CONTINUATIONS.has(token.text) || (interval && INTERVAL_FIELDS.has(token.text)));
     if (tokens[i]?.kind === 'word' || tokens[i]?.kind === 'quoted') i += 1;
-    while (tokens[i]?.kind === 'word' && TYPE_CONTINUATIONS.has((tokens[i] as SqlToken).text)) i += 1;
+    while (continues(tokens[i])) i += 1;
     if (tokens[i]?.text === '(' && tokens[i + 2]?.text === ')') i += 3;
     else if (tokens[i]?.text === '(' && tokens[i + 4]?.text === ')') i += 5;
     // `timestamp(3) with time zone`: the zone words follow the precision.
-    while (tokens[i]?.kind === 'word' && TYPE_CONTINUATIONS.has((tokens[i] as SqlToken).text)) i += 1;
+    while (continues(tokens[i])) i += 1;
     while (tokens[i]?.text === '[' && tokens[i + 1]?.text === ']') i += 2;
   }
   return out;
@@ -295,11 +301,50 @@ function stripOnce(tokens: SqlToken[]): SqlToken[] {
     const binding = bindingOf(tokens.slice(i + 1, close));
     const left = allowedNextTo(previous);
     const right = allowedNextTo(tokens[close + 1]);
-    if ((left === undefined || left.has(binding)) && (right === undefined || right.has(binding))) {
+    const redundant = (left === undefined || left.has(binding)) && (right === undefined || right.has(binding));
+    if (redundant || leftOperandOfLooserOrEqual(tokens, i, close)) {
       return [...tokens.slice(0, i), ...tokens.slice(i + 1, close), ...tokens.slice(close + 1)];
     }
   }
   return tokens;
+}
+
+/**
+ * Arithmetic and string operators by precedence, tightest highest; all are left-associative
+ * (https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-PRECEDENCE: `^`, then `* / %`,
+ * then `+ -`, then any other operator such as `||`).
+ */
+const ARITHMETIC_RANK: Readonly<Record<string, number>> = { '^': 4, '*': 3, '/': 3, '%': 3, '+': 2, '-': 2, '||': 1 };
+
+/**
+ * Whether the group `tokens[open..close]` is the left operand of an arithmetic operator that binds no
+ * tighter than anything at the group's top level, with nothing binding tighter on its left: then
+ * left-associativity makes the parentheses redundant, as in `(a || b) || c`, which PostgreSQL prints
+ * for `a || b || c` (and `(a + b) - c`, `(a * b) + c`). `a - (b - c)` and `(a + b) * c` keep theirs.
+ */
+function leftOperandOfLooserOrEqual(tokens: readonly SqlToken[], open: number, close: number): boolean {
+  const after = tokens[close + 1];
+  const rank = after?.kind === 'operator' ? ARITHMETIC_RANK[after.text] : undefined;
+  if (rank === undefined) return false;
+  let depth = 0;
+  let tightest = Infinity;
+  for (const token of tokens.slice(open + 1, close)) {
+    if (token.kind === 'punct' && (token.text === '(' || token.text === '[')) depth += 1;
+    else if (token.kind === 'punct' && (token.text === ')' || token.text === ']')) depth -= 1;
+    else if (depth === 0 && token.kind === 'operator' && token.text !== '::') {
+      const inner = ARITHMETIC_RANK[token.text];
+      if (inner === undefined) return false;
+      tightest = Math.min(tightest, inner);
+    } else if (depth === 0 && token.kind === 'word' && (token.text === 'and' || token.text === 'or' || token.text === 'not' || COMPARISON_WORDS.has(token.text))) {
+      return false;
+    }
+  }
+  if (tightest < rank) return false;
+  const before = tokens[open - 1];
+  if (before === undefined || (before.kind === 'punct' && '(,'.includes(before.text))) return true;
+  const beforeRank = before.kind === 'operator' ? ARITHMETIC_RANK[before.text] : undefined;
+  if (beforeRank !== undefined) return beforeRank < rank;
+  return allowedNextTo(before) !== undefined && (allowedNextTo(before) as ReadonlySet<Binding>).has('arithmetic');
 }
 
 /** Words after which `(` groups an expression rather than opening a call's or a list's parentheses. */

@@ -103,7 +103,7 @@ export function describeForeignKey(foreignKey: ForeignKeyModel): string {
  * ```
  */
 export function describeUniqueConstraint(constraint: UniqueConstraintModel): string {
-  return `UNIQUE ${constraint.name} (${constraint.columns.join(', ')})`;
+  return `UNIQUE ${constraint.name}${constraint.nullsNotDistinct === true ? ' NULLS NOT DISTINCT' : ''} (${constraint.columns.join(', ')})`;
 }
 
 /**

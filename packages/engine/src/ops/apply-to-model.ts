@@ -16,7 +16,7 @@ import type {
   TableModel,
   UniqueConstraintModel,
 } from '../schema/model.js';
-import { builtUniqueConstraints } from '../schema/model.js';
+import { builtKeys } from '../schema/model.js';
 import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
@@ -47,12 +47,15 @@ import { validateOp } from './op-builders.js';
  */
 export function toColumnModel(column: ColumnDefinition, normalizer: SchemaNormalizer): ColumnModel {
   const type = normalizer.normalizeType(column.type);
+  // A serial is NOT NULL and auto-increment by itself; the model keeps the stated type to render it again.
+  const serial = normalizer.impliesAutoIncrement?.(column.type) === true;
   return {
     name: column.name,
     type,
-    nullable: column.primaryKey ? false : (column.nullable ?? true),
+    ...(serial ? { statedType: column.type.trim().toLowerCase() } : {}),
+    nullable: column.primaryKey || serial ? false : (column.nullable ?? true),
     ...defaultFields(column.default, type, normalizer),
-    ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
+    ...(serial ? { autoIncrement: true } : column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
     ...(column.autoIncrement === true ? identityFields(column.identity, type, normalizer) : {}),
     ...(column.generated !== undefined
       ? { generated: { ...expressionFields(column.generated.expression, normalizer), stored: column.generated.stored } }
@@ -172,7 +175,7 @@ export function toForeignKeyModel(foreignKey: ForeignKeyDefinition): ForeignKeyM
  * ```
  */
 export function toUniqueConstraintModel(constraint: UniqueDefinition): UniqueConstraintModel {
-  return { name: constraint.name, columns: [...constraint.columns] };
+  return { name: constraint.name, columns: [...constraint.columns], ...(constraint.nullsNotDistinct === true ? { nullsNotDistinct: true as const } : {}) };
 }
 
 /**
@@ -272,16 +275,20 @@ export function toTableModel(op: Omit<CreateTableOp, 'kind'>, normalizer: Schema
         ? toPrimaryKeyModel(op.table, undefined, shorthand, normalizer)
         : undefined;
   const keyColumns = new Set(primaryKey?.columns ?? []);
+  const keys = builtKeys(primaryKey, (op.uniqueConstraints ?? []).map(toUniqueConstraintModel), {
+    absorbs: normalizer.primaryKeyAbsorbsUnique,
+    keyNamed: op.primaryKey?.name !== undefined,
+  });
   return {
     name: op.table,
     columns: op.columns.map((definition) => {
       const column = toColumnModel(definition, normalizer);
       return keyColumns.has(column.name) ? { ...column, nullable: false } : column;
     }),
-    ...(primaryKey !== undefined ? { primaryKey } : {}),
+    ...(keys.primaryKey !== undefined ? { primaryKey: keys.primaryKey } : {}),
     indexes: [],
     foreignKeys: byName((op.foreignKeys ?? []).map(toForeignKeyModel)),
-    uniqueConstraints: byName(builtUniqueConstraints((op.uniqueConstraints ?? []).map(toUniqueConstraintModel), primaryKey?.columns, normalizer.primaryKeyAbsorbsUnique)),
+    uniqueConstraints: byName(keys.uniqueConstraints),
     checkConstraints: byName((op.checkConstraints ?? []).map((c) => toCheckConstraintModel(c, normalizer))),
   };
 }

@@ -1,7 +1,7 @@
-import type { CheckConstraintModel, ColumnModel, IndexModel, PolicyModel } from '../schema/model.js';
+import type { CheckConstraintModel, ColumnModel, IndexModel, PolicyModel, UniqueConstraintModel } from '../schema/model.js';
 import { statedDefault, statedExpression, statedPolicy, statedWhere } from '../schema/stated.js';
 import { plainIndexColumn } from './apply-to-model.js';
-import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, IndexColumn } from './op.js';
+import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, IndexColumn, UniqueDefinition } from './op.js';
 
 // The op definitions that create again what a model holds. Every piece of SQL text goes out as
 // stated, never in its comparison form (see `statedDefault` in schema/model.ts): both the
@@ -14,12 +14,14 @@ import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, 
  */
 export function columnDefinitionOf(column: ColumnModel): ColumnDefinition {
   const value = statedDefault(column);
+  // A stated serial type says auto-increment (and NOT NULL) by itself.
+  const serial = column.statedType !== undefined;
   return {
     name: column.name,
-    type: column.type,
-    ...(column.nullable ? {} : { nullable: false }),
+    type: column.statedType ?? column.type,
+    ...(column.nullable || serial ? {} : { nullable: false }),
     ...(value !== undefined ? { default: value } : {}),
-    ...(column.autoIncrement !== undefined ? { autoIncrement: column.autoIncrement } : {}),
+    ...(column.autoIncrement !== undefined && !serial ? { autoIncrement: column.autoIncrement } : {}),
     ...(column.identity !== undefined ? { identity: { ...column.identity } } : {}),
     ...(column.generated !== undefined ? { generated: { expression: statedExpression(column.generated), stored: column.generated.stored } } : {}),
   };
@@ -54,6 +56,11 @@ export function toCreateIndexOp(table: string, index: IndexModel): CreateIndexOp
     ...(index.with !== undefined ? { with: { ...index.with } } : {}),
     ...(index.concurrently === true ? { concurrently: true } : {}),
   };
+}
+
+/** The definition that creates `unique` again. @internal */
+export function uniqueDefinitionOf(unique: UniqueConstraintModel): UniqueDefinition {
+  return { name: unique.name, columns: [...unique.columns], ...(unique.nullsNotDistinct === true ? { nullsNotDistinct: true } : {}) };
 }
 
 /** The definition that creates `check` again. @internal */

@@ -67,6 +67,20 @@ export interface AlterColumnOptions {
 }
 
 /**
+ * What `op.createUniqueConstraint` takes besides the name, table and columns.
+ *
+ * @example
+ * ```ts
+ * import type { UniqueOptions } from '@strata/engine';
+ * const options: UniqueOptions = { nullsNotDistinct: true };
+ * ```
+ */
+export interface UniqueOptions {
+  /** PostgreSQL 15+ `NULLS NOT DISTINCT`: two NULLs count as equal. */
+  readonly nullsNotDistinct?: boolean;
+}
+
+/**
  * What `op.createIndex` takes besides the name, table and parts.
  *
  * @example
@@ -208,7 +222,7 @@ export interface BatchOperations {
   /** Drops a foreign key (see {@link OpBuilders.dropForeignKey}). */
   dropForeignKey(name: string): void;
   /** Adds a unique constraint (see {@link OpBuilders.createUniqueConstraint}). */
-  createUniqueConstraint(name: string, columns: readonly string[]): void;
+  createUniqueConstraint(name: string, columns: readonly string[], options?: UniqueOptions): void;
   /** Drops a unique constraint (see {@link OpBuilders.dropUniqueConstraint}). */
   dropUniqueConstraint(name: string): void;
   /** Adds a check constraint (see {@link OpBuilders.createCheckConstraint}). */
@@ -360,7 +374,7 @@ export interface OpBuilders {
    * }
    * ```
    */
-  createUniqueConstraint(name: string, table: string, columns: readonly string[]): Promise<void>;
+  createUniqueConstraint(name: string, table: string, columns: readonly string[], options?: UniqueOptions): Promise<void>;
   /**
    * Drops a unique constraint.
    * @example
@@ -894,10 +908,10 @@ function tableOps(table: string) {
       },
     }),
     dropForeignKey: (name: string): Op => ({ kind: 'dropForeignKey', table, name }),
-    createUniqueConstraint: (name: string, columns: readonly string[]): Op => ({
+    createUniqueConstraint: (name: string, columns: readonly string[], options: UniqueOptions = {}): Op => ({
       kind: 'createUniqueConstraint',
       table,
-      constraint: { name, columns: Array.isArray(columns) ? [...columns] : columns },
+      constraint: { name, columns: Array.isArray(columns) ? [...columns] : columns, ...(options.nullsNotDistinct === true ? { nullsNotDistinct: true } : {}) },
     }),
     dropUniqueConstraint: (name: string): Op => ({ kind: 'dropUniqueConstraint', table, name }),
     createCheckConstraint: (name: string, expression: string): Op => ({ kind: 'createCheckConstraint', table, constraint: { name, expression } }),
@@ -956,7 +970,7 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
     createForeignKey: (name, table, referencedTable, columns, referencedColumns, options) =>
       send(tableOps(table).createForeignKey(name, referencedTable, columns, referencedColumns, options)),
     dropForeignKey: (name, table) => send(tableOps(table).dropForeignKey(name)),
-    createUniqueConstraint: (name, table, columns) => send(tableOps(table).createUniqueConstraint(name, columns)),
+    createUniqueConstraint: (name, table, columns, options) => send(tableOps(table).createUniqueConstraint(name, columns, options)),
     dropUniqueConstraint: (name, table) => send(tableOps(table).dropUniqueConstraint(name)),
     createCheckConstraint: (name, table, expression) => send(tableOps(table).createCheckConstraint(name, expression)),
     dropCheckConstraint: (name, table) => send(tableOps(table).dropCheckConstraint(name)),
@@ -1027,7 +1041,7 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
         createForeignKey: (name, referencedTable, columns, referencedColumns, options) =>
           add(ops.createForeignKey(name, referencedTable, columns, referencedColumns, options)),
         dropForeignKey: (name) => add(ops.dropForeignKey(name)),
-        createUniqueConstraint: (name, columns) => add(ops.createUniqueConstraint(name, columns)),
+        createUniqueConstraint: (name, columns, options) => add(ops.createUniqueConstraint(name, columns, options)),
         dropUniqueConstraint: (name) => add(ops.dropUniqueConstraint(name)),
         createCheckConstraint: (name, expression) => add(ops.createCheckConstraint(name, expression)),
         dropCheckConstraint: (name) => add(ops.dropCheckConstraint(name)),

@@ -55,6 +55,8 @@ export interface ForeignKeyDefinition {
 export interface UniqueDefinition {
   readonly name: string;
   readonly columns: readonly string[];
+  /** PostgreSQL 15+: `UNIQUE NULLS NOT DISTINCT`, two NULLs count as equal. */
+  readonly nullsNotDistinct?: boolean;
 }
 
 export interface CheckDefinition {

@@ -2,7 +2,7 @@ import { assertNever } from '../errors.js';
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
 import { statedDefault, statedPolicy } from '../schema/stated.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp } from './from-model.js';
+import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp, uniqueDefinitionOf } from './from-model.js';
 import type { AlterColumnOp, AlterPolicyOp, ForeignKeyDefinition, Op } from './op.js';
 
 /** The definition that recreates a foreign key of the model. @internal */
@@ -95,7 +95,7 @@ function reverseDropColumn(before: SchemaModel, tableName: string, columnName: s
     ops.push({ kind: 'createPrimaryKey', table: tableName, primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } });
   }
   for (const unique of table.uniqueConstraints) {
-    if (alone(unique.columns)) ops.push({ kind: 'createUniqueConstraint', table: tableName, constraint: { name: unique.name, columns: [...unique.columns] } });
+    if (alone(unique.columns)) ops.push({ kind: 'createUniqueConstraint', table: tableName, constraint: uniqueDefinitionOf(unique) });
   }
   for (const index of table.indexes) {
     if (index.parts.every((part) => 'column' in part && part.column === columnName)) ops.push(toCreateIndexOp(tableName, index));
@@ -163,7 +163,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
           table: table.name,
           columns: table.columns.map(columnDefinitionOf),
           ...(table.primaryKey !== undefined ? { primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } } : {}),
-          uniqueConstraints: table.uniqueConstraints.map((u) => ({ name: u.name, columns: [...u.columns] })),
+          uniqueConstraints: table.uniqueConstraints.map(uniqueDefinitionOf),
           checkConstraints: table.checkConstraints.map(checkDefinitionOf),
           foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
         },
@@ -199,7 +199,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
     case 'dropUniqueConstraint': {
       const table = requireTable(before, op.table, op.kind);
       const unique = requireNamed(table.uniqueConstraints, op.name, 'unique constraint', op.table, op.kind);
-      return [{ kind: 'createUniqueConstraint', table: op.table, constraint: { name: unique.name, columns: [...unique.columns] } }];
+      return [{ kind: 'createUniqueConstraint', table: op.table, constraint: uniqueDefinitionOf(unique) }];
     }
     case 'createCheckConstraint':
       return [{ kind: 'dropCheckConstraint', table: op.table, name: op.constraint.name }];

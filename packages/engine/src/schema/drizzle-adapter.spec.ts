@@ -149,15 +149,25 @@ describe('PostgreSQL', () => {
     expect(table(model, 'certs').columns[1]).toEqual({ name: 'kind', type: '"certificateType"', nullable: false, default: "'root'" });
   });
 
-  it('leaves out a unique constraint on exactly the primary key, as PostgreSQL builds none (issue 8, defect 2)', async () => {
+  it('leaves out a unique constraint on exactly the primary key, whose name the key takes, as PostgreSQL builds them (issue 8, defect 2)', async () => {
     const model = await read('postgresql', {
       'schema.ts': `
         import { pgTable, uuid, text } from 'drizzle-orm/pg-core';
         export const things = pgTable('things', { id: uuid('id').primaryKey().unique().defaultRandom(), code: text('code').unique() });
       `,
     });
-    expect(table(model, 'things').primaryKey).toEqual({ name: 'things_pkey', columns: ['id'] });
+    expect(table(model, 'things').primaryKey).toEqual({ name: 'things_id_unique', columns: ['id'] });
     expect(table(model, 'things').uniqueConstraints).toEqual([{ name: 'things_code_unique', columns: ['code'] }]);
+    // A key with a name of its own keeps it.
+    const named = await read('postgresql', {
+      'schema.ts': `
+        import { pgTable, integer, primaryKey, unique } from 'drizzle-orm/pg-core';
+        export const seats = pgTable('seats', { row: integer('row').notNull(), seat: integer('seat').notNull() },
+          (t) => [primaryKey({ columns: [t.row, t.seat] }), unique('seats_row_seat_unique').on(t.row, t.seat)]);
+      `,
+    });
+    expect(table(named, 'seats').primaryKey).toEqual({ name: 'seats_row_seat_pk', columns: ['row', 'seat'] });
+    expect(table(named, 'seats').uniqueConstraints).toEqual([]);
   });
 
   it('reads columns in canonical types, with defaults as the server prints them', () => {

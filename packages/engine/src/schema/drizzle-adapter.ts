@@ -31,7 +31,7 @@ import type {
   UniqueConstraintModel,
 } from './model.js';
 import { clipIdentifier, exceedsLimit, shortenIdentifier } from './identifiers.js';
-import { builtUniqueConstraints } from './model.js';
+import { builtKeys } from './model.js';
 import { defaultFields, expressionFields, policyExpressionFields } from './stated.js';
 
 /** How drizzle.config's `casing` maps property names to column names. */
@@ -110,7 +110,7 @@ interface SnapshotTable {
     Record<string, { name: string; tableTo: string; schemaTo?: string; columnsFrom: readonly string[]; columnsTo: readonly string[]; onDelete?: string; onUpdate?: string }>
   >;
   readonly compositePrimaryKeys?: Readonly<Record<string, { name?: string; columns: readonly string[] }>>;
-  readonly uniqueConstraints?: Readonly<Record<string, { name: string; columns: readonly string[] }>>;
+  readonly uniqueConstraints?: Readonly<Record<string, { name: string; columns: readonly string[]; nullsNotDistinct?: boolean }>>;
   /** PostgreSQL and SQLite. */
   readonly checkConstraints?: Readonly<Record<string, { name: string; value: string }>>;
   /** MySQL spells it in the singular. */
@@ -405,6 +405,8 @@ function tableModel(
   const indexes: IndexModel[] = [];
   const uniqueConstraints: UniqueConstraintModel[] = [];
   let primaryKey: PrimaryKeyModel | undefined;
+  /** A composite key carries the name drizzle-kit gives it; a column's `.primaryKey()` is unnamed in its SQL. */
+  let keyNamed = false;
   const serialColumns: string[] = [];
 
   for (const column of Object.values(table.columns)) {
@@ -417,10 +419,15 @@ function tableModel(
   }
   for (const key of Object.values(table.compositePrimaryKeys ?? {})) {
     primaryKey = { ...(dialect === 'postgresql' && key.name !== undefined ? { name: constraint(key.name, 'primary key') } : {}), columns: ids(key.columns) };
+    keyNamed = key.name !== undefined;
   }
 
   for (const unique of Object.values(table.uniqueConstraints ?? {})) {
-    uniqueConstraints.push({ name: constraint(unique.name, 'unique constraint'), columns: ids(unique.columns) });
+    uniqueConstraints.push({
+      name: constraint(unique.name, 'unique constraint'),
+      columns: ids(unique.columns),
+      ...(unique.nullsNotDistinct === true ? { nullsNotDistinct: true as const } : {}),
+    });
   }
 
   for (const index of Object.values(table.indexes ?? {})) {
@@ -483,14 +490,15 @@ function tableModel(
   const policies = Object.values(table.policies ?? {}).map((policy) => policyModel(policy, unqualified, normalizer));
   const rowLevelSecurity = table.isRLSEnabled === true || policies.length > 0;
 
+  // drizzle-kit writes the key and the uniques into one CREATE TABLE: the model holds what the server builds of them.
+  const keys = builtKeys(primaryKey, uniqueConstraints, { absorbs: normalizer.primaryKeyAbsorbsUnique, keyNamed });
   return {
     name,
     columns,
-    ...(primaryKey === undefined ? {} : { primaryKey }),
+    ...(keys.primaryKey === undefined ? {} : { primaryKey: keys.primaryKey }),
     indexes: indexes.sort(byName),
     foreignKeys: foreignKeys.sort(byName),
-    // drizzle-kit writes both into one CREATE TABLE: the model holds what the server builds of them.
-    uniqueConstraints: builtUniqueConstraints(uniqueConstraints, primaryKey?.columns, normalizer.primaryKeyAbsorbsUnique).sort(byName),
+    uniqueConstraints: keys.uniqueConstraints.sort(byName),
     checkConstraints: checkConstraints.sort(byName),
     ...(rowLevelSecurity ? { rowLevelSecurity: { enabled: true, forced: false } } : {}),
     ...(policies.length > 0 ? { policies: policies.sort(byName) } : {}),
@@ -530,6 +538,7 @@ function columnModel(
     const normalized = normalizer.normalizeIdentity(declared, type);
     return { ...base, autoIncrement: true, ...(normalized === undefined ? {} : { identity: normalized }) };
   }
+  if (serial && normalizer.impliesAutoIncrement?.(column.type) === true) return { ...base, statedType: column.type.trim().toLowerCase(), autoIncrement: true };
   if (column.autoincrement === true || identity !== undefined || serial) return { ...base, autoIncrement: true };
   return { ...base, ...(column.default === undefined || column.default === null ? {} : defaultFields(String(column.default), type, normalizer)) };
 }

@@ -41,6 +41,12 @@ export interface IdentityModel {
 export interface ColumnModel {
   readonly name: string;
   readonly type: string;
+  /**
+   * The type as stated, where it differs from `type` and says more: PostgreSQL `serial` beside
+   * `integer` (a sequence-backed column, which the model holds as `autoIncrement`). Rendered in
+   * place of `type`; comparisons ignore it.
+   */
+  readonly statedType?: string;
   readonly nullable: boolean;
   /**
    * The default in the dialect's comparison form (`'active'`, `0`, `now()`: casts the server adds
@@ -115,6 +121,8 @@ export interface ForeignKeyModel {
 export interface UniqueConstraintModel {
   readonly name: string;
   readonly columns: readonly string[];
+  /** PostgreSQL 15+ `UNIQUE NULLS NOT DISTINCT`: two NULLs count as equal. Left out when false. */
+  readonly nullsNotDistinct?: true;
 }
 
 export interface CheckConstraintModel {
@@ -214,16 +222,22 @@ export function emptySchema(): SchemaModel {
 
 
 /**
- * The unique constraints a CREATE TABLE really builds, given its primary key's columns: where the
- * dialect absorbs a UNIQUE on exactly the key's columns into the key (`SchemaNormalizer.primaryKeyAbsorbsUnique`),
- * that one is left out.
+ * The primary key and unique constraints a CREATE TABLE really builds. Where the dialect absorbs a
+ * UNIQUE on exactly the key's columns into the key (`SchemaNormalizer.primaryKeyAbsorbsUnique`), that
+ * one is left out, and a key declared without a name takes the first such unique's name, as
+ * PostgreSQL's transformIndexConstraints hands it over (src/backend/parser/parse_utilcmd.c).
  */
-export function builtUniqueConstraints<T extends { readonly columns: readonly string[] }>(
+export function builtKeys<T extends { readonly name: string; readonly columns: readonly string[] }>(
+  primaryKey: PrimaryKeyModel | undefined,
   uniques: readonly T[],
-  primaryKey: readonly string[] | undefined,
-  absorbs: boolean | undefined,
-): T[] {
-  if (absorbs !== true || primaryKey === undefined) return [...uniques];
-  const key = primaryKey.join('\u0000');
-  return uniques.filter((unique) => unique.columns.join('\u0000') !== key);
+  options: { readonly absorbs: boolean | undefined; readonly keyNamed: boolean },
+): { primaryKey: PrimaryKeyModel | undefined; uniqueConstraints: T[] } {
+  if (options.absorbs !== true || primaryKey === undefined) return { primaryKey, uniqueConstraints: [...uniques] };
+  const key = primaryKey.columns.join('\u0000');
+  const absorbed = uniques.filter((unique) => unique.columns.join('\u0000') === key);
+  const first = absorbed[0];
+  return {
+    primaryKey: first !== undefined && !options.keyNamed ? { ...primaryKey, name: first.name } : primaryKey,
+    uniqueConstraints: uniques.filter((unique) => !absorbed.includes(unique)),
+  };
 }

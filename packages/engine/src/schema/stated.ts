@@ -108,7 +108,7 @@ export function comparableSchema(model: SchemaModel): SchemaModel {
 export function comparableTable(table: TableModel): TableModel {
   return {
     ...table,
-    columns: table.columns.map(({ statedDefault: _default, ...column }) =>
+    columns: table.columns.map(({ statedDefault: _default, statedType: _type, ...column }) =>
       column.generated === undefined ? column : { ...column, generated: { expression: column.generated.expression, stored: column.generated.stored } },
     ),
     indexes: table.indexes.map(({ statedWhere: _where, concurrently: _concurrently, ...index }) => ({

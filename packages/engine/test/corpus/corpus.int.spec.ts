@@ -15,7 +15,7 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
 /**
  * A corpus of realistic application schemas, each evolved through several steps, judged the way a
  * user would judge `strata revision --autogenerate` + `strata upgrade` (DESIGN "Drift is judged by
- * reading schemas back"). Each app lives in `corpus/<dialect>/<app>/`:
+ * reading schemas back"). Each app lives in `apps/<dialect>/<app>/`:
  *
  * - `step-<n>.ts`: the Drizzle schema at step n (a whole file, as the app has it then);
  * - `hints-<n>.json`: rename hints for step n (`{ "columns": { "table.old": "new" }, "tables": {…} }`, or
@@ -41,13 +41,11 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
  * - `down-up`, on a copy of X (so X stays at step n): `downgrade -1` reads back as X did at step n-1;
  *   upgrade again reads back as step n, with the rows of `expect-<n>.json`; stamp one back and upgrade: no guard difference, same catalog.
  * Catalogs are compared with columns, indexes and constraints sorted by name (see catalogOf).
- * A step whose upgrade failed leaves the later steps of the app skipped ("blocked"): the
- * `<app>-workaround` apps are the same apps with the one edit a user would make to get past such a
- * failure, so that their later steps are still exercised.
+ * A step whose upgrade failed leaves the later steps of the app skipped ("blocked").
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
-const CORPUS = join(HERE, 'corpus');
+const CORPUS = join(HERE, 'apps');
 const FIXED_DATE = new Date('2024-06-01T12:00:00Z');
 /** Root cause id → texts of which one at least shows in a failure it causes (see KNOWN-FAILURES.md). */
 const ROOT_CAUSES = JSON.parse(readFileSync(join(HERE, 'root-causes.json'), 'utf8')) as Readonly<Record<string, readonly string[]>>;

@@ -11,7 +11,7 @@ import type {
   ForeignKeyDefinition,
   PrimaryKeyDefinition,
 } from '../../ops/op.js';
-import { checkDefinitionOf } from '../../ops/from-model.js';
+import { checkDefinitionOf, uniqueDefinitionOf } from '../../ops/from-model.js';
 import { compareText, mentionsColumn } from './columns.js';
 
 /** What to drop and what to create for one kind of named object, each sorted by name. @internal */
@@ -93,12 +93,17 @@ export function dropPrimaryKeyOp(table: string, primaryKey: PrimaryKeyModel): Dr
 
 /** Unique constraints of a table present in both schemas; one on a `gone` column is rebuilt. @internal */
 export function compareUniqueConstraints(from: TableModel, to: TableModel, gone: (column: string) => boolean): NamedComparison<UniqueConstraintModel> {
-  return compareNamed(from.uniqueConstraints, to.uniqueConstraints, (a, b) => sameList(a.columns, b.columns), (unique) => unique.columns.some(gone));
+  return compareNamed(
+    from.uniqueConstraints,
+    to.uniqueConstraints,
+    (a, b) => sameList(a.columns, b.columns) && a.nullsNotDistinct === b.nullsNotDistinct,
+    (unique) => unique.columns.some(gone),
+  );
 }
 
 /** @internal */
 export function createUniqueOp(table: string, unique: UniqueConstraintModel): CreateUniqueConstraintOp {
-  return { kind: 'createUniqueConstraint', table, constraint: { name: unique.name, columns: [...unique.columns] } };
+  return { kind: 'createUniqueConstraint', table, constraint: uniqueDefinitionOf(unique) };
 }
 
 /** @internal */

@@ -2,7 +2,7 @@ import type { ForeignKeyModel, SchemaModel, TableModel } from '../../schema/mode
 import type { CreateTableOp } from '../../ops/op.js';
 import type { PlannedOp } from '../diff.js';
 import { InvalidRenameError, UnknownRenameError } from '../errors.js';
-import { checkDefinitionOf, columnDefinitionOf } from '../../ops/from-model.js';
+import { checkDefinitionOf, columnDefinitionOf, uniqueDefinitionOf } from '../../ops/from-model.js';
 import { compareText } from './columns.js';
 import { dropForeignKeyOp, foreignKeyDefinition, primaryKeyDefinition } from './constraints.js';
 
@@ -46,7 +46,7 @@ export function createTableOp(table: TableModel, deferred: ReadonlySet<string>):
     table: table.name,
     columns: table.columns.map(columnDefinitionOf),
     ...(table.primaryKey !== undefined ? { primaryKey: primaryKeyDefinition(table.primaryKey) } : {}),
-    ...(table.uniqueConstraints.length > 0 ? { uniqueConstraints: table.uniqueConstraints.map((u) => ({ name: u.name, columns: [...u.columns] })) } : {}),
+    ...(table.uniqueConstraints.length > 0 ? { uniqueConstraints: table.uniqueConstraints.map(uniqueDefinitionOf) } : {}),
     ...(table.checkConstraints.length > 0 ? { checkConstraints: table.checkConstraints.map(checkDefinitionOf) } : {}),
     ...(foreignKeys.length > 0 ? { foreignKeys: foreignKeys.map(foreignKeyDefinition) } : {}),
   };

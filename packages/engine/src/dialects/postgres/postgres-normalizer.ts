@@ -169,6 +169,11 @@ export class PostgresNormalizer implements SchemaNormalizer {
     return Object.keys(normalized).length === 1 && !normalized.always ? undefined : normalized;
   }
 
+  /** `serial`, `bigserial`, `smallserial` (and `serial2/4/8`): an integer column with a sequence it owns as its default. */
+  impliesAutoIncrement(type: string): boolean {
+    return /^(small|big)?serial[248]?$/i.test(type.trim());
+  }
+
   normalizeExpression(expression: string): string {
     const body = expression.trim().replace(/^check\s*/i, '').replace(/\s+not\s+valid\s*$/i, '').replace(/\s+no\s+inherit\s*$/i, '');
     return canonicalExpression(body, POSTGRES_SYNTAX, serverForm);

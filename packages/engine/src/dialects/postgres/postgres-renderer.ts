@@ -11,7 +11,11 @@ import type {
   DropPolicyOp,
   DropRoleOp,
   EnableRowLevelSecurityOp,
+  Op,
+  RenameColumnOp,
   RenameEnumValueOp,
+  RenameTableOp,
+  UniqueDefinition,
 } from '../../ops/op.js';
 import type { GeneratedColumn, IdentityModel } from '../../schema/model.js';
 import { RenderBase, type ColumnSite } from '../render-base.js';
@@ -70,6 +74,36 @@ export class PostgresRenderer extends RenderBase {
     const target = `ALTER TABLE ${this.quoteIdentifier(op.table)} ALTER COLUMN ${this.quoteIdentifier(op.column)}`;
     const settings = [`SET GENERATED ${identity.always ? 'ALWAYS' : 'BY DEFAULT'}`, ...sequenceOptions(identity, true).map((option) => `SET ${option}`)];
     return [...statements, `${target} ${settings.join(' ')}`];
+  }
+
+  /**
+   * The rename, then the sequences the table's auto-increment columns own renamed after it, as a
+   * table created under the new name would have them (`<table>_<column>_seq`): PostgreSQL renames
+   * neither serial nor identity sequences with their table. `IF EXISTS`: a sequence named otherwise
+   * (made by hand, or renamed since) is left alone.
+   */
+  protected override renameTable(op: RenameTableOp, context: RenderContext): string[] {
+    const sequences = (context.table?.columns ?? []).filter((column) => column.autoIncrement === true);
+    return [
+      ...super.renameTable(op, context),
+      ...sequences.map((column) => this.renameSequence(ownedSequenceName(op.table, column.name), ownedSequenceName(op.to, column.name))),
+    ];
+  }
+
+  /** The rename, then the column's own sequence renamed after it (see {@link PostgresRenderer.renameTable}). */
+  protected override renameColumn(op: RenameColumnOp, context: RenderContext): string[] {
+    const column = context.table?.columns.find((candidate) => candidate.name === op.column);
+    const sequence = column?.autoIncrement === true ? [this.renameSequence(ownedSequenceName(op.table, op.column), ownedSequenceName(op.table, op.to))] : [];
+    return [...super.renameColumn(op, context), ...sequence];
+  }
+
+  private renameSequence(from: string, to: string): string {
+    return `ALTER SEQUENCE IF EXISTS ${this.quoteIdentifier(from)} RENAME TO ${this.quoteIdentifier(to)}`;
+  }
+
+  /** `UNIQUE NULLS NOT DISTINCT (…)` (PostgreSQL 15+: https://www.postgresql.org/docs/15/sql-createtable.html). */
+  protected override renderUnique(unique: UniqueDefinition, _op: Op): string {
+    return `UNIQUE${unique.nullsNotDistinct === true ? ' NULLS NOT DISTINCT' : ''} (${this.columnList(unique.columns)})`;
   }
 
   /** PostgreSQL 15 has stored generated columns only; virtual ones arrive in 18 (https://www.postgresql.org/docs/15/ddl-generated-columns.html). */
@@ -193,4 +227,21 @@ function sequenceOptions(identity: IdentityModel, all: boolean): string[] {
   if (identity.cycle === true) options.push('CYCLE');
   else if (all) options.push('NO CYCLE');
   return options;
+}
+
+/**
+ * The name PostgreSQL gives the sequence a column owns (`<table>_<column>_seq`), clipped as
+ * makeObjectName does to fit 63 bytes: the longer of the two names loses a character at a time
+ * (src/backend/commands/indexcmds.c).
+ */
+function ownedSequenceName(table: string, column: string): string {
+  const available = 63 - '_seq'.length - 1;
+  let tablePart = [...table];
+  let columnPart = [...column];
+  const bytes = (chars: readonly string[]): number => Buffer.byteLength(chars.join(''));
+  while (bytes(tablePart) + bytes(columnPart) > available) {
+    if (bytes(tablePart) > bytes(columnPart)) tablePart = tablePart.slice(0, -1);
+    else columnPart = columnPart.slice(0, -1);
+  }
+  return `${tablePart.join('')}_${columnPart.join('')}_seq`;
 }

@@ -51,7 +51,8 @@ const COLUMNS_SQL = `
   ORDER BY c.relname, a.attnum`;
 
 /**
- * Primary keys, uniques, checks and foreign keys, with key columns in constraint order (`conkey` is
+ * Primary keys, uniques (with NULLS NOT DISTINCT, read through to_jsonb so that servers before 15,
+ * whose pg_index lacks the column, read false), checks and foreign keys, with key columns in constraint order (`conkey` is
  * ordered; `WITH ORDINALITY` keeps that order) and checks in pretty form.
  * https://www.postgresql.org/docs/current/catalog-pg-constraint.html
  */
@@ -63,10 +64,12 @@ const CONSTRAINTS_SQL = `
          ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
                JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS referenced_columns,
          con.confdeltype AS on_delete, con.confupdtype AS on_update,
-         CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END AS definition
+         CASE WHEN con.contype = 'c' THEN pg_get_constraintdef(con.oid, true) END AS definition,
+         COALESCE((to_jsonb(ui) ->> 'indnullsnotdistinct')::boolean, false) AS nulls_not_distinct
   ${FROM_TABLES}
   JOIN pg_constraint con ON con.conrelid = c.oid AND con.contype IN ('p', 'u', 'c', 'f')
   LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+  LEFT JOIN pg_index ui ON ui.indexrelid = con.conindid AND con.contype = 'u'
   WHERE ${TABLE_FILTER}`;
 
 /**
@@ -264,7 +267,7 @@ function addConstraint(table: TableParts, row: Row): void {
       table.primaryKey = { name, columns };
       return;
     case 'u':
-      table.uniqueConstraints.push({ name, columns });
+      table.uniqueConstraints.push({ name, columns, ...(row.nulls_not_distinct === true ? { nullsNotDistinct: true as const } : {}) });
       return;
     case 'c':
       table.checkConstraints.push({ name, expression: normalizer.normalizeExpression(String(row.definition)) });

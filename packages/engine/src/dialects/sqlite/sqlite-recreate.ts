@@ -21,7 +21,7 @@ import type {
   TableModel,
   UniqueConstraintModel,
 } from '../../schema/model.js';
-import { toIndexPart } from '../../ops/apply-to-model.js';
+import { toIndexPart, toUniqueConstraintModel } from '../../ops/apply-to-model.js';
 import { toCreateIndexOp } from '../../ops/from-model.js';
 import { comparableTable } from '../../schema/stated.js';
 import { RecreateTargetMissingError, UnsupportedOperationError } from '../errors.js';
@@ -282,7 +282,7 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
       draft.foreignKeys = draft.foreignKeys.filter((foreignKey) => foreignKey.name !== change.name);
       return;
     case 'createUniqueConstraint':
-      draft.uniqueConstraints.push(change.constraint);
+      draft.uniqueConstraints.push(toUniqueConstraintModel(change.constraint));
       return;
     case 'dropUniqueConstraint':
       requireNamed(draft.uniqueConstraints, change.name, 'unique constraint');

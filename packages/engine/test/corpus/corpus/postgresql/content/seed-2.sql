@@ -1,1 +1,0 @@
-INSERT INTO comments (post_id, author_name, body) VALUES (1, 'Charles', 'Splendid.');
