@@ -1,5 +1,5 @@
-// The autogenerate row of the bench: a generated 200-table PostgreSQL Drizzle schema (5-8 columns, an
-// index and a foreign key each), diffed against an empty stream. Ours is `planGeneratedRevision` (load
+// The autogenerate row of the bench: a generated 200-table PostgreSQL Drizzle schema (6-9 columns with
+// enums, indexes, foreign keys, identity keys, row-level security and policies), diffed against an empty stream. Ours is `planGeneratedRevision` (load
 // the .ts schema, drizzle-kit's snapshot, the model, the diff, the downgrade) + `renderGeneratedRevision`
 // (the guarded revision file, printed with ts-morph); drizzle-kit's is its own `generate` for the same
 // schema through `drizzle-kit/api`: `generateDrizzleJson` + `generateMigration` from an empty snapshot,
@@ -17,29 +17,41 @@ export const AUTOGENERATE_TARGET_MS = 2000;
 const RUNS = 5;
 const WORKSPACE_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
 
-/** Table `n` of the schema: 5-8 columns, an index, a foreign key to an earlier table (the first to itself). */
+/**
+ * Table `n` of the schema: 6-9 columns (one of three enums among them), an index, a foreign key to an
+ * earlier table (the first to itself); every third table a descending index, every fourth row-level
+ * security with a policy, every fifth an identity key with options instead of a serial.
+ */
 function tableSource(n) {
-  const extra = n % 4; // 0-3 optional columns: 5 to 8 in all
+  const extra = n % 4; // 0-3 optional columns: 6 to 9 in all
   const parent = n === 1 ? 1 : 1 + ((n * 7) % (n - 1));
   const columns = [
-    `id: serial('id').primaryKey()`,
+    n % 5 === 0 ? `id: integer('id').primaryKey().generatedAlwaysAsIdentity({ startWith: 1000 })` : `id: serial('id').primaryKey()`,
     `name: varchar('name', { length: 120 }).notNull()`,
     `parentId: integer('parent_id').references((): AnyPgColumn => t${parent}.id, { onDelete: '${n % 2 ? 'cascade' : 'set null'}' })`,
     `status: text('status').notNull().default('active')`,
+    `kind: kind${n % 3}('kind').notNull().default('a')`,
     `createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow()`,
     ...[`amount: numeric('amount', { precision: 12, scale: 2 })`, `flag: boolean('flag').default(false)`, `note: text('note')`].slice(0, extra),
+  ];
+  const extras = [
+    `index('ix_t_${n}_name').on(t.name, t.status)`,
+    ...(n % 3 === 0 ? [`index('ix_t_${n}_created').on(t.createdAt.desc())`] : []),
+    ...(n % 4 === 0 ? [`pgPolicy('p_t_${n}_read', { for: 'select', using: sql\`\${t.status} <> 'hidden'\` })`] : []),
   ];
   return [
     `export const t${n} = pgTable('t_${n}', {`,
     ...columns.map((column) => `  ${column},`),
-    `}, (t) => [index('ix_t_${n}_name').on(t.name, t.status)]);`,
+    `}, (t) => [${extras.join(', ')}])${n % 4 === 0 ? '.enableRLS()' : ''};`,
   ].join('\n');
 }
 
 function schemaSource(count, typed) {
   const header = [
-    `import { boolean, index, integer, numeric, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';`,
+    `import { sql } from 'drizzle-orm';`,
+    `import { boolean, index, integer, numeric, pgEnum, pgPolicy, pgTable, serial, text, timestamp, varchar } from 'drizzle-orm/pg-core';`,
     typed ? `import type { AnyPgColumn } from 'drizzle-orm/pg-core';` : '',
+    ...[0, 1, 2].map((k) => `export const kind${k} = pgEnum('kind_${k}', ['a', 'b', 'c${k}']);`),
   ];
   const body = Array.from({ length: count }, (_, i) => tableSource(i + 1)).join('\n\n');
   // The .mjs twin is the same source without the type annotations.
@@ -84,7 +96,7 @@ export async function autogenerateRows({ tables = AUTOGENERATE_TABLES, runs = RU
         downgrade: plan.downgrade,
         destructive: plan.destructive,
       });
-      return { ops: plan.upgrade.length, bytes: source.length };
+      return { ops: plan.upgrade.length, policies: plan.upgrade.filter((op) => op.kind === 'createPolicy').length, bytes: source.length };
     };
     const kit = await import('drizzle-kit/api');
     const empty = kit.generateDrizzleJson({});
@@ -110,9 +122,10 @@ export async function autogenerateRows({ tables = AUTOGENERATE_TABLES, runs = RU
       kitTimes.push((await timed(drizzleKit))[0]);
     }
     if (last.ops < tables * 2) throw new Error(`autogenerate: expected at least ${tables * 2} operations, got ${last.ops}`);
+    if (last.policies < Math.floor(tables / 4)) throw new Error(`autogenerate: expected ${Math.floor(tables / 4)} policies, got ${last.policies}`);
     return [
       {
-        metric: `autogenerate ${tables} PG tables, first revision, cold (target < ${AUTOGENERATE_TARGET_MS / 1000} s; floor: drizzle-kit generate, cold)`,
+        metric: `autogenerate ${tables} PG tables (enums, RLS, policies, identity), first revision, cold (target < ${AUTOGENERATE_TARGET_MS / 1000} s; floor: drizzle-kit generate, cold)`,
         ours: oursTimes[0],
         floor: kitTimes[0],
       },

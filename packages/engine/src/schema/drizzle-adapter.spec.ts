@@ -137,6 +137,25 @@ describe('PostgreSQL', () => {
     expect(table(stated, 'items').indexes[0]?.parts).toEqual([{ expression: 'created', statedExpression: '"created"::date' }]);
   });
 
+  it('names the sequences and views it does not migrate yet, never silently', async () => {
+    const notes: string[] = [];
+    const files = write({
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { pgTable, integer, pgSequence, pgView, pgMaterializedView } from 'drizzle-orm/pg-core';
+        export const numbers = pgSequence('invoice_numbers', { startWith: 1000 });
+        export const t = pgTable('t', { id: integer('id') });
+        export const totals = pgMaterializedView('t_totals', { id: integer('id') }).as(sql\`select id from t\`);
+        export const legacy = pgView('legacy_view', { id: integer('id') }).existing();
+      `,
+    });
+    await readDrizzleSchema({ dialect: 'postgresql', schemaFiles: files, normalizer: NORMALIZERS.postgresql, onNote: (note) => notes.push(note) });
+    expect(notes).toEqual([
+      'the sequence invoice_numbers is not migrated by Strata yet: create it in a revision with op.execute (and drop it in the downgrade)',
+      'the materialized view t_totals is not migrated by Strata yet: create it in a revision with op.execute (and drop it in the downgrade)',
+    ]);
+  });
+
   it('keeps a mixed-case enum type quoted, so that it renders as it compares (issue 8, defect 3)', async () => {
     const model = await read('postgresql', {
       'schema.ts': `
