@@ -846,11 +846,12 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     case 'alterPolicy': {
       const table = requireTable(model, op.table, op.kind);
       const existing = requirePolicy(table, op.name, op.kind);
+      const { using: _using, statedUsing: _statedUsing, withCheck: _withCheck, statedWithCheck: _statedWithCheck, ...kept } = existing;
+      const stated = statedPolicy(existing);
       const altered: PolicyModel = {
-        ...existing,
+        ...kept,
         ...(op.roles !== undefined ? { roles: toPolicyRoles(op.roles) } : {}),
-        ...(op.using !== undefined ? { using: normalizer.normalizeExpression(op.using) } : {}),
-        ...(op.withCheck !== undefined ? { withCheck: normalizer.normalizeExpression(op.withCheck) } : {}),
+        ...policyExpressionFields({ ...stated, ...(op.using !== undefined ? { using: op.using } : {}), ...(op.withCheck !== undefined ? { withCheck: op.withCheck } : {}) }, normalizer),
       };
       return withPolicies(model, table, (table.policies ?? []).map((p) => (p.name === op.name ? altered : p)));
     }
