@@ -466,7 +466,7 @@ describe('MySQL', () => {
     expect(name).toHaveLength(64);
     expect(name).toBe(shortenIdentifier(long, { max: 64, unit: 'characters', overflow: 'refuse' }));
     expect(name).toMatch(/^organization_membership_invitations_invited_by_organiza_[0-9a-f]{8}$/);
-    expect(notes).toEqual([`the foreign key of table organization_membership_invitations name ${long} is longer than the 64 characters the server allows: it is named ${name}`]);
+    expect(notes).toEqual([`the foreign key of table organization_membership_invitations is named ${long}, longer than the 64 characters the server allows: the revision names it ${name}`]);
     const again = await read('mysql', files);
     expect(table(again, 'organization_membership_invitations').foreignKeys[0]?.name).toBe(name);
 

@@ -292,7 +292,7 @@ function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void)
       if (!exceedsLimit(name, limit)) return name;
       if (limit.overflow === 'truncate') return clipIdentifier(name, limit);
       const fitting = shortenIdentifier(name, limit);
-      onNote?.(`the ${what} name ${name} is longer than the ${limit.max} ${limit.unit} the server allows: it is named ${fitting}`);
+      onNote?.(`the ${what} is named ${name}, longer than the ${limit.max} ${limit.unit} the server allows: the revision names it ${fitting}`);
       return fitting;
     },
   };

@@ -102,7 +102,7 @@ async function autogenerate(input: CommandInput, message: string): Promise<void>
     input.out.line(`Generating ${written.file} ... done (revision ${written.id}, parent ${plan.parents.join(', ') || '<base>'})`);
     for (const op of plan.upgrade) input.out.line(`  ${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`);
     for (const d of plan.destructive) input.out.warn(`destructive: ${plan.upgrade[d.index]?.kind ?? ''}: ${d.reason} (marked in the file)`);
-    for (const note of plan.notes) input.out.warn(`note: ${note}`);
+    for (const note of plan.notes) input.out.warn(note);
   });
 }
 

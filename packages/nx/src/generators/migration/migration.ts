@@ -74,7 +74,7 @@ async function generate(tree: Tree, options: MigrationGeneratorSchema): Promise<
   logWritten(writeRevisionToTree(engine, tree, layout.revisionsDir, createdAt, options.message, source), id, plan.parents);
   for (const op of plan.upgrade) logger.info(`  ${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`);
   for (const d of plan.destructive) logger.warn(`destructive: ${plan.upgrade[d.index]?.kind ?? ''}: ${d.reason} (marked in the file)`);
-  for (const note of plan.notes) logger.warn(`note: ${note}`);
+  for (const note of plan.notes) logger.warn(note);
 }
 
 /** `--rename users.name=full_name` and `--renameTable old=new` as the engine's hints. */
