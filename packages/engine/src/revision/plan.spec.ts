@@ -227,13 +227,28 @@ describe('planStamp', () => {
       marked: [id('a'), id('b1'), id('b2'), id('c')],
       unmarked: [],
     });
-    expect(planStamp(g, [id('c')], [id('b1')])).toEqual({ heads: [id('b1'), id('b2')], marked: [], unmarked: [id('c')] });
+    // Alembic: the target replaces the head it is an ancestor of; b2, applied only through c, is no longer.
+    expect(planStamp(g, [id('c')], [id('b1')])).toEqual({ heads: [id('b1')], marked: [], unmarked: [id('c'), id('b2')] });
     expect(planStamp(g, [id('c')], [id('a')])).toEqual({ heads: [id('a')], marked: [], unmarked: [id('c'), id('b2'), id('b1')] });
   });
 
   it('keeps other branches and clears everything at base', () => {
     expect(short(planStamp(g, [id('b1')], [id('b2')]).heads)).toEqual(['b1', 'b2']);
     expect(planStamp(g, [id('c')], [])).toEqual({ heads: [], marked: [], unmarked: [id('c'), id('b2'), id('b1'), id('a')] });
+  });
+
+  it('sets the rows to exactly the target across a merge, so no revision is skipped later (issue 10, defect 1)', () => {
+    const merged = graph('aaaa', 'bbbb<-aaaa', 'c1c1<-bbbb', 'd1d1<-c1c1', 'c2c2<-bbbb', 'd2d2<-c2c2', 'eeee<-d1d1,d2d2');
+    const atHead = planStamp(merged, [], [id('eeee')]);
+    expect(short(atHead.heads)).toEqual(['eeee']);
+    const back = planStamp(merged, atHead.heads, [id('c2c2')]);
+    expect(short(back.heads)).toEqual(['c2c2']);
+    expect(short(back.unmarked)).toEqual(['eeee', 'd2d2', 'd1d1', 'c1c1']);
+    // The upgrade from there runs the other side too.
+    expect(run(merged, 'upgrade', ['c2c2'], 'heads').map((line) => line.split(':')[0])).toEqual(['+c1c1', '+d1d1', '+d2d2', '+eeee']);
+    // Two targets on two lines; a head on an unrelated line stays.
+    expect(short(planStamp(merged, [id('d1d1')], [id('c2c2')]).heads)).toEqual(['c2c2', 'd1d1']);
+    expect(short(planStamp(merged, [id('eeee')], [id('c1c1'), id('c2c2')]).heads)).toEqual(['c1c1', 'c2c2']);
   });
 
   it('resolves stamp targets both ways', () => {

@@ -95,9 +95,11 @@ export function planDowngrade(
 }
 
 /**
- * Moves the rows to the targets without running anything: revisions above the targets are unmarked as a
- * downgrade would revert them (same `options.branch` rule), the targets' ancestors are marked, and other
- * branches keep their rows. `[]` clears every row (or, with a branch, that branch's).
+ * Moves the rows to the targets without running anything, as Alembic's `stamp` does: each target
+ * replaces the current heads that are its ancestors or descendants, heads on unrelated lines stay, and
+ * the applied set becomes exactly the ancestors of the resulting heads (a stamp from a merge back to
+ * one side leaves the other side unapplied, so a later upgrade runs it). `[]` clears every row (or,
+ * with `options.branch`, that branch's, as a downgrade to its base would).
  *
  * @throws UnknownCurrentRevisionError, UnknownRevisionError, UnknownBranchError
  *
@@ -119,9 +121,18 @@ export function planStamp(
   options: PlanOptions = {},
 ): StampPlan {
   const applied = appliedSet(graph, currentHeads);
-  const revert = revertSet(graph, applied, targetIds, options.branch);
-  const after = new Set([...applied].filter((id) => !revert.has(id)));
-  for (const id of graph.ancestors(targetIds, { inclusive: true })) after.add(id);
+  let after: Set<string>;
+  if (targetIds.length === 0) {
+    const revert = revertSet(graph, applied, targetIds, options.branch);
+    after = new Set([...applied].filter((id) => !revert.has(id)));
+  } else {
+    // Alembic's stamp: each target replaces the current heads on its line (its ancestors and its
+    // descendants); heads on other lines stay. The rows are then exactly those heads, so a stamp
+    // back from a merge to one side leaves that side alone, and the other side counts as not applied.
+    const related = (head: string): boolean => targetIds.some((target) => head === target || graph.isAncestor(head, target) || graph.isAncestor(target, head));
+    const heads = [...new Set([...currentHeads].filter((head) => !related(head)).concat(targetIds))];
+    after = new Set(graph.ancestors(heads, { inclusive: true }));
+  }
   return {
     heads: [...graph.headsOf(after)],
     marked: graph.sortTopologically([...after].filter((id) => !applied.has(id))),

@@ -326,6 +326,24 @@ await describeDialects('strata CLI', (ctx) => {
     expect(unmerged.tables).toEqual([tableOf(A), tableOf(B), tableOf(C)]);
   });
 
+  it('stamp across a merge sets the rows to exactly the target; the next upgrade runs the other side (issue 10, defect 1)', async () => {
+    const s = await newStream('stamp_merge');
+    // A, B; two lines C<-B, D<-C and E<-B; the merge M of D and E.
+    const files = s.write([A, `${B}<-${A}`, `${C}<-${B}`, `${D}<-${C}`, `${E}<-${B}`, `${M}<-${D},${E}`]);
+    expectOk(await s.cli('stamp', M));
+    expectOk(await s.cli('stamp', E));
+    await expectLedger(s, files, {
+      versions: [E],
+      history: [[A, 'stamp'], [B, 'stamp'], [C, 'stamp'], [D, 'stamp'], [E, 'stamp'], [M, 'stamp'], [M, 'unstamp'], [D, 'unstamp'], [C, 'unstamp']],
+      tables: [],
+    });
+    // A database really at E has neither C nor D: the upgrade runs them, then the merge.
+    const run = await s.cli('upgrade', 'heads', '--json');
+    expectOk(run);
+    expect(jsonOf<{ steps: { revision: string }[] }>(run).steps.map((step) => step.revision)).toEqual([C, D, M]);
+    expect((await snapshot(ctx.dialect, s.url, s.name)).tables).toEqual([tableOf(C), tableOf(D)]);
+  });
+
   it('a revision that fails half-way leaves the ledger as before it (and, with transactional DDL, the schema)', async () => {
     const s = await newStream('failing');
     const files = s.write([A]);
