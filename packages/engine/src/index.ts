@@ -12,6 +12,7 @@ export { loadRevisions, checksumOf } from './revision/load-revisions.js';
 export { RevisionGraph } from './revision/revision-graph.js';
 export { revisionsInRange } from './revision/revision-range.js';
 export { resolveTarget, parseTarget, targetBranch, type TargetPurpose } from './revision/resolve-target.js';
+export { mergeParents } from './revision/merge-parents.js';
 export { planDowngrade, planStamp, planUpgrade, type Step, type StampPlan, type PlanOptions } from './revision/plan.js';
 export { HeadTracker } from './revision/head-tracker.js';
 export { newRevisionId, renderRevisionSource, revisionFileName, writeRevisionFile, RevisionFileExistsError } from './revision/write-revision.js';
@@ -29,6 +30,7 @@ export {
   UnknownBranchError,
   NotInBranchError,
   MultipleHeadsError,
+  MergeNotHeadError,
   RelativeMoveError,
   InvalidDowngradeTargetError,
   InvalidUpgradeTargetError,

@@ -397,6 +397,30 @@ export class InvalidRangeError extends StrataError {
   }
 }
 
+/**
+ * A merge names a revision that is not a head: something builds on it already, so a merge of it
+ * would leave the stream with as many heads as before (Alembic: "is not a head revision").
+ *
+ * @example
+ * ```ts
+ * import { MergeNotHeadError } from '@strata/engine';
+ * new MergeNotHeadError('cccc00000003', ['dddd00000004'], ['dddd00000004', 'eeee00000005']).code; // 'REVISION_MERGE_NOT_HEAD'
+ * ```
+ */
+export class MergeNotHeadError extends StrataError {
+  static readonly CODE = 'REVISION_MERGE_NOT_HEAD';
+  constructor(revision: string, children: readonly string[], heads: readonly string[]) {
+    super(
+      MergeNotHeadError.CODE,
+      `Revision ${revision} is not a head: ${list(children)} ${children.length > 1 ? 'build' : 'builds'} on it, so a merge of it would not join any heads.`,
+      {
+        hint: `Merge heads only; the heads are ${list(heads)}.`,
+        details: { revision, children: [...children], heads: [...heads] },
+      },
+    );
+  }
+}
+
 /** Every code declared in this file; a test asserts they are unique. */
 export const REVISION_ERROR_CODES: readonly string[] = [
   InvalidRevisionError.CODE,
@@ -417,4 +441,5 @@ export const REVISION_ERROR_CODES: readonly string[] = [
   InvalidUpgradeTargetError.CODE,
   UnknownCurrentRevisionError.CODE,
   InvalidRangeError.CODE,
+  MergeNotHeadError.CODE,
 ];

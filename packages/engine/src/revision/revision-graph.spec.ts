@@ -18,6 +18,7 @@ import {
   UnknownBranchError,
   UnknownCurrentRevisionError,
   InvalidRangeError,
+  MergeNotHeadError,
   UnknownDependencyError,
   UnknownRevisionError,
 } from './errors.js';
@@ -51,6 +52,7 @@ describe('revision errors', () => {
       new InvalidUpgradeTargetError('-1', ['bbbb'], 'a negative step goes down'),
       new UnknownCurrentRevisionError(['dead']),
       new InvalidRangeError('nocolon'),
+      new MergeNotHeadError('cccc', ['dddd'], ['dddd', 'eeee']),
     ];
     expect(errors.map((e) => e.code).sort()).toEqual([...REVISION_ERROR_CODES].sort());
     for (const e of errors) {

@@ -1,4 +1,4 @@
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { describeDialects } from '../support/databases.js';
 import {
@@ -342,6 +342,22 @@ await describeDialects('strata CLI', (ctx) => {
     expectOk(run);
     expect(jsonOf<{ steps: { revision: string }[] }>(run).steps.map((step) => step.revision)).toEqual([C, D, M]);
     expect((await snapshot(ctx.dialect, s.url, s.name)).tables).toEqual([tableOf(C), tableOf(D)]);
+  });
+
+  it('merge refuses a revision that is not a head and writes nothing (issue 10, defect 5)', async () => {
+    const s = await newStream('merge_not_head');
+    s.write([A, `${B}<-${A}`, `${C}<-${B}`, `${D}<-${A}`]);
+    const before = readdirSync(s.dir).sort();
+    const refused = await s.cli('merge', C, B, '-m', 'bad', '--json');
+    expect(refused.code).not.toBe(0);
+    expect(jsonError(refused)).toMatchObject({ code: 'REVISION_MERGE_NOT_HEAD', details: { revision: B, children: [C], heads: [C, D] } });
+    expect(readdirSync(s.dir).sort()).toEqual(before);
+    const ancestor = await s.cli('merge', A, D);
+    expect(ancestor.code).not.toBe(0);
+    expect(ancestor.stderr).toContain(`Revision ${A} is not a head`);
+    const merged = await s.cli('merge', '-m', 'join');
+    expectOk(merged);
+    expect(readdirSync(s.dir)).toHaveLength(before.length + 1);
   });
 
   it('a revision that fails half-way leaves the ledger as before it (and, with transactional DDL, the schema)', async () => {

@@ -1,4 +1,5 @@
 import { resolveTarget } from '../../revision/resolve-target.js';
+import { mergeParents } from '../../revision/merge-parents.js';
 import { writeRevisionFile } from '../../revision/write-revision.js';
 import { planGeneratedRevision, type RenameHints } from '../../autogenerate/generate.js';
 import { writeGeneratedRevision } from '../../autogenerate/write-generated.js';
@@ -137,7 +138,7 @@ export const mergeCommand: Command = {
     const settings = streamLayout(input);
     const graph = loadGraph(settings);
     const requested = input.positionals.length === 0 ? ['heads'] : input.positionals;
-    const parents = [...new Set(requested.flatMap((r) => (r === 'heads' ? graph.heads() : resolveTarget(graph, r, [], 'show'))))].sort();
+    const parents = mergeParents(graph, requested);
     if (parents.length < 2) {
       throw new UsageError(
         `Nothing to merge in stream "${settings.name}": ${parents.length === 1 ? `only ${parents[0]}` : 'no revision'} given${input.positionals.length === 0 ? ' (the stream has a single head)' : ''}.`,

@@ -10,9 +10,7 @@ export default async function migrateMergeExecutor(options: MigrateMergeExecutor
     const stream = layout();
     const revisions = graph(stream);
     const requested = toList(options.revisions);
-    const parents = [
-      ...new Set((requested.length === 0 ? ['heads'] : requested).flatMap((r) => (r === 'heads' ? revisions.heads() : engine.resolveTarget(revisions, r, [], 'show')))),
-    ].sort();
+    const parents = engine.mergeParents(revisions, requested.length === 0 ? ['heads'] : requested);
     if (parents.length < 2) {
       throw new UsageError(
         `Nothing to merge in stream "${stream.name}": ${parents.length === 1 ? `only ${parents[0]}` : 'no revision'}${requested.length === 0 ? ' (the stream has a single head)' : ''}.`,
