@@ -31,6 +31,7 @@ export {
   NotInBranchError,
   MultipleHeadsError,
   MergeNotHeadError,
+  RangeNotAncestorError,
   RelativeMoveError,
   InvalidDowngradeTargetError,
   InvalidUpgradeTargetError,

@@ -421,6 +421,26 @@ export class MergeNotHeadError extends StrataError {
   }
 }
 
+/**
+ * A history range whose start is not an ancestor of its end (Alembic: "does not refer to
+ * ancestor/descendant revisions"): it would list nothing, which reads as "no history".
+ *
+ * @example
+ * ```ts
+ * import { RangeNotAncestorError } from '@strata/engine';
+ * new RangeNotAncestorError('cccc:aaaa', 'cccc', 'aaaa').hint; // 'Swap the ends: -r aaaa:cccc.'
+ * ```
+ */
+export class RangeNotAncestorError extends StrataError {
+  static readonly CODE = 'REVISION_RANGE_NOT_ANCESTOR';
+  constructor(range: string, start: string, end: string) {
+    super(RangeNotAncestorError.CODE, `The range ${range} does not go from an ancestor to a descendant: ${start} is not at or below ${end}.`, {
+      hint: end === 'base' ? `Nothing is below base; to list from ${start} up, use -r ${start}:heads.` : `Swap the ends: -r ${end}:${start}.`,
+      details: { range, start, end },
+    });
+  }
+}
+
 /** Every code declared in this file; a test asserts they are unique. */
 export const REVISION_ERROR_CODES: readonly string[] = [
   InvalidRevisionError.CODE,
@@ -442,4 +462,5 @@ export const REVISION_ERROR_CODES: readonly string[] = [
   UnknownCurrentRevisionError.CODE,
   InvalidRangeError.CODE,
   MergeNotHeadError.CODE,
+  RangeNotAncestorError.CODE,
 ];

@@ -19,6 +19,7 @@ import {
   UnknownCurrentRevisionError,
   InvalidRangeError,
   MergeNotHeadError,
+  RangeNotAncestorError,
   UnknownDependencyError,
   UnknownRevisionError,
 } from './errors.js';
@@ -53,6 +54,7 @@ describe('revision errors', () => {
       new UnknownCurrentRevisionError(['dead']),
       new InvalidRangeError('nocolon'),
       new MergeNotHeadError('cccc', ['dddd'], ['dddd', 'eeee']),
+      new RangeNotAncestorError('cccc:aaaa', 'cccc', 'aaaa'),
     ];
     expect(errors.map((e) => e.code).sort()).toEqual([...REVISION_ERROR_CODES].sort());
     for (const e of errors) {
