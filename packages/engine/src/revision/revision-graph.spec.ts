@@ -169,6 +169,11 @@ describe('MultipleBaseCrossDependencyTest: a <- b; c <- d dep:b', () => {
     expect(short(g.headsOf(g.ancestors([id('d')], { inclusive: true })))).toEqual(['d']);
   });
 
+  it('with dependencies resolved, a head only depended on is no head (issue 10, defect 7)', () => {
+    expect(short(g.headsResolvingDependencies())).toEqual(['d']);
+    expect(short(graph('a', 'b<-a', 'c').headsResolvingDependencies())).toEqual(['b', 'c']);
+  });
+
   it('orders dependencies first', () => {
     const order = short(g.revisions.map((r) => r.id));
     expect(order.indexOf('b')).toBeLessThan(order.indexOf('d'));

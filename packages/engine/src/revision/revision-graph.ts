@@ -198,6 +198,14 @@ export class RevisionGraph {
     return this.#heads;
   }
 
+  /**
+   * The heads that no revision depends on either (Alembic's `heads --resolve-dependencies`): a
+   * revision another one lists in `dependsOn` is reached by upgrading that one, so it is no head of its own.
+   */
+  headsResolvingDependencies(): readonly string[] {
+    return this.#heads.filter((id) => this.dependents(id).length === 0);
+  }
+
   /** Revisions with no parents, sorted by id (they may have `dependsOn`). */
   bases(): readonly string[] {
     return this.#bases;

@@ -42,12 +42,16 @@ export const headsCommand: Command = {
   summary: 'Show the heads of the revision graph.',
   usage: '[options]',
   description: 'Lists the revisions no other revision builds on. Several heads are legal; merge them with `strata merge`.',
-  options: VERBOSE,
+  options: {
+    ...VERBOSE,
+    'resolve-dependencies': { type: 'boolean', description: 'Leave out heads that another revision lists in dependsOn (they are applied on the way to it).' },
+  },
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
     const graph = loadGraph(streamLayout(input));
-    const heads = graph.heads().map((h) => graph.get(h));
+    const ids = input.values['resolve-dependencies'] ? graph.headsResolvingDependencies() : graph.heads();
+    const heads = ids.map((h) => graph.get(h));
     input.out.result({ heads: heads.map((r) => revisionJson(graph, r)) }, () => {
       for (const r of heads) input.out.line(input.values.verbose ? revisionBlock(graph, r) : `${r.id}${markers(graph, r.id)}, ${r.message}`);
     });
