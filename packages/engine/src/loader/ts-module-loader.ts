@@ -1,6 +1,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
+import { StrataError } from '../errors.js';
 import { ModuleLoadError } from './errors.js';
 
 /** Specifiers answered with a value of ours instead of a package on disk. */
@@ -60,7 +61,9 @@ export class TsModuleLoader {
       (mod as unknown as { _compile(code: string, filename: string): void })._compile(code, file);
     } catch (error) {
       this.#cache.delete(file);
-      if (error instanceof ModuleLoadError) throw error;
+      // The module ran and an engine call in it refused (an invalid `revision({...})`): that coded
+      // error says what is wrong, better than "it must be valid TypeScript".
+      if (error instanceof StrataError) throw error;
       const problem = error instanceof SyntaxError ? `syntax error: ${error.message}` : (error as Error)?.message ?? String(error);
       throw new ModuleLoadError(file, problem, error);
     }

@@ -25,10 +25,10 @@ function inFile(file: string | undefined): string {
 export class InvalidRevisionError extends StrataError {
   /** The code every instance carries. */
   static readonly CODE = 'REVISION_INVALID';
-  constructor(message: string, details: { file?: string | undefined }) {
+  constructor(message: string, details: { file?: string | undefined; problem?: string | undefined }) {
     super(InvalidRevisionError.CODE, message, {
       hint: 'Fix the revision file so that it default-exports revision({ id, parents, upgrade, downgrade }), then run `strata check`.',
-      details: details.file ? { file: details.file } : {},
+      details: { ...(details.file ? { file: details.file } : {}), ...(details.problem ? { problem: details.problem } : {}) },
     });
   }
 }

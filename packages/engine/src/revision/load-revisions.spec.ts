@@ -90,6 +90,16 @@ describe('loadRevisions', () => {
     expect(loadError(bad).message).toContain('"NOT VALID"');
   });
 
+  it('reports an invalid revision({...}) with its own code, field and file, not as a module that failed to load (issue 10)', () => {
+    const file = '20260101_1200_bad_call.ts';
+    const dir = folder({ [file]: `import { revision } from '@strata/engine';\nexport default revision({ id: 'NOT VALID', parents: [], upgrade() {}, downgrade() {} });` });
+    const error = loadError(dir);
+    expect(error.code).toBe('REVISION_INVALID');
+    expect(error.message).toContain(`Invalid revision in ${join(dir, file)}: `);
+    expect(error.message).toContain('"NOT VALID"');
+    expect(error.details).toMatchObject({ file: join(dir, file) });
+  });
+
   it('reports a missing folder with the path and the command that creates it', () => {
     const error = loadError(join(root, 'nope'));
     expect(error.code).toBe('LOADER_FOLDER_MISSING');

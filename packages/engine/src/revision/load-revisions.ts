@@ -5,6 +5,7 @@ import * as engine from '../index.js';
 import { TsModuleLoader } from '../loader/ts-module-loader.js';
 import { RevisionsFolderMissingError } from '../loader/errors.js';
 import { normalizeRevision, type Revision } from './revision.js';
+import { InvalidRevisionError } from './errors.js';
 
 /** File names loaded as revisions: TypeScript or JavaScript modules; not declarations, tests, config files or `_private` helpers. */
 const REVISION_FILE = /^(?![._])(?!.*\.config\.)(?!.*\.(?:spec|test|d)\.[^.]+$).+\.(?:ts|mts|js|mjs)$/;
@@ -37,8 +38,24 @@ export function loadRevisions(dir: string): Revision[] {
   return names.map((name) => {
     const file = join(folder, name);
     const source = readFileSync(file, 'utf8');
-    const exported = loader.load(file, source) as { default?: unknown } | undefined;
+    const exported = loadNaming(loader, file, source);
     const value = exported && typeof exported === 'object' && 'default' in exported ? exported.default : undefined;
     return normalizeRevision(value, file, checksumOf(source));
   });
+}
+
+/**
+ * The file's exports; a `revision({...})` in it that refuses its definition throws before the
+ * loader knows the file, so its error is given the file here.
+ */
+function loadNaming(loader: TsModuleLoader, file: string, source: string): { default?: unknown } | undefined {
+  try {
+    return loader.load(file, source) as { default?: unknown } | undefined;
+  } catch (error) {
+    const problem = error instanceof InvalidRevisionError ? error.details.problem : undefined;
+    if (typeof problem === 'string' && error instanceof InvalidRevisionError && error.details.file === undefined) {
+      throw new InvalidRevisionError(`Invalid revision in ${file}: ${problem}.`, { file, problem });
+    }
+    throw error;
+  }
 }

@@ -127,7 +127,7 @@ export function revision(definition: RevisionDefinition): Revision {
 export function normalizeRevision(value: unknown, file?: string, checksum?: string): Revision {
   const where = file ? ` in ${file}` : '';
   const fail = (problem: string): never => {
-    throw new InvalidRevisionError(`Invalid revision${where}: ${problem}.`, { file });
+    throw new InvalidRevisionError(`Invalid revision${where}: ${problem}.`, { file, problem });
   };
   if (value === undefined) fail('the file has no default export (write `export default revision({ ... })`)');
   if (value === null || typeof value !== 'object') fail('the default export is not a revision({ ... }) value');
