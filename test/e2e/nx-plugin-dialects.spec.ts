@@ -6,7 +6,7 @@
  * PostgreSQL and MySQL suites are skipped with a loud warning when the server is unreachable (failed
  * under CI=true): see packages/engine/test/support/databases.ts.
  */
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { describeDialects, type TestDatabase } from '../../packages/engine/test/support/databases.js';
 import {
   createWorkspace,
@@ -18,7 +18,10 @@ import {
   tasksRun,
   type StrataTarballs,
   type Workspace,
+  NX_TEST_TIMEOUT_MS,
 } from './support/workspace.js';
+
+vi.setConfig({ testTimeout: NX_TEST_TIMEOUT_MS });
 
 let tarballs: StrataTarballs | undefined;
 
@@ -40,7 +43,7 @@ await describeDialects('@strata/nx run-many -t migrate', (ctx) => {
     db = await ctx.createDatabase('nx_e2e');
     if (tarballs === undefined) throw new Error('The packages were not packed.');
     ws = await createWorkspace(tarballs, { label: ctx.name, registerPlugin: true, env: databaseEnv(ctx.name, db.url) });
-  }, 60_000);
+  }, NX_TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     // The database is dropped by describeDialects.

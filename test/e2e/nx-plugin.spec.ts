@@ -7,7 +7,7 @@
  * The steps share one workspace and run in order (each needs the state the previous one left).
  * PostgreSQL and MySQL: nx-plugin-dialects.spec.ts.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ACCOUNTS_SQLITE_LAST_COLUMN, BILLING_SQLITE_LAST_COLUMN } from './support/fixture.js';
 import {
   createWorkspace,
@@ -20,7 +20,10 @@ import {
   type Ledger,
   type StrataTarballs,
   type Workspace,
+  NX_TEST_TIMEOUT_MS,
 } from './support/workspace.js';
+
+vi.setConfig({ testTimeout: NX_TEST_TIMEOUT_MS });
 
 const VERBS = ['migrate', 'migrate-down', 'migrate-stamp', 'migrate-merge', 'migrate-status', 'migrate-history', 'migrate-check', 'migrate-test'];
 

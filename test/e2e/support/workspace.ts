@@ -19,6 +19,12 @@ import { loadDialect } from '../../../packages/engine/src/dialects/registry.js';
 import { DEFAULT_SQLITE_FILE, DIALECT_ENV, fixtureFiles, URL_ENV } from './fixture.js';
 
 /** Strata's repository root. */
+/**
+ * The time an e2e test may take. Each spawns several Nx commands (2–3 s each on a quiet machine); CI runs
+ * on a loaded 2-core machine, where one command has been seen to take 20 s, so the bound is generous.
+ */
+export const NX_TEST_TIMEOUT_MS = 300_000;
+
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
 /**
