@@ -106,7 +106,8 @@ export const historyCommand: Command = {
   usage: '[options]',
   description:
     'Lists the stream\'s revisions from the heads down to the bases (Alembic\'s history). -r START:END limits it to a range\n' +
-    '(either side may be empty, an id or prefix, head, base, <label>@head, or current). -i marks the revisions the\n' +
+    '(either side may be empty, an id or prefix, head, base, <label>@head, <label>@base as the start, <label>@-N counted\n' +
+    'from the branch head, or current; the start must be at or below the end). -i marks the revisions the\n' +
     'database is at. --applied lists the rows of strata_history instead: every revision applied, reverted or stamped,\n' +
     'with when, how long, by whom and the file\'s checksum.',
   options: {
@@ -134,6 +135,13 @@ export const historyCommand: Command = {
     const ids = revisionsInRange(graph, range, currentHeads);
     const marked = new Set(currentHeads);
     input.out.result({ stream: settings.name, revisions: ids.map((id) => revisionJson(graph, graph.get(id))), current: currentHeads }, () => {
+      if (ids.length === 0) {
+        input.out.line(
+          graph.revisions.length === 0
+            ? `Stream "${settings.name}" has no revisions yet (${settings.revisionsDir}).`
+            : `No revision of stream "${settings.name}" lies in the range ${range ?? ''}.`,
+        );
+      }
       for (const id of ids) input.out.line(input.values.verbose ? revisionBlock(graph, graph.get(id), marked) : revisionLine(graph, graph.get(id), marked));
     });
   },
