@@ -169,6 +169,14 @@ describe('MultipleBaseCrossDependencyTest: a <- b; c <- d dep:b', () => {
     expect(short(g.headsOf(g.ancestors([id('d')], { inclusive: true })))).toEqual(['d']);
   });
 
+  it('accepts a branch label in dependsOn, as Alembic does (issue 10, defect 6)', () => {
+    const labelled = graph('a', 'b<-a label:billing', 'c', 'd<-c dep:billing');
+    expect(short(labelled.requires(id('d')))).toEqual(['c', 'b']);
+    expect(short(labelled.headsResolvingDependencies())).toEqual(['d']);
+    expect(thrown(() => graph('a label:self dep:self')).code).toBe('REVISION_SELF_LOOP');
+    expect(thrown(() => graph('a', 'b<-a dep:nolabel')).code).toBe('REVISION_UNKNOWN_DEPENDENCY');
+  });
+
   it('with dependencies resolved, a head only depended on is no head (issue 10, defect 7)', () => {
     expect(short(g.headsResolvingDependencies())).toEqual(['d']);
     expect(short(graph('a', 'b<-a', 'c').headsResolvingDependencies())).toEqual(['b', 'c']);

@@ -100,6 +100,9 @@ export class RevisionGraph {
     const depsByRank: number[][] = [];
     const external = new Map<string, ExternalDependency[]>();
     const labelOwnerRank = new Map<string, number>();
+    // A dependsOn entry may name a branch label: the revision that carries it.
+    const labelled = new Map<string, string>();
+    for (const r of revisions) for (const label of r.branchLabels) if (!labelled.has(label)) labelled.set(label, r.id);
     for (let i = 0; i < n; i++) {
       const r = byId.get(sortedIds[i] as string) as Revision;
       const parents: number[] = [];
@@ -117,8 +120,9 @@ export class RevisionGraph {
           ext.push({ stream: d.slice(0, at), revision: d.slice(at + 1) });
           continue;
         }
-        if (d === r.id) throw new SelfLoopError(r.id, r.file, 'dependsOn');
-        const dr = rank.get(d);
+        const target = rank.has(d) ? d : labelled.get(d);
+        if (target === r.id) throw new SelfLoopError(r.id, r.file, 'dependsOn');
+        const dr = target === undefined ? undefined : rank.get(target);
         if (dr === undefined) throw new UnknownDependencyError(r.id, r.file, d);
         if (!parents.includes(dr) && !deps.includes(dr)) deps.push(dr);
       }
