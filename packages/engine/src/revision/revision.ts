@@ -151,7 +151,7 @@ export function normalizeRevision(value: unknown, file?: string, checksum?: stri
   if (d.parents === undefined) fail('`parents` is missing (use [] for a base revision)');
   const parents = list('parents', REVISION_ID_PATTERN);
   // A revision id, or a branch label of the stream (Alembic accepts labels in depends_on), or `stream@id`.
-  const dependsOn = list('dependsOn', /^(?:(?:[A-Za-z0-9][A-Za-z0-9._-]*@)?[0-9a-z_]{4,40}|[A-Za-z][A-Za-z0-9_.-]*)$/);
+  const dependsOn = list('dependsOn', /^(?:[A-Za-z0-9][A-Za-z0-9._-]*@)?(?:[0-9a-z_]{4,40}|[A-Za-z][A-Za-z0-9_.-]*)$/);
   const branchLabels = list('branchLabels', /^[A-Za-z][A-Za-z0-9_.-]*$/);
   if (typeof d.upgrade !== 'function') fail('`upgrade` must be a function');
   if (typeof d.downgrade !== 'function') fail('`downgrade` must be a function');

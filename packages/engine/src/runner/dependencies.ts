@@ -64,11 +64,14 @@ async function readLedger(target: StreamTarget): Promise<LedgerState> {
 }
 
 /**
- * Whether `written` (a `dependsOn` revision: a full id, or a prefix of 4+ characters as targets accept)
- * names one of `ids`. @internal
+ * Whether `written` (a `dependsOn` revision: a full id, a prefix of 4+ characters as targets accept, or
+ * a branch label of the stream `graph` holds) names one of `ids`. @internal
  */
-function names(written: string, ids: ReadonlySet<string>): boolean {
+function names(written: string, ids: ReadonlySet<string>, graph?: RevisionGraph): boolean {
   if (ids.has(written)) return true;
+  // A branch label of the other stream (`accounts@billing_api`) names the revision that declares it.
+  const labelled = graph?.branchLabels().find((entry) => entry.label === written)?.revision;
+  if (labelled !== undefined) return ids.has(labelled);
   if (written.length < 4) return false;
   for (const id of ids) if (id.startsWith(written)) return true;
   return false;
@@ -119,7 +122,7 @@ export async function verifyDependencies(options: VerifyDependenciesOptions): Pr
       unknown.push(...references);
       continue;
     }
-    missing.push(...references.filter((r) => !names(r.dependsOnRevision, state.applied)));
+    missing.push(...references.filter((r) => !names(r.dependsOnRevision, state.applied, entry?.graph)));
   }
   if (unknown.length > 0) throw new UnknownStreamError(stream.name, unknown, [...(workspace?.keys() ?? [])].sort());
   if (missing.length > 0) throw new DependencyNotAppliedError(stream.name, missing);
@@ -135,12 +138,14 @@ export async function findAppliedDependents(
   candidates: Iterable<readonly [string, WorkspaceStream]>,
 ): Promise<CrossStreamReference[]> {
   const found: CrossStreamReference[] = [];
-  for (const [name, entry] of [...candidates].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  const sorted = [...candidates].sort(([a], [b]) => (a < b ? -1 : 1));
+  const ownGraph = sorted.find(([name]) => name === stream)?.[1].graph;
+  for (const [name, entry] of sorted) {
     if (name === stream) continue;
     const declaring: CrossStreamReference[] = [];
     for (const revision of entry.graph.revisions) {
       for (const dependency of entry.graph.externalDependencies(revision.id)) {
-        if (dependency.stream === stream && names(dependency.revision, reverting)) {
+        if (dependency.stream === stream && names(dependency.revision, reverting, ownGraph)) {
           declaring.push({ stream: name, revision: revision.id, dependsOnStream: stream, dependsOnRevision: dependency.revision });
         }
       }

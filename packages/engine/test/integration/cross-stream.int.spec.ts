@@ -103,6 +103,25 @@ await describeDialects('cross-stream dependencies', (ctx) => {
       expect(await heads(s, 'billing')).toEqual([B1]);
     });
 
+    it(`[${layout}] names another stream's revision by its branch label (issue 10, defect 6)`, async () => {
+      const shared = layout === 'one database' ? await ctx.createDatabase('dep_label') : undefined;
+      const urlOf = async (name: string): Promise<string> => shared?.url ?? (await ctx.createDatabase(`dep_label_${name}`)).url;
+      const labelled = new RevisionGraph([tableRevision(A1, []), { ...tableRevision(A2, [A1]), branchLabels: ['accounts_api'] }]);
+      const audit = new RevisionGraph([tableRevision('aud000000001', [], ['accounts@accounts_api'])]);
+      const workspace: Workspace = new Map([
+        ['accounts', { stream: { name: 'accounts', dialect: ctx.name, url: await urlOf('accounts'), lockTimeoutMs: 10_000 }, graph: labelled }],
+        ['audit', { stream: { name: 'audit', dialect: ctx.name, url: await urlOf('audit'), lockTimeoutMs: 10_000 }, graph: audit }],
+      ]);
+      const entry = (name: string): WorkspaceStream => workspace.get(name) as WorkspaceStream;
+      await upgrade({ ...entry('accounts'), target: A1, workspace });
+      const refused = (await upgrade({ ...entry('audit'), target: 'head', workspace }).catch((e: unknown) => e)) as DependencyNotAppliedError;
+      expect(refused).toBeInstanceOf(DependencyNotAppliedError);
+      expect(refused.message).toContain('depends on accounts@accounts_api');
+      await upgrade({ ...entry('accounts'), target: 'head', workspace });
+      await upgrade({ ...entry('audit'), target: 'head', workspace });
+      expect((await current(entry('audit').stream)).heads).toEqual(['aud000000001']);
+    });
+
     it(`[${layout}] upgrades in dependency order, and names an unknown stream`, async () => {
       const s = await streams('dep_order');
       await up(s, 'accounts');
