@@ -360,6 +360,22 @@ await describeDialects('strata CLI', (ctx) => {
     expect(readdirSync(s.dir)).toHaveLength(before.length + 1);
   });
 
+  it('history refuses a range that is not ancestor to descendant, and says when a range holds nothing (issue 10, defect 2)', async () => {
+    const s = await newStream('history_range');
+    s.write([A, `${B}<-${A}`, `${C}<-${B}`]);
+    for (const range of [`${C}:${A}`, `${C}:base`]) {
+      const refused = await s.cli('history', '-r', range, '--json');
+      expect(refused.code, range).not.toBe(0);
+      expect(jsonError(refused)).toMatchObject({ code: 'REVISION_RANGE_NOT_ANCESTOR', details: { range } });
+    }
+    const swapped = await s.cli('history', '-r', `${A}:${C}`);
+    expectOk(swapped);
+    expect(swapped.stdout.trim().split('\n').map((line) => line.split(',')[0]?.split(' ')[2])).toEqual([C, B, A]);
+    const empty = await s.cli('history', '-r', 'base:base');
+    expectOk(empty);
+    expect(empty.stdout).toContain('No revision of stream');
+  });
+
   it('a revision that fails half-way leaves the ledger as before it (and, with transactional DDL, the schema)', async () => {
     const s = await newStream('failing');
     const files = s.write([A]);
