@@ -11,9 +11,10 @@ export default async function migrateStatusExecutor(options: MigrateStatusExecut
     const stream = settings();
     const revisions = graph(stream);
     const { heads: current } = await engine.current(stream);
-    const heads = revisions.heads();
+    const allHeads = revisions.heads();
+    const heads = options.resolveDependencies ? revisions.headsResolvingDependencies() : allHeads;
     const unknown = current.filter((id) => !revisions.has(id));
-    const atHead = current.length === heads.length && current.every((id) => heads.includes(id));
+    const atHead = current.length === allHeads.length && current.every((id) => allHeads.includes(id));
     const pending = revisions.revisions.length - (current.length === 0 ? 0 : revisions.ancestors(current.filter((id) => revisions.has(id)), { inclusive: true }).length);
     const describe = (id: string) => (revisions.has(id) ? `${id}  ${revisions.get(id).message || '(no message)'}` : `${id}  (no revision file has this id)`);
     out.result({ stream: stream.name, current, heads, unknown, atHead, pending }, () => {
