@@ -580,6 +580,23 @@ describe('SQLite', () => {
   });
 });
 
+describe('views outside PostgreSQL', () => {
+  it('names a SQLite view it does not migrate, never silently', async () => {
+    const notes: string[] = [];
+    const files = write({
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { sqliteTable, sqliteView, integer } from 'drizzle-orm/sqlite-core';
+        export const t = sqliteTable('t', { id: integer('id') });
+        export const v = sqliteView('t_view', { id: integer('id') }).as(sql\`select id from t\`);
+      `,
+    });
+    const model = await readDrizzleSchema({ dialect: 'sqlite', schemaFiles: files, normalizer: NORMALIZERS.sqlite, onNote: (note) => notes.push(note) });
+    expect(model.views).toBeUndefined();
+    expect(notes).toEqual(['the view t_view is not migrated by Strata on sqlite: create it in a revision with op.execute (and drop it in the downgrade)']);
+  });
+});
+
 describe('loading', () => {
   it('applies casing, and reads several files once each (re-exports, relations ignored)', async () => {
     const model = await read(

@@ -330,6 +330,17 @@ function sequencesAndViews(
   return { ...(sequences.size > 0 ? { sequences: sortedMap(sequences) } : {}), ...(views.size > 0 ? { views: sortedMap(views) } : {}) };
 }
 
+/**
+ * MySQL and SQLite: the snapshot's views, which the model has no place for there; each is named,
+ * so that a revision without them is never silent about it.
+ */
+function notUnderstood(snapshot: DrizzleSnapshot, onNote: ((note: string) => void) | undefined): void {
+  const views = Object.values((snapshot['views'] ?? {}) as Record<string, { name?: string; isExisting?: boolean }>).filter((entry) => entry.isExisting !== true);
+  for (const view of views) {
+    onNote?.(`the view ${String(view.name)} is not migrated by Strata on ${snapshot.dialect}: create it in a revision with op.execute (and drop it in the downgrade)`);
+  }
+}
+
 /** The server's names for what drizzle-kit names, within the dialect's identifier limit. */
 interface Names {
   /** A table, column or enum: truncated where the server truncates, refused where it refuses (queries name it too). */
@@ -406,7 +417,7 @@ export function drizzleSnapshotToModel(
     tables: sortedMap(tables),
     enums: sortedMap(enums),
     ...(roles.size > 0 ? { roles: sortedMap(roles) } : {}),
-    ...(dialect === 'postgresql' ? sequencesAndViews(snapshot, normalizer, onNote) : {}),
+    ...(dialect === 'postgresql' ? sequencesAndViews(snapshot, normalizer, onNote) : (notUnderstood(snapshot, onNote), {})),
   };
 }
 

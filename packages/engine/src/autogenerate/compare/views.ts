@@ -80,7 +80,7 @@ export function compareViews(from: SchemaModel, to: SchemaModel, changedTables: 
   }
   const created = [...after.values()].filter((view) => !before.has(view.name) || dropped.has(view.name));
   const createOrder = dependencyOrder(created);
-  const dropOrder = dependencyOrder([...dropped].map((n) => before.get(n) as ViewModel)).reverse();
+  const dropOrder = dependentsFirst([...dropped].map((n) => before.get(n) as ViewModel));
   return { drop: dropOrder, create: createOrder };
 }
 
@@ -96,6 +96,19 @@ function dependencyOrder(views: readonly ViewModel[]): ViewModel[] {
     const [next] = pending.splice(index === -1 ? 0 : index, 1) as [ViewModel];
     order.push(next);
     placed.add(next.name);
+  }
+  return order;
+}
+
+/** Views ordered so that each comes before the views of the list it mentions, by name otherwise. @internal */
+function dependentsFirst(views: readonly ViewModel[]): ViewModel[] {
+  const pending = [...views].sort((a, b) => compareText(a.name, b.name));
+  const order: ViewModel[] = [];
+  while (pending.length > 0) {
+    const mentioned = new Set(pending.flatMap((view) => [...mentionedNames(statedDefinition(view))].filter((n) => n !== view.name)));
+    const index = pending.findIndex((view) => !mentioned.has(view.name));
+    const [next] = pending.splice(index === -1 ? 0 : index, 1) as [ViewModel];
+    order.push(next);
   }
   return order;
 }
