@@ -849,6 +849,22 @@ describe('diffSchemas: sequences and views', () => {
     expect(destructive(diff)).toEqual(['dropView: drops view gone']);
   });
 
+  it('the drop of a rebuilt view names the new views that read it: a re-run that finds them knows the revision ran', () => {
+    const before = withViews(schema([clients]), view('named', 'select id, name from clients'));
+    const after = withViews(
+      change(schema([clients]), 'clients', (t) => ({ ...t, columns: [...t.columns, col('email', 'text')] })),
+      view('named', 'select id, name from clients'),
+      view('upper_named', 'select upper(name) from named'),
+    );
+    const diff = prove(before, after);
+    expect(diff.ops[0]).toEqual({
+      kind: 'dropView',
+      name: 'named',
+      definition: 'select id, name from clients',
+      skipIfCreated: [{ name: 'upper_named', definition: 'select upper(name) from named' }],
+    });
+  });
+
   it('a view over a dropped table goes before the table', () => {
     const before = withViews(schema([clients, orders]), view('big_orders', 'select id from "orders"'));
     const diff = prove(before, schema([clients]));

@@ -25,7 +25,7 @@ import { compareEnums } from './compare/enums.js';
 import { compareIndexes, dropIndexOp } from './compare/indexes.js';
 import { comparePolicies, compareRoles, dropPolicyOp, rowLevelSecurityOp } from './compare/policies.js';
 import { createTableOp, creationOrder, dropTables, resolveTableRenames } from './compare/tables.js';
-import { compareSequences, compareViews, tableChanged } from './compare/views.js';
+import { compareSequences, compareViews, createdReaders, tableChanged } from './compare/views.js';
 
 /**
  * What {@link diffSchemas} needs beyond the two schemas.
@@ -211,7 +211,17 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   const recreatedViews = new Set(views.create.map((v) => v.name));
   for (const view of views.drop) {
     const reason = recreatedViews.has(view.name) ? undefined : `drops ${view.materialized ? 'materialized view' : 'view'} ${view.name}`;
-    push({ kind: 'dropView', name: view.name, ...(view.materialized ? { materialized: true } : {}), definition: statedDefinition(view) }, reason);
+    const created = recreatedViews.has(view.name) ? createdReaders(view.name, views.create, from) : [];
+    push(
+      {
+        kind: 'dropView',
+        name: view.name,
+        ...(view.materialized ? { materialized: true } : {}),
+        definition: statedDefinition(view),
+        ...(created.length > 0 ? { skipIfCreated: created } : {}),
+      },
+      reason,
+    );
   }
 
   // 0. Roles first: the policies created later may name them.

@@ -579,6 +579,13 @@ describe('renderGeneratedRevision: the output is a working revision', () => {
     expect(ran).toEqual(FULL.downgrade);
   });
 
+  it('guards the drop of a rebuilt view with the views the revision creates over it', () => {
+    const op: Op = { kind: 'dropView', name: 'named', definition: 'select id from t', skipIfCreated: [{ name: 'upper_named', definition: 'select id from named' }] };
+    expect(renderOne(op)).toContain(
+      "if (await inspect.hasViewAs('named', 'select id from t') && !(await inspect.hasViewAs('upper_named', 'select id from named'))) await op.dropView('named', { definition: 'select id from t' });",
+    );
+  });
+
   it('runs every op kind against a recording inspector: guards ask first, then the op runs as given', async () => {
     for (const fixture of Object.values(FIXTURES)) {
       const calls: string[] = [];

@@ -429,7 +429,10 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     case 'dropView': {
       const options = op.materialized === true || op.definition !== undefined ? `, ${flat({ materialized: op.materialized === true ? true : undefined, definition: op.definition })}` : '';
       // With the query it means to drop, a re-run leaves alone the view a later op created again.
-      const condition = op.definition !== undefined ? `await inspect.hasViewAs(${quote(op.name)}, ${quote(op.definition)})` : `await inspect.hasView(${quote(op.name)})`;
+      const exists = op.definition !== undefined ? `await inspect.hasViewAs(${quote(op.name)}, ${quote(op.definition)})` : `await inspect.hasView(${quote(op.name)})`;
+      // A view this revision creates later over this one already there: the revision ran, leave both.
+      const ran = (op.skipIfCreated ?? []).map((view) => ` && !${has(`hasViewAs(${quote(view.name)}, ${quote(view.definition)})`)}`).join('');
+      const condition = `${exists}${ran}`;
       return [guarded(condition, `dropView(${quote(op.name)}${options})`)];
     }
     case 'execute': {

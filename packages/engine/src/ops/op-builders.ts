@@ -943,6 +943,10 @@ export function validateOp(op: Op): void {
     case 'dropView':
       requireName(op.kind, 'the view name', op.name);
       if (op.definition !== undefined) requireName(op.kind, `the query of view ${op.name}`, op.definition);
+      for (const view of op.skipIfCreated ?? []) {
+        requireName(op.kind, `a view read from view ${op.name}`, view?.name);
+        requireName(op.kind, `the query of view ${view.name}`, view.definition);
+      }
       if (op.materialized !== undefined && typeof op.materialized !== 'boolean') throw new InvalidOpError(op.kind, `materialized of view ${op.name} must be a boolean.`);
       return;
     case 'execute':

@@ -314,6 +314,13 @@ export interface DropViewOp {
    * again with another query, and the views that read it.
    */
   readonly definition?: string;
+  /**
+   * For generated revisions only (the guard, never the SQL): views the same revision creates later
+   * that read this one, new or with a new query. On PostgreSQL a revision runs whole or not at all,
+   * so one of them existing as created means the revision ran before, and the drop (which the view
+   * that reads it would now block) is skipped.
+   */
+  readonly skipIfCreated?: readonly { readonly name: string; readonly definition: string }[];
 }
 /** Raw SQL: the escape hatch. The model cannot see what it does (see `declares`). */
 export interface ExecuteOp {

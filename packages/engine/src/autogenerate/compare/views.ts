@@ -120,3 +120,27 @@ export function tableChanged(from: SchemaModel, to: SchemaModel, name: string): 
   if (a === undefined || b === undefined) return true;
   return JSON.stringify(comparableTable(a)) !== JSON.stringify(comparableTable(b));
 }
+
+/**
+ * The views of `created` that read `name`, directly or through one another, and that are new or get
+ * a new query: what a re-run of the revision finds already there, by which it knows it ran (see
+ * `DropViewOp.skipIfCreated`). Those recreated with their query unchanged cannot tell, and need not:
+ * their own drop comes first.
+ * @internal
+ */
+export function createdReaders(name: string, created: readonly ViewModel[], from: SchemaModel): { name: string; definition: string }[] {
+  const readers = new Set<string>([name]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const view of created) {
+      if (readers.has(view.name)) continue;
+      if ([...mentionedNames(statedDefinition(view))].some((n) => readers.has(n))) {
+        readers.add(view.name);
+        grew = true;
+      }
+    }
+  }
+  return created
+    .filter((view) => view.name !== name && readers.has(view.name) && from.views?.get(view.name)?.definition !== view.definition)
+    .map((view) => ({ name: view.name, definition: statedDefinition(view) }));
+}
