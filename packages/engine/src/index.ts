@@ -105,7 +105,7 @@ export { ModuleLoadError, RevisionsFolderMissingError } from './loader/errors.js
 
 export type * from './schema/model.js';
 export { emptySchema } from './schema/model.js';
-export { comparableSchema, statedDefault, statedExpression, statedWhere } from './schema/stated.js';
+export { comparableSchema, statedDefault, statedDefinition, statedExpression, statedWhere, toSequenceModel } from './schema/stated.js';
 export { shortenIdentifier, type IdentifierLimit } from './schema/identifiers.js';
 export type * from './ops/op.js';
 export { OP_KINDS } from './ops/op.js';
@@ -125,6 +125,8 @@ export {
   type PolicyOptions,
   type AlterPolicyOptions,
   type RoleOptions,
+  type ViewOptions,
+  type DropViewOptions,
 } from './ops/op-builders.js';
 export { applyToModel, toPolicyModel, toPolicyRoles } from './ops/apply-to-model.js';
 export { reverseOp } from './ops/reverse.js';

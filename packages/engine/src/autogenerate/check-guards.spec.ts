@@ -101,6 +101,19 @@ describe('findUnguardedOperations: unguarded operations', () => {
     expect(findUnguardedOperations(source, 'r.ts').map(({ method }) => method)).toEqual(['createRole', 'enableRowLevelSecurity', 'createPolicy', 'alterPolicy']);
   });
 
+  it('sequences and views are schema operations too', () => {
+    const source = revisionWith(
+      [
+        "    await op.createSequence('n', { start: '10' });",
+        "    await op.createView('v', 'select 1', { materialized: true });",
+        "    if (await inspect.hasSequence('n')) await op.alterSequence('n', { increment: '2' });",
+        "    if (await inspect.hasViewAs('v', 'select 1')) await op.dropView('v', { materialized: true });",
+        "    await op.dropSequence('n');",
+      ].join('\n'),
+    );
+    expect(findUnguardedOperations(source, 'r.ts').map(({ method }) => method)).toEqual(['createSequence', 'createView', 'dropSequence']);
+  });
+
   it('through the context parameter, and in downgrade too', () => {
     const source = `export default revision({
   id: 'abcd1234',

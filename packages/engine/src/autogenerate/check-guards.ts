@@ -59,6 +59,11 @@ const SCHEMA_METHODS: Readonly<Record<Exclude<keyof OpBuilders, 'execute' | 'bat
   alterPolicy: true,
   createRole: true,
   dropRole: true,
+  createSequence: true,
+  alterSequence: true,
+  dropSequence: true,
+  createView: true,
+  dropView: true,
 };
 
 /** The methods of the `batch` object `op.batchAlterTable` passes to its callback. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
-import type { ColumnModel, EnumModel, ForeignKeyModel, PolicyModel, RoleModel, SchemaModel, TableModel } from '../schema/model.js';
+import type { ColumnModel, EnumModel, ForeignKeyModel, PolicyModel, RoleModel, SchemaModel, SequenceModel, TableModel, ViewModel } from '../schema/model.js';
 import { diffSchemas, type DiffOptions, type SchemaDiff } from './diff.js';
 import { EnumChangeUnsupportedError, InvalidRenameError, UnknownRenameError } from './errors.js';
 import { codeOf } from '../__fixtures__/code-of.js';
@@ -52,7 +52,13 @@ function plus(model: SchemaModel, ...tables: TableModel[]): SchemaModel {
 /** A model as plain sorted data, so that comparisons ignore the order of the maps. */
 function plain(model: SchemaModel): unknown {
   const sorted = <T>(map: ReadonlyMap<string, T>): [string, T][] => [...map].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { tables: sorted(model.tables), enums: sorted(model.enums), roles: sorted(model.roles ?? new Map()) };
+  return {
+    tables: sorted(model.tables),
+    enums: sorted(model.enums),
+    roles: sorted(model.roles ?? new Map()),
+    sequences: sorted(model.sequences ?? new Map()),
+    views: sorted(model.views ?? new Map()),
+  };
 }
 
 /** Diffs, then proves the ops: replayed in order onto `from`, they give `to`. */
@@ -791,5 +797,77 @@ describe('diffSchemas: rename hints', () => {
     expect(codeOf(() => diffSchemas(base(), base(), { ...PG, renames: { columns: { 'clients.email': 'name' } } }))).toBe(InvalidRenameError.CODE);
     const to = plus(base(), tbl('audit', [col('at', 'timestamp')]));
     expect(codeOf(() => diffSchemas(base(), to, { ...PG, renames: { tables: { clients: 'audit' } } }))).toBe(InvalidRenameError.CODE);
+  });
+});
+
+describe('diffSchemas: sequences and views', () => {
+  const clients = tbl('clients', [col('id', 'integer', { nullable: false }), col('name', 'text'), col('score', 'integer')]);
+  const orders = tbl('orders', [col('id', 'integer', { nullable: false }), col('amount', 'integer')]);
+  const view = (name: string, definition: string, materialized = false): ViewModel => ({ name, materialized, definition });
+  const withViews = (model: SchemaModel, ...views: ViewModel[]): SchemaModel => ({ ...model, views: new Map(views.map((v) => [v.name, v])) });
+  const withSequences = (model: SchemaModel, ...sequences: SequenceModel[]): SchemaModel => ({ ...model, sequences: new Map(sequences.map((s) => [s.name, s])) });
+
+  it('creates sequences before tables, alters changed ones in full, drops the gone ones last', () => {
+    const from = withSequences(schema([orders]), { name: 'old_numbers' }, { name: 'invoice_numbers', start: '1000' });
+    const to = withSequences(schema([orders, clients]), { name: 'invoice_numbers', start: '1000', increment: '5' }, { name: 'ticket_numbers', cycle: true });
+    const diff = prove(from, to);
+    expect(diff.ops.map((op) => op.kind)).toEqual(['createSequence', 'alterSequence', 'createTable', 'dropSequence']);
+    expect(diff.ops[1]).toEqual({ kind: 'alterSequence', name: 'invoice_numbers', start: '1000', increment: '5' });
+    expect(destructive(diff)).toEqual(['dropSequence: drops sequence old_numbers and its current value']);
+  });
+
+  it('a view over a changed table is dropped first and created last; views over it go before it and come after it; a view over an unchanged table stays', () => {
+    const before = withViews(
+      schema([clients, orders]),
+      view('named', 'select id, name from clients'),
+      view('named_upper', 'select upper(name) from named'),
+      view('big_orders', 'select id from orders where amount > 100', true),
+    );
+    const after = withViews(
+      change(schema([clients, orders]), 'clients', (t) => ({ ...t, columns: t.columns.map((c) => (c.name === 'score' ? { ...c, type: 'bigint' } : c)) })),
+      view('named', 'select id, name from clients'),
+      view('named_upper', 'select upper(name) from named'),
+      view('big_orders', 'select id from orders where amount > 100', true),
+    );
+    const diff = prove(before, after);
+    expect(diff.ops.map((op) => `${op.kind} ${'name' in op ? op.name : 'table' in op ? op.table : ''}`)).toEqual([
+      'dropView named_upper',
+      'dropView named',
+      'alterColumn clients',
+      'createView named',
+      'createView named_upper',
+    ]);
+    expect(diff.ops[0]).toEqual({ kind: 'dropView', name: 'named_upper', definition: 'select upper(name) from named' });
+    expect(destructive(diff)).toEqual([]);
+  });
+
+  it('a changed query or kind is a drop and a create; a view that goes is destructive', () => {
+    const before = withViews(schema([clients]), view('a', 'select id from clients'), view('b', 'select name from clients'), view('gone', 'select 1'));
+    const after = withViews(schema([clients]), view('a', 'select id, name from clients'), view('b', 'select name from clients', true));
+    const diff = prove(before, after);
+    expect(diff.ops.map((op) => `${op.kind} ${'name' in op ? op.name : ''}`)).toEqual(['dropView a', 'dropView b', 'dropView gone', 'createView a', 'createView b']);
+    expect(destructive(diff)).toEqual(['dropView: drops view gone']);
+  });
+
+  it('the drop of a rebuilt view names the new views that read it: a re-run that finds them knows the revision ran', () => {
+    const before = withViews(schema([clients]), view('named', 'select id, name from clients'));
+    const after = withViews(
+      change(schema([clients]), 'clients', (t) => ({ ...t, columns: [...t.columns, col('email', 'text')] })),
+      view('named', 'select id, name from clients'),
+      view('upper_named', 'select upper(name) from named'),
+    );
+    const diff = prove(before, after);
+    expect(diff.ops[0]).toEqual({
+      kind: 'dropView',
+      name: 'named',
+      definition: 'select id, name from clients',
+      skipIfCreated: [{ name: 'upper_named', definition: 'select upper(name) from named' }],
+    });
+  });
+
+  it('a view over a dropped table goes before the table', () => {
+    const before = withViews(schema([clients, orders]), view('big_orders', 'select id from "orders"'));
+    const diff = prove(before, schema([clients]));
+    expect(diff.ops.map((op) => op.kind)).toEqual(['dropView', 'dropTable']);
   });
 });

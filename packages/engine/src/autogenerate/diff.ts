@@ -2,7 +2,8 @@ import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op } from '../ops/op.js';
 import type { ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
-import { columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp } from '../ops/from-model.js';
+import { statedDefinition } from '../schema/stated.js';
+import { columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp, toCreateViewOp } from '../ops/from-model.js';
 import { addColumnRisk, compareColumns, compareText, resolveColumnRenames, type ColumnComparison } from './compare/columns.js';
 import {
   compareCheckConstraints,
@@ -24,6 +25,7 @@ import { compareEnums } from './compare/enums.js';
 import { compareIndexes, dropIndexOp } from './compare/indexes.js';
 import { comparePolicies, compareRoles, dropPolicyOp, rowLevelSecurityOp } from './compare/policies.js';
 import { createTableOp, creationOrder, dropTables, resolveTableRenames } from './compare/tables.js';
+import { compareSequences, compareViews, createdReaders, tableChanged } from './compare/views.js';
 
 /**
  * What {@link diffSchemas} needs beyond the two schemas.
@@ -134,10 +136,14 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  * same input gives the same ops in the same order (by name wherever no dependency decides).
  *
  * The order, which `applyToModel` accepts op by op:
+ * 00. `dropView` for each view that goes or is recreated: its query or kind changes, or anything
+ *    about a table or view it mentions changes (conservative: PostgreSQL refuses to drop or retype
+ *    a column a view reads), dependent views first;
  * 0. new roles (`createRole`; a role whose options change is dropped and created again), before
  *    the policies that name them;
  * 1. new enums (`createEnum`), then new values of kept enums (`addEnumValue`, placed with
- *    `before`/`after` so the order matches `to`);
+ *    `before`/`after` so the order matches `to`); then new sequences (`createSequence`) and those
+ *    whose options change (`alterSequence`), before the columns whose defaults may use them;
  * 2. hinted renames: tables, then columns;
  * 3. `dropForeignKey` for each foreign key that disappears or changes, whose own or referenced
  *    columns are dropped, recreated or change type, or whose referenced key is dropped or table
@@ -160,9 +166,10 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  * 10b. row-level security: per kept table the switch that changes (`enable…`/`disableRowLevelSecurity`),
  *     `alterPolicy`, `createPolicy`; per new table `enableRowLevelSecurity`, then its policies (every
  *     column and table a policy may use exists by now);
+ * 10c. `createView` for the new and recreated views, each after the views it reads;
  * 11. `dropTable`, each table after the tables that reference it (on a cycle, the referencing
  *     foreign keys are dropped first); a table's policies go with it, as on the server;
- * 12. `dropEnum`;
+ * 12. `dropEnum`, then `dropSequence`;
  * 13. `dropRole`, once no policy names the role.
  *
  * Decisions: a change alterColumn cannot express is a drop and an add of the column, listed in
@@ -195,6 +202,28 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     planned.push(reason === undefined ? { op } : { op, reason });
   };
 
+  // 00. Views that go or are rebuilt, before anything they read changes.
+  const changedTables = new Set([
+    ...tableNames(from).filter((name) => !to.tables.has(name) || tableChanged(from, to, name)),
+    ...Object.keys(options.renames?.tables ?? {}),
+  ]);
+  const views = compareViews(from, to, changedTables);
+  const recreatedViews = new Set(views.create.map((v) => v.name));
+  for (const view of views.drop) {
+    const reason = recreatedViews.has(view.name) ? undefined : `drops ${view.materialized ? 'materialized view' : 'view'} ${view.name}`;
+    const created = recreatedViews.has(view.name) ? createdReaders(view.name, views.create, from) : [];
+    push(
+      {
+        kind: 'dropView',
+        name: view.name,
+        ...(view.materialized ? { materialized: true } : {}),
+        definition: statedDefinition(view),
+        ...(created.length > 0 ? { skipIfCreated: created } : {}),
+      },
+      reason,
+    );
+  }
+
   // 0. Roles first: the policies created later may name them.
   const roles = compareRoles(from, to);
   for (const op of roles.recreate) {
@@ -207,6 +236,9 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   const enums = options.capabilities.enums ? compareEnums(from.enums, to.enums) : undefined;
   for (const created of enums?.create ?? []) push({ kind: 'createEnum', name: created.name, values: [...created.values] });
   for (const op of enums?.addValues ?? []) push(op);
+  const sequences = compareSequences(from, to);
+  for (const op of sequences.create) push(op);
+  for (const op of sequences.alter) push(op);
 
   // 2. Renames, replayed so that everything after compares under the target's names.
   let before = from;
@@ -383,6 +415,9 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     for (const policy of table.policies ?? []) push(toCreatePolicyOp(table.name, policy));
   }
 
+  // 10c. Views, once every table, column and view they read exists.
+  for (const view of views.create) push(toCreateViewOp(view));
+
   // 11–12. Drops last, once nothing kept depends on them.
   for (const step of dropTables(
     droppedTables.map((name) => tableOf(before, name)),
@@ -391,6 +426,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     planned.push(step);
   }
   for (const dropped of enums?.drop ?? []) push({ kind: 'dropEnum', name: dropped.name }, `drops enum ${dropped.name}`);
+  for (const dropped of sequences.drop) push({ kind: 'dropSequence', name: dropped.name }, `drops sequence ${dropped.name} and its current value`);
   // 13. Roles last: every policy that named them is gone.
   for (const role of roles.drop) push({ kind: 'dropRole', name: role.name }, `drops role ${role.name} (its grants and memberships are lost)`);
 

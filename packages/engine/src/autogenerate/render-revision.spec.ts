@@ -299,6 +299,35 @@ const FIXTURES: Record<Op['kind'], Fixture> = {
     definitions: [],
     upgrade: ["if (await inspect.hasRole('app_user')) await op.dropRole('app_user');"],
   },
+  createSequence: {
+    op: { kind: 'createSequence', name: 'invoice_numbers', start: '1000', increment: '5' },
+    definitions: [],
+    upgrade: ["if (!(await inspect.hasSequence('invoice_numbers'))) await op.createSequence('invoice_numbers', { start: '1000', increment: '5' });"],
+  },
+  alterSequence: {
+    op: { kind: 'alterSequence', name: 'invoice_numbers', increment: '10' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasSequence('invoice_numbers')) await op.alterSequence('invoice_numbers', { increment: '10' });"],
+  },
+  dropSequence: {
+    op: { kind: 'dropSequence', name: 'invoice_numbers' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasSequence('invoice_numbers')) await op.dropSequence('invoice_numbers');"],
+  },
+  createView: {
+    op: { kind: 'createView', name: 'client_counts', definition: "select count(*) as n from clients where name <> 'x'", materialized: true },
+    definitions: [],
+    upgrade: [
+      "if (!(await inspect.hasView('client_counts'))) await op.createView('client_counts', 'select count(*) as n from clients where name <> \\'x\\'', { materialized: true });",
+    ],
+  },
+  dropView: {
+    op: { kind: 'dropView', name: 'active_clients', definition: 'select id from clients' },
+    definitions: [],
+    upgrade: [
+      "if (await inspect.hasViewAs('active_clients', 'select id from clients')) await op.dropView('active_clients', { definition: 'select id from clients' });",
+    ],
+  },
   execute: {
     op: { kind: 'execute', sql: "UPDATE users SET status = 'active' WHERE id = $1", params: [1, 'it\'s "x"\n', null, true] },
     definitions: [],
@@ -548,6 +577,13 @@ describe('renderGeneratedRevision: the output is a working revision', () => {
     ran.length = 0;
     await revision.downgrade(context);
     expect(ran).toEqual(FULL.downgrade);
+  });
+
+  it('guards the drop of a rebuilt view with the views the revision creates over it', () => {
+    const op: Op = { kind: 'dropView', name: 'named', definition: 'select id from t', skipIfCreated: [{ name: 'upper_named', definition: 'select id from named' }] };
+    expect(renderOne(op)).toContain(
+      "if (await inspect.hasViewAs('named', 'select id from t') && !(await inspect.hasViewAs('upper_named', 'select id from named'))) await op.dropView('named', { definition: 'select id from t' });",
+    );
   });
 
   it('runs every op kind against a recording inspector: guards ask first, then the op runs as given', async () => {

@@ -413,6 +413,28 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     }
     case 'dropRole':
       return [guarded(`await inspect.hasRole(${quote(op.name)})`, `dropRole(${quote(op.name)})`)];
+    case 'createSequence':
+    case 'alterSequence': {
+      const options = flat({ start: op.start, increment: op.increment, minValue: op.minValue, maxValue: op.maxValue, cache: op.cache, cycle: op.cycle });
+      const call = `${op.kind}(${quote(op.name)}${options === '{}' ? '' : `, ${options}`})`;
+      const condition = op.kind === 'createSequence' ? `!${has(`hasSequence(${quote(op.name)})`)}` : `await inspect.hasSequence(${quote(op.name)})`;
+      return [guarded(condition, call)];
+    }
+    case 'dropSequence':
+      return [guarded(`await inspect.hasSequence(${quote(op.name)})`, `dropSequence(${quote(op.name)})`)];
+    case 'createView': {
+      const options = op.materialized === true ? `, ${flat({ materialized: true })}` : '';
+      return [guarded(`!${has(`hasView(${quote(op.name)})`)}`, `createView(${quote(op.name)}, ${quote(op.definition)}${options})`)];
+    }
+    case 'dropView': {
+      const options = op.materialized === true || op.definition !== undefined ? `, ${flat({ materialized: op.materialized === true ? true : undefined, definition: op.definition })}` : '';
+      // With the query it means to drop, a re-run leaves alone the view a later op created again.
+      const exists = op.definition !== undefined ? `await inspect.hasViewAs(${quote(op.name)}, ${quote(op.definition)})` : `await inspect.hasView(${quote(op.name)})`;
+      // A view this revision creates later over this one already there: the revision ran, leave both.
+      const ran = (op.skipIfCreated ?? []).map((view) => ` && !${has(`hasViewAs(${quote(view.name)}, ${quote(view.definition)})`)}`).join('');
+      const condition = `${exists}${ran}`;
+      return [guarded(condition, `dropView(${quote(op.name)}${options})`)];
+    }
     case 'execute': {
       const params = op.params !== undefined ? `, ${flat(op.params.map((value, i) => paramLiteral(value, `parameter ${i + 1}`)))}` : '';
       return [

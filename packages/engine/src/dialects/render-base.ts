@@ -4,6 +4,11 @@ import type {
   AddEnumValueOp,
   AlterColumnOp,
   AlterPolicyOp,
+  AlterSequenceOp,
+  CreateSequenceOp,
+  CreateViewOp,
+  DropSequenceOp,
+  DropViewOp,
   ColumnDefinition,
   CreateCheckConstraintOp,
   CreateEnumOp,
@@ -74,6 +79,9 @@ export abstract class RenderBase implements Renderer {
   /** What to suggest instead of row-level security, policies and roles where the dialect has none. */
   protected readonly securityHint: string =
     'Row-level security, policies and roles are PostgreSQL features: enforce the rule in the application, or use PostgreSQL.';
+  /** What to suggest instead of standalone sequences and views where the model keeps none for the dialect. */
+  protected readonly sequenceViewHint: string =
+    'Strata migrates sequences and views on PostgreSQL only: create them here with op.execute (and drop them in the downgrade).';
   /** What to suggest instead of enum types where the dialect has none. */
   protected readonly enumHint: string =
     'Use a text column with a check constraint listing the values (createCheckConstraint).';
@@ -141,6 +149,16 @@ export abstract class RenderBase implements Renderer {
         return this.createRole(op);
       case 'dropRole':
         return this.dropRole(op);
+      case 'createSequence':
+        return this.createSequence(op);
+      case 'alterSequence':
+        return this.alterSequence(op);
+      case 'dropSequence':
+        return this.dropSequence(op);
+      case 'createView':
+        return this.createView(op);
+      case 'dropView':
+        return this.dropView(op);
       case 'execute':
         // Parameters are bound by the runner; the text goes out as written.
         return [op.sql];
@@ -494,6 +512,26 @@ export abstract class RenderBase implements Renderer {
 
   protected dropRole(op: DropRoleOp): string[] {
     throw this.unsupported(op, 'roles are not part of a migrated schema there', this.securityHint);
+  }
+
+  protected createSequence(op: CreateSequenceOp): string[] {
+    throw this.unsupported(op, 'Strata keeps no standalone sequences for it', this.sequenceViewHint);
+  }
+
+  protected alterSequence(op: AlterSequenceOp): string[] {
+    throw this.unsupported(op, 'Strata keeps no standalone sequences for it', this.sequenceViewHint);
+  }
+
+  protected dropSequence(op: DropSequenceOp): string[] {
+    throw this.unsupported(op, 'Strata keeps no standalone sequences for it', this.sequenceViewHint);
+  }
+
+  protected createView(op: CreateViewOp): string[] {
+    throw this.unsupported(op, 'Strata keeps no views for it', this.sequenceViewHint);
+  }
+
+  protected dropView(op: DropViewOp): string[] {
+    throw this.unsupported(op, 'Strata keeps no views for it', this.sequenceViewHint);
   }
 
   /** `ALTER TABLE t DROP CONSTRAINT name`. */

@@ -839,6 +839,44 @@ const CASES: readonly Case[] = [
     expected: { postgresql: ['DROP ROLE "app_admin"'], mysql: 'unsupported', sqlite: 'unsupported' },
   },
   {
+    name: 'createSequence states only the options given',
+    op: { kind: 'createSequence', name: 'invoice_numbers', start: '1000', increment: '5', cycle: true },
+    expected: { postgresql: ['CREATE SEQUENCE "invoice_numbers" START WITH 1000 INCREMENT BY 5 CYCLE'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'alterSequence states every option, the defaults too',
+    op: { kind: 'alterSequence', name: 'invoice_numbers', increment: '10', maxValue: '99999' },
+    expected: {
+      postgresql: ['ALTER SEQUENCE "invoice_numbers" START WITH 1 INCREMENT BY 10 NO MINVALUE MAXVALUE 99999 CACHE 1 NO CYCLE'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'dropSequence',
+    op: { kind: 'dropSequence', name: 'invoice_numbers' },
+    expected: { postgresql: ['DROP SEQUENCE "invoice_numbers"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'createView renders the query as written, without a trailing semicolon',
+    op: { kind: 'createView', name: 'active_clients', definition: 'select "id", "name" from "clients" where "clients"."active" = true;' },
+    expected: {
+      postgresql: ['CREATE VIEW "active_clients" AS select "id", "name" from "clients" where "clients"."active" = true'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createView materialized',
+    op: { kind: 'createView', name: 'client_counts', definition: 'select count(*) as n from clients', materialized: true },
+    expected: { postgresql: ['CREATE MATERIALIZED VIEW "client_counts" AS select count(*) as n from clients'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'dropView materialized',
+    op: { kind: 'dropView', name: 'client_counts', materialized: true, definition: 'select count(*) as n from clients' },
+    expected: { postgresql: ['DROP MATERIALIZED VIEW "client_counts"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
     name: 'execute renders its SQL as written',
     op: { kind: 'execute', sql: 'UPDATE orders SET status = ? WHERE id = ?', params: ['done', 1] },
     expected: {

@@ -1,6 +1,6 @@
 import type { Op } from '../ops/op.js';
 import type { IdentifierLimit } from '../schema/identifiers.js';
-import type { IdentityModel, SchemaModel, TableModel } from '../schema/model.js';
+import type { IdentityModel, SchemaModel, SequenceModel, TableModel } from '../schema/model.js';
 
 /** What a renderer may consult: the schema as it is before the op (from the inspector's cache or the model). */
 export interface RenderContext {
@@ -52,6 +52,13 @@ export interface SchemaNormalizer {
    * plain identity the renderer creates for any auto-increment column (PostgreSQL).
    */
   normalizeIdentity?(identity: IdentityModel, type: string): IdentityModel | undefined;
+  /** A standalone sequence's options without those at the defaults of a `bigint` sequence (PostgreSQL). */
+  normalizeSequence?(sequence: SequenceModel): SequenceModel;
+  /**
+   * A view's query in a form that what a revision wrote and what the server prints back compare equal
+   * in (PostgreSQL: `pg_get_viewdef`); undefined where the dialect has no views in the model.
+   */
+  normalizeViewDefinition?(definition: string): string;
   /** Whether a stated type makes the column auto-increment by itself (PostgreSQL `serial`, `bigserial`...). */
   impliesAutoIncrement?(type: string): boolean;
   /** The server's identifier limit; undefined where there is none to speak of (SQLite). */

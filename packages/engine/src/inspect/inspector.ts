@@ -73,4 +73,13 @@ export interface Inspector {
   hasRowLevelSecurity(table: string): Promise<boolean>;
   /** Whether the role exists (live: anywhere on the server, roles being cluster-wide); with options, other options are a difference. */
   hasRole(name: string, options?: { readonly createDb?: boolean; readonly createRole?: boolean; readonly inherit?: boolean }): Promise<boolean>;
+  /** Whether the standalone sequence exists (PostgreSQL; false elsewhere). */
+  hasSequence(name: string): Promise<boolean>;
+  /** Whether the view or materialized view exists (PostgreSQL; false elsewhere). */
+  hasView(name: string): Promise<boolean>;
+  /**
+   * Whether the view exists with this query, compared as the model compares queries (the dialect's
+   * view normalization); no difference is reported. Guards the drop of a view a revision recreates.
+   */
+  hasViewAs(name: string, definition: string): Promise<boolean>;
 }

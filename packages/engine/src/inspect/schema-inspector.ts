@@ -1,6 +1,7 @@
 import type { Connection } from '../dialects/connection.js';
 import type { SchemaSupport } from '../dialects/dialect.js';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { toViewModel } from '../schema/stated.js';
 import {
   applyToModel,
   toColumnModel,
@@ -385,5 +386,18 @@ export class SchemaInspector implements Inspector {
       this.#compare('role', undefined, name, describeRole(expected), describeRole(existing));
     }
     return true;
+  }
+
+  async hasSequence(name: string): Promise<boolean> {
+    return (await this.model()).sequences?.has(name) ?? false;
+  }
+
+  async hasView(name: string): Promise<boolean> {
+    return (await this.model()).views?.has(name) ?? false;
+  }
+
+  async hasViewAs(name: string, definition: string): Promise<boolean> {
+    const existing = (await this.model()).views?.get(name);
+    return existing !== undefined && existing.definition === toViewModel({ name, definition }, this.#normalizer).definition;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
 import { applyToModel } from './apply-to-model.js';
+import { PostgresNormalizer } from '../dialects/postgres/postgres-normalizer.js';
 import type { Op } from './op.js';
 import { codeOf } from '../__fixtures__/code-of.js';
 import { TEST_NORMALIZER, applyAll } from '../__fixtures__/test-normalizer.js';
@@ -522,3 +523,51 @@ describe('applyToModel: purity', () => {
     expect(next.tables.get('orders')).toBe(model.tables.get('orders'));
   });
 });
+
+describe('applyToModel: sequences and views (PostgreSQL)', () => {
+  const pg = new PostgresNormalizer();
+  const clients: Op = { kind: 'createTable', table: 'clients', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'name', type: 'text' }] };
+
+  it('createSequence keeps only the options off the bigint defaults; alterSequence sets them in full; dropSequence leaves no empty map', () => {
+    const created = applyToModel(emptySchema(), { kind: 'createSequence', name: 'n', start: '1', increment: '1', minValue: '1', cache: '20', cycle: false }, pg);
+    expect([...(created.sequences?.values() ?? [])]).toEqual([{ name: 'n', cache: '20' }]);
+    const altered = applyToModel(created, { kind: 'alterSequence', name: 'n', increment: '-1' }, pg);
+    // Descending: the defaults become MINVALUE = the type's least, MAXVALUE -1, START the max; cache back to 1.
+    expect(altered.sequences?.get('n')).toEqual({ name: 'n', increment: '-1' });
+    const dropped = applyToModel(altered, { kind: 'dropSequence', name: 'n' }, pg);
+    expect(dropped).toEqual(emptySchema());
+  });
+
+  it('sequences refuse an existing name on create and a missing one on alter and drop', () => {
+    const model = applyToModel(emptySchema(), { kind: 'createSequence', name: 'n' }, pg);
+    expect(codeOf(() => applyToModel(model, { kind: 'createSequence', name: 'n' }, pg))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyToModel(model, { kind: 'alterSequence', name: 'm', increment: '2' }, pg))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyToModel(model, { kind: 'dropSequence', name: 'm' }, pg))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyToModel(model, { kind: 'createSequence', name: 'x', increment: '0' }, pg))).toBe('OPS_INVALID');
+    expect(codeOf(() => applyToModel(model, { kind: 'createSequence', name: 'x', start: 'ten' }, pg))).toBe('OPS_INVALID');
+  });
+
+  it('createView keeps the query as stated beside the comparison form that pg_get_viewdef reads back equal to', () => {
+    const model = applyAllWith(pg, clients, { kind: 'createView', name: 'named', definition: 'select "id", "name" from "clients" where "clients"."name" like \'a%\'' });
+    expect(model.views?.get('named')).toEqual({
+      name: 'named',
+      materialized: false,
+      definition: "select id, name from clients where name ~~ 'a%'",
+      statedDefinition: 'select "id", "name" from "clients" where "clients"."name" like \'a%\'',
+    });
+    expect(pg.normalizeViewDefinition(" SELECT clients.id,\n    clients.name\n   FROM clients\n  WHERE (clients.name ~~ 'a%'::text);")).toBe(model.views?.get('named')?.definition);
+  });
+
+  it('createView refuses a name a table, sequence or view has; dropView a missing view or the other kind', () => {
+    const model = applyAllWith(pg, clients, { kind: 'createView', name: 'counts', definition: 'select count(*) from clients', materialized: true });
+    expect(codeOf(() => applyToModel(model, { kind: 'createView', name: 'clients', definition: 'select 1' }, pg))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyToModel(model, { kind: 'createView', name: 'counts', definition: 'select 1' }, pg))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyToModel(model, { kind: 'dropView', name: 'counts', materialized: false }, pg))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyToModel(model, { kind: 'dropView', name: 'nothing' }, pg))).toBe('OPS_OBJECT_MISSING');
+    expect(applyToModel(model, { kind: 'dropView', name: 'counts', materialized: true }, pg).views).toBeUndefined();
+  });
+});
+
+function applyAllWith(normalizer: PostgresNormalizer, ...ops: Op[]): SchemaModel {
+  return ops.reduce((model, op) => applyToModel(model, op, normalizer), emptySchema());
+}

@@ -13,11 +13,13 @@ import type {
   PrimaryKeyModel,
   RoleModel,
   SchemaModel,
+  SequenceModel,
   TableModel,
   UniqueConstraintModel,
+  ViewModel,
 } from '../schema/model.js';
 import { builtKeys } from '../schema/model.js';
-import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere } from '../schema/stated.js';
+import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere, toSequenceModel, toViewModel } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
   CheckDefinition,
@@ -873,9 +875,50 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       const { roles: _all, ...rest } = model;
       return roles.size === 0 ? rest : { ...rest, roles };
     }
+    case 'createSequence':
+    case 'alterSequence': {
+      const exists = model.sequences?.has(op.name) === true;
+      if (op.kind === 'createSequence' && exists) throw new ObjectExistsError('sequence', op.name, undefined, op.kind);
+      if (op.kind === 'alterSequence' && !exists) throw new ObjectMissingError('sequence', op.name, undefined, op.kind);
+      if (op.kind === 'createSequence' && model.views?.has(op.name) === true) throw new ObjectExistsError('view', op.name, undefined, op.kind);
+      return withNamed(model, 'sequences', toSequenceModel(op, normalizer));
+    }
+    case 'dropSequence':
+      if (model.sequences?.has(op.name) !== true) throw new ObjectMissingError('sequence', op.name, undefined, op.kind);
+      return withoutNamed(model, 'sequences', op.name);
+    case 'createView': {
+      // Views share the relation namespace with tables and sequences.
+      if (model.views?.has(op.name) === true || model.tables.has(op.name) || model.sequences?.has(op.name) === true) {
+        throw new ObjectExistsError('view', op.name, undefined, op.kind);
+      }
+      return withNamed(model, 'views', toViewModel(op, normalizer));
+    }
+    case 'dropView': {
+      const existing = model.views?.get(op.name);
+      if (existing === undefined || (op.materialized !== undefined && existing.materialized !== op.materialized)) {
+        throw new ObjectMissingError(op.materialized === true ? 'materialized view' : 'view', op.name, undefined, op.kind);
+      }
+      return withoutNamed(model, 'views', op.name);
+    }
     case 'execute':
       return model;
     default:
       return assertNever(op);
   }
+}
+
+/** The model with `item` set in one of its optional name-keyed maps, kept in name order. @internal */
+function withNamed<K extends 'sequences' | 'views'>(model: SchemaModel, key: K, item: K extends 'sequences' ? SequenceModel : ViewModel): SchemaModel {
+  const entries: [string, SequenceModel | ViewModel][] = [...(model[key] ?? new Map<string, SequenceModel | ViewModel>())].filter(([name]) => name !== item.name);
+  entries.push([item.name, item]);
+  entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { ...model, [key]: new Map(entries) };
+}
+
+/** The model without `name` in one of its optional maps; the map left out once empty. @internal */
+function withoutNamed(model: SchemaModel, key: 'sequences' | 'views', name: string): SchemaModel {
+  const map = new Map<string, unknown>(model[key]);
+  map.delete(name);
+  const { [key]: _all, ...rest } = model;
+  return map.size === 0 ? rest : { ...rest, [key]: map };
 }

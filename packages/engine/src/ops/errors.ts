@@ -20,7 +20,10 @@ export type SchemaObjectKind =
   | 'enum'
   | 'enum value'
   | 'policy'
-  | 'role';
+  | 'role'
+  | 'sequence'
+  | 'view'
+  | 'materialized view';
 
 /** ` on table t` when the object lives in a table. @internal */
 function onTable(table: string | undefined): string {

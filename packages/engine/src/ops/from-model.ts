@@ -1,7 +1,7 @@
-import type { CheckConstraintModel, ColumnModel, IndexModel, PolicyModel, UniqueConstraintModel } from '../schema/model.js';
-import { statedDefault, statedExpression, statedPolicy, statedWhere } from '../schema/stated.js';
+import type { CheckConstraintModel, ColumnModel, IndexModel, PolicyModel, UniqueConstraintModel, ViewModel } from '../schema/model.js';
+import { statedDefault, statedDefinition, statedExpression, statedPolicy, statedWhere } from '../schema/stated.js';
 import { plainIndexColumn } from './apply-to-model.js';
-import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, IndexColumn, UniqueDefinition } from './op.js';
+import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, CreateViewOp, IndexColumn, UniqueDefinition } from './op.js';
 
 // The op definitions that create again what a model holds. Every piece of SQL text goes out as
 // stated, never in its comparison form (see `statedDefault` in schema/model.ts): both the
@@ -81,4 +81,9 @@ export function toCreatePolicyOp(table: string, policy: PolicyModel): CreatePoli
       ...statedPolicy(policy),
     },
   };
+}
+
+/** The op that creates `view` again, its query as stated. @internal */
+export function toCreateViewOp(view: ViewModel): CreateViewOp {
+  return { kind: 'createView', name: view.name, definition: statedDefinition(view), ...(view.materialized ? { materialized: true } : {}) };
 }

@@ -117,6 +117,17 @@ const CALLS: Record<Op['kind'], { call: (op: OpBuilders) => Promise<void>; expec
   },
   createRole: { call: (op) => op.createRole('app', { inherit: false }), expected: { kind: 'createRole', name: 'app', inherit: false } },
   dropRole: { call: (op) => op.dropRole('app'), expected: { kind: 'dropRole', name: 'app' } },
+  createSequence: {
+    call: (op) => op.createSequence('invoice_numbers', { start: '1000', cycle: true }),
+    expected: { kind: 'createSequence', name: 'invoice_numbers', start: '1000', cycle: true },
+  },
+  alterSequence: { call: (op) => op.alterSequence('invoice_numbers', { increment: '5' }), expected: { kind: 'alterSequence', name: 'invoice_numbers', increment: '5' } },
+  dropSequence: { call: (op) => op.dropSequence('invoice_numbers'), expected: { kind: 'dropSequence', name: 'invoice_numbers' } },
+  createView: {
+    call: (op) => op.createView('client_counts', 'select count(*) from clients', { materialized: true }),
+    expected: { kind: 'createView', name: 'client_counts', definition: 'select count(*) from clients', materialized: true },
+  },
+  dropView: { call: (op) => op.dropView('active_clients'), expected: { kind: 'dropView', name: 'active_clients' } },
   execute: {
     call: (op) => op.execute('UPDATE clients SET status = $1', ['active']),
     expected: { kind: 'execute', sql: 'UPDATE clients SET status = $1', params: ['active'] },

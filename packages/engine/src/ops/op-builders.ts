@@ -11,6 +11,7 @@ import type {
   Op,
   PolicyDefinition,
   PrimaryKeyDefinition,
+  SequenceOptions,
   UniqueDefinition,
 } from './op.js';
 
@@ -166,6 +167,33 @@ export interface RoleOptions {
   readonly createDb?: boolean;
   readonly createRole?: boolean;
   readonly inherit?: boolean;
+}
+
+/**
+ * The options of `op.createView`: a materialized view (populated when created) rather than a view.
+ *
+ * @example
+ * ```ts
+ * import type { ViewOptions } from '@strata/engine';
+ * const options: ViewOptions = { materialized: true };
+ * ```
+ */
+export interface ViewOptions {
+  readonly materialized?: boolean;
+}
+
+/**
+ * The options of `op.dropView`: the kind, and the query of the view meant (what generated revisions
+ * guard the drop with, `inspect.hasViewAs`; kept with the op so that it runs as generated).
+ *
+ * @example
+ * ```ts
+ * import type { DropViewOptions } from '@strata/engine';
+ * const options: DropViewOptions = { materialized: true, definition: 'select count(*) as n from clients' };
+ * ```
+ */
+export interface DropViewOptions extends ViewOptions {
+  readonly definition?: string;
 }
 
 /**
@@ -514,6 +542,46 @@ export interface OpBuilders {
    */
   dropRole(name: string): Promise<void>;
   /**
+   * Creates a standalone sequence (PostgreSQL); options left out are the defaults of a bigint sequence.
+   * @example
+   * ```ts
+   * if (!(await inspect.hasSequence('invoice_numbers'))) await op.createSequence('invoice_numbers', { start: '1000' });
+   * ```
+   */
+  createSequence(name: string, options?: SequenceOptions): Promise<void>;
+  /**
+   * Sets a sequence's options in full: an option left out goes back to its default. The current value is kept.
+   * @example
+   * ```ts
+   * if (await inspect.hasSequence('invoice_numbers')) await op.alterSequence('invoice_numbers', { start: '1000', increment: '10' });
+   * ```
+   */
+  alterSequence(name: string, options?: SequenceOptions): Promise<void>;
+  /**
+   * Drops a sequence.
+   * @example
+   * ```ts
+   * if (await inspect.hasSequence('invoice_numbers')) await op.dropSequence('invoice_numbers');
+   * ```
+   */
+  dropSequence(name: string): Promise<void>;
+  /**
+   * Creates a view, or a materialized view, from its query (PostgreSQL). A changed query is a drop and a create.
+   * @example
+   * ```ts
+   * if (!(await inspect.hasView('active_clients'))) await op.createView('active_clients', 'select id, name from clients where active');
+   * ```
+   */
+  createView(name: string, definition: string, options?: ViewOptions): Promise<void>;
+  /**
+   * Drops a view, or a materialized view with `{ materialized: true }`.
+   * @example
+   * ```ts
+   * if (await inspect.hasView('active_clients')) await op.dropView('active_clients');
+   * ```
+   */
+  dropView(name: string, options?: DropViewOptions): Promise<void>;
+  /**
    * Runs raw SQL. The schema model cannot see what it does: the live inspector reloads after it.
    * Guard it yourself, as the seed does for data migrations.
    * @example
@@ -852,6 +920,35 @@ export function validateOp(op: Op): void {
     case 'dropRole':
       requireName(op.kind, 'the role name', op.name);
       return;
+    case 'createSequence':
+    case 'alterSequence':
+      requireName(op.kind, 'the sequence name', op.name);
+      for (const option of ['start', 'increment', 'minValue', 'maxValue', 'cache'] as const) {
+        const value: unknown = op[option];
+        if (value !== undefined && (typeof value !== 'string' || !/^[+-]?\d+$/.test(value.trim()))) {
+          throw new InvalidOpError(op.kind, `${option} of sequence ${op.name} must be an integer written as a string ('1000').`);
+        }
+      }
+      if (op.increment !== undefined && /^[+-]?0+$/.test(op.increment.trim())) throw new InvalidOpError(op.kind, `the increment of sequence ${op.name} cannot be zero.`);
+      if (op.cycle !== undefined && typeof op.cycle !== 'boolean') throw new InvalidOpError(op.kind, `cycle of sequence ${op.name} must be a boolean.`);
+      return;
+    case 'dropSequence':
+      requireName(op.kind, 'the sequence name', op.name);
+      return;
+    case 'createView':
+      requireName(op.kind, 'the view name', op.name);
+      requireName(op.kind, `the query of view ${op.name}`, op.definition);
+      if (op.materialized !== undefined && typeof op.materialized !== 'boolean') throw new InvalidOpError(op.kind, `materialized of view ${op.name} must be a boolean.`);
+      return;
+    case 'dropView':
+      requireName(op.kind, 'the view name', op.name);
+      if (op.definition !== undefined) requireName(op.kind, `the query of view ${op.name}`, op.definition);
+      for (const view of op.skipIfCreated ?? []) {
+        requireName(op.kind, `a view read from view ${op.name}`, view?.name);
+        requireName(op.kind, `the query of view ${view.name}`, view.definition);
+      }
+      if (op.materialized !== undefined && typeof op.materialized !== 'boolean') throw new InvalidOpError(op.kind, `materialized of view ${op.name} must be a boolean.`);
+      return;
     case 'execute':
       requireName(op.kind, 'the SQL', op.sql);
       if (op.params !== undefined && !Array.isArray(op.params)) throw new InvalidOpError(op.kind, 'params must be a list.');
@@ -859,6 +956,13 @@ export function validateOp(op: Op): void {
     default:
       assertNever(op);
   }
+}
+
+/** A sequence's options as an op carries them: only those given. @internal */
+function sequenceOptions(options: SequenceOptions): SequenceOptions {
+  return Object.fromEntries(
+    (['start', 'increment', 'minValue', 'maxValue', 'cache', 'cycle'] as const).flatMap((key) => (options[key] !== undefined ? [[key, options[key]]] : [])),
+  ) as SequenceOptions;
 }
 
 /** The ops of one table, shared by `op.*` and `batch.*` so both build the same data. @internal */
@@ -1023,6 +1127,18 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
         ...(options.inherit !== undefined ? { inherit: options.inherit } : {}),
       }),
     dropRole: (name) => send({ kind: 'dropRole', name }),
+    createSequence: (name, options = {}) => send({ ...sequenceOptions(options), kind: 'createSequence', name }),
+    alterSequence: (name, options = {}) => send({ ...sequenceOptions(options), kind: 'alterSequence', name }),
+    dropSequence: (name) => send({ kind: 'dropSequence', name }),
+    createView: (name, definition, options = {}) =>
+      send({ kind: 'createView', name, definition, ...(options.materialized !== undefined ? { materialized: options.materialized } : {}) }),
+    dropView: (name, options = {}) =>
+      send({
+        kind: 'dropView',
+        name,
+        ...(options.materialized !== undefined ? { materialized: options.materialized } : {}),
+        ...(options.definition !== undefined ? { definition: options.definition } : {}),
+      }),
     execute: (sql, params) => send({ kind: 'execute', sql, ...(params !== undefined ? { params: [...params] } : {}) }),
     batchAlterTable: async (table, build) => {
       requireName('batchAlterTable', 'the table name', table);

@@ -1,4 +1,4 @@
-import type { ColumnModel, ForeignKeyAction, GeneratedColumn, IdentityModel, PolicyCommand } from '../schema/model.js';
+import type { ColumnModel, ForeignKeyAction, GeneratedColumn, IdentityModel, PolicyCommand, SequenceModel } from '../schema/model.js';
 
 /**
  * The operation vocabulary: plain readonly data with a `kind`. The runner renders and executes an
@@ -270,6 +270,58 @@ export interface DropRoleOp {
   readonly kind: 'dropRole';
   readonly name: string;
 }
+/**
+ * A sequence's options (https://www.postgresql.org/docs/15/sql-createsequence.html), numbers as
+ * decimal strings; each left out is PostgreSQL's default for a `bigint` sequence.
+ */
+export type SequenceOptions = Omit<SequenceModel, 'name'>;
+
+/** Creates a standalone sequence (PostgreSQL only). */
+export interface CreateSequenceOp extends SequenceOptions {
+  readonly kind: 'createSequence';
+  readonly name: string;
+}
+/**
+ * Sets a sequence's options in full (`ALTER SEQUENCE`): an option left out goes back to its default,
+ * so the op says what the sequence is after it, and its inverse is the options as they were. The
+ * sequence's current value is left alone (`START WITH` only changes what `RESTART` goes back to).
+ */
+export interface AlterSequenceOp extends SequenceOptions {
+  readonly kind: 'alterSequence';
+  readonly name: string;
+}
+export interface DropSequenceOp {
+  readonly kind: 'dropSequence';
+  readonly name: string;
+}
+/**
+ * Creates a view, or a materialized view (populated when created), from its query as written
+ * (PostgreSQL only). A view cannot be altered in place here: a changed query is a drop and a create.
+ */
+export interface CreateViewOp {
+  readonly kind: 'createView';
+  readonly name: string;
+  readonly definition: string;
+  readonly materialized?: boolean;
+}
+export interface DropViewOp {
+  readonly kind: 'dropView';
+  readonly name: string;
+  readonly materialized?: boolean;
+  /**
+   * The query of the view this op means to drop, as written. Generated revisions guard the drop with
+   * it (`inspect.hasViewAs`), so that a re-run leaves alone the view a later op already created
+   * again with another query, and the views that read it.
+   */
+  readonly definition?: string;
+  /**
+   * For generated revisions only (the guard, never the SQL): views the same revision creates later
+   * that read this one, new or with a new query. On PostgreSQL a revision runs whole or not at all,
+   * so one of them existing as created means the revision ran before, and the drop (which the view
+   * that reads it would now block) is skipped.
+   */
+  readonly skipIfCreated?: readonly { readonly name: string; readonly definition: string }[];
+}
 /** Raw SQL: the escape hatch. The model cannot see what it does (see `declares`). */
 export interface ExecuteOp {
   readonly kind: 'execute';
@@ -307,6 +359,11 @@ export type Op =
   | AlterPolicyOp
   | CreateRoleOp
   | DropRoleOp
+  | CreateSequenceOp
+  | AlterSequenceOp
+  | DropSequenceOp
+  | CreateViewOp
+  | DropViewOp
   | ExecuteOp;
 
 /** The kinds, as a list (tests iterate over it; rendering records are keyed by it). */
@@ -339,5 +396,10 @@ export const OP_KINDS = [
   'alterPolicy',
   'createRole',
   'dropRole',
+  'createSequence',
+  'alterSequence',
+  'dropSequence',
+  'createView',
+  'dropView',
   'execute',
 ] as const satisfies readonly Op['kind'][];

@@ -50,6 +50,9 @@ function base(): SchemaModel {
     { kind: 'enableRowLevelSecurity', table: 'orders', force: true },
     { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_read', command: 'select', roles: ['auditor'], using: 'amount >= 0' } },
     { kind: 'createPolicy', table: 'orders', policy: { name: 'p_orders_write', permissive: false, command: 'update', withCheck: 'amount < 1000' } },
+    { kind: 'createSequence', name: 'invoice_numbers', start: '1000', increment: '5', cycle: true },
+    { kind: 'createView', name: 'big_orders', definition: 'SELECT id, amount FROM orders WHERE amount > 100' },
+    { kind: 'createView', name: 'order_totals', definition: 'select client_id, sum(amount) as total from orders group by client_id', materialized: true },
   );
 }
 
@@ -91,6 +94,11 @@ const REVERSIBLE: Record<Exclude<Op['kind'], 'addEnumValue' | 'execute'>, Op> = 
   alterPolicy: { kind: 'alterPolicy', table: 'orders', name: 'p_orders_read', roles: ['public'], using: 'amount > 10' },
   createRole: { kind: 'createRole', name: 'writer', createDb: true },
   dropRole: { kind: 'dropRole', name: 'auditor' },
+  createSequence: { kind: 'createSequence', name: 'ticket_numbers', minValue: '100', maxValue: '999', cache: '10' },
+  alterSequence: { kind: 'alterSequence', name: 'invoice_numbers', increment: '10' },
+  dropSequence: { kind: 'dropSequence', name: 'invoice_numbers' },
+  createView: { kind: 'createView', name: 'client_emails', definition: 'SELECT id, email FROM clients', materialized: true },
+  dropView: { kind: 'dropView', name: 'order_totals', materialized: true },
 };
 
 /** Some ops need the schema prepared first (createPrimaryKey needs a table without one). */

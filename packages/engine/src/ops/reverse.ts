@@ -2,7 +2,7 @@ import { assertNever } from '../errors.js';
 import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
 import { statedDefault, statedPolicy } from '../schema/stated.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp, uniqueDefinitionOf } from './from-model.js';
+import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp, toCreateViewOp, uniqueDefinitionOf } from './from-model.js';
 import type { AlterColumnOp, AlterPolicyOp, ForeignKeyDefinition, Op } from './op.js';
 
 /** The definition that recreates a foreign key of the model. @internal */
@@ -129,9 +129,11 @@ function reverseAlterColumn(before: SchemaModel, op: AlterColumnOp): Op[] {
  * - dropTable → createTable with its columns, primary key, unique and check constraints and foreign
  *   keys, then one createIndex per index; dropColumn → addColumn with the full old definition, then
  *   the single-column indexes, uniques and primary key the drop removed (the column comes back
- *   last); dropIndex/dropForeignKey/drop…Constraint/dropPrimaryKey/dropEnum/dropPolicy/dropRole →
+ *   last); dropIndex/dropForeignKey/drop…Constraint/dropPrimaryKey/dropEnum/dropPolicy/dropRole/
+ *   dropSequence/dropView →
  *   create it as it was; a dropped table gets its row-level security and policies back too;
  * - enable/disableRowLevelSecurity → the switch (and `force`, if the op set it) as it was;
+ *   alterSequence → the sequence's options as they were (the op states them in full);
  *   alterPolicy → the changed fields as they were, or drop and create when the op added an
  *   expression (`ALTER POLICY` cannot remove one);
  * - createPrimaryKey → dropPrimaryKey, then alterColumn `nullable: true` for the key columns that
@@ -260,6 +262,25 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       const role = before.roles?.get(op.name);
       if (role === undefined) throw new ObjectMissingError('role', op.name, undefined, op.kind);
       return [{ kind: 'createRole', name: role.name, createDb: role.createDb, createRole: role.createRole, inherit: role.inherit }];
+    }
+    case 'createSequence':
+      return [{ kind: 'dropSequence', name: op.name }];
+    case 'alterSequence': {
+      const sequence = before.sequences?.get(op.name);
+      if (sequence === undefined) throw new ObjectMissingError('sequence', op.name, undefined, op.kind);
+      return [{ ...sequence, kind: 'alterSequence' }];
+    }
+    case 'dropSequence': {
+      const sequence = before.sequences?.get(op.name);
+      if (sequence === undefined) throw new ObjectMissingError('sequence', op.name, undefined, op.kind);
+      return [{ ...sequence, kind: 'createSequence' }];
+    }
+    case 'createView':
+      return [{ kind: 'dropView', name: op.name, ...(op.materialized === true ? { materialized: true } : {}), definition: op.definition }];
+    case 'dropView': {
+      const view = before.views?.get(op.name);
+      if (view === undefined) throw new ObjectMissingError(op.materialized === true ? 'materialized view' : 'view', op.name, undefined, op.kind);
+      return [toCreateViewOp(view)];
     }
     case 'execute':
       throw new IrreversibleOpError(op.kind, op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql, 'the schema model cannot see what raw SQL does');

@@ -137,23 +137,30 @@ describe('PostgreSQL', () => {
     expect(table(stated, 'items').indexes[0]?.parts).toEqual([{ expression: 'created', statedExpression: '"created"::date' }]);
   });
 
-  it('names the sequences and views it does not migrate yet, never silently', async () => {
+  it('reads sequences (defaults left out) and views with their query stated; `.existing()` views are not the schema\'s to create', async () => {
     const notes: string[] = [];
     const files = write({
       'schema.ts': `
-        import { sql } from 'drizzle-orm';
-        import { pgTable, integer, pgSequence, pgView, pgMaterializedView } from 'drizzle-orm/pg-core';
-        export const numbers = pgSequence('invoice_numbers', { startWith: 1000 });
-        export const t = pgTable('t', { id: integer('id') });
-        export const totals = pgMaterializedView('t_totals', { id: integer('id') }).as(sql\`select id from t\`);
+        import { eq, sql } from 'drizzle-orm';
+        import { pgTable, integer, text, boolean, pgSequence, pgView, pgMaterializedView } from 'drizzle-orm/pg-core';
+        export const numbers = pgSequence('invoice_numbers', { startWith: 1000, increment: 5 });
+        export const plain = pgSequence('plain_numbers');
+        export const t = pgTable('t', { id: integer('id').primaryKey(), name: text('name'), active: boolean('active') });
+        export const active = pgView('t_active').as((qb) => qb.select({ id: t.id, name: t.name }).from(t).where(eq(t.active, true)));
+        export const totals = pgMaterializedView('t_totals', { id: integer('id') }).withNoData().as(sql\`select id from t\`);
         export const legacy = pgView('legacy_view', { id: integer('id') }).existing();
       `,
     });
-    await readDrizzleSchema({ dialect: 'postgresql', schemaFiles: files, normalizer: NORMALIZERS.postgresql, onNote: (note) => notes.push(note) });
-    expect(notes).toEqual([
-      'the sequence invoice_numbers is not migrated by Strata yet: create it in a revision with op.execute (and drop it in the downgrade)',
-      'the materialized view t_totals is not migrated by Strata yet: create it in a revision with op.execute (and drop it in the downgrade)',
+    const model = await readDrizzleSchema({ dialect: 'postgresql', schemaFiles: files, normalizer: NORMALIZERS.postgresql, onNote: (note) => notes.push(note) });
+    expect([...(model.sequences?.values() ?? [])]).toEqual([
+      { name: 'invoice_numbers', start: '1000', increment: '5' },
+      { name: 'plain_numbers' },
     ]);
+    expect([...(model.views?.values() ?? [])]).toEqual([
+      { name: 't_active', materialized: false, definition: 'select id, name from t where active = true', statedDefinition: 'select "id", "name" from "t" where "t"."active" = true' },
+      { name: 't_totals', materialized: true, definition: 'select id from t' },
+    ]);
+    expect(notes).toEqual(['the materialized view t_totals is created without its withNoData: Strata does not migrate view storage options yet']);
   });
 
   it('keeps a mixed-case enum type quoted, so that it renders as it compares (issue 8, defect 3)', async () => {
@@ -570,6 +577,23 @@ describe('SQLite', () => {
     expect(table(model, 'accounts').foreignKeys).toEqual([
       { name: 'accounts_region_parents_id_fk', columns: ['region'], referencedTable: 'parents', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
     ]);
+  });
+});
+
+describe('views outside PostgreSQL', () => {
+  it('names a SQLite view it does not migrate, never silently', async () => {
+    const notes: string[] = [];
+    const files = write({
+      'schema.ts': `
+        import { sql } from 'drizzle-orm';
+        import { sqliteTable, sqliteView, integer } from 'drizzle-orm/sqlite-core';
+        export const t = sqliteTable('t', { id: integer('id') });
+        export const v = sqliteView('t_view', { id: integer('id') }).as(sql\`select id from t\`);
+      `,
+    });
+    const model = await readDrizzleSchema({ dialect: 'sqlite', schemaFiles: files, normalizer: NORMALIZERS.sqlite, onNote: (note) => notes.push(note) });
+    expect(model.views).toBeUndefined();
+    expect(notes).toEqual(['the view t_view is not migrated by Strata on sqlite: create it in a revision with op.execute (and drop it in the downgrade)']);
   });
 });
 

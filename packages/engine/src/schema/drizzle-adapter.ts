@@ -27,12 +27,14 @@ import type {
   PrimaryKeyModel,
   RoleModel,
   SchemaModel,
+  SequenceModel,
   TableModel,
   UniqueConstraintModel,
+  ViewModel,
 } from './model.js';
 import { clipIdentifier, exceedsLimit, shortenIdentifier } from './identifiers.js';
 import { builtKeys } from './model.js';
-import { defaultFields, expressionFields, policyExpressionFields } from './stated.js';
+import { defaultFields, expressionFields, policyExpressionFields, toSequenceModel, toViewModel } from './stated.js';
 
 /** How drizzle.config's `casing` maps property names to column names. */
 export type DrizzleCasing = 'snake_case' | 'camelCase';
@@ -258,17 +260,84 @@ const RULES: Readonly<Record<DialectName, DialectRules>> = {
   sqlite: { stripsQualifiers: false, quote: '"' },
 };
 
+/** A snapshot sequence (`pgSequence`): options as decimal strings. */
+interface SnapshotSequence {
+  readonly name: string;
+  readonly schema?: string;
+  readonly increment?: string;
+  readonly startWith?: string;
+  readonly minValue?: string;
+  readonly maxValue?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
+/** A snapshot view (`pgView`, `pgMaterializedView`); `.existing()` ones are the schema's to use, not to create. */
+interface SnapshotView {
+  readonly name: string;
+  readonly schema?: string;
+  readonly definition?: string;
+  readonly materialized?: boolean;
+  readonly isExisting?: boolean;
+  readonly with?: unknown;
+  readonly tablespace?: string;
+  readonly using?: string;
+  readonly withNoData?: boolean;
+}
+
 /**
- * The snapshot's objects the model has no place for yet (sequences, views, materialized views): each
- * is named, so that a revision without them is never silent about it.
+ * The snapshot's standalone sequences and views as the model holds them (PostgreSQL). A view's
+ * storage options (`with`, `tablespace`, `using`, `withNoData`) are not kept: each one present is
+ * named through `onNote`, so that a revision without them is never silent about it.
+ */
+function sequencesAndViews(
+  snapshot: DrizzleSnapshot,
+  normalizer: SchemaNormalizer,
+  onNote: ((note: string) => void) | undefined,
+): Pick<SchemaModel, 'sequences' | 'views'> {
+  const sequences = new Map<string, SequenceModel>();
+  for (const entry of Object.values((snapshot.sequences ?? {}) as Record<string, SnapshotSequence>)) {
+    if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError('sequence', entry.name, entry.schema as string);
+    sequences.set(
+      entry.name,
+      toSequenceModel(
+        {
+          name: entry.name,
+          ...(entry.startWith !== undefined ? { start: String(entry.startWith) } : {}),
+          ...(entry.increment !== undefined ? { increment: String(entry.increment) } : {}),
+          ...(entry.minValue !== undefined ? { minValue: String(entry.minValue) } : {}),
+          ...(entry.maxValue !== undefined ? { maxValue: String(entry.maxValue) } : {}),
+          ...(entry.cache !== undefined ? { cache: String(entry.cache) } : {}),
+          ...(entry.cycle === true ? { cycle: true } : {}),
+        },
+        normalizer,
+      ),
+    );
+  }
+  const views = new Map<string, ViewModel>();
+  for (const entry of Object.values((snapshot.views ?? {}) as Record<string, SnapshotView>)) {
+    if (entry.isExisting === true) continue;
+    const kind = entry.materialized === true ? 'materialized view' : 'view';
+    if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError(kind, entry.name, entry.schema as string);
+    if (entry.definition === undefined) {
+      onNote?.(`the ${kind} ${entry.name} has no query in the snapshot: it is not migrated`);
+      continue;
+    }
+    const storage = (['with', 'tablespace', 'using', 'withNoData'] as const).filter((key) => entry[key] !== undefined && entry[key] !== false);
+    if (storage.length > 0) onNote?.(`the ${kind} ${entry.name} is created without its ${storage.join(', ')}: Strata does not migrate view storage options yet`);
+    views.set(entry.name, toViewModel({ name: entry.name, definition: entry.definition, materialized: entry.materialized === true }, normalizer));
+  }
+  return { ...(sequences.size > 0 ? { sequences: sortedMap(sequences) } : {}), ...(views.size > 0 ? { views: sortedMap(views) } : {}) };
+}
+
+/**
+ * MySQL and SQLite: the snapshot's views, which the model has no place for there; each is named,
+ * so that a revision without them is never silent about it.
  */
 function notUnderstood(snapshot: DrizzleSnapshot, onNote: ((note: string) => void) | undefined): void {
-  const named = (key: string): { name: string; kind: string }[] =>
-    Object.values((snapshot[key] ?? {}) as Record<string, { name?: string; materialized?: boolean; isExisting?: boolean }>)
-      .filter((entry) => entry.isExisting !== true)
-      .map((entry) => ({ name: String(entry.name), kind: key === 'sequences' ? 'sequence' : entry.materialized === true ? 'materialized view' : 'view' }));
-  for (const { name, kind } of [...named('sequences'), ...named('views')]) {
-    onNote?.(`the ${kind} ${name} is not migrated by Strata yet: create it in a revision with op.execute (and drop it in the downgrade)`);
+  const views = Object.values((snapshot['views'] ?? {}) as Record<string, { name?: string; isExisting?: boolean }>).filter((entry) => entry.isExisting !== true);
+  for (const view of views) {
+    onNote?.(`the view ${String(view.name)} is not migrated by Strata on ${snapshot.dialect}: create it in a revision with op.execute (and drop it in the downgrade)`);
   }
 }
 
@@ -323,7 +392,6 @@ export function drizzleSnapshotToModel(
 ): SchemaModel {
   const rules = RULES[dialect];
   const names = namesFor(normalizer, onNote);
-  notUnderstood(snapshot, onNote);
   const enums = new Map<string, EnumModel>();
   if (dialect === 'postgresql') {
     for (const entry of Object.values(snapshot.enums ?? {})) {
@@ -345,7 +413,12 @@ export function drizzleSnapshotToModel(
       roles.set(role.name, { name: role.name, createDb: role.createDb ?? false, createRole: role.createRole ?? false, inherit: role.inherit ?? true });
     }
   }
-  return { tables: sortedMap(tables), enums: sortedMap(enums), ...(roles.size > 0 ? { roles: sortedMap(roles) } : {}) };
+  return {
+    tables: sortedMap(tables),
+    enums: sortedMap(enums),
+    ...(roles.size > 0 ? { roles: sortedMap(roles) } : {}),
+    ...(dialect === 'postgresql' ? sequencesAndViews(snapshot, normalizer, onNote) : (notUnderstood(snapshot, onNote), {})),
+  };
 }
 
 /**

@@ -55,7 +55,7 @@ export class SchemaNoTablesError extends StrataError {
  */
 export class SchemaUnsupportedPgSchemaError extends StrataError {
   static readonly CODE = 'SCHEMA_UNSUPPORTED_PG_SCHEMA';
-  constructor(kind: 'table' | 'enum' | 'foreign key target' | 'enum type of a column', name: string, pgSchema: string) {
+  constructor(kind: 'table' | 'enum' | 'foreign key target' | 'enum type of a column' | 'sequence' | 'view' | 'materialized view', name: string, pgSchema: string) {
     super(
       SchemaUnsupportedPgSchemaError.CODE,
       `The ${kind} ${name} is in the PostgreSQL schema "${pgSchema}"; Strata migrates the default schema (public) only.`,

@@ -204,6 +204,34 @@ export interface RoleModel {
 }
 
 /**
+ * A standalone sequence (PostgreSQL `CREATE SEQUENCE`, drizzle `pgSequence`): not one a column owns
+ * (serial, identity), which is the column's business. The options are those that differ from the
+ * defaults of a `bigint` sequence, as {@link IdentityModel} keeps them (decimal strings).
+ */
+export interface SequenceModel {
+  readonly name: string;
+  readonly start?: string;
+  readonly increment?: string;
+  readonly minValue?: string;
+  readonly maxValue?: string;
+  readonly cache?: string;
+  readonly cycle?: boolean;
+}
+
+/**
+ * A view or materialized view (PostgreSQL `CREATE [MATERIALIZED] VIEW`). `definition` is the query in
+ * the dialect's comparison form (`SchemaNormalizer.normalizeViewDefinition`: the server reprints a
+ * view's query its own way); `statedDefinition` is the query as written, where it differs, the only
+ * text ever rendered.
+ */
+export interface ViewModel {
+  readonly name: string;
+  readonly materialized: boolean;
+  readonly definition: string;
+  readonly statedDefinition?: string;
+}
+
+/**
  * A whole schema: tables and enums by name, and the roles (PostgreSQL). Roles are cluster-wide: a
  * live database reads every role of the server, so comparisons only look at the roles the expected
  * model names (`ownedPart` of `strata check --db`, the drift test of `strata test`).
@@ -213,6 +241,10 @@ export interface SchemaModel {
   readonly enums: ReadonlyMap<string, EnumModel>;
   /** Roles by name; absent where the dialect has none (MySQL, SQLite) or the schema declares none. */
   readonly roles?: ReadonlyMap<string, RoleModel>;
+  /** Standalone sequences by name (PostgreSQL); absent where there are none. */
+  readonly sequences?: ReadonlyMap<string, SequenceModel>;
+  /** Views and materialized views by name (PostgreSQL); absent where there are none. */
+  readonly views?: ReadonlyMap<string, ViewModel>;
 }
 
 /** An empty schema: the model replayed streams start from. */

@@ -1,5 +1,5 @@
 import type { SchemaNormalizer } from '../dialects/renderer.js';
-import type { ColumnModel, IndexModel, PolicyModel, SchemaModel, TableModel } from './model.js';
+import type { ColumnModel, IndexModel, PolicyModel, SchemaModel, SequenceModel, TableModel, ViewModel } from './model.js';
 /**
  * Stated versus compared. The model keeps two forms of every piece of SQL text it holds: the form
  * used to compare (normalised by the dialect, so that what a revision wrote and what the server
@@ -93,7 +93,10 @@ export function statedPair<K extends string, S extends string>(key: K, statedKey
 export function comparableSchema(model: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
   for (const [name, table] of model.tables) tables.set(name, comparableTable(table));
-  return { ...model, tables };
+  if (model.views === undefined) return { ...model, tables };
+  const views = new Map<string, ViewModel>();
+  for (const [name, { statedDefinition: _stated, ...view }] of model.views) views.set(name, view);
+  return { ...model, tables, views };
 }
 
 /**
@@ -137,5 +140,53 @@ export function defaultFields(stated: string | undefined, type: string, normaliz
 /** An expression (check, generated column, index part) as the model holds it: compared, and stated where different. @internal */
 export function expressionFields(stated: string, normalizer: SchemaNormalizer): { expression: string; statedExpression?: string } {
   return statedPair('expression', 'statedExpression', stated, normalizer.normalizeExpression(stated));
+}
+
+
+/**
+ * The query to render of a view: as stated, else the comparison form.
+ *
+ * @example
+ * ```ts
+ * import { statedDefinition } from '@strata/engine';
+ * statedDefinition({ definition: 'select id from t', statedDefinition: 'SELECT id FROM t' }); // 'SELECT id FROM t'
+ * ```
+ */
+export function statedDefinition(view: Pick<ViewModel, 'definition' | 'statedDefinition'>): string {
+  return view.statedDefinition ?? view.definition;
+}
+
+/**
+ * A view as the model holds it: the query compared through the dialect's view normalization (the
+ * expression one where the dialect has none), stated where different.
+ * @internal
+ */
+export function toViewModel(view: { readonly name: string; readonly definition: string; readonly materialized?: boolean }, normalizer: SchemaNormalizer): ViewModel {
+  const compared = normalizer.normalizeViewDefinition?.(view.definition) ?? normalizer.normalizeExpression(view.definition);
+  return { name: view.name, materialized: view.materialized === true, ...statedPair('definition', 'statedDefinition', view.definition, compared) };
+}
+
+/**
+ * A sequence as the model holds it: options at the defaults left out (`normalizeSequence`).
+ *
+ * @example
+ * ```ts
+ * import { toSequenceModel } from '@strata/engine';
+ * import type { SchemaNormalizer } from '@strata/engine';
+ * declare const normalizer: SchemaNormalizer;
+ * toSequenceModel({ name: 'invoice_numbers', start: '1000', increment: '1' }, normalizer); // { name: 'invoice_numbers', start: '1000' }
+ * ```
+ */
+export function toSequenceModel(sequence: SequenceModel, normalizer: SchemaNormalizer): SequenceModel {
+  const model: SequenceModel = {
+    name: sequence.name,
+    ...(sequence.start !== undefined ? { start: sequence.start } : {}),
+    ...(sequence.increment !== undefined ? { increment: sequence.increment } : {}),
+    ...(sequence.minValue !== undefined ? { minValue: sequence.minValue } : {}),
+    ...(sequence.maxValue !== undefined ? { maxValue: sequence.maxValue } : {}),
+    ...(sequence.cache !== undefined ? { cache: sequence.cache } : {}),
+    ...(sequence.cycle === true ? { cycle: true } : {}),
+  };
+  return normalizer.normalizeSequence?.(model) ?? model;
 }
 

@@ -186,7 +186,14 @@ function difference(dialect: Dialect, actual: SchemaModel, expected: SchemaModel
 function withoutBaseline(live: SchemaModel, baseline: SchemaModel, expected: SchemaModel): SchemaModel {
   const keep = <T>(map: ReadonlyMap<string, T>, base: ReadonlyMap<string, unknown>, declared: ReadonlyMap<string, unknown>): Map<string, T> =>
     new Map([...map].filter(([name]) => !base.has(name) || declared.has(name)));
-  return { tables: keep(live.tables, baseline.tables, expected.tables), enums: keep(live.enums, baseline.enums, expected.enums) };
+  const sequences = keep(live.sequences ?? new Map(), baseline.sequences ?? new Map(), expected.sequences ?? new Map());
+  const views = keep(live.views ?? new Map(), baseline.views ?? new Map(), expected.views ?? new Map());
+  return {
+    tables: keep(live.tables, baseline.tables, expected.tables),
+    enums: keep(live.enums, baseline.enums, expected.enums),
+    ...(sequences.size > 0 ? { sequences } : {}),
+    ...(views.size > 0 ? { views } : {}),
+  };
 }
 
 /** `addColumn invoices.total`, `dropTable t_orders`, for messages. */

@@ -488,3 +488,52 @@ await describeDialects('strata check: row-level security', (ctx) => {
     expect(problemsOf(await project.cli('check', '--db'))).toEqual(['the database differs from the Drizzle schema: createPolicy notes']);
   });
 });
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: sequences and views are seen by autogenerate and check --db
+// ---------------------------------------------------------------------------------------------
+
+await describeDialects('strata check: sequences and views', (ctx) => {
+  let database: TestDatabase | undefined;
+  let project: Project | undefined;
+  afterAll(async () => {
+    await database?.drop();
+    project?.remove();
+  });
+
+  it.skipIf(ctx.name !== 'postgresql')(
+    'generates a sequence, a view and a materialized view; check --db passes, leaves alone another stream\'s view, then names a view dropped and a sequence altered by hand',
+    async () => {
+      database = await ctx.createDatabase('check_views');
+      project = new Project('views', 'postgresql', database.url);
+      project.schema(
+        [
+          "import { eq, sql } from 'drizzle-orm';",
+          "import { boolean, integer, pgMaterializedView, pgSequence, pgTable, pgView, text } from 'drizzle-orm/pg-core';",
+          "export const numbers = pgSequence('invoice_numbers', { startWith: 1000, increment: 5 });",
+          "export const clients = pgTable('clients', { id: integer('id').primaryKey(), name: text('name').notNull(), active: boolean('active').notNull() });",
+          "export const active = pgView('active_clients').as((qb) => qb.select({ id: clients.id, name: clients.name }).from(clients).where(eq(clients.active, true)));",
+          "export const counts = pgMaterializedView('client_counts', { n: integer('n') }).as(sql`select count(*) as n from clients where name like 'a%'`);",
+          '',
+        ].join('\n'),
+      );
+      await project.generate(CREATE, 'clients with views');
+      const source = readFileSync(join(project.migrations, readdirSync(project.migrations)[0] as string), 'utf8');
+      expect(source).toContain("await op.createSequence('invoice_numbers', { start: '1000', increment: '5' })");
+      expect(source).toContain("if (!(await inspect.hasView('active_clients'))) await op.createView('active_clients', 'select \"id\", \"name\" from \"clients\" where \"clients\".\"active\" = true')");
+      expect(source).toContain("await op.createView('client_counts', 'select count(*) as n from clients where name like \\'a%\\'', { materialized: true })");
+      expectExit(await project.cli('upgrade', 'head'), 0);
+      const dialect = await loadDialect('postgresql');
+      await withConnection(dialect, database.url, (connection) => connection.query('CREATE VIEW someone_elses AS SELECT 1 AS one'));
+      const clean = await project.cli('check', '--db');
+      expectExit(clean, 0);
+      expect(clean.stdout).toBe(`${SUCCESS}, the database matches it.\n`);
+
+      await withConnection(dialect, database.url, async (connection) => {
+        await connection.query('DROP VIEW active_clients');
+        await connection.query('ALTER SEQUENCE invoice_numbers INCREMENT BY 1');
+      });
+      expect(problemsOf(await project.cli('check', '--db'))).toEqual(['the database differs from the Drizzle schema: alterSequence invoice_numbers, createView active_clients']);
+    },
+  );
+});

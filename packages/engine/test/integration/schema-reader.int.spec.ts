@@ -1,7 +1,7 @@
 import { beforeAll, expect, it } from 'vitest';
 import type { Connection } from '../../src/dialects/connection.js';
 import type { DialectName } from '../../src/dialects/dialect.js';
-import type { ColumnModel, SchemaModel, TableModel } from '../../src/schema/model.js';
+import type { ColumnModel, SchemaModel, SequenceModel, TableModel, ViewModel } from '../../src/schema/model.js';
 import { describeDialects, type TestDatabase } from '../support/databases.js';
 
 
@@ -17,12 +17,16 @@ function schema(tables: readonly TableModel[], enums: Record<string, string[]> =
   };
 }
 
+function withSequencesAndViews(sequences: readonly SequenceModel[], views: readonly ViewModel[], model: SchemaModel): SchemaModel {
+  return { ...model, sequences: new Map(sequences.map((s) => [s.name, s])), views: new Map(views.map((v) => [v.name, v])) };
+}
+
 function column(name: string, type: string, extra: Partial<ColumnModel> = {}): ColumnModel {
   return { name, type, nullable: true, ...extra };
 }
 
 /** How many queries `readSchema` makes, whatever the number of tables. */
-const QUERIES: Record<DialectName, number> = { postgresql: 5, mysql: 4, sqlite: 4 };
+const QUERIES: Record<DialectName, number> = { postgresql: 6, mysql: 4, sqlite: 4 };
 
 /** Every feature the model has, created with each dialect's own DDL (what a DBA or another tool would write). */
 const FIXTURES: Record<DialectName, { readonly script: string; readonly expected: SchemaModel }> = {
@@ -67,9 +71,29 @@ const FIXTURES: Record<DialectName, { readonly script: string; readonly expected
       CREATE POLICY parents_read ON parents FOR SELECT TO pg_read_all_data, pg_monitor USING (code <> '');
       CREATE POLICY parents_write ON parents AS RESTRICTIVE FOR INSERT WITH CHECK (code = CURRENT_USER);
       CREATE POLICY accounts_any ON accounts TO PUBLIC, pg_monitor USING (true) WITH CHECK (qty > 0);
+      CREATE SEQUENCE invoice_numbers START 1000 INCREMENT 5 CACHE 1;
+      CREATE SEQUENCE countdown AS integer INCREMENT BY -1 CYCLE;
+      CREATE VIEW open_accounts AS SELECT id, email FROM accounts WHERE status <> 'closed' AND note LIKE 'a%';
+      CREATE MATERIALIZED VIEW account_count AS SELECT count(*) AS n FROM accounts WITH NO DATA;
       CREATE TABLE strata_version (stream text);
     `,
-    expected: schema(
+    // Standalone sequences only (accounts.id's bigserial and parents.id's identity are their columns');
+    // a view's query compared leniently, with the server's own print as stated.
+    expected: withSequencesAndViews(
+      [
+        { name: 'countdown', increment: '-1', minValue: '-2147483648', cycle: true },
+        { name: 'invoice_numbers', start: '1000', increment: '5' },
+      ],
+      [
+        { name: 'account_count', materialized: true, definition: 'select count * as n from accounts', statedDefinition: 'SELECT count(*) AS n\n   FROM accounts;' },
+        {
+          name: 'open_accounts',
+          materialized: false,
+          definition: "select id, email from accounts where status <> 'closed' and note ~~ 'a%'",
+          statedDefinition: "SELECT accounts.id,\n    accounts.email\n   FROM accounts\n  WHERE accounts.status::text <> 'closed'::text AND accounts.note ~~ 'a%'::text;",
+        },
+      ],
+      schema(
       [
         table('accounts', {
           columns: [
@@ -135,6 +159,7 @@ const FIXTURES: Record<DialectName, { readonly script: string; readonly expected
         }),
       ],
       { mood: ['sad', 'ok', 'happy'] },
+    ),
     ),
   },
   mysql: {
@@ -344,7 +369,7 @@ await describeDialects('schema reader', (ctx) => {
       query: { value: (sql: string, params?: readonly unknown[]) => ((queries += 1), connection.query(sql, params)) },
     }) as Connection;
     await dialect.readSchema(counting);
-    // PostgreSQL's fifth reads row-level security and policies.
+    // PostgreSQL's fifth reads row-level security and policies, its sixth the views and standalone sequences.
     expect(queries).toBe(QUERIES[ctx.name]);
   });
 

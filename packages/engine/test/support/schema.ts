@@ -15,7 +15,7 @@ import { loadRevisions } from '../../src/revision/load-revisions.js';
 import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import type { RunEvent, RunResult } from '../../src/runner/events.js';
 import { current, downgrade, stamp, upgrade, type StreamTarget } from '../../src/runner/runner.js';
-import { emptySchema, type SchemaModel, type TableModel } from '../../src/schema/model.js';
+import { emptySchema, type SchemaModel, type SequenceModel, type TableModel, type ViewModel } from '../../src/schema/model.js';
 import { comparableSchema } from '../../src/schema/stated.js';
 import { withConnection } from '../../src/dialects/connection.js';
 
@@ -240,13 +240,20 @@ export class ModelReplay {
 // ---------------------------------------------------------------------------------------------
 
 /** A schema model as plain, key-ordered data (tables and enums by name), for readable diffs. */
-export function plainSchema(schema: SchemaModel): { tables: Record<string, TableModel>; enums: Record<string, readonly string[]> } {
+export function plainSchema(schema: SchemaModel): {
+  tables: Record<string, TableModel>;
+  enums: Record<string, readonly string[]>;
+  sequences?: Record<string, SequenceModel>;
+  views?: Record<string, ViewModel>;
+} {
   const sorted = <T>(map: ReadonlyMap<string, T>): [string, T][] => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Compared as the engine compares: without the stated forms (a revision's text, the server's print).
   const model = comparableSchema(schema);
   return {
     tables: Object.fromEntries(sorted(model.tables)),
     enums: Object.fromEntries(sorted(model.enums).map(([name, e]) => [name, e.values])),
+    ...(model.sequences !== undefined && model.sequences.size > 0 ? { sequences: Object.fromEntries(sorted(model.sequences)) } : {}),
+    ...(model.views !== undefined && model.views.size > 0 ? { views: Object.fromEntries(sorted(model.views)) } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { IdentifierLimit } from '../../schema/identifiers.js';
-import type { IdentityModel } from '../../schema/model.js';
+import type { IdentityModel, SequenceModel } from '../../schema/model.js';
 import type { SchemaNormalizer } from '../renderer.js';
-import { canonicalExpression, inListToAny, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
+import { canonicalExpression, inListToAny, renderTokens, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
 
 /** @internal PostgreSQL's expression syntax: `"` identifiers (case-sensitive), standard strings. */
 export const POSTGRES_SYNTAX: ExpressionSyntax = { identifierQuote: '"', backslashEscapes: false, foldQuotedIdentifiers: false };
@@ -167,6 +167,40 @@ export class PostgresNormalizer implements SchemaNormalizer {
       ...(identity.cycle === true ? { cycle: true } : {}),
     };
     return Object.keys(normalized).length === 1 && !normalized.always ? undefined : normalized;
+  }
+
+  /** A sequence's options as an identity's on `bigint` (CREATE SEQUENCE's default type), the defaults left out. */
+  normalizeSequence(sequence: SequenceModel): SequenceModel {
+    const { name, ...options } = sequence;
+    const { always: _always, ...normalized } = this.normalizeIdentity({ always: false, ...options }, 'bigint') ?? { always: false };
+    return { name, ...normalized };
+  }
+
+  /**
+   * A view's query, compared leniently: `pg_get_viewdef` reprints the query its own way (every column
+   * qualified by its table, casts added to literals, `LIKE` as `~~`, a trailing `;`, its own
+   * parentheses and line breaks), so both sides are brought to the same tokens: the expression
+   * normalization, then table qualifiers (`t.id` → `id`), parentheses and a trailing `;` dropped.
+   * Dropping them is lossy (`a.id = b.id` reads as `id = id`), which is accepted: a comparison that
+   * misses a change of qualifier alone is better than a view the server reprints always differing.
+   * What cannot be matched this way: `select *` (the server expands it to the columns) and joins
+   * written with `USING`/`NATURAL` the server rewrites; a definition written so reads back as a change.
+   */
+  normalizeViewDefinition(definition: string): string {
+    const body = definition.trim().replace(/;\s*$/, '');
+    const tokens = serverForm(tokenize(body, POSTGRES_SYNTAX));
+    const out: SqlToken[] = [];
+    for (let i = 0; i < tokens.length; i += 1) {
+      const token = tokens[i] as SqlToken;
+      const next = tokens[i + 1];
+      if ((token.kind === 'word' || token.kind === 'quoted') && next?.text === '.' && (tokens[i + 2]?.kind === 'word' || tokens[i + 2]?.kind === 'quoted')) {
+        i += 1;
+        continue;
+      }
+      if (token.kind === 'punct' && (token.text === '(' || token.text === ')')) continue;
+      out.push(token);
+    }
+    return renderTokens(out, POSTGRES_SYNTAX);
   }
 
   /** `serial`, `bigserial`, `smallserial` (and `serial2/4/8`): an integer column with a sequence it owns as its default. */

@@ -2,6 +2,11 @@ import type {
   AddEnumValueOp,
   AlterColumnOp,
   AlterPolicyOp,
+  AlterSequenceOp,
+  CreateSequenceOp,
+  CreateViewOp,
+  DropSequenceOp,
+  DropViewOp,
   ColumnDefinition,
   CreateEnumOp,
   CreatePolicyOp,
@@ -207,6 +212,37 @@ export class PostgresRenderer extends RenderBase {
   protected override dropRole(op: DropRoleOp): string[] {
     return [`DROP ROLE ${this.quoteIdentifier(op.name)}`];
   }
+
+  /** `CREATE SEQUENCE name [options]`, only the options given (https://www.postgresql.org/docs/15/sql-createsequence.html). */
+  protected override createSequence(op: CreateSequenceOp): string[] {
+    const options = sequenceOptions({ always: false, ...sequenceOf(op) }, false);
+    return [`CREATE SEQUENCE ${this.quoteIdentifier(op.name)}${options.length > 0 ? ` ${options.join(' ')}` : ''}`];
+  }
+
+  /** `ALTER SEQUENCE name` with every option stated, the defaults too: the op sets the options in full. */
+  protected override alterSequence(op: AlterSequenceOp): string[] {
+    return [`ALTER SEQUENCE ${this.quoteIdentifier(op.name)} ${sequenceOptions({ always: false, ...sequenceOf(op) }, true).join(' ')}`];
+  }
+
+  protected override dropSequence(op: DropSequenceOp): string[] {
+    return [`DROP SEQUENCE ${this.quoteIdentifier(op.name)}`];
+  }
+
+  /** `CREATE [MATERIALIZED] VIEW name AS query`, the query as written (https://www.postgresql.org/docs/15/sql-createview.html). */
+  protected override createView(op: CreateViewOp): string[] {
+    const query = op.definition.trim().replace(/;\s*$/, '');
+    return [`CREATE ${op.materialized === true ? 'MATERIALIZED ' : ''}VIEW ${this.quoteIdentifier(op.name)} AS ${query}`];
+  }
+
+  protected override dropView(op: DropViewOp): string[] {
+    return [`DROP ${op.materialized === true ? 'MATERIALIZED ' : ''}VIEW ${this.quoteIdentifier(op.name)}`];
+  }
+}
+
+/** A sequence op's options, without its kind and name. */
+function sequenceOf(op: CreateSequenceOp | AlterSequenceOp): Omit<IdentityModel, 'always'> {
+  const { kind: _kind, name: _name, ...options } = op;
+  return options;
 }
 
 /**

@@ -8,7 +8,10 @@ import type {
   PolicyModel,
   RoleModel,
   SchemaModel,
+  SequenceModel,
+  ViewModel,
 } from '../../schema/model.js';
+import { toViewModel } from '../../schema/stated.js';
 import type { Connection, Row } from '../connection.js';
 import { STRATA_TABLES } from '../strata-tables.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
@@ -125,6 +128,24 @@ const SECURITY_SQL = `
   LEFT JOIN pg_policy p ON p.polrelid = c.oid
   WHERE ${TABLE_FILTER} AND (c.relrowsecurity OR c.relforcerowsecurity OR p.oid IS NOT NULL)`;
 
+/**
+ * Views and materialized views (relkind `v`, `m`) with their query as the server prints it, and the
+ * standalone sequences (relkind `S`) with their options: not those a column owns (`pg_depend` deptype
+ * `a` for a serial, `i` for an identity), which are the column's business
+ * (https://www.postgresql.org/docs/15/catalog-pg-sequence.html).
+ */
+const RELATIONS_SQL = `
+  SELECT c.relname AS name, c.relkind AS kind,
+         CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition,
+         s.seqstart::text AS seq_start, s.seqincrement::text AS seq_increment, s.seqmin::text AS seq_min,
+         s.seqmax::text AS seq_max, s.seqcache::text AS seq_cache, s.seqcycle AS seq_cycle
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+  LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
+  WHERE c.relkind IN ('v', 'm')
+     OR (c.relkind = 'S' AND NOT EXISTS (
+           SELECT 1 FROM pg_depend dep
+           WHERE dep.classid = 'pg_class'::regclass AND dep.objid = c.oid AND dep.deptype IN ('a', 'i')))`;
+
 /** Roles by name (https://www.postgresql.org/docs/15/view-pg-roles.html). */
 const ROLES_SQL = `
   SELECT rolname AS name, rolcreatedb AS create_db, rolcreaterole AS create_role, rolinherit AS inherit
@@ -141,8 +162,8 @@ const normalizer = new PostgresNormalizer();
 /**
  * Reflects the current schema (`current_schema()`) of a PostgreSQL database into the schema model
  * from `pg_catalog` only (information_schema's views are far slower on large catalogs), in exactly
- * five queries whatever the number of tables: columns, constraints, indexes, enums, and row-level
- * security with the policies. Roles are not read: they belong to the server, not to the
+ * six queries whatever the number of tables: columns, constraints, indexes, enums, row-level
+ * security with the policies, and the views and standalone sequences. Roles are not read: they belong to the server, not to the
  * schema ({@link readPostgresRoles} reads the ones a caller names).
  *
  * Identity columns and `serial`s (a `nextval(...)` default whose sequence the column owns) read as
@@ -170,6 +191,7 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   const indexRows = await connection.query(INDEXES_SQL, [excluded]);
   const enumRows = await connection.query(ENUMS_SQL);
   const securityRows = await connection.query(SECURITY_SQL, [excluded]);
+  const relationRows = await connection.query(RELATIONS_SQL);
 
   const parts = new Map<string, TableParts>();
   for (const row of columnRows) {
@@ -189,7 +211,27 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   for (const row of [...enumRows].sort((a, b) => byCodePoint(String(a.name), String(b.name)))) {
     enums.set(String(row.name), { name: String(row.name), values: stringArray(row.labels) });
   }
-  return { tables, enums };
+  const sequences = new Map<string, SequenceModel>();
+  const views = new Map<string, ViewModel>();
+  for (const row of [...relationRows].sort((a, b) => byCodePoint(String(a.name), String(b.name)))) {
+    const name = String(row.name);
+    if (row.kind === 'S') sequences.set(name, sequenceFrom(name, row));
+    else views.set(name, toViewModel({ name, definition: String(row.definition ?? ''), materialized: row.kind === 'm' }, normalizer));
+  }
+  return { tables, enums, ...(sequences.size > 0 ? { sequences } : {}), ...(views.size > 0 ? { views } : {}) };
+}
+
+/** A sequence's options, the defaults of a bigint sequence left out. */
+function sequenceFrom(name: string, row: Row): SequenceModel {
+  return normalizer.normalizeSequence({
+    name,
+    start: String(row.seq_start),
+    increment: String(row.seq_increment),
+    minValue: String(row.seq_min),
+    maxValue: String(row.seq_max),
+    cache: String(row.seq_cache),
+    cycle: row.seq_cycle === true,
+  });
 }
 
 /**
