@@ -241,8 +241,10 @@ function scalarType(text: string): string {
       return `${name}${zoned ? 'tz' : ''}(${args})`;
     }
     if (name === 'float') return Number(args) <= 24 ? 'real' : 'double precision';
-    const renamed = TYPE_ALIASES.get(name) ?? name;
-    return `${renamed.replace(/\(1\)$/, '')}(${args})${rest === '' ? '' : ` ${rest}`}`;
+    const renamed = (TYPE_ALIASES.get(name) ?? name).replace(/\(1\)$/, '');
+    // `numeric(p)` is `numeric(p,0)`, which format_type prints (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-NUMERIC-DECIMAL).
+    const scaled = renamed === 'numeric' && /^\d+$/.test(args) ? `${args},0` : args;
+    return `${renamed}(${scaled})${rest === '' ? '' : ` ${rest}`}`;
   }
   return text;
 }
