@@ -181,6 +181,7 @@ export {
   UnknownRenameError,
   InvalidRenameError,
   EnumChangeUnsupportedError,
+  EnumRenameHintError,
   AmbiguousRenameError,
   BlindReplayError,
   MultipleHeadsToGenerateError,

@@ -809,7 +809,20 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       const existing = requireEnum(model, op.name, op.kind);
       if (!existing.values.includes(op.value)) throw new ObjectMissingError('enum value', op.value, undefined, op.kind);
       if (existing.values.includes(op.to)) throw new ObjectExistsError('enum value', op.to, undefined, op.kind);
-      return withEnum(model, { name: op.name, values: existing.values.map((v) => (v === op.value ? op.to : v)) });
+      // A column default holding the value follows it: the server stores the default as the enum
+      // value itself, and prints it back renamed (ALTER TYPE ... RENAME VALUE).
+      const spelling = normalizer.normalizeType(`"${op.name.replaceAll('"', '""')}"`);
+      const literal = (value: string): string => `'${value.replaceAll("'", "''")}'`;
+      let renamed = withEnum(model, { name: op.name, values: existing.values.map((v) => (v === op.value ? op.to : v)) });
+      for (const table of model.tables.values()) {
+        const columns = table.columns.map((column) => {
+          if (column.type !== spelling || column.default === undefined || column.default !== normalizer.normalizeDefault(literal(op.value), column.type)) return column;
+          const { statedDefault: _stated, ...rest } = column;
+          return { ...rest, default: normalizer.normalizeDefault(literal(op.to), column.type) as string };
+        });
+        if (columns.some((column, i) => column !== table.columns[i])) renamed = withTable(renamed, { ...table, columns });
+      }
+      return renamed;
     }
     case 'dropEnum': {
       requireEnum(model, op.name, op.kind);
