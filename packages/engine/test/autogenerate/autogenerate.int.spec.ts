@@ -323,3 +323,46 @@ await describeDialects('strata revision --autogenerate with a rename', (ctx) => 
     }
   });
 });
+
+await describeDialects('strata revision --autogenerate with an enum value renamed', (ctx) => {
+  // PostgreSQL alone keeps enums as types whose values can be renamed (ALTER TYPE ... RENAME VALUE).
+  it.runIf(ctx.name === 'postgresql')('stops with the flag and the op to write, names a hint that does not fit, and with --rename-enum-value keeps the rows', async () => {
+    const pair = pairsOf(ctx.name).find((p) => p.name === '55-enum-rename-value') as Pair;
+    const db = await ctx.createDatabase('ag_cli_enum');
+    const temp = makeTempDir(`autogen-cli-enum-${ctx.name}`);
+    try {
+      const project = temp.path;
+      symlinkSync(WORKSPACE_NODE_MODULES, join(project, 'node_modules'), 'dir');
+      const dir = join(project, 'migrations');
+      mkdirSync(dir);
+      writeFileSync(join(project, 'drizzle.before.config.ts'), drizzleConfig(ctx.name, pair.before, db.url));
+      writeFileSync(join(project, 'drizzle.after.config.ts'), drizzleConfig(ctx.name, pair.after, db.url));
+      const cli = (config: string, ...argv: string[]) =>
+        runCli([...argv, '--cwd', project, '--drizzle-config', config, '--dir', dir, '--stream', 'autogen'], { cwd: project });
+      expect((await cli('drizzle.before.config.ts', 'revision', '--autogenerate', '-m', 'create')).code).toBe(0);
+      expect((await cli('drizzle.before.config.ts', 'upgrade', 'head')).code).toBe(0);
+      const stream = new ApiStream(ctx.dialect, db.url, dir, 'autogen');
+      await stream.script(pair.seed as string);
+      const filesBefore = readdirSync(dir).sort();
+
+      const refused = await cli('drizzle.after.config.ts', 'revision', '--autogenerate', '-m', 'x');
+      expect(refused.code, describeRun(refused)).not.toBe(0);
+      const said = `${refused.stdout}\n${refused.stderr}`;
+      expect(said).toContain('AUTOGENERATE_ENUM_CHANGE_UNSUPPORTED');
+      expect(said).toContain('--rename-enum-value order_state.OLD=NEW');
+      expect(said).toContain("op.renameEnumValue('order_state', 'OLD', 'NEW')");
+      const wrong = await cli('drizzle.after.config.ts', 'revision', '--autogenerate', '-m', 'x', '--rename-enum-value', 'order_state.gone=placed');
+      expect(wrong.code, describeRun(wrong)).not.toBe(0);
+      expect(`${wrong.stdout}\n${wrong.stderr}`).toContain('AUTOGENERATE_ENUM_RENAME_HINT_INVALID');
+      expect(readdirSync(dir).sort()).toEqual(filesBefore);
+
+      const hinted = await cli('drizzle.after.config.ts', 'revision', '--autogenerate', '-m', 'rename', '--rename-enum-value', 'order_state.new=placed', '--rename-enum-value', 'order_state.sent=shipped');
+      expect(hinted.code, describeRun(hinted)).toBe(0);
+      expect((await cli('drizzle.after.config.ts', 'upgrade', 'head')).code).toBe(0);
+      expect(await rowsOf(stream, (pair.expected as { sql: string }).sql)).toEqual(pair.expected?.rows);
+    } finally {
+      temp.remove();
+      await db.drop();
+    }
+  });
+});
