@@ -107,7 +107,13 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
     inverses.push(op.kind === 'addEnumValue' ? [] : reverseOp(op, model));
     model = applyToModel(model, op, dialect.normalizer);
   }
-  return { parents, upgrade: upgradeOps, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, notes, before, after };
+  // The enum values are renamed back first, not last: the server renames a value everywhere it is
+  // stored (rows, defaults, checks, index predicates), so the inverses after them, which restore what
+  // named the old value, can name it again. Last, a check recreated with the old value would fail
+  // (22P02 invalid input value for enum).
+  const renamedBack = inverses.slice(0, enumRenames.length).reverse().flat();
+  const downgrade = [...renamedBack, ...withoutImpliedDrops(inverses.slice(enumRenames.length).reverse().flat())];
+  return { parents, upgrade: upgradeOps, downgrade, destructive: diff.destructive, notes, before, after };
 }
 
 /**
