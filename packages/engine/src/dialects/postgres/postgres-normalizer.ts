@@ -199,10 +199,11 @@ function serverForm(tokens: SqlToken[]): SqlToken[] {
     if (token.kind === 'word' && (token.text === 'like' || token.text === 'ilike')) {
       if (negated) out.pop();
       out.push({ kind: 'operator', text: `${negated ? '!' : ''}~~${token.text === 'ilike' ? '*' : ''}` });
-    } else if (token.kind === 'word' && token.text === 'between' && !negated) {
-      const rewritten = betweenAsComparisons(out, input, i);
-      if (rewritten === undefined) out.push(token);
-      else i = rewritten;
+    } else if (token.kind === 'word' && token.text === 'between') {
+      if (negated) out.pop();
+      const rewritten = betweenAsComparisons(out, input, i, negated);
+      if (rewritten !== undefined) i = rewritten;
+      else out.push(...(negated ? [{ kind: 'word', text: 'not' } as SqlToken] : []), token);
     } else {
       out.push(token);
     }
@@ -211,20 +212,28 @@ function serverForm(tokens: SqlToken[]): SqlToken[] {
 }
 
 /**
- * `subject BETWEEN a AND b` at `between` as `subject >= a and subject <= b`, the way the server stores it,
+ * `subject BETWEEN a AND b` at `between` as `subject >= a and subject <= b` (`NOT BETWEEN`: `subject < a or
+ * subject > b`), the way the server stores it,
  * when each operand is a primary (one token, a function call `f(...)`, or a parenthesised group) bounded
  * by `(`, `,`, `and`, `or` or an end on both sides, so that the rewrite is exact. Appends to `out` and
  * returns the index of the last token consumed; undefined (nothing appended) otherwise.
  */
-function betweenAsComparisons(out: SqlToken[], tokens: readonly SqlToken[], between: number): number | undefined {
+function betweenAsComparisons(out: SqlToken[], tokens: readonly SqlToken[], between: number, negated: boolean): number | undefined {
   const subjectStart = primaryStart(out, out.length - 1);
   if (subjectStart === undefined || !boundary(out[subjectStart - 1])) return undefined;
   const lowEnd = primaryEnd(tokens, between + 1);
   if (lowEnd === undefined || tokens[lowEnd + 1]?.text !== 'and') return undefined;
   const highEnd = primaryEnd(tokens, lowEnd + 2);
   if (highEnd === undefined || !boundary(tokens[highEnd + 1])) return undefined;
-  const subject = out.slice(subjectStart);
-  out.push({ kind: 'operator', text: '>=' }, ...tokens.slice(between + 1, lowEnd + 1), { kind: 'word', text: 'and' }, ...subject, { kind: 'operator', text: '<=' }, ...tokens.slice(lowEnd + 2, highEnd + 1));
+  const subject = out.splice(subjectStart);
+  const low = tokens.slice(between + 1, lowEnd + 1);
+  const high = tokens.slice(lowEnd + 2, highEnd + 1);
+  const op = (text: string): SqlToken => ({ kind: 'operator', text });
+  const word = (text: string): SqlToken => ({ kind: 'word', text });
+  const punct = (text: string): SqlToken => ({ kind: 'punct', text });
+  // `x NOT BETWEEN a AND b` is stored as `x < a OR x > b`, grouped (parentheses that change nothing are dropped later).
+  if (negated) out.push(punct('('), ...subject, op('<'), ...low, word('or'), ...subject, op('>'), ...high, punct(')'));
+  else out.push(...subject, op('>='), ...low, word('and'), ...subject, op('<='), ...high);
   return highEnd;
 }
 
