@@ -186,6 +186,7 @@ export {
   UnknownRenameError,
   InvalidRenameError,
   EnumChangeUnsupportedError,
+  EnumRenameHintError,
   AmbiguousRenameError,
   BlindReplayError,
   MultipleHeadsToGenerateError,

@@ -64,9 +64,30 @@ export class EnumChangeUnsupportedError extends StrataError {
     const problem = removed.length > 0 ? `loses value(s) ${removed.join(', ')}` : 'has its values reordered';
     super(EnumChangeUnsupportedError.CODE, `Enum ${name} ${problem} (from [${from.join(', ')}] to [${to.join(', ')}]); PostgreSQL can only add or rename enum values.`, {
       hint:
-        `If a value was renamed, write \`op.renameEnumValue('${name}', old, new)\` in a revision (\`strata revision --message ...\`) and run autogenerate again. ` +
+        `If a value was renamed, say so: \`strata revision --autogenerate --rename-enum-value ${name}.OLD=NEW\` (repeatable), ` +
+        `or write \`if (await inspect.hasEnumValue('${name}', 'OLD')) await op.renameEnumValue('${name}', 'OLD', 'NEW');\` in an empty revision (\`strata revision --message ...\`) and run autogenerate again. ` +
         `Otherwise give the enum a new name in the Drizzle schema: autogenerate then creates the new type, moves the columns over and drops ${name}.`,
       details: { name, from: [...from], to: [...to], removed },
+    });
+  }
+}
+
+/**
+ * A `--rename-enum-value TYPE.OLD=NEW` hint that does not fit the two schemas.
+ *
+ * @example
+ * ```ts
+ * import { EnumRenameHintError } from '@strata/engine';
+ * new EnumRenameHintError('mood.sad=blue', 'renames sad, which enum mood does not have').code; // AUTOGENERATE_ENUM_RENAME_HINT_INVALID
+ * ```
+ */
+export class EnumRenameHintError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_ENUM_RENAME_HINT_INVALID';
+  constructor(hint: string, problem: string) {
+    super(EnumRenameHintError.CODE, `The enum value rename ${hint} ${problem}.`, {
+      hint: 'Name the enum as the Drizzle schema does, its old value as the revisions left it and the new value as the Drizzle schema has it: --rename-enum-value TYPE.OLD=NEW.',
+      details: { hint, problem },
     });
   }
 }

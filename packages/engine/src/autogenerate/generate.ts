@@ -2,7 +2,7 @@ import type { DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
 import { replaySchema } from '../offline/offline-runner.js';
 import { applyToModel } from '../ops/apply-to-model.js';
-import type { Op } from '../ops/op.js';
+import type { Op, RenameEnumValueOp } from '../ops/op.js';
 import { reverseOp } from '../ops/reverse.js';
 import { resolveTarget } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
@@ -10,7 +10,7 @@ import { upgrade } from '../runner/runner.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
-import { AmbiguousRenameError, BlindReplayError, MultipleHeadsToGenerateError } from './errors.js';
+import { AmbiguousRenameError, BlindReplayError, EnumRenameHintError, MultipleHeadsToGenerateError } from './errors.js';
 import { withConnection } from '../dialects/connection.js';
 
 /** Rename hints, as the command line takes them (`--rename users.name=full_name`, `--rename-table old=new`). */
@@ -18,6 +18,11 @@ export interface RenameHints {
   readonly tables?: Readonly<Record<string, string>>;
   /** `'table.old'` → `'new'`, the table named as it is in the Drizzle schema. */
   readonly columns?: Readonly<Record<string, string>>;
+  /**
+   * `'type.old'` → `'new'`: an enum value renamed in place (`--rename-enum-value mood.sad=blue`,
+   * `ALTER TYPE ... RENAME VALUE`), not dropped and added, which PostgreSQL cannot do.
+   */
+  readonly enumValues?: Readonly<Record<string, string>>;
 }
 
 /** What {@link planGeneratedRevision} compares. */
@@ -83,7 +88,11 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   const before = options.shadowUrl
     ? await replayOnShadow(options, parents[0] ?? 'base', options.shadowUrl, [...(after.roles?.keys() ?? [])])
     : await replayInModel(options, parents[0] ?? 'base');
-  const diff = diffSchemas(before, after, {
+  // Enum value renames are applied to the replayed schema before comparing, so the comparison sees
+  // the values already renamed; their ops lead the revision.
+  const enumRenames = enumValueRenames(before, after, options.renames?.enumValues ?? {});
+  const renamed = enumRenames.reduce((model, op) => applyToModel(model, op, dialect.normalizer), before);
+  const diff = diffSchemas(renamed, after, {
     renames: { tables: { ...options.renames?.tables }, columns: { ...options.renames?.columns } },
     capabilities: { enums: dialect.capabilities.enums },
   });
@@ -91,13 +100,43 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   // Each op's inverse is computed against the schema just before it, then the list is reversed.
   const inverses: Op[][] = [];
   let model = before;
-  for (const op of diff.ops) {
+  const upgradeOps: readonly Op[] = [...enumRenames, ...diff.ops];
+  for (const op of upgradeOps) {
     // PostgreSQL cannot drop an enum value: the downgrade leaves a new value in place (unused once the
     // columns are back), instead of refusing to generate the revision at all.
     inverses.push(op.kind === 'addEnumValue' ? [] : reverseOp(op, model));
     model = applyToModel(model, op, dialect.normalizer);
   }
-  return { parents, upgrade: diff.ops, downgrade: withoutImpliedDrops(inverses.reverse().flat()), destructive: diff.destructive, notes, before, after };
+  // The enum values are renamed back first, not last: the server renames a value everywhere it is
+  // stored (rows, defaults, checks, index predicates), so the inverses after them, which restore what
+  // named the old value, can name it again. Last, a check recreated with the old value would fail
+  // (22P02 invalid input value for enum).
+  const renamedBack = inverses.slice(0, enumRenames.length).reverse().flat();
+  const downgrade = [...renamedBack, ...withoutImpliedDrops(inverses.slice(enumRenames.length).reverse().flat())];
+  return { parents, upgrade: upgradeOps, downgrade, destructive: diff.destructive, notes, before, after };
+}
+
+/**
+ * The `renameEnumValue` ops the hints ask for, each checked against both schemas: the type has the old
+ * value before and the new one in the Drizzle schema, and did not have the new one already.
+ */
+function enumValueRenames(before: SchemaModel, after: SchemaModel, hints: Readonly<Record<string, string>>): RenameEnumValueOp[] {
+  return Object.entries(hints).map(([key, to]) => {
+    const dot = key.indexOf('.');
+    const name = key.slice(0, dot);
+    const value = key.slice(dot + 1);
+    const from = before.enums.get(name);
+    const target = after.enums.get(name);
+    const problem =
+      dot <= 0 ? 'is not TYPE.OLD=NEW'
+      : from === undefined || target === undefined ? `names enum ${name}, which is not in both the revisions' schema and the Drizzle schema`
+      : !from.values.includes(value) ? `renames ${value}, which enum ${name} does not have (it has ${from.values.join(', ')})`
+      : from.values.includes(to) ? `renames to ${to}, which enum ${name} already has`
+      : !target.values.includes(to) ? `renames to ${to}, which the Drizzle schema's enum ${name} does not have`
+      : undefined;
+    if (problem !== undefined) throw new EnumRenameHintError(`${key}=${to}`, problem);
+    return { kind: 'renameEnumValue', name, value, to };
+  });
 }
 
 const DROPPED_WITH_TABLE = new Set<Op['kind']>([

@@ -449,6 +449,13 @@ describe('renderGeneratedRevision: one guard per op kind', () => {
     expect(renderOne(FIXTURES.createIndex.op)).not.toContain('transactional');
   });
 
+  it('says transactional: false when enum values are added beside other operations (a new value is unusable until committed)', () => {
+    const add: Op = { kind: 'addEnumValue', name: 'mood', value: 'meh', after: 'sad' };
+    const useIt: Op = { kind: 'alterColumn', table: 'users', column: 'mood', default: "'meh'" };
+    expect(renderGeneratedRevision({ ...BASE, upgrade: [add, useIt], downgrade: [] })).toContain('  transactional: false,\n');
+    expect(renderOne(add)).not.toContain('transactional');
+  });
+
   it('flags destructive operations and writes notes first, as comments', () => {
     const source = renderGeneratedRevision({
       ...BASE,

@@ -46,7 +46,7 @@ export interface GeneratedRevisionInput extends RevisionSourceFields {
  * Destructive upgrade operations get a `// DESTRUCTIVE: <reason>` line above them; notes become comment
  * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. A revision that
  * creates an index `concurrently` says `transactional: false`, since PostgreSQL cannot build one in a
- * transaction. The source is built with ts-morph and printed with fixed formatting settings, so the
+ * transaction, and so does one that adds enum values beside other operations, which may use them. The source is built with ts-morph and printed with fixed formatting settings, so the
  * same input gives the same bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
  * parameter that has no source form, and what {@link renderRevisionHeader} throws for invalid fields.
  *
@@ -104,7 +104,12 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
         if (input.branchLabels !== undefined && input.branchLabels.length > 0) writer.writeLine(`branchLabels: ${flat(input.branchLabels)},`);
         // CREATE INDEX CONCURRENTLY cannot run inside a transaction block
         // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY).
-        if (input.upgrade.some((op) => op.kind === 'createIndex' && op.concurrently === true)) writer.writeLine('transactional: false,');
+        // A value added by ALTER TYPE ... ADD VALUE cannot be used before the transaction that added it
+        // commits ("unsafe use of new value", https://www.postgresql.org/docs/15/sql-altertype.html#id-1.9.3.42.7),
+        // so a revision that adds values and does anything else (a default or a row naming the value)
+        // runs statement by statement; its guards make a re-run finish what a failure left.
+        const addsEnumValues = input.upgrade.some((op) => op.kind === 'addEnumValue') && input.upgrade.some((op) => op.kind !== 'addEnumValue');
+        if (addsEnumValues || input.upgrade.some((op) => op.kind === 'createIndex' && op.concurrently === true)) writer.writeLine('transactional: false,');
         writeFunction(writer, 'upgrade', upgrade);
         writeFunction(writer, 'downgrade', downgrade);
       });

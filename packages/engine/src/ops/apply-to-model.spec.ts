@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
-import { applyToModel } from './apply-to-model.js';
 import { PostgresNormalizer } from '../dialects/postgres/postgres-normalizer.js';
+import { applyToModel } from './apply-to-model.js';
 import type { Op } from './op.js';
 import { codeOf } from '../__fixtures__/code-of.js';
 import { TEST_NORMALIZER, applyAll } from '../__fixtures__/test-normalizer.js';
@@ -443,6 +443,28 @@ describe('applyToModel: enums and raw SQL', () => {
     expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'mood', value: 'ok' }))).toBe('OPS_OBJECT_EXISTS');
     expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ghost' }))).toBe('OPS_OBJECT_MISSING');
     expect(codeOf(() => applyAll(base(), { kind: 'addEnumValue', name: 'mood', value: 'x', after: 'ok', before: 'sad' }))).toBe('OPS_INVALID');
+  });
+
+  it('renameEnumValue carries column defaults holding the value, scalar and array, as the server prints them renamed', () => {
+    const normalizer = new PostgresNormalizer();
+    const model = [
+      { kind: 'createEnum', name: 'state', values: ['new', 'paid'] },
+      {
+        kind: 'createTable',
+        table: 'orders',
+        columns: [
+          { name: 'state', type: 'state', default: "'new'" },
+          { name: 'history', type: 'state[]', default: `'{"new","paid"}'` },
+          { name: 'other', type: 'text', default: "'new'" },
+        ],
+      },
+      { kind: 'renameEnumValue', name: 'state', value: 'new', to: 'placed' },
+    ].reduce((current, op) => applyToModel(current, op as Op, normalizer), emptySchema());
+    expect(table(model, 'orders').columns.map((column) => [column.name, column.default, column.statedDefault])).toEqual([
+      ['state', "'placed'", undefined],
+      ['history', "'{placed,paid}'", undefined],
+      ['other', "'new'", undefined],
+    ]);
   });
 
   it('renameEnumValue renames in place; refuses a missing value and an existing target', () => {

@@ -392,6 +392,23 @@ function renameIdentifier(expression: string, from: string, to: string): string 
   return result + expression.slice(at);
 }
 
+/**
+ * An array literal default (`'{new,"a b"}'`) with each element equal to `from` replaced by `to`, quoted
+ * as the server prints elements (https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO);
+ * anything that is not one quoted literal is returned as it is.
+ */
+function renameArrayElement(literal: string, from: string, to: string): string {
+  const body = /^'(\{(?:[^']|'')*\})'$/s.exec(literal)?.[1];
+  if (body === undefined) return literal;
+  const text = body.replaceAll("''", "'");
+  const quoted = /^$|^null$|[{},"\\\s]/i.test(to) ? `"${to.replace(/["\\]/g, '\\$&')}"` : to;
+  const replaced = text.replace(/"((?:[^"\\]|\\.)*)"|[^,{}"]+/g, (element, inner: string | undefined) => {
+    const value = inner === undefined ? element.trim() : inner.replace(/\\(.)/g, '$1');
+    return value === from ? quoted : element;
+  });
+  return `'${replaced.replaceAll("'", "''")}'`;
+}
+
 /** A new model with `table` set (added or replaced in place). @internal */
 function withTable(model: SchemaModel, table: TableModel): SchemaModel {
   const tables = new Map(model.tables);
@@ -811,7 +828,29 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       const existing = requireEnum(model, op.name, op.kind);
       if (!existing.values.includes(op.value)) throw new ObjectMissingError('enum value', op.value, undefined, op.kind);
       if (existing.values.includes(op.to)) throw new ObjectExistsError('enum value', op.to, undefined, op.kind);
-      return withEnum(model, { name: op.name, values: existing.values.map((v) => (v === op.value ? op.to : v)) });
+      // A column default holding the value follows it: the server stores the default as the enum
+      // value itself, and prints it back renamed (ALTER TYPE ... RENAME VALUE).
+      const spelling = normalizer.normalizeType(`"${op.name.replaceAll('"', '""')}"`);
+      const literal = (value: string): string => `'${value.replaceAll("'", "''")}'`;
+      let renamed = withEnum(model, { name: op.name, values: existing.values.map((v) => (v === op.value ? op.to : v)) });
+      for (const table of model.tables.values()) {
+        const columns = table.columns.map((column) => {
+          if (column.default === undefined) return column;
+          let next: string | undefined;
+          if (column.type === spelling && column.default === normalizer.normalizeDefault(literal(op.value), column.type)) {
+            next = normalizer.normalizeDefault(literal(op.to), column.type);
+          } else if (column.type.startsWith(`${spelling}[`)) {
+            // An array default (`'{new,paid}'`, in comparison form) holds the value as an element.
+            const renamedArray = renameArrayElement(column.default, op.value, op.to);
+            if (renamedArray !== column.default) next = normalizer.normalizeDefault(renamedArray, column.type);
+          }
+          if (next === undefined) return column;
+          const { statedDefault: _stated, ...rest } = column;
+          return { ...rest, default: next };
+        });
+        if (columns.some((column, i) => column !== table.columns[i])) renamed = withTable(renamed, { ...table, columns });
+      }
+      return renamed;
     }
     case 'dropEnum': {
       requireEnum(model, op.name, op.kind);

@@ -59,6 +59,8 @@ interface Limits {
   readonly downgradeError?: string;
   /** The downgrade leaves the enums as they are (PostgreSQL cannot drop an enum value); tables are compared. */
   readonly downgradeKeepsEnums?: boolean;
+  /** With `downgradeKeepsEnums`: the enums the downgrade leaves, when not those of after.ts (values renamed back, added ones kept). */
+  readonly downgradeEnums?: Readonly<Record<string, readonly string[]>>;
 }
 
 function pairsOf(dialect: DialectName): Pair[] {
@@ -105,7 +107,7 @@ async function generateInto(dialect: DialectName, dir: string, schemaFile: strin
     graph: loadGraph(dir),
     schemaFiles: [schemaFile],
     stream: 'autogen',
-    ...(pair?.hints ? { renames: { tables: pair.hints.tables ?? {}, columns: pair.hints.columns ?? {} } } : {}),
+    ...(pair?.hints ? { renames: { tables: pair.hints.tables ?? {}, columns: pair.hints.columns ?? {}, enumValues: pair.hints.enumValues ?? {} } } : {}),
     ...(pair?.noRenames ? { noRenames: true } : {}),
   });
   expect(plan.upgrade.length, `${schemaFile} gives no operations`).toBeGreaterThan(0);
@@ -207,7 +209,7 @@ await describeDialects('autogenerate fixture pairs', (ctx) => {
         if (limits?.downgradeKeepsEnums === true) {
           // Narrowed (limits.json names the limitation): the enums keep the values the upgrade added.
           expect(schema.tables, limits.why).toEqual(beforeSchema.tables);
-          expect(schema.enums).toEqual(afterSchema.enums);
+          expect(schema.enums).toEqual(limits.downgradeEnums ?? afterSchema.enums);
         } else {
           expect(schema).toEqual(beforeSchema);
         }
@@ -315,6 +317,49 @@ await describeDialects('strata revision --autogenerate with a rename', (ctx) => 
       const up2 = await cli('drizzle.after.config.ts', 'upgrade', 'head');
       expect(up2.code, describeRun(up2)).toBe(0);
       expect(await rowsOf(stream, spec.sql)).toEqual(spec.rows);
+    } finally {
+      temp.remove();
+      await db.drop();
+    }
+  });
+});
+
+await describeDialects('strata revision --autogenerate with an enum value renamed', (ctx) => {
+  // PostgreSQL alone keeps enums as types whose values can be renamed (ALTER TYPE ... RENAME VALUE).
+  it.runIf(ctx.name === 'postgresql')('stops with the flag and the op to write, names a hint that does not fit, and with --rename-enum-value keeps the rows', async () => {
+    const pair = pairsOf(ctx.name).find((p) => p.name === '55-enum-rename-value') as Pair;
+    const db = await ctx.createDatabase('ag_cli_enum');
+    const temp = makeTempDir(`autogen-cli-enum-${ctx.name}`);
+    try {
+      const project = temp.path;
+      symlinkSync(WORKSPACE_NODE_MODULES, join(project, 'node_modules'), 'dir');
+      const dir = join(project, 'migrations');
+      mkdirSync(dir);
+      writeFileSync(join(project, 'drizzle.before.config.ts'), drizzleConfig(ctx.name, pair.before, db.url));
+      writeFileSync(join(project, 'drizzle.after.config.ts'), drizzleConfig(ctx.name, pair.after, db.url));
+      const cli = (config: string, ...argv: string[]) =>
+        runCli([...argv, '--cwd', project, '--drizzle-config', config, '--dir', dir, '--stream', 'autogen'], { cwd: project });
+      expect((await cli('drizzle.before.config.ts', 'revision', '--autogenerate', '-m', 'create')).code).toBe(0);
+      expect((await cli('drizzle.before.config.ts', 'upgrade', 'head')).code).toBe(0);
+      const stream = new ApiStream(ctx.dialect, db.url, dir, 'autogen');
+      await stream.script(pair.seed as string);
+      const filesBefore = readdirSync(dir).sort();
+
+      const refused = await cli('drizzle.after.config.ts', 'revision', '--autogenerate', '-m', 'x');
+      expect(refused.code, describeRun(refused)).not.toBe(0);
+      const said = `${refused.stdout}\n${refused.stderr}`;
+      expect(said).toContain('AUTOGENERATE_ENUM_CHANGE_UNSUPPORTED');
+      expect(said).toContain('--rename-enum-value order_state.OLD=NEW');
+      expect(said).toContain("op.renameEnumValue('order_state', 'OLD', 'NEW')");
+      const wrong = await cli('drizzle.after.config.ts', 'revision', '--autogenerate', '-m', 'x', '--rename-enum-value', 'order_state.gone=placed');
+      expect(wrong.code, describeRun(wrong)).not.toBe(0);
+      expect(`${wrong.stdout}\n${wrong.stderr}`).toContain('AUTOGENERATE_ENUM_RENAME_HINT_INVALID');
+      expect(readdirSync(dir).sort()).toEqual(filesBefore);
+
+      const hinted = await cli('drizzle.after.config.ts', 'revision', '--autogenerate', '-m', 'rename', '--rename-enum-value', 'order_state.new=placed', '--rename-enum-value', 'order_state.sent=shipped');
+      expect(hinted.code, describeRun(hinted)).toBe(0);
+      expect((await cli('drizzle.after.config.ts', 'upgrade', 'head')).code).toBe(0);
+      expect(await rowsOf(stream, (pair.expected as { sql: string }).sql)).toEqual(pair.expected?.rows);
     } finally {
       temp.remove();
       await db.drop();

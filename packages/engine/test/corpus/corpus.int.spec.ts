@@ -18,7 +18,7 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
  * reading schemas back"). Each app lives in `apps/<dialect>/<app>/`:
  *
  * - `step-<n>.ts`: the Drizzle schema at step n (a whole file, as the app has it then);
- * - `hints-<n>.json`: rename hints for step n (`{ "columns": { "table.old": "new" }, "tables": {…} }`, or
+ * - `hints-<n>.json`: rename hints for step n (`{ "columns": { "table.old": "new" }, "tables": {…}, "enumValues": { "type.old": "new" } }`, or
  *   `{ "noRenames": true }`: what looks renamed is dropped and added, `--no-renames`);
  * - `seed-<n>.sql`: rows inserted once step n is applied and checked (at the start of step n+1);
  *   `expect-<n>.json` (`{ "sql", "rows" }`): a query run right after step n's upgrade and the rows it
@@ -210,7 +210,7 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
                 graph: loadGraph(dir),
                 schemaFiles: [step.schema],
                 stream: app.name,
-                ...(step.hints ? { renames: { tables: step.hints.tables ?? {}, columns: step.hints.columns ?? {} } } : {}),
+                ...(step.hints ? { renames: { tables: step.hints.tables ?? {}, columns: step.hints.columns ?? {}, enumValues: step.hints.enumValues ?? {} } } : {}),
                 ...(step.hints?.noRenames === true ? { noRenames: true } : {}),
               });
               expect(plan.upgrade.length, `step ${step.n} gives no operations`).toBeGreaterThan(0);

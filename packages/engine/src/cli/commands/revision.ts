@@ -26,6 +26,7 @@ export const revisionCommand: Command = {
     autogenerate: { type: 'boolean', description: 'Fill the revision from the difference between the Drizzle schema and the revisions.' },
     rename: { type: 'string', multiple: true, valueName: 'TABLE.OLD=NEW', description: 'With --autogenerate: a column renamed, not dropped and added (repeatable).' },
     'rename-table': { type: 'string', multiple: true, valueName: 'OLD=NEW', description: 'With --autogenerate: a table renamed (repeatable).' },
+    'rename-enum-value': { type: 'string', multiple: true, valueName: 'TYPE.OLD=NEW', description: 'With --autogenerate: an enum value renamed in place, not dropped and added (repeatable; PostgreSQL).' },
     'no-renames': { type: 'boolean', description: 'With --autogenerate: what looks renamed is really dropped and added.' },
     'shadow-url': { type: 'string', valueName: 'URL', description: 'With --autogenerate: replay the revisions on this throwaway database instead of the model.' },
   },
@@ -76,7 +77,7 @@ async function autogenerate(input: CommandInput, message: string): Promise<void>
     graph,
     schemaFiles: layout.drizzle.schemaFiles,
     ...(layout.drizzle.casing ? { casing: layout.drizzle.casing } : {}),
-    renames: parseRenames(input.values.rename as string[] | undefined, input.values['rename-table'] as string[] | undefined),
+    renames: parseRenames(input.values.rename as string[] | undefined, input.values['rename-table'] as string[] | undefined, input.values['rename-enum-value'] as string[] | undefined),
     ...(head ? { head } : {}),
     ...(input.values['no-renames'] ? { noRenames: true } : {}),
     ...(input.values['shadow-url'] ? { shadowUrl: input.values['shadow-url'] as string } : {}),
@@ -107,16 +108,19 @@ async function autogenerate(input: CommandInput, message: string): Promise<void>
   });
 }
 
-/** `--rename users.name=full_name` and `--rename-table old=new` into hints. */
-function parseRenames(columns: readonly string[] = [], tables: readonly string[] = []): RenameHints {
+/** `--rename users.name=full_name`, `--rename-table old=new` and `--rename-enum-value mood.sad=blue` into hints. */
+function parseRenames(columns: readonly string[] = [], tables: readonly string[] = [], enumValues: readonly string[] = []): RenameHints {
+  const shapes: Record<string, string> = { '--rename': 'TABLE.OLD=NEW', '--rename-table': 'OLD=NEW', '--rename-enum-value': 'TYPE.OLD=NEW' };
   const pair = (text: string, flag: string, shape: RegExp): [string, string] => {
     const match = shape.exec(text);
-    if (!match) throw new UsageError(`${flag} takes ${flag === '--rename' ? 'TABLE.OLD=NEW' : 'OLD=NEW'}, not "${text}".`);
+    if (!match) throw new UsageError(`${flag} takes ${shapes[flag] ?? 'OLD=NEW'}, not "${text}".`);
     return [match[1] as string, match[2] as string];
   };
   return {
     columns: Object.fromEntries(columns.map((c) => pair(c, '--rename', /^([^=]+\.[^=.]+)=([^=.]+)$/))),
     tables: Object.fromEntries(tables.map((t) => pair(t, '--rename-table', /^([^=.]+)=([^=.]+)$/))),
+    // Enum values may hold dots: the type is everything before the first one.
+    enumValues: Object.fromEntries(enumValues.map((e) => pair(e, '--rename-enum-value', /^([^=.]+\.[^=]+)=([^=]+)$/))),
   };
 }
 

@@ -1,7 +1,7 @@
 import type { IdentifierLimit } from '../../schema/identifiers.js';
 import type { IdentityModel, SequenceModel } from '../../schema/model.js';
 import type { SchemaNormalizer } from '../renderer.js';
-import { canonicalExpression, inListToAny, renderTokens, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
+import { canonicalExpression, inListToAny, matchingParen, quoteString, renderTokens, stripCasts, tokenize, type ExpressionSyntax, type SqlToken } from '../sql-expression.js';
 
 /** @internal PostgreSQL's expression syntax: `"` identifiers (case-sensitive), standard strings. */
 export const POSTGRES_SYNTAX: ExpressionSyntax = { identifierQuote: '"', backslashEscapes: false, foldQuotedIdentifiers: false };
@@ -119,6 +119,10 @@ export class PostgresNormalizer implements SchemaNormalizer {
     const only = singleLiteral(tokens);
     const base = this.normalizeType(type);
     if (base === 'jsonb' && only?.kind === 'string') return jsonbDefault(text);
+    if (only?.kind === 'string' && base.endsWith('[]')) {
+      const literal = arrayLiteral(only.text);
+      if (literal !== undefined) return quoteString(literal, false);
+    }
     if (only?.kind === 'string' && !base.endsWith('[]')) {
       const scalar = base.replace(/\(.*$/, '');
       if (NUMERIC_TYPES.has(scalar) && /^\s*-?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?\s*$/i.test(only.text)) return only.text.trim();
@@ -229,10 +233,11 @@ function serverForm(tokens: SqlToken[]): SqlToken[] {
     if (token.kind === 'word' && (token.text === 'like' || token.text === 'ilike')) {
       if (negated) out.pop();
       out.push({ kind: 'operator', text: `${negated ? '!' : ''}~~${token.text === 'ilike' ? '*' : ''}` });
-    } else if (token.kind === 'word' && token.text === 'between' && !negated && singleOperands(out.at(-1), input, i)) {
-      const subject = out.at(-1) as SqlToken;
-      out.push({ kind: 'operator', text: '>=' }, input[i + 1] as SqlToken, input[i + 2] as SqlToken, subject, { kind: 'operator', text: '<=' }, input[i + 3] as SqlToken);
-      i += 3;
+    } else if (token.kind === 'word' && token.text === 'between') {
+      if (negated) out.pop();
+      const rewritten = betweenAsComparisons(out, input, i, negated);
+      if (rewritten !== undefined) i = rewritten;
+      else out.push(...(negated ? [{ kind: 'word', text: 'not' } as SqlToken] : []), token);
     } else {
       out.push(token);
     }
@@ -240,12 +245,113 @@ function serverForm(tokens: SqlToken[]): SqlToken[] {
   return out;
 }
 
-/** Whether `subject BETWEEN a AND b` at `between` has one token for each operand (so the rewrite is exact). */
-function singleOperands(subject: SqlToken | undefined, tokens: readonly SqlToken[], between: number): boolean {
-  const operand = (token: SqlToken | undefined): boolean => token !== undefined && token.kind !== 'operator' && token.kind !== 'punct';
-  const after = tokens[between + 4];
-  const ends = after === undefined || (after.kind === 'punct' && after.text === ')') || (after.kind === 'word' && (after.text === 'and' || after.text === 'or'));
-  return operand(subject) && operand(tokens[between + 1]) && tokens[between + 2]?.text === 'and' && operand(tokens[between + 3]) && ends;
+/**
+ * `subject BETWEEN a AND b` at `between` as `subject >= a and subject <= b` (`NOT BETWEEN`: `subject < a or
+ * subject > b`), the way the server stores it,
+ * when each operand is a primary (one token, a function call `f(...)`, or a parenthesised group) bounded
+ * by `(`, `,`, `and`, `or` or an end on both sides, so that the rewrite is exact. Appends to `out` and
+ * returns the index of the last token consumed; undefined (nothing appended) otherwise.
+ */
+function betweenAsComparisons(out: SqlToken[], tokens: readonly SqlToken[], between: number, negated: boolean): number | undefined {
+  const subjectStart = primaryStart(out, out.length - 1);
+  if (subjectStart === undefined || !boundary(out[subjectStart - 1])) return undefined;
+  const lowEnd = primaryEnd(tokens, between + 1);
+  if (lowEnd === undefined || tokens[lowEnd + 1]?.text !== 'and') return undefined;
+  const highEnd = primaryEnd(tokens, lowEnd + 2);
+  if (highEnd === undefined || !boundary(tokens[highEnd + 1])) return undefined;
+  const subject = out.splice(subjectStart);
+  const low = tokens.slice(between + 1, lowEnd + 1);
+  const high = tokens.slice(lowEnd + 2, highEnd + 1);
+  const op = (text: string): SqlToken => ({ kind: 'operator', text });
+  const word = (text: string): SqlToken => ({ kind: 'word', text });
+  const punct = (text: string): SqlToken => ({ kind: 'punct', text });
+  // `x NOT BETWEEN a AND b` is stored as `x < a OR x > b`, grouped (parentheses that change nothing are dropped later).
+  if (negated) out.push(punct('('), ...subject, op('<'), ...low, word('or'), ...subject, op('>'), ...high, punct(')'));
+  else out.push(...subject, op('>='), ...low, word('and'), ...subject, op('<='), ...high);
+  return highEnd;
+}
+
+function boundary(token: SqlToken | undefined): boolean {
+  return token === undefined || (token.kind === 'punct' && (token.text === '(' || token.text === ')' || token.text === ',')) || (token.kind === 'word' && (token.text === 'and' || token.text === 'or'));
+}
+
+const isOperand = (token: SqlToken | undefined): boolean => token !== undefined && token.kind !== 'operator' && token.kind !== 'punct';
+
+/** The index where the primary ending at `end` starts. */
+function primaryStart(tokens: readonly SqlToken[], end: number): number | undefined {
+  const last = tokens[end];
+  if (last?.kind === 'punct' && last.text === ')') {
+    let depth = 0;
+    for (let i = end; i >= 0; i -= 1) {
+      const token = tokens[i] as SqlToken;
+      if (token.kind !== 'punct') continue;
+      if (token.text === ')') depth += 1;
+      else if (token.text === '(' && (depth -= 1) === 0) return tokens[i - 1]?.kind === 'word' && !boundary(tokens[i - 1]) ? i - 1 : i;
+    }
+    return undefined;
+  }
+  return isOperand(last) && !boundary(last) ? end : undefined;
+}
+
+/** The index where the primary starting at `start` ends. */
+function primaryEnd(tokens: readonly SqlToken[], start: number): number | undefined {
+  const first = tokens[start];
+  if (first?.kind === 'punct' && first.text === '(') return matchingParen(tokens, start);
+  if (!isOperand(first) || boundary(first)) return undefined;
+  return tokens[start + 1]?.kind === 'punct' && tokens[start + 1]?.text === '(' && first?.kind === 'word' ? matchingParen(tokens, start + 1) : start;
+}
+
+/**
+ * An array literal as the server prints it back (`'{"a","b c"}'` is `'{a,"b c"}'`): elements quoted only
+ * when empty, `NULL`-like, or holding braces, a comma, a quote, a backslash or white space; unquoted ones
+ * trimmed (https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO). Undefined when `text` is not
+ * one well-formed literal, which is then compared as written.
+ */
+function arrayLiteral(text: string): string | undefined {
+  let at = 0;
+  const element = (): string | undefined => {
+    while (/\s/.test(text[at] ?? '')) at += 1;
+    if (text[at] === '{') return list();
+    if (text[at] === '"') {
+      let value = '';
+      for (at += 1; at < text.length && text[at] !== '"'; at += 1) {
+        if (text[at] === '\\') at += 1;
+        value += text[at] ?? '';
+      }
+      if (text[at] !== '"') return undefined;
+      at += 1;
+      while (/\s/.test(text[at] ?? '')) at += 1;
+      return /^$|^null$|[{},"\\\s]/i.test(value) ? `"${value.replace(/["\\]/g, '\\$&')}"` : value;
+    }
+    const start = at;
+    while (at < text.length && !/[,{}"]/.test(text[at] as string)) at += 1;
+    const value = text.slice(start, at).trim();
+    return value === '' ? undefined : value;
+  };
+  const list = (): string | undefined => {
+    at += 1; // '{'
+    const items: string[] = [];
+    while (/\s/.test(text[at] ?? '')) at += 1;
+    if (text[at] === '}') {
+      at += 1;
+      return '{}';
+    }
+    for (;;) {
+      const item = element();
+      if (item === undefined) return undefined;
+      items.push(item);
+      while (/\s/.test(text[at] ?? '')) at += 1;
+      if (text[at] === ',') at += 1;
+      else if (text[at] === '}') {
+        at += 1;
+        return `{${items.join(',')}}`;
+      } else return undefined;
+    }
+  };
+  if (!text.trimStart().startsWith('{')) return undefined;
+  while (/\s/.test(text[at] ?? '')) at += 1;
+  const result = list();
+  return result !== undefined && text.slice(at).trim() === '' ? result : undefined;
 }
 
 /** The one literal an expression consists of, ignoring wrapping parentheses; undefined otherwise. */
@@ -275,8 +381,10 @@ function scalarType(text: string): string {
       return `${name}${zoned ? 'tz' : ''}(${args})`;
     }
     if (name === 'float') return Number(args) <= 24 ? 'real' : 'double precision';
-    const renamed = TYPE_ALIASES.get(name) ?? name;
-    return `${renamed.replace(/\(1\)$/, '')}(${args})${rest === '' ? '' : ` ${rest}`}`;
+    const renamed = (TYPE_ALIASES.get(name) ?? name).replace(/\(1\)$/, '');
+    // `numeric(p)` is `numeric(p,0)`, which format_type prints (https://www.postgresql.org/docs/current/datatype-numeric.html#DATATYPE-NUMERIC-DECIMAL).
+    const scaled = renamed === 'numeric' && /^\d+$/.test(args) ? `${args},0` : args;
+    return `${renamed}(${scaled})${rest === '' ? '' : ` ${rest}`}`;
   }
   return text;
 }

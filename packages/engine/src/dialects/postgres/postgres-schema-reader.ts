@@ -32,7 +32,7 @@ const TABLE_FILTER = `c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.rel
  * LEFT JOIN keeps tables without columns.
  */
 const COLUMNS_SQL = `
-  SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type,
+  SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, a.attndims AS dimensions,
          a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid, true) AS default_expression,
          a.attidentity AS identity, a.attgenerated AS generated,
          EXISTS (
@@ -272,8 +272,18 @@ function policyFrom(row: Row): PolicyModel {
   };
 }
 
+/**
+ * format_type prints one `[]` for any array; the declared dimensions (`integer[][]`) are in
+ * `pg_attribute.attndims`, which CREATE TABLE and ALTER COLUMN TYPE both set, though the server does not
+ * enforce them (https://www.postgresql.org/docs/current/catalog-pg-attribute.html). Read back as declared,
+ * a 2-D array column compares equal to the schema that declared it.
+ */
+function arrayDimensions(type: string, dimensions: number): string {
+  return dimensions > 1 && type.endsWith('[]') ? `${type}${'[]'.repeat(dimensions - 1)}` : type;
+}
+
 function columnFrom(row: Row): ColumnModel {
-  const type = normalizer.normalizeType(String(row.type));
+  const type = normalizer.normalizeType(arrayDimensions(String(row.type), Number(row.dimensions ?? 0)));
   const expression = row.default_expression === null ? undefined : String(row.default_expression);
   const identity = row.identity === 'a' || row.identity === 'd';
   const serial = row.owns_sequence === true && expression !== undefined && /^nextval\(/i.test(expression);

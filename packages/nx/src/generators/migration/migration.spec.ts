@@ -85,10 +85,12 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
   });
 
   it('turns rename flags into hints and rejects malformed ones', () => {
-    expect(renameHints({ rename: ['users.name=full_name'], renameTable: 'people=users' })).toEqual({
+    expect(renameHints({ rename: ['users.name=full_name'], renameTable: 'people=users', renameEnumValue: 'mood.sad=blue' })).toEqual({
       columns: { 'users.name': 'full_name' },
       tables: { people: 'users' },
+      enumValues: { 'mood.sad': 'blue' },
     });
     expect(() => renameHints({ rename: 'users=x' })).toThrow('--rename takes TABLE.OLD=NEW');
+    expect(() => renameHints({ renameEnumValue: 'sad=blue' })).toThrow('--renameEnumValue takes TYPE.OLD=NEW');
   });
 });

@@ -77,16 +77,23 @@ async function generate(tree: Tree, options: MigrationGeneratorSchema): Promise<
   for (const note of plan.notes) logger.warn(note);
 }
 
-/** `--rename users.name=full_name` and `--renameTable old=new` as the engine's hints. */
-export function renameHints(options: Pick<MigrationGeneratorSchema, 'rename' | 'renameTable'>): { columns: Record<string, string>; tables: Record<string, string> } {
+/** `--rename users.name=full_name`, `--renameTable old=new` and `--renameEnumValue mood.sad=blue` as the engine's hints. */
+export function renameHints(options: Pick<MigrationGeneratorSchema, 'rename' | 'renameTable' | 'renameEnumValue'>): {
+  columns: Record<string, string>;
+  tables: Record<string, string>;
+  enumValues: Record<string, string>;
+} {
+  const shapes: Record<string, string> = { rename: 'TABLE.OLD=NEW', renameTable: 'OLD=NEW', renameEnumValue: 'TYPE.OLD=NEW' };
   const pair = (text: string, flag: string, shape: RegExp): [string, string] => {
     const match = shape.exec(text);
-    if (!match) throw new Error(`--${flag} takes ${flag === 'rename' ? 'TABLE.OLD=NEW' : 'OLD=NEW'}, not "${text}".`);
+    if (!match) throw new Error(`--${flag} takes ${shapes[flag] ?? 'OLD=NEW'}, not "${text}".`);
     return [match[1] as string, match[2] as string];
   };
   return {
     columns: Object.fromEntries(listOption(options.rename).map((c) => pair(c, 'rename', /^([^=]+\.[^=.]+)=([^=.]+)$/))),
     tables: Object.fromEntries(listOption(options.renameTable).map((t) => pair(t, 'renameTable', /^([^=.]+)=([^=.]+)$/))),
+    // As the CLI's --rename-enum-value: the type is everything before the first dot.
+    enumValues: Object.fromEntries(listOption(options.renameEnumValue).map((e) => pair(e, 'renameEnumValue', /^([^=.]+\.[^=]+)=([^=]+)$/))),
   };
 }
 

@@ -10,6 +10,8 @@ export interface MigrationGeneratorSchema {
   rename?: string[] | string;
   /** Tables renamed: `old=new` (repeatable). */
   renameTable?: string[] | string;
+  /** Enum values renamed in place, not dropped and added: `type.old=new` (repeatable; PostgreSQL). */
+  renameEnumValue?: string[] | string;
   /** What looks renamed is really dropped and added. */
   noRenames?: boolean;
   /** The parent: a head id or prefix, `label@head`, or `base` for a new base. */
