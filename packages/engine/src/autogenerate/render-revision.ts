@@ -3,7 +3,7 @@ import { assertNever } from '../errors.js';
 import { InvalidOpError } from '../ops/errors.js';
 import { validateOp } from '../ops/op-builders.js';
 import type { ColumnDefinition, Op } from '../ops/op.js';
-import type { IdentityModel } from '../schema/model.js';
+import type { IdentityModel, SequenceOptions } from '../schema/model.js';
 import { renderRevisionHeader, type RevisionSourceFields } from '../revision/write-revision.js';
 
 /** An upgrade operation that loses data or schema, and why (rendered as `// DESTRUCTIVE: <reason>` above it). */
@@ -420,7 +420,7 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       return [guarded(`await inspect.hasRole(${quote(op.name)})`, `dropRole(${quote(op.name)})`)];
     case 'createSequence':
     case 'alterSequence': {
-      const options = flat({ start: op.start, increment: op.increment, minValue: op.minValue, maxValue: op.maxValue, cache: op.cache, cycle: op.cycle });
+      const options = flat(sequenceOptionsLiteral(op));
       const call = `${op.kind}(${quote(op.name)}${options === '{}' ? '' : `, ${options}`})`;
       const condition = op.kind === 'createSequence' ? `!${has(`hasSequence(${quote(op.name)})`)}` : `await inspect.hasSequence(${quote(op.name)})`;
       return [guarded(condition, call)];
@@ -468,15 +468,12 @@ function columnLiteral(column: ColumnDefinition): LiteralObject {
 
 /** An identity, keys in the order of {@link IdentityModel}. @internal */
 function identityLiteral(identity: IdentityModel): LiteralObject {
-  return {
-    always: identity.always,
-    start: identity.start,
-    increment: identity.increment,
-    minValue: identity.minValue,
-    maxValue: identity.maxValue,
-    cache: identity.cache,
-    cycle: identity.cycle,
-  };
+  return { always: identity.always, ...sequenceOptionsLiteral(identity) };
+}
+
+/** Sequence options (an identity's or a sequence's), keys in the order of {@link SequenceOptions}. @internal */
+function sequenceOptionsLiteral(options: SequenceOptions): LiteralObject {
+  return { start: options.start, increment: options.increment, minValue: options.minValue, maxValue: options.maxValue, cache: options.cache, cycle: options.cycle };
 }
 
 /** @internal */

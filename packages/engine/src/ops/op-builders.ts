@@ -1,5 +1,5 @@
 import { assertNever } from '../errors.js';
-import type { ForeignKeyAction, IdentityModel, PolicyCommand } from '../schema/model.js';
+import type { ForeignKeyAction, IdentityModel, PolicyCommand, SequenceOptions } from '../schema/model.js';
 import { InvalidOpError } from './errors.js';
 import type {
   AlterColumnOp,
@@ -11,7 +11,6 @@ import type {
   Op,
   PolicyDefinition,
   PrimaryKeyDefinition,
-  SequenceOptions,
   UniqueDefinition,
 } from './op.js';
 

@@ -1,4 +1,4 @@
-import type { ColumnModel, ForeignKeyAction, GeneratedColumn, IdentityModel, PolicyCommand, SequenceModel } from '../schema/model.js';
+import type { ColumnModel, ForeignKeyAction, GeneratedColumn, IdentityModel, PolicyCommand, SequenceOptions } from '../schema/model.js';
 
 /**
  * The operation vocabulary: plain readonly data with a `kind`. The runner renders and executes an
@@ -270,11 +270,6 @@ export interface DropRoleOp {
   readonly kind: 'dropRole';
   readonly name: string;
 }
-/**
- * A sequence's options (https://www.postgresql.org/docs/15/sql-createsequence.html), numbers as
- * decimal strings; each left out is PostgreSQL's default for a `bigint` sequence.
- */
-export type SequenceOptions = Omit<SequenceModel, 'name'>;
 
 /** Creates a standalone sequence (PostgreSQL only). */
 export interface CreateSequenceOp extends SequenceOptions {

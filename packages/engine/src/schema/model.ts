@@ -23,9 +23,13 @@ export interface GeneratedColumn {
  * start at min, cache 1, no cycle; https://www.postgresql.org/docs/current/sql-createsequence.html).
  * Numbers are decimal strings, as bigint bounds do not fit a JavaScript number.
  */
-export interface IdentityModel {
+export interface IdentityModel extends SequenceOptions {
   /** GENERATED ALWAYS (an explicit value needs OVERRIDING SYSTEM VALUE) rather than BY DEFAULT. */
   readonly always: boolean;
+}
+
+/** A sequence's options (`CREATE SEQUENCE`), each left out where it is the default; numbers as decimal strings. */
+export interface SequenceOptions {
   readonly start?: string;
   readonly increment?: string;
   readonly minValue?: string;
@@ -208,14 +212,8 @@ export interface RoleModel {
  * (serial, identity), which is the column's business. The options are those that differ from the
  * defaults of a `bigint` sequence, as {@link IdentityModel} keeps them (decimal strings).
  */
-export interface SequenceModel {
+export interface SequenceModel extends SequenceOptions {
   readonly name: string;
-  readonly start?: string;
-  readonly increment?: string;
-  readonly minValue?: string;
-  readonly maxValue?: string;
-  readonly cache?: string;
-  readonly cycle?: boolean;
 }
 
 /**

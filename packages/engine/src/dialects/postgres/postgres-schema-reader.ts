@@ -9,6 +9,7 @@ import type {
   RoleModel,
   SchemaModel,
   SequenceModel,
+  SequenceOptions,
   ViewModel,
 } from '../../schema/model.js';
 import { toViewModel } from '../../schema/stated.js';
@@ -223,15 +224,19 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
 
 /** A sequence's options, the defaults of a bigint sequence left out. */
 function sequenceFrom(name: string, row: Row): SequenceModel {
-  return normalizer.normalizeSequence({
-    name,
+  return normalizer.normalizeSequence({ name, ...sequenceOptions(row) });
+}
+
+/** The `seq_*` columns of a row (pg_sequence), as the model spells the options. */
+function sequenceOptions(row: Row): Required<SequenceOptions> {
+  return {
     start: String(row.seq_start),
     increment: String(row.seq_increment),
     minValue: String(row.seq_min),
     maxValue: String(row.seq_max),
     cache: String(row.seq_cache),
     cycle: row.seq_cycle === true,
-  });
+  };
 }
 
 /**
@@ -294,16 +299,7 @@ function columnFrom(row: Row): ColumnModel {
     return { ...base, generated: { expression: normalizer.normalizeExpression(expression), stored: true } };
   }
   if (identity) {
-    const options = {
-      always: row.identity === 'a',
-      start: String(row.seq_start),
-      increment: String(row.seq_increment),
-      minValue: String(row.seq_min),
-      maxValue: String(row.seq_max),
-      cache: String(row.seq_cache),
-      cycle: row.seq_cycle === true,
-    };
-    const declared = normalizer.normalizeIdentity(options, type);
+    const declared = normalizer.normalizeIdentity({ always: row.identity === 'a', ...sequenceOptions(row) }, type);
     return { ...base, autoIncrement: true, ...(declared === undefined ? {} : { identity: declared }) };
   }
   if (serial) return { ...base, autoIncrement: true };
