@@ -34,7 +34,8 @@ export class RevisionFailedError extends StrataError {
     cause: unknown;
     result: RunResult;
   }) {
-    const reason = options.cause instanceof Error ? options.cause.message : String(options.cause);
+    // The cause's own sentence may end with a period already: one full stop, not two.
+    const reason = (options.cause instanceof Error ? options.cause.message : String(options.cause)).replace(/\.\s*$/, '');
     const where = options.file ? ` (${options.file})` : '';
     const after = options.rolledBack
       ? 'Its changes and its ledger update were rolled back; the database is as before it.'
