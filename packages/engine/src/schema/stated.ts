@@ -1,5 +1,6 @@
 import type { SchemaNormalizer } from '../dialects/renderer.js';
 import type { ColumnModel, IndexModel, PolicyModel, SchemaModel, SequenceModel, TableModel, ViewModel } from './model.js';
+
 /**
  * Stated versus compared. The model keeps two forms of every piece of SQL text it holds: the form
  * used to compare (normalised by the dialect, so that what a revision wrote and what the server
