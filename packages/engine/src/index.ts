@@ -93,6 +93,8 @@ export {
   SqliteCannotOpenError,
   LockTimeoutError,
   QueryFailedError,
+  PermissionDeniedError,
+  type MissingPrivilege,
   MultipleStatementsError,
   UnsupportedOperationError,
   IdentifierTooLongError,

@@ -22,6 +22,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_SQLITE_CANNOT_OPEN',
   'DIALECT_LOCK_TIMEOUT',
   'DIALECT_QUERY_FAILED',
+  'DIALECT_PERMISSION_DENIED',
   'DIALECT_MULTIPLE_STATEMENTS',
   'DIALECT_UNSUPPORTED_OPERATION',
   'DIALECT_RECREATE_NEEDS_TABLE',
@@ -345,6 +346,52 @@ export class QueryFailedError extends StrataError {
       QueryFailedError.CODE,
       `Statement failed on ${context.redactedUrl}: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
       options(context, undefined, { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null }),
+    );
+    this.driverCode = context.driverCode;
+  }
+}
+
+/** What a dialect makes of a refused statement: the privilege it lacked and the statement that grants it. */
+export interface MissingPrivilege {
+  /** The privilege in words, e.g. `CREATE on schema public`, `ownership of table items`. */
+  readonly privilege: string;
+  /** The SQL an owner or administrator runs to grant it. */
+  readonly grant: string;
+}
+
+/**
+ * The server refused a statement for lack of a privilege (PostgreSQL SQLSTATE 42501, MySQL's
+ * `ER_*ACCESS_DENIED*`). It names the privilege the statement needs and the statement that grants it,
+ * since a bare "permission denied" leaves the user guessing which of many grants is missing.
+ *
+ * @example
+ * ```ts
+ * import { PermissionDeniedError } from '@strata/engine';
+ * const error = new PermissionDeniedError({
+ *   dialect: 'postgresql', redactedUrl: 'postgres://reader@db/app', sql: 'CREATE TABLE "items" ()',
+ *   reason: 'permission denied for schema public', driverCode: '42501',
+ *   missing: { privilege: 'CREATE on schema public', grant: 'GRANT USAGE, CREATE ON SCHEMA public TO "reader";' },
+ * });
+ * error.code; // 'DIALECT_PERMISSION_DENIED'
+ * ```
+ */
+export class PermissionDeniedError extends StrataError {
+  static readonly CODE = 'DIALECT_PERMISSION_DENIED';
+  /** The driver's error code (SQLSTATE or `ER_*`). */
+  readonly driverCode: string | undefined;
+
+  constructor(
+    context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string; readonly missing: MissingPrivilege },
+  ) {
+    const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
+    super(
+      PermissionDeniedError.CODE,
+      `Permission denied on ${context.redactedUrl}: ${context.reason.replace(/\.\s*$/, '')}. The statement needs ${context.missing.privilege}:\n  ${excerpt.replaceAll('\n', '\n  ')}`,
+      options(
+        context,
+        `Grant it as the object's owner or an administrator (${context.missing.grant}), or run migrations as a role that owns the schema.`,
+        { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null, privilege: context.missing.privilege, grant: context.missing.grant },
+      ),
     );
     this.driverCode = context.driverCode;
   }

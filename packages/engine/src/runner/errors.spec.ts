@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { PermissionDeniedError } from '../dialects/errors.js';
 import { RevisionFailedError } from './errors.js';
 
 describe('RevisionFailedError', () => {
@@ -10,5 +11,21 @@ describe('RevisionFailedError', () => {
       expect(error.message).not.toContain('..');
       expect(error.message).toMatch(/failed: (column devices\.settings differs|boom)\. Its changes and its ledger update were rolled back/);
     }
+  });
+});
+
+describe('RevisionFailedError: the cause knows the next step', () => {
+  const result = { stream: 'app', direction: 'up' as const, headsBefore: [], headsAfter: [], steps: [] };
+
+  it("takes a coded cause's hint and code, and keeps its own hint for a plain error", () => {
+    const missing = { privilege: 'USAGE and CREATE on schema public', grant: 'GRANT USAGE, CREATE ON SCHEMA public TO "reader";' };
+    const cause = new PermissionDeniedError({ dialect: 'postgresql', redactedUrl: 'postgres://reader@db/app', sql: 'CREATE TABLE t ()', reason: 'permission denied for schema public', driverCode: '42501', missing });
+    const coded = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause, result });
+    expect(coded.hint).toContain('GRANT USAGE, CREATE ON SCHEMA public TO "reader";');
+    expect(coded.hint).toContain('then run the same command again');
+    expect(coded.details['causeCode']).toBe('DIALECT_PERMISSION_DENIED');
+    const plain = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause: new Error('boom'), result });
+    expect(plain.hint).toMatch(/^Fix the revision or the database, then run the same command again/);
+    expect(plain.details).not.toHaveProperty('causeCode');
   });
 });

@@ -37,6 +37,7 @@ export class RevisionFailedError extends StrataError {
     // The cause's own sentence may end with a period already: one full stop, not two.
     const reason = (options.cause instanceof Error ? options.cause.message : String(options.cause)).replace(/\.\s*$/, '');
     const where = options.file ? ` (${options.file})` : '';
+    const causeHint = options.cause instanceof StrataError ? options.cause.hint : undefined;
     const after = options.rolledBack
       ? 'Its changes and its ledger update were rolled back; the database is as before it.'
       : `This database cannot roll DDL back: statements before the failing one stay done and the ledger still shows the revision as ${
@@ -46,8 +47,16 @@ export class RevisionFailedError extends StrataError {
       RevisionFailedError.CODE,
       `Stream "${options.stream}": ${options.direction === 'up' ? 'upgrade' : 'downgrade'} of revision ${options.revision}${where} failed: ${reason}. ${after}`,
       {
-        hint: `Fix the revision or the database, then run the same command again; \`strata current\` shows where the stream stands.`,
-        details: { stream: options.stream, revision: options.revision, file: options.file, direction: options.direction, rolledBack: options.rolledBack },
+        // A coded cause (a missing privilege, a lost connection) knows the next step better than the runner.
+        hint: `${causeHint === undefined ? 'Fix the revision or the database' : causeHint.replace(/\.\s*$/, '')}, then run the same command again; \`strata current\` shows where the stream stands.`,
+        details: {
+          stream: options.stream,
+          revision: options.revision,
+          file: options.file,
+          direction: options.direction,
+          rolledBack: options.rolledBack,
+          ...(options.cause instanceof StrataError ? { causeCode: options.cause.code } : {}),
+        },
         cause: options.cause,
       },
     );

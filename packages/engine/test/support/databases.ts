@@ -134,6 +134,7 @@ function probe(target: TestTarget): Promise<string | undefined> {
  * Declares `body` once per dialect, as `describe('<label> [<dialect>]')`. Use with top-level
  * `await`. A server that does not answer skips its suite with a loud line, unless `CI=true`, where
  * the suite fails instead. Databases made through `ctx.createDatabase` are dropped after the suite.
+ * `only` limits the suites to some dialects, for behaviour the others do not have at all.
  *
  * @example
  * ```ts
@@ -144,8 +145,12 @@ function probe(target: TestTarget): Promise<string | undefined> {
  * });
  * ```
  */
-export async function describeDialects(label: string, body: (ctx: DialectTestContext) => void): Promise<void> {
-  for (const target of testDatabases()) {
+export async function describeDialects(
+  label: string,
+  body: (ctx: DialectTestContext) => void,
+  only: readonly DialectName[] = DIALECT_NAMES,
+): Promise<void> {
+  for (const target of testDatabases().filter((t) => only.includes(t.dialect))) {
     const title = `${label} [${target.title}]`;
     // Loading a dialect needs no server, so even a skipped suite gets a real one to declare its tests with.
     const dialect = await loadDialect(target.dialect);

@@ -10,6 +10,7 @@ import {
   HostNotFoundError,
   InvalidUrlError,
   MultipleStatementsError,
+  PermissionDeniedError,
   QueryFailedError,
   systemErrorCode,
   UNREACHABLE_CODES,
@@ -17,6 +18,7 @@ import {
   type DialectErrorContext,
 } from '../errors.js';
 import { redactUrl, scrubPassword } from '../url.js';
+import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
 
 /** @internal The part of a mysql2/promise `Connection` Strata uses (structural: `mysql2` stays an optional peer). */
 export interface MysqlClient {
@@ -68,13 +70,16 @@ export class MysqlConnection implements Connection {
   readonly redactedUrl: string;
   readonly #url: string;
   readonly #client: MysqlClient;
+  /** The user and database the URL names, for the grant a refused statement needs. */
+  readonly #login: { readonly user: string; readonly database: string };
   #inTransaction = false;
   #closed = false;
   /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
-  private constructor(url: string, client: MysqlClient) {
+  private constructor(url: string, client: MysqlClient, login: { readonly user: string; readonly database: string }) {
     this.#url = url;
+    this.#login = login;
     this.redactedUrl = redactUrl(url);
     this.#client = client;
     // mysql2 emits 'error' for a fatal error with no command waiting (server restart, KILL); without a
@@ -108,7 +113,7 @@ export class MysqlConnection implements Connection {
     } catch (error) {
       throw connectError(error, url, parsed);
     }
-    const connection = new MysqlConnection(url, client);
+    const connection = new MysqlConnection(url, client, parsed);
     try {
       await connection.query("SET time_zone = '+00:00'");
     } catch (error) {
@@ -191,14 +196,31 @@ export class MysqlConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
-      throw new QueryFailedError({
+      const failure = {
         ...context,
         cause: error,
         sql: scrubPassword(sql, this.#url),
         reason: scrubPassword(messageOf(error), this.#url),
         ...(code === undefined ? {} : { driverCode: code }),
-      });
+      };
+      if (code !== undefined && ACCESS_DENIED_CODES.has(code)) {
+        const account = await this.#currentAccount();
+        throw new PermissionDeniedError({ ...failure, missing: missingMysqlPrivilege(failure.reason, this.#login.database, account) });
+      }
+      throw new QueryFailedError(failure);
     }
+  }
+
+  /** The account the server matched this session to (`CURRENT_USER()`), asked only after a refusal; the URL's user@'%' if even that fails. */
+  async #currentAccount(): Promise<string> {
+    try {
+      const [rows] = await this.#client.query('SELECT CURRENT_USER() AS account');
+      const account = (rows as { account?: unknown }[])[0]?.account;
+      if (typeof account === 'string') return account;
+    } catch {
+      // The session may be unusable after the refusal; the URL's user is the best guess left.
+    }
+    return `${this.#login.user}@%`;
   }
 }
 

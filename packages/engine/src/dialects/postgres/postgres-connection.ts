@@ -9,6 +9,7 @@ import {
   HOST_NOT_FOUND_CODES,
   HostNotFoundError,
   InvalidUrlError,
+  PermissionDeniedError,
   QueryFailedError,
   systemErrorCode,
   UNREACHABLE_CODES,
@@ -16,6 +17,7 @@ import {
   type DialectErrorContext,
 } from '../errors.js';
 import { redactUrl, scrubPassword } from '../url.js';
+import { INSUFFICIENT_PRIVILEGE, missingPostgresPrivilege } from './postgres-privileges.js';
 
 /** @internal The part of pg's `QueryResult` Strata reads. */
 interface PgResult {
@@ -60,13 +62,16 @@ export class PostgresConnection implements Connection {
   readonly redactedUrl: string;
   readonly #url: string;
   readonly #client: PgClient;
+  /** The role the URL logs in as, named in the grant a refused statement needs. */
+  readonly #user: string;
   #inTransaction = false;
   #closed = false;
   /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
-  private constructor(url: string, client: PgClient) {
+  private constructor(url: string, client: PgClient, user: string) {
     this.#url = url;
+    this.#user = user;
     this.redactedUrl = redactUrl(url);
     this.#client = client;
     // pg emits 'error' on the client when an idle session dies (server restart, pg_terminate_backend);
@@ -92,7 +97,7 @@ export class PostgresConnection implements Connection {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: 'strata',
     });
-    const connection = new PostgresConnection(url, client);
+    const connection = new PostgresConnection(url, client, parsed.user);
     try {
       await client.connect();
     } catch (error) {
@@ -167,13 +172,17 @@ export class PostgresConnection implements Connection {
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
       const code = (error as { code?: unknown }).code;
-      throw new QueryFailedError({
+      const failure = {
         ...context,
         cause: error,
         sql: scrubPassword(sql, this.#url),
         reason: scrubPassword(messageOf(error), this.#url),
         ...(typeof code === 'string' ? { driverCode: code } : {}),
-      });
+      };
+      if (code === INSUFFICIENT_PRIVILEGE) {
+        throw new PermissionDeniedError({ ...failure, missing: missingPostgresPrivilege(failure.sql, failure.reason, this.#user) });
+      }
+      throw new QueryFailedError(failure);
     }
   }
 }
