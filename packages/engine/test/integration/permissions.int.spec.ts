@@ -21,7 +21,8 @@ function grantOf(run: CliRun): { code: string; causeCode: unknown; grant: string
 // A role with no right to change the schema: every refusal names the privilege and the statement that
 // grants it, and running exactly those statements (as an administrator) is all it takes to reach head.
 // SQLite has no roles; a file it cannot write is the OS's business (and root writes any file).
-await describeDialects('strata CLI: a role without the privileges a migration needs (issue 11, #7)', (ctx) => {  const temp = makeTempDir(`permissions-${ctx.name}`);
+await describeDialects('strata CLI: a role without the privileges a migration needs (issue 11, #7)', (ctx) => {
+  const temp = makeTempDir(`permissions-${ctx.name}`);
   const serverUrl = testDatabases().find((t) => t.dialect === ctx.name)?.serverUrl as string;
   const user = `strata_t_ro_${process.pid}_${randomBytes(3).toString('hex')}`;
   let db: TestDatabase;
