@@ -128,6 +128,8 @@ const CALLS: Record<Op['kind'], { call: (op: OpBuilders) => Promise<void>; expec
     expected: { kind: 'createView', name: 'client_counts', definition: 'select count(*) from clients', materialized: true },
   },
   dropView: { call: (op) => op.dropView('active_clients'), expected: { kind: 'dropView', name: 'active_clients' } },
+  createSchema: { call: (op) => op.createSchema('billing'), expected: { kind: 'createSchema', name: 'billing' } },
+  dropSchema: { call: (op) => op.dropSchema('billing'), expected: { kind: 'dropSchema', name: 'billing' } },
   execute: {
     call: (op) => op.execute('UPDATE clients SET status = $1', ['active']),
     expected: { kind: 'execute', sql: 'UPDATE clients SET status = $1', params: ['active'] },

@@ -1,5 +1,6 @@
 import { assertNever } from '../errors.js';
 import type { ForeignKeyAction, IdentityModel, PolicyCommand, SequenceOptions } from '../schema/model.js';
+import { isDefaultSchema } from '../schema/qualified-name.js';
 import { InvalidOpError } from './errors.js';
 import type {
   AlterColumnOp,
@@ -581,6 +582,24 @@ export interface OpBuilders {
    */
   dropView(name: string, options?: DropViewOptions): Promise<void>;
   /**
+   * Creates a PostgreSQL schema if it is not there (`CREATE SCHEMA IF NOT EXISTS`), for the objects
+   * named `<schema>.<name>` in it (`op.createTable('billing.invoices', …)`).
+   * @example
+   * ```ts
+   * if (!(await inspect.hasSchema('billing'))) await op.createSchema('billing');
+   * ```
+   */
+  createSchema(name: string): Promise<void>;
+  /**
+   * Drops a PostgreSQL schema if it is there and empty (`DROP SCHEMA IF EXISTS`, no CASCADE): drop its
+   * tables, enums, sequences and views first.
+   * @example
+   * ```ts
+   * if (await inspect.hasSchema('billing')) await op.dropSchema('billing');
+   * ```
+   */
+  dropSchema(name: string): Promise<void>;
+  /**
    * Runs raw SQL. The schema model cannot see what it does: the live inspector reloads after it.
    * Guard it yourself, as the seed does for data migrations.
    * @example
@@ -948,6 +967,12 @@ export function validateOp(op: Op): void {
       }
       if (op.materialized !== undefined && typeof op.materialized !== 'boolean') throw new InvalidOpError(op.kind, `materialized of view ${op.name} must be a boolean.`);
       return;
+    case 'createSchema':
+    case 'dropSchema':
+      requireName(op.kind, 'the schema name', op.name);
+      if (op.name.includes('.')) throw new InvalidOpError(op.kind, `the schema name ${op.name} has a dot: give the schema alone ('billing'), its objects are named 'billing.<name>'.`);
+      if (isDefaultSchema(op.name)) throw new InvalidOpError(op.kind, `${op.name} is the default schema, which Strata neither creates nor drops.`);
+      return;
     case 'execute':
       requireName(op.kind, 'the SQL', op.sql);
       if (op.params !== undefined && !Array.isArray(op.params)) throw new InvalidOpError(op.kind, 'params must be a list.');
@@ -1131,6 +1156,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
     dropSequence: (name) => send({ kind: 'dropSequence', name }),
     createView: (name, definition, options = {}) =>
       send({ kind: 'createView', name, definition, ...(options.materialized !== undefined ? { materialized: options.materialized } : {}) }),
+    createSchema: (name) => send({ kind: 'createSchema', name }),
+    dropSchema: (name) => send({ kind: 'dropSchema', name }),
     dropView: (name, options = {}) =>
       send({
         kind: 'dropView',
