@@ -915,6 +915,14 @@ describe('diffSchemas: PostgreSQL schemas (objects named schema.name)', () => {
     expect(diff.ops).toEqual([{ kind: 'createTable', table: 'users', columns: [{ name: 'id', type: 'integer' }] }]);
   });
 
+  it('a view of another schema over a changed table of a third is rebuilt around the change (billing.invoices named in its query)', () => {
+    const paid: ViewModel = { name: 'reporting.paid', materialized: false, definition: 'select id from billing.invoices' };
+    const before: SchemaModel = { ...app([users, invoices], [status], ['auth', 'billing', 'reporting']), views: new Map([[paid.name, paid]]) };
+    const wider = { ...invoices, columns: [...invoices.columns, col('note', 'text')] };
+    const diff = prove(before, { ...before, tables: new Map([...before.tables, [wider.name, wider]]) });
+    expect(diff.ops.map((op) => op.kind)).toEqual(['dropView', 'addColumn', 'createView']);
+  });
+
   it('applyToModel refuses a dropSchema while an object is left in the schema', () => {
     expect(codeOf(() => applyToModel(app([users], [], ['auth']), { kind: 'dropSchema', name: 'auth' }, normalizer))).toBe('OPS_OBJECT_IN_USE');
   });

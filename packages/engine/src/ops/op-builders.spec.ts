@@ -298,6 +298,9 @@ describe('createOpBuilders: validation (OPS_INVALID before anything runs)', () =
     ['an enum value placed before and after', (op) => op.addEnumValue('mood', 'x', { before: 'a', after: 'b' })],
     ['an enum value renamed to itself', (op) => op.renameEnumValue('mood', 'ok', 'ok')],
     ['empty SQL', (op) => op.execute('  ')],
+    ['a schema name with a dot', (op) => op.createSchema('billing.archive')],
+    ['the default schema created', (op) => op.createSchema('public')],
+    ['the default schema dropped', (op) => op.dropSchema('public')],
   ];
   for (const [what, call] of invalid) {
     it(what, async () => {
