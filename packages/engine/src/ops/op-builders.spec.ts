@@ -299,6 +299,8 @@ describe('createOpBuilders: validation (OPS_INVALID before anything runs)', () =
     ['an enum value renamed to itself', (op) => op.renameEnumValue('mood', 'ok', 'ok')],
     ['empty SQL', (op) => op.execute('  ')],
     ['a schema name with a dot', (op) => op.createSchema('billing.archive')],
+    ['a table renamed into another schema', (op) => op.renameTable('billing.bills', 'archive.bills')],
+    ['a table of a schema renamed into the default one', (op) => op.renameTable('billing.bills', 'bills')],
     ['the default schema created', (op) => op.createSchema('public')],
     ['the default schema dropped', (op) => op.dropSchema('public')],
   ];

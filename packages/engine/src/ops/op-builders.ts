@@ -1,6 +1,6 @@
 import { assertNever } from '../errors.js';
 import type { ForeignKeyAction, IdentityModel, PolicyCommand, SequenceOptions } from '../schema/model.js';
-import { isDefaultSchema } from '../schema/qualified-name.js';
+import { isDefaultSchema, localName, qualifiedName, schemaOf } from '../schema/qualified-name.js';
 import { InvalidOpError } from './errors.js';
 import type {
   AlterColumnOp,
@@ -821,6 +821,10 @@ export function validateOp(op: Op): void {
     case 'renameTable':
       requireName(op.kind, 'the table name', op.table);
       requireRename(op.kind, `table ${op.table}`, op.table, op.to);
+      // ALTER TABLE ... RENAME TO keeps the table in its schema (https://www.postgresql.org/docs/15/sql-altertable.html).
+      if (schemaOf(op.table) !== schemaOf(op.to)) {
+        throw new InvalidOpError(op.kind, `renaming table ${op.table} to ${op.to} would move it to another schema: name the new table in the same schema ('${qualifiedName(schemaOf(op.table), localName(op.to))}').`);
+      }
       return;
     case 'addColumn':
       requireName(op.kind, 'the table name', op.table);

@@ -12,7 +12,8 @@ import { describeRun, makeTempDir, runCli, type CliRun } from '../support/stream
  * PostgreSQL schemas (`pgSchema`) end to end through the CLI, in-process, on a real server: a
  * multi-schema application (auth, billing, reporting; the autogenerate fixture 60-pg-schemas) is
  * generated, printed offline, applied, checked, changed (a new audit schema, a column added to a
- * billing table with rows in it), and downgraded to base, which must leave no schema and no object.
+ * billing table with rows in it, a table renamed in its schema by hint), and downgraded to base, which
+ * must leave no schema and no object.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,6 +24,7 @@ const APP_WITH_AUDIT = readFileSync(join(FIXTURES, '61-pg-schemas-add-schema', '
 const STREAM = 'app';
 const CREATE = '5c4e3a000001';
 const AUDIT = '5c4e3a000002';
+const RENAME = '5c4e3a000003';
 
 function expectExit(run: CliRun, code: number): void {
   expect(run.code, describeRun(run)).toBe(code);
@@ -185,6 +187,17 @@ await describeDialects('PostgreSQL schemas, through the CLI', (ctx) => {
     ]);
     expect(await query('SELECT count(*) FROM reporting.paid_invoices')).toEqual([['1']]);
     expect(await query(`SELECT count(*) FROM pg_namespace WHERE nspname = 'audit'`)).toEqual([['1']]);
+    expectExit(await cli('check', '--db'), 0);
+  });
+
+  it('renames a table in its schema by hint (--rename-table audit.events=audit.activity), keeping its rows', async () => {
+    await query(`INSERT INTO audit.events (user_id, action) VALUES (1, 'login')`);
+    writeFileSync(schemaFile, APP_WITH_AUDIT.replace("audit.table('events'", "audit.table('activity'"));
+    const run = await cli('revision', '--autogenerate', '-m', 'rename events', '--rev-id', RENAME, '--rename-table', 'audit.events=audit.activity');
+    expectExit(run, 0);
+    expectExit(await cli('upgrade', 'head'), 0);
+    expect(await query('SELECT user_id, action FROM audit.activity')).toEqual([['1', 'login']]);
+    expect(await query(`SELECT count(*) FROM pg_class WHERE relname = 'events'`)).toEqual([['0']]);
     expectExit(await cli('check', '--db'), 0);
   });
 
