@@ -12,6 +12,8 @@ describe('PostgresNormalizer', () => {
     expect(normalizer.normalizeType('"billing"."invoice_status"[]')).toBe('billing.invoice_status[]');
     expect(normalizer.normalizeType('"Billing"."Status"')).toBe('"Billing"."Status"');
     expect(normalizer.normalizeType('billing."Status"')).toBe('billing."Status"');
+    expect(normalizer.normalizeType('"Billing".invoice_status')).toBe('"Billing".invoice_status');
+    expect(normalizer.normalizeType('"Mood"')).toBe('"Mood"');
   });
 
   it('drops a cast to a type of another schema, as format_type and pg_get_expr print it', () => {

@@ -88,7 +88,9 @@ export class PostgresNormalizer implements SchemaNormalizer {
 
   normalizeType(type: string): string {
     const trimmed = type.trim();
-    const quoted = /^(?:("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\.)?"((?:[^"]|"")+)"(\s*(?:\[\d*\]\s*)*)$/i.exec(trimmed);
+    const quoted =
+      /^(?:("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\.)?("(?:[^"]|"")+")(\s*(?:\[\d*\]\s*)*)$/i.exec(trimmed) ??
+      /^("(?:[^"]|"")+")\.([a-z_][a-z0-9_$]*)(\s*(?:\[\d*\]\s*)*)$/i.exec(trimmed);
     if (quoted !== null) {
       // A quoted name keeps its case; it stays quoted unless it reads the same bare (`"mood"` is `mood`,
       // `"certificateType"` is not `certificatetype`), so that the type text renders as it compares.
@@ -99,7 +101,7 @@ export class PostgresNormalizer implements SchemaNormalizer {
       };
       const schema = quoted[1] === undefined ? '' : `${part(quoted[1])}.`;
       const dimensions = (quoted[3] as string).trim();
-      return `${schema}${part(`"${quoted[2] as string}"`)}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
+      return `${schema}${part(quoted[2] as string)}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
     }
     let text = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
     let suffix = '';
