@@ -109,6 +109,7 @@ export type * from './schema/model.js';
 export { emptySchema } from './schema/model.js';
 export { comparableSchema, statedDefault, statedDefinition, statedExpression, statedWhere, toSequenceModel } from './schema/stated.js';
 export { shortenIdentifier, type IdentifierLimit } from './schema/identifiers.js';
+export { qualifiedName, splitQualifiedName, type QualifiedName } from './schema/qualified-name.js';
 export type * from './ops/op.js';
 export { OP_KINDS } from './ops/op.js';
 export {
@@ -171,7 +172,7 @@ export { readDrizzleSchema, type DrizzleCasing, type ReadDrizzleSchemaOptions } 
 export {
   SchemaFileLoadError,
   SchemaNoTablesError,
-  SchemaUnsupportedPgSchemaError,
+  SchemaQualifiedNameError,
   SchemaUnsupportedColumnFeatureError,
   SchemaIdentifierTooLongError,
   SchemaDrizzleKitMissingError,

@@ -64,6 +64,8 @@ const SCHEMA_METHODS: Readonly<Record<Exclude<keyof OpBuilders, 'execute' | 'bat
   dropSequence: true,
   createView: true,
   dropView: true,
+  createSchema: true,
+  dropSchema: true,
 };
 
 /** The methods of the `batch` object `op.batchAlterTable` passes to its callback. */

@@ -72,6 +72,7 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     roles: new Set(drizzle.roles?.keys() ?? []),
     sequences: new Set(drizzle.sequences?.keys() ?? []),
     views: new Set(drizzle.views?.keys() ?? []),
+    schemas: new Set(drizzle.schemas ?? []),
   };
   if (heads.length <= 1) {
     const replay = await replaySchema({ dialect: options.dialect, graph: options.graph, to: heads[0] ?? 'base', stream: options.stream });
@@ -80,6 +81,7 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     for (const name of replay.model.roles?.keys() ?? []) owned.roles.add(name);
     for (const name of replay.model.sequences?.keys() ?? []) owned.sequences.add(name);
     for (const name of replay.model.views?.keys() ?? []) owned.views.add(name);
+    for (const name of replay.model.schemas ?? []) owned.schemas.add(name);
     for (const blind of replay.blindRevisions) findings.push({ kind: 'blind-revision', ...blind });
     // With blind raw SQL the model is not the schema the revisions build: comparing it would list false changes.
     if (replay.blindRevisions.length === 0) {
@@ -101,21 +103,29 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
 }
 
 /**
- * The tables, enums, sequences and views of `model` that the stream owns; the rest belongs to other
+ * The tables, enums, sequences, views and PostgreSQL schemas of `model` that the stream owns; the rest belongs to other
  * streams of the database. Roles are not in a read schema at all (they are the server's): the caller
  * reads the owned ones by name.
  */
 function ownedPart(
   model: SchemaModel,
-  owned: { readonly tables: ReadonlySet<string>; readonly enums: ReadonlySet<string>; readonly sequences: ReadonlySet<string>; readonly views: ReadonlySet<string> },
+  owned: {
+    readonly tables: ReadonlySet<string>;
+    readonly enums: ReadonlySet<string>;
+    readonly sequences: ReadonlySet<string>;
+    readonly views: ReadonlySet<string>;
+    readonly schemas: ReadonlySet<string>;
+  },
 ): SchemaModel {
   const sequences = new Map([...(model.sequences ?? [])].filter(([name]) => owned.sequences.has(name)));
   const views = new Map([...(model.views ?? [])].filter(([name]) => owned.views.has(name)));
+  const schemas = (model.schemas ?? []).filter((name) => owned.schemas.has(name));
   return {
     tables: new Map([...model.tables].filter(([name]) => owned.tables.has(name))),
     enums: new Map([...model.enums].filter(([name]) => owned.enums.has(name))),
     ...(sequences.size > 0 ? { sequences } : {}),
     ...(views.size > 0 ? { views } : {}),
+    ...(schemas.length > 0 ? { schemas } : {}),
   };
 }
 

@@ -58,6 +58,7 @@ function plain(model: SchemaModel): unknown {
     roles: sorted(model.roles ?? new Map()),
     sequences: sorted(model.sequences ?? new Map()),
     views: sorted(model.views ?? new Map()),
+    schemas: model.schemas ?? [],
   };
 }
 
@@ -869,5 +870,60 @@ describe('diffSchemas: sequences and views', () => {
     const before = withViews(schema([clients, orders]), view('big_orders', 'select id from "orders"'));
     const diff = prove(before, schema([clients]));
     expect(diff.ops.map((op) => op.kind)).toEqual(['dropView', 'dropTable']);
+  });
+});
+
+describe('diffSchemas: PostgreSQL schemas (objects named schema.name)', () => {
+  const users = tbl('auth.users', [col('id', 'integer', { nullable: false })], { primaryKey: { name: 'users_pkey', columns: ['id'] } });
+  const invoices = tbl('billing.invoices', [col('id', 'integer', { nullable: false }), col('user_id', 'integer'), col('status', 'billing.invoice_status')], {
+    primaryKey: { name: 'invoices_pkey', columns: ['id'] },
+    foreignKeys: [fk('invoices_user_fk', ['user_id'], 'auth.users', ['id'])],
+    indexes: [{ name: 'invoices_user_idx', parts: [{ column: 'user_id' }], unique: false }],
+  });
+  const status: EnumModel = { name: 'billing.invoice_status', values: ['draft', 'paid'] };
+  const app = (tables: TableModel[], enums: EnumModel[], schemas: string[]): SchemaModel => ({ ...schema(tables, enums), ...(schemas.length > 0 ? { schemas } : {}) });
+
+  it('creates each new schema first, before the enums and tables in it, and the foreign key across schemas after both tables', () => {
+    const diff = prove(schema([]), app([users, invoices], [status], ['auth', 'billing']));
+    expect(diff.ops.map((op) => `${op.kind} ${'table' in op ? op.table : op.kind === 'execute' ? '' : op.name}`)).toEqual([
+      'createSchema auth',
+      'createSchema billing',
+      'createEnum billing.invoice_status',
+      'createTable auth.users',
+      'createTable billing.invoices',
+      'createIndex billing.invoices',
+    ]);
+    expect(diff.ops[4]).toMatchObject({ foreignKeys: [{ referencedTable: 'auth.users' }] });
+  });
+
+  it('drops a schema last, once every table, enum and sequence in it is gone', () => {
+    const before: SchemaModel = { ...app([users, invoices], [status], ['auth', 'billing']), sequences: new Map([['billing.numbers', { name: 'billing.numbers' }]]) };
+    const diff = prove(before, app([users], [], ['auth']));
+    expect(diff.ops.map((op) => op.kind)).toEqual(['dropTable', 'dropEnum', 'dropSequence', 'dropSchema']);
+    expect(diff.ops.at(-1)).toEqual({ kind: 'dropSchema', name: 'billing' });
+  });
+
+  it('a schema declared with nothing in it yet is created alone; a kept one is left as it is', () => {
+    const before = app([users], [], ['auth']);
+    expect(prove(before, app([users], [], ['audit', 'auth'])).ops).toEqual([{ kind: 'createSchema', name: 'audit' }]);
+    expect(diffSchemas(before, before, PG).ops).toEqual([]);
+  });
+
+  it('a table of the same name in two schemas is two tables', () => {
+    const publicUsers = tbl('users', [col('id', 'integer')]);
+    const diff = prove(app([users], [], ['auth']), app([users, publicUsers], [], ['auth']));
+    expect(diff.ops).toEqual([{ kind: 'createTable', table: 'users', columns: [{ name: 'id', type: 'integer' }] }]);
+  });
+
+  it('a view of another schema over a changed table of a third is rebuilt around the change (billing.invoices named in its query)', () => {
+    const paid: ViewModel = { name: 'reporting.paid', materialized: false, definition: 'select id from billing.invoices' };
+    const before: SchemaModel = { ...app([users, invoices], [status], ['auth', 'billing', 'reporting']), views: new Map([[paid.name, paid]]) };
+    const wider = { ...invoices, columns: [...invoices.columns, col('note', 'text')] };
+    const diff = prove(before, { ...before, tables: new Map([...before.tables, [wider.name, wider]]) });
+    expect(diff.ops.map((op) => op.kind)).toEqual(['dropView', 'addColumn', 'createView']);
+  });
+
+  it('applyToModel refuses a dropSchema while an object is left in the schema', () => {
+    expect(codeOf(() => applyToModel(app([users], [], ['auth']), { kind: 'dropSchema', name: 'auth' }, normalizer))).toBe('OPS_OBJECT_IN_USE');
   });
 });

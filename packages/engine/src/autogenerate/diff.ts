@@ -136,6 +136,7 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  * same input gives the same ops in the same order (by name wherever no dependency decides).
  *
  * The order, which `applyToModel` accepts op by op:
+ * 000. `createSchema` for each new PostgreSQL schema, before any object is created in it;
  * 00. `dropView` for each view that goes or is recreated: its query or kind changes, or anything
  *    about a table or view it mentions changes (conservative: PostgreSQL refuses to drop or retype
  *    a column a view reads), dependent views first;
@@ -170,7 +171,8 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  * 11. `dropTable`, each table after the tables that reference it (on a cycle, the referencing
  *     foreign keys are dropped first); a table's policies go with it, as on the server;
  * 12. `dropEnum`, then `dropSequence`;
- * 13. `dropRole`, once no policy names the role.
+ * 13. `dropRole`, once no policy names the role;
+ * 14. `dropSchema` for each schema that goes, once every object in it is gone.
  *
  * Decisions: a change alterColumn cannot express is a drop and an add of the column, listed in
  * `destructive` with the reason: a generated column's expression or storage, and a change of
@@ -201,6 +203,11 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   const push = (op: Op, reason?: string): void => {
     planned.push(reason === undefined ? { op } : { op, reason });
   };
+
+  // 000. New schemas, before anything is created in them.
+  const fromSchemas = new Set(from.schemas ?? []);
+  const toSchemas = new Set(to.schemas ?? []);
+  for (const schema of to.schemas ?? []) if (!fromSchemas.has(schema)) push({ kind: 'createSchema', name: schema });
 
   // 00. Views that go or are rebuilt, before anything they read changes.
   const changedTables = new Set([
@@ -429,6 +436,8 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
   for (const dropped of sequences.drop) push({ kind: 'dropSequence', name: dropped.name }, `drops sequence ${dropped.name} and its current value`);
   // 13. Roles last: every policy that named them is gone.
   for (const role of roles.drop) push({ kind: 'dropRole', name: role.name }, `drops role ${role.name} (its grants and memberships are lost)`);
+  // 14. Schemas last: every object in them is gone (the server refuses to drop a schema that holds one).
+  for (const schema of from.schemas ?? []) if (!toSchemas.has(schema)) push({ kind: 'dropSchema', name: schema });
 
   return {
     ops: planned.map((p) => p.op),

@@ -122,7 +122,8 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
  */
 function enumValueRenames(before: SchemaModel, after: SchemaModel, hints: Readonly<Record<string, string>>): RenameEnumValueOp[] {
   return Object.entries(hints).map(([key, to]) => {
-    const dot = key.indexOf('.');
+    // The type is the longest prefix, up to a dot, that names an enum of the Drizzle schema (`billing.status.old`), else up to the first dot.
+    const dot = [...key.matchAll(/\./g)].map((match) => match.index).reverse().find((at) => after.enums.has(key.slice(0, at))) ?? key.indexOf('.');
     const name = key.slice(0, dot);
     const value = key.slice(dot + 1);
     const from = before.enums.get(name);

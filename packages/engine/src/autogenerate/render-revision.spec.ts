@@ -328,6 +328,16 @@ const FIXTURES: Record<Op['kind'], Fixture> = {
       "if (await inspect.hasViewAs('active_clients', 'select id from clients')) await op.dropView('active_clients', { definition: 'select id from clients' });",
     ],
   },
+  createSchema: {
+    op: { kind: 'createSchema', name: 'billing' },
+    definitions: [],
+    upgrade: ["if (!(await inspect.hasSchema('billing'))) await op.createSchema('billing');"],
+  },
+  dropSchema: {
+    op: { kind: 'dropSchema', name: 'billing' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasSchema('billing')) await op.dropSchema('billing');"],
+  },
   execute: {
     op: { kind: 'execute', sql: "UPDATE users SET status = 'active' WHERE id = $1", params: [1, 'it\'s "x"\n', null, true] },
     definitions: [],

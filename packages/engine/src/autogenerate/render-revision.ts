@@ -440,6 +440,10 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       const condition = `${exists}${ran}`;
       return [guarded(condition, `dropView(${quote(op.name)}${options})`)];
     }
+    case 'createSchema':
+      return [guarded(`!${has(`hasSchema(${quote(op.name)})`)}`, `createSchema(${quote(op.name)})`)];
+    case 'dropSchema':
+      return [guarded(`await inspect.hasSchema(${quote(op.name)})`, `dropSchema(${quote(op.name)})`)];
     case 'execute': {
       const params = op.params !== undefined ? `, ${flat(op.params.map((value, i) => paramLiteral(value, `parameter ${i + 1}`)))}` : '';
       return [

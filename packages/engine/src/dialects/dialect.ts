@@ -96,7 +96,8 @@ export interface SchemaSupport {
   /**
    * Reflects the connection's default schema (PostgreSQL: `current_schema()`; MySQL: the URL's
    * database; SQLite: `main`) into the model in a few batched queries, leaving out Strata's own
-   * tables (`strata_version`, `strata_history`, `strata_lock`).
+   * tables (`strata_version`, `strata_history`, `strata_lock`). PostgreSQL also reads every other
+   * non-system schema, its objects named `schema.name` (`schema/qualified-name.ts`).
    */
   readSchema(connection: Connection): Promise<SchemaModel>;
   /**

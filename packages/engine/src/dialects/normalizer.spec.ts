@@ -6,6 +6,21 @@ import { SqliteNormalizer } from './sqlite/sqlite-normalizer.js';
 describe('PostgresNormalizer', () => {
   const normalizer = new PostgresNormalizer();
 
+  it('spells an enum type of another schema as the model keys it, each part quoted only where it needs it', () => {
+    expect(normalizer.normalizeType('"billing"."invoice_status"')).toBe('billing.invoice_status');
+    expect(normalizer.normalizeType('billing.invoice_status')).toBe('billing.invoice_status');
+    expect(normalizer.normalizeType('"billing"."invoice_status"[]')).toBe('billing.invoice_status[]');
+    expect(normalizer.normalizeType('"Billing"."Status"')).toBe('"Billing"."Status"');
+    expect(normalizer.normalizeType('billing."Status"')).toBe('billing."Status"');
+    expect(normalizer.normalizeType('"Billing".invoice_status')).toBe('"Billing".invoice_status');
+    expect(normalizer.normalizeType('"Mood"')).toBe('"Mood"');
+  });
+
+  it('drops a cast to a type of another schema, as format_type and pg_get_expr print it', () => {
+    expect(normalizer.normalizeDefault("'draft'::billing.invoice_status", 'billing.invoice_status')).toBe("'draft'");
+    expect(normalizer.normalizeExpression("(status = 'open'::billing.invoice_status)")).toBe("status = 'open'");
+  });
+
   it.each([
     ['int4', 'integer'],
     ['INT', 'integer'],

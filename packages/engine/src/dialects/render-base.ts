@@ -7,6 +7,8 @@ import type {
   AlterSequenceOp,
   CreateSequenceOp,
   CreateViewOp,
+  CreateSchemaOp,
+  DropSchemaOp,
   DropSequenceOp,
   DropViewOp,
   ColumnDefinition,
@@ -42,6 +44,7 @@ import type {
   UniqueDefinition,
 } from '../ops/op.js';
 import type { ForeignKeyAction, GeneratedColumn } from '../schema/model.js';
+import { localName, splitQualifiedName } from '../schema/qualified-name.js';
 import type { DialectName } from './dialect.js';
 import { UnsupportedOperationError } from './errors.js';
 import type { RenderContext, Renderer } from './renderer.js';
@@ -92,6 +95,7 @@ export abstract class RenderBase implements Renderer {
   }
 
   render(op: Op, context: RenderContext): string[] {
+    this.refuseSchemas(op);
     switch (op.kind) {
       case 'createTable':
         return this.createTable(op, context);
@@ -159,6 +163,10 @@ export abstract class RenderBase implements Renderer {
         return this.createView(op);
       case 'dropView':
         return this.dropView(op);
+      case 'createSchema':
+        return this.createSchema(op);
+      case 'dropSchema':
+        return this.dropSchema(op);
       case 'execute':
         // Parameters are bound by the runner; the text goes out as written.
         return [op.sql];
@@ -172,6 +180,37 @@ export abstract class RenderBase implements Renderer {
   /** Quotes one identifier through the dialect. */
   protected quoteIdentifier(name: string): string {
     return this.#quoting.quoteIdentifier(name);
+  }
+
+  /**
+   * A table, enum, sequence or view name, `schema.name` quoted part by part (`"billing"."invoices"`);
+   * a bare name is quoted alone, so the default schema's SQL is as it always was.
+   */
+  protected quoteQualified(name: string): string {
+    const { schema, name: local } = splitQualifiedName(name);
+    return schema === undefined ? this.quoteIdentifier(local) : `${this.quoteIdentifier(schema)}.${this.quoteIdentifier(local)}`;
+  }
+
+  /**
+   * Refuses an op that names a table in another schema (`billing.invoices`), or a schema itself,
+   * where the dialect has no schemas inside a database (MySQL's schema is the database; SQLite has
+   * none); PostgreSQL overrides it.
+   */
+  protected refuseSchemas(op: Op): void {
+    const named = [
+      ...('table' in op ? [op.table] : []),
+      ...(op.kind === 'renameTable' ? [op.to] : []),
+      ...(op.kind === 'createTable' ? (op.foreignKeys ?? []).map((key) => key.referencedTable) : []),
+      ...(op.kind === 'createForeignKey' ? [op.foreignKey.referencedTable] : []),
+    ];
+    const qualified = named.find((name) => splitQualifiedName(name).schema !== undefined);
+    if (qualified !== undefined) {
+      throw this.unsupported(
+        op,
+        `the table name ${qualified} names a schema; schemas inside a database are PostgreSQL's (a dot separates a schema from a name)`,
+        'Name the table without a schema (the stream migrates the database its URL names), or use PostgreSQL.',
+      );
+    }
   }
 
   /** A SQL string literal: single quotes, an embedded quote doubled (SQL standard). */
@@ -214,7 +253,7 @@ export abstract class RenderBase implements Renderer {
 
   /** `FOREIGN KEY (…) REFERENCES t (…) [ON DELETE …] [ON UPDATE …]`; `no action` is every dialect's default and is left out. */
   protected renderForeignKey(foreignKey: ForeignKeyDefinition, site: ColumnSite): string {
-    let sql = `FOREIGN KEY (${this.columnList(foreignKey.columns)}) REFERENCES ${this.quoteIdentifier(foreignKey.referencedTable)} (${this.columnList(foreignKey.referencedColumns)})`;
+    let sql = `FOREIGN KEY (${this.columnList(foreignKey.columns)}) REFERENCES ${this.quoteQualified(foreignKey.referencedTable)} (${this.columnList(foreignKey.referencedColumns)})`;
     if (foreignKey.onDelete !== undefined && foreignKey.onDelete !== 'no action') {
       sql += ` ON DELETE ${this.renderForeignKeyAction(foreignKey.onDelete, site)}`;
     }
@@ -357,15 +396,15 @@ export abstract class RenderBase implements Renderer {
     for (const foreignKey of op.foreignKeys ?? []) {
       lines.push(`CONSTRAINT ${this.quoteIdentifier(foreignKey.name)} ${this.renderForeignKey(foreignKey, site)}`);
     }
-    return [`CREATE TABLE ${this.quoteIdentifier(op.table)} (\n  ${lines.join(',\n  ')}\n)`];
+    return [`CREATE TABLE ${this.quoteQualified(op.table)} (\n  ${lines.join(',\n  ')}\n)`];
   }
 
   protected dropTable(op: DropTableOp): string[] {
-    return [`DROP TABLE ${this.quoteIdentifier(op.table)}`];
+    return [`DROP TABLE ${this.quoteQualified(op.table)}`];
   }
 
   protected renameTable(op: RenameTableOp, _context: RenderContext): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME TO ${this.quoteIdentifier(op.to)}`];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} RENAME TO ${this.quoteIdentifier(localName(op.to))}`];
   }
 
   protected addColumn(op: AddColumnOp, context: RenderContext): string[] {
@@ -377,11 +416,11 @@ export abstract class RenderBase implements Renderer {
       );
     }
     const site: ColumnSite = { kind: op.kind, table: op.table, primaryKey: [], context };
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} ADD COLUMN ${this.renderColumn(op.column, site)}`];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} ADD COLUMN ${this.renderColumn(op.column, site)}`];
   }
 
   protected dropColumn(op: DropColumnOp): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP COLUMN ${this.quoteIdentifier(op.column)}`];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} DROP COLUMN ${this.quoteIdentifier(op.column)}`];
   }
 
   /**
@@ -393,7 +432,7 @@ export abstract class RenderBase implements Renderer {
     if (op.using !== undefined && op.type === undefined) {
       throw this.unsupported(op, 'USING converts values for a type change, and no type is given', 'Give the new type with `type`, or drop `using`.');
     }
-    const target = `ALTER TABLE ${this.quoteIdentifier(op.table)} ALTER COLUMN ${this.quoteIdentifier(op.column)}`;
+    const target = `ALTER TABLE ${this.quoteQualified(op.table)} ALTER COLUMN ${this.quoteIdentifier(op.column)}`;
     const statements: string[] = [];
     if (op.type !== undefined) {
       const using = op.using === undefined ? '' : ` USING (${op.using})`;
@@ -407,7 +446,7 @@ export abstract class RenderBase implements Renderer {
 
   protected renameColumn(op: RenameColumnOp, _context: RenderContext): string[] {
     return [
-      `ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME COLUMN ${this.quoteIdentifier(op.column)} TO ${this.quoteIdentifier(op.to)}`,
+      `ALTER TABLE ${this.quoteQualified(op.table)} RENAME COLUMN ${this.quoteIdentifier(op.column)} TO ${this.quoteIdentifier(op.to)}`,
     ];
   }
 
@@ -418,7 +457,7 @@ export abstract class RenderBase implements Renderer {
     const parameters = op.with === undefined || Object.keys(op.with).length === 0 ? '' : ` ${this.renderStorageParameters(op.with)}`;
     const where = op.where === undefined ? '' : ` WHERE ${op.where}`;
     return [
-      `CREATE ${unique}INDEX ${concurrently}${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}${method} (${this.renderIndexParts(op.columns)})${parameters}${where}`,
+      `CREATE ${unique}INDEX ${concurrently}${this.quoteIdentifier(op.name)} ON ${this.quoteQualified(op.table)}${method} (${this.renderIndexParts(op.columns)})${parameters}${where}`,
     ];
   }
 
@@ -429,7 +468,7 @@ export abstract class RenderBase implements Renderer {
   protected createForeignKey(op: CreateForeignKeyOp, context: RenderContext): string[] {
     const site: ColumnSite = { kind: op.kind, table: op.table, primaryKey: [], context };
     return [
-      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.foreignKey.name)} ${this.renderForeignKey(op.foreignKey, site)}`,
+      `ALTER TABLE ${this.quoteQualified(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.foreignKey.name)} ${this.renderForeignKey(op.foreignKey, site)}`,
     ];
   }
 
@@ -439,7 +478,7 @@ export abstract class RenderBase implements Renderer {
 
   protected createUniqueConstraint(op: CreateUniqueConstraintOp): string[] {
     return [
-      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} ${this.renderUnique(op.constraint, op)}`,
+      `ALTER TABLE ${this.quoteQualified(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} ${this.renderUnique(op.constraint, op)}`,
     ];
   }
 
@@ -449,7 +488,7 @@ export abstract class RenderBase implements Renderer {
 
   protected createCheckConstraint(op: CreateCheckConstraintOp): string[] {
     return [
-      `ALTER TABLE ${this.quoteIdentifier(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} CHECK (${op.constraint.expression})`,
+      `ALTER TABLE ${this.quoteQualified(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} CHECK (${op.constraint.expression})`,
     ];
   }
 
@@ -458,7 +497,7 @@ export abstract class RenderBase implements Renderer {
   }
 
   protected createPrimaryKey(op: CreatePrimaryKeyOp): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} ADD ${this.renderPrimaryKey(op.primaryKey)}`];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} ADD ${this.renderPrimaryKey(op.primaryKey)}`];
   }
 
   /**
@@ -466,7 +505,7 @@ export abstract class RenderBase implements Renderer {
    * default `<table>_pkey` (https://www.postgresql.org/docs/15/ddl-constraints.html#DDL-CONSTRAINTS-PRIMARY-KEYS).
    */
   protected dropPrimaryKey(op: DropPrimaryKeyOp, context: RenderContext): string[] {
-    const name = op.name ?? context.table?.primaryKey?.name ?? `${op.table}_pkey`;
+    const name = op.name ?? context.table?.primaryKey?.name ?? `${localName(op.table)}_pkey`;
     return [this.dropConstraint(op.table, name)];
   }
 
@@ -534,9 +573,17 @@ export abstract class RenderBase implements Renderer {
     throw this.unsupported(op, 'Strata keeps no views for it', this.sequenceViewHint);
   }
 
+  protected createSchema(op: CreateSchemaOp): string[] {
+    throw this.unsupported(op, 'it has no schemas inside a database', 'Leave the schema out: the stream migrates the database its URL names.');
+  }
+
+  protected dropSchema(op: DropSchemaOp): string[] {
+    throw this.unsupported(op, 'it has no schemas inside a database', 'Leave the schema out: the stream migrates the database its URL names.');
+  }
+
   /** `ALTER TABLE t DROP CONSTRAINT name`. */
   protected dropConstraint(table: string, name: string): string {
-    return `ALTER TABLE ${this.quoteIdentifier(table)} DROP CONSTRAINT ${this.quoteIdentifier(name)}`;
+    return `ALTER TABLE ${this.quoteQualified(table)} DROP CONSTRAINT ${this.quoteIdentifier(name)}`;
   }
 }
 

@@ -176,6 +176,8 @@ export function stripCasts(tokens: readonly SqlToken[]): SqlToken[] {
     const continues = (token: SqlToken | undefined): boolean =>
       token?.kind === 'word' && (TYPE_CONTINUATIONS.has(token.text) || (interval && INTERVAL_FIELDS.has(token.text)));
     if (tokens[i]?.kind === 'word' || tokens[i]?.kind === 'quoted') i += 1;
+    // A type of another schema: `'paid'::billing.invoice_status`.
+    if (tokens[i]?.text === '.' && (tokens[i + 1]?.kind === 'word' || tokens[i + 1]?.kind === 'quoted')) i += 2;
     while (continues(tokens[i])) i += 1;
     if (tokens[i]?.text === '(' && tokens[i + 2]?.text === ')') i += 3;
     else if (tokens[i]?.text === '(' && tokens[i + 4]?.text === ')') i += 5;

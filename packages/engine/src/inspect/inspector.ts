@@ -82,4 +82,6 @@ export interface Inspector {
    * view normalization); no difference is reported. Guards the drop of a view a revision recreates.
    */
   hasViewAs(name: string, definition: string): Promise<boolean>;
+  /** Whether the PostgreSQL schema (namespace) exists; false elsewhere, and for the default schema's name. */
+  hasSchema(name: string): Promise<boolean>;
 }

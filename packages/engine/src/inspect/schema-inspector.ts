@@ -400,4 +400,8 @@ export class SchemaInspector implements Inspector {
     const existing = (await this.model()).views?.get(name);
     return existing !== undefined && existing.definition === toViewModel({ name, definition }, this.#normalizer).definition;
   }
+
+  async hasSchema(name: string): Promise<boolean> {
+    return (await this.model()).schemas?.includes(name) ?? false;
+  }
 }

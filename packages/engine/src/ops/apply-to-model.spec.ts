@@ -593,3 +593,32 @@ describe('applyToModel: sequences and views (PostgreSQL)', () => {
 function applyAllWith(normalizer: PostgresNormalizer, ...ops: Op[]): SchemaModel {
   return ops.reduce((model, op) => applyToModel(model, op, normalizer), emptySchema());
 }
+
+describe('applyToModel: PostgreSQL schemas', () => {
+  const pg = new PostgresNormalizer();
+
+  it('createSchema lists the schema in name order, once (IF NOT EXISTS); dropSchema removes it and leaves no empty list', () => {
+    const created = applyAllWith(pg, { kind: 'createSchema', name: 'billing' }, { kind: 'createSchema', name: 'auth' }, { kind: 'createSchema', name: 'billing' });
+    expect(created.schemas).toEqual(['auth', 'billing']);
+    const dropped = [{ kind: 'dropSchema', name: 'auth' }, { kind: 'dropSchema', name: 'billing' }, { kind: 'dropSchema', name: 'billing' }] satisfies Op[];
+    expect(dropped.reduce((model, op) => applyToModel(model, op, pg), created)).toEqual(emptySchema());
+  });
+
+  it('objects of a schema are keyed schema.name, apart from a public one of the same name; dropSchema refuses while one is left', () => {
+    const model = applyAllWith(
+      pg,
+      { kind: 'createSchema', name: 'auth' },
+      { kind: 'createTable', table: 'auth.users', columns: [{ name: 'id', type: 'integer', primaryKey: true }] },
+      { kind: 'createTable', table: 'users', columns: [{ name: 'id', type: 'integer' }] },
+      { kind: 'createEnum', name: 'auth.role', values: ['admin'] },
+    );
+    expect([...model.tables.keys()]).toEqual(['auth.users', 'users']);
+    expect(codeOf(() => applyToModel(model, { kind: 'dropSchema', name: 'auth' }, pg))).toBe('OPS_OBJECT_IN_USE');
+    const emptied = [
+      { kind: 'dropTable', table: 'auth.users' },
+      { kind: 'dropEnum', name: 'auth.role' },
+      { kind: 'dropSchema', name: 'auth' },
+    ] satisfies Op[];
+    expect(emptied.reduce((current, op) => applyToModel(current, op, pg), model).schemas).toBeUndefined();
+  });
+});

@@ -19,6 +19,7 @@ import type {
   ViewModel,
 } from '../schema/model.js';
 import { builtKeys } from '../schema/model.js';
+import { schemaOf } from '../schema/qualified-name.js';
 import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere, toSequenceModel, toViewModel } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
@@ -939,11 +940,35 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
       }
       return withoutNamed(model, 'views', op.name);
     }
+    case 'createSchema': {
+      // `CREATE SCHEMA IF NOT EXISTS`: a schema already there is left as it is.
+      const schemas = model.schemas ?? [];
+      return schemas.includes(op.name) ? model : { ...model, schemas: [...schemas, op.name].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)) };
+    }
+    case 'dropSchema': {
+      // `DROP SCHEMA IF EXISTS` without CASCADE: refused while an object is left in it.
+      const user = objectsInSchema(model, op.name)[0];
+      if (user !== undefined) throw new ObjectInUseError('schema', op.name, undefined, op.kind, user);
+      const schemas = (model.schemas ?? []).filter((name) => name !== op.name);
+      const { schemas: _all, ...rest } = model;
+      return schemas.length === 0 ? rest : { ...rest, schemas };
+    }
     case 'execute':
       return model;
     default:
       return assertNever(op);
   }
+}
+
+/** The objects of `model` in the PostgreSQL schema `schema`, named (`table billing.invoices`). @internal */
+export function objectsInSchema(model: SchemaModel, schema: string): string[] {
+  const kinds: [string, Iterable<string>][] = [
+    ['table', model.tables.keys()],
+    ['enum', model.enums.keys()],
+    ['sequence', model.sequences?.keys() ?? []],
+    ['view', model.views?.keys() ?? []],
+  ];
+  return kinds.flatMap(([kind, names]) => [...names].filter((name) => schemaOf(name) === schema).map((name) => `${kind} ${name}`));
 }
 
 /** The model with `item` set in one of its optional name-keyed maps, kept in name order. @internal */

@@ -23,7 +23,8 @@ export type SchemaObjectKind =
   | 'role'
   | 'sequence'
   | 'view'
-  | 'materialized view';
+  | 'materialized view'
+  | 'schema';
 
 /** ` on table t` when the object lives in a table. @internal */
 function onTable(table: string | undefined): string {

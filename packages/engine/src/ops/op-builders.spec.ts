@@ -128,6 +128,8 @@ const CALLS: Record<Op['kind'], { call: (op: OpBuilders) => Promise<void>; expec
     expected: { kind: 'createView', name: 'client_counts', definition: 'select count(*) from clients', materialized: true },
   },
   dropView: { call: (op) => op.dropView('active_clients'), expected: { kind: 'dropView', name: 'active_clients' } },
+  createSchema: { call: (op) => op.createSchema('billing'), expected: { kind: 'createSchema', name: 'billing' } },
+  dropSchema: { call: (op) => op.dropSchema('billing'), expected: { kind: 'dropSchema', name: 'billing' } },
   execute: {
     call: (op) => op.execute('UPDATE clients SET status = $1', ['active']),
     expected: { kind: 'execute', sql: 'UPDATE clients SET status = $1', params: ['active'] },
@@ -296,6 +298,11 @@ describe('createOpBuilders: validation (OPS_INVALID before anything runs)', () =
     ['an enum value placed before and after', (op) => op.addEnumValue('mood', 'x', { before: 'a', after: 'b' })],
     ['an enum value renamed to itself', (op) => op.renameEnumValue('mood', 'ok', 'ok')],
     ['empty SQL', (op) => op.execute('  ')],
+    ['a schema name with a dot', (op) => op.createSchema('billing.archive')],
+    ['a table renamed into another schema', (op) => op.renameTable('billing.bills', 'archive.bills')],
+    ['a table of a schema renamed into the default one', (op) => op.renameTable('billing.bills', 'bills')],
+    ['the default schema created', (op) => op.createSchema('public')],
+    ['the default schema dropped', (op) => op.dropSchema('public')],
   ];
   for (const [what, call] of invalid) {
     it(what, async () => {

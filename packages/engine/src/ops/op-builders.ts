@@ -1,5 +1,6 @@
 import { assertNever } from '../errors.js';
 import type { ForeignKeyAction, IdentityModel, PolicyCommand, SequenceOptions } from '../schema/model.js';
+import { isDefaultSchema, localName, qualifiedName, schemaOf } from '../schema/qualified-name.js';
 import { InvalidOpError } from './errors.js';
 import type {
   AlterColumnOp,
@@ -581,6 +582,24 @@ export interface OpBuilders {
    */
   dropView(name: string, options?: DropViewOptions): Promise<void>;
   /**
+   * Creates a PostgreSQL schema if it is not there (`CREATE SCHEMA IF NOT EXISTS`), for the objects
+   * named `<schema>.<name>` in it (`op.createTable('billing.invoices', …)`).
+   * @example
+   * ```ts
+   * if (!(await inspect.hasSchema('billing'))) await op.createSchema('billing');
+   * ```
+   */
+  createSchema(name: string): Promise<void>;
+  /**
+   * Drops a PostgreSQL schema if it is there and empty (`DROP SCHEMA IF EXISTS`, no CASCADE): drop its
+   * tables, enums, sequences and views first.
+   * @example
+   * ```ts
+   * if (await inspect.hasSchema('billing')) await op.dropSchema('billing');
+   * ```
+   */
+  dropSchema(name: string): Promise<void>;
+  /**
    * Runs raw SQL. The schema model cannot see what it does: the live inspector reloads after it.
    * Guard it yourself, as the seed does for data migrations.
    * @example
@@ -802,6 +821,10 @@ export function validateOp(op: Op): void {
     case 'renameTable':
       requireName(op.kind, 'the table name', op.table);
       requireRename(op.kind, `table ${op.table}`, op.table, op.to);
+      // ALTER TABLE ... RENAME TO keeps the table in its schema (https://www.postgresql.org/docs/15/sql-altertable.html).
+      if (schemaOf(op.table) !== schemaOf(op.to)) {
+        throw new InvalidOpError(op.kind, `renaming table ${op.table} to ${op.to} would move it to another schema: name the new table in the same schema ('${qualifiedName(schemaOf(op.table), localName(op.to))}').`);
+      }
       return;
     case 'addColumn':
       requireName(op.kind, 'the table name', op.table);
@@ -947,6 +970,12 @@ export function validateOp(op: Op): void {
         requireName(op.kind, `the query of view ${view.name}`, view.definition);
       }
       if (op.materialized !== undefined && typeof op.materialized !== 'boolean') throw new InvalidOpError(op.kind, `materialized of view ${op.name} must be a boolean.`);
+      return;
+    case 'createSchema':
+    case 'dropSchema':
+      requireName(op.kind, 'the schema name', op.name);
+      if (op.name.includes('.')) throw new InvalidOpError(op.kind, `the schema name ${op.name} has a dot: give the schema alone ('billing'), its objects are named 'billing.<name>'.`);
+      if (isDefaultSchema(op.name)) throw new InvalidOpError(op.kind, `${op.name} is the default schema, which Strata neither creates nor drops.`);
       return;
     case 'execute':
       requireName(op.kind, 'the SQL', op.sql);
@@ -1131,6 +1160,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
     dropSequence: (name) => send({ kind: 'dropSequence', name }),
     createView: (name, definition, options = {}) =>
       send({ kind: 'createView', name, definition, ...(options.materialized !== undefined ? { materialized: options.materialized } : {}) }),
+    createSchema: (name) => send({ kind: 'createSchema', name }),
+    dropSchema: (name) => send({ kind: 'dropSchema', name }),
     dropView: (name, options = {}) =>
       send({
         kind: 'dropView',

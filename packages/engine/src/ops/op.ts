@@ -317,6 +317,22 @@ export interface DropViewOp {
    */
   readonly skipIfCreated?: readonly { readonly name: string; readonly definition: string }[];
 }
+/**
+ * Creates a PostgreSQL schema (namespace) if it is not there (`CREATE SCHEMA IF NOT EXISTS`), for the
+ * tables, enums, sequences and views named `<schema>.<name>` in it.
+ */
+export interface CreateSchemaOp {
+  readonly kind: 'createSchema';
+  readonly name: string;
+}
+/**
+ * Drops a PostgreSQL schema if it is there and empty (`DROP SCHEMA IF EXISTS`, which refuses a schema
+ * that still holds an object: no CASCADE).
+ */
+export interface DropSchemaOp {
+  readonly kind: 'dropSchema';
+  readonly name: string;
+}
 /** Raw SQL: the escape hatch. The model cannot see what it does (see `declares`). */
 export interface ExecuteOp {
   readonly kind: 'execute';
@@ -359,6 +375,8 @@ export type Op =
   | DropSequenceOp
   | CreateViewOp
   | DropViewOp
+  | CreateSchemaOp
+  | DropSchemaOp
   | ExecuteOp;
 
 /** The kinds, as a list (tests iterate over it; rendering records are keyed by it). */
@@ -396,5 +414,7 @@ export const OP_KINDS = [
   'dropSequence',
   'createView',
   'dropView',
+  'createSchema',
+  'dropSchema',
   'execute',
 ] as const satisfies readonly Op['kind'][];

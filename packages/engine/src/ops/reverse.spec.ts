@@ -53,6 +53,7 @@ function base(): SchemaModel {
     { kind: 'createSequence', name: 'invoice_numbers', start: '1000', increment: '5', cycle: true },
     { kind: 'createView', name: 'big_orders', definition: 'SELECT id, amount FROM orders WHERE amount > 100' },
     { kind: 'createView', name: 'order_totals', definition: 'select client_id, sum(amount) as total from orders group by client_id', materialized: true },
+    { kind: 'createSchema', name: 'audit' },
   );
 }
 
@@ -99,6 +100,8 @@ const REVERSIBLE: Record<Exclude<Op['kind'], 'addEnumValue' | 'execute'>, Op> = 
   dropSequence: { kind: 'dropSequence', name: 'invoice_numbers' },
   createView: { kind: 'createView', name: 'client_emails', definition: 'SELECT id, email FROM clients', materialized: true },
   dropView: { kind: 'dropView', name: 'order_totals', materialized: true },
+  createSchema: { kind: 'createSchema', name: 'billing' },
+  dropSchema: { kind: 'dropSchema', name: 'audit' },
 };
 
 /** Some ops need the schema prepared first (createPrimaryKey needs a table without one). */

@@ -282,6 +282,10 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       if (view === undefined) throw new ObjectMissingError(op.materialized === true ? 'materialized view' : 'view', op.name, undefined, op.kind);
       return [toCreateViewOp(view)];
     }
+    case 'createSchema':
+      return [{ kind: 'dropSchema', name: op.name }];
+    case 'dropSchema':
+      return [{ kind: 'createSchema', name: op.name }];
     case 'execute':
       throw new IrreversibleOpError(op.kind, op.sql.length > 60 ? `${op.sql.slice(0, 57)}...` : op.sql, 'the schema model cannot see what raw SQL does');
     default:

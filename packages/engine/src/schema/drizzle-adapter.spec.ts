@@ -260,24 +260,90 @@ describe('PostgreSQL', () => {
     expect([...model.tables.keys()]).toEqual(['a_table_name_long_enough_that_postgresql_has_to_cut_it_short_x', 'accounts', 'parents']);
   });
 
-  it('refuses tables and enums outside the public schema', async () => {
-    const tableError = await failure(
+  it('names the objects of a pgSchema schema.name, foreign keys and enum columns included, and lists the schemas', async () => {
+    const model = await read('postgresql', {
+      's.ts': `import { sql } from 'drizzle-orm';
+        import { pgSchema, pgTable, pgPolicy, integer, serial, text, check, index, unique } from 'drizzle-orm/pg-core';
+        export const auth = pgSchema('auth');
+        export const billing = pgSchema('billing');
+        export const reporting = pgSchema('reporting');
+        export const empty = pgSchema('archive');
+        export const users = auth.table('users', { id: serial('id').primaryKey(), email: text('email').notNull() }, (t) => [unique('users_email_key').on(t.email)]);
+        export const status = billing.enum('invoice_status', ['draft', 'paid']);
+        export const numbers = billing.sequence('invoice_numbers', { startWith: 1000 });
+        export const invoices = billing.table('invoices', {
+          id: serial('id').primaryKey(),
+          userId: integer('user_id').references(() => users.id, { onDelete: 'cascade' }),
+          amount: integer('amount').notNull(),
+          status: status('status').default('draft').notNull(),
+        }, (t) => [
+          check('amount_positive', sql\`\${t.amount} > 0\`),
+          index('invoices_open_idx').on(t.userId).where(sql\`\${t.status} = 'draft'\`),
+          pgPolicy('own_invoices', { for: 'select', using: sql\`\${t.userId} = 1\` }),
+        ]);
+        export const notes = pgTable('notes', { id: integer('id').primaryKey(), invoiceId: integer('invoice_id').references(() => invoices.id) });
+        export const paid = reporting.view('paid_invoices').as((qb) => qb.select({ id: invoices.id }).from(invoices).where(sql\`\${invoices.status} = 'paid'\`));`,
+    });
+    expect([...model.tables.keys()]).toEqual(['auth.users', 'billing.invoices', 'notes']);
+    expect(model.schemas).toEqual(['archive', 'auth', 'billing', 'reporting']);
+    expect([...model.enums.keys()]).toEqual(['billing.invoice_status']);
+    expect([...(model.sequences?.keys() ?? [])]).toEqual(['billing.invoice_numbers']);
+    expect([...(model.views?.keys() ?? [])]).toEqual(['reporting.paid_invoices']);
+    const invoices = table(model, 'billing.invoices');
+    // Keys, indexes and policies are named bare (they live in their table's schema); expressions lose the qualifier.
+    expect(invoices.primaryKey).toEqual({ name: 'invoices_pkey', columns: ['id'] });
+    expect(invoices.columns.find((column) => column.name === 'status')).toMatchObject({ type: 'billing.invoice_status', default: "'draft'" });
+    expect(invoices.checkConstraints).toEqual([{ name: 'amount_positive', expression: 'amount > 0' }]);
+    expect(invoices.indexes).toEqual([{ name: 'invoices_open_idx', parts: [{ column: 'user_id' }], unique: false, where: "status = 'draft'" }]);
+    expect(invoices.foreignKeys).toEqual([
+      { name: 'invoices_user_id_users_id_fk', columns: ['user_id'], referencedTable: 'auth.users', referencedColumns: ['id'], onDelete: 'cascade', onUpdate: 'no action' },
+    ]);
+    expect(invoices.policies).toEqual([{ name: 'own_invoices', permissive: true, command: 'select', roles: ['public'], using: 'user_id = 1' }]);
+    expect(table(model, 'auth.users').uniqueConstraints).toEqual([{ name: 'users_email_key', columns: ['email'] }]);
+    expect(table(model, 'notes').foreignKeys[0]).toMatchObject({ referencedTable: 'billing.invoices' });
+  });
+
+  it('keeps a snapshot object of the public schema unqualified and lists no schema', () => {
+    // drizzle-orm refuses pgSchema('public'); a snapshot may still say `schema: 'public'` (or '') for pgTable.
+    const snapshot: DrizzleSnapshot = {
+      dialect: 'postgresql',
+      tables: { 'public.things': { name: 'things', schema: 'public', columns: { id: { name: 'id', type: 'integer' } } } },
+      enums: { 'public.mood': { name: 'mood', schema: 'public', values: ['ok'] } },
+      schemas: {},
+    };
+    const model = drizzleSnapshotToModel('postgresql', snapshot, NORMALIZERS.postgresql);
+    expect({ tables: [...model.tables.keys()], enums: [...model.enums.keys()], schemas: model.schemas }).toEqual({ tables: ['things'], enums: ['mood'], schemas: undefined });
+  });
+
+  it('refuses a dot in a name, which would read as a schema, and clips each part to 63 bytes', async () => {
+    const dotted = await failure(
       read('postgresql', {
         's.ts': `import { pgSchema, integer } from 'drizzle-orm/pg-core';
           export const billing = pgSchema('billing');
-          export const invoices = billing.table('invoices', { id: integer('id') });`,
+          export const invoices = billing.table('invoices.2024', { id: integer('id') });`,
       }),
     );
-    expect(tableError).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_PG_SCHEMA', details: { kind: 'table', name: 'invoices', pgSchema: 'billing' } });
-    const enumError = await failure(
-      read('postgresql', {
-        's.ts': `import { pgSchema, pgTable, integer } from 'drizzle-orm/pg-core';
-          export const billing = pgSchema('billing');
-          export const status = billing.enum('status', ['a']);
-          export const t = pgTable('t', { id: integer('id') });`,
+    expect(dotted).toMatchObject({ code: 'SCHEMA_QUALIFIED_NAME', details: { dialect: 'postgresql', kind: 'table', name: 'invoices.2024', schema: 'billing' } });
+    const long = await read('postgresql', {
+      's.ts': `import { pgSchema, integer } from 'drizzle-orm/pg-core';
+        export const s = pgSchema('${'s'.repeat(70)}');
+        export const t = s.table('${'t'.repeat(70)}', { id: integer('id') });`,
+    });
+    expect([...long.tables.keys()]).toEqual([`${'s'.repeat(63)}.${'t'.repeat(63)}`]);
+    expect(long.schemas).toEqual(['s'.repeat(63)]);
+  });
+
+  it('MySQL: refuses a table of a mysqlSchema (another database), which drizzle-kit would leave out silently', async () => {
+    const error = await failure(
+      read('mysql', {
+        's.ts': `import { mysqlSchema, mysqlTable, int } from 'drizzle-orm/mysql-core';
+          export const other = mysqlSchema('other');
+          export const things = other.table('things', { id: int('id').primaryKey() });
+          export const plain = mysqlTable('plain', { id: int('id').primaryKey() });`,
       }),
     );
-    expect(enumError).toMatchObject({ code: 'SCHEMA_UNSUPPORTED_PG_SCHEMA', details: { kind: 'enum', name: 'status' } });
+    expect(error).toMatchObject({ code: 'SCHEMA_QUALIFIED_NAME', details: { dialect: 'mysql', kind: 'table', name: 'things', schema: 'other' } });
+    expect(error.hint).toMatch(/stream of its own/);
   });
 
   it('reads row-level security, policies (linked ones included) and the roles the schema creates', async () => {

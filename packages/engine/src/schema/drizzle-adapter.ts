@@ -10,8 +10,8 @@ import {
   SchemaFileLoadError,
   SchemaIdentifierTooLongError,
   SchemaNoTablesError,
+  SchemaQualifiedNameError,
   SchemaUnsupportedColumnFeatureError,
-  SchemaUnsupportedPgSchemaError,
 } from './errors.js';
 import type {
   CheckConstraintModel,
@@ -34,6 +34,7 @@ import type {
 } from './model.js';
 import { clipIdentifier, exceedsLimit, shortenIdentifier } from './identifiers.js';
 import { builtKeys } from './model.js';
+import { isDefaultSchema, localName, qualifiedName, schemaOf } from './qualified-name.js';
 import { defaultFields, expressionFields, policyExpressionFields, toSequenceModel, toViewModel } from './stated.js';
 
 /** How drizzle.config's `casing` maps property names to column names. */
@@ -150,8 +151,8 @@ interface DrizzleKitApi {
  * snapshot is converted by {@link drizzleSnapshotToModel}.
  *
  * Throws {@link SchemaFileLoadError} naming a file that fails to load, {@link SchemaNoTablesError}
- * when the files export no table, {@link SchemaUnsupportedPgSchemaError} for PostgreSQL objects
- * outside `public`, {@link SchemaUnsupportedColumnFeatureError} for a column the model cannot hold.
+ * when the files export no table, {@link SchemaQualifiedNameError} for a name with a dot on PostgreSQL
+ * or a table in a `mysqlSchema`, {@link SchemaUnsupportedColumnFeatureError} for a column the model cannot hold.
  *
  * @example
  * ```ts
@@ -179,6 +180,7 @@ export async function readDrizzleSchema(options: ReadDrizzleSchemaOptions): Prom
 export async function generateDrizzleSnapshot(options: Omit<ReadDrizzleSchemaOptions, 'normalizer' | 'onNote'>): Promise<DrizzleSnapshot> {
   const files = options.schemaFiles.map((file) => resolve(file));
   const imports = loadSchemaExports(files);
+  if (options.dialect === 'mysql') refuseOtherDatabases(imports);
   const api = await importDrizzleKit(files[0]);
   const casing = options.casing;
   try {
@@ -222,6 +224,21 @@ function loadSchemaExports(files: readonly string[]): Record<string, unknown> {
     }
   });
   return imports;
+}
+
+/**
+ * drizzle-kit's MySQL snapshot silently leaves out the tables of a `mysqlSchema` (another database on
+ * the server): a stream migrates its URL's database only, so such a table is refused by name rather
+ * than dropped without a word. drizzle-orm marks its tables with these registered symbols.
+ */
+function refuseOtherDatabases(imports: Record<string, unknown>): void {
+  for (const value of Object.values(imports)) {
+    const table = value as Record<symbol, unknown>;
+    const schema = table[Symbol.for('drizzle:Schema')];
+    if (table[Symbol.for('drizzle:IsDrizzleTable')] === true && typeof schema === 'string' && schema !== '') {
+      throw new SchemaQualifiedNameError('mysql', 'table', String(table[Symbol.for('drizzle:Name')]), schema);
+    }
+  }
 }
 
 /** `drizzle-kit/api` from the engine's location, else from the schema's (the application's own install). */
@@ -292,17 +309,18 @@ interface SnapshotView {
  */
 function sequencesAndViews(
   snapshot: DrizzleSnapshot,
+  names: Names,
   normalizer: SchemaNormalizer,
   onNote: ((note: string) => void) | undefined,
 ): Pick<SchemaModel, 'sequences' | 'views'> {
   const sequences = new Map<string, SequenceModel>();
   for (const entry of Object.values((snapshot.sequences ?? {}) as Record<string, SnapshotSequence>)) {
-    if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError('sequence', entry.name, entry.schema as string);
+    const name = names.qualified(entry.schema, entry.name, 'sequence');
     sequences.set(
-      entry.name,
+      name,
       toSequenceModel(
         {
-          name: entry.name,
+          name,
           ...(entry.startWith !== undefined ? { start: String(entry.startWith) } : {}),
           ...(entry.increment !== undefined ? { increment: String(entry.increment) } : {}),
           ...(entry.minValue !== undefined ? { minValue: String(entry.minValue) } : {}),
@@ -318,14 +336,14 @@ function sequencesAndViews(
   for (const entry of Object.values((snapshot.views ?? {}) as Record<string, SnapshotView>)) {
     if (entry.isExisting === true) continue;
     const kind = entry.materialized === true ? 'materialized view' : 'view';
-    if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError(kind, entry.name, entry.schema as string);
+    const name = names.qualified(entry.schema, entry.name, kind);
     if (entry.definition === undefined) {
-      onNote?.(`the ${kind} ${entry.name} has no query in the snapshot: it is not migrated`);
+      onNote?.(`the ${kind} ${name} has no query in the snapshot: it is not migrated`);
       continue;
     }
     const storage = (['with', 'tablespace', 'using', 'withNoData'] as const).filter((key) => entry[key] !== undefined && entry[key] !== false);
-    if (storage.length > 0) onNote?.(`the ${kind} ${entry.name} is created without its ${storage.join(', ')}: Strata does not migrate view storage options yet`);
-    views.set(entry.name, toViewModel({ name: entry.name, definition: entry.definition, materialized: entry.materialized === true }, normalizer));
+    if (storage.length > 0) onNote?.(`the ${kind} ${name} is created without its ${storage.join(', ')}: Strata does not migrate view storage options yet`);
+    views.set(name, toViewModel({ name, definition: entry.definition, materialized: entry.materialized === true }, normalizer));
   }
   return { ...(sequences.size > 0 ? { sequences: sortedMap(sequences) } : {}), ...(views.size > 0 ? { views: sortedMap(views) } : {}) };
 }
@@ -343,19 +361,30 @@ function notUnderstood(snapshot: DrizzleSnapshot, onNote: ((note: string) => voi
 
 /** The server's names for what drizzle-kit names, within the dialect's identifier limit. */
 interface Names {
-  /** A table, column or enum: truncated where the server truncates, refused where it refuses (queries name it too). */
-  readonly id: (name: string, kind?: 'table' | 'column' | 'enum') => string;
+  /** A table, column, enum or schema: truncated where the server truncates, refused where it refuses (queries name it too). */
+  readonly id: (name: string, kind?: 'table' | 'column' | 'enum' | 'schema') => string;
+  /**
+   * A PostgreSQL table, enum, sequence or view as the model keys it: `schema.name` outside the default
+   * schema (`qualified-name.ts`), each part within the identifier limit; a dot in either part is refused.
+   */
+  readonly qualified: (schema: string | undefined, name: string, kind: 'table' | 'enum' | 'sequence' | 'view' | 'materialized view') => string;
   /** A constraint or index name, which only DDL uses: truncated as the server does, or shortened with a note. */
   readonly constraint: (name: string, what: string) => string;
 }
 
 function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void) | undefined): Names {
   const limit = normalizer.identifierLimit;
+  const id: Names['id'] = (name, kind = 'column') => {
+    if (!exceedsLimit(name, limit)) return name;
+    if (limit.overflow === 'truncate') return clipIdentifier(name, limit);
+    throw new SchemaIdentifierTooLongError(kind, name, limit.max, limit.unit);
+  };
   return {
-    id: (name, kind = 'column') => {
-      if (!exceedsLimit(name, limit)) return name;
-      if (limit.overflow === 'truncate') return clipIdentifier(name, limit);
-      throw new SchemaIdentifierTooLongError(kind, name, limit.max, limit.unit);
+    id,
+    qualified: (schema, name, kind) => {
+      if (name.includes('.') || (schema !== undefined && schema.includes('.'))) throw new SchemaQualifiedNameError('postgresql', kind, name, schema);
+      const local = id(name, kind === 'table' || kind === 'enum' ? kind : 'table');
+      return isDefaultSchema(schema) ? local : qualifiedName(id(schema, 'schema'), local);
     },
     constraint: (name, what) => {
       if (!exceedsLimit(name, limit)) return name;
@@ -376,7 +405,8 @@ function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void)
  *   characters) a constraint or index name is shortened deterministically (`shortenIdentifier`,
  *   reported through `onNote`) and a table or column name throws `SCHEMA_IDENTIFIER_TOO_LONG`.
  * - PostgreSQL: a column-level primary key is `<table>_pkey`; serials and identity columns are `autoIncrement`; enum-typed columns carry the enum's
- *   name (case kept); only the `public` schema.
+ *   name (case kept); a table, enum, sequence or view of a `pgSchema` is named `schema.name`
+ *   (`qualified-name.ts`), as are foreign keys to it, and its schema is listed in `schemas`.
  * - MySQL: primary keys have no name; a unique index on plain columns is a unique constraint (the
  *   server keeps no difference); `serial` adds the UNIQUE key the server creates for it, named after the column.
  * - SQLite: primary keys have no name; `unique()` comes as a unique index (drizzle-kit creates one);
@@ -395,14 +425,12 @@ export function drizzleSnapshotToModel(
   const enums = new Map<string, EnumModel>();
   if (dialect === 'postgresql') {
     for (const entry of Object.values(snapshot.enums ?? {})) {
-      if (!isPublic(entry.schema)) throw new SchemaUnsupportedPgSchemaError('enum', entry.name, entry.schema as string);
-      const name = names.id(entry.name, 'enum');
+      const name = names.qualified(entry.schema, entry.name, 'enum');
       enums.set(name, { name, values: [...entry.values] });
     }
   }
   const tables = new Map<string, TableModel>();
   for (const table of Object.values(snapshot.tables)) {
-    if (dialect === 'postgresql' && !isPublic(table.schema)) throw new SchemaUnsupportedPgSchemaError('table', table.name, table.schema as string);
     const model = tableModel(dialect, rules, names, snapshot, table, normalizer);
     tables.set(model.name, model);
   }
@@ -413,11 +441,17 @@ export function drizzleSnapshotToModel(
       roles.set(role.name, { name: role.name, createDb: role.createDb ?? false, createRole: role.createRole ?? false, inherit: role.inherit ?? true });
     }
   }
+  const rest = dialect === 'postgresql' ? sequencesAndViews(snapshot, names, normalizer, onNote) : (notUnderstood(snapshot, onNote), {});
+  // The declared schemas (`pgSchema`, even one holding nothing yet) and those the objects are in.
+  const declared = Object.values((snapshot['schemas'] ?? {}) as Record<string, string>).map((schema) => names.id(schema, 'schema'));
+  const used = [...tables.keys(), ...enums.keys(), ...(rest.sequences?.keys() ?? []), ...(rest.views?.keys() ?? [])].map(schemaOf);
+  const schemas = dialect === 'postgresql' ? [...new Set([...declared, ...used])].filter((schema): schema is string => !isDefaultSchema(schema)).sort(byCodePoint) : [];
   return {
     tables: sortedMap(tables),
     enums: sortedMap(enums),
     ...(roles.size > 0 ? { roles: sortedMap(roles) } : {}),
-    ...(dialect === 'postgresql' ? sequencesAndViews(snapshot, normalizer, onNote) : (notUnderstood(snapshot, onNote), {})),
+    ...rest,
+    ...(schemas.length > 0 ? { schemas } : {}),
   };
 }
 
@@ -485,10 +519,13 @@ function tableModel(
 ): TableModel {
   const id = (column: string): string => names.id(column);
   const ids = (columns: readonly string[]): string[] => columns.map(id);
-  const name = names.id(table.name, 'table');
+  const name = dialect === 'postgresql' ? names.qualified(table.schema, table.name, 'table') : names.id(table.name, 'table');
   const constraint = (constraintName: string, what: string): string => names.constraint(constraintName, `${what} of table ${name}`);
-  const expression = (text: string): { expression: string; statedExpression?: string } =>
-    expressionFields(rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text, normalizer);
+  // drizzle-kit puts `"schema"."table".` before column references of a table in a pgSchema, `"table".` otherwise.
+  const quoted = (part: string): string => `${rules.quote}${part.replaceAll(rules.quote, rules.quote + rules.quote)}${rules.quote}.`;
+  const qualifiers = isDefaultSchema(table.schema) ? [quoted(table.name)] : [quoted(table.schema) + quoted(table.name), quoted(table.name)];
+  const unqualified = (text: string): string => (rules.stripsQualifiers ? qualifiers.reduce((out, qualifier) => stripQualifier(out, qualifier, rules.quote), text) : text);
+  const expression = (text: string): { expression: string; statedExpression?: string } => expressionFields(unqualified(text), normalizer);
   const columns: ColumnModel[] = [];
   const indexes: IndexModel[] = [];
   const uniqueConstraints: UniqueConstraintModel[] = [];
@@ -501,7 +538,7 @@ function tableModel(
     columns.push({ ...columnModel(dialect, name, column, normalizer, names, expression), name: id(column.name) });
     if (dialect === 'mysql' && column.type.trim().toLowerCase() === 'serial') serialColumns.push(column.name);
     if (column.primaryKey === true) {
-      const keyName = normalizer.primaryKeyName?.(name, undefined);
+      const keyName = normalizer.primaryKeyName?.(localName(name), undefined);
       primaryKey = { ...(keyName === undefined ? {} : { name: keyName }), columns: [id(column.name)] };
     }
   }
@@ -557,12 +594,11 @@ function tableModel(
   }
 
   const foreignKeys: ForeignKeyModel[] = Object.values(table.foreignKeys ?? {}).map((key) => {
-    if (dialect === 'postgresql' && !isPublic(key.schemaTo)) throw new SchemaUnsupportedPgSchemaError('foreign key target', key.tableTo, key.schemaTo as string);
     return {
       // drizzle-kit's SQLite CREATE TABLE writes foreign keys without their names; the reader names them this way.
       name: dialect === 'sqlite' ? `${name}_${key.columnsFrom.join('_')}_${key.tableTo}_${key.columnsTo.join('_')}_fk` : constraint(key.name, 'foreign key'),
       columns: ids(key.columnsFrom),
-      referencedTable: names.id(key.tableTo, 'table'),
+      referencedTable: dialect === 'postgresql' ? names.qualified(key.schemaTo, key.tableTo, 'table') : names.id(key.tableTo, 'table'),
       referencedColumns: ids(key.columnsTo),
       onDelete: foreignKeyAction(key.onDelete),
       onUpdate: foreignKeyAction(key.onUpdate),
@@ -574,7 +610,6 @@ function tableModel(
     ...expression(check.value),
   }));
 
-  const unqualified = (text: string): string => (rules.stripsQualifiers ? stripQualifier(text, table.name, rules.quote) : text);
   const policies = Object.values(table.policies ?? {}).map((policy) => policyModel(policy, unqualified, normalizer));
   const rowLevelSecurity = table.isRLSEnabled === true || policies.length > 0;
 
@@ -602,7 +637,7 @@ function columnModel(
   expression: (text: string) => { expression: string; statedExpression?: string },
 ): ColumnModel {
   if (column.type.trim() === '') throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a custom type without an SQL type (`dataType()` returned nothing)');
-  const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(table, column, names) : column.type);
+  const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(column, names) : column.type);
   const base = { name: column.name, type, nullable: column.notNull !== true };
   if (column.generated !== undefined) {
     const stored = column.generated.type.toLowerCase() === 'stored';
@@ -636,23 +671,22 @@ function whereFields(value: { expression: string; statedExpression?: string }): 
   return { where: value.expression, ...(value.statedExpression === undefined ? {} : { statedWhere: value.statedExpression }) };
 }
 
-/** An enum-typed column's type as the server prints it: the quoted enum name (case kept), with its array dimensions. */
-function enumTypeText(table: string, column: SnapshotColumn, names: Names): string {
-  if (!isPublic(column.typeSchema)) throw new SchemaUnsupportedPgSchemaError('enum type of a column', `${column.type} (${table}.${column.name})`, column.typeSchema as string);
+/**
+ * An enum-typed column's type as the server prints it: the quoted enum name (case kept), after its
+ * quoted schema when not the default one (`"billing"."status"`), with its array dimensions.
+ */
+function enumTypeText(column: SnapshotColumn, names: Names): string {
   const match = /^(.*?)((?:\s*\[\d*\])*)$/.exec(column.type.trim()) as RegExpExecArray;
-  return `"${names.id(match[1] as string, 'enum').replaceAll('"', '""')}"${match[2] as string}`;
-}
-
-function isPublic(schema: string | undefined): boolean {
-  return schema === undefined || schema === '' || schema === 'public';
+  const quote = (part: string): string => `"${part.replaceAll('"', '""')}"`;
+  const schema = isDefaultSchema(column.typeSchema) ? '' : `${quote(names.id(column.typeSchema as string, 'schema'))}.`;
+  return `${schema}${quote(names.id(match[1] as string, 'enum'))}${match[2] as string}`;
 }
 
 /**
- * `expression` without the `"table".` drizzle-kit puts before column references in checks, partial-index
- * predicates and generated columns; string literals are left alone.
+ * `expression` without the `qualifier` (`"table".`, `"schema"."table".`) drizzle-kit puts before column
+ * references in checks, partial-index predicates, policies and generated columns; string literals are left alone.
  */
-function stripQualifier(expression: string, table: string, quote: '"' | '`'): string {
-  const qualifier = `${quote}${table.replaceAll(quote, quote + quote)}${quote}.`;
+function stripQualifier(expression: string, qualifier: string, quote: '"' | '`'): string {
   let out = '';
   for (let i = 0; i < expression.length; ) {
     const char = expression[i] as string;

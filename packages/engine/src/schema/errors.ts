@@ -44,24 +44,32 @@ export class SchemaNoTablesError extends StrataError {
 }
 
 /**
- * A PostgreSQL table, enum or foreign key target lives in a schema other than `public` (`pgSchema('billing')`).
- * A stream migrates the connection's default schema only.
+ * A Drizzle schema names an object Strata cannot place in a schema: on PostgreSQL a table, enum,
+ * sequence or view whose own name (or whose `pgSchema` name) holds a dot, which Strata uses to
+ * separate a schema from a name (`billing.invoices`); on MySQL a table declared in a `mysqlSchema`
+ * (another database, which drizzle-kit leaves out of its snapshot and a stream does not migrate).
  *
  * @example
  * ```ts
- * import { SchemaUnsupportedPgSchemaError } from '@strata/engine';
- * throw new SchemaUnsupportedPgSchemaError('table', 'invoices', 'billing');
+ * import { SchemaQualifiedNameError } from '@strata/engine';
+ * throw new SchemaQualifiedNameError('postgresql', 'table', 'invoices.2024', 'billing');
  * ```
  */
-export class SchemaUnsupportedPgSchemaError extends StrataError {
-  static readonly CODE = 'SCHEMA_UNSUPPORTED_PG_SCHEMA';
-  constructor(kind: 'table' | 'enum' | 'foreign key target' | 'enum type of a column' | 'sequence' | 'view' | 'materialized view', name: string, pgSchema: string) {
+export class SchemaQualifiedNameError extends StrataError {
+  static readonly CODE = 'SCHEMA_QUALIFIED_NAME';
+  constructor(dialect: string, kind: string, name: string, schema: string | undefined) {
+    const where = schema === undefined ? '' : ` in the schema "${schema}"`;
+    const postgres = dialect === 'postgresql';
     super(
-      SchemaUnsupportedPgSchemaError.CODE,
-      `The ${kind} ${name} is in the PostgreSQL schema "${pgSchema}"; Strata migrates the default schema (public) only.`,
+      SchemaQualifiedNameError.CODE,
+      postgres
+        ? `The ${kind} "${name}"${where} has a dot in its name; Strata names an object of another PostgreSQL schema "schema.name", so it cannot name this one.`
+        : `The ${kind} ${name}${where} is in another ${dialect} schema (database); a stream migrates the database its URL names only.`,
       {
-        hint: `Declare it with pgTable/pgEnum (the public schema) instead of pgSchema("${pgSchema}"), or manage the "${pgSchema}" schema with hand-written revisions.`,
-        details: { kind, name, pgSchema },
+        hint: postgres
+          ? `Rename the ${kind} (or the schema) in the Drizzle schema without the dot.`
+          : `Declare it with the dialect's plain table function (the URL's database), or give that database a stream of its own.`,
+        details: { dialect, kind, name, schema: schema ?? null },
       },
     );
   }
@@ -132,7 +140,7 @@ export class SchemaDrizzleKitFailedError extends StrataError {
  */
 export class SchemaIdentifierTooLongError extends StrataError {
   static readonly CODE = 'SCHEMA_IDENTIFIER_TOO_LONG';
-  constructor(kind: 'table' | 'column' | 'enum', name: string, max: number, unit: string) {
+  constructor(kind: 'table' | 'column' | 'enum' | 'schema', name: string, max: number, unit: string) {
     super(SchemaIdentifierTooLongError.CODE, `The ${kind} name ${name} in the Drizzle schema is longer than the ${max} ${unit} the server allows.`, {
       hint: `Give the ${kind} a shorter name in the Drizzle schema (the server would refuse this one).`,
       details: { kind, name, max, unit },

@@ -1,8 +1,12 @@
 /**
  * The dialect-neutral schema model: what the live inspectors read back from a database, what
  * operations are replayed into (offline SQL, autogenerate's previous state), and what drift checks
- * compare. Plain readonly data; names are as the database stores them (no schema qualification:
- * a stream migrates the connection's default schema — `public` / the URL's database / `main`).
+ * compare. Plain readonly data; names are as the database stores them. An object in the connection's
+ * default schema (`public` / the URL's database / `main`) has its bare name; a PostgreSQL table,
+ * enum, sequence or view in another schema is keyed and named `schema.name` (`billing.invoices`,
+ * see `qualified-name.ts`), as is a foreign key's `referencedTable` and an enum-typed column's type
+ * (`"billing"."status"`, as the server prints it). Indexes, constraints and policies are named bare:
+ * they live in their table's schema.
  */
 
 /** What a foreign key does when the referenced row is deleted or updated. */
@@ -243,6 +247,12 @@ export interface SchemaModel {
   readonly sequences?: ReadonlyMap<string, SequenceModel>;
   /** Views and materialized views by name (PostgreSQL); absent where there are none. */
   readonly views?: ReadonlyMap<string, ViewModel>;
+  /**
+   * The PostgreSQL schemas (namespaces) other than the default one that the model holds, in name
+   * order: those the Drizzle schema declares (`pgSchema`), those a live database has, those the
+   * revisions created (`createSchema`). Absent where there are none.
+   */
+  readonly schemas?: readonly string[];
 }
 
 /** An empty schema: the model replayed streams start from. */

@@ -188,11 +188,13 @@ function withoutBaseline(live: SchemaModel, baseline: SchemaModel, expected: Sch
     new Map([...map].filter(([name]) => !base.has(name) || declared.has(name)));
   const sequences = keep(live.sequences ?? new Map(), baseline.sequences ?? new Map(), expected.sequences ?? new Map());
   const views = keep(live.views ?? new Map(), baseline.views ?? new Map(), expected.views ?? new Map());
+  const schemas = (live.schemas ?? []).filter((name) => !(baseline.schemas ?? []).includes(name) || (expected.schemas ?? []).includes(name));
   return {
     tables: keep(live.tables, baseline.tables, expected.tables),
     enums: keep(live.enums, baseline.enums, expected.enums),
     ...(sequences.size > 0 ? { sequences } : {}),
     ...(views.size > 0 ? { views } : {}),
+    ...(schemas.length > 0 ? { schemas } : {}),
   };
 }
 

@@ -240,7 +240,7 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
           }
 
           check(step, 'oracle', async () => {
-            await withConnection(ctx.dialect, z.url, (c) => c.executeScript('DROP SCHEMA public CASCADE; CREATE SCHEMA public;'));
+            await withConnection(ctx.dialect, z.url, (c) => c.executeScript(RESET_SCHEMAS));
             const statements = await drizzleKitSql(step.schema);
             await withConnection(ctx.dialect, z.url, async (c) => {
               for (const sql of statements) await c.executeScript(sql);
@@ -379,11 +379,26 @@ async function cloneDatabase(source: TestDatabase, suffix: string): Promise<{ re
  * Catalog facts as PostgreSQL itself renders them (pg_get_expr, pg_get_indexdef, pg_get_constraintdef,
  * format_type, pg_sequence), keyed by object, column order left out: an oracle independent of Strata's reader.
  */
+/** Every user schema of Z dropped (an app may use pgSchema), then an empty public one. */
+const RESET_SCHEMAS = `DO $$
+DECLARE s text;
+BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname !~ '^pg_' AND nspname NOT IN ('information_schema', 'public') LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+END $$;
+DROP SCHEMA public CASCADE;
+CREATE SCHEMA public;`;
+
+/** The schemas the facts cover: public (keys as they always were) and every other user schema (keys `schema.name`). */
+const USER_SCHEMA = (schema: string): string => `(${schema} !~ '^pg_' AND ${schema} <> 'information_schema')`;
+const PREFIX = (schema: string): string => `CASE WHEN ${schema} = 'public' THEN '' ELSE ${schema} || '.' END`;
+
 async function pgCatalogFacts(url: string): Promise<Record<string, string>> {
   const dialect = await loadDialect('postgresql');
   const rows = await withConnection(dialect, url, (c) =>
     c.query(
-      `SELECT 'column ' || c.relname || '.' || a.attname AS key,
+      `SELECT 'column ' || ${PREFIX('n.nspname')} || c.relname || '.' || a.attname AS key,
               format_type(a.atttypid, a.atttypmod)
                 || CASE WHEN a.attnotnull THEN ' not null' ELSE '' END
                 || coalesce(' default ' || pg_get_expr(d.adbin, d.adrelid), '')
@@ -396,25 +411,25 @@ async function pgCatalogFacts(url: string): Promise<Record<string, string>> {
          JOIN pg_class c ON c.oid = a.attrelid
          JOIN pg_namespace n ON n.oid = c.relnamespace
          LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
-        WHERE n.nspname = 'public' AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT LIKE 'strata\_%'
+        WHERE ${USER_SCHEMA('n.nspname')} AND c.relkind = 'r' AND a.attnum > 0 AND NOT a.attisdropped AND c.relname NOT LIKE 'strata\_%'
        UNION ALL
-       SELECT 'index ' || tablename || '.' || indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename NOT LIKE 'strata\_%'
+       SELECT 'index ' || ${PREFIX('schemaname')} || tablename || '.' || indexname, indexdef FROM pg_indexes WHERE ${USER_SCHEMA('schemaname')} AND tablename NOT LIKE 'strata\_%'
        UNION ALL
-       SELECT 'constraint ' || c.relname || '.' || con.conname, pg_get_constraintdef(con.oid)
+       SELECT 'constraint ' || ${PREFIX('n.nspname')} || c.relname || '.' || con.conname, pg_get_constraintdef(con.oid)
          FROM pg_constraint con JOIN pg_class c ON c.oid = con.conrelid JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relname NOT LIKE 'strata\_%'
+        WHERE ${USER_SCHEMA('n.nspname')} AND c.relname NOT LIKE 'strata\_%'
        UNION ALL
-       SELECT 'row level security ' || c.relname, c.relrowsecurity::text || ' force ' || c.relforcerowsecurity::text
+       SELECT 'row level security ' || ${PREFIX('n.nspname')} || c.relname, c.relrowsecurity::text || ' force ' || c.relforcerowsecurity::text
          FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-        WHERE n.nspname = 'public' AND c.relkind = 'r' AND (c.relrowsecurity OR c.relforcerowsecurity)
+        WHERE ${USER_SCHEMA('n.nspname')} AND c.relkind = 'r' AND (c.relrowsecurity OR c.relforcerowsecurity)
        UNION ALL
-       SELECT 'policy ' || tablename || '.' || policyname,
+       SELECT 'policy ' || ${PREFIX('schemaname')} || tablename || '.' || policyname,
               permissive || ' ' || cmd || ' to ' || array_to_string(roles, ',') || ' using ' || coalesce(qual, '') || ' with check ' || coalesce(with_check, '')
-         FROM pg_policies WHERE schemaname = 'public'
+         FROM pg_policies WHERE ${USER_SCHEMA('schemaname')}
        UNION ALL
-       SELECT 'type ' || t.typname, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder)
+       SELECT 'type ' || ${PREFIX('n.nspname')} || t.typname, string_agg(e.enumlabel, ', ' ORDER BY e.enumsortorder)
          FROM pg_type t JOIN pg_enum e ON e.enumtypid = t.oid JOIN pg_namespace n ON n.oid = t.typnamespace
-        WHERE n.nspname = 'public' GROUP BY t.typname`,
+        WHERE ${USER_SCHEMA('n.nspname')} GROUP BY n.nspname, t.typname`,
     ),
   );
   return Object.fromEntries(rows.map((row) => [String(row['key']), String(row['value'])]).sort(([a], [b]) => ((a as string) < (b as string) ? -1 : 1)));

@@ -245,6 +245,7 @@ export function plainSchema(schema: SchemaModel): {
   enums: Record<string, readonly string[]>;
   sequences?: Record<string, SequenceModel>;
   views?: Record<string, ViewModel>;
+  schemas?: readonly string[];
 } {
   const sorted = <T>(map: ReadonlyMap<string, T>): [string, T][] => [...map.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   // Compared as the engine compares: without the stated forms (a revision's text, the server's print).
@@ -254,6 +255,7 @@ export function plainSchema(schema: SchemaModel): {
     enums: Object.fromEntries(sorted(model.enums).map(([name, e]) => [name, e.values])),
     ...(model.sequences !== undefined && model.sequences.size > 0 ? { sequences: Object.fromEntries(sorted(model.sequences)) } : {}),
     ...(model.views !== undefined && model.views.size > 0 ? { views: Object.fromEntries(sorted(model.views)) } : {}),
+    ...(model.schemas !== undefined && model.schemas.length > 0 ? { schemas: model.schemas } : {}),
   };
 }
 

@@ -29,7 +29,7 @@ export function compareSequences(from: SchemaModel, to: SchemaModel): SequenceCo
 
 /**
  * The relation names a view's query mentions: its bare words (folded to lower case, as the server
- * folds them) and quoted names, string literals skipped. A lexer, not a parser: a column that
+ * folds them) and quoted names, and each `schema.name` pair of them, string literals skipped. A lexer, not a parser: a column that
  * happens to share a table's name counts too, which only makes the diff recreate a view it could
  * have kept.
  * @internal
@@ -37,9 +37,17 @@ export function compareSequences(from: SchemaModel, to: SchemaModel): SequenceCo
 export function mentionedNames(definition: string): Set<string> {
   const names = new Set<string>();
   const pattern = /'(?:[^']|'')*'|"((?:[^"]|"")+)"|([A-Za-z_][A-Za-z0-9_$]*)/g;
+  let previous: { readonly name: string; readonly end: number } | undefined;
   for (const match of definition.matchAll(pattern)) {
-    if (match[1] !== undefined) names.add(match[1].replaceAll('""', '"'));
-    else if (match[2] !== undefined) names.add(match[2].toLowerCase());
+    const name = match[1] !== undefined ? match[1].replaceAll('""', '"') : match[2]?.toLowerCase();
+    if (name === undefined) {
+      previous = undefined;
+      continue;
+    }
+    names.add(name);
+    // `billing.invoices`: a name of another schema, as the model keys it.
+    if (previous !== undefined && definition.slice(previous.end, match.index).trim() === '.') names.add(`${previous.name}.${name}`);
+    previous = { name, end: match.index + match[0].length };
   }
   return names;
 }

@@ -118,7 +118,8 @@ function parseRenames(columns: readonly string[] = [], tables: readonly string[]
   };
   return {
     columns: Object.fromEntries(columns.map((c) => pair(c, '--rename', /^([^=]+\.[^=.]+)=([^=.]+)$/))),
-    tables: Object.fromEntries(tables.map((t) => pair(t, '--rename-table', /^([^=.]+)=([^=.]+)$/))),
+    // A table of a PostgreSQL schema is `schema.name` (`billing.bills=billing.invoices`).
+    tables: Object.fromEntries(tables.map((t) => pair(t, '--rename-table', /^([^=.]+(?:\.[^=.]+)?)=([^=.]+(?:\.[^=.]+)?)$/))),
     // Enum values may hold dots: the type is everything before the first one.
     enumValues: Object.fromEntries(enumValues.map((e) => pair(e, '--rename-enum-value', /^([^=.]+\.[^=]+)=([^=]+)$/))),
   };

@@ -88,14 +88,20 @@ export class PostgresNormalizer implements SchemaNormalizer {
 
   normalizeType(type: string): string {
     const trimmed = type.trim();
-    const quoted = /^"((?:[^"]|"")+)"(\s*(?:\[\d*\]\s*)*)$/.exec(trimmed);
+    const quoted =
+      /^(?:("(?:[^"]|"")+"|[a-z_][a-z0-9_$]*)\.)?("(?:[^"]|"")+")(\s*(?:\[\d*\]\s*)*)$/i.exec(trimmed) ??
+      /^("(?:[^"]|"")+")\.([a-z_][a-z0-9_$]*)(\s*(?:\[\d*\]\s*)*)$/i.exec(trimmed);
     if (quoted !== null) {
       // A quoted name keeps its case; it stays quoted unless it reads the same bare (`"mood"` is `mood`,
       // `"certificateType"` is not `certificatetype`), so that the type text renders as it compares.
-      const name = (quoted[1] as string).replaceAll('""', '"');
-      const dimensions = (quoted[2] as string).trim();
-      const bare = /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
-      return `${bare}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
+      // An enum of another schema keeps its schema the same way (`"billing"."status"` is `billing.status`).
+      const part = (text: string): string => {
+        const name = text.startsWith('"') ? text.slice(1, -1).replaceAll('""', '"') : text.toLowerCase();
+        return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replaceAll('"', '""')}"`;
+      };
+      const schema = quoted[1] === undefined ? '' : `${part(quoted[1])}.`;
+      const dimensions = (quoted[3] as string).trim();
+      return `${schema}${part(quoted[2] as string)}${dimensions === '' ? '' : arraySuffix(dimensions)}`;
     }
     let text = trimmed.toLowerCase().replace(/\s+/g, ' ').replace(/\s*([(),])\s*/g, '$1');
     let suffix = '';

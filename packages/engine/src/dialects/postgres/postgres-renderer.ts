@@ -10,6 +10,9 @@ import type {
   ColumnDefinition,
   CreateEnumOp,
   CreatePolicyOp,
+  CreateSchemaOp,
+  DropIndexOp,
+  DropSchemaOp,
   CreateRoleOp,
   DisableRowLevelSecurityOp,
   DropEnumOp,
@@ -23,6 +26,7 @@ import type {
   UniqueDefinition,
 } from '../../ops/op.js';
 import type { GeneratedColumn, IdentityModel } from '../../schema/model.js';
+import { inSchemaOf, localName, schemaOf } from '../../schema/qualified-name.js';
 import { RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
 
@@ -50,7 +54,17 @@ export class PostgresRenderer extends RenderBase {
 
   /** An enum type of the schema is an identifier, quoted like the `CREATE TYPE` that made it; other types go as written. */
   protected override renderType(type: string, context: RenderContext): string {
-    return context.schema.enums.has(type) ? this.quoteIdentifier(type) : type;
+    return context.schema.enums.has(type) ? this.quoteQualified(type) : type;
+  }
+
+  /** Every op may name objects of other schemas (`billing.invoices`): nothing to refuse. */
+  protected override refuseSchemas(_op: Op): void {}
+
+  /** A table renamed within its schema: `to` names the same schema, or none for the default one. */
+  #refuseSchemaMove(op: RenameTableOp): void {
+    if (schemaOf(op.table) !== schemaOf(op.to)) {
+      throw this.unsupported(op, `renaming ${op.table} to ${op.to} moves it to another schema`, 'Keep the table in its schema (rename it there), or create the new table and copy the rows with op.execute.');
+    }
   }
 
   /** Identity, the SQL-standard successor of `serial` (https://www.postgresql.org/docs/15/ddl-identity-columns.html). */
@@ -76,7 +90,7 @@ export class PostgresRenderer extends RenderBase {
     const { identity, ...rest } = op;
     const statements = super.alterColumn(rest, context);
     if (identity === undefined) return statements;
-    const target = `ALTER TABLE ${this.quoteIdentifier(op.table)} ALTER COLUMN ${this.quoteIdentifier(op.column)}`;
+    const target = `ALTER TABLE ${this.quoteQualified(op.table)} ALTER COLUMN ${this.quoteIdentifier(op.column)}`;
     const settings = [`SET GENERATED ${identity.always ? 'ALWAYS' : 'BY DEFAULT'}`, ...sequenceOptions(identity, true).map((option) => `SET ${option}`)];
     return [...statements, `${target} ${settings.join(' ')}`];
   }
@@ -88,6 +102,7 @@ export class PostgresRenderer extends RenderBase {
    * (made by hand, or renamed since) is left alone.
    */
   protected override renameTable(op: RenameTableOp, context: RenderContext): string[] {
+    this.#refuseSchemaMove(op);
     const sequences = (context.table?.columns ?? []).filter((column) => column.autoIncrement === true);
     return [
       ...super.renameTable(op, context),
@@ -102,8 +117,14 @@ export class PostgresRenderer extends RenderBase {
     return [...super.renameColumn(op, context), ...sequence];
   }
 
+  /** `from` and `to` are qualified alike (a sequence stays in its table's schema); RENAME TO takes the bare name. */
   private renameSequence(from: string, to: string): string {
-    return `ALTER SEQUENCE IF EXISTS ${this.quoteIdentifier(from)} RENAME TO ${this.quoteIdentifier(to)}`;
+    return `ALTER SEQUENCE IF EXISTS ${this.quoteQualified(from)} RENAME TO ${this.quoteIdentifier(localName(to))}`;
+  }
+
+  /** An index lives in its table's schema: `DROP INDEX "billing"."name"` (https://www.postgresql.org/docs/15/sql-dropindex.html). */
+  protected override dropIndex(op: DropIndexOp): string[] {
+    return [`DROP INDEX ${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
   }
 
   /** `UNIQUE NULLS NOT DISTINCT (…)` (PostgreSQL 15+: https://www.postgresql.org/docs/15/sql-createtable.html). */
@@ -121,7 +142,7 @@ export class PostgresRenderer extends RenderBase {
 
   protected override createEnum(op: CreateEnumOp): string[] {
     const values = op.values.map((value) => this.quoteString(value)).join(', ');
-    return [`CREATE TYPE ${this.quoteIdentifier(op.name)} AS ENUM (${values})`];
+    return [`CREATE TYPE ${this.quoteQualified(op.name)} AS ENUM (${values})`];
   }
 
   /**
@@ -137,31 +158,31 @@ export class PostgresRenderer extends RenderBase {
     let position = '';
     if (op.before !== undefined) position = ` BEFORE ${this.quoteString(op.before)}`;
     else if (op.after !== undefined) position = ` AFTER ${this.quoteString(op.after)}`;
-    return [`ALTER TYPE ${this.quoteIdentifier(op.name)} ADD VALUE ${this.quoteString(op.value)}${position}`];
+    return [`ALTER TYPE ${this.quoteQualified(op.name)} ADD VALUE ${this.quoteString(op.value)}${position}`];
   }
 
   protected override renameEnumValue(op: RenameEnumValueOp): string[] {
     return [
-      `ALTER TYPE ${this.quoteIdentifier(op.name)} RENAME VALUE ${this.quoteString(op.value)} TO ${this.quoteString(op.to)}`,
+      `ALTER TYPE ${this.quoteQualified(op.name)} RENAME VALUE ${this.quoteString(op.value)} TO ${this.quoteString(op.to)}`,
     ];
   }
 
   protected override dropEnum(op: DropEnumOp): string[] {
-    return [`DROP TYPE ${this.quoteIdentifier(op.name)}`];
+    return [`DROP TYPE ${this.quoteQualified(op.name)}`];
   }
 
   /** `ENABLE ROW LEVEL SECURITY`, then `[NO] FORCE` when the op says (https://www.postgresql.org/docs/15/sql-altertable.html). */
   protected override enableRowLevelSecurity(op: EnableRowLevelSecurityOp): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} ENABLE ROW LEVEL SECURITY`, ...this.#force(op.table, op.force)];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} ENABLE ROW LEVEL SECURITY`, ...this.#force(op.table, op.force)];
   }
 
   protected override disableRowLevelSecurity(op: DisableRowLevelSecurityOp): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DISABLE ROW LEVEL SECURITY`, ...this.#force(op.table, op.force)];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} DISABLE ROW LEVEL SECURITY`, ...this.#force(op.table, op.force)];
   }
 
   #force(table: string, force: boolean | undefined): string[] {
     if (force === undefined) return [];
-    return [`ALTER TABLE ${this.quoteIdentifier(table)} ${force ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`];
+    return [`ALTER TABLE ${this.quoteQualified(table)} ${force ? 'FORCE' : 'NO FORCE'} ROW LEVEL SECURITY`];
   }
 
   /**
@@ -172,14 +193,14 @@ export class PostgresRenderer extends RenderBase {
     const policy = op.policy;
     const as = policy.permissive === false ? 'RESTRICTIVE' : 'PERMISSIVE';
     const command = (policy.command ?? 'all').toUpperCase();
-    let sql = `CREATE POLICY ${this.quoteIdentifier(policy.name)} ON ${this.quoteIdentifier(op.table)} AS ${as} FOR ${command} TO ${this.#roles(policy.roles)}`;
+    let sql = `CREATE POLICY ${this.quoteIdentifier(policy.name)} ON ${this.quoteQualified(op.table)} AS ${as} FOR ${command} TO ${this.#roles(policy.roles)}`;
     if (policy.using !== undefined) sql += ` USING (${policy.using})`;
     if (policy.withCheck !== undefined) sql += ` WITH CHECK (${policy.withCheck})`;
     return [sql];
   }
 
   protected override dropPolicy(op: DropPolicyOp): string[] {
-    return [`DROP POLICY ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
+    return [`DROP POLICY ${this.quoteIdentifier(op.name)} ON ${this.quoteQualified(op.table)}`];
   }
 
   /** `ALTER POLICY name ON t [TO …] [USING (…)] [WITH CHECK (…)]` (https://www.postgresql.org/docs/15/sql-alterpolicy.html). */
@@ -187,7 +208,7 @@ export class PostgresRenderer extends RenderBase {
     if (op.roles === undefined && op.using === undefined && op.withCheck === undefined) {
       throw this.unsupported(op, 'it changes nothing', 'Give roles, using and/or withCheck.');
     }
-    let sql = `ALTER POLICY ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`;
+    let sql = `ALTER POLICY ${this.quoteIdentifier(op.name)} ON ${this.quoteQualified(op.table)}`;
     if (op.roles !== undefined) sql += ` TO ${this.#roles(op.roles)}`;
     if (op.using !== undefined) sql += ` USING (${op.using})`;
     if (op.withCheck !== undefined) sql += ` WITH CHECK (${op.withCheck})`;
@@ -216,26 +237,36 @@ export class PostgresRenderer extends RenderBase {
   /** `CREATE SEQUENCE name [options]`, only the options given (https://www.postgresql.org/docs/15/sql-createsequence.html). */
   protected override createSequence(op: CreateSequenceOp): string[] {
     const options = sequenceOptions({ always: false, ...sequenceOf(op) }, false);
-    return [`CREATE SEQUENCE ${this.quoteIdentifier(op.name)}${options.length > 0 ? ` ${options.join(' ')}` : ''}`];
+    return [`CREATE SEQUENCE ${this.quoteQualified(op.name)}${options.length > 0 ? ` ${options.join(' ')}` : ''}`];
   }
 
   /** `ALTER SEQUENCE name` with every option stated, the defaults too: the op sets the options in full. */
   protected override alterSequence(op: AlterSequenceOp): string[] {
-    return [`ALTER SEQUENCE ${this.quoteIdentifier(op.name)} ${sequenceOptions({ always: false, ...sequenceOf(op) }, true).join(' ')}`];
+    return [`ALTER SEQUENCE ${this.quoteQualified(op.name)} ${sequenceOptions({ always: false, ...sequenceOf(op) }, true).join(' ')}`];
   }
 
   protected override dropSequence(op: DropSequenceOp): string[] {
-    return [`DROP SEQUENCE ${this.quoteIdentifier(op.name)}`];
+    return [`DROP SEQUENCE ${this.quoteQualified(op.name)}`];
   }
 
   /** `CREATE [MATERIALIZED] VIEW name AS query`, the query as written (https://www.postgresql.org/docs/15/sql-createview.html). */
   protected override createView(op: CreateViewOp): string[] {
     const query = op.definition.trim().replace(/;\s*$/, '');
-    return [`CREATE ${op.materialized === true ? 'MATERIALIZED ' : ''}VIEW ${this.quoteIdentifier(op.name)} AS ${query}`];
+    return [`CREATE ${op.materialized === true ? 'MATERIALIZED ' : ''}VIEW ${this.quoteQualified(op.name)} AS ${query}`];
+  }
+
+  /** `CREATE SCHEMA IF NOT EXISTS` (https://www.postgresql.org/docs/15/sql-createschema.html). */
+  protected override createSchema(op: CreateSchemaOp): string[] {
+    return [`CREATE SCHEMA IF NOT EXISTS ${this.quoteIdentifier(op.name)}`];
+  }
+
+  /** `DROP SCHEMA IF EXISTS`, RESTRICT by default: the server refuses a schema that still holds an object (https://www.postgresql.org/docs/15/sql-dropschema.html). */
+  protected override dropSchema(op: DropSchemaOp): string[] {
+    return [`DROP SCHEMA IF EXISTS ${this.quoteIdentifier(op.name)}`];
   }
 
   protected override dropView(op: DropViewOp): string[] {
-    return [`DROP ${op.materialized === true ? 'MATERIALIZED ' : ''}VIEW ${this.quoteIdentifier(op.name)}`];
+    return [`DROP ${op.materialized === true ? 'MATERIALIZED ' : ''}VIEW ${this.quoteQualified(op.name)}`];
   }
 }
 
@@ -266,11 +297,12 @@ function sequenceOptions(identity: IdentityModel, all: boolean): string[] {
 }
 
 /**
- * The name PostgreSQL gives the sequence a column owns (`<table>_<column>_seq`), clipped as
+ * The name PostgreSQL gives the sequence a column owns (`<table>_<column>_seq`, in the table's schema), clipped as
  * makeObjectName does to fit 63 bytes: the longer of the two names loses a character at a time
  * (src/backend/commands/indexcmds.c).
  */
-function ownedSequenceName(table: string, column: string): string {
+function ownedSequenceName(qualifiedTable: string, column: string): string {
+  const table = localName(qualifiedTable);
   const available = 63 - '_seq'.length - 1;
   let tablePart = [...table];
   let columnPart = [...column];
@@ -279,5 +311,5 @@ function ownedSequenceName(table: string, column: string): string {
     if (bytes(tablePart) > bytes(columnPart)) tablePart = tablePart.slice(0, -1);
     else columnPart = columnPart.slice(0, -1);
   }
-  return `${tablePart.join('')}_${columnPart.join('')}_seq`;
+  return inSchemaOf(qualifiedTable, `${tablePart.join('')}_${columnPart.join('')}_seq`);
 }

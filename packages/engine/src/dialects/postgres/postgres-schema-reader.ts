@@ -19,12 +19,24 @@ import { PostgresNormalizer } from './postgres-normalizer.js';
 import { assembleTables, byCodePoint, partsOf, type TableParts } from '../reflection.js';
 
 /**
- * The tables of the current schema: ordinary and partitioned tables (relkind `r`, `p`), without the
- * partitions of a partitioned table (they repeat its definition) and without Strata's tables (`$1`).
- * https://www.postgresql.org/docs/current/catalog-pg-class.html
+ * The schemas read: the current one (`current_schema()`, whose objects keep their bare names) and every
+ * other schema of the database but the system ones (`pg_catalog`, `information_schema`, `pg_toast`,
+ * `pg_temp_N`...: https://www.postgresql.org/docs/15/ddl-schemas.html), whose objects are named
+ * `schema.name` (see `schema/qualified-name.ts`), as the Drizzle adapter names those of a `pgSchema`.
  */
-const FROM_TABLES = `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()`;
-const TABLE_FILTER = `c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.relname <> ALL($1::text[])`;
+const USER_SCHEMA = (ns: string): string => `(${ns}.nspname = current_schema() OR (${ns}.nspname !~ '^pg_' AND ${ns}.nspname <> 'information_schema'))`;
+
+/** An object's name as the model keys it: bare in the current schema, else `schema.name`. */
+const QUALIFIED = (ns: string, name: string): string => `CASE WHEN ${ns}.nspname = current_schema() THEN ${name}::text ELSE ${ns}.nspname || '.' || ${name} END`;
+
+/**
+ * The tables of the schemas read: ordinary and partitioned tables (relkind `r`, `p`), without the
+ * partitions of a partitioned table (they repeat its definition) and without Strata's tables (`$1`),
+ * which live in the current schema. https://www.postgresql.org/docs/current/catalog-pg-class.html
+ */
+const FROM_TABLES = `FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND ${USER_SCHEMA('n')}`;
+const TABLE_FILTER = `c.relkind IN ('r', 'p') AND NOT c.relispartition AND NOT (n.nspname = current_schema() AND c.relname = ANY($1::text[]))`;
+const TABLE_NAME = `${QUALIFIED('n', 'c.relname')} AS table_name`;
 
 /**
  * Columns with their type as `format_type` prints it, the default (`pg_attrdef`), identity (kind, and
@@ -33,7 +45,7 @@ const TABLE_FILTER = `c.relkind IN ('r', 'p') AND NOT c.relispartition AND c.rel
  * LEFT JOIN keeps tables without columns.
  */
 const COLUMNS_SQL = `
-  SELECT c.relname AS table_name, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, a.attndims AS dimensions,
+  SELECT ${TABLE_NAME}, a.attname AS column_name, format_type(a.atttypid, a.atttypmod) AS type, a.attndims AS dimensions,
          a.attnotnull AS not_null, pg_get_expr(d.adbin, d.adrelid, true) AS default_expression,
          a.attidentity AS identity, a.attgenerated AS generated,
          EXISTS (
@@ -52,7 +64,7 @@ const COLUMNS_SQL = `
       AND dep.refobjid = c.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
   ) seq ON true
   WHERE ${TABLE_FILTER}
-  ORDER BY c.relname, a.attnum`;
+  ORDER BY n.nspname, c.relname, a.attnum`;
 
 /**
  * Primary keys, uniques (with NULLS NOT DISTINCT, read through to_jsonb so that servers before 15,
@@ -61,10 +73,10 @@ const COLUMNS_SQL = `
  * https://www.postgresql.org/docs/current/catalog-pg-constraint.html
  */
 const CONSTRAINTS_SQL = `
-  SELECT c.relname AS table_name, con.conname AS name, con.contype AS type,
+  SELECT ${TABLE_NAME}, con.conname AS name, con.contype AS type,
          ARRAY(SELECT a.attname::text FROM unnest(con.conkey) WITH ORDINALITY AS k(attnum, ord)
                JOIN pg_attribute a ON a.attrelid = con.conrelid AND a.attnum = k.attnum ORDER BY k.ord) AS columns,
-         rc.relname AS referenced_table,
+         ${QUALIFIED('rn', 'rc.relname')} AS referenced_table,
          ARRAY(SELECT a.attname::text FROM unnest(con.confkey) WITH ORDINALITY AS k(attnum, ord)
                JOIN pg_attribute a ON a.attrelid = con.confrelid AND a.attnum = k.attnum ORDER BY k.ord) AS referenced_columns,
          con.confdeltype AS on_delete, con.confupdtype AS on_update,
@@ -73,6 +85,7 @@ const CONSTRAINTS_SQL = `
   ${FROM_TABLES}
   JOIN pg_constraint con ON con.conrelid = c.oid AND con.contype IN ('p', 'u', 'c', 'f')
   LEFT JOIN pg_class rc ON rc.oid = con.confrelid
+  LEFT JOIN pg_namespace rn ON rn.oid = rc.relnamespace
   LEFT JOIN pg_index ui ON ui.indexrelid = con.conindid AND con.contype = 'u'
   WHERE ${TABLE_FILTER}`;
 
@@ -87,7 +100,7 @@ const CONSTRAINTS_SQL = `
  * https://www.postgresql.org/docs/current/catalog-pg-index.html, .../catalog-pg-opclass.html
  */
 const INDEXES_SQL = `
-  SELECT c.relname AS table_name, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
+  SELECT ${TABLE_NAME}, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
          pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
          ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnkeyatts) AS k
                LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0
@@ -105,12 +118,17 @@ const INDEXES_SQL = `
     SELECT 1 FROM pg_constraint con WHERE con.conrelid = i.indrelid AND con.conindid = i.indexrelid AND con.contype IN ('p', 'u', 'x')
   )`;
 
-/** Enum types of the current schema with their labels in declaration order (https://www.postgresql.org/docs/current/catalog-pg-enum.html). */
+/** Enum types of the schemas read with their labels in declaration order (https://www.postgresql.org/docs/current/catalog-pg-enum.html). */
 const ENUMS_SQL = `
-  SELECT t.typname AS name, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels
+  SELECT ${QUALIFIED('n', 't.typname')} AS name, ARRAY(SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) AS labels
   FROM pg_type t
-  JOIN pg_namespace n ON n.oid = t.typnamespace AND n.nspname = current_schema()
+  JOIN pg_namespace n ON n.oid = t.typnamespace AND ${USER_SCHEMA('n')}
   WHERE t.typtype = 'e'`;
+
+/** The schemas read other than the current one (`public`), which the model lists in `schemas`. */
+const SCHEMAS_SQL = `
+  SELECT n.nspname AS name FROM pg_namespace n
+  WHERE ${USER_SCHEMA('n')} AND n.nspname <> current_schema() AND n.nspname <> 'public'`;
 
 /**
  * Row-level security: one row per table that has it on (`relrowsecurity`, `relforcerowsecurity`,
@@ -119,7 +137,7 @@ const ENUMS_SQL = `
  * meaning PUBLIC; the expressions are printed like check constraints.
  */
 const SECURITY_SQL = `
-  SELECT c.relname AS table_name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
+  SELECT ${TABLE_NAME}, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
          p.polname AS name, p.polcmd AS command, p.polpermissive AS permissive,
          ARRAY(SELECT CASE WHEN r.oid = 0 THEN 'public' ELSE pg_get_userbyid(r.oid)::text END
                FROM unnest(p.polroles) AS r(oid)) AS roles,
@@ -136,11 +154,11 @@ const SECURITY_SQL = `
  * (https://www.postgresql.org/docs/15/catalog-pg-sequence.html).
  */
 const RELATIONS_SQL = `
-  SELECT c.relname AS name, c.relkind AS kind,
+  SELECT ${QUALIFIED('n', 'c.relname')} AS name, c.relkind AS kind,
          CASE WHEN c.relkind IN ('v', 'm') THEN pg_get_viewdef(c.oid, true) END AS definition,
          s.seqstart::text AS seq_start, s.seqincrement::text AS seq_increment, s.seqmin::text AS seq_min,
          s.seqmax::text AS seq_max, s.seqcache::text AS seq_cache, s.seqcycle AS seq_cycle
-  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND n.nspname = current_schema()
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace AND ${USER_SCHEMA('n')}
   LEFT JOIN pg_sequence s ON s.seqrelid = c.oid
   WHERE c.relkind IN ('v', 'm')
      OR (c.relkind = 'S' AND NOT EXISTS (
@@ -161,10 +179,11 @@ const ACTIONS: Readonly<Record<string, ForeignKeyAction>> = { a: 'no action', r:
 const normalizer = new PostgresNormalizer();
 
 /**
- * Reflects the current schema (`current_schema()`) of a PostgreSQL database into the schema model
- * from `pg_catalog` only (information_schema's views are far slower on large catalogs), in exactly
- * six queries whatever the number of tables: columns, constraints, indexes, enums, row-level
- * security with the policies, and the views and standalone sequences. Roles are not read: they belong to the server, not to the
+ * Reflects the current schema (`current_schema()`, `public`) of a PostgreSQL database, and every other
+ * non-system schema of it (objects named `schema.name`, the schemas listed in `schemas`), into the
+ * schema model from `pg_catalog` only (information_schema's views are far slower on large catalogs),
+ * in exactly seven queries whatever the number of tables: columns, constraints, indexes, enums,
+ * row-level security with the policies, the views and standalone sequences, and the schemas. Roles are not read: they belong to the server, not to the
  * schema ({@link readPostgresRoles} reads the ones a caller names).
  *
  * Identity columns and `serial`s (a `nextval(...)` default whose sequence the column owns) read as
@@ -193,6 +212,7 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
   const enumRows = await connection.query(ENUMS_SQL);
   const securityRows = await connection.query(SECURITY_SQL, [excluded]);
   const relationRows = await connection.query(RELATIONS_SQL);
+  const schemaRows = await connection.query(SCHEMAS_SQL);
 
   const parts = new Map<string, TableParts>();
   for (const row of columnRows) {
@@ -219,7 +239,14 @@ export async function readPostgresSchema(connection: Connection): Promise<Schema
     if (row.kind === 'S') sequences.set(name, sequenceFrom(name, row));
     else views.set(name, toViewModel({ name, definition: String(row.definition ?? ''), materialized: row.kind === 'm' }, normalizer));
   }
-  return { tables, enums, ...(sequences.size > 0 ? { sequences } : {}), ...(views.size > 0 ? { views } : {}) };
+  const schemas = schemaRows.map((row) => String(row.name)).sort(byCodePoint);
+  return {
+    tables,
+    enums,
+    ...(sequences.size > 0 ? { sequences } : {}),
+    ...(views.size > 0 ? { views } : {}),
+    ...(schemas.length > 0 ? { schemas } : {}),
+  };
 }
 
 /** A sequence's options, the defaults of a bigint sequence left out. */

@@ -1,0 +1,1 @@
+INSERT INTO audit.events (user_id, action) VALUES (1, 'login');
