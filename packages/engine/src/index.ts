@@ -155,7 +155,7 @@ export { MysqlNormalizer } from './dialects/mysql/mysql-normalizer.js';
 export { SqliteNormalizer } from './dialects/sqlite/sqlite-normalizer.js';
 export { readPostgresSchema, readPostgresRoles } from './dialects/postgres/postgres-schema-reader.js';
 export { readMysqlSchema } from './dialects/mysql/mysql-schema-reader.js';
-export { readSqliteSchema } from './dialects/sqlite/sqlite-schema-reader.js';
+export { readSqliteSchema, readSqliteStored } from './dialects/sqlite/sqlite-schema-reader.js';
 export { needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
 export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scope.js';
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';

@@ -1,4 +1,4 @@
-import type { RoleModel, SchemaModel } from '../schema/model.js';
+import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
 import type { Connection } from './connection.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
@@ -105,6 +105,12 @@ export interface SchemaSupport {
    * ask only for the roles their expected schema names.
    */
   readRoles?(connection: Connection, names: readonly string[]): Promise<Map<string, RoleModel>>;
+  /**
+   * Reads the server's own definitions of the schema's objects, for the renderer's
+   * `SchemaModel.stored` (SQLite: `sqlite_schema`, which a table recreate needs); absent where
+   * rendering needs only the model.
+   */
+  readStored?(connection: Connection): Promise<readonly StoredObject[]>;
   /** The Drizzle ORM adapter module for this dialect's driver (`drizzle-orm/node-postgres`...). */
   readonly drizzleAdapter: string;
 }

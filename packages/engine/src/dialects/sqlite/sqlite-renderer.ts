@@ -30,7 +30,7 @@ export class SqliteRenderer extends RenderBase {
       quoteString: (value) => this.quoteString(value),
       createTable: (statement) => this.createTable(statement, context, { kind: op.kind, table: op.table }),
       createIndex: (statement) => this.createIndex(statement),
-    });
+    }, context.schema.stored);
   }
 
   /** Expression defaults need parentheses (https://www.sqlite.org/lang_createtable.html#the_default_clause). */
