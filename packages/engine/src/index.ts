@@ -156,7 +156,7 @@ export { SqliteNormalizer } from './dialects/sqlite/sqlite-normalizer.js';
 export { readPostgresSchema, readPostgresRoles } from './dialects/postgres/postgres-schema-reader.js';
 export { readMysqlSchema } from './dialects/mysql/mysql-schema-reader.js';
 export { readSqliteSchema, readSqliteStored } from './dialects/sqlite/sqlite-schema-reader.js';
-export { needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
+export { isRecreateChange, needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
 export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scope.js';
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';
 export { STRATA_TABLES } from './dialects/strata-tables.js';

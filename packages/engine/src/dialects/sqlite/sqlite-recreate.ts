@@ -40,6 +40,38 @@ export type RecreateChange = Exclude<
   CreateTableOp | DropTableOp | RenameTableOp | EnableRowLevelSecurityOp | DisableRowLevelSecurityOp | CreatePolicyOp | DropPolicyOp | AlterPolicyOp
 >;
 
+/** The kinds of {@link RecreateChange}: typed by it, so an op kind added there must be listed. */
+const RECREATE_KINDS: Readonly<Record<RecreateChange['kind'], true>> = {
+  addColumn: true,
+  dropColumn: true,
+  alterColumn: true,
+  renameColumn: true,
+  createIndex: true,
+  dropIndex: true,
+  createForeignKey: true,
+  dropForeignKey: true,
+  createUniqueConstraint: true,
+  dropUniqueConstraint: true,
+  createCheckConstraint: true,
+  dropCheckConstraint: true,
+  createPrimaryKey: true,
+  dropPrimaryKey: true,
+};
+
+/**
+ * Whether a table recreate can carry `op` out.
+ *
+ * @example
+ * ```ts
+ * import { isRecreateChange } from '@strata/engine';
+ * isRecreateChange({ kind: 'dropIndex', table: 'orders', name: 'ix_orders_user' }); // true
+ * isRecreateChange({ kind: 'dropTable', table: 'orders' }); // false
+ * ```
+ */
+export function isRecreateChange(op: Op): op is RecreateChange {
+  return Object.hasOwn(RECREATE_KINDS, op.kind);
+}
+
 /** What the plan needs from the SQLite renderer: quoting, and the statements that rebuild the table. */
 export interface RecreateRendering {
   quoteIdentifier(name: string): string;
