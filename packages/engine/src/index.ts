@@ -91,6 +91,8 @@ export {
   ConnectionFailedError,
   ConnectionLostError,
   SqliteCannotOpenError,
+  SqliteBusyError,
+  isDatabaseLocked,
   LockTimeoutError,
   QueryFailedError,
   MultipleStatementsError,

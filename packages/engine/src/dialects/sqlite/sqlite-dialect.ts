@@ -1,6 +1,6 @@
 import type { SchemaModel, StoredObject } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
-import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
+import type { ConnectOptions, Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, type RevisionScope } from '../revision-scope.js';
 import { SQL_NOW } from '../../offline/sql-sink.js';
 import { openSqliteRevision } from './sqlite-revision-scope.js';
@@ -35,9 +35,12 @@ export class SqliteDialect implements Dialect {
     autoIncrementPrimaryKey: 'integer primary key autoincrement',
   };
 
-  /** Opens the file a `file:`/`sqlite:` URL, a bare path (relative to the current directory) or `:memory:` names. */
-  connect(url: string): Promise<Connection> {
-    return SqliteConnection.open(url);
+  /**
+   * Opens the file a `file:`/`sqlite:` URL, a bare path (relative to the current directory) or
+   * `:memory:` names; statements wait up to `options.lockTimeoutMs` for other processes' locks.
+   */
+  connect(url: string, options?: ConnectOptions): Promise<Connection> {
+    return SqliteConnection.open(url, undefined, options);
   }
 
   quoteIdentifier(name: string): string {
