@@ -131,3 +131,63 @@ describe('batchAlterTable on SQLite: one recreate per batch (100,000 rows)', () 
     expect(batched.columns.map((column) => column.name)).toEqual(['id', 'email', 'score', 'status']);
   });
 });
+
+describe('batchAlterTable on SQLite renaming a column that a trigger and a view name', () => {
+  const temp = makeTempDir('sqlite-batch-rename');
+  let database: TestDatabase;
+  let fixture: StreamFixture;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('sqlite', 'batch_rename');
+    fixture = new StreamFixture(temp.path, 'app', database.url);
+    writeOpsStream(fixture.dir, [
+      {
+        id: R1,
+        upgrade: `
+await op.createTable('items', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'title', type: 'text' }, { name: 'price', type: 'integer' }] });
+await op.execute("INSERT INTO items (id, title, price) WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${ROWS}) SELECT i, 'item ' || i, i % 100 FROM n");
+await op.execute('CREATE TABLE audit (item_id integer, title text)');
+await op.execute('CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN INSERT INTO audit VALUES (new.id, new.title); END');
+await op.execute('CREATE VIEW cheap_items AS SELECT id, title FROM items WHERE price < 10');`,
+        downgrade: '',
+      },
+      {
+        id: R2,
+        // The rename runs natively (SQLite rewrites the trigger and the view); the model is read
+        // again, so the recreate after it re-creates them with the new name.
+        upgrade: `await op.batchAlterTable('items', (batch) => {
+  batch.renameColumn('title', 'name');
+  batch.alterColumn('name', { nullable: false });
+  batch.createCheckConstraint('ck_items_price', 'price >= 0');
+});`,
+        downgrade: '',
+      },
+    ]);
+  });
+
+  afterAll(async () => {
+    await database?.drop();
+    temp.remove();
+  });
+
+  it('rebuilds the table once after the rename, and the trigger and the view follow the new name', async () => {
+    const script = await fixture.cli('upgrade', '--sql', `${R1}:${R2}`, '--dialect', 'sqlite');
+    expect(script.code, describeRun(script)).toBe(0);
+    expect(recreates(script.stdout.replaceAll('_strata_new_items', '_strata_new_clients'))).toBe(1);
+    const run = await fixture.cli('upgrade', 'head');
+    expect(run.code, describeRun(run)).toBe(0);
+    const db = new Database(database.name);
+    try {
+      expect(db.prepare("SELECT sql FROM sqlite_schema WHERE name IN ('items_ai', 'cheap_items') ORDER BY name").pluck().all()).toEqual([
+        'CREATE VIEW cheap_items AS SELECT id, "name" FROM items WHERE price < 10',
+        'CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN INSERT INTO audit VALUES (new.id, new."name"); END',
+      ]);
+      expect(db.prepare('SELECT count(*) FROM items').pluck().get()).toBe(ROWS);
+      db.prepare("INSERT INTO items (id, name, price) VALUES (0, 'zero', 1)").run();
+      expect(db.prepare('SELECT title FROM audit WHERE item_id = 0').pluck().get()).toBe('zero');
+      expect(db.prepare('SELECT count(*) FROM cheap_items').pluck().get()).toBe(ROWS / 10 + 1);
+    } finally {
+      db.close();
+    }
+  });
+});
