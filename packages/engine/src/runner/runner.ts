@@ -22,7 +22,7 @@ export interface StreamTarget {
   readonly dialect: DialectName;
   /** The database URL (never printed unmasked). */
   readonly url: string;
-  /** How long to wait for another runner's lock, in milliseconds (default 60,000). */
+  /** How long to wait for another runner's lock, and on SQLite for another process's lock on the file, in milliseconds (default 60,000). */
   readonly lockTimeoutMs?: number;
 }
 
