@@ -22,7 +22,7 @@ const ITEMS: TableModel = {
 
 /** sqlite_schema as a live read gives it: the table, its index, its trigger, a view over it, a view over that view, and other tables'. */
 const STORED: readonly StoredObject[] = [
-  { type: 'table', name: 'items', table: 'items', sql: 'CREATE TABLE items (id INTEGER PRIMARY KEY, "name" TEXT COLLATE NOCASE, price INTEGER) STRICT, WITHOUT ROWID' },
+  { type: 'table', name: 'items', table: 'items', sql: 'CREATE TABLE items (id INTEGER PRIMARY KEY, "name" TEXT COLLATE NOCASE, price INTEGER CHECK (price <> \'\' COLLATE RTRIM)) STRICT, WITHOUT ROWID' },
   { type: 'index', name: 'ix_items_name', table: 'items', sql: 'CREATE INDEX ix_items_name ON items (name COLLATE BINARY DESC)' },
   { type: 'table', name: 'audit', table: 'audit', sql: 'CREATE TABLE audit (item_id INTEGER, note TEXT)' },
   { type: 'trigger', name: 'items_ai', table: 'items', sql: "CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN INSERT INTO audit VALUES (new.id, 'i'); END" },

@@ -300,9 +300,17 @@ function tableExtras(sql: string): Pick<KeptObjects, 'collations' | 'options'> {
   for (const definition of splitTopLevel(tokens.slice(open + 1, close))) {
     const head = definition[0] as SqlToken;
     if (head.kind === 'word' && ['constraint', 'primary', 'unique', 'check', 'foreign'].includes(head.text)) continue;
-    const at = definition.findIndex((token, i) => i > 0 && token.kind === 'word' && token.text === 'collate');
-    const name = definition[at + 1];
-    if (at !== -1 && name !== undefined) collations.set((head.raw ?? head.text).toLowerCase(), name.raw ?? name.text);
+    // The column's own COLLATE, not one inside a CHECK, DEFAULT or generated expression.
+    let depth = 0;
+    for (let i = 1; i < definition.length - 1; i += 1) {
+      const token = definition[i] as SqlToken;
+      if (token.kind === 'punct' && token.text === '(') depth += 1;
+      else if (token.kind === 'punct' && token.text === ')') depth -= 1;
+      else if (depth === 0 && token.kind === 'word' && token.text === 'collate') {
+        const name = definition[i + 1] as SqlToken;
+        collations.set((head.raw ?? head.text).toLowerCase(), name.raw ?? name.text);
+      }
+    }
   }
   const options: string[] = [];
   const after = tokens.slice(close + 1).map((token) => token.text);
