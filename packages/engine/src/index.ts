@@ -76,6 +76,7 @@ export {
   type DialectCapabilities,
   type LedgerTypes,
   type LockOptions,
+  type ConnectOptions,
   type MigrationLock,
 } from './dialects/dialect.js';
 export { loadDialect } from './dialects/registry.js';
