@@ -76,6 +76,7 @@ export {
   type DialectCapabilities,
   type LedgerTypes,
   type LockOptions,
+  type ConnectOptions,
   type MigrationLock,
 } from './dialects/dialect.js';
 export { loadDialect } from './dialects/registry.js';
@@ -91,6 +92,8 @@ export {
   ConnectionFailedError,
   ConnectionLostError,
   SqliteCannotOpenError,
+  SqliteBusyError,
+  isDatabaseLocked,
   LockTimeoutError,
   QueryFailedError,
   PermissionDeniedError,
@@ -158,8 +161,8 @@ export { MysqlNormalizer } from './dialects/mysql/mysql-normalizer.js';
 export { SqliteNormalizer } from './dialects/sqlite/sqlite-normalizer.js';
 export { readPostgresSchema, readPostgresRoles } from './dialects/postgres/postgres-schema-reader.js';
 export { readMysqlSchema } from './dialects/mysql/mysql-schema-reader.js';
-export { readSqliteSchema } from './dialects/sqlite/sqlite-schema-reader.js';
-export { needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
+export { readSqliteSchema, readSqliteStored } from './dialects/sqlite/sqlite-schema-reader.js';
+export { isRecreateChange, needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
 export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scope.js';
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';
 export { STRATA_TABLES } from './dialects/strata-tables.js';

@@ -1,4 +1,4 @@
-import type { DialectName } from './dialect.js';
+import type { ConnectOptions, DialectName } from './dialect.js';
 
 /** One row as the driver returns it: column name to value. */
 export type Row = Record<string, unknown>;
@@ -34,7 +34,8 @@ export interface Connection {
 }
 
 /**
- * Opens a connection to `url`, runs `body` with it, and always closes it.
+ * Opens a connection to `url` (with `options`, see {@link ConnectOptions}), runs `body` with it, and
+ * always closes it.
  *
  * @example
  * ```ts
@@ -44,11 +45,12 @@ export interface Connection {
  * ```
  */
 export async function withConnection<T>(
-  dialect: { connect(url: string): Promise<Connection> },
+  dialect: { connect(url: string, options?: ConnectOptions): Promise<Connection> },
   url: string,
   body: (connection: Connection) => Promise<T>,
+  options?: ConnectOptions,
 ): Promise<T> {
-  const connection = await dialect.connect(url);
+  const connection = await dialect.connect(url, options);
   try {
     return await body(connection);
   } finally {

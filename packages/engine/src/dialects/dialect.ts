@@ -1,4 +1,4 @@
-import type { RoleModel, SchemaModel } from '../schema/model.js';
+import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
 import type { Connection } from './connection.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
@@ -28,6 +28,15 @@ export interface LockOptions {
   readonly timeoutMs: number;
 }
 
+/** How a connection behaves when other sessions hold locks. */
+export interface ConnectOptions {
+  /**
+   * Milliseconds a statement waits for a lock another session holds on the database before it
+   * fails (SQLite: the busy timeout on the file); the migration lock's wait is {@link LockOptions}.
+   */
+  readonly lockTimeoutMs?: number;
+}
+
 /** Column types the ledger tables use in this dialect. */
 export interface LedgerTypes {
   /** A short string column (stream names, revision ids, directions). */
@@ -55,7 +64,7 @@ export interface Dialect extends SchemaSupport {
    * Opens a connection. A malformed URL, a refused connection, an unknown database or bad
    * credentials throw a `StrataError` whose message carries the URL with its password masked.
    */
-  connect(url: string): Promise<Connection>;
+  connect(url: string, options?: ConnectOptions): Promise<Connection>;
   /** Quotes one identifier (table, column, index name), escaping the quote character. */
   quoteIdentifier(name: string): string;
   /** The placeholder for the 1-based `index`-th parameter (`$1` or `?`). */
@@ -106,6 +115,12 @@ export interface SchemaSupport {
    * ask only for the roles their expected schema names.
    */
   readRoles?(connection: Connection, names: readonly string[]): Promise<Map<string, RoleModel>>;
+  /**
+   * Reads the server's own definitions of the schema's objects, for the renderer's
+   * `SchemaModel.stored` (SQLite: `sqlite_schema`, which a table recreate needs); absent where
+   * rendering needs only the model.
+   */
+  readStored?(connection: Connection): Promise<readonly StoredObject[]>;
   /** The Drizzle ORM adapter module for this dialect's driver (`drizzle-orm/node-postgres`...). */
   readonly drizzleAdapter: string;
 }

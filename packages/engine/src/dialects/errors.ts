@@ -20,6 +20,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_CONNECTION_FAILED',
   'DIALECT_CONNECTION_LOST',
   'DIALECT_SQLITE_CANNOT_OPEN',
+  'DIALECT_SQLITE_BUSY',
   'DIALECT_LOCK_TIMEOUT',
   'DIALECT_QUERY_FAILED',
   'DIALECT_PERMISSION_DENIED',
@@ -293,6 +294,51 @@ export class SqliteCannotOpenError extends StrataError {
       SqliteCannotOpenError.CODE,
       `Cannot open the SQLite database ${context.path} (from ${context.redactedUrl}): ${context.reason}.`,
       options(context, context.hint, { path: context.path, reason: context.reason }),
+    );
+  }
+}
+
+/**
+ * Whether `error` says another session kept a lock the statement needed past the lock timeout: the
+ * database was busy, the statement itself is not at fault (SQLite: {@link SqliteBusyError}). The
+ * runner reports such an error as it is rather than as a failed revision.
+ *
+ * @example
+ * ```ts
+ * import { isDatabaseLocked, SqliteBusyError } from '@strata/engine';
+ * isDatabaseLocked(new SqliteBusyError({ dialect: 'sqlite', redactedUrl: 'file:app.db', path: '/repo/app.db', timeoutMs: 300, sql: 'COMMIT' })); // true
+ * ```
+ */
+export function isDatabaseLocked(error: unknown): boolean {
+  return error instanceof SqliteBusyError;
+}
+
+/**
+ * SQLite answered SQLITE_BUSY after waiting the lock timeout (its busy timeout,
+ * https://www.sqlite.org/c3ref/busy_timeout.html): another process holds a lock on the file, a write
+ * transaction (it blocks this one's reads and writes) or a read transaction (it blocks this one's
+ * COMMIT in rollback-journal mode, https://www.sqlite.org/lockingv3.html).
+ *
+ * @example
+ * ```ts
+ * import { SqliteBusyError } from '@strata/engine';
+ * new SqliteBusyError({ dialect: 'sqlite', redactedUrl: 'file:app.db', path: '/repo/app.db', timeoutMs: 60000, sql: 'BEGIN IMMEDIATE' });
+ * ```
+ */
+export class SqliteBusyError extends StrataError {
+  static readonly CODE = 'DIALECT_SQLITE_BUSY';
+  constructor(context: DialectErrorContext & { readonly path: string; readonly timeoutMs: number; readonly sql: string }) {
+    const statement = context.sql.trim().split('\n')[0] ?? '';
+    super(
+      SqliteBusyError.CODE,
+      `The SQLite database ${context.path} (from ${context.redactedUrl}) stayed locked by another process for ${context.timeoutMs} ms ` +
+        `(database is locked, at ${statement.length > 80 ? `${statement.slice(0, 80)}…` : statement}): another connection holds the file in a transaction.`,
+      options(
+        context,
+        'Finish or close the other process\'s transaction (the application, a sqlite3 shell, a database browser, another migration run), ' +
+          'then run the same command again; or let Strata wait longer with --lock-timeout <ms>.',
+        { path: context.path, timeoutMs: context.timeoutMs, sql: context.sql },
+      ),
     );
   }
 }

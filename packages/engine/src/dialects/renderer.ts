@@ -18,6 +18,12 @@ export interface RenderContext {
  */
 export interface Renderer {
   render(op: Op, context: RenderContext): string[];
+  /**
+   * Renders ops on one table (a `batchAlterTable`, no column rename among them) as one unit, with
+   * `context` as it is before the first: what a dialect that rebuilds tables needs to rebuild once
+   * (SQLite). Absent: the ops are rendered one by one.
+   */
+  renderBatch?(ops: readonly Op[], context: RenderContext): string[];
 }
 
 /**

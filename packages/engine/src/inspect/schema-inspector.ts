@@ -41,6 +41,9 @@ import {
 } from './describe.js';
 import type { GuardDifference, IndexDescription, Inspector } from './inspector.js';
 
+/** Ops after which `SchemaModel.stored` may name what no longer exists under that name. */
+const RENAMES_OR_DROPS: ReadonlySet<Op['kind']> = new Set(['renameTable', 'renameColumn', 'dropTable', 'dropColumn']);
+
 /**
  * Where a {@link SchemaInspector} gets its model: one full reflection of a live database, or a model
  * replayed from the stream's revisions.
@@ -73,10 +76,14 @@ export interface SchemaSource {
  * const source = liveSchemaSource(schema, connection);
  * ```
  */
-export function liveSchemaSource(support: Pick<SchemaSupport, 'readSchema' | 'readRoles'>, connection: Connection): SchemaSource {
+export function liveSchemaSource(support: Pick<SchemaSupport, 'readSchema' | 'readRoles' | 'readStored'>, connection: Connection): SchemaSource {
   const readRoles = support.readRoles?.bind(support);
+  const readStored = support.readStored?.bind(support);
   return {
-    load: () => support.readSchema(connection),
+    load: async () => {
+      const schema = await support.readSchema(connection);
+      return readStored === undefined ? schema : { ...schema, stored: await readStored(connection) };
+    },
     ...(readRoles !== undefined ? { role: async (name: string) => (await readRoles(connection, [name])).get(name) } : {}),
   };
 }
@@ -177,7 +184,11 @@ export class SchemaInspector implements Inspector {
     const generation = this.#generation;
     const current = await this.model();
     if (generation !== this.#generation) return;
-    this.#current = applyToModel(current, op, this.#normalizer);
+    const next = applyToModel(current, op, this.#normalizer);
+    // The server rewrites stored definitions that name a renamed object, and a dropped name may
+    // come back as another object: the next question reads them again rather than trust old text.
+    if (current.stored !== undefined && RENAMES_OR_DROPS.has(op.kind)) this.invalidate();
+    else this.#current = next;
   }
 
   /** Drops the cached model: the next question loads the source again (after a raw `execute`). */

@@ -1066,7 +1066,8 @@ function checked(op: Op): Op {
 /**
  * Builds the `op` object a revision receives. Each method validates its arguments, builds the
  * operation and awaits `run(op)`, which renders and executes it (or prints it offline) and keeps
- * the inspector's model current.
+ * the inspector's model current. `batchAlterTable` hands its collected ops to `runBatch` in one call
+ * (so a dialect can rebuild the table once for them all), or without it to `run` one by one.
  *
  * @example
  * ```ts
@@ -1078,7 +1079,7 @@ function checked(op: Op): Op {
  * // ran: [{ kind: 'addColumn', table: 'clients', column: { name: 'status', type: 'varchar(20)' } }]
  * ```
  */
-export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
+export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops: readonly Op[]) => Promise<void>): OpBuilders {
   const send = async (op: Op): Promise<void> => run(checked(op));
   return {
     createTable: (name, options) =>
@@ -1195,7 +1196,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>): OpBuilders {
         dropPrimaryKey: (name) => add(ops.dropPrimaryKey(name)),
       };
       await build(batch);
-      for (const op of collected) await run(op);
+      if (runBatch !== undefined) await runBatch(collected);
+      else for (const op of collected) await run(op);
     },
   };
 }

@@ -53,7 +53,10 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     dialect: parts.dialect.name,
     stream: parts.stream,
     offline: parts.sink.offline,
-    op: createOpBuilders((op) => executor.run(op)),
+    op: createOpBuilders(
+      (op) => executor.run(op),
+      (ops) => executor.runBatch(ops),
+    ),
     inspect: parts.inspector,
     execute: (sql, params) => executor.execute(sql, params),
     get connection(): Connection {

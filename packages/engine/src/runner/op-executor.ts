@@ -55,6 +55,41 @@ export class OpExecutor {
     await this.#inspector.apply(op);
   }
 
+  /**
+   * Runs one `batchAlterTable`'s ops. Where the renderer renders ops on one table as one unit
+   * (`renderBatch`: SQLite rebuilds the table once for all of them), the ops between two column
+   * renames go to it together; a rename runs on its own, since the server rewrites what names the
+   * column and the model follows it by reading the schema again. Elsewhere the ops run one by one.
+   */
+  async runBatch(ops: readonly Op[]): Promise<void> {
+    let group: Op[] = [];
+    for (const op of ops) {
+      if (op.kind !== 'renameColumn') {
+        group.push(op);
+        continue;
+      }
+      await this.#runGroup(group);
+      group = [];
+      await this.run(op);
+    }
+    await this.#runGroup(group);
+  }
+
+  async #runGroup(ops: readonly Op[]): Promise<void> {
+    const [first] = ops;
+    const renderBatch = this.#dialect.renderer.renderBatch?.bind(this.#dialect.renderer);
+    if (renderBatch === undefined || ops.length < 2 || first === undefined || !('table' in first)) {
+      for (const op of ops) await this.run(op);
+      return;
+    }
+    const schema = await this.#inspector.model();
+    const table = schema.tables.get(first.table);
+    for (const sql of renderBatch(ops, { schema, ...(table ? { table } : {}) })) {
+      await this.#sink.run(sql);
+    }
+    for (const op of ops) await this.#inspector.apply(op);
+  }
+
   /** Raw SQL with optional parameters; returns the rows online (none offline). */
   async execute(sql: string, params?: readonly unknown[]): Promise<Row[]> {
     const rows = await this.#sink.run(sql, params);

@@ -13,6 +13,7 @@ import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { Ledger, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
+import { isDatabaseLocked } from '../dialects/errors.js';
 
 /** Where a stream's ledger lives: the part of the stream settings the runner needs. */
 export interface StreamTarget {
@@ -21,7 +22,7 @@ export interface StreamTarget {
   readonly dialect: DialectName;
   /** The database URL (never printed unmasked). */
   readonly url: string;
-  /** How long to wait for another runner's lock, in milliseconds (default 60,000). */
+  /** How long to wait for another runner's lock, and on SQLite for another process's lock on the file, in milliseconds (default 60,000). */
   readonly lockTimeoutMs?: number;
 }
 
@@ -347,6 +348,9 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         inspector.invalidate();
         const durationMs = performance.now() - started;
         steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
+        // Another process holding the database past the lock timeout is no fault of the revision
+        // (rolled back all the same): the lock's own error and its next step are what to report.
+        if (isDatabaseLocked(error)) throw error;
         throw new RevisionFailedError({
           stream: stream.name,
           revision: revision.id,
@@ -394,11 +398,12 @@ async function withSession<T>(
   body: (session: Session) => Promise<T>,
 ): Promise<T> {
   const dialect = await loadDialect(stream.dialect);
+  const lockTimeoutMs = stream.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   return withConnection(dialect, stream.url, async (connection) => {
     const sink = new LiveSink(connection);
     const ledger = new Ledger(sink, dialect, stream.name, connection);
     if (!options.lock) return await body({ connection, dialect, sink, ledger });
-    const lock = await dialect.acquireLock(connection, { timeoutMs: stream.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS });
+    const lock = await dialect.acquireLock(connection, { timeoutMs: lockTimeoutMs });
     let result: T;
     try {
       await ledger.ensureTables();
@@ -411,7 +416,7 @@ async function withSession<T>(
     }
     await lock.release();
     return result;
-  });
+  }, { lockTimeoutMs });
 }
 
 /**

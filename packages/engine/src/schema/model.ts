@@ -253,13 +253,36 @@ export interface SchemaModel {
    * revisions created (`createSchema`). Absent where there are none.
    */
   readonly schemas?: readonly string[];
+  /**
+   * The server's own definitions of its schema objects, in creation order, where a table rebuild
+   * needs what the model does not follow (SQLite's recreate: collations, WITHOUT ROWID and STRICT,
+   * triggers, views made with raw SQL). Only a live read fills it; it is never compared or diffed.
+   */
+  readonly stored?: readonly StoredObject[];
+}
+
+/**
+ * One schema object as the server stores its definition (a row of SQLite's `sqlite_schema`).
+ *
+ * @example
+ * ```ts
+ * import type { StoredObject } from '@strata/engine';
+ * const trigger: StoredObject = { type: 'trigger', name: 'items_ai', table: 'items', sql: 'CREATE TRIGGER items_ai AFTER INSERT ON items BEGIN SELECT 1; END' };
+ * ```
+ */
+export interface StoredObject {
+  readonly type: 'table' | 'index' | 'trigger' | 'view';
+  readonly name: string;
+  /** The table it belongs to (a view: itself). */
+  readonly table: string;
+  /** The CREATE statement as the server keeps it. */
+  readonly sql: string;
 }
 
 /** An empty schema: the model replayed streams start from. */
 export function emptySchema(): SchemaModel {
   return { tables: new Map(), enums: new Map() };
 }
-
 
 /**
  * The primary key and unique constraints a CREATE TABLE really builds. Where the dialect absorbs a

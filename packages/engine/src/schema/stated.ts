@@ -82,8 +82,8 @@ export function statedPair<K extends string, S extends string>(key: K, statedKey
 }
 
 /**
- * The model without its stated forms: what two models from different sources (a live database, a
- * Drizzle schema, replayed revisions) are compared on.
+ * The model without its stated forms and the server's stored definitions: what two models from
+ * different sources (a live database, a Drizzle schema, replayed revisions) are compared on.
  *
  * @example
  * ```ts
@@ -91,7 +91,7 @@ export function statedPair<K extends string, S extends string>(key: K, statedKey
  * comparableSchema(emptySchema()).tables.size; // 0
  * ```
  */
-export function comparableSchema(model: SchemaModel): SchemaModel {
+export function comparableSchema({ stored: _stored, ...model }: SchemaModel): SchemaModel {
   const tables = new Map<string, TableModel>();
   for (const [name, table] of model.tables) tables.set(name, comparableTable(table));
   if (model.views === undefined) return { ...model, tables };

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Connection, Row } from '../connection.js';
-import { DriverMissingError, QueryFailedError, SqliteCannotOpenError, type DialectErrorContext } from '../errors.js';
+import type { ConnectOptions } from '../dialect.js';
+import { DriverMissingError, QueryFailedError, SqliteBusyError, SqliteCannotOpenError, type DialectErrorContext } from '../errors.js';
 import { redactUrl, sqlitePathFromUrl } from '../url.js';
 
 /** @internal The part of a better-sqlite3 prepared statement Strata uses. */
@@ -25,8 +26,8 @@ export interface SqliteDatabase {
 type SqliteModule = new (path: string, options: { timeout: number }) => SqliteDatabase;
 
 /**
- * How long a statement waits for another connection's write lock before failing with SQLITE_BUSY.
- * https://www.sqlite.org/c3ref/busy_timeout.html
+ * How long a statement waits for another connection's lock before failing with SQLITE_BUSY, when the
+ * caller names no lock timeout (https://www.sqlite.org/c3ref/busy_timeout.html).
  */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -49,25 +50,32 @@ export class SqliteConnection implements Connection {
   readonly dialect = 'sqlite' as const;
   readonly redactedUrl: string;
   readonly #db: SqliteDatabase;
+  readonly #path: string;
+  readonly #busyTimeoutMs: number;
 
-  private constructor(url: string, db: SqliteDatabase) {
+  private constructor(url: string, db: SqliteDatabase, path: string, busyTimeoutMs: number) {
     this.redactedUrl = redactUrl(url);
     this.#db = db;
+    this.#path = path;
+    this.#busyTimeoutMs = busyTimeoutMs;
   }
 
   /**
-   * Opens (creating if absent) the database file with a busy timeout and `foreign_keys = ON`.
-   * A missing directory, a directory in place of the file, no permission, or a file that is not a
-   * SQLite database throws `SqliteCannotOpenError` with the path.
+   * Opens (creating if absent) the database file with `foreign_keys = ON` and a busy timeout of
+   * `options.lockTimeoutMs` (default 5 s): every statement waits that long for another process's
+   * lock on the file, then throws `SqliteBusyError`. A missing directory, a directory in place of
+   * the file, no permission, or a file that is not a SQLite database throws `SqliteCannotOpenError`
+   * with the path.
    */
-  static async open(url: string, baseDir?: string): Promise<SqliteConnection> {
+  static async open(url: string, baseDir?: string, options: ConnectOptions = {}): Promise<SqliteConnection> {
     const context: DialectErrorContext = { dialect: 'sqlite', redactedUrl: redactUrl(url) };
     const path = sqlitePathFromUrl(url, baseDir);
+    const busyTimeoutMs = options.lockTimeoutMs ?? BUSY_TIMEOUT_MS;
     const Database = await loadBetterSqlite3(context);
     if (path !== ':memory:') checkPath(path, context);
     let db: SqliteDatabase;
     try {
-      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      db = new Database(path, { timeout: busyTimeoutMs });
     } catch (error) {
       throw new SqliteCannotOpenError({ ...context, cause: error, path, reason: messageOf(error), hint: 'Check the path and its permissions.' });
     }
@@ -78,6 +86,7 @@ export class SqliteConnection implements Connection {
       db.prepare('select count(*) from sqlite_master').all();
     } catch (error) {
       db.close();
+      if (isBusy(error)) throw new SqliteBusyError({ ...context, cause: error, path, timeoutMs: busyTimeoutMs, sql: 'select count(*) from sqlite_master' });
       throw new SqliteCannotOpenError({
         ...context,
         cause: error,
@@ -86,7 +95,7 @@ export class SqliteConnection implements Connection {
         hint: 'Point the URL at a SQLite database file, or at a path where a new one may be created.',
       });
     }
-    return new SqliteConnection(url, db);
+    return new SqliteConnection(url, db, path, busyTimeoutMs);
   }
 
   get inTransaction(): boolean {
@@ -130,13 +139,19 @@ export class SqliteConnection implements Connection {
     if (this.#db.open) this.#db.close();
   }
 
-  /** Runs one driver call, turning SQLite errors into `QueryFailedError`; anything else (a bad bind) is a bug and passes through. */
+  /**
+   * Runs one driver call, turning SQLite errors into `QueryFailedError`, and SQLITE_BUSY (the busy
+   * timeout ran out) into `SqliteBusyError`; anything else (a bad bind) is a bug and passes through.
+   */
   #run<T>(sql: string, call: () => T): T {
     try {
       return call();
     } catch (error) {
       const code = (error as { code?: unknown }).code;
       if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw error;
+      if (isBusy(error)) {
+        throw new SqliteBusyError({ dialect: 'sqlite', redactedUrl: this.redactedUrl, cause: error, path: this.#path, timeoutMs: this.#busyTimeoutMs, sql });
+      }
       throw new QueryFailedError({
         dialect: 'sqlite',
         redactedUrl: this.redactedUrl,
@@ -187,6 +202,12 @@ function toSqliteValue(value: unknown): unknown {
   if (typeof value === 'boolean') return value ? 1 : 0;
   if (value === undefined) return null;
   return value;
+}
+
+/** SQLITE_BUSY and its extended codes (SQLITE_BUSY_SNAPSHOT...): another connection holds the lock. */
+function isBusy(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
 }
 
 function messageOf(error: unknown): string {

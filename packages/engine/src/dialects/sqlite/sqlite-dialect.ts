@@ -1,6 +1,6 @@
-import type { SchemaModel } from '../../schema/model.js';
+import type { SchemaModel, StoredObject } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
-import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
+import type { ConnectOptions, Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, type RevisionScope } from '../revision-scope.js';
 import { SQL_NOW } from '../../offline/sql-sink.js';
 import { openSqliteRevision } from './sqlite-revision-scope.js';
@@ -8,7 +8,7 @@ import { SqliteConnection } from './sqlite-connection.js';
 import { acquireSqliteLock } from './sqlite-lock.js';
 import { SqliteNormalizer } from './sqlite-normalizer.js';
 import { SqliteRenderer } from './sqlite-renderer.js';
-import { readSqliteSchema } from './sqlite-schema-reader.js';
+import { readSqliteSchema, readSqliteStored } from './sqlite-schema-reader.js';
 
 /**
  * SQLite through better-sqlite3: transactional DDL, `?` placeholders, `"` quoting, a lock row.
@@ -35,9 +35,12 @@ export class SqliteDialect implements Dialect {
     autoIncrementPrimaryKey: 'integer primary key autoincrement',
   };
 
-  /** Opens the file a `file:`/`sqlite:` URL, a bare path (relative to the current directory) or `:memory:` names. */
-  connect(url: string): Promise<Connection> {
-    return SqliteConnection.open(url);
+  /**
+   * Opens the file a `file:`/`sqlite:` URL, a bare path (relative to the current directory) or
+   * `:memory:` names; statements wait up to `options.lockTimeoutMs` for other processes' locks.
+   */
+  connect(url: string, options?: ConnectOptions): Promise<Connection> {
+    return SqliteConnection.open(url, undefined, options);
   }
 
   quoteIdentifier(name: string): string {
@@ -67,6 +70,11 @@ export class SqliteDialect implements Dialect {
   /** Reflects the connection's schema into the model (see readSqliteSchema: four queries). */
   readSchema(connection: Connection): Promise<SchemaModel> {
     return readSqliteSchema(connection);
+  }
+
+  /** The CREATE texts a table recreate keeps (see readSqliteStored: one query). */
+  readStored(connection: Connection): Promise<readonly StoredObject[]> {
+    return readSqliteStored(connection);
   }
 
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */

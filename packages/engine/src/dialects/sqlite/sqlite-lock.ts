@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Connection } from '../connection.js';
 import type { LockOptions, MigrationLock } from '../dialect.js';
-import { LockTimeoutError, QueryFailedError } from '../errors.js';
+import { LockTimeoutError } from '../errors.js';
 import { pollUntil } from '../poll.js';
 
 /** The table holding the lock row. */
@@ -72,17 +72,12 @@ export async function acquireSqliteLock(connection: Connection, options: LockOpt
 }
 
 /**
- * One attempt: true when the row is now ours, else the current holder (`undefined` holder means the
- * database was busy with another writer, which counts as held).
+ * One attempt: true when the row is now ours, else the current holder.
  */
-async function tryAcquire(connection: Connection, me: Claimant): Promise<true | LockHolder | undefined> {
-  try {
-    await connection.begin();
-  } catch (error) {
-    // Another connection kept the write lock past the busy timeout: the same as a held lock.
-    if (error instanceof QueryFailedError && error.driverCode?.startsWith('SQLITE_BUSY')) return undefined;
-    throw error;
-  }
+async function tryAcquire(connection: Connection, me: Claimant): Promise<true | LockHolder> {
+  // Another process holding the file past the busy timeout (the lock timeout) throws SqliteBusyError,
+  // which says so: no row names a holder to wait for.
+  await connection.begin();
   try {
     await connection.query(
       `create table if not exists "${SQLITE_LOCK_TABLE}" (

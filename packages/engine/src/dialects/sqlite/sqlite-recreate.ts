@@ -18,6 +18,7 @@ import type {
   ForeignKeyModel,
   IndexModel,
   PrimaryKeyModel,
+  StoredObject,
   TableModel,
   UniqueConstraintModel,
 } from '../../schema/model.js';
@@ -26,6 +27,8 @@ import { toCreateIndexOp } from '../../ops/from-model.js';
 import { comparableTable } from '../../schema/stated.js';
 import { RecreateTargetMissingError, UnsupportedOperationError } from '../errors.js';
 import { literalOrParenthesized } from '../render-base.js';
+import { matchingParen, splitTopLevel, tokenize, type SqlToken } from '../sql-expression.js';
+import { SQLITE_SYNTAX } from './sqlite-normalizer.js';
 
 /**
  * An op a table recreate can carry out: any op on one existing table's columns, indexes or
@@ -36,6 +39,38 @@ export type RecreateChange = Exclude<
   Extract<Op, { readonly table: string }>,
   CreateTableOp | DropTableOp | RenameTableOp | EnableRowLevelSecurityOp | DisableRowLevelSecurityOp | CreatePolicyOp | DropPolicyOp | AlterPolicyOp
 >;
+
+/** The kinds of {@link RecreateChange}: typed by it, so an op kind added there must be listed. */
+const RECREATE_KINDS: Readonly<Record<RecreateChange['kind'], true>> = {
+  addColumn: true,
+  dropColumn: true,
+  alterColumn: true,
+  renameColumn: true,
+  createIndex: true,
+  dropIndex: true,
+  createForeignKey: true,
+  dropForeignKey: true,
+  createUniqueConstraint: true,
+  dropUniqueConstraint: true,
+  createCheckConstraint: true,
+  dropCheckConstraint: true,
+  createPrimaryKey: true,
+  dropPrimaryKey: true,
+};
+
+/**
+ * Whether a table recreate can carry `op` out.
+ *
+ * @example
+ * ```ts
+ * import { isRecreateChange } from '@strata/engine';
+ * isRecreateChange({ kind: 'dropIndex', table: 'orders', name: 'ix_orders_user' }); // true
+ * isRecreateChange({ kind: 'dropTable', table: 'orders' }); // false
+ * ```
+ */
+export function isRecreateChange(op: Op): op is RecreateChange {
+  return Object.hasOwn(RECREATE_KINDS, op.kind);
+}
 
 /** What the plan needs from the SQLite renderer: quoting, and the statements that rebuild the table. */
 export interface RecreateRendering {
@@ -95,12 +130,19 @@ export function needsRecreate(op: Op, table: TableModel | undefined): op is Recr
  *    deletes are still never reused;
  * 4. `DROP TABLE` the old table and `ALTER TABLE … RENAME TO` the old name;
  * 5. every index again, adjusted for renamed and dropped columns (an index, key or check on a dropped
- *    column goes with it, as PostgreSQL's DROP COLUMN does).
+ *    column goes with it, as PostgreSQL's DROP COLUMN does);
+ * 6. the views and triggers again (step 8 of the 12).
+ *
+ * `stored` (the server's CREATE texts, `SchemaModel.stored`) carries what the model does not: the
+ * new table keeps its columns' `COLLATE` and the table's `WITHOUT ROWID`/`STRICT`, an index the
+ * changes leave alone is re-created from its own text, the table's triggers (dropped with it) come
+ * back after the rename, and the views and other tables' triggers that name the table (or such a
+ * view) are dropped before the new table is made and re-created at the end: SQLite's RENAME checks
+ * every view and trigger, and one naming the dropped table fails it
+ * (https://www.sqlite.org/lang_altertable.html#alter_table_rename).
  *
  * The runner turns `PRAGMA foreign_keys` off around the transaction (so other tables' foreign keys
- * to this one survive the drop) and runs `PRAGMA foreign_key_check` before committing. Triggers are
- * not part of the schema model: a trigger on the table would be dropped with it, so streams that
- * use triggers re-create them with an execute op after the recreate.
+ * to this one survive the drop) and runs `PRAGMA foreign_key_check` before committing.
  *
  * @example
  * ```ts
@@ -114,15 +156,34 @@ export function needsRecreate(op: Op, table: TableModel | undefined): op is Recr
  * });
  * ```
  */
-export function planRecreate(stated: TableModel, changes: readonly RecreateChange[], rendering: RecreateRendering): string[] {
+export function planRecreate(
+  stated: TableModel,
+  changes: readonly RecreateChange[],
+  rendering: RecreateRendering,
+  stored: readonly StoredObject[] = [],
+): string[] {
   // The recreate edits expressions in place (renames, requalification) on one form of them: the
   // comparison form, which is SQLite's stored text made canonical, so no stale stated text survives.
   const table = comparableTable(stated);
+  const kept = keptObjects(table.name, stored);
+  if (kept.triggers.length + kept.dependents.length > 0) {
+    const rename = changes.find((change) => change.kind === 'renameColumn');
+    if (rename !== undefined) {
+      throw new UnsupportedOperationError({
+        dialect: 'sqlite',
+        kind: rename.kind,
+        table: table.name,
+        reason: `a table recreate cannot rename a column while triggers or views (${[...kept.triggers, ...kept.dependents].map((o) => o.name).join(', ')}) name the table`,
+        hint: 'Rename the column in its own renameColumn op (SQLite rewrites the triggers and views), apart from the ops that rebuild the table.',
+      });
+    }
+  }
   const draft: Draft = {
     name: table.name,
     columns: table.columns.map((column) => ({
       column,
       source: column.generated === undefined ? rendering.quoteIdentifier(column.name) : undefined,
+      origin: column.name,
     })),
     primaryKey: table.primaryKey,
     indexes: [...table.indexes],
@@ -138,17 +199,25 @@ export function planRecreate(stated: TableModel, changes: readonly RecreateChang
   // `"products"."price"`); inside the new table that name is the new one, and the RENAME below
   // turns it back (SQLite 3.26+ rewrites the table's own qualified references).
   const requalify = (expression: string): string => requalifyIdentifier(expression, table.name, quote(newName));
-  const statements = rendering.createTable({
+  const statements: string[] = [
+    ...kept.dependents.filter((o) => o.type === 'trigger').map((o) => `DROP TRIGGER ${quote(o.name)}`),
+    ...kept.dependents.filter((o) => o.type === 'view').map((o) => `DROP VIEW ${quote(o.name)}`),
+  ];
+  const created = rendering.createTable({
     kind: 'createTable',
     table: newName,
-    columns: draft.columns.map((entry) =>
-      entry.column.generated === undefined ? entry.column : { ...entry.column, generated: { ...entry.column.generated, expression: requalify(entry.column.generated.expression) } },
-    ),
+    columns: draft.columns.map((entry) => {
+      const collation = entry.origin === undefined ? undefined : kept.collations.get(entry.origin.toLowerCase());
+      const column = collation === undefined ? entry.column : { ...entry.column, type: `${entry.column.type} COLLATE ${collation}` };
+      return column.generated === undefined ? column : { ...column, generated: { ...column.generated, expression: requalify(column.generated.expression) } };
+    }),
     ...(draft.primaryKey === undefined ? {} : { primaryKey: draft.primaryKey }),
     uniqueConstraints: draft.uniqueConstraints,
     checkConstraints: draft.checkConstraints.map((check) => ({ ...check, expression: requalify(check.expression) })),
     foreignKeys: draft.foreignKeys,
   });
+  const [createStatement, ...rest] = created;
+  statements.push(kept.options === '' ? (createStatement as string) : `${createStatement as string} ${kept.options}`, ...rest);
 
   const copied = draft.columns.filter((entry) => entry.source !== undefined && entry.column.generated === undefined);
   if (copied.length > 0) {
@@ -164,18 +233,99 @@ export function planRecreate(stated: TableModel, changes: readonly RecreateChang
   }
   statements.push(`DROP TABLE ${quote(table.name)}`);
   statements.push(`ALTER TABLE ${quote(newName)} RENAME TO ${quote(table.name)}`);
+  const untouched = new Set(table.indexes);
   for (const index of draft.indexes) {
-    statements.push(
-      ...rendering.createIndex(toCreateIndexOp(table.name, index)),
-    );
+    const text = untouched.has(index) ? kept.indexes.get(index.name) : undefined;
+    statements.push(...(text === undefined ? rendering.createIndex(toCreateIndexOp(table.name, index)) : [text]));
   }
+  // Views first: an INSTEAD OF trigger needs its view; CREATE VIEW does not check what it names.
+  for (const view of kept.dependents.filter((o) => o.type === 'view')) statements.push(view.sql);
+  const triggers = new Set([...kept.triggers, ...kept.dependents.filter((o) => o.type === 'trigger')]);
+  for (const trigger of stored.filter((o) => triggers.has(o))) statements.push(trigger.sql);
   return statements;
 }
 
-/** The table being rebuilt; each column keeps the SQL that reads its value from the old table (undefined: a new column). */
+/** What a recreate keeps from the server's stored definitions of the table and what depends on it. */
+interface KeptObjects {
+  /** `COLLATE` names by lowercased column name. */
+  readonly collations: ReadonlyMap<string, string>;
+  /** `WITHOUT ROWID`, `STRICT`, as written after the column list (empty: none). */
+  readonly options: string;
+  /** Index texts by index name. */
+  readonly indexes: ReadonlyMap<string, string>;
+  /** The table's own triggers, which DROP TABLE drops. */
+  readonly triggers: readonly StoredObject[];
+  /**
+   * Views naming the table or such a view, and other tables' or views' triggers naming either, in
+   * stored order: what the RENAME would fail on, dropped first and re-created last.
+   */
+  readonly dependents: readonly StoredObject[];
+}
+
+function keptObjects(table: string, stored: readonly StoredObject[]): KeptObjects {
+  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+  const own = stored.filter((o) => same(o.table, table));
+  const definition = own.find((o) => o.type === 'table');
+  const names = [table];
+  const dependents: StoredObject[] = [];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const candidate of stored) {
+      const other = candidate.type === 'view' || (candidate.type === 'trigger' && !same(candidate.table, table));
+      if (!other || dependents.includes(candidate) || !names.some((name) => mentions(candidate.sql, name))) continue;
+      dependents.push(candidate);
+      if (candidate.type === 'view') names.push(candidate.name);
+      grew = true;
+    }
+  }
+  return {
+    ...(definition === undefined ? { collations: new Map(), options: '' } : tableExtras(definition.sql)),
+    indexes: new Map(own.filter((o) => o.type === 'index').map((o) => [o.name, o.sql])),
+    triggers: own.filter((o) => o.type === 'trigger'),
+    dependents: stored.filter((o) => dependents.includes(o)),
+  };
+}
+
+/**
+ * Column collations and table options from a CREATE TABLE text
+ * (https://www.sqlite.org/lang_createtable.html: `COLLATE` is a column constraint; `WITHOUT ROWID`
+ * and `STRICT` follow the column list).
+ */
+function tableExtras(sql: string): Pick<KeptObjects, 'collations' | 'options'> {
+  const tokens = tokenize(sql, SQLITE_SYNTAX);
+  const open = tokens.findIndex((token) => token.kind === 'punct' && token.text === '(');
+  if (open === -1) return { collations: new Map(), options: '' };
+  const close = matchingParen(tokens, open);
+  const collations = new Map<string, string>();
+  for (const definition of splitTopLevel(tokens.slice(open + 1, close))) {
+    const head = definition[0] as SqlToken;
+    if (head.kind === 'word' && ['constraint', 'primary', 'unique', 'check', 'foreign'].includes(head.text)) continue;
+    // The column's own COLLATE, not one inside a CHECK, DEFAULT or generated expression.
+    let depth = 0;
+    for (let i = 1; i < definition.length - 1; i += 1) {
+      const token = definition[i] as SqlToken;
+      if (token.kind === 'punct' && token.text === '(') depth += 1;
+      else if (token.kind === 'punct' && token.text === ')') depth -= 1;
+      else if (depth === 0 && token.kind === 'word' && token.text === 'collate') {
+        const name = definition[i + 1] as SqlToken;
+        collations.set((head.raw ?? head.text).toLowerCase(), name.raw ?? name.text);
+      }
+    }
+  }
+  const options: string[] = [];
+  const after = tokens.slice(close + 1).map((token) => token.text);
+  if (after.includes('without')) options.push('WITHOUT ROWID');
+  if (after.includes('strict')) options.push('STRICT');
+  return { collations, options: options.join(', ') };
+}
+
+/**
+ * The table being rebuilt; each column keeps the SQL that reads its value from the old table
+ * (undefined: a new column) and the name it had there (`origin`, for its stored collation).
+ */
 interface Draft {
   readonly name: string;
-  columns: { readonly column: ColumnModel; readonly source: string | undefined }[];
+  columns: { readonly column: ColumnModel; readonly source: string | undefined; readonly origin: string | undefined }[];
   primaryKey: PrimaryKeyModel | undefined;
   indexes: IndexModel[];
   foreignKeys: ForeignKeyModel[];
@@ -196,7 +346,7 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
 
   switch (change.kind) {
     case 'addColumn':
-      draft.columns.push({ column: toColumnModel(change.column), source: undefined });
+      draft.columns.push({ column: toColumnModel(change.column), source: undefined, origin: undefined });
       return;
     case 'dropColumn': {
       requireColumn(change.column);
@@ -223,6 +373,7 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
             ...(nextDefault === undefined ? {} : { default: nextDefault }),
           },
           source: change.using === undefined ? entry.source : `(${change.using})`,
+          origin: entry.origin,
         };
       });
       return;
@@ -240,9 +391,10 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
             : { generated: { ...entry.column.generated, expression: renameIn(entry.column.generated.expression) } }),
         },
         source: entry.source,
+        origin: entry.origin,
       }));
       if (draft.primaryKey !== undefined) draft.primaryKey = { ...draft.primaryKey, columns: draft.primaryKey.columns.map(rename) };
-      draft.indexes = draft.indexes.map((index) => ({
+      draft.indexes = draft.indexes.map((index) => !indexMentions(index, change.column) ? index : ({
         ...index,
         parts: index.parts.map((part) => ('column' in part ? { ...part, column: rename(part.column) } : { ...part, expression: renameIn(part.expression) })),
         ...(index.where === undefined ? {} : { where: renameIn(index.where) }),
@@ -315,7 +467,7 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
       draft.columns = draft.columns.map((entry) => {
         if (!primaryKey.columns.includes(entry.column.name) || entry.column.autoIncrement !== true) return entry;
         const { autoIncrement: _dropped, ...column } = entry.column;
-        return { column, source: entry.source };
+        return { column, source: entry.source, origin: entry.origin };
       });
       return;
     }

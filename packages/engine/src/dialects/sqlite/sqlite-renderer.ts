@@ -2,7 +2,7 @@ import type { ColumnDefinition, CreateIndexOp, Op, PrimaryKeyDefinition } from '
 import { RecreateNeedsTableError } from '../errors.js';
 import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
-import { needsRecreate, planRecreate } from './sqlite-recreate.js';
+import { isRecreateChange, needsRecreate, planRecreate, type RecreateChange } from './sqlite-recreate.js';
 
 /**
  * SQLite DDL. What ALTER TABLE can do (rename a table or column, add a column, drop an unreferenced
@@ -22,15 +22,46 @@ export class SqliteRenderer extends RenderBase {
 
   override render(op: Op, context: RenderContext): string[] {
     if (!needsRecreate(op, context.table)) return super.render(op, context);
-    if (context.table === undefined) {
-      throw new RecreateNeedsTableError({ dialect: this.dialect, kind: op.kind, table: op.table });
+    return this.#recreate([op], context);
+  }
+
+  /**
+   * A batch on one table: when any of its ops needs a recreate, one recreate carries them all (one
+   * copy of the rows, like Alembic's batch mode); otherwise each renders natively.
+   *
+   * @example
+   * ```ts
+   * import { SqliteDialect } from '@strata/engine';
+   * const renderer = new SqliteDialect().renderer;
+   * renderer.renderBatch([{ kind: 'createIndex', table: 'users', name: 'ix_users_email', columns: ['email'] }], { schema: { tables: new Map(), enums: new Map() } });
+   * // ['CREATE INDEX "ix_users_email" ON "users" ("email")']
+   * ```
+   */
+  renderBatch(ops: readonly Op[], context: RenderContext): string[] {
+    const changes = ops.filter((op): op is RecreateChange => isRecreateChange(op));
+    if (changes.length < ops.length || !changes.some((op) => needsRecreate(op, context.table))) {
+      return ops.flatMap((op) => this.render(op, context));
     }
-    return planRecreate(context.table, [op], {
-      quoteIdentifier: (name) => this.quoteIdentifier(name),
-      quoteString: (value) => this.quoteString(value),
-      createTable: (statement) => this.createTable(statement, context, { kind: op.kind, table: op.table }),
-      createIndex: (statement) => this.createIndex(statement),
-    });
+    return this.#recreate(changes, context);
+  }
+
+  #recreate(changes: readonly RecreateChange[], context: RenderContext): string[] {
+    const [first] = changes;
+    if (first === undefined) return [];
+    if (context.table === undefined) {
+      throw new RecreateNeedsTableError({ dialect: this.dialect, kind: first.kind, table: first.table });
+    }
+    return planRecreate(
+      context.table,
+      changes,
+      {
+        quoteIdentifier: (name) => this.quoteIdentifier(name),
+        quoteString: (value) => this.quoteString(value),
+        createTable: (statement) => this.createTable(statement, context, { kind: first.kind, table: first.table }),
+        createIndex: (statement) => this.createIndex(statement),
+      },
+      context.schema.stored,
+    );
   }
 
   /** Expression defaults need parentheses (https://www.sqlite.org/lang_createtable.html#the_default_clause). */

@@ -6,6 +6,7 @@ import type {
   IndexPart,
   PrimaryKeyModel,
   SchemaModel,
+  StoredObject,
   TableModel,
   UniqueConstraintModel,
 } from '../../schema/model.js';
@@ -185,6 +186,35 @@ export async function readSqliteSchema(connection: Connection): Promise<SchemaMo
     });
   }
   return { tables, enums: new Map() };
+}
+
+/**
+ * The CREATE statements of the application's tables, indexes, triggers and views in creation order
+ * (`sqlite_schema` rowid order), for a table recreate to keep what the model does not follow: column
+ * collations, `WITHOUT ROWID` and `STRICT`, index texts, triggers and views
+ * (https://www.sqlite.org/lang_altertable.html#otheralter, step 3). Automatic indexes have no text.
+ *
+ * @example
+ * ```ts
+ * import { SqliteConnection, readSqliteStored } from '@strata/engine';
+ * const connection = await SqliteConnection.open(':memory:');
+ * await connection.executeScript('create table t (a text collate nocase); create view v as select a from t');
+ * const stored = await readSqliteStored(connection); // [{ type: 'table', name: 't', ... }, { type: 'view', name: 'v', ... }]
+ * await connection.close();
+ * ```
+ */
+export async function readSqliteStored(connection: Connection): Promise<StoredObject[]> {
+  const rows = await connection.query(
+    `SELECT type, name, tbl_name, sql FROM sqlite_master
+     WHERE type IN ('table', 'index', 'trigger', 'view') AND sql IS NOT NULL AND substr(name, 1, 7) <> 'sqlite_'
+     ORDER BY rowid`,
+  );
+  return rows.map((row) => ({
+    type: String(row.type) as StoredObject['type'],
+    name: String(row.name),
+    table: String(row.tbl_name),
+    sql: String(row.sql),
+  }));
 }
 
 function columnFrom(row: Row, source: TableSource): ColumnModel {
