@@ -622,6 +622,50 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
   return { ...model, tables };
 }
 
+/**
+ * renameIndex: the index keeps its definition and place in name order. MySQL keeps a unique index
+ * on plain columns as the table's unique constraint (`uniqueIndexIsConstraint`), so it is renamed there.
+ * @internal
+ */
+function renameIndex(model: SchemaModel, tableName: string, from: string, to: string, normalizer: SchemaNormalizer, op: string): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  requireFreeName(table.indexes, to, 'index', tableName, op);
+  if (table.indexes.some((index) => index.name === from)) {
+    return withTable(model, { ...table, indexes: byName(table.indexes.map((index) => (index.name === from ? { ...index, name: to } : index))) });
+  }
+  if (normalizer.uniqueIndexIsConstraint === true && table.uniqueConstraints.some((unique) => unique.name === from)) {
+    requireFreeName(table.uniqueConstraints, to, 'index', tableName, op);
+    return withTable(model, { ...table, uniqueConstraints: byName(table.uniqueConstraints.map((u) => (u.name === from ? { ...u, name: to } : u))) });
+  }
+  throw new ObjectMissingError('index', from, tableName, op);
+}
+
+/**
+ * renameConstraint: whichever of the table's constraints has the name (primary key, unique, check,
+ * foreign key) takes the new one; the new name must be free among all of them, as constraint names
+ * share one namespace per table on every server.
+ * @internal
+ */
+function renameConstraint(model: SchemaModel, tableName: string, from: string, to: string, op: string): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  const names = [
+    ...(table.primaryKey?.name !== undefined ? [{ name: table.primaryKey.name }] : []),
+    ...table.uniqueConstraints,
+    ...table.checkConstraints,
+    ...table.foreignKeys,
+  ];
+  if (!names.some((item) => item.name === from)) throw new ObjectMissingError('constraint', from, tableName, op);
+  if (names.some((item) => item.name === to)) throw new ObjectExistsError('constraint', to, tableName, op);
+  const rename = <T extends { readonly name: string }>(items: readonly T[]): T[] => byName(items.map((item) => (item.name === from ? { ...item, name: to } : item)));
+  return withTable(model, {
+    ...table,
+    ...(table.primaryKey?.name === from ? { primaryKey: { ...table.primaryKey, name: to } } : {}),
+    uniqueConstraints: rename(table.uniqueConstraints),
+    checkConstraints: rename(table.checkConstraints),
+    foreignKeys: rename(table.foreignKeys),
+  });
+}
+
 /** The table without the named object of one kind, or OPS_OBJECT_MISSING. @internal */
 function dropNamed<K extends 'indexes' | 'foreignKeys' | 'uniqueConstraints' | 'checkConstraints'>(
   model: SchemaModel,
@@ -741,6 +785,10 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     }
     case 'renameColumn':
       return renameColumn(model, op.table, op.column, op.to, normalizer, op.kind);
+    case 'renameIndex':
+      return renameIndex(model, op.table, op.name, op.to, normalizer, op.kind);
+    case 'renameConstraint':
+      return renameConstraint(model, op.table, op.name, op.to, op.kind);
     case 'createIndex': {
       const table = requireTable(model, op.table, op.kind);
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
