@@ -40,8 +40,8 @@ export {
   REVISION_ERROR_CODES,
 } from './revision/errors.js';
 
-export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
-export type { RunOptions, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
+export { upgrade, downgrade, stamp, repair, current, appliedHistory } from './runner/runner.js';
+export type { RunOptions, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError } from './runner/errors.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
