@@ -180,6 +180,13 @@ export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type R
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';
+export {
+  tableOwners,
+  type TableOwner,
+  type OwnerStream,
+  type CrossStreamForeignKey,
+  type MissingCrossStreamDependency,
+} from './autogenerate/cross-stream.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export {

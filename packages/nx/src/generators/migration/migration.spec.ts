@@ -73,6 +73,31 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
     expect(source).toContain("await op.createTable('invoices', invoices)");
   });
 
+  it('migration: a foreign key to another stream\'s table adds dependsOn that stream\'s head (issue 12, item 4)', async () => {
+    write('apps/accounts/project.json', '{ "name": "accounts", "root": "apps/accounts" }');
+    write('apps/accounts/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/schema.ts', dbCredentials: { url: 'file:accounts.db' } };");
+    write('apps/accounts/src/schema.ts', schema("export const users = sqliteTable('users', { id: integer('id').primaryKey() });"));
+    write(
+      'apps/accounts/migrations/20240101_0000_create_users.ts',
+      "import { revision } from '@strata/engine';\nexport default revision({ id: 'acc000000001', parents: [], message: 'create users', async upgrade({ op, inspect }) { if (!(await inspect.hasTable('users'))) await op.createTable('users', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] }); }, async downgrade() {} });\n",
+    );
+    write(
+      'apps/billing/src/schema.ts',
+      "import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';\nimport { users } from '../../accounts/src/schema';\n" +
+        "export const invoices = sqliteTable('invoices', { id: integer('id').primaryKey(), userId: integer('user_id').references(() => users.id) });\n",
+    );
+    tree = new FsTree(root, false);
+    await migrationGenerator(tree, { project: 'billing', message: 'create invoices', revId: 'bbbb00000002' });
+    const source = tree.read(tree.listChanges()[0]!.path, 'utf8') ?? '';
+    expect(source).toContain("dependsOn: ['accounts@acc000000001'],");
+    expect(source).toContain("referencedTable: 'users'");
+
+    // A dependency the user gave on that stream is kept as given, not doubled.
+    tree = new FsTree(root, false);
+    await migrationGenerator(tree, { project: 'billing', message: 'create invoices', revId: 'cccc00000003', dependsOn: ['accounts@acc0'] });
+    expect(tree.read(tree.listChanges()[0]!.path, 'utf8')).toContain("dependsOn: ['accounts@acc0'],");
+  });
+
   it('migration --empty: an empty revision', async () => {
     write('apps/billing/src/schema.ts', schema(''));
     write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', dbCredentials: { url: 'file:billing.db' } };");
