@@ -422,6 +422,41 @@ describe('applyToModel: indexes and constraints', () => {
   });
 });
 
+describe('applyToModel: renaming keys, constraints and indexes (issue 12, item 3)', () => {
+  it('renameConstraint renames whichever constraint has the name, keeping its definition and name order', () => {
+    let model = applyAll(
+      base(),
+      { kind: 'renameConstraint', table: 'clients', name: 'uq_clients_email', to: 'clients_email_unique' },
+      { kind: 'renameConstraint', table: 'clients', name: 'ck_clients_status', to: 'a_status_check' },
+      { kind: 'renameConstraint', table: 'orders', name: 'fk_orders_client', to: 'fk_orders_customer' },
+    );
+    expect(table(model, 'clients').uniqueConstraints).toEqual([{ name: 'clients_email_unique', columns: ['email'] }]);
+    expect(table(model, 'clients').checkConstraints.map((c) => c.name)).toEqual(['a_status_check']);
+    expect(table(model, 'orders').foreignKeys).toMatchObject([{ name: 'fk_orders_customer', columns: ['client_id'], referencedTable: 'clients', onDelete: 'cascade' }]);
+    model = applyAll(
+      model,
+      { kind: 'createTable', table: 'links', columns: [{ name: 'a', type: 'int' }] },
+      { kind: 'createPrimaryKey', table: 'links', primaryKey: { name: 'links_pkey', columns: ['a'] } },
+      { kind: 'renameConstraint', table: 'links', name: 'links_pkey', to: 'pairs_pkey' },
+    );
+    expect(table(model, 'links').primaryKey).toEqual({ name: 'pairs_pkey', columns: ['a'] });
+  });
+
+  it('renameConstraint refuses a missing constraint and a name another constraint of the table has', () => {
+    expect(codeOf(() => applyAll(base(), { kind: 'renameConstraint', table: 'clients', name: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameConstraint', table: 'clients', name: 'uq_clients_email', to: 'ck_clients_status' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameConstraint', table: 'ghosts', name: 'a', to: 'b' }))).toBe('OPS_TABLE_MISSING');
+  });
+
+  it('renameIndex renames the index, keeping its definition; refuses a missing index and an existing target', () => {
+    const model = applyAll(base(), { kind: 'renameIndex', table: 'clients', name: 'ix_clients_status', to: 'clients_status_idx' });
+    expect(table(model, 'clients').indexes).toEqual([{ ...table(base(), 'clients').indexes[0], name: 'clients_status_idx' }]);
+    expect(codeOf(() => applyAll(base(), { kind: 'renameIndex', table: 'clients', name: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    const two = applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_clients_email', columns: ['email'] });
+    expect(codeOf(() => applyAll(two, { kind: 'renameIndex', table: 'clients', name: 'ix_clients_status', to: 'ix_clients_email' }))).toBe('OPS_OBJECT_EXISTS');
+  });
+});
+
 describe('applyToModel: enums and raw SQL', () => {
   it('createEnum adds the type; refuses an existing one', () => {
     expect(base().enums.get('mood')).toEqual({ name: 'mood', values: ['sad', 'ok'] });
