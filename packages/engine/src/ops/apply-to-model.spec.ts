@@ -147,6 +147,23 @@ describe('applyToModel: tables', () => {
     expect(table(model, 'orders').foreignKeys[0]?.referencedTable).toBe('customers');
   });
 
+  it('renameTable requalifies the table\'s own expressions that name it, as SQLite does; other names stay', () => {
+    const model = applyAll(
+      emptySchema(),
+      {
+        kind: 'createTable',
+        table: 'users',
+        columns: [{ name: 'age', type: 'integer' }, { name: 'users_total', type: 'integer' }],
+        checkConstraints: [{ name: 'users_age_check', expression: '"users"."age" >= 0 AND users_total >= 0' }],
+      },
+      { kind: 'createIndex', table: 'users', name: 'users_age_idx', columns: [{ expression: 'abs(users.age)' }], where: '"users"."age" > 1' },
+      { kind: 'renameTable', table: 'users', to: 'members' },
+    );
+    expect(table(model, 'members').checkConstraints.map((c) => c.statedExpression ?? c.expression)).toEqual(['"members"."age" >= 0 AND users_total >= 0']);
+    expect(table(model, 'members').indexes[0]?.parts).toMatchObject([{ expression: 'abs(members.age)' }]);
+    expect(table(model, 'members').indexes[0]?.statedWhere ?? table(model, 'members').indexes[0]?.where).toBe('"members"."age" > 1');
+  });
+
   it('renameTable refuses a missing table and an existing target', () => {
     expect(codeOf(() => applyAll(base(), { kind: 'renameTable', table: 'ghosts', to: 'spirits' }))).toBe('OPS_TABLE_MISSING');
     expect(codeOf(() => applyAll(base(), { kind: 'renameTable', table: 'clients', to: 'orders' }))).toBe('OPS_OBJECT_EXISTS');

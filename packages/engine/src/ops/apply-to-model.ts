@@ -380,7 +380,22 @@ function mentions(expression: string | undefined, column: string): boolean {
 
 /** The stated expression with every reference to `from` renamed to `to`, keeping each reference's quoting. @internal */
 function renameIdentifier(expression: string, from: string, to: string): string {
-  const tokens = identifierTokens(expression).filter((token) => namesColumn(token, from));
+  return replaceTokens(expression, identifierTokens(expression).filter((token) => namesColumn(token, from)), to);
+}
+
+/**
+ * The expression with every column qualified by table `from` (`"users"."age"`, `users.age`) qualified
+ * by `to` instead: what SQLite does to a renamed table's own checks, index expressions and generated
+ * columns (https://www.sqlite.org/lang_altertable.html#alter_table_rename); PostgreSQL and MySQL keep
+ * such expressions unqualified, so there it changes nothing.
+ * @internal
+ */
+function renameQualifier(expression: string, from: string, to: string): string {
+  return replaceTokens(expression, identifierTokens(expression).filter((token) => namesColumn(token, from) && expression[token.end] === '.'), to);
+}
+
+/** `expression` with each of `tokens` (in order) replaced by `to`, quoted as the token was. @internal */
+function replaceTokens(expression: string, tokens: readonly IdentifierToken[], to: string): string {
   if (tokens.length === 0) return expression;
   let result = '';
   let at = 0;
@@ -604,7 +619,8 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
 
 /**
  * renameTable: the table keeps its place, columns, indexes and constraints (the servers do not
- * rename indexes or constraints); every foreign key that references it (its own included) follows.
+ * rename indexes or constraints); every foreign key that references it (its own included) follows,
+ * and so do its own expressions that qualify a column by the table's name (SQLite rewrites them).
  * @internal
  */
 function renameTable(model: SchemaModel, from: string, to: string, op: string): SchemaModel {
@@ -616,10 +632,36 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
     const updated = referencing
       ? { ...table, foreignKeys: table.foreignKeys.map((fk) => (fk.referencedTable === from ? { ...fk, referencedTable: to } : fk)) }
       : table;
-    if (name === from) tables.set(to, { ...updated, name: to });
+    if (name === from) tables.set(to, requalified({ ...updated, name: to }, from));
     else tables.set(name, updated);
   }
   return { ...model, tables };
+}
+
+/** A renamed table whose own expressions still qualify columns by its old name `from`, qualified by its new one. @internal */
+function requalified(table: TableModel, from: string): TableModel {
+  const text = (expression: string): string => renameQualifier(expression, from, table.name);
+  const optional = (expression: string | undefined): string | undefined => (expression === undefined ? undefined : text(expression));
+  return {
+    ...table,
+    columns: table.columns.map((column) =>
+      column.generated === undefined
+        ? column
+        : { ...column, generated: { ...column.generated, expression: text(column.generated.expression), ...withText('statedExpression', optional(column.generated.statedExpression)) } },
+    ),
+    checkConstraints: table.checkConstraints.map((check) => ({ ...check, expression: text(check.expression), ...withText('statedExpression', optional(check.statedExpression)) })),
+    indexes: table.indexes.map((index) => ({
+      ...index,
+      parts: index.parts.map((part) => ('expression' in part ? { ...part, expression: text(part.expression), ...withText('statedExpression', optional(part.statedExpression)) } : part)),
+      ...withText('where', optional(index.where)),
+      ...withText('statedWhere', optional(index.statedWhere)),
+    })),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (the model leaves absent fields out). @internal */
+function withText<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
 }
 
 /**
