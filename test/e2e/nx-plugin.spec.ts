@@ -25,7 +25,7 @@ import {
 
 vi.setConfig({ testTimeout: NX_TEST_TIMEOUT_MS });
 
-const VERBS = ['migrate', 'migrate-down', 'migrate-stamp', 'migrate-merge', 'migrate-status', 'migrate-history', 'migrate-check', 'migrate-test'];
+const VERBS = ['migrate', 'migrate-down', 'migrate-stamp', 'migrate-repair', 'migrate-merge', 'migrate-status', 'migrate-history', 'migrate-check', 'migrate-test'];
 
 describe('@strata/nx end to end [SQLite]', () => {
   let tarballs: StrataTarballs | undefined;
@@ -54,7 +54,7 @@ describe('@strata/nx end to end [SQLite]', () => {
     await tarballs?.dispose();
   });
 
-  it('init registers the plugin; every stream project gets the eight migrate targets', async () => {
+  it('init registers the plugin; every stream project gets the nine migrate targets', async () => {
     // `nx add @strata/nx` installs the package from the npm registry (where @strata/nx is not published),
     // then runs this generator: the package is already in node_modules here, so the generator is run directly.
     expectSuccess(await nx(['g', '@strata/nx:init', '--no-interactive']), 'nx g @strata/nx:init');

@@ -40,8 +40,8 @@ export {
   REVISION_ERROR_CODES,
 } from './revision/errors.js';
 
-export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
-export type { RunOptions, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
+export { upgrade, downgrade, stamp, repair, current, appliedHistory } from './runner/runner.js';
+export type { RunOptions, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError } from './runner/errors.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
@@ -186,6 +186,13 @@ export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type R
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';
+export {
+  tableOwners,
+  type TableOwner,
+  type OwnerStream,
+  type CrossStreamForeignKey,
+  type MissingCrossStreamDependency,
+} from './autogenerate/cross-stream.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export {

@@ -14,6 +14,7 @@ export type { StreamGeneratorSchema } from './generators/stream/schema';
 export { default as migrateExecutor } from './executors/migrate/migrate.impl';
 export { default as migrateDownExecutor } from './executors/migrate-down/migrate-down.impl';
 export { default as migrateStampExecutor } from './executors/migrate-stamp/migrate-stamp.impl';
+export { default as migrateRepairExecutor } from './executors/migrate-repair/migrate-repair.impl';
 export { default as migrateMergeExecutor } from './executors/migrate-merge/migrate-merge.impl';
 export { default as migrateStatusExecutor } from './executors/migrate-status/migrate-status.impl';
 export { default as migrateHistoryExecutor } from './executors/migrate-history/migrate-history.impl';

@@ -6,6 +6,7 @@ import type { Op } from '../ops/op.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import { findUnguardedOperations, type UnguardedOperation } from './check-guards.js';
+import { missingCrossStreamDependencies, type MissingCrossStreamDependency, type TableOwner } from './cross-stream.js';
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas } from './diff.js';
 import { withConnection } from '../dialects/connection.js';
@@ -16,7 +17,8 @@ export type CheckFinding =
   | { readonly kind: 'unguarded-operation'; readonly operation: UnguardedOperation }
   | { readonly kind: 'schema-not-generated'; readonly operations: readonly Op[] }
   | { readonly kind: 'database-drift'; readonly operations: readonly Op[] }
-  | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string };
+  | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string }
+  | ({ readonly kind: 'missing-cross-stream-dependency' } & MissingCrossStreamDependency);
 
 /** What {@link checkStream} looks at. */
 export interface CheckOptions {
@@ -28,6 +30,11 @@ export interface CheckOptions {
   readonly casing?: 'snake_case' | 'camelCase';
   /** Also compare the live database (read back through the inspector) with the Drizzle schema. */
   readonly database?: { readonly url: string };
+  /**
+   * Which other stream owns each table ({@link tableOwners}): a revision adding a foreign key to one
+   * of them must depend on that stream (`missing-cross-stream-dependency`).
+   */
+  readonly owners?: ReadonlyMap<string, TableOwner>;
 }
 
 /**
@@ -35,8 +42,9 @@ export interface CheckOptions {
  * every revision sits behind a guard (static check of the source); the Drizzle schema equals what
  * the revisions build (no revision left to generate); with `database`, the live schema equals the
  * Drizzle schema — over the tables and enums the stream owns (in its Drizzle schema or built by its
- * revisions), since other streams may migrate the same database. Drift is judged by comparing schema
- * models, never by drizzle-kit's push planner.
+ * revisions), since other streams may migrate the same database. With `owners`, a revision that adds
+ * a foreign key to a table another stream owns must depend on that stream. Drift is judged by comparing
+ * schema models, never by drizzle-kit's push planner.
  *
  * @example
  * ```ts
@@ -55,6 +63,10 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     for (const operation of findUnguardedOperations(readFileSync(revision.file, 'utf8'), revision.file)) {
       findings.push({ kind: 'unguarded-operation', operation });
     }
+  }
+  if (options.owners !== undefined && options.owners.size > 0 && heads.length === 1) {
+    const missing = await missingCrossStreamDependencies({ stream: options.stream, dialect: options.dialect, graph: options.graph, to: heads[0] as string, owners: options.owners });
+    for (const entry of missing) findings.push({ kind: 'missing-cross-stream-dependency', ...entry });
   }
   if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
   const dialect = await loadDialect(options.dialect);
@@ -133,10 +145,11 @@ function ownedPart(
 export interface CheckCommands {
   readonly merge: string;
   readonly generate: string;
+  readonly repair: string;
 }
 
 /** The fixes as the `strata` command spells them. */
-export const STRATA_COMMANDS: CheckCommands = { merge: 'strata merge', generate: 'strata revision --autogenerate' };
+export const STRATA_COMMANDS: CheckCommands = { merge: 'strata merge', generate: 'strata revision --autogenerate', repair: 'strata repair' };
 
 /**
  * One line for a finding, naming the command that fixes it (the CLI and the Nx executor print it).
@@ -160,6 +173,14 @@ export function describeCheckFinding(finding: CheckFinding, commands: CheckComma
       return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
     case 'blind-revision':
       return `revision ${finding.revision} runs raw SQL the schema model cannot follow: ${finding.sql.split('\n')[0]}`;
+    case 'missing-cross-stream-dependency': {
+      const dependency = `${finding.owner.stream}@${finding.owner.head}`;
+      return (
+        `revision ${finding.revision}${finding.file ? ` (${finding.file})` : ''} adds foreign key ${finding.foreignKey} on ${finding.table} to table ${finding.referencedTable}, ` +
+        `which stream ${finding.owner.stream} owns, without depending on that stream: add \`dependsOn: ['${dependency}']\` to the revision ` +
+        `(applied already: then record its new checksum with ${commands.repair})`
+      );
+    }
   }
 }
 

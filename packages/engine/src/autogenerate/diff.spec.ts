@@ -278,6 +278,42 @@ describe('diffSchemas: tables', () => {
     expect(diff.ambiguous).toEqual([]);
   });
 
+  it('renames a referenced table whose key, index and incoming foreign key names follow it: all renamed in place (issue 12, item 3)', () => {
+    const clients = base().tables.get('clients') as TableModel;
+    const to = schema([
+      {
+        ...clients,
+        name: 'customers',
+        primaryKey: { name: 'customers_pkey', columns: ['id'] },
+        indexes: [{ name: 'ix_customers_name', parts: [{ column: 'name' }], unique: false }],
+        uniqueConstraints: [{ name: 'uq_customers_email', columns: ['email'] }],
+      },
+      change(base(), 'orders', (t) => ({ ...t, foreignKeys: [fk('fk_orders_customer', ['client_id'], 'customers', ['id'], { onDelete: 'cascade' })] })).tables.get(
+        'orders',
+      ) as TableModel,
+    ]);
+    const diff = prove(base(), to, { ...PG, renames: { tables: { clients: 'customers' } } });
+    expect(diff.ops).toEqual<Op[]>([
+      { kind: 'renameTable', table: 'clients', to: 'customers' },
+      { kind: 'renameConstraint', table: 'customers', name: 'clients_pkey', to: 'customers_pkey' },
+      { kind: 'renameConstraint', table: 'customers', name: 'uq_clients_email', to: 'uq_customers_email' },
+      { kind: 'renameIndex', table: 'customers', name: 'ix_clients_name', to: 'ix_customers_name' },
+      { kind: 'renameConstraint', table: 'orders', name: 'fk_orders_client', to: 'fk_orders_customer' },
+    ]);
+    expect(diff.destructive).toEqual([]);
+  });
+
+  it('a renamed key that also changes, or whose column is recreated, is dropped and created, not renamed', () => {
+    const to = change(base(), 'orders', (t) => ({ ...t, checkConstraints: [{ name: 'orders_amount_check', expression: 'amount > 0' }] }));
+    expect(prove(base(), to).ops.map((op) => op.kind)).toEqual(['dropCheckConstraint', 'createCheckConstraint']);
+    const retyped = change(base(), 'clients', (t) => ({
+      ...t,
+      columns: t.columns.map((c) => (c.name === 'name' ? { ...c, generated: { expression: "'x'", stored: true } } : c)),
+      indexes: [{ name: 'ix_clients_label', parts: [{ column: 'name' }], unique: false }],
+    }));
+    expect(prove(base(), retyped).ops.map((op) => op.kind)).not.toContain('renameIndex');
+  });
+
   it('without a hint, a dropped and an added table are listed as ambiguous, and still dropped and created', () => {
     const from = plus(base(), tbl('audit', [col('at', 'timestamp')]));
     const to = plus(base(), tbl('audit_log', [col('at', 'timestamp')]));
@@ -506,16 +542,22 @@ describe('diffSchemas: keys and constraints', () => {
     ]);
   });
 
-  it('dropping the unique key a foreign key references rebuilds that foreign key', () => {
+  it('changing the unique key a foreign key references rebuilds that foreign key', () => {
     const from = plus(base(), tbl('emails', [col('address', 'varchar(255)')], { foreignKeys: [fk('fk_emails_client', ['address'], 'clients', ['email'])] }));
-    const to = change(from, 'clients', (t) => ({ ...t, uniqueConstraints: [{ name: 'uq_clients_mail', columns: ['email'] }] }));
+    const to = change(from, 'clients', (t) => ({ ...t, uniqueConstraints: [{ name: 'uq_clients_email', columns: ['email'], nullsNotDistinct: true }] }));
     const diff = prove(from, to);
     expect(diff.ops).toEqual<Op[]>([
       { kind: 'dropForeignKey', table: 'emails', name: 'fk_emails_client' },
       { kind: 'dropUniqueConstraint', table: 'clients', name: 'uq_clients_email' },
-      { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_clients_mail', columns: ['email'] } },
+      { kind: 'createUniqueConstraint', table: 'clients', constraint: { name: 'uq_clients_email', columns: ['email'], nullsNotDistinct: true } },
       { kind: 'createForeignKey', table: 'emails', foreignKey: { name: 'fk_emails_client', columns: ['address'], referencedTable: 'clients', referencedColumns: ['email'] } },
     ]);
+  });
+
+  it('renaming the unique key a foreign key references renames it in place; the foreign key stays (issue 12, item 3)', () => {
+    const from = plus(base(), tbl('emails', [col('address', 'varchar(255)')], { foreignKeys: [fk('fk_emails_client', ['address'], 'clients', ['email'])] }));
+    const to = change(from, 'clients', (t) => ({ ...t, uniqueConstraints: [{ name: 'uq_clients_mail', columns: ['email'] }] }));
+    expect(prove(from, to).ops).toEqual<Op[]>([{ kind: 'renameConstraint', table: 'clients', name: 'uq_clients_email', to: 'uq_clients_mail' }]);
   });
 
   it('adds a check and changes one (drop, then create)', () => {

@@ -146,7 +146,11 @@ function tableOf(model: SchemaModel, name: string): TableModel {
  *    `before`/`after` so the order matches `to`); then new sequences (`createSequence`) and those
  *    whose options change (`alterSequence`), before the columns whose defaults may use them;
  * 2. hinted renames: tables, then columns;
- * 3. `dropForeignKey` for each foreign key that disappears or changes, whose own or referenced
+ * 2b. per kept table, `renameConstraint` for a primary key, unique or check constraint, and
+ *    `renameIndex` for an index, whose name alone changes (a renamed table's `users_pkey` that the
+ *    schema calls `members_pkey`): renamed in place, nothing that depends on it is rebuilt;
+ * 3. `renameConstraint` for each foreign key whose name alone changes, then `dropForeignKey` for
+ *    each foreign key that disappears or changes, whose own or referenced
  *    columns are dropped, recreated or change type, or whose referenced key is dropped or table
  *    recreated (such keys are created again in step 10);
  * 3b. `dropPolicy` for each policy of a kept table that disappears, changes in a way `ALTER POLICY`
@@ -318,6 +322,15 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
       ]),
     ]),
   );
+
+  // 2b. Keys, checks and indexes whose name alone changes are renamed in place, before anything
+  // below needs them under either name.
+  for (const change of tableChanges) {
+    const rename = (kind: 'renameConstraint' | 'renameIndex', from: string, to: string): void => push({ kind, table: change.name, name: from, to });
+    if (change.primaryKey.rename !== undefined) rename('renameConstraint', change.primaryKey.rename.from, change.primaryKey.rename.to);
+    for (const pair of [...change.uniques.rename, ...change.checks.rename]) rename('renameConstraint', pair.from.name, pair.to.name);
+    for (const pair of change.indexes.rename) rename('renameIndex', pair.from.name, pair.to.name);
+  }
   const referencedSideChanges = (table: string, fk: ForeignKeyModel): boolean => {
     const target = fk.referencedTable;
     if (target === table) return false;
@@ -335,6 +348,7 @@ export function diffSchemas(from: SchemaModel, to: SchemaModel, options: DiffOpt
     if (columns.has(name)) {
       const rebuilt = (fk: ForeignKeyModel): boolean => fk.columns.some((c) => gone(name, c) || typeChanged(name, c)) || referencedSideChanges(name, fk);
       const comparison = compareNamed(old.foreignKeys, tableOf(to, name).foreignKeys, sameForeignKey, rebuilt);
+      for (const pair of comparison.rename) push({ kind: 'renameConstraint', table: name, name: pair.from.name, to: pair.to.name });
       for (const fk of comparison.drop) push(dropForeignKeyOp(name, fk));
       for (const fk of comparison.create) foreignKeyCreates.push({ table: name, foreignKey: fk });
     } else {

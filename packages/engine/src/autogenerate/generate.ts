@@ -9,6 +9,7 @@ import type { RevisionGraph } from '../revision/revision-graph.js';
 import { upgrade } from '../runner/runner.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
+import { crossStreamForeignKeys, dependenciesOf, type CrossStreamForeignKey, type TableOwner } from './cross-stream.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
 import { AmbiguousRenameError, BlindReplayError, EnumRenameHintError, MultipleHeadsToGenerateError } from './errors.js';
 import { withConnection } from '../dialects/connection.js';
@@ -44,6 +45,11 @@ export interface GenerateOptions {
    * whose raw SQL the model cannot follow. The stream is upgraded there to the parent, then read back.
    */
   readonly shadowUrl?: string;
+  /**
+   * Which other stream owns each table ({@link tableOwners}): a foreign key the revision creates to
+   * one of them makes the revision depend on that stream's head (`dependsOn`).
+   */
+  readonly owners?: ReadonlyMap<string, TableOwner>;
 }
 
 /** A revision to write: its parents and both directions' operations. */
@@ -57,6 +63,10 @@ export interface GeneratedPlan {
   /** The schema the stream's revisions build (before) and the Drizzle schema (after). */
   readonly before: SchemaModel;
   readonly after: SchemaModel;
+  /** The foreign keys the revision creates to tables other streams own (with `owners`). */
+  readonly crossStream: readonly CrossStreamForeignKey[];
+  /** `<stream>@<head>` for each stream those foreign keys need: the revision's `dependsOn`. */
+  readonly dependsOn: readonly string[];
 }
 
 /**
@@ -113,7 +123,9 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   // (22P02 invalid input value for enum).
   const renamedBack = inverses.slice(0, enumRenames.length).reverse().flat();
   const downgrade = [...renamedBack, ...withoutImpliedDrops(inverses.slice(enumRenames.length).reverse().flat())];
-  return { parents, upgrade: upgradeOps, downgrade, destructive: diff.destructive, notes, before, after };
+  const own = new Set([...before.tables.keys(), ...after.tables.keys()]);
+  const crossStream = options.owners === undefined ? [] : crossStreamForeignKeys(upgradeOps, own, options.owners, options.stream);
+  return { parents, upgrade: upgradeOps, downgrade, destructive: diff.destructive, notes, before, after, crossStream, dependsOn: dependenciesOf(crossStream) };
 }
 
 /**

@@ -173,6 +173,18 @@ const FIXTURES: Record<Op['kind'], Fixture> = {
     definitions: [],
     upgrade: ["if (await inspect.hasIndex('users', 'ix_users_email')) await op.dropIndex('ix_users_email', 'users');"],
   },
+  renameIndex: {
+    op: { kind: 'renameIndex', table: 'users', name: 'ix_users_mail', to: 'ix_users_email' },
+    definitions: [],
+    upgrade: ["if ((await inspect.hasIndex('users', 'ix_users_mail')) && !(await inspect.hasIndex('users', 'ix_users_email'))) await op.renameIndex('users', 'ix_users_mail', 'ix_users_email');"],
+  },
+  renameConstraint: {
+    op: { kind: 'renameConstraint', table: 'members', name: 'users_pkey', to: 'members_pkey' },
+    definitions: [],
+    upgrade: [
+      "if ((await inspect.hasConstraint('members', 'users_pkey')) && !(await inspect.hasConstraint('members', 'members_pkey'))) await op.renameConstraint('members', 'users_pkey', 'members_pkey');",
+    ],
+  },
   createForeignKey: {
     op: {
       kind: 'createForeignKey',

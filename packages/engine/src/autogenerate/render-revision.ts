@@ -331,6 +331,14 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
     }
     case 'dropIndex':
       return [guarded(`await inspect.hasIndex(${table}, ${quote(op.name)})`, `dropIndex(${quote(op.name)}, ${table})`)];
+    case 'renameIndex': {
+      const [from, to] = [quote(op.name), quote(op.to)];
+      return [guarded(`${has(`hasIndex(${table}, ${from})`)} && !${has(`hasIndex(${table}, ${to})`)}`, `renameIndex(${table}, ${from}, ${to})`)];
+    }
+    case 'renameConstraint': {
+      const [from, to] = [quote(op.name), quote(op.to)];
+      return [guarded(`${has(`hasConstraint(${table}, ${from})`)} && !${has(`hasConstraint(${table}, ${to})`)}`, `renameConstraint(${table}, ${from}, ${to})`)];
+    }
     case 'createForeignKey': {
       const fk = op.foreignKey;
       const name = definitions.add(fk.name, 'ForeignKeyDefinition', foreignKeyLiteral(fk));

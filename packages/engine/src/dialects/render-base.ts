@@ -39,6 +39,8 @@ import type {
   Op,
   PrimaryKeyDefinition,
   RenameColumnOp,
+  RenameConstraintOp,
+  RenameIndexOp,
   RenameEnumValueOp,
   RenameTableOp,
   UniqueDefinition,
@@ -115,6 +117,8 @@ export abstract class RenderBase implements Renderer {
         return this.createIndex(op);
       case 'dropIndex':
         return this.dropIndex(op);
+      case 'renameIndex':
+        return this.renameIndex(op, context);
       case 'createForeignKey':
         return this.createForeignKey(op, context);
       case 'dropForeignKey':
@@ -127,6 +131,8 @@ export abstract class RenderBase implements Renderer {
         return this.createCheckConstraint(op);
       case 'dropCheckConstraint':
         return this.dropCheckConstraint(op);
+      case 'renameConstraint':
+        return this.renameConstraint(op, context);
       case 'createPrimaryKey':
         return this.createPrimaryKey(op);
       case 'dropPrimaryKey':
@@ -463,6 +469,20 @@ export abstract class RenderBase implements Renderer {
 
   protected dropIndex(op: DropIndexOp): string[] {
     return [`DROP INDEX ${this.quoteIdentifier(op.name)}`];
+  }
+
+  /** PostgreSQL's form (https://www.postgresql.org/docs/15/sql-alterindex.html): the index is renamed, not rebuilt. */
+  protected renameIndex(op: RenameIndexOp, _context: RenderContext): string[] {
+    return [`ALTER INDEX ${this.quoteIdentifier(op.name)} RENAME TO ${this.quoteIdentifier(op.to)}`];
+  }
+
+  /**
+   * PostgreSQL's form (https://www.postgresql.org/docs/15/sql-altertable.html, RENAME CONSTRAINT):
+   * any constraint, the index behind a primary key or unique constraint renamed with it, and nothing
+   * that depends on it (a foreign key referencing the key) touched.
+   */
+  protected renameConstraint(op: RenameConstraintOp, _context: RenderContext): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME CONSTRAINT ${this.quoteIdentifier(op.name)} TO ${this.quoteIdentifier(op.to)}`];
   }
 
   protected createForeignKey(op: CreateForeignKeyOp, context: RenderContext): string[] {

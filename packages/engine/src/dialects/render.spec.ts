@@ -810,6 +810,49 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    name: 'renameIndex (SQLite has no rename: drop and create)',
+    op: { kind: 'renameIndex', table: 'orders', name: 'ix_orders_status', to: 'ix_orders_state' },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER INDEX "ix_orders_status" RENAME TO "ix_orders_state"'],
+      mysql: ['ALTER TABLE `orders` RENAME INDEX `ix_orders_status` TO `ix_orders_state`'],
+      sqlite: ['DROP INDEX "ix_orders_status"', 'CREATE INDEX "ix_orders_state" ON "orders" ((lower(status))) WHERE total > 0'],
+    },
+  },
+  {
+    name: 'renameConstraint of a foreign key (MySQL: drop and add; SQLite: recreate)',
+    op: { kind: 'renameConstraint', table: 'orders', name: 'fk_orders_user', to: 'fk_orders_owner' },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" RENAME CONSTRAINT "fk_orders_user" TO "fk_orders_owner"'],
+      mysql: [
+        'ALTER TABLE `orders` DROP FOREIGN KEY `fk_orders_user`',
+        'ALTER TABLE `orders` ADD CONSTRAINT `fk_orders_owner` FOREIGN KEY (`user_id`) REFERENCES `users` (`id`) ON DELETE CASCADE ON UPDATE NO ACTION',
+      ],
+      sqlite: recreateOrders({ lines: [...COLUMN_LINES, L.pk, L.unique, L.check, L.fk.replace('fk_orders_user', 'fk_orders_owner')] }),
+    },
+  },
+  {
+    name: 'renameConstraint of a unique constraint (MySQL: its index, in place)',
+    op: { kind: 'renameConstraint', table: 'orders', name: 'uq_orders_code', to: 'orders_code_unique' },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" RENAME CONSTRAINT "uq_orders_code" TO "orders_code_unique"'],
+      mysql: ['ALTER TABLE `orders` RENAME INDEX `uq_orders_code` TO `orders_code_unique`'],
+      sqlite: recreateOrders({ lines: [...COLUMN_LINES, L.pk, 'CONSTRAINT "orders_code_unique" UNIQUE ("code")', L.check, L.fk] }),
+    },
+  },
+  {
+    name: 'renameConstraint of a check (MySQL: drop and add)',
+    op: { kind: 'renameConstraint', table: 'orders', name: 'ck_orders_total', to: 'orders_total_check' },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" RENAME CONSTRAINT "ck_orders_total" TO "orders_total_check"'],
+      mysql: ['ALTER TABLE `orders` DROP CONSTRAINT `ck_orders_total`', 'ALTER TABLE `orders` ADD CONSTRAINT `orders_total_check` CHECK (total >= 0)'],
+      sqlite: recreateOrders({ lines: [...COLUMN_LINES, L.pk, L.unique, 'CONSTRAINT "orders_total_check" CHECK (total >= 0)', L.fk] }),
+    },
+  },
+  {
     name: 'createPrimaryKey, named',
     op: { kind: 'createPrimaryKey', table: 'orders', primaryKey: { name: 'pk_orders', columns: ['id', 'code'] } },
     table: { ...ORDERS, primaryKey: undefined },

@@ -63,6 +63,8 @@ export interface Inspector {
   hasUniqueConstraint(table: string, constraint: string | UniqueDefinition): Promise<boolean>;
   hasCheckConstraint(table: string, constraint: string | CheckDefinition): Promise<boolean>;
   hasPrimaryKey(table: string, columns?: readonly string[]): Promise<boolean>;
+  /** Whether the table has a primary key, unique, check or foreign key constraint of that name (what `renameConstraint` renames). */
+  hasConstraint(table: string, name: string): Promise<boolean>;
   hasEnum(name: string, values?: readonly string[]): Promise<boolean>;
   hasEnumValue(name: string, value: string): Promise<boolean>;
   /** The table's row-level security policies (PostgreSQL; empty elsewhere). */

@@ -168,6 +168,12 @@ describe('SchemaInspector: has* by name', () => {
     expect(await inspect.hasCheckConstraint('ghosts', 'ck_clients_email')).toBe(false);
     expect(await inspect.hasPrimaryKey('clients')).toBe(true);
     expect(await inspect.hasPrimaryKey('ghosts')).toBe(false);
+    // Any kind of constraint, by name (what renameConstraint's guard asks); an index is not one.
+    expect(await inspect.hasConstraint('clients', 'uq_clients_email')).toBe(true);
+    expect(await inspect.hasConstraint('clients', 'ck_clients_email')).toBe(true);
+    expect(await inspect.hasConstraint('orders', 'fk_orders_client')).toBe(true);
+    expect(await inspect.hasConstraint('clients', 'ix_clients_email')).toBe(false);
+    expect(await inspect.hasConstraint('ghosts', 'uq_clients_email')).toBe(false);
     expect(await inspect.hasEnum('mood')).toBe(true);
     expect(await inspect.hasEnum('size')).toBe(false);
     expect(await inspect.hasEnumValue('mood', 'ok')).toBe(true);

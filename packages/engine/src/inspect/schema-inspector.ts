@@ -346,6 +346,15 @@ export class SchemaInspector implements Inspector {
   }
 
   /** Whether the table has a primary key; with `columns`, a key on other columns is a difference. */
+  async hasConstraint(table: string, name: string): Promise<boolean> {
+    const existing = await this.table(table);
+    if (existing === undefined) return false;
+    return (
+      existing.primaryKey?.name === name ||
+      [...existing.uniqueConstraints, ...existing.checkConstraints, ...existing.foreignKeys].some((constraint) => constraint.name === name)
+    );
+  }
+
   async hasPrimaryKey(table: string, columns?: readonly string[]): Promise<boolean> {
     const existing = (await this.table(table))?.primaryKey;
     if (existing === undefined) return false;

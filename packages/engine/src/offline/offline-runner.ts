@@ -167,10 +167,17 @@ export interface ReplayResult {
  * console.log([...model.tables.keys()]);
  * ```
  */
-export async function replaySchema(options: { readonly dialect: DialectName; readonly graph: RevisionGraph; readonly to: string; readonly stream?: string }): Promise<ReplayResult> {
+export async function replaySchema(options: {
+  readonly dialect: DialectName;
+  readonly graph: RevisionGraph;
+  readonly to: string;
+  readonly stream?: string;
+  /** Called after each revision with the model as it is then (a check that needs to know which revision made what). */
+  readonly onRevision?: (revision: string, model: SchemaModel) => void;
+}): Promise<ReplayResult> {
   const dialect = await loadDialect(options.dialect);
   const heads = options.to === 'base' ? [] : [...resolveTarget(options.graph, options.to, [], 'stamp')];
-  const replay = await replayIntoModel(dialect, options.graph, options.stream ?? 'replay', heads);
+  const replay = await replayIntoModel(dialect, options.graph, options.stream ?? 'replay', heads, options.onRevision);
   return {
     model: await replay.inspector.model(),
     warnings: replay.warnings,
@@ -191,7 +198,13 @@ interface Replay {
 }
 
 /** Runs the upgrades from base to `heads` against a model inspector; the statements are thrown away. */
-async function replayIntoModel(dialect: Dialect, graph: RevisionGraph, stream: string, heads: readonly string[]): Promise<Replay> {
+async function replayIntoModel(
+  dialect: Dialect,
+  graph: RevisionGraph,
+  stream: string,
+  heads: readonly string[],
+  onRevision?: (revision: string, model: SchemaModel) => void,
+): Promise<Replay> {
   const warnings: string[] = [];
   const blind: { revision: string; sql: string }[] = [];
   const replay: Replay = {
@@ -221,6 +234,7 @@ async function replayIntoModel(dialect: Dialect, graph: RevisionGraph, stream: s
     replay.running = step.revision.id;
     try {
       await step.revision.upgrade(ctx);
+      onRevision?.(step.revision.id, await replay.inspector.model());
     } catch (error) {
       // Without blind raw SQL before it, a failure is the revision's own: report it as it is.
       if (blind.length === 0) throw error;

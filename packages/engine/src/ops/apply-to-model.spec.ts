@@ -147,6 +147,23 @@ describe('applyToModel: tables', () => {
     expect(table(model, 'orders').foreignKeys[0]?.referencedTable).toBe('customers');
   });
 
+  it('renameTable requalifies the table\'s own expressions that name it, as SQLite does; other names stay', () => {
+    const model = applyAll(
+      emptySchema(),
+      {
+        kind: 'createTable',
+        table: 'users',
+        columns: [{ name: 'age', type: 'integer' }, { name: 'users_total', type: 'integer' }],
+        checkConstraints: [{ name: 'users_age_check', expression: '"users"."age" >= 0 AND users_total >= 0' }],
+      },
+      { kind: 'createIndex', table: 'users', name: 'users_age_idx', columns: [{ expression: 'abs(users.age)' }], where: '"users"."age" > 1' },
+      { kind: 'renameTable', table: 'users', to: 'members' },
+    );
+    expect(table(model, 'members').checkConstraints.map((c) => c.statedExpression ?? c.expression)).toEqual(['"members"."age" >= 0 AND users_total >= 0']);
+    expect(table(model, 'members').indexes[0]?.parts).toMatchObject([{ expression: 'abs(members.age)' }]);
+    expect(table(model, 'members').indexes[0]?.statedWhere ?? table(model, 'members').indexes[0]?.where).toBe('"members"."age" > 1');
+  });
+
   it('renameTable refuses a missing table and an existing target', () => {
     expect(codeOf(() => applyAll(base(), { kind: 'renameTable', table: 'ghosts', to: 'spirits' }))).toBe('OPS_TABLE_MISSING');
     expect(codeOf(() => applyAll(base(), { kind: 'renameTable', table: 'clients', to: 'orders' }))).toBe('OPS_OBJECT_EXISTS');
@@ -419,6 +436,41 @@ describe('applyToModel: indexes and constraints', () => {
     expect(table(model, 'links').columns.map((c) => c.nullable)).toEqual([false, false, true]);
     expect(codeOf(() => applyAll(model, { kind: 'dropPrimaryKey', table: 'links' }))).toBe('OPS_OBJECT_MISSING');
     expect(codeOf(() => applyAll(model, { kind: 'createPrimaryKey', table: 'links', primaryKey: { columns: ['ghost'] } }))).toBe('OPS_COLUMN_MISSING');
+  });
+});
+
+describe('applyToModel: renaming keys, constraints and indexes (issue 12, item 3)', () => {
+  it('renameConstraint renames whichever constraint has the name, keeping its definition and name order', () => {
+    let model = applyAll(
+      base(),
+      { kind: 'renameConstraint', table: 'clients', name: 'uq_clients_email', to: 'clients_email_unique' },
+      { kind: 'renameConstraint', table: 'clients', name: 'ck_clients_status', to: 'a_status_check' },
+      { kind: 'renameConstraint', table: 'orders', name: 'fk_orders_client', to: 'fk_orders_customer' },
+    );
+    expect(table(model, 'clients').uniqueConstraints).toEqual([{ name: 'clients_email_unique', columns: ['email'] }]);
+    expect(table(model, 'clients').checkConstraints.map((c) => c.name)).toEqual(['a_status_check']);
+    expect(table(model, 'orders').foreignKeys).toMatchObject([{ name: 'fk_orders_customer', columns: ['client_id'], referencedTable: 'clients', onDelete: 'cascade' }]);
+    model = applyAll(
+      model,
+      { kind: 'createTable', table: 'links', columns: [{ name: 'a', type: 'int' }] },
+      { kind: 'createPrimaryKey', table: 'links', primaryKey: { name: 'links_pkey', columns: ['a'] } },
+      { kind: 'renameConstraint', table: 'links', name: 'links_pkey', to: 'pairs_pkey' },
+    );
+    expect(table(model, 'links').primaryKey).toEqual({ name: 'pairs_pkey', columns: ['a'] });
+  });
+
+  it('renameConstraint refuses a missing constraint and a name another constraint of the table has', () => {
+    expect(codeOf(() => applyAll(base(), { kind: 'renameConstraint', table: 'clients', name: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameConstraint', table: 'clients', name: 'uq_clients_email', to: 'ck_clients_status' }))).toBe('OPS_OBJECT_EXISTS');
+    expect(codeOf(() => applyAll(base(), { kind: 'renameConstraint', table: 'ghosts', name: 'a', to: 'b' }))).toBe('OPS_TABLE_MISSING');
+  });
+
+  it('renameIndex renames the index, keeping its definition; refuses a missing index and an existing target', () => {
+    const model = applyAll(base(), { kind: 'renameIndex', table: 'clients', name: 'ix_clients_status', to: 'clients_status_idx' });
+    expect(table(model, 'clients').indexes).toEqual([{ ...table(base(), 'clients').indexes[0], name: 'clients_status_idx' }]);
+    expect(codeOf(() => applyAll(base(), { kind: 'renameIndex', table: 'clients', name: 'ghost', to: 'x' }))).toBe('OPS_OBJECT_MISSING');
+    const two = applyAll(base(), { kind: 'createIndex', table: 'clients', name: 'ix_clients_email', columns: ['email'] });
+    expect(codeOf(() => applyAll(two, { kind: 'renameIndex', table: 'clients', name: 'ix_clients_status', to: 'ix_clients_email' }))).toBe('OPS_OBJECT_EXISTS');
   });
 });
 

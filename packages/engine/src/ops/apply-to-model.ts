@@ -381,7 +381,22 @@ function mentions(expression: string | undefined, column: string): boolean {
 
 /** The stated expression with every reference to `from` renamed to `to`, keeping each reference's quoting. @internal */
 function renameIdentifier(expression: string, from: string, to: string): string {
-  const tokens = identifierTokens(expression).filter((token) => namesColumn(token, from));
+  return replaceTokens(expression, identifierTokens(expression).filter((token) => namesColumn(token, from)), to);
+}
+
+/**
+ * The expression with every column qualified by table `from` (`"users"."age"`, `users.age`) qualified
+ * by `to` instead: what SQLite does to a renamed table's own checks, index expressions and generated
+ * columns (https://www.sqlite.org/lang_altertable.html#alter_table_rename); PostgreSQL and MySQL keep
+ * such expressions unqualified, so there it changes nothing.
+ * @internal
+ */
+function renameQualifier(expression: string, from: string, to: string): string {
+  return replaceTokens(expression, identifierTokens(expression).filter((token) => namesColumn(token, from) && expression[token.end] === '.'), to);
+}
+
+/** `expression` with each of `tokens` (in order) replaced by `to`, quoted as the token was. @internal */
+function replaceTokens(expression: string, tokens: readonly IdentifierToken[], to: string): string {
   if (tokens.length === 0) return expression;
   let result = '';
   let at = 0;
@@ -605,7 +620,8 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
 
 /**
  * renameTable: the table keeps its place, columns, indexes and constraints (the servers do not
- * rename indexes or constraints); every foreign key that references it (its own included) follows.
+ * rename indexes or constraints); every foreign key that references it (its own included) follows,
+ * and so do its own expressions that qualify a column by the table's name (SQLite rewrites them).
  * @internal
  */
 function renameTable(model: SchemaModel, from: string, to: string, op: string): SchemaModel {
@@ -617,10 +633,80 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
     const updated = referencing
       ? { ...table, foreignKeys: table.foreignKeys.map((fk) => (fk.referencedTable === from ? { ...fk, referencedTable: to } : fk)) }
       : table;
-    if (name === from) tables.set(to, { ...updated, name: to });
+    if (name === from) tables.set(to, requalified({ ...updated, name: to }, from));
     else tables.set(name, updated);
   }
   return { ...model, tables };
+}
+
+/** A renamed table whose own expressions still qualify columns by its old name `from`, qualified by its new one. @internal */
+function requalified(table: TableModel, from: string): TableModel {
+  const text = (expression: string): string => renameQualifier(expression, from, table.name);
+  const optional = (expression: string | undefined): string | undefined => (expression === undefined ? undefined : text(expression));
+  return {
+    ...table,
+    columns: table.columns.map((column) =>
+      column.generated === undefined
+        ? column
+        : { ...column, generated: { ...column.generated, expression: text(column.generated.expression), ...withText('statedExpression', optional(column.generated.statedExpression)) } },
+    ),
+    checkConstraints: table.checkConstraints.map((check) => ({ ...check, expression: text(check.expression), ...withText('statedExpression', optional(check.statedExpression)) })),
+    indexes: table.indexes.map((index) => ({
+      ...index,
+      parts: index.parts.map((part) => ('expression' in part ? { ...part, expression: text(part.expression), ...withText('statedExpression', optional(part.statedExpression)) } : part)),
+      ...withText('where', optional(index.where)),
+      ...withText('statedWhere', optional(index.statedWhere)),
+    })),
+  };
+}
+
+/** `{ [key]: value }`, or nothing when the value is undefined (the model leaves absent fields out). @internal */
+function withText<K extends string>(key: K, value: string | undefined): { [P in K]?: string } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: string };
+}
+
+/**
+ * renameIndex: the index keeps its definition and place in name order. MySQL keeps a unique index
+ * on plain columns as the table's unique constraint (`uniqueIndexIsConstraint`), so it is renamed there.
+ * @internal
+ */
+function renameIndex(model: SchemaModel, tableName: string, from: string, to: string, normalizer: SchemaNormalizer, op: string): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  requireFreeName(table.indexes, to, 'index', tableName, op);
+  if (table.indexes.some((index) => index.name === from)) {
+    return withTable(model, { ...table, indexes: byName(table.indexes.map((index) => (index.name === from ? { ...index, name: to } : index))) });
+  }
+  if (normalizer.uniqueIndexIsConstraint === true && table.uniqueConstraints.some((unique) => unique.name === from)) {
+    requireFreeName(table.uniqueConstraints, to, 'index', tableName, op);
+    return withTable(model, { ...table, uniqueConstraints: byName(table.uniqueConstraints.map((u) => (u.name === from ? { ...u, name: to } : u))) });
+  }
+  throw new ObjectMissingError('index', from, tableName, op);
+}
+
+/**
+ * renameConstraint: whichever of the table's constraints has the name (primary key, unique, check,
+ * foreign key) takes the new one; the new name must be free among all of them, as constraint names
+ * share one namespace per table on every server.
+ * @internal
+ */
+function renameConstraint(model: SchemaModel, tableName: string, from: string, to: string, op: string): SchemaModel {
+  const table = requireTable(model, tableName, op);
+  const names = [
+    ...(table.primaryKey?.name !== undefined ? [{ name: table.primaryKey.name }] : []),
+    ...table.uniqueConstraints,
+    ...table.checkConstraints,
+    ...table.foreignKeys,
+  ];
+  if (!names.some((item) => item.name === from)) throw new ObjectMissingError('constraint', from, tableName, op);
+  if (names.some((item) => item.name === to)) throw new ObjectExistsError('constraint', to, tableName, op);
+  const rename = <T extends { readonly name: string }>(items: readonly T[]): T[] => byName(items.map((item) => (item.name === from ? { ...item, name: to } : item)));
+  return withTable(model, {
+    ...table,
+    ...(table.primaryKey?.name === from ? { primaryKey: { ...table.primaryKey, name: to } } : {}),
+    uniqueConstraints: rename(table.uniqueConstraints),
+    checkConstraints: rename(table.checkConstraints),
+    foreignKeys: rename(table.foreignKeys),
+  });
 }
 
 /** The table without the named object of one kind, or OPS_OBJECT_MISSING. @internal */
@@ -742,6 +828,10 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     }
     case 'renameColumn':
       return renameColumn(model, op.table, op.column, op.to, normalizer, op.kind);
+    case 'renameIndex':
+      return renameIndex(model, op.table, op.name, op.to, normalizer, op.kind);
+    case 'renameConstraint':
+      return renameConstraint(model, op.table, op.name, op.to, op.kind);
     case 'createIndex': {
       const table = requireTable(model, op.table, op.kind);
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);

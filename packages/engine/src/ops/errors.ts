@@ -16,6 +16,7 @@ export type SchemaObjectKind =
   | 'foreign key'
   | 'unique constraint'
   | 'check constraint'
+  | 'constraint'
   | 'primary key'
   | 'enum'
   | 'enum value'

@@ -1,7 +1,7 @@
-import type { CheckConstraintModel, ColumnModel, IndexModel, PolicyModel, UniqueConstraintModel, ViewModel } from '../schema/model.js';
+import type { CheckConstraintModel, ColumnModel, ForeignKeyModel, IndexModel, PolicyModel, UniqueConstraintModel, ViewModel } from '../schema/model.js';
 import { statedDefault, statedDefinition, statedExpression, statedPolicy, statedWhere } from '../schema/stated.js';
 import { plainIndexColumn } from './apply-to-model.js';
-import type { CheckDefinition, ColumnDefinition, CreateIndexOp, CreatePolicyOp, CreateViewOp, IndexColumn, UniqueDefinition } from './op.js';
+import type { CheckDefinition, ColumnDefinition, CreateIndexOp, ForeignKeyDefinition, CreatePolicyOp, CreateViewOp, IndexColumn, UniqueDefinition } from './op.js';
 
 // The op definitions that create again what a model holds. Every piece of SQL text goes out as
 // stated, never in its comparison form (see `statedDefault` in schema/model.ts): both the
@@ -61,6 +61,18 @@ export function toCreateIndexOp(table: string, index: IndexModel): CreateIndexOp
 /** The definition that creates `unique` again. @internal */
 export function uniqueDefinitionOf(unique: UniqueConstraintModel): UniqueDefinition {
   return { name: unique.name, columns: [...unique.columns], ...(unique.nullsNotDistinct === true ? { nullsNotDistinct: true } : {}) };
+}
+
+/** The definition that creates `foreignKey` again, actions included. @internal */
+export function foreignKeyDefinitionOf(foreignKey: ForeignKeyModel): ForeignKeyDefinition {
+  return {
+    name: foreignKey.name,
+    columns: [...foreignKey.columns],
+    referencedTable: foreignKey.referencedTable,
+    referencedColumns: [...foreignKey.referencedColumns],
+    onDelete: foreignKey.onDelete,
+    onUpdate: foreignKey.onUpdate,
+  };
 }
 
 /** The definition that creates `check` again. @internal */

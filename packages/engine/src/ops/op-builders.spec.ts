@@ -55,6 +55,11 @@ const CALLS: Record<Op['kind'], { call: (op: OpBuilders) => Promise<void>; expec
     },
   },
   dropIndex: { call: (op) => op.dropIndex('ix_email', 'clients'), expected: { kind: 'dropIndex', table: 'clients', name: 'ix_email' } },
+  renameIndex: { call: (op) => op.renameIndex('clients', 'ix_mail', 'ix_email'), expected: { kind: 'renameIndex', table: 'clients', name: 'ix_mail', to: 'ix_email' } },
+  renameConstraint: {
+    call: (op) => op.renameConstraint('clients', 'customer_pkey', 'clients_pkey'),
+    expected: { kind: 'renameConstraint', table: 'clients', name: 'customer_pkey', to: 'clients_pkey' },
+  },
   createForeignKey: {
     call: (op) => op.createForeignKey('fk_orders_client', 'orders', 'clients', ['client_id'], ['id'], { onDelete: 'cascade', onUpdate: 'restrict' }),
     expected: {
@@ -283,6 +288,8 @@ describe('createOpBuilders: validation (OPS_INVALID before anything runs)', () =
     ['an alterColumn that changes nothing', (op) => op.alterColumn('t', 'a', {})],
     ['using without a type', (op) => op.alterColumn('t', 'a', { using: 'a::int', nullable: true })],
     ['a rename to the same name', (op) => op.renameColumn('t', 'a', 'a')],
+    ['a constraint rename to the same name', (op) => op.renameConstraint('t', 'a', 'a')],
+    ['an index rename to nothing', (op) => op.renameIndex('t', 'a', '')],
     ['a table rename to nothing', (op) => op.renameTable('t', '')],
     ['an index without columns', (op) => op.createIndex('ix', 't', [])],
     ['an index with an empty expression', (op) => op.createIndex('ix', 't', [{ expression: '' }])],

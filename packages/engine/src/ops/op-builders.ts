@@ -369,6 +369,28 @@ export interface OpBuilders {
    */
   dropIndex(name: string, table: string): Promise<void>;
   /**
+   * Renames an index, keeping its definition (SQLite, which cannot rename one, drops and creates it).
+   * @example
+   * ```ts
+   * if ((await inspect.hasIndex('clients', 'ix_customer_email')) && !(await inspect.hasIndex('clients', 'ix_clients_email'))) {
+   *   await op.renameIndex('clients', 'ix_customer_email', 'ix_clients_email');
+   * }
+   * ```
+   */
+  renameIndex(table: string, from: string, to: string): Promise<void>;
+  /**
+   * Renames a primary key, unique, check or foreign key constraint, keeping its definition: in place
+   * where the dialect can (PostgreSQL; MySQL for a unique constraint), without rebuilding what depends
+   * on it.
+   * @example
+   * ```ts
+   * if ((await inspect.hasConstraint('clients', 'customer_pkey')) && !(await inspect.hasConstraint('clients', 'clients_pkey'))) {
+   *   await op.renameConstraint('clients', 'customer_pkey', 'clients_pkey');
+   * }
+   * ```
+   */
+  renameConstraint(table: string, from: string, to: string): Promise<void>;
+  /**
    * Adds a foreign key from `table(columns)` to `referencedTable(referencedColumns)`.
    * @example
    * ```ts
@@ -842,6 +864,12 @@ export function validateOp(op: Op): void {
       requireName(op.kind, 'the column name', op.column);
       requireRename(op.kind, `column ${op.column} of table ${op.table}`, op.column, op.to);
       return;
+    case 'renameIndex':
+    case 'renameConstraint':
+      requireName(op.kind, 'the table name', op.table);
+      requireName(op.kind, 'the name', op.name);
+      requireRename(op.kind, `${op.kind === 'renameIndex' ? 'index' : 'constraint'} ${op.name} of table ${op.table}`, op.name, op.to);
+      return;
     case 'createIndex':
       requireName(op.kind, 'the table name', op.table);
       requireName(op.kind, 'the index name', op.name);
@@ -1100,6 +1128,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
     renameColumn: (table, from, to) => send(tableOps(table).renameColumn(from, to)),
     createIndex: (name, table, columns, options) => send(tableOps(table).createIndex(name, columns, options)),
     dropIndex: (name, table) => send(tableOps(table).dropIndex(name)),
+    renameIndex: (table, from, to) => send({ kind: 'renameIndex', table, name: from, to }),
+    renameConstraint: (table, from, to) => send({ kind: 'renameConstraint', table, name: from, to }),
     createForeignKey: (name, table, referencedTable, columns, referencedColumns, options) =>
       send(tableOps(table).createForeignKey(name, referencedTable, columns, referencedColumns, options)),
     dropForeignKey: (name, table) => send(tableOps(table).dropForeignKey(name)),

@@ -140,6 +140,17 @@ export interface CreateIndexOp {
    */
   readonly concurrently?: boolean;
 }
+/**
+ * Renames an index in place, keeping its definition and its data: PostgreSQL `ALTER INDEX … RENAME
+ * TO`, MySQL `RENAME INDEX`; SQLite has no rename, so the index is dropped and created again under the
+ * new name.
+ */
+export interface RenameIndexOp {
+  readonly kind: 'renameIndex';
+  readonly table: string;
+  readonly name: string;
+  readonly to: string;
+}
 export interface DropIndexOp {
   readonly kind: 'dropIndex';
   readonly table: string;
@@ -174,6 +185,19 @@ export interface DropCheckConstraintOp {
   readonly kind: 'dropCheckConstraint';
   readonly table: string;
   readonly name: string;
+}
+/**
+ * Renames a table's primary key, unique, check or foreign key constraint, keeping its definition.
+ * PostgreSQL renames any of them in place (`ALTER TABLE … RENAME CONSTRAINT`), without touching
+ * the objects that depend on it. MySQL renames a unique constraint's index in place, and drops and
+ * adds a foreign key or check again (it has no rename for them; a primary key is always `PRIMARY`);
+ * SQLite recreates the table.
+ */
+export interface RenameConstraintOp {
+  readonly kind: 'renameConstraint';
+  readonly table: string;
+  readonly name: string;
+  readonly to: string;
 }
 export interface CreatePrimaryKeyOp {
   readonly kind: 'createPrimaryKey';
@@ -350,6 +374,7 @@ export type Op =
   | AlterColumnOp
   | RenameColumnOp
   | CreateIndexOp
+  | RenameIndexOp
   | DropIndexOp
   | CreateForeignKeyOp
   | DropForeignKeyOp
@@ -357,6 +382,7 @@ export type Op =
   | DropUniqueConstraintOp
   | CreateCheckConstraintOp
   | DropCheckConstraintOp
+  | RenameConstraintOp
   | CreatePrimaryKeyOp
   | DropPrimaryKeyOp
   | CreateEnumOp
@@ -389,6 +415,7 @@ export const OP_KINDS = [
   'alterColumn',
   'renameColumn',
   'createIndex',
+  'renameIndex',
   'dropIndex',
   'createForeignKey',
   'dropForeignKey',
@@ -396,6 +423,7 @@ export const OP_KINDS = [
   'dropUniqueConstraint',
   'createCheckConstraint',
   'dropCheckConstraint',
+  'renameConstraint',
   'createPrimaryKey',
   'dropPrimaryKey',
   'createEnum',

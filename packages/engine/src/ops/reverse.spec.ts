@@ -73,6 +73,8 @@ const REVERSIBLE: Record<Exclude<Op['kind'], 'addEnumValue' | 'execute'>, Op> = 
   renameColumn: { kind: 'renameColumn', table: 'clients', column: 'email', to: 'mail' },
   createIndex: { kind: 'createIndex', table: 'orders', name: 'ix_orders_amount', columns: ['amount'], unique: true },
   dropIndex: { kind: 'dropIndex', table: 'clients', name: 'ix_clients_status' },
+  renameIndex: { kind: 'renameIndex', table: 'clients', name: 'ix_clients_status', to: 'ix_clients_state' },
+  renameConstraint: { kind: 'renameConstraint', table: 'orders', name: 'fk_orders_client', to: 'fk_orders_customer' },
   createForeignKey: {
     kind: 'createForeignKey',
     table: 'links',

@@ -1,21 +1,9 @@
 import { assertNever } from '../errors.js';
-import type { ColumnModel, ForeignKeyModel, SchemaModel, TableModel } from '../schema/model.js';
+import type { ColumnModel, SchemaModel, TableModel } from '../schema/model.js';
 import { statedDefault, statedPolicy } from '../schema/stated.js';
 import { ColumnMissingError, IrreversibleOpError, ObjectMissingError, TableMissingError } from './errors.js';
-import { checkDefinitionOf, columnDefinitionOf, toCreateIndexOp, toCreatePolicyOp, toCreateViewOp, uniqueDefinitionOf } from './from-model.js';
-import type { AlterColumnOp, AlterPolicyOp, ForeignKeyDefinition, Op } from './op.js';
-
-/** The definition that recreates a foreign key of the model. @internal */
-function foreignKeyDefinition(foreignKey: ForeignKeyModel): ForeignKeyDefinition {
-  return {
-    name: foreignKey.name,
-    columns: [...foreignKey.columns],
-    referencedTable: foreignKey.referencedTable,
-    referencedColumns: [...foreignKey.referencedColumns],
-    onDelete: foreignKey.onDelete,
-    onUpdate: foreignKey.onUpdate,
-  };
-}
+import { checkDefinitionOf, columnDefinitionOf, foreignKeyDefinitionOf, toCreateIndexOp, toCreatePolicyOp, toCreateViewOp, uniqueDefinitionOf } from './from-model.js';
+import type { AlterColumnOp, AlterPolicyOp, Op } from './op.js';
 
 /** The ops that give a table its row-level security switches and policies back (after a createTable). @internal */
 function securityOf(table: TableModel): Op[] {
@@ -167,7 +155,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
           ...(table.primaryKey !== undefined ? { primaryKey: { ...table.primaryKey, columns: [...table.primaryKey.columns] } } : {}),
           uniqueConstraints: table.uniqueConstraints.map(uniqueDefinitionOf),
           checkConstraints: table.checkConstraints.map(checkDefinitionOf),
-          foreignKeys: table.foreignKeys.map(foreignKeyDefinition),
+          foreignKeys: table.foreignKeys.map(foreignKeyDefinitionOf),
         },
         ...table.indexes.map((index) => toCreateIndexOp(table.name, index)),
         ...securityOf(table),
@@ -183,6 +171,9 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       return reverseAlterColumn(before, op);
     case 'renameColumn':
       return [{ kind: 'renameColumn', table: op.table, column: op.to, to: op.column }];
+    case 'renameIndex':
+    case 'renameConstraint':
+      return [{ kind: op.kind, table: op.table, name: op.to, to: op.name }];
     case 'createIndex':
       return [{ kind: 'dropIndex', table: op.table, name: op.name }];
     case 'dropIndex': {
@@ -194,7 +185,7 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
     case 'dropForeignKey': {
       const table = requireTable(before, op.table, op.kind);
       const foreignKey = requireNamed(table.foreignKeys, op.name, 'foreign key', op.table, op.kind);
-      return [{ kind: 'createForeignKey', table: op.table, foreignKey: foreignKeyDefinition(foreignKey) }];
+      return [{ kind: 'createForeignKey', table: op.table, foreignKey: foreignKeyDefinitionOf(foreignKey) }];
     }
     case 'createUniqueConstraint':
       return [{ kind: 'dropUniqueConstraint', table: op.table, name: op.constraint.name }];

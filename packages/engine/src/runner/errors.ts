@@ -13,7 +13,8 @@ export class ChecksumMismatchError extends StrataError {
       {
         hint:
           'Applied revisions are frozen: restore the file(s) from version control and put the change in a new revision (`strata revision -m "..."`). ' +
-          'If the edit is harmless (a comment, formatting), re-run with --allow-changed.',
+          'If the edit is intended and the database already matches it, record the new checksums with `strata repair` (Nx: `migrate-repair`); ' +
+          'to let one run through without recording them, re-run with --allow-changed.',
         details: { stream, changed },
       },
     );

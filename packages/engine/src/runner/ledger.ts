@@ -10,8 +10,11 @@ export const VERSION_TABLE = 'strata_version';
 /** The append-only table recording every applied, reverted and stamped revision. */
 export const HISTORY_TABLE = 'strata_history';
 
-/** What a history row says happened to a revision. */
-export type HistoryDirection = 'up' | 'down' | 'stamp' | 'unstamp';
+/**
+ * What a history row says happened to a revision; `repair` records the checksum of an applied
+ * revision's edited file (`strata repair`), the revision staying applied.
+ */
+export type HistoryDirection = 'up' | 'down' | 'stamp' | 'unstamp' | 'repair';
 
 /** One row of `strata_history`. */
 export interface HistoryEntry {
@@ -173,7 +176,7 @@ export class Ledger {
   }
 
   /**
-   * The checksum each revision was last applied or stamped with: the latest `up`/`stamp` row
+   * The checksum each revision was last applied, stamped or repaired with: the latest `up`/`stamp`/`repair` row
    * per revision, dropped again by a later `down`/`unstamp` row.
    */
   async appliedChecksums(): Promise<Map<string, string | null>> {
@@ -188,13 +191,16 @@ function isoTimestamp(value: unknown): string {
 
 /**
  * The revisions history rows leave applied, each with the checksum it was last applied or stamped
- * with: the latest `up`/`stamp` row per revision, dropped again by a later `down`/`unstamp` row.
+ * with: the latest `up`/`stamp` row per revision, dropped again by a later `down`/`unstamp` row; a
+ * `repair` row replaces the checksum of a revision that is applied and applies nothing by itself.
  */
 export function appliedFromHistory(rows: readonly HistoryEntry[]): Map<string, string | null> {
   const result = new Map<string, string | null>();
   for (const row of rows) {
     if (row.direction === 'up' || row.direction === 'stamp') result.set(row.revision, row.checksum);
-    else result.delete(row.revision);
+    else if (row.direction === 'repair') {
+      if (result.has(row.revision)) result.set(row.revision, row.checksum);
+    } else result.delete(row.revision);
   }
   return result;
 }

@@ -91,6 +91,28 @@ export interface StampResult {
   readonly unmarked: readonly string[];
 }
 
+/** What {@link repair} takes: the stream and its revision files. */
+export interface RepairOptions {
+  readonly stream: StreamTarget;
+  readonly graph: RevisionGraph;
+}
+
+/** An applied revision whose file changed since it was applied (or last repaired). */
+export interface RepairedRevision {
+  readonly id: string;
+  readonly file?: string;
+  /** The checksum the history held; null for a row written before checksums were kept. */
+  readonly recorded: string | null;
+  readonly current: string;
+}
+
+/** What {@link repair} recorded. */
+export interface RepairResult {
+  readonly stream: string;
+  /** One `repair` history row each, in the order the revisions apply; empty when nothing changed. */
+  readonly repaired: readonly RepairedRevision[];
+}
+
 /** Where a stream stands: its rows in the version table. */
 export interface CurrentResult {
   readonly stream: string;
@@ -178,6 +200,51 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
       }
     });
     return { stream: options.stream.name, headsBefore: rows, headsAfter: [...plan.heads].sort(), marked, unmarked };
+  });
+}
+
+/**
+ * Accepts edited applied revisions (Flyway's `repair`): for every applied revision whose file's
+ * checksum differs from the one the history recorded, appends a `repair` history row with the
+ * current checksum, so later runs check against it without `--allow-changed`. Nothing is run and
+ * the version rows stay as they are; the edit is the user's decision, and the row says who made
+ * it and when.
+ *
+ * @example
+ * ```ts
+ * import { loadRevisions, repair, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const { repaired } = await repair({ stream: { name: 'app', dialect: 'sqlite', url: 'file:app.db' }, graph });
+ * ```
+ */
+export async function repair(options: RepairOptions): Promise<RepairResult> {
+  const { graph } = options;
+  return withSession(options.stream, { lock: true }, async ({ connection, ledger }) => {
+    const heads = await ledger.heads();
+    const recorded = await ledger.appliedChecksums();
+    const applied = heads.length === 0 ? [] : graph.sortTopologically(graph.ancestors(heads, { inclusive: true }));
+    const repaired = applied.flatMap((id): RepairedRevision[] => {
+      const revision = graph.get(id);
+      const was = recorded.get(id);
+      if (was === undefined || revision.checksum === undefined || was === revision.checksum) return [];
+      return [{ id, ...fileOf(revision.file), recorded: was, current: revision.checksum }];
+    });
+    const now = timestamp();
+    await inTransaction(connection, async () => {
+      for (const entry of repaired) {
+        await ledger.record({
+          revision: entry.id,
+          direction: 'repair',
+          message: graph.get(entry.id).message,
+          file: entry.file ?? null,
+          checksum: entry.current,
+          startedAt: now,
+          finishedAt: now,
+          durationMs: 0,
+        });
+      }
+    });
+    return { stream: options.stream.name, repaired };
   });
 }
 

@@ -26,7 +26,9 @@ export interface MigrationTestResult {
 
 const HINTS: Record<MigrationTestStep, string> = {
   setup: 'Give testMigrations an empty database (`strata test --server URL` makes a throwaway one) and a stream with one head (`strata merge`).',
-  upgrade: 'Fix the revision\'s upgrade so that it runs on the schema its parents leave; `strata upgrade <rev>` on a scratch database reproduces it.',
+  upgrade:
+    'Fix the revision\'s upgrade so that it runs on the schema its parents leave; `strata upgrade <rev>` on a scratch database reproduces it. ' +
+    'If it references a table another stream creates, the revision must depend on that stream (`dependsOn: [\'<stream>@<rev>\']`; `nx run <project>:migrate-check` names it), so that the test migrates that stream first.',
   downgrade: 'Make the revision\'s downgrade run and undo exactly what its upgrade did, so that down and up again (the stairway) works.',
   're-run':
     'The revision is not idempotent: applied a second time it fails or changes the schema. Guard each operation (check, then act: ' +

@@ -1,6 +1,9 @@
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, expect, it } from 'vitest';
 import { describeDialects } from '../support/databases.js';
+import { loadRevisions } from '../../src/revision/load-revisions.js';
+import { RevisionGraph } from '../../src/revision/revision-graph.js';
+import { repair, upgrade } from '../../src/runner/runner.js';
 import {
   APPLIED_BY,
   ENGINE_VERSION,
@@ -26,7 +29,7 @@ const D = 'dddd00000004';
 const E = 'eeee00000005';
 const M = 'ffff0000000m';
 
-type Direction = 'up' | 'down' | 'stamp' | 'unstamp';
+type Direction = 'up' | 'down' | 'stamp' | 'unstamp' | 'repair';
 
 interface Expected {
   readonly versions: readonly string[];
@@ -458,6 +461,66 @@ await describeDialects('strata CLI', (ctx) => {
     // The recorded checksum of B is still the applied one, so the next plain run refuses again.
     expect(passed.history[1]?.checksum).toBe(appliedSum);
     expect((await s.cli('upgrade')).code).toBe(1);
+  });
+
+  it('repair records the edited revision\'s checksum with a history row; the next plain upgrade passes (issue 12, item 5)', async () => {
+    const s = await newStream('repair');
+    const files = s.write([A, `${B}<-${A}`]);
+    expectOk(await s.cli('upgrade', 'head'));
+    const appliedSum = sha256File(files[B] as string);
+    appendFileSync(files[B] as string, '\n// edited on purpose after it was applied\n');
+    const editedSum = sha256File(files[B] as string);
+    Object.assign(files, s.write([`${C}<-${B}`]));
+    expect((await s.cli('upgrade')).code).toBe(1);
+
+    const repaired = await s.cli('repair');
+    expectOk(repaired);
+    expect(repaired.stdout).toContain(`repaired  ${B} (${files[B]}): ${appliedSum} -> ${editedSum}`);
+    expect(repaired.stdout).toContain('recorded the current checksum of 1 edited revision.');
+    const afterRepair = await snapshot(ctx.dialect, s.url, s.name);
+    expect(afterRepair.versions, 'repair runs nothing').toEqual([B]);
+    expect(afterRepair.tables).toEqual([tableOf(A), tableOf(B)]);
+    expect(afterRepair.history.map((r) => [r.revision, r.direction, r.checksum])).toEqual([
+      [A, 'up', sha256File(files[A] as string)],
+      [B, 'up', appliedSum],
+      [B, 'repair', editedSum],
+    ]);
+    expect(afterRepair.history[2]?.appliedBy).toBe(APPLIED_BY);
+
+    // A second repair finds nothing; JSON lists what it recorded.
+    const again = await s.cli('repair', '--json');
+    expectOk(again);
+    expect(jsonOf(again)).toEqual({ stream: s.name, repaired: [] });
+
+    expectOk(await s.cli('upgrade'));
+    const passed = await snapshot(ctx.dialect, s.url, s.name);
+    expect(passed.versions).toEqual([C]);
+    expect(passed.tables).toEqual([tableOf(A), tableOf(B), tableOf(C)]);
+    // Down and up again: the downgrade of B checks against the repaired checksum, and the new up row records it.
+    expectOk(await s.cli('downgrade', A));
+    expectOk(await s.cli('upgrade'));
+    const final = await snapshot(ctx.dialect, s.url, s.name);
+    expect(final.history.filter((r) => r.revision === B).map((r) => [r.direction, r.checksum])).toEqual([
+      ['up', appliedSum],
+      ['repair', editedSum],
+      ['down', editedSum],
+      ['up', editedSum],
+    ]);
+  });
+
+  it('the engine\'s repair returns each edited applied revision and leaves unchanged and unapplied ones alone', async () => {
+    const s = await newStream('repair-api');
+    const files = s.write([A, `${B}<-${A}`, `${C}<-${B}`]);
+    expectOk(await s.cli('upgrade', B));
+    appendFileSync(files[A] as string, '\n// edited\n');
+    appendFileSync(files[C] as string, '\n// edited, not applied\n');
+    const stream = { name: s.name, dialect: ctx.name, url: s.url };
+    const graph = new RevisionGraph(loadRevisions(s.dir));
+    const result = await repair({ stream, graph });
+    expect(result).toEqual({ stream: s.name, repaired: [{ id: A, file: files[A], recorded: expect.any(String), current: sha256File(files[A] as string) }] });
+    expect((await repair({ stream, graph })).repaired).toEqual([]);
+    const run = await upgrade({ stream, graph, target: 'head' });
+    expect(run.steps.map((step) => step.revision)).toEqual([C]);
   });
 
   it('an unknown revision in the version table: current shows it, upgrade and stamp refuse, stamp --purge recovers', async () => {

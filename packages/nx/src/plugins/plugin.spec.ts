@@ -29,7 +29,7 @@ describe('@strata/nx/plugin createNodes', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('infers the eight targets for a project with a drizzle.config, migrate after ^migrate', async () => {
+  it('infers the nine targets for a project with a drizzle.config, migrate after ^migrate', async () => {
     write('apps/billing/project.json', '{ "name": "billing" }');
     write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/db/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
     const results = await createNodes[1](['apps/billing/drizzle.config.ts'], {}, context);
@@ -39,6 +39,7 @@ describe('@strata/nx/plugin createNodes', () => {
         "migrate",
         "migrate-down",
         "migrate-stamp",
+        "migrate-repair",
         "migrate-merge",
         "migrate-status",
         "migrate-history",

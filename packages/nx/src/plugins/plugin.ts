@@ -52,7 +52,7 @@ type TargetsCache = Record<string, CachedProject>;
 /**
  * Inferred Strata targets (batched `createNodes`): every project (a folder with project.json or
  * package.json) holding a drizzle.config or a strata.config gets `migrate`, `migrate-down`,
- * `migrate-stamp`, `migrate-merge`, `migrate-status`, `migrate-history`, `migrate-check` and
+ * `migrate-stamp`, `migrate-repair`, `migrate-merge`, `migrate-status`, `migrate-history`, `migrate-check` and
  * `migrate-test`, each running the `@strata/nx` executor of that name in the project folder. The stream's
  * settings are resolved by the engine (`resolveStreamSettings`) only when a config file, the manifest or
  * the plugin options changed: the targets are cached by a hash of them, as `@nx/playwright` does.
@@ -162,6 +162,7 @@ const DESCRIPTIONS: Record<Verb, { description: string; command: string; example
   migrate: { description: 'Apply the stream\'s revisions up to head (the streams it depends on migrate first).', command: 'upgrade', example: { to: '+1' } },
   'migrate-down': { description: 'Revert revisions down to a target (--to=-1, an id, base).', command: 'downgrade', example: { to: '-1' } },
   'migrate-stamp': { description: 'Mark revisions as applied (or not) without running them.', command: 'stamp', example: { to: 'head' } },
+  'migrate-repair': { description: 'Accept edited applied revisions: record their current checksums (nothing is run).', command: 'repair' },
   'migrate-merge': { description: 'Write a merge revision joining the stream\'s heads.', command: 'merge', example: { message: 'merge heads' } },
   'migrate-status': { description: 'Show the revision the database is at and the stream\'s heads.', command: 'current' },
   'migrate-history': { description: 'List the stream\'s revisions, newest first (--applied: what the database recorded).', command: 'history' },

@@ -6,6 +6,8 @@ export interface StrataPluginOptions {
   migrateDownTargetName?: string;
   /** Stamp without running (default `migrate-stamp`). */
   migrateStampTargetName?: string;
+  /** Record the checksums of edited applied revisions (default `migrate-repair`). */
+  migrateRepairTargetName?: string;
   /** Write a merge revision (default `migrate-merge`). */
   migrateMergeTargetName?: string;
   /** Current revision and heads (default `migrate-status`). */
@@ -26,6 +28,7 @@ export const VERBS = [
   ['migrate', 'migrateTargetName'],
   ['migrate-down', 'migrateDownTargetName'],
   ['migrate-stamp', 'migrateStampTargetName'],
+  ['migrate-repair', 'migrateRepairTargetName'],
   ['migrate-merge', 'migrateMergeTargetName'],
   ['migrate-status', 'migrateStatusTargetName'],
   ['migrate-history', 'migrateHistoryTargetName'],

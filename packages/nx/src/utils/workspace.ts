@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { ExecutorContext, ProjectGraph, ProjectGraphProjectNode, TargetConfiguration } from '@nx/devkit';
 import type { Output } from '@strata/engine';
 import type { Engine } from './engine';
@@ -89,4 +90,31 @@ export function buildWorkspace(
     }
   }
   return workspace;
+}
+
+/** A stream project's folder on disk, for {@link tableOwnersOf}. */
+export interface StreamFolder {
+  readonly project: string;
+  /** The project folder (absolute): its drizzle.config or strata.config is read from there. */
+  readonly cwd: string;
+}
+
+/**
+ * Which stream owns each table, over the other stream projects of the workspace (`self` left out):
+ * each one's layout from its config files (no URL needed) and its revisions replayed into the model
+ * (the engine's `tableOwners`). A project whose layout cannot be resolved, or that has no dialect or
+ * revisions, is skipped with `warn`.
+ */
+export async function tableOwnersOf(engine: Engine, folders: readonly StreamFolder[], self: string, warn: (message: string) => void): Promise<Map<string, import('@strata/engine').TableOwner>> {
+  const streams: import('@strata/engine').OwnerStream[] = [];
+  for (const folder of folders) {
+    try {
+      const layout = engine.resolveStreamSettings({ cwd: folder.cwd, requireUrl: false });
+      if (layout.name === self || layout.dialect === undefined || !existsSync(layout.revisionsDir)) continue;
+      streams.push({ name: layout.name, dialect: layout.dialect, graph: new engine.RevisionGraph(engine.loadRevisions(layout.revisionsDir)) });
+    } catch (error) {
+      warn(`stream project "${folder.project}" left out of the cross-stream foreign key checks: ${(error as Error).message}`);
+    }
+  }
+  return engine.tableOwners(streams);
 }

@@ -14,16 +14,23 @@ import type {
 import { checkDefinitionOf, uniqueDefinitionOf } from '../../ops/from-model.js';
 import { compareText, mentionsColumn } from './columns.js';
 
-/** What to drop and what to create for one kind of named object, each sorted by name. @internal */
+/** What to drop, create and rename for one kind of named object, each sorted by name. @internal */
 export interface NamedComparison<T> {
   readonly drop: readonly T[];
   readonly create: readonly T[];
+  /** Objects that only change their name: renamed in place, never dropped and created again. */
+  readonly rename: readonly { readonly from: T; readonly to: T }[];
 }
 
 /**
  * Compares two lists of named objects: one that disappears or changes (`same` says no) is dropped,
  * and so is one that `forced` says must be rebuilt (it needs a column that is dropped and added
  * again, or its key changes under it); one that appears, changes or was forced is created.
+ *
+ * One that disappears while another with the same definition appears under a new name (a table
+ * rename's `users_pkey` that the schema now calls `members_pkey`, or an index renamed in the
+ * schema) is a rename instead: renaming in place keeps what depends on it (a foreign key on the
+ * key) and rebuilds nothing. Pairs are taken in name order; a forced one is never renamed.
  * @internal
  */
 export function compareNamed<T extends { readonly name: string }>(
@@ -34,14 +41,26 @@ export function compareNamed<T extends { readonly name: string }>(
 ): NamedComparison<T> {
   const after = new Map(to.map((item) => [item.name, item]));
   const before = new Set(from.map((item) => item.name));
-  const drop = from.filter((item) => {
-    const target = after.get(item.name);
-    return target === undefined || !same(item, target) || forced(item);
-  });
-  const dropped = new Set(drop.map((item) => item.name));
-  const create = to.filter((item) => !before.has(item.name) || dropped.has(item.name));
   const byName = (a: T, b: T): number => compareText(a.name, b.name);
-  return { drop: [...drop].sort(byName), create: [...create].sort(byName) };
+  const drop = from
+    .filter((item) => {
+      const target = after.get(item.name);
+      return target === undefined || !same(item, target) || forced(item);
+    })
+    .sort(byName);
+  const dropped = new Set(drop.map((item) => item.name));
+  const create = to.filter((item) => !before.has(item.name) || dropped.has(item.name)).sort(byName);
+  const rename: { from: T; to: T }[] = [];
+  for (const old of drop) {
+    if (after.has(old.name) || forced(old)) continue;
+    const target = create.find((item) => !before.has(item.name) && !rename.some((pair) => pair.to === item) && same(old, item));
+    if (target !== undefined) rename.push({ from: old, to: target });
+  }
+  return {
+    drop: drop.filter((item) => !rename.some((pair) => pair.from === item)),
+    create: create.filter((item) => !rename.some((pair) => pair.to === item)),
+    rename,
+  };
 }
 
 /** Whether two name lists are equal, in order. @internal */
@@ -54,23 +73,30 @@ export function keyOf(columns: readonly string[]): string {
   return [...columns].sort(compareText).join('\u0000');
 }
 
-/** The primary key changes of one table: drop the old one, create the new one (no server alters a key in place). @internal */
+/**
+ * The primary key changes of one table: drop the old one, create the new one (no server alters a
+ * key's columns in place), or rename it when only its name changes.
+ * @internal
+ */
 export interface PrimaryKeyComparison {
   readonly drop?: PrimaryKeyModel;
   readonly create?: PrimaryKeyModel;
+  readonly rename?: { readonly from: string; readonly to: string };
 }
 
 /**
  * Compares the primary keys of a table present in both schemas: different columns (order
- * included) or name is a drop then a create, and so is a key on a column that is dropped and
- * added again (`gone`).
+ * included) is a drop then a create, and so is a key on a column that is dropped and added again
+ * (`gone`); a key whose name alone changes is renamed (a name appearing or disappearing, which only
+ * a dialect that names keys sometimes could produce, is a drop then a create).
  * @internal
  */
 export function comparePrimaryKey(from: TableModel, to: TableModel, gone: (column: string) => boolean): PrimaryKeyComparison {
   const before = from.primaryKey;
   const after = to.primaryKey;
-  const changed =
-    before !== undefined && (after === undefined || before.name !== after.name || !sameList(before.columns, after.columns) || before.columns.some(gone));
+  const rebuilt = before !== undefined && (after === undefined || !sameList(before.columns, after.columns) || before.columns.some(gone));
+  if (!rebuilt && before?.name !== undefined && after?.name !== undefined && before.name !== after.name) return { rename: { from: before.name, to: after.name } };
+  const changed = rebuilt || (before !== undefined && before.name !== after?.name);
   const drop = changed ? before : undefined;
   const create = after !== undefined && (before === undefined || changed) ? after : undefined;
   return { ...(drop !== undefined ? { drop } : {}), ...(create !== undefined ? { create } : {}) };

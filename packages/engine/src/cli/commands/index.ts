@@ -4,6 +4,7 @@ import { initCommand } from './init.js';
 import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from './inspect.js';
 import { downgradeCommand, upgradeCommand } from './migrate.js';
 import { mergeCommand, revisionCommand } from './revision.js';
+import { repairCommand } from './repair.js';
 import { stampCommand } from './stamp.js';
 import { testCommand } from './test.js';
 
@@ -14,6 +15,7 @@ export const COMMANDS: readonly Command[] = [
   upgradeCommand,
   downgradeCommand,
   stampCommand,
+  repairCommand,
   mergeCommand,
   currentCommand,
   historyCommand,

@@ -8,7 +8,11 @@ import type {
   DropUniqueConstraintOp,
   ForeignKeyDefinition,
   PrimaryKeyDefinition,
+  RenameConstraintOp,
+  RenameIndexOp,
 } from '../../ops/op.js';
+import { ObjectMissingError } from '../../ops/errors.js';
+import { checkDefinitionOf, foreignKeyDefinitionOf } from '../../ops/from-model.js';
 import type { ForeignKeyAction } from '../../schema/model.js';
 import { statedDefault } from '../../schema/stated.js';
 import { ExistingColumnUnknownError } from '../errors.js';
@@ -179,6 +183,42 @@ export class MysqlRenderer extends RenderBase {
   /** A unique constraint is a unique index in MySQL, dropped as one. */
   protected override dropUniqueConstraint(op: DropUniqueConstraintOp): string[] {
     return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP INDEX ${this.quoteIdentifier(op.name)}`];
+  }
+
+  /** In place (MySQL 5.7+, MariaDB 10.5.2+: https://mariadb.com/kb/en/alter-table/#rename-indexkey). */
+  protected override renameIndex(op: RenameIndexOp): string[] {
+    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME INDEX ${this.quoteIdentifier(op.name)} TO ${this.quoteIdentifier(op.to)}`];
+  }
+
+  /**
+   * A unique constraint is an index and is renamed in place. MySQL and MariaDB have no rename for a
+   * foreign key or a check constraint (https://dev.mysql.com/doc/refman/8.0/en/alter-table.html), so
+   * those are dropped and added again under the new name, from the definition `context.table` holds;
+   * the primary key is always named `PRIMARY`.
+   */
+  protected override renameConstraint(op: RenameConstraintOp, context: RenderContext): string[] {
+    const table = context.table;
+    if (table?.uniqueConstraints.some((unique) => unique.name === op.name) === true) {
+      return this.renameIndex({ kind: 'renameIndex', table: op.table, name: op.name, to: op.to });
+    }
+    const foreignKey = table?.foreignKeys.find((fk) => fk.name === op.name);
+    if (foreignKey !== undefined) {
+      return [
+        ...this.dropForeignKey({ kind: 'dropForeignKey', table: op.table, name: op.name }, context),
+        ...this.createForeignKey({ kind: 'createForeignKey', table: op.table, foreignKey: { ...foreignKeyDefinitionOf(foreignKey), name: op.to } }, context),
+      ];
+    }
+    const check = table?.checkConstraints.find((c) => c.name === op.name);
+    if (check !== undefined) {
+      return [
+        ...this.dropCheckConstraint({ kind: 'dropCheckConstraint', table: op.table, name: op.name }),
+        ...this.createCheckConstraint({ kind: 'createCheckConstraint', table: op.table, constraint: { ...checkDefinitionOf(check), name: op.to } }),
+      ];
+    }
+    if (table?.primaryKey !== undefined && op.name === 'PRIMARY') {
+      throw this.unsupported(op, 'its primary key is always named PRIMARY', 'Leave the primary key name alone.');
+    }
+    throw new ObjectMissingError('constraint', op.name, op.table, op.kind);
   }
 
   protected override dropPrimaryKey(op: DropPrimaryKeyOp): string[] {

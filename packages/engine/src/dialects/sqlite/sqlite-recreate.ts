@@ -112,6 +112,7 @@ export function needsRecreate(op: Op, table: TableModel | undefined): op is Recr
     case 'dropCheckConstraint':
     case 'createPrimaryKey':
     case 'dropPrimaryKey':
+    case 'renameConstraint':
       return true;
     default:
       return false;
@@ -469,6 +470,19 @@ function applyChange(draft: Draft, change: RecreateChange, quote: (name: string)
         const { autoIncrement: _dropped, ...column } = entry.column;
         return { column, source: entry.source, origin: entry.origin };
       });
+      return;
+    }
+    case 'renameIndex':
+      requireNamed(draft.indexes, change.name, 'index');
+      draft.indexes = draft.indexes.map((index) => (index.name === change.name ? { ...index, name: change.to } : index));
+      return;
+    case 'renameConstraint': {
+      // SQLite keeps constraint names only in the table's CREATE TABLE text: the recreate writes the new one.
+      const rename = <T extends { readonly name: string }>(item: T): T => (item.name === change.name ? { ...item, name: change.to } : item);
+      requireNamed([...draft.uniqueConstraints, ...draft.checkConstraints, ...draft.foreignKeys], change.name, 'constraint');
+      draft.uniqueConstraints = draft.uniqueConstraints.map(rename);
+      draft.checkConstraints = draft.checkConstraints.map(rename);
+      draft.foreignKeys = draft.foreignKeys.map(rename);
       return;
     }
     default:

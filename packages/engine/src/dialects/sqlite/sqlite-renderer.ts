@@ -1,4 +1,6 @@
-import type { ColumnDefinition, CreateIndexOp, Op, PrimaryKeyDefinition } from '../../ops/op.js';
+import { ObjectMissingError } from '../../ops/errors.js';
+import { toCreateIndexOp } from '../../ops/from-model.js';
+import type { ColumnDefinition, CreateIndexOp, Op, PrimaryKeyDefinition, RenameIndexOp } from '../../ops/op.js';
 import { RecreateNeedsTableError } from '../errors.js';
 import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
@@ -87,6 +89,16 @@ export class SqliteRenderer extends RenderBase {
 
   protected override primaryKeyInline(primaryKey: PrimaryKeyDefinition, columns: readonly ColumnDefinition[]): boolean {
     return primaryKey.columns.length === 1 && columns.some((column) => column.name === primaryKey.columns[0] && column.autoIncrement === true);
+  }
+
+  /**
+   * SQLite cannot rename an index (https://www.sqlite.org/lang_altertable.html): it is dropped and
+   * created again under the new name, from the definition `context.table` holds.
+   */
+  protected override renameIndex(op: RenameIndexOp, context: RenderContext): string[] {
+    const index = context.table?.indexes.find((i) => i.name === op.name);
+    if (index === undefined) throw new ObjectMissingError('index', op.name, op.table, op.kind);
+    return [...this.dropIndex({ kind: 'dropIndex', table: op.table, name: op.name }), ...this.createIndex(toCreateIndexOp(op.table, { ...index, name: op.to }))];
   }
 
   /**

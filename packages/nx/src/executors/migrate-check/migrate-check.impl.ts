@@ -1,11 +1,14 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { runStrata } from '../../utils/run-executor';
+import { fromWorkspace } from '../../utils/stream-options';
+import { isStreamProject, tableOwnersOf } from '../../utils/workspace';
 import type { MigrateCheckExecutorSchema } from './schema';
 
 /**
  * `nx run <project>:migrate-check`: fails when the Drizzle schema differs from what the revisions build,
  * a revision holds an unguarded operation, or the stream has several heads; with `--db`, also when
- * the live database differs from the Drizzle schema.
+ * the live database differs from the Drizzle schema; also when a revision adds a foreign key to a table
+ * another stream project of the workspace owns without depending on that stream.
  */
 export default async function migrateCheckExecutor(options: MigrateCheckExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, async ({ engine, out, settings, layout, graph }) => {
@@ -15,7 +18,12 @@ export default async function migrateCheckExecutor(options: MigrateCheckExecutor
         hint: 'Configure the stream (drizzle.config or strata.config) or pass --dialect.',
       });
     }
+    const others = Object.entries(context.projectGraph.nodes)
+      .filter(([name, node]) => name !== context.projectName && isStreamProject(node))
+      .map(([name, node]) => ({ project: name, cwd: fromWorkspace(context.root, node.data.root) }));
+    const owners = await tableOwnersOf(engine, others, stream.name, (message) => out.warn(message));
     const findings = await engine.checkStream({
+      owners,
       stream: stream.name,
       dialect: stream.dialect,
       graph: graph(stream),
@@ -28,7 +36,7 @@ export default async function migrateCheckExecutor(options: MigrateCheckExecutor
       findings,
       drizzle: stream.drizzle !== undefined,
       database: options.db === true,
-      commands: { merge: `nx run ${project}:migrate-merge`, generate: `nx g @strata/nx:migration ${project}` },
+      commands: { merge: `nx run ${project}:migrate-merge`, generate: `nx g @strata/nx:migration ${project}`, repair: `nx run ${project}:migrate-repair` },
       rerun: `nx run ${project}:${context.targetName ?? 'migrate-check'}`,
     });
   });

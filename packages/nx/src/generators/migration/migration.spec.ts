@@ -2,12 +2,34 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Tree } from '@nx/devkit';
+import Database from 'better-sqlite3';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamGenerator } from '../stream/stream';
 import { migrationGenerator, renameHints } from './migration';
 
 const REPO_NODE_MODULES = join(__dirname, '..', '..', '..', '..', '..', 'node_modules');
+
+/** The strata_* tables of a SQLite database file (none when the file does not exist). */
+function ledgerTables(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'strata_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  } finally {
+    db.close();
+  }
+}
+
+/** The history rows of a SQLite database file as [revision, direction]. */
+function stampRows(file: string): string[][] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare('SELECT revision, direction FROM strata_history ORDER BY id').all() as { revision: string; direction: string }[]).map((r) => [r.revision, r.direction]);
+  } finally {
+    db.close();
+  }
+}
 
 /** A workspace on disk (the engine reads configs, schemas and revisions from disk), changed through an FsTree. */
 describe('@strata/nx:migration and @strata/nx:stream', () => {
@@ -51,6 +73,31 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
     expect(source).toContain("await op.createTable('invoices', invoices)");
   });
 
+  it('migration: a foreign key to another stream\'s table adds dependsOn that stream\'s head (issue 12, item 4)', async () => {
+    write('apps/accounts/project.json', '{ "name": "accounts", "root": "apps/accounts" }');
+    write('apps/accounts/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/schema.ts', dbCredentials: { url: 'file:accounts.db' } };");
+    write('apps/accounts/src/schema.ts', schema("export const users = sqliteTable('users', { id: integer('id').primaryKey() });"));
+    write(
+      'apps/accounts/migrations/20240101_0000_create_users.ts',
+      "import { revision } from '@strata/engine';\nexport default revision({ id: 'acc000000001', parents: [], message: 'create users', async upgrade({ op, inspect }) { if (!(await inspect.hasTable('users'))) await op.createTable('users', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] }); }, async downgrade() {} });\n",
+    );
+    write(
+      'apps/billing/src/schema.ts',
+      "import { sqliteTable, integer } from 'drizzle-orm/sqlite-core';\nimport { users } from '../../accounts/src/schema';\n" +
+        "export const invoices = sqliteTable('invoices', { id: integer('id').primaryKey(), userId: integer('user_id').references(() => users.id) });\n",
+    );
+    tree = new FsTree(root, false);
+    await migrationGenerator(tree, { project: 'billing', message: 'create invoices', revId: 'bbbb00000002' });
+    const source = tree.read(tree.listChanges()[0]!.path, 'utf8') ?? '';
+    expect(source).toContain("dependsOn: ['accounts@acc000000001'],");
+    expect(source).toContain("referencedTable: 'users'");
+
+    // A dependency the user gave on that stream is kept as given, not doubled.
+    tree = new FsTree(root, false);
+    await migrationGenerator(tree, { project: 'billing', message: 'create invoices', revId: 'cccc00000003', dependsOn: ['accounts@acc0'] });
+    expect(tree.read(tree.listChanges()[0]!.path, 'utf8')).toContain("dependsOn: ['accounts@acc0'],");
+  });
+
   it('migration --empty: an empty revision', async () => {
     write('apps/billing/src/schema.ts', schema(''));
     write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', dbCredentials: { url: 'file:billing.db' } };");
@@ -82,6 +129,30 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
     tree = new FsTree(root, false);
     await migrationGenerator(tree, { project: 'billing', message: 'nothing' });
     expect(written()).toEqual([]);
+  });
+
+  it('stream --baseline refuses a database without the Drizzle schema, listing the differences; --force stamps anyway (issue 12, item 6)', async () => {
+    const url = `file:${join(root, 'empty.db')}`;
+    const refused = streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001', baseline: true, url });
+    await expect(refused).rejects.toThrow(/^NX_BASELINE_MISMATCH: Project "billing": --baseline would stamp .*empty\.db as having the Drizzle schema, but the database differs from it \(1 change needed: createTable invoices\)\.\nhint: .*--force/s);
+    expect(written(), 'nothing is written').toEqual([]);
+    expect(ledgerTables(join(root, 'empty.db'))).toEqual([]);
+
+    const stamp = await streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001', baseline: true, url, force: true });
+    flushChanges(root, tree.listChanges());
+    await stamp();
+    expect(stampRows(join(root, 'empty.db'))).toEqual([['aaaa00000001', 'stamp']]);
+  });
+
+  it('stream --baseline stamps a database that has the Drizzle schema', async () => {
+    const file = join(root, 'existing.db');
+    const db = new Database(file);
+    db.exec('CREATE TABLE invoices (id integer PRIMARY KEY)');
+    db.close();
+    const stamp = await streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001', baseline: true, url: `file:${file}` });
+    flushChanges(root, tree.listChanges());
+    await stamp();
+    expect(stampRows(file)).toEqual([['aaaa00000001', 'stamp']]);
   });
 
   it('turns rename flags into hints and rejects malformed ones', () => {

@@ -6,6 +6,8 @@ export interface StreamGeneratorSchema {
   message?: string;
   /** Also stamp an existing database at the initial revision (it already has the schema). */
   baseline?: boolean;
+  /** With --baseline: stamp even when the database differs from the Drizzle schema. */
+  force?: boolean;
   /** The database to stamp with --baseline (default: the stream's configured URL). */
   url?: string;
   /** For a project without drizzle.config: the dialect to write into a new strata.config.json. */

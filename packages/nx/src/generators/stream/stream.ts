@@ -11,7 +11,8 @@ import type { StreamGeneratorSchema } from './schema';
  * `nx g @strata/nx:stream <project>`: gives a project with a drizzle.config (or, with `--dialect`, a new
  * strata.config.json) its revisions folder and an initial revision: generated from the current Drizzle
  * schema, or empty without one. `--baseline` also stamps the existing database at that revision, after
- * the files are written (never under `--dry-run`).
+ * the files are written (never under `--dry-run`); it first compares the database with the Drizzle
+ * schema and refuses on a difference (`NX_BASELINE_MISMATCH`) unless `--force`.
  *
  * @example
  * ```ts
@@ -47,6 +48,7 @@ async function generate(tree: Tree, options: StreamGeneratorSchema): Promise<Gen
   const empty = new engine.RevisionGraph([]);
   let source: string;
   if (layout.drizzle && layout.dialect) {
+    if (options.baseline && options.force !== true) await refuseMismatchedBaseline(engine, cwd, options, layout.drizzle);
     const plan = await engine.planGeneratedRevision({
       dialect: layout.dialect,
       graph: empty,
@@ -68,6 +70,38 @@ async function generate(tree: Tree, options: StreamGeneratorSchema): Promise<Gen
     const result = await engine.stamp({ stream: settings, graph, targets: [id] });
     logger.info(`Stream "${result.stream}" stamped at ${id} (${engine.redactUrl(settings.url)}): the database is taken to have the schema already.`);
   };
+}
+
+/**
+ * `--baseline` takes the database to have the Drizzle schema already: compare them first, as
+ * `check --db` does (the stream's own tables, enums... read back and diffed with the Drizzle schema),
+ * and refuse with `NX_BASELINE_MISMATCH` listing the differences, before anything is written. Stamping
+ * an empty or different database would record revisions whose changes are not there.
+ */
+async function refuseMismatchedBaseline(engine: Engine, cwd: string, options: StreamGeneratorSchema, drizzle: NonNullable<StreamLayout['drizzle']>): Promise<void> {
+  const settings = engine.resolveStreamSettings({ cwd, ...(options.url ? { url: options.url } : {}), requireUrl: true });
+  const findings = await engine.checkStream({
+    stream: settings.name,
+    dialect: settings.dialect,
+    graph: new engine.RevisionGraph([]),
+    schemaFiles: drizzle.schemaFiles,
+    ...(drizzle.casing ? { casing: drizzle.casing } : {}),
+    database: { url: settings.url },
+  });
+  const drift = findings.flatMap((finding) => (finding.kind === 'database-drift' ? finding.operations : []));
+  if (drift.length === 0) return;
+  const url = engine.redactUrl(settings.url);
+  const differences = drift.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`.trim());
+  throw new engine.StrataError(
+    'NX_BASELINE_MISMATCH',
+    `Project "${options.project}": --baseline would stamp ${url} as having the Drizzle schema, but the database differs from it (${drift.length} change${drift.length === 1 ? '' : 's'} needed: ${differences.join(', ')}).`,
+    {
+      hint:
+        `Point --url at the database that has the schema; for an empty database leave --baseline out and run \`nx run ${options.project}:migrate\`. ` +
+        'Pass --force to stamp anyway.',
+      details: { project: options.project, stream: settings.name, url, differences },
+    },
+  );
 }
 
 /**
