@@ -47,6 +47,7 @@ const RECREATE_KINDS: Readonly<Record<RecreateChange['kind'], true>> = {
   alterColumn: true,
   renameColumn: true,
   createIndex: true,
+  renameIndex: true,
   dropIndex: true,
   createForeignKey: true,
   dropForeignKey: true,
@@ -56,6 +57,7 @@ const RECREATE_KINDS: Readonly<Record<RecreateChange['kind'], true>> = {
   dropCheckConstraint: true,
   createPrimaryKey: true,
   dropPrimaryKey: true,
+  renameConstraint: true,
 };
 
 /**
