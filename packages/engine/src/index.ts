@@ -101,7 +101,7 @@ export {
   RecreateTargetMissingError,
 } from './dialects/errors.js';
 
-export { ModuleLoadError, RevisionsFolderMissingError } from './loader/errors.js';
+export { ModuleLoadError, ModuleThrewError, RevisionsFolderMissingError } from './loader/errors.js';
 
 export type * from './schema/model.js';
 export { emptySchema } from './schema/model.js';
