@@ -29,7 +29,7 @@ describe('@strata/nx/plugin createNodes', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('infers the eight targets for a project with a drizzle.config, migrate after ^migrate', async () => {
+  it('infers the eight targets for a project with a drizzle.config, migrate after the dependencies\' migrate, params forwarded', async () => {
     write('apps/billing/project.json', '{ "name": "billing" }');
     write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/db/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
     const results = await createNodes[1](['apps/billing/drizzle.config.ts'], {}, context);
@@ -49,7 +49,7 @@ describe('@strata/nx/plugin createNodes', () => {
     expect(project?.targets?.['migrate']).toMatchObject({
       executor: '@strata/nx:migrate',
       options: { cwd: '{projectRoot}' },
-      dependsOn: ['^migrate'],
+      dependsOn: [{ dependencies: true, target: 'migrate', params: 'forward' }],
       metadata: { description: expect.any(String), help: { command: 'npx strata upgrade --help' } },
     });
     const test = project?.targets?.['migrate-test'];
@@ -70,7 +70,7 @@ describe('@strata/nx/plugin createNodes', () => {
     write('db/strata.config.json', '{ "stream": "shared", "dir": "versions", "dialect": "sqlite" }');
     const results = await createNodes[1](['db/strata.config.json'], { migrateTargetName: 'db-up', migrateTestTargetName: 'db-test' }, context);
     const targets = results[0]?.[1].projects?.['db']?.targets ?? {};
-    expect(targets['db-up']?.dependsOn).toEqual(['^db-up']);
+    expect(targets['db-up']?.dependsOn).toEqual([{ dependencies: true, target: 'db-up', params: 'forward' }]);
     expect(targets['db-test']?.inputs?.[0]).toBe('{projectRoot}/versions/**/*');
     expect(results[0]?.[1].projects?.['db']?.metadata?.['strata']).toMatchObject({ stream: 'shared', revisionsDir: 'db/versions' });
   });

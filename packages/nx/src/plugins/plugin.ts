@@ -11,7 +11,7 @@ import {
 } from '@nx/devkit';
 import type { StreamLayout } from '@strata/engine';
 import { loadEngine } from '../utils/engine';
-import { normalizePluginOptions, VERBS, type NormalizedPluginOptions, type StrataPluginOptions, type Verb } from '../utils/target-names';
+import { migrateDependsOn, normalizePluginOptions, VERBS, type NormalizedPluginOptions, type StrataPluginOptions, type Verb } from '../utils/target-names';
 import { PACKAGE_NAME } from '../utils/versions';
 
 export type { StrataPluginOptions } from '../utils/target-names';
@@ -245,7 +245,7 @@ export function buildTargets(
     };
   }
   const migrate = targets[options.migrateTargetName] as TargetConfiguration;
-  migrate.dependsOn = [`^${options.migrateTargetName}`];
+  migrate.dependsOn = [migrateDependsOn(options.migrateTargetName)];
   const test = targets[options.migrateTestTargetName] as TargetConfiguration;
   test.cache = true;
   test.inputs = [...(testInputs(projectRoot, layout, workspaceRoot) as Input[]), ...engineInput];

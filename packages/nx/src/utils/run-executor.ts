@@ -1,7 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadEngine, type Engine } from './engine';
-import { projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
+import { fromWorkspace, projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
+import { outputFileOf, taskChain, type TaskChain } from './task-chain';
 import { buildWorkspace, streamProjectsAround, type StrataWorkspace, type WorkspaceReach } from './workspace';
 
 /** What an executor body gets: the engine, the output, and the stream's settings on demand. */
@@ -9,6 +10,8 @@ export interface StrataRun {
   readonly engine: Engine;
   readonly out: Output;
   readonly context: ExecutorContext;
+  /** The command-line parameters this task shares with the tasks it depends on, and the tasks waiting on it. */
+  readonly chain: TaskChain;
   /** The flags for `resolveStreamSettings`. */
   readonly settingsOptions: ResolveStreamSettingsOptions;
   /** The stream with its database (throws `CONFIG_MISSING_URL` without one). */
@@ -33,19 +36,22 @@ export async function runStrata(
   let out: Output | undefined;
   try {
     const engine = await loadEngine();
-    out = new engine.Output({ json: options.json === true });
+    const chain = taskChain(context);
+    const file = options.outputFile ? fromWorkspace(context.root, outputFileOf(options.outputFile, chain, context.projectName)) : undefined;
+    out = new engine.Output({ json: options.json === true, ...(file ? { file } : {}) });
     const settingsOptions = toSettingsOptions(options, projectDirectory(options, context));
     const run: StrataRun = {
       engine,
       out,
       context,
+      chain,
       settingsOptions,
       settings: () => engine.resolveStreamSettings({ ...settingsOptions, requireUrl: true }),
       layout: () => engine.resolveStreamSettings({ ...settingsOptions, requireUrl: false }),
       graph: (layout) => new engine.RevisionGraph(engine.loadRevisions(layout.revisionsDir)),
       workspace: (reach, self, graph) => {
         const projects = context.projectName && context.projectGraph ? streamProjectsAround(context.projectGraph, context.projectName, reach) : [];
-        const workspace = buildWorkspace(engine, context, projects, out as Output);
+        const workspace = buildWorkspace(engine, context, projects, out as Output, chainDatabase(chain));
         workspace.set(self.name, { stream: self, graph });
         return workspace;
       },
@@ -57,4 +63,16 @@ export async function runStrata(
     else console.error(`Could not load @strata/engine: ${(error as Error)?.stack ?? String(error)}`);
     return { success: false };
   }
+}
+
+/**
+ * `--url` and `--dialect` given on the command line name the database of the whole chain: the streams
+ * a run checks (the ones it depends on, or that depend on it) are read there too, not on their own URL.
+ */
+function chainDatabase(chain: TaskChain): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
+  const { url, dialect } = chain.params;
+  return {
+    ...(typeof url === 'string' && url !== '' ? { url } : {}),
+    ...(typeof dialect === 'string' && dialect !== '' ? { dialect: dialect as StreamExecutorOptions['dialect'] } : {}),
+  };
 }
