@@ -1,6 +1,7 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadEngine, type Engine } from './engine';
+import { inNxSpelling, spellingContextOf } from './nx-spelling';
 import { fromWorkspace, projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
 import { outputFileOf, taskChain, type TaskChain } from './task-chain';
 import { buildWorkspace, streamProjectsAround, type StrataWorkspace, type WorkspaceReach } from './workspace';
@@ -59,7 +60,7 @@ export async function runStrata(
     await body(run);
     return { success: true };
   } catch (error) {
-    if (out) out.error(error);
+    if (out) out.error(context.projectName ? inNxSpelling(error, spellingContextOf(context.projectName, context.projectsConfigurations?.projects[context.projectName])) : error);
     else console.error(`Could not load @strata/engine: ${(error as Error)?.stack ?? String(error)}`);
     return { success: false };
   }

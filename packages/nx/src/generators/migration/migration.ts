@@ -20,7 +20,7 @@ export async function migrationGenerator(tree: Tree, options: MigrationGenerator
   try {
     await generate(tree, options);
   } catch (error) {
-    throw asGeneratorError(error);
+    throw asGeneratorError(error, { tree, project: options.project });
   }
   if (options.skipFormat === false) await formatFiles(tree);
 }
