@@ -20,6 +20,7 @@ describe('nxSpelling: engine hints in the words a person types under Nx (issue 1
   it('turns strata commands into the project\'s targets (by their configured names) and generators', () => {
     expect(nxSpelling('Write a merge revision: `strata merge -m "merge heads"`.', billing)).toBe('Write a merge revision: `nx run billing:db-merge -m "merge heads"`.');
     expect(nxSpelling('`strata merge abc def -m "merge"`', billing)).toBe('`nx run billing:db-merge --revisions=abc,def -m "merge"`');
+    expect(nxSpelling('strata merge aaaa bbbb -m "merge heads"', billing)).toBe('nx run billing:db-merge --revisions=aaaa,bbbb -m "merge heads"');
     expect(nxSpelling('Run `strata downgrade -1` first.', billing)).toBe('Run `nx run billing:migrate-down --to=-1` first.');
     expect(nxSpelling('`strata revision --autogenerate --rename-enum-value mood.sad=blue`', billing)).toBe('`nx g @strata/nx:migration billing --renameEnumValue mood.sad=blue`');
     // No target for it: the strata command, run in the project's folder.

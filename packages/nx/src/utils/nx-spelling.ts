@@ -50,8 +50,8 @@ const KNOWN_VERBS = [...Object.keys(VERB_OF), ...Object.keys(GENERATOR_OF), 'bra
 
 /**
  * `text` (a hint or message) in Nx's spelling: each `` `strata <verb> …` `` becomes the target or
- * generator that does it (`` `nx run billing:migrate-merge -m "merge heads"` ``), an unquoted
- * `strata <verb>` the same without its arguments, and every other `--kebab-flag` its camelCase option.
+ * generator that does it (`` `nx run billing:migrate-merge -m "merge heads"` ``), as does a text that is
+ * only such a command; an unquoted `strata <verb>` in a sentence becomes the same without its arguments; and every other `--kebab-flag` its camelCase option.
  *
  * @example
  * ```ts
@@ -61,6 +61,9 @@ const KNOWN_VERBS = [...Object.keys(VERB_OF), ...Object.keys(GENERATOR_OF), 'bra
  */
 export function nxSpelling(text: string, context: NxSpellingContext): string {
   const verbs = KNOWN_VERBS.join('|');
+  // A hint that is a command and nothing else (`strata merge a b -m "merge heads"`) is read whole.
+  const whole = new RegExp(`^strata (${verbs})\\b([^\`\\n]*)$`).exec(text.trim());
+  if (whole) return nxCommand(whole[1] as string, whole[2] as string, context);
   return text
     .split(/(`[^`]*`)/)
     .map((part) => {
