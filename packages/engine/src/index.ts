@@ -61,6 +61,7 @@ export {
   ConfigInvalidError,
   ConfigUnsupportedDialectError,
   ConfigUnsupportedDriverError,
+  ConfigUnsupportedSettingError,
   ConfigDuplicateSettingError,
   ConfigDialectMismatchError,
   ConfigMissingUrlError,

@@ -91,7 +91,10 @@ describe('@strata/nx/plugin createNodes', () => {
     write('apps/bad/project.json', '{ "name": "bad" }');
     write('apps/bad/drizzle.config.ts', "export default { dialect: 'postgres' };");
     write('apps/env/project.json', '{ "name": "env" }');
-    write('apps/env/drizzle.config.ts', "if (!process.env.STRATA_SPEC_DB) throw new Error('STRATA_SPEC_DB is not set');\nexport default { dialect: 'sqlite', schema: './src/schema.ts', dbCredentials: { url: process.env.STRATA_SPEC_DB } };");
+    write(
+      'apps/env/drizzle.config.ts',
+      "if (!process.env.STRATA_SPEC_DB) throw new Error('STRATA_SPEC_DB is not set');\nexport default { dialect: 'sqlite', out: './db', schema: './src/schema.ts', dbCredentials: { url: process.env.STRATA_SPEC_DB } };",
+    );
     const files = ['apps/good/strata.config.json', 'apps/bad/drizzle.config.ts', 'apps/env/drizzle.config.ts'];
     const results = await createNodes[1](files, {}, context);
     const projects = Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
@@ -99,7 +102,7 @@ describe('@strata/nx/plugin createNodes', () => {
     expect(Object.keys(projects['apps/env']?.targets ?? {})).toHaveLength(8);
     expect(projects['apps/env']?.metadata?.['strata']).toEqual({
       stream: 'env',
-      revisionsDir: 'apps/env/migrations',
+      revisionsDir: 'apps/env/db',
       configError: expect.stringMatching(/^LOADER_MODULE_THREW: .*STRATA_SPEC_DB is not set/),
     });
     expect(projects['apps/env']?.targets?.['migrate-test']?.inputs?.[0]).toBe('{projectRoot}/**/*');
@@ -109,7 +112,7 @@ describe('@strata/nx/plugin createNodes', () => {
     process.env.STRATA_SPEC_DB = 'file:env.db';
     try {
       const again = await createNodes[1](['apps/env/drizzle.config.ts'], {}, context);
-      expect(again[0]?.[1].projects?.['apps/env']?.metadata?.['strata']).toEqual({ stream: 'env', revisionsDir: 'apps/env/migrations', dialect: 'sqlite' });
+      expect(again[0]?.[1].projects?.['apps/env']?.metadata?.['strata']).toEqual({ stream: 'env', revisionsDir: 'apps/env/db', dialect: 'sqlite' });
     } finally {
       delete process.env.STRATA_SPEC_DB;
     }

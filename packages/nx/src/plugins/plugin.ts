@@ -172,7 +172,8 @@ async function buildProject(
 
 /**
  * The targets of a stream whose config could not be loaded, from what is read without running it: the
- * project folder, strata.config.json's `stream` and `dir`, the manifest's name. `migrate-test` then takes
+ * project folder, strata.config.json's `stream` and `dir`, drizzle.config's `out` as a string literal, the
+ * manifest's name. `migrate-test` then takes
  * the whole project as its input (the schema's files are not known).
  */
 function staticProject(
@@ -184,7 +185,7 @@ function staticProject(
   error: unknown,
 ): CachedProject {
   const strata = readJsonObject(join(absoluteRoot, 'strata.config.json'));
-  const revisionsDir = join(absoluteRoot, typeof strata?.['dir'] === 'string' ? strata['dir'] : 'migrations');
+  const revisionsDir = join(absoluteRoot, typeof strata?.['dir'] === 'string' ? strata['dir'] : (drizzleOut(absoluteRoot) ?? 'migrations'));
   const configFiles = [...DRIZZLE_CONFIG_NAMES, ...STRATA_CONFIG_NAMES].map((file) => join(absoluteRoot, file)).filter((file) => existsSync(file));
   const targets = buildTargets(projectRoot, { revisionsDir, configFiles, projectDir: absoluteRoot }, options, workspaceRoot, engineInput);
   const test = targets[options.migrateTestTargetName] as TargetConfiguration;
@@ -193,6 +194,16 @@ function staticProject(
   const stream = typeof strata?.['stream'] === 'string' ? strata['stream'] : typeof manifestName === 'string' ? manifestName.replace(/^@[^/]+\//, '') : basename(absoluteRoot);
   const problem = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
   return { targets, metadata: { stream, revisionsDir: toPosix(relative(workspaceRoot, revisionsDir)), configError: problem } };
+}
+
+/** drizzle.config's `out` when it is a string literal (`out: './drizzle'`), read from the text without running it. */
+function drizzleOut(absoluteRoot: string): string | undefined {
+  for (const name of DRIZZLE_CONFIG_NAMES) {
+    const file = join(absoluteRoot, name);
+    if (!existsSync(file)) continue;
+    return /\bout\s*:\s*(['"`])([^'"`$]+)\1/.exec(readFileSync(file, 'utf8'))?.[2];
+  }
+  return undefined;
 }
 
 function readJsonObject(file: string): Record<string, unknown> | undefined {
