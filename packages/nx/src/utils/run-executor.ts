@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadEngine, type Engine } from './engine';
@@ -40,7 +41,8 @@ export async function runStrata(
     const chain = taskChain(context);
     const file = options.outputFile ? fromWorkspace(context.root, outputFileOf(options.outputFile, chain, context.projectName)) : undefined;
     out = new engine.Output({ json: options.json === true, ...(file ? { file } : {}) });
-    const settingsOptions = toSettingsOptions(options, projectDirectory(options, context));
+    const database = chainDatabase(engine, chain, context.root);
+    const settingsOptions = toSettingsOptions({ ...options, ...database }, projectDirectory(options, context));
     const run: StrataRun = {
       engine,
       out,
@@ -52,7 +54,7 @@ export async function runStrata(
       graph: (layout) => new engine.RevisionGraph(engine.loadRevisions(layout.revisionsDir)),
       workspace: (reach, self, graph) => {
         const projects = context.projectName && context.projectGraph ? streamProjectsAround(context.projectGraph, context.projectName, reach) : [];
-        const workspace = buildWorkspace(engine, context, projects, out as Output, chainDatabase(chain));
+        const workspace = buildWorkspace(engine, context, projects, out as Output, database);
         workspace.set(self.name, { stream: self, graph });
         return workspace;
       },
@@ -69,11 +71,14 @@ export async function runStrata(
 /**
  * `--url` and `--dialect` given on the command line name the database of the whole chain: the streams
  * a run checks (the ones it depends on, or that depend on it) are read there too, not on their own URL.
+ * A relative SQLite path typed there is taken from the workspace root, where `nx` was run, so that every
+ * stream of the chain opens the same file (each task runs in its own project folder).
  */
-function chainDatabase(chain: TaskChain): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
+function chainDatabase(engine: Engine, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
   const { url, dialect } = chain.params;
+  const sqlite = typeof url === 'string' && url !== '' && engine.dialectFromUrl(url) === 'sqlite' && url !== ':memory:';
   return {
-    ...(typeof url === 'string' && url !== '' ? { url } : {}),
+    ...(typeof url === 'string' && url !== '' ? { url: sqlite ? pathToFileURL(engine.sqlitePathFromUrl(url, workspaceRoot)).href : url } : {}),
     ...(typeof dialect === 'string' && dialect !== '' ? { dialect: dialect as StreamExecutorOptions['dialect'] } : {}),
   };
 }

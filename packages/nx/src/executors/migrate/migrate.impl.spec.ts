@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExecutorContext, ProjectGraph } from '@nx/devkit';
@@ -89,6 +89,9 @@ describe('@strata/nx:migrate and migrate-down', () => {
     // billing's check reads accounts' ledger on staging, where the chain migrated it, not on accounts.db.
     expect(await migrateExecutor({ cwd: 'apps/billing', ...params }, inChain('billing'))).toEqual({ success: true });
     expect(output).toContain('Stream "billing": 1 revision(s) applied');
+    // One file for the chain: the relative path typed on the command line is the workspace root's.
+    expect(existsSync(join(root, 'staging.db'))).toBe(true);
+    expect(existsSync(join(root, 'apps', 'accounts', 'staging.db'))).toBe(false);
   });
 
   it('migrates once the dependency is applied, and refuses a stranding downgrade unless cascaded', async () => {
