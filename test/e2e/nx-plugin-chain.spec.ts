@@ -90,9 +90,11 @@ describe('@strata/nx: a chain of streams under one command line [SQLite]', () =>
 
   it('--url points the whole chain at one database; the configured one is left as it was', async () => {
     const before = await databaseFiles();
-    const staging = `file:${join(ws.root, 'staging.sqlite')}`;
-    expectSuccess(await ws.nx(['run', 'billing:migrate', `--url=${staging}`, '--output-style=static']), 'nx run billing:migrate --url');
+    // A relative path, as typed at the workspace root: every stream of the chain opens that one file.
+    expectSuccess(await ws.nx(['run', 'billing:migrate', '--url=file:staging.sqlite', '--output-style=static']), 'nx run billing:migrate --url');
     expect((await databaseFiles())[DEFAULT_SQLITE_FILE]).toBe(before[DEFAULT_SQLITE_FILE]);
+    expect([...(await ws.list('apps/accounts')), ...(await ws.list('apps/billing'))].filter((file) => file.endsWith('.sqlite'))).toEqual([]);
+    const staging = `file:${join(ws.root, 'staging.sqlite')}`;
     const ledger = await readLedger('sqlite', staging);
     expect(Object.keys(ledger.versions).sort()).toEqual(['accounts', 'billing']);
     expect(ledger.versions['billing']).toEqual([billingRev]);
