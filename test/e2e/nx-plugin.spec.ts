@@ -61,10 +61,10 @@ describe('@strata/nx end to end [SQLite]', () => {
 
     const nxJson = JSON.parse(await ws.read('nx.json')) as {
       plugins?: (string | { plugin: string })[];
-      targetDefaults?: Record<string, { dependsOn?: string[]; cache?: boolean }>;
+      targetDefaults?: Record<string, { dependsOn?: unknown[]; cache?: boolean }>;
     };
     expect((nxJson.plugins ?? []).map((p) => (typeof p === 'string' ? p : p.plugin))).toEqual(['@strata/nx/plugin']);
-    expect(nxJson.targetDefaults?.['migrate']?.dependsOn).toEqual(['^migrate']);
+    expect(nxJson.targetDefaults?.['migrate']?.dependsOn).toEqual([{ dependencies: true, target: 'migrate', params: 'forward' }]);
     expect(nxJson.targetDefaults?.['migrate-test']?.cache).toBe(true);
 
     const shown = expectSuccess(await nx(['show', 'project', 'accounts', '--json']), 'nx show project');

@@ -61,6 +61,7 @@ export {
   ConfigInvalidError,
   ConfigUnsupportedDialectError,
   ConfigUnsupportedDriverError,
+  ConfigUnsupportedSettingError,
   ConfigDuplicateSettingError,
   ConfigDialectMismatchError,
   ConfigMissingUrlError,
@@ -106,7 +107,7 @@ export {
   RecreateTargetMissingError,
 } from './dialects/errors.js';
 
-export { ModuleLoadError, RevisionsFolderMissingError } from './loader/errors.js';
+export { ModuleLoadError, ModuleThrewError, RevisionsFolderMissingError } from './loader/errors.js';
 
 export type * from './schema/model.js';
 export { emptySchema } from './schema/model.js';

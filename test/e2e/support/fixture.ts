@@ -43,7 +43,7 @@ export function fixtureFiles(options: { registerPlugin: boolean }): Record<strin
       // What the init generator adds (item 1 checks it writes them); given directly when it is not run.
       ...(options.registerPlugin
         ? {
-            targetDefaults: { migrate: { dependsOn: ['^migrate'] }, 'migrate-test': { cache: true } },
+            targetDefaults: { migrate: { dependsOn: [{ dependencies: true, target: 'migrate', params: 'forward' }] }, 'migrate-test': { cache: true } },
             plugins: [{ plugin: '@strata/nx/plugin', options: {} }],
           }
         : {}),

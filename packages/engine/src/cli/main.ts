@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TOOL_VERSION } from '../version.js';
 import type { Command, OptionSpecs } from './command.js';
@@ -8,6 +9,11 @@ import { STREAM_OPTIONS } from './stream-options.js';
 
 const COMMON_OPTIONS: OptionSpecs = {
   json: { type: 'boolean', description: 'Print one JSON document on stdout instead of text (errors too).' },
+  'output-file': {
+    type: 'string',
+    valueName: 'FILE',
+    description: 'Write the JSON document (--json) or the script (--sql) to FILE instead of stdout, for tools that wrap stdout.',
+  },
   help: { type: 'boolean', short: 'h', description: 'Show this help.' },
 };
 
@@ -23,7 +29,14 @@ const COMMON_OPTIONS: OptionSpecs = {
  */
 export async function main(argv: readonly string[], options: { cwd?: string; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream } = {}): Promise<number> {
   const json = argv.includes('--json');
-  const out = new Output({ json, ...(options.stdout ? { stdout: options.stdout } : {}), ...(options.stderr ? { stderr: options.stderr } : {}) });
+  // Read before parsing, so that a usage error is written where the document would have been.
+  const outputFile = outputFileOf(argv);
+  const out = new Output({
+    json,
+    ...(outputFile ? { file: resolve(options.cwd ?? process.cwd(), outputFile) } : {}),
+    ...(options.stdout ? { stdout: options.stdout } : {}),
+    ...(options.stderr ? { stderr: options.stderr } : {}),
+  });
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
     out.line(globalHelp());
@@ -63,6 +76,17 @@ export async function main(argv: readonly string[], options: { cwd?: string; std
   }
 }
 
+/** `--output-file FILE` or `--output-file=FILE`; relative to the folder the command runs in. */
+function outputFileOf(argv: readonly string[]): string | undefined {
+  const end = argv.indexOf('--');
+  const args = end === -1 ? argv : argv.slice(0, end);
+  for (const [i, arg] of args.entries()) {
+    if (arg.startsWith('--output-file=')) return arg.slice('--output-file='.length) || undefined;
+    if (arg === '--output-file') return args[i + 1];
+  }
+  return undefined;
+}
+
 /**
  * `strata downgrade -1` must read `-1` as a target, not an option: relative targets move behind
  * `--`, where parseArgs takes everything as positional (their order among positionals is kept).
@@ -91,7 +115,7 @@ function globalHelp(): string {
     ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `strata <command> --help` for a command\'s arguments and options.',
-    'Every command accepts --json (one JSON document on stdout) and exits non-zero on failure.',
+    'Every command accepts --json (one JSON document on stdout; --output-file FILE writes it, or the --sql script, to FILE) and exits non-zero on failure.',
   ].join('\n');
 }
 

@@ -123,15 +123,41 @@ export class ConfigUnsupportedDriverError extends StrataError {
  */
 export class ConfigDuplicateSettingError extends StrataError {
   static readonly CODE = 'CONFIG_DUPLICATE_SETTING';
-  constructor(setting: string, strataConfig: string, drizzleConfig: string) {
+  /** `drizzleKey`: the drizzle.config key that already says it (`out` for `dir`; default: the dialect and URL). */
+  constructor(setting: string, strataConfig: string, drizzleConfig: string, drizzleKey?: string) {
     super(
       ConfigDuplicateSettingError.CODE,
-      `\`${setting}\` is set in ${strataConfig}, but ${drizzleConfig} already gives the stream its dialect and URL.`,
+      drizzleKey === undefined
+        ? `\`${setting}\` is set in ${strataConfig}, but ${drizzleConfig} already gives the stream its dialect and URL.`
+        : `\`${setting}\` is set in ${strataConfig}, but ${drizzleConfig} already sets it as \`${drizzleKey}\`.`,
       {
-        hint: `Remove \`${setting}\` from ${strataConfig}: with a drizzle.config, strata.config only sets stream, dir and lockTimeoutMs.`,
-        details: { setting, strataConfig, drizzleConfig },
+        hint:
+          drizzleKey === undefined
+            ? `Remove \`${setting}\` from ${strataConfig}: with a drizzle.config, strata.config only sets stream, dir and lockTimeoutMs.`
+            : `Keep one of them: remove \`${setting}\` from ${strataConfig}, or \`${drizzleKey}\` from ${drizzleConfig}.`,
+        details: { setting, strataConfig, drizzleConfig, ...(drizzleKey === undefined ? {} : { drizzleKey }) },
       },
     );
+  }
+}
+
+/**
+ * drizzle.config sets a drizzle-kit option that Strata does not follow (`tablesFilter`, `schemaFilter`,
+ * `migrations`): run silently without it, Strata would do something else than the config says.
+ *
+ * @example
+ * ```ts
+ * import { ConfigUnsupportedSettingError } from '@strata/engine';
+ * throw new ConfigUnsupportedSettingError('tablesFilter', '/repo/drizzle.config.ts', 'Narrow `schema` to the stream\'s files.');
+ * ```
+ */
+export class ConfigUnsupportedSettingError extends StrataError {
+  static readonly CODE = 'CONFIG_UNSUPPORTED_SETTING';
+  constructor(setting: string, file: string, instead: string) {
+    super(ConfigUnsupportedSettingError.CODE, `\`${setting}\` in ${file} is a drizzle-kit setting Strata does not follow.`, {
+      hint: `${instead} Then remove \`${setting}\` from ${file} (a config drizzle-kit alone reads can keep it: point Strata at another one with --drizzle-config).`,
+      details: { setting, file },
+    });
   }
 }
 

@@ -66,7 +66,7 @@ describe('drizzle.config', () => {
       name: 'billing',
       dialect: 'postgresql',
       url: 'postgres://app:pw@127.0.0.1:5432/billing',
-      revisionsDir: join(cwd, 'migrations'),
+      revisionsDir: join(cwd, 'drizzle'),
       projectDir: cwd,
       lockTimeoutMs: DEFAULT_LOCK_TIMEOUT_MS,
       configFiles: [join(cwd, 'drizzle.config.ts')],
@@ -306,6 +306,31 @@ describe('strata.config', () => {
     expect(error.message).toContain(join(cwd, 'drizzle.config.ts'));
     expect(error.message).toContain(join(cwd, 'strata.config.json'));
     expect(error.hint).toContain(setting);
+  });
+
+  it('takes drizzle.config\'s `out` as the revisions folder, from the config\'s folder; never also strata.config\'s `dir` (issue 12)', () => {
+    const cwd = project({ 'out/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite', out: './db/revisions', dbCredentials: { url: 'app.db' } }`) }, 'out');
+    expect(resolveStreamSettings({ cwd }).revisionsDir).toBe(join(cwd, 'db', 'revisions'));
+    expect(resolveStreamSettings({ cwd, dir: 'elsewhere' }).revisionsDir).toBe(join(cwd, 'elsewhere'));
+    const twice = project(
+      { 'twice/drizzle.config.ts': drizzleConfig(`{ dialect: 'sqlite', out: './drizzle', dbCredentials: { url: 'app.db' } }`), 'twice/strata.config.json': '{ "dir": "migrations" }' },
+      'twice',
+    );
+    const error = resolveError({ cwd: twice });
+    expect(error.code).toBe('CONFIG_DUPLICATE_SETTING');
+    expect(error.message).toMatch(/`dir` is set in .*strata\.config\.json, but .*drizzle\.config\.ts already sets it as `out`/);
+  });
+
+  it.each([
+    ['tablesFilter', `['billing_*']`, /tables its Drizzle schema declares \(`schema`\)/],
+    ['schemaFilter', `['public']`, /PostgreSQL schemas its Drizzle schema declares/],
+    ['migrations', `{ table: 'my_migrations', schema: 'ops' }`, /strata_version and strata_history/],
+  ])('refuses drizzle.config\'s %s, saying what does the job in Strata (issue 12)', (key, value, instead) => {
+    const cwd = project({ [`${key}/drizzle.config.ts`]: drizzleConfig(`{ dialect: 'postgresql', ${key}: ${value}, dbCredentials: { url: 'postgres://localhost/app' } }`) }, key);
+    const error = resolveError({ cwd });
+    expect(error.code).toBe('CONFIG_UNSUPPORTED_SETTING');
+    expect(error.message).toContain(`\`${key}\` in ${join(cwd, 'drizzle.config.ts')}`);
+    expect(error.hint).toMatch(instead);
   });
 
   it('refuses unknown keys, wrong types and malformed JSON, naming the file', () => {

@@ -16,6 +16,7 @@ import {
   ConfigMissingUrlError,
   ConfigUnsupportedDialectError,
   ConfigUnsupportedDriverError,
+  ConfigUnsupportedSettingError,
 } from './errors.js';
 
 /** Everything a command needs to know about one stream. */
@@ -91,6 +92,20 @@ const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `dri
 const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
 const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs'] as const;
 
+/**
+ * drizzle.config keys Strata refuses, each with what does the job in Strata. Keys not listed and not read
+ * (`strict`, `verbose`, `breakpoints`, `introspect`, `entities`, `extensionsFilters`) only change how
+ * drizzle-kit itself prints, prompts or pulls, and are left to it.
+ */
+const REFUSED_DRIZZLE_KEYS: Readonly<Record<string, string>> = {
+  tablesFilter:
+    'A stream migrates exactly the tables its Drizzle schema declares (`schema`): list only this stream\'s schema files there, and tables of other owners are never touched.',
+  schemaFilter:
+    'A stream migrates exactly the PostgreSQL schemas its Drizzle schema declares (`pgSchema` in the `schema` files): list only this stream\'s schema files there.',
+  migrations:
+    'Strata keeps its own ledger (strata_version and strata_history, one row set per stream) and names revision files itself; `migrations.table`, `.schema` and `.prefix` have no Strata counterpart.',
+};
+
 /** drizzle-kit dialects that exist but that Strata cannot migrate. */
 const UNSUPPORTED_DRIZZLE_DIALECTS = ['turso', 'singlestore', 'gel'];
 
@@ -122,10 +137,12 @@ interface ConfigFileSettings {
  * 3. the project's `drizzle.config.{ts,mts,js,mjs,cjs}` for the dialect and the URL
  *    (`dbCredentials.url`, or for PostgreSQL and MySQL `{ host, port, user, password, database, ssl }`,
  *    turned into a URL with every part percent-encoded). It is compiled in-process with `drizzle-kit`
- *    replaced by a stand-in `defineConfig`, so drizzle-kit itself is never loaded;
+ *    replaced by a stand-in `defineConfig`, so drizzle-kit itself is never loaded. Its `out` is the
+ *    revisions folder (relative to the config's folder); `tablesFilter`, `schemaFilter` and `migrations`
+ *    are refused ({@link ConfigUnsupportedSettingError}) rather than silently not followed;
  * 4. the project's `strata.config.{ts,mts,js,mjs,json}`, `{ stream?, dir?, dialect?, url?, lockTimeoutMs? }`,
- *    for streams without a Drizzle schema. Next to a drizzle.config it may not set `dialect` or `url`
- *    ({@link ConfigDuplicateSettingError}): nothing is configured twice.
+ *    for streams without a Drizzle schema. Next to a drizzle.config it may not set `dialect` or `url`,
+ *    nor `dir` when drizzle.config sets `out` ({@link ConfigDuplicateSettingError}): nothing is configured twice.
  *
  * Defaults: the dialect is inferred from the URL's scheme; the stream name comes from `name` in
  * `project.json`, else package.json's `name` without its scope, else the folder name; the revisions
@@ -160,6 +177,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     for (const setting of ['dialect', 'url'] as const) {
       if (strata[setting] !== undefined) throw new ConfigDuplicateSettingError(setting, strata.file, drizzle.file);
     }
+    if (drizzle.dir !== undefined && strata.dir !== undefined) throw new ConfigDuplicateSettingError('dir', strata.file, drizzle.file, 'out');
   }
   const configFiles = [drizzle, strata].filter((c) => c !== undefined).map((c) => c.file);
 
@@ -197,7 +215,8 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     name: streamName(projectDir, options.stream, strata),
     ...(dialect === undefined ? {} : { dialect }),
     ...(url === undefined ? {} : { url: dialect === 'sqlite' ? absoluteSqliteUrl(url) : url.value }),
-    revisionsDir: resolve(projectDir, options.dir ?? strata?.dir ?? 'migrations'),
+    // drizzle.config's `out` is relative to its own folder, as drizzle-kit reads it.
+    revisionsDir: options.dir !== undefined ? resolve(projectDir, options.dir) : drizzle?.dir !== undefined ? resolve(dirname(drizzle.file), drizzle.dir) : resolve(projectDir, strata?.dir ?? 'migrations'),
     projectDir,
     lockTimeoutMs,
     configFiles,
@@ -261,8 +280,17 @@ function readDrizzleConfig(file: string, loader: TsModuleLoader): ConfigFileSett
   }
   const dialect = checkDialect(config.dialect, file);
   if (config.driver !== undefined) throw new ConfigUnsupportedDriverError(String(config.driver), file);
+  for (const [key, instead] of Object.entries(REFUSED_DRIZZLE_KEYS)) {
+    if (config[key] !== undefined) throw new ConfigUnsupportedSettingError(key, file, instead);
+  }
+  const { out } = config;
+  if (out !== undefined && (typeof out !== 'string' || out === '')) throw new ConfigInvalidError(file, '`out` must be a non-empty path');
   const schema = drizzleSchema(file, config);
-  return { ...readDrizzleCredentials(file, dialect, config), ...(schema === undefined ? {} : { drizzle: schema }) };
+  return {
+    ...readDrizzleCredentials(file, dialect, config),
+    ...(schema === undefined ? {} : { drizzle: schema }),
+    ...(out === undefined ? {} : { dir: out as string }),
+  };
 }
 
 /** `schema` and `casing` of a drizzle.config; undefined when it sets no `schema`. */

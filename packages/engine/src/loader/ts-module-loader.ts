@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { Module, createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { StrataError } from '../errors.js';
-import { ModuleLoadError } from './errors.js';
+import { ModuleLoadError, ModuleThrewError } from './errors.js';
 
 /** Specifiers answered with a value of ours instead of a package on disk. */
 export type VirtualModules = Readonly<Record<string, unknown>>;
@@ -64,8 +64,10 @@ export class TsModuleLoader {
       // The module ran and an engine call in it refused (an invalid `revision({...})`): that coded
       // error says what is wrong, better than "it must be valid TypeScript".
       if (error instanceof StrataError) throw error;
-      const problem = error instanceof SyntaxError ? `syntax error: ${error.message}` : (error as Error)?.message ?? String(error);
-      throw new ModuleLoadError(file, problem, error);
+      // Node reports a compile error with a stack that starts at `<file>:<line>`; an error the module
+      // threw while running (a JSON.parse SyntaxError included) has a stack of call frames instead.
+      if (error instanceof SyntaxError && error.stack?.startsWith(`${file}:`)) throw new ModuleLoadError(file, `syntax error: ${error.message}`, error);
+      throw new ModuleThrewError(file, (error as Error)?.message ?? String(error), error);
     }
     mod.loaded = true;
     return mod.exports;

@@ -5,7 +5,7 @@ import { modelSchemaSource, SchemaInspector } from '../inspect/schema-inspector.
 import { planDowngrade, planUpgrade, type Step } from '../revision/plan.js';
 import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
-import { Ledger } from '../runner/ledger.js';
+import { Ledger, recordedFile } from '../runner/ledger.js';
 import { createMigrationContext } from '../runner/migration-context.js';
 import { emptySchema, type SchemaModel } from '../schema/model.js';
 import { ScriptSink } from './sql-sink.js';
@@ -38,7 +38,8 @@ export class OfflineBlindReplayError extends StrataError {
 
 /** What {@link renderOfflineScript} needs: no URL, no connection. */
 export interface OfflineOptions {
-  readonly stream: { readonly name: string; readonly dialect: DialectName };
+  /** The stream; with `projectDir`, the script's ledger rows name revision files relative to it. */
+  readonly stream: { readonly name: string; readonly dialect: DialectName; readonly projectDir?: string };
   readonly graph: RevisionGraph;
   readonly direction: 'up' | 'down';
   /**
@@ -125,7 +126,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
       revision: revision.id,
       direction: options.direction,
       message: revision.message,
-      file: revision.file ?? null,
+      file: recordedFile(revision.file, stream.projectDir),
       checksum: revision.checksum ?? null,
       startedAt: '',
       finishedAt: '',

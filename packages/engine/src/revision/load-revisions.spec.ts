@@ -68,11 +68,15 @@ describe('loadRevisions', () => {
     expect(error.hint).toContain(file);
   });
 
-  it('names the file when the module throws while loading', () => {
+  it('names the file when the module throws while loading, without calling its source invalid (issue 12)', () => {
     const dir = folder({ '20260101_1200_throws.ts': `throw new Error('boom at load');` });
     const error = loadError(dir);
-    expect(error.code).toBe('LOADER_MODULE_FAILED');
-    expect(error.message).toMatch(/throws\.ts: boom at load/);
+    expect(error.code).toBe('LOADER_MODULE_THREW');
+    expect(error.message).toMatch(/throws\.ts threw while it was loaded: boom at load/);
+    expect(error.hint).not.toContain('valid TypeScript');
+    // A SyntaxError raised by the running code (JSON.parse) is a throw, not a syntax error of the file.
+    const parsing = folder({ '20260101_1200_parses.ts': `JSON.parse('{');` });
+    expect(loadError(parsing).code).toBe('LOADER_MODULE_THREW');
   });
 
   it('rejects a file without a default export', () => {

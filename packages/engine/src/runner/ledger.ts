@@ -1,4 +1,5 @@
 import { hostname, userInfo } from 'node:os';
+import { isAbsolute, relative, sep } from 'node:path';
 import type { Connection } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { SQL_NOW, type SqlSink } from '../offline/sql-sink.js';
@@ -9,6 +10,17 @@ import { TOOL_VERSION } from '../version.js';
 export const VERSION_TABLE = 'strata_version';
 /** The append-only table recording every applied, reverted and stamped revision. */
 export const HISTORY_TABLE = 'strata_history';
+
+/**
+ * A revision file as the ledger and offline scripts record it: relative to the stream's project folder
+ * (the folder of its config file), with `/` separators, so that a row names the file on every machine
+ * and no row carries one machine's home folder. Without a project folder, the path as given.
+ */
+export function recordedFile(file: string | undefined, projectDir: string | undefined): string | null {
+  if (file === undefined) return null;
+  if (projectDir === undefined || !isAbsolute(file)) return file;
+  return relative(projectDir, file).split(sep).join('/');
+}
 
 /**
  * What a history row says happened to a revision; `repair` records the checksum of an applied

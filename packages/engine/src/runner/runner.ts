@@ -11,7 +11,7 @@ import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspa
 import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, RevisionFailedError } from './errors.js';
 import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
-import { Ledger, type HistoryEntry } from './ledger.js';
+import { Ledger, recordedFile, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
 
@@ -24,6 +24,8 @@ export interface StreamTarget {
   readonly url: string;
   /** How long to wait for another runner's lock, and on SQLite for another process's lock on the file, in milliseconds (default 60,000). */
   readonly lockTimeoutMs?: number;
+  /** The stream's project folder: the ledger records revision files relative to it. */
+  readonly projectDir?: string;
 }
 
 /** Options shared by upgrade and downgrade. */
@@ -190,7 +192,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
             revision: id,
             direction,
             message: revision?.message ?? '(no revision file has this id)',
-            file: revision?.file ?? null,
+            file: recordedFile(revision?.file, options.stream.projectDir),
             checksum: revision?.checksum ?? null,
             startedAt: now,
             finishedAt: now,
@@ -391,7 +393,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
           revision: revision.id,
           direction,
           message: revision.message,
-          file: revision.file ?? null,
+          file: recordedFile(revision.file, options.stream.projectDir),
           checksum: revision.checksum ?? null,
           startedAt,
           finishedAt: timestamp(),

@@ -1,4 +1,5 @@
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { relative, sep } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeDialects } from '../support/databases.js';
 import { loadRevisions } from '../../src/revision/load-revisions.js';
@@ -83,7 +84,8 @@ await describeDialects('strata CLI', (ctx) => {
         expect(row.checksum).toBeNull();
       } else {
         expect(file, `test knows the file of ${row.revision}`).toBeDefined();
-        expect(row.file).toBe(file);
+        // Relative to the project folder (the CLI's cwd here): rows carry no machine's paths (issue 12).
+        expect(row.file).toBe(relative(stream.root, file as string).split(sep).join('/'));
         expect(row.checksum).toBe(sha256File(file as string));
       }
       expect(row.appliedBy).toBe(APPLIED_BY);
@@ -618,7 +620,7 @@ await describeDialects('strata CLI', (ctx) => {
         stream: s.name,
         revision: id,
         direction: 'up',
-        file: files[id],
+        file: relative(s.root, files[id] as string).split(sep).join('/'),
         checksum: sha256File(files[id] as string),
         appliedBy: APPLIED_BY,
         toolVersion: ENGINE_VERSION,

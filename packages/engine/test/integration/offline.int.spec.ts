@@ -230,7 +230,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
   let upScript: string;
   const timings: string[] = [];
 
-  const target = (url: string) => ({ name: stream, dialect: ctx.name, url });
+  const target = (url: string) => ({ name: stream, dialect: ctx.name, url, projectDir: temp.path });
 
   async function readSchema(url: string): Promise<SchemaModel> {
     return withConnection(ctx.dialect, url, (connection) => ctx.dialect.readSchema(connection));
@@ -266,7 +266,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
     await upgrade({ stream: target(online.url), graph, target: 'head' });
     await upgrade({ stream: target(onlineAtR4.url), graph, target: R4 });
     timings.push(`online upgrades (head, R4): ${Math.round(performance.now() - started)} ms`);
-    upScript = (await renderOfflineScript({ stream: { name: stream, dialect: ctx.name }, graph, direction: 'up', range: 'base:head' })).script;
+    upScript = (await renderOfflineScript({ stream: { name: stream, dialect: ctx.name, projectDir: temp.path }, graph, direction: 'up', range: 'base:head' })).script;
   });
 
   afterAll(() => {
@@ -324,7 +324,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
     expect(await rows(offline.url)).toEqual(await rows(online.url));
     expect((await rows(offline.url))['orders']).toHaveLength(2);
     expect(await readSchema(offline.url)).toStrictEqual(await readSchema(online.url));
-    const down = await renderOfflineScript({ stream: { name: stream, dialect: ctx.name }, graph, direction: 'down', range: `head:${R3}` });
+    const down = await renderOfflineScript({ stream: { name: stream, dialect: ctx.name, projectDir: temp.path }, graph, direction: 'down', range: `head:${R3}` });
     await runScript('down-head-r3-fk-on', down.script, offline, { sqliteForeignKeys: true });
     expect((await rows(offline.url))['orders']).toHaveLength(2);
     expect(await versionRows(ctx.dialect, offline.url, stream)).toEqual([R3]);
@@ -333,7 +333,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
   it('a mid-stream range (R2:R4) run on a database brought to R2 online gives the schema of R4 online', async () => {
     const partial = await ctx.createDatabase('offline_c');
     await upgrade({ stream: target(partial.url), graph, target: R2 });
-    const { script, revisions } = await renderOfflineScript({ stream: { name: stream, dialect: ctx.name }, graph, direction: 'up', range: `${R2}:${R4}` });
+    const { script, revisions } = await renderOfflineScript({ stream: { name: stream, dialect: ctx.name, projectDir: temp.path }, graph, direction: 'up', range: `${R2}:${R4}` });
     expect(revisions).toEqual([R3, R4]);
     expect(script).not.toMatch(/CREATE TABLE [`"]?customers[`"]? \(/);
     expect(script).not.toMatch(/CREATE TABLE [`"]?orders[`"]? \(/);
@@ -357,7 +357,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
       await upgrade({ stream: target(copy.url), graph, target: 'head' });
     }
     expect(await versionRows(ctx.dialect, copy.url, stream)).toEqual([R5]);
-    const { script, revisions } = await renderOfflineScript({ stream: { name: stream, dialect: ctx.name }, graph, direction: 'down', range: 'head:base' });
+    const { script, revisions } = await renderOfflineScript({ stream: { name: stream, dialect: ctx.name, projectDir: temp.path }, graph, direction: 'down', range: 'head:base' });
     expect(revisions).toEqual([R5, R4, R3, R2, R1]);
     await runScript('down-head-base', script, copy);
     expect(await listTables(ctx.dialect, copy.url)).toEqual([]);
@@ -380,7 +380,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
     const json = await runCli(['downgrade', '--sql', '-1', '--json', '--dialect', ctx.name, '--dir', dir, '--stream', stream], { cwd: temp.path });
     expect(json.code, describeRun(json)).toBe(1);
     expect((JSON.parse(json.stdout) as { error: { code: string; details: unknown } }).error).toMatchObject({ code: 'OFFLINE_INVALID_RANGE', details: { range: '-1' } });
-    await expect(renderOfflineScript({ stream: { name: stream, dialect: ctx.name }, graph, direction: 'down', range: 'head' })).rejects.toMatchObject({
+    await expect(renderOfflineScript({ stream: { name: stream, dialect: ctx.name, projectDir: temp.path }, graph, direction: 'down', range: 'head' })).rejects.toMatchObject({
       code: 'OFFLINE_INVALID_RANGE',
     });
   });
@@ -435,7 +435,7 @@ await describeDialects('offline scripts run by the native client', (ctx) => {
       },
     ]);
     const rawGraph = new RevisionGraph(loadRevisions(rawDir));
-    const result = await renderOfflineScript({ stream: { name: 'raw', dialect: ctx.name }, graph: rawGraph, direction: 'up', range: 'base:head' });
+    const result = await renderOfflineScript({ stream: { name: 'raw', dialect: ctx.name, projectDir: temp.path }, graph: rawGraph, direction: 'up', range: 'base:head' });
     const warning = 'revision a7a7rawddl: raw SQL the model cannot follow, guards after it may be wrong: CREATE TABLE raw_notes (id integer PRIMARY KEY, body varchar(50))';
     expect(result.warnings).toEqual([warning]);
     expect(result.script.trimEnd().endsWith(`-- Warnings:\n-- ${warning}`)).toBe(true);

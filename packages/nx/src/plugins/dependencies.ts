@@ -14,8 +14,8 @@ const CROSS_STREAM_ENTRY = /(['"`])([A-Za-z0-9][A-Za-z0-9._-]*)@([^'"`\s]+)\1/g;
 /**
  * Project-graph edges from cross-stream `dependsOn` entries: a revision of `billing` with
  * `dependsOn: ['accounts@3f2a9c1d4e5b']` makes `billing` depend on the project whose stream is
- * `accounts`, so `migrate`'s `dependsOn: ['^migrate']` migrates accounts first and `nx affected`
- * follows the edge. Files are read as text and matched with a regular expression (no module is
+ * `accounts`, so `nx run billing:migrate` (which runs the dependencies' `migrate` first) migrates
+ * accounts first and `nx affected` follows the edge. Files are read as text and matched with a regular expression (no module is
  * loaded), and only the files Nx says changed (`filesToProcess`) are read: Nx keeps the edges of the
  * others. Stream names come from the `metadata.strata` the inferred targets record on each project
  * (the project name unless strata.config renames the stream). Entries built at run time

@@ -29,7 +29,7 @@ describe('@strata/nx/plugin createNodes', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('infers the nine targets for a project with a drizzle.config, migrate after ^migrate', async () => {
+  it('infers the nine targets for a project with a drizzle.config, migrate after the dependencies\' migrate, params forwarded', async () => {
     write('apps/billing/project.json', '{ "name": "billing" }');
     write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/db/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
     const results = await createNodes[1](['apps/billing/drizzle.config.ts'], {}, context);
@@ -50,7 +50,7 @@ describe('@strata/nx/plugin createNodes', () => {
     expect(project?.targets?.['migrate']).toMatchObject({
       executor: '@strata/nx:migrate',
       options: { cwd: '{projectRoot}' },
-      dependsOn: ['^migrate'],
+      dependsOn: [{ dependencies: true, target: 'migrate', params: 'forward' }],
       metadata: { description: expect.any(String), help: { command: 'npx strata upgrade --help' } },
     });
     const test = project?.targets?.['migrate-test'];
@@ -71,7 +71,7 @@ describe('@strata/nx/plugin createNodes', () => {
     write('db/strata.config.json', '{ "stream": "shared", "dir": "versions", "dialect": "sqlite" }');
     const results = await createNodes[1](['db/strata.config.json'], { migrateTargetName: 'db-up', migrateTestTargetName: 'db-test' }, context);
     const targets = results[0]?.[1].projects?.['db']?.targets ?? {};
-    expect(targets['db-up']?.dependsOn).toEqual(['^db-up']);
+    expect(targets['db-up']?.dependsOn).toEqual([{ dependencies: true, target: 'db-up', params: 'forward' }]);
     expect(targets['db-test']?.inputs?.[0]).toBe('{projectRoot}/versions/**/*');
     expect(results[0]?.[1].projects?.['db']?.metadata?.['strata']).toMatchObject({ stream: 'shared', revisionsDir: 'db/versions' });
   });
@@ -86,17 +86,37 @@ describe('@strata/nx/plugin createNodes', () => {
     expect(roots).toEqual(['apps/a']);
   });
 
-  it('reports a config that fails to load for its file, and still infers the others', async () => {
+  it('never fails the graph on a config that does not load: targets from the folder, the error kept for the run (issue 12)', async () => {
     write('apps/good/project.json', '{ "name": "good" }');
     write('apps/good/strata.config.json', '{ "dialect": "sqlite" }');
     write('apps/bad/project.json', '{ "name": "bad" }');
     write('apps/bad/drizzle.config.ts', "export default { dialect: 'postgres' };");
-    const error = await Promise.resolve(createNodes[1](['apps/good/strata.config.json', 'apps/bad/drizzle.config.ts'], {}, context)).catch((e: unknown) => e);
-    expect((error as Error).name).toBe('AggregateCreateNodesError');
-    const aggregate = error as { errors: [string, Error][]; partialResults: [string, unknown][] };
-    expect(aggregate.errors.map(([file]) => file)).toEqual(['apps/bad/drizzle.config.ts']);
-    expect(aggregate.errors[0]?.[1].message).toContain('CONFIG_INVALID');
-    expect(aggregate.partialResults.map(([file]) => file)).toEqual(['apps/good/strata.config.json']);
+    write('apps/env/project.json', '{ "name": "env" }');
+    write(
+      'apps/env/drizzle.config.ts',
+      "if (!process.env.STRATA_SPEC_DB) throw new Error('STRATA_SPEC_DB is not set');\nexport default { dialect: 'sqlite', out: './db', schema: './src/schema.ts', dbCredentials: { url: process.env.STRATA_SPEC_DB } };",
+    );
+    const files = ['apps/good/strata.config.json', 'apps/bad/drizzle.config.ts', 'apps/env/drizzle.config.ts'];
+    const results = await createNodes[1](files, {}, context);
+    const projects = Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
+    expect(Object.keys(projects).sort()).toEqual(['apps/bad', 'apps/env', 'apps/good']);
+    expect(Object.keys(projects['apps/env']?.targets ?? {})).toHaveLength(8);
+    expect(projects['apps/env']?.metadata?.['strata']).toEqual({
+      stream: 'env',
+      revisionsDir: 'apps/env/db',
+      configError: expect.stringMatching(/^LOADER_MODULE_THREW: .*STRATA_SPEC_DB is not set/),
+    });
+    expect(projects['apps/env']?.targets?.['migrate-test']?.inputs?.[0]).toBe('{projectRoot}/**/*');
+    expect(projects['apps/bad']?.metadata?.['strata'].configError).toMatch(/^CONFIG_INVALID: /);
+
+    // Not cached: once the variable is set, the config's own settings are read.
+    process.env.STRATA_SPEC_DB = 'file:env.db';
+    try {
+      const again = await createNodes[1](['apps/env/drizzle.config.ts'], {}, context);
+      expect(again[0]?.[1].projects?.['apps/env']?.metadata?.['strata']).toEqual({ stream: 'env', revisionsDir: 'apps/env/db', dialect: 'sqlite' });
+    } finally {
+      delete process.env.STRATA_SPEC_DB;
+    }
   });
 
   it('reuses cached targets until a config file changes', async () => {

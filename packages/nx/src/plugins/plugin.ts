@@ -11,8 +11,7 @@ import {
 } from '@nx/devkit';
 import type { StreamLayout } from '@strata/engine';
 import { loadEngine } from '../utils/engine';
-import { asGeneratorError } from '../utils/generator-errors';
-import { normalizePluginOptions, VERBS, type NormalizedPluginOptions, type StrataPluginOptions, type Verb } from '../utils/target-names';
+import { migrateDependsOn, normalizePluginOptions, VERBS, type NormalizedPluginOptions, type StrataPluginOptions, type Verb } from '../utils/target-names';
 import { PACKAGE_NAME } from '../utils/versions';
 
 export type { StrataPluginOptions } from '../utils/target-names';
@@ -40,6 +39,8 @@ export interface StreamMetadata {
   readonly revisionsDir: string;
   /** The dialect, when configured. */
   readonly dialect?: string;
+  /** Why the stream's config could not be loaded (code and message), when the targets were inferred without it. */
+  readonly configError?: string;
 }
 
 interface CachedProject {
@@ -56,8 +57,9 @@ type TargetsCache = Record<string, CachedProject>;
  * `migrate-test`, each running the `@strata/nx` executor of that name in the project folder. The stream's
  * settings are resolved by the engine (`resolveStreamSettings`) only when a config file, the manifest or
  * the plugin options changed: the targets are cached by a hash of them, as `@nx/playwright` does.
- * A config that fails to load is reported for that file (AggregateCreateNodesError); the other projects
- * still get their targets.
+ * A config that fails to load (it throws, or holds something Strata cannot use) never fails the project
+ * graph: the project still gets its targets, inferred from what can be read without running the config,
+ * and the error is reported with its code when one of them runs.
  *
  * @example
  * ```json
@@ -114,8 +116,14 @@ async function createNodesInternal(
     .filter((file) => existsSync(file))
     .map((file) => `${basename(file)}\n${readFileSync(file, 'utf8')}`);
   const key = hash([TARGETS_CACHE_VERSION, projectRoot, JSON.stringify(options), JSON.stringify(engineInput), ...hashed]);
-  const cached = (targetsCache[key] ??= await buildProject(projectRoot, absoluteRoot, options, context.workspaceRoot, engineInput));
-  used[key] = cached;
+  let cached = targetsCache[key];
+  if (cached === undefined) {
+    const built = await buildProject(projectRoot, absoluteRoot, options, context.workspaceRoot, engineInput);
+    cached = built.project;
+    // A config that failed to load may load in the next shell (an environment variable set): not cached.
+    if (built.resolved) targetsCache[key] = cached;
+  }
+  if (targetsCache[key] !== undefined) used[key] = cached;
   const { targets, metadata } = cached;
   return {
     projects: {
@@ -138,23 +146,73 @@ async function buildProject(
   options: NormalizedPluginOptions,
   workspaceRoot: string,
   engineInput: EngineInputs,
-): Promise<CachedProject> {
+): Promise<{ project: CachedProject; resolved: boolean }> {
   const { resolveStreamSettings } = await loadEngine();
   let layout: StreamLayout;
   try {
     layout = resolveStreamSettings({ cwd: absoluteRoot, requireUrl: false });
   } catch (error) {
-    // Nx prints the message of each file's error: the engine's hint goes into it.
-    throw asGeneratorError(error);
+    // The project graph must not depend on a config that loads: `if (!process.env.X) throw …` is the
+    // most common line of a drizzle.config. The targets come from what can be read without running it;
+    // the error is reported, with its code, when a target runs and resolves the stream again.
+    return { project: staticProject(projectRoot, absoluteRoot, options, workspaceRoot, engineInput, error), resolved: false };
   }
   return {
-    targets: buildTargets(projectRoot, layout, options, workspaceRoot, engineInput),
-    metadata: {
-      stream: layout.name,
-      revisionsDir: toPosix(relative(workspaceRoot, layout.revisionsDir)),
-      ...(layout.dialect ? { dialect: layout.dialect } : {}),
+    project: {
+      targets: buildTargets(projectRoot, layout, options, workspaceRoot, engineInput),
+      metadata: {
+        stream: layout.name,
+        revisionsDir: toPosix(relative(workspaceRoot, layout.revisionsDir)),
+        ...(layout.dialect ? { dialect: layout.dialect } : {}),
+      },
     },
+    resolved: true,
   };
+}
+
+/**
+ * The targets of a stream whose config could not be loaded, from what is read without running it: the
+ * project folder, strata.config.json's `stream` and `dir`, drizzle.config's `out` as a string literal, the
+ * manifest's name. `migrate-test` then takes
+ * the whole project as its input (the schema's files are not known).
+ */
+function staticProject(
+  projectRoot: string,
+  absoluteRoot: string,
+  options: NormalizedPluginOptions,
+  workspaceRoot: string,
+  engineInput: EngineInputs,
+  error: unknown,
+): CachedProject {
+  const strata = readJsonObject(join(absoluteRoot, 'strata.config.json'));
+  const revisionsDir = join(absoluteRoot, typeof strata?.['dir'] === 'string' ? strata['dir'] : (drizzleOut(absoluteRoot) ?? 'migrations'));
+  const configFiles = [...DRIZZLE_CONFIG_NAMES, ...STRATA_CONFIG_NAMES].map((file) => join(absoluteRoot, file)).filter((file) => existsSync(file));
+  const targets = buildTargets(projectRoot, { revisionsDir, configFiles, projectDir: absoluteRoot }, options, workspaceRoot, engineInput);
+  const test = targets[options.migrateTestTargetName] as TargetConfiguration;
+  test.inputs = ['{projectRoot}/**/*', '^default', ...engineInput];
+  const manifestName = ['project.json', 'package.json'].map((file) => readJsonObject(join(absoluteRoot, file))?.['name']).find((name) => typeof name === 'string');
+  const stream = typeof strata?.['stream'] === 'string' ? strata['stream'] : typeof manifestName === 'string' ? manifestName.replace(/^@[^/]+\//, '') : basename(absoluteRoot);
+  const problem = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
+  return { targets, metadata: { stream, revisionsDir: toPosix(relative(workspaceRoot, revisionsDir)), configError: problem } };
+}
+
+/** drizzle.config's `out` when it is a string literal (`out: './drizzle'`), read from the text without running it. */
+function drizzleOut(absoluteRoot: string): string | undefined {
+  for (const name of DRIZZLE_CONFIG_NAMES) {
+    const file = join(absoluteRoot, name);
+    if (!existsSync(file)) continue;
+    return /\bout\s*:\s*(['"`])([^'"`$]+)\1/.exec(readFileSync(file, 'utf8'))?.[2];
+  }
+  return undefined;
+}
+
+function readJsonObject(file: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(readFileSync(file, 'utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What each verb does, for `metadata.description`, and the `strata` command whose help lists the same options. */
@@ -199,7 +257,7 @@ export function buildTargets(
     };
   }
   const migrate = targets[options.migrateTargetName] as TargetConfiguration;
-  migrate.dependsOn = [`^${options.migrateTargetName}`];
+  migrate.dependsOn = [migrateDependsOn(options.migrateTargetName)];
   const test = targets[options.migrateTestTargetName] as TargetConfiguration;
   test.cache = true;
   test.inputs = [...(testInputs(projectRoot, layout, workspaceRoot) as Input[]), ...engineInput];

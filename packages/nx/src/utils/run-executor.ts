@@ -1,7 +1,10 @@
+import { pathToFileURL } from 'node:url';
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadEngine, type Engine } from './engine';
-import { projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
+import { inNxSpelling, spellingContextOf } from './nx-spelling';
+import { fromWorkspace, projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
+import { outputFileOf, taskChain, type TaskChain } from './task-chain';
 import { buildWorkspace, streamProjectsAround, type StrataWorkspace, type WorkspaceReach } from './workspace';
 
 /** What an executor body gets: the engine, the output, and the stream's settings on demand. */
@@ -9,6 +12,8 @@ export interface StrataRun {
   readonly engine: Engine;
   readonly out: Output;
   readonly context: ExecutorContext;
+  /** The command-line parameters this task shares with the tasks it depends on, and the tasks waiting on it. */
+  readonly chain: TaskChain;
   /** The flags for `resolveStreamSettings`. */
   readonly settingsOptions: ResolveStreamSettingsOptions;
   /** The stream with its database (throws `CONFIG_MISSING_URL` without one). */
@@ -33,19 +38,23 @@ export async function runStrata(
   let out: Output | undefined;
   try {
     const engine = await loadEngine();
-    out = new engine.Output({ json: options.json === true });
-    const settingsOptions = toSettingsOptions(options, projectDirectory(options, context));
+    const chain = taskChain(context);
+    const file = options.outputFile ? fromWorkspace(context.root, outputFileOf(options.outputFile, chain, context.projectName)) : undefined;
+    out = new engine.Output({ json: options.json === true, ...(file ? { file } : {}) });
+    const database = chainDatabase(engine, chain, context.root);
+    const settingsOptions = toSettingsOptions({ ...options, ...database }, projectDirectory(options, context));
     const run: StrataRun = {
       engine,
       out,
       context,
+      chain,
       settingsOptions,
       settings: () => engine.resolveStreamSettings({ ...settingsOptions, requireUrl: true }),
       layout: () => engine.resolveStreamSettings({ ...settingsOptions, requireUrl: false }),
       graph: (layout) => new engine.RevisionGraph(engine.loadRevisions(layout.revisionsDir)),
       workspace: (reach, self, graph) => {
         const projects = context.projectName && context.projectGraph ? streamProjectsAround(context.projectGraph, context.projectName, reach) : [];
-        const workspace = buildWorkspace(engine, context, projects, out as Output);
+        const workspace = buildWorkspace(engine, context, projects, out as Output, database);
         workspace.set(self.name, { stream: self, graph });
         return workspace;
       },
@@ -53,8 +62,23 @@ export async function runStrata(
     await body(run);
     return { success: true };
   } catch (error) {
-    if (out) out.error(error);
+    if (out) out.error(context.projectName ? inNxSpelling(error, spellingContextOf(context.projectName, context.projectsConfigurations?.projects[context.projectName])) : error);
     else console.error(`Could not load @strata/engine: ${(error as Error)?.stack ?? String(error)}`);
     return { success: false };
   }
+}
+
+/**
+ * `--url` and `--dialect` given on the command line name the database of the whole chain: the streams
+ * a run checks (the ones it depends on, or that depend on it) are read there too, not on their own URL.
+ * A relative SQLite path typed there is taken from the workspace root, where `nx` was run, so that every
+ * stream of the chain opens the same file (each task runs in its own project folder).
+ */
+function chainDatabase(engine: Engine, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
+  const { url, dialect } = chain.params;
+  const sqlite = typeof url === 'string' && url !== '' && engine.dialectFromUrl(url) === 'sqlite' && url !== ':memory:';
+  return {
+    ...(typeof url === 'string' && url !== '' ? { url: sqlite ? pathToFileURL(engine.sqlitePathFromUrl(url, workspaceRoot)).href : url } : {}),
+    ...(typeof dialect === 'string' && dialect !== '' ? { dialect: dialect as StreamExecutorOptions['dialect'] } : {}),
+  };
 }

@@ -22,6 +22,8 @@ export interface StreamExecutorOptions {
   lockTimeoutMs?: number;
   /** Print one JSON document instead of text. */
   json?: boolean;
+  /** Write the JSON document (`json`) or the script (`sql`) to this file instead of stdout (relative to the workspace root). */
+  outputFile?: string;
 }
 
 /** The project folder, absolute: `cwd` from the workspace root, else the project's root. */

@@ -45,3 +45,13 @@ export function normalizePluginOptions(options: StrataPluginOptions | undefined)
   for (const [verb, key] of VERBS) normalized[key] = options?.[key] ?? verb;
   return normalized;
 }
+
+/**
+ * `migrate` runs the `migrate` of the streams it depends on first, with the same command-line
+ * parameters (`params: 'forward'`): `--sql` keeps the whole chain offline, `--url` points the whole
+ * chain at one database. Without it, `nx run orders:migrate --sql` would migrate `users` on its live
+ * database before printing orders' script.
+ */
+export function migrateDependsOn(target: string): { dependencies: true; target: string; params: 'forward' } {
+  return { dependencies: true, target, params: 'forward' };
+}

@@ -66,20 +66,22 @@ export function migrateOptionsOf(node: ProjectGraphProjectNode, workspaceRoot: s
 /**
  * Builds the engine's `workspace` map: each stream project's settings (from its own `migrate` target
  * options and config files) and revision graph, keyed by stream name. The current stream is added by
- * the caller with the options it runs with. A stream whose settings cannot be resolved (no URL in this
- * environment) is left out with a warning: the engine then reports the dependency it cannot check.
+ * the caller with the options it runs with. `database` (the run's `--url`/`--dialect`) replaces each
+ * stream's own. A stream whose settings cannot be resolved (no URL in this environment) is left out
+ * with a warning: the engine then reports the dependency it cannot check.
  */
 export function buildWorkspace(
   engine: Engine,
   context: Pick<ExecutorContext, 'projectGraph' | 'root'>,
   projects: readonly string[],
   out: Output,
+  database: Pick<StreamExecutorOptions, 'url' | 'dialect'> = {},
 ): Map<string, WorkspaceStream> {
   const workspace = new Map<string, WorkspaceStream>();
   for (const project of projects) {
     const node = context.projectGraph.nodes[project];
     if (node === undefined) continue;
-    const options = migrateOptionsOf(node, context.root);
+    const options = { ...migrateOptionsOf(node, context.root), ...database };
     const cwd = fromWorkspace(context.root, options.cwd ?? node.data.root);
     try {
       const stream = engine.resolveStreamSettings({ ...toSettingsOptions(options, cwd), requireUrl: true });

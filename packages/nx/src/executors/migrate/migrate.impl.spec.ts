@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExecutorContext, ProjectGraph } from '@nx/devkit';
@@ -70,6 +70,28 @@ describe('@strata/nx:migrate and migrate-down', () => {
     expect(output).toContain('error RUNNER_DEPENDENCY_NOT_APPLIED');
     expect(output).toContain('hint: ');
     expect(output).not.toContain('    at ');
+  });
+
+  it('forwarded params mean one thing for the chain: --url is every stream\'s database, --to the asked-for stream\'s target (issue 12)', async () => {
+    // `nx run billing:migrate --url=file:staging.db --to=bbbb00000001`: accounts:migrate runs first with the same params.
+    const params = { url: 'file:staging.db', to: 'bbbb00000001' };
+    const task = (project: string) => ({ id: `${project}:migrate`, target: { project, target: 'migrate' }, overrides: params, outputs: [], cache: false });
+    const taskGraph = {
+      roots: ['accounts:migrate'],
+      tasks: { 'accounts:migrate': task('accounts'), 'billing:migrate': task('billing') },
+      dependencies: { 'accounts:migrate': [], 'billing:migrate': ['accounts:migrate'] },
+      continuousDependencies: {},
+    } as unknown as ExecutorContext['taskGraph'];
+    const inChain = (projectName: string): ExecutorContext => ({ ...context(projectName), taskGraph });
+
+    expect(await migrateExecutor({ cwd: 'apps/accounts', ...params }, inChain('accounts'))).toEqual({ success: true });
+    expect(output).toContain('warning: --to=bbbb00000001 is the target of billing:migrate; accounts, which runs first, goes to head.');
+    // billing's check reads accounts' ledger on staging, where the chain migrated it, not on accounts.db.
+    expect(await migrateExecutor({ cwd: 'apps/billing', ...params }, inChain('billing'))).toEqual({ success: true });
+    expect(output).toContain('Stream "billing": 1 revision(s) applied');
+    // One file for the chain: the relative path typed on the command line is the workspace root's.
+    expect(existsSync(join(root, 'staging.db'))).toBe(true);
+    expect(existsSync(join(root, 'apps', 'accounts', 'staging.db'))).toBe(false);
   });
 
   it('migrates once the dependency is applied, and refuses a stranding downgrade unless cascaded', async () => {

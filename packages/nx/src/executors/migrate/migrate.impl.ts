@@ -10,7 +10,19 @@ import type { MigrateExecutorSchema } from './schema';
  * on passed to the engine so that it checks their version tables. `--sql` prints the script instead.
  */
 export default async function migrateExecutor(options: MigrateExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runStrata(options, context, (run) => migrate(run, 'up', toTarget(options.to, 'up') ?? 'head', options));
+  return runStrata(options, context, (run) => migrate(run, 'up', chainTarget(run, options), options));
+}
+
+/**
+ * The target of this stream. `--to` names a revision of the stream asked for (`nx run orders:migrate
+ * --to=…`); Nx forwards it to the streams that run first, where it means nothing (or something else:
+ * `+1`). Those go to head, which holds every revision the asked-for stream can depend on.
+ */
+function chainTarget(run: StrataRun, options: MigrateExecutorSchema): string {
+  const target = toTarget(options.to, 'up') ?? 'head';
+  if (run.chain.dependents.length === 0 || run.chain.params['to'] === undefined || target === 'head' || target === 'heads') return target;
+  run.out.warn(`--to=${target} is the target of ${run.chain.dependents.join(', ')}; ${run.context.projectName ?? 'this stream'}, which runs first, goes to head.`);
+  return 'head';
 }
 
 /** Upgrade or downgrade, shared with `migrate-down`. */
@@ -28,7 +40,7 @@ export async function migrate(
         hint: 'Pass --dialect=postgresql|mysql|sqlite, or configure the stream (drizzle.config or strata.config).',
       });
     }
-    const result = await engine.renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect }, graph: run.graph(layout), direction, range: target });
+    const result = await engine.renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir }, graph: run.graph(layout), direction, range: target });
     for (const warning of result.warnings) out.warn(warning);
     out.result(result, () => out.raw(result.script));
     return;

@@ -14,10 +14,15 @@ describe('@strata/nx:init', () => {
     await initGeneratorInternal(tree, { skipFormat: true, addPlugin: true });
     const nxJson = readNxJson(tree);
     expect(nxJson?.plugins?.filter((p) => (typeof p === 'string' ? p : p.plugin) === '@strata/nx/plugin')).toHaveLength(1);
+    // The dependencies' migrate first, with the command line's --sql/--url/--to forwarded (issue 12).
     expect(nxJson?.targetDefaults?.['migrate']).toMatchInlineSnapshot(`
       {
         "dependsOn": [
-          "^migrate",
+          {
+            "dependencies": true,
+            "params": "forward",
+            "target": "migrate",
+          },
         ],
       }
     `);
@@ -44,6 +49,12 @@ describe('@strata/nx:init', () => {
     updateJson(tree, 'nx.json', (json) => ({ ...json, targetDefaults: { migrate: { dependsOn: ['build'] } } }));
     await initGeneratorInternal(tree, { skipFormat: true, skipPackageJson: true });
     expect(readNxJson(tree)?.targetDefaults?.['migrate']).toEqual({ dependsOn: ['build'] });
+  });
+
+  it('replaces the plain ^migrate of earlier versions, which ran dependencies online under --sql', async () => {
+    updateJson(tree, 'nx.json', (json) => ({ ...json, targetDefaults: { migrate: { dependsOn: ['^migrate'], cache: false } } }));
+    await initGeneratorInternal(tree, { skipFormat: true, skipPackageJson: true });
+    expect(readNxJson(tree)?.targetDefaults?.['migrate']).toEqual({ cache: false, dependsOn: [{ dependencies: true, target: 'migrate', params: 'forward' }] });
   });
 
   it('initGenerator does not register the plugin', async () => {

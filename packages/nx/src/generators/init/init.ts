@@ -9,7 +9,7 @@ import {
   type NxJsonConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { normalizePluginOptions } from '../../utils/target-names';
+import { migrateDependsOn, normalizePluginOptions } from '../../utils/target-names';
 import { DRIZZLE_KIT_VERSION, DRIZZLE_ORM_VERSION, PLUGIN_NAME, STRATA_ENGINE_VERSION } from '../../utils/versions';
 import type { InitGeneratorSchema } from './schema';
 
@@ -29,8 +29,9 @@ export function initGenerator(tree: Tree, options: InitGeneratorSchema): Promise
 
 /**
  * What `nx add @strata/nx` runs: registers `@strata/nx/plugin` in nx.json (once), adds the engine and
- * Drizzle packages to devDependencies when missing, sets `targetDefaults.migrate.dependsOn` to
- * `['^migrate']` and makes `migrate-test` cacheable. Returns the install task.
+ * Drizzle packages to devDependencies when missing, sets `targetDefaults.migrate.dependsOn` to the
+ * streams' `migrate` first, with the command line's parameters forwarded (see `migrateDependsOn`), and
+ * makes `migrate-test` cacheable. Returns the install task.
  */
 export async function initGeneratorInternal(tree: Tree, options: InitGeneratorSchema): Promise<GeneratorCallback> {
   const nxJson: NxJsonConfiguration = readNxJson(tree) ?? {};
@@ -52,13 +53,17 @@ function registerPlugin(nxJson: NxJsonConfiguration): void {
 }
 
 /**
- * `migrate` after `^migrate` (a stream's dependencies migrate first) and `migrate-test` cached. An
- * existing setting is kept; a key already holding filtered entries (an array) is left as it is.
+ * `migrate` after the dependencies' `migrate`, parameters forwarded, and `migrate-test` cached. An
+ * existing setting is kept, except the plain `['^migrate']` of earlier versions, which ran a
+ * dependency online under `--sql`; a key already holding filtered entries (an array) is left as it is.
  */
 function addTargetDefaults(nxJson: NxJsonConfiguration): void {
   const defaults = (nxJson.targetDefaults ??= {});
   const migrate = defaults['migrate'] ?? {};
-  if (!Array.isArray(migrate)) defaults['migrate'] = { ...migrate, dependsOn: migrate.dependsOn ?? ['^migrate'] };
+  if (!Array.isArray(migrate)) {
+    const earlier = migrate.dependsOn === undefined || (migrate.dependsOn.length === 1 && migrate.dependsOn[0] === '^migrate');
+    defaults['migrate'] = { ...migrate, dependsOn: earlier ? [migrateDependsOn('migrate')] : migrate.dependsOn };
+  }
   const test = defaults['migrate-test'] ?? {};
   if (!Array.isArray(test)) defaults['migrate-test'] = { ...test, cache: test.cache ?? true };
 }

@@ -24,7 +24,7 @@ export async function migrationGenerator(tree: Tree, options: MigrationGenerator
   try {
     await generate(tree, options);
   } catch (error) {
-    throw asGeneratorError(error);
+    throw asGeneratorError(error, { tree, project: options.project });
   }
   if (options.skipFormat === false) await formatFiles(tree);
 }

@@ -27,7 +27,7 @@ export async function streamGenerator(tree: Tree, options: StreamGeneratorSchema
     if (options.skipFormat === false) await formatFiles(tree);
     return task;
   } catch (error) {
-    throw asGeneratorError(error);
+    throw asGeneratorError(error, { tree, project: options.project });
   }
 }
 
