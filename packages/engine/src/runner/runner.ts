@@ -238,7 +238,7 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
           revision: entry.id,
           direction: 'repair',
           message: graph.get(entry.id).message,
-          file: entry.file ?? null,
+          file: recordedFile(graph.get(entry.id).file, options.stream.projectDir),
           checksum: entry.current,
           startedAt: now,
           finishedAt: now,

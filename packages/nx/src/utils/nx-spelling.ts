@@ -28,6 +28,7 @@ const VERB_OF: Readonly<Record<string, Verb>> = {
   history: 'migrate-history',
   check: 'migrate-check',
   test: 'migrate-test',
+  repair: 'migrate-repair',
 };
 
 /** The generator each `strata` command that writes files is, under Nx. */
