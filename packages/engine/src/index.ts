@@ -97,6 +97,7 @@ export {
   isDatabaseLocked,
   LockTimeoutError,
   QueryFailedError,
+  EmbeddedExtensionMissingError,
   PermissionDeniedError,
   type MissingPrivilege,
   MultipleStatementsError,
@@ -152,6 +153,7 @@ export { SchemaInspector, liveSchemaSource, modelSchemaSource, type SchemaSource
 export type { Renderer, RenderContext, SchemaNormalizer } from './dialects/renderer.js';
 export type { RevisionScope } from './dialects/revision-scope.js';
 export { PostgresDialect } from './dialects/postgres/postgres-dialect.js';
+export { PgliteConnection, pgliteLocation, isPgliteUrl, disposePglite, PGLITE_CONTRIB_EXTENSIONS, type PgliteLocation } from './dialects/postgres/pglite-connection.js';
 export { MysqlDialect } from './dialects/mysql/mysql-dialect.js';
 export { SqliteDialect } from './dialects/sqlite/sqlite-dialect.js';
 export { PostgresRenderer } from './dialects/postgres/postgres-renderer.js';

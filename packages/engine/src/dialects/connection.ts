@@ -29,6 +29,8 @@ export interface Connection {
   readonly inTransaction: boolean;
   /** The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data migrations. */
   readonly driver: unknown;
+  /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */
+  readonly drizzleAdapter?: string;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }

@@ -24,6 +24,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_LOCK_TIMEOUT',
   'DIALECT_QUERY_FAILED',
   'DIALECT_PERMISSION_DENIED',
+  'DIALECT_EMBEDDED_EXTENSION_MISSING',
   'DIALECT_MULTIPLE_STATEMENTS',
   'DIALECT_UNSUPPORTED_OPERATION',
   'DIALECT_RECREATE_NEEDS_TABLE',
@@ -86,12 +87,16 @@ export class DriverMissingError extends StrataError {
   /** The npm package to install. */
   readonly packageName: string;
 
-  constructor(context: DialectErrorContext) {
-    const packageName = DRIVER_PACKAGES[context.dialect];
+  /**
+   * @param context.packageName the driver when it is not the dialect's usual one (PGlite for a `pglite:` URL)
+   * @param context.otherwise what else the user can do instead of installing it, appended to the hint
+   */
+  constructor(context: DialectErrorContext & { readonly packageName?: string; readonly otherwise?: string }) {
+    const packageName = context.packageName ?? DRIVER_PACKAGES[context.dialect];
     super(
       DriverMissingError.CODE,
       `Cannot connect to ${context.redactedUrl}: the ${SERVER_NAMES[context.dialect]} driver "${packageName}" is not installed.`,
-      options(context, `Install it: npm install ${packageName}`, { packageName }),
+      options(context, `Install it: npm install ${packageName}${context.otherwise === undefined ? '' : `; ${context.otherwise}`}`, { packageName }),
     );
     this.packageName = packageName;
   }
@@ -338,6 +343,35 @@ export class SqliteBusyError extends StrataError {
         'Finish or close the other process\'s transaction (the application, a sqlite3 shell, a database browser, another migration run), ' +
           'then run the same command again; or let Strata wait longer with --lock-timeout <ms>.',
         { path: context.path, timeoutMs: context.timeoutMs, sql: context.sql },
+      ),
+    );
+  }
+}
+
+/**
+ * A revision created an extension the embedded PostgreSQL (PGlite) does not have loaded. PGlite
+ * bundles some contrib extensions, loaded when the URL asks for them; others it cannot run at all.
+ *
+ * @example
+ * ```ts
+ * import { EmbeddedExtensionMissingError } from '@strata/engine';
+ * new EmbeddedExtensionMissingError({ dialect: 'postgresql', redactedUrl: 'pglite:memory://', extension: 'pg_trgm', bundled: true }).hint;
+ * // 'PGlite bundles it: load it with the URL ...'
+ * ```
+ */
+export class EmbeddedExtensionMissingError extends StrataError {
+  static readonly CODE = 'DIALECT_EMBEDDED_EXTENSION_MISSING';
+  constructor(context: DialectErrorContext & { readonly extension: string; readonly bundled: boolean }) {
+    const module = context.extension.replaceAll('-', '_');
+    super(
+      EmbeddedExtensionMissingError.CODE,
+      `The embedded PostgreSQL (PGlite) at ${context.redactedUrl} has no extension "${context.extension}" loaded.`,
+      options(
+        context,
+        context.bundled
+          ? `PGlite bundles it: load it with the URL (pglite:memory://?extensions=${module}; for \`strata test\`: --server "pglite:?extensions=${module}"), or use a PostgreSQL server (--url/--server postgres://…).`
+          : 'PGlite cannot run it: use a PostgreSQL server that has it (--url, or --server postgres://… for `strata test`).',
+        { extension: context.extension, bundled: context.bundled },
       ),
     );
   }

@@ -91,8 +91,8 @@ function passwordSpan(url: string): [number, number] | undefined {
   if (scheme) {
     const afterScheme = scheme[0].length;
     if (url.startsWith('//', afterScheme)) start = afterScheme + 2;
-    // `file:` and `sqlite:` name paths, which have no user-info; an `@` in them is part of a file name.
-    else if (/^(file|sqlite)$/i.test(scheme[1] ?? '')) return undefined;
+    // `file:`, `sqlite:` and `pglite:` name paths, which have no user-info; an `@` in them is part of a file name.
+    else if (/^(file|sqlite|pglite)$/i.test(scheme[1] ?? '')) return undefined;
     // Anything else without `//` (`user:pass@host`, a Windows path) is scanned from the start.
   }
   const at = url.lastIndexOf('@');
@@ -103,7 +103,7 @@ function passwordSpan(url: string): [number, number] | undefined {
 }
 
 /**
- * Guesses the dialect from a URL's shape: `postgres://`/`postgresql://` → `postgresql`,
+ * Guesses the dialect from a URL's shape: `postgres://`/`postgresql://` and PGlite's `pglite:` → `postgresql`,
  * `mysql://`/`mariadb://` → `mysql`, `file:`, `sqlite:`, `:memory:` or a path ending in
  * `.db`/`.sqlite`/`.sqlite3` → `sqlite`; anything else → `undefined`.
  *
@@ -118,7 +118,7 @@ function passwordSpan(url: string): [number, number] | undefined {
 export function dialectFromUrl(url: string): DialectName | undefined {
   const trimmed = url.trim();
   const lower = trimmed.toLowerCase();
-  if (lower.startsWith('postgres://') || lower.startsWith('postgresql://')) return 'postgresql';
+  if (lower.startsWith('postgres://') || lower.startsWith('postgresql://') || lower.startsWith('pglite:')) return 'postgresql';
   if (lower.startsWith('mysql://') || lower.startsWith('mariadb://')) return 'mysql';
   if (lower.startsWith('file:') || lower.startsWith('sqlite:') || lower === ':memory:') return 'sqlite';
   if (/\.(db|sqlite|sqlite3)$/i.test(trimmed) && !/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) return 'sqlite';

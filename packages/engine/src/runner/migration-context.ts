@@ -63,7 +63,8 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
       return live('ctx.connection');
     },
     drizzle<Database>(): Promise<Database> {
-      drizzle ??= bindDrizzle(live('ctx.drizzle()'), parts.dialect.drizzleAdapter);
+      const connection = live('ctx.drizzle()');
+      drizzle ??= bindDrizzle(connection, connection.drizzleAdapter ?? parts.dialect.drizzleAdapter);
       return drizzle as Promise<Database>;
     },
   };

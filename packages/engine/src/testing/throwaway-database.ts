@@ -6,13 +6,14 @@ import { pathToFileURL } from 'node:url';
 import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
 import { dialectFromUrl } from '../dialects/url.js';
+import { disposePglite, isPgliteUrl } from '../dialects/postgres/pglite-connection.js';
 import { ThrowawayServerUrlError } from './errors.js';
 import { withConnection } from '../dialects/connection.js';
 
 /** A database made for one test by {@link withThrowawayDatabase}. */
 export interface ThrowawayDatabase {
   readonly dialect: DialectName;
-  /** Its URL: the server URL with the new database's name as path, or a `file:///…` URL for SQLite. */
+  /** Its URL: the server URL with the new database's name as path, a `file:///…` URL for SQLite, or `pglite:memory://<name>`. */
   readonly url: string;
   /** The database name (PostgreSQL, MySQL) or the file path (SQLite). */
   readonly name: string;
@@ -22,7 +23,8 @@ export interface ThrowawayDatabase {
  * Creates a uniquely named database, hands it to `fn`, and drops it afterwards, whether `fn` succeeds
  * or throws. `serverUrlOrSqlite` is either a server URL to create the database on (`postgres://…`,
  * `mysql://…`: `CREATE DATABASE strata_test_<random>` through the dialect's connection, so the user
- * needs that right), or `"sqlite"` (any SQLite URL means the same) for a file in a new temp folder.
+ * needs that right), or `"sqlite"` (any SQLite URL means the same) for a file in a new temp folder, or a
+ * `pglite:` URL for a fresh in-memory PGlite database (its `?extensions=` kept), closed afterwards.
  * Every connection to the database must be closed when `fn` settles (the runner's are), since
  * PostgreSQL refuses to drop a database in use.
  *
@@ -47,6 +49,16 @@ export async function withThrowawayDatabase<T>(serverUrlOrSqlite: string, fn: (d
       return await fn({ dialect: dialectName, url: pathToFileURL(path).href, name: path });
     } finally {
       await rm(folder, { recursive: true, force: true });
+    }
+  }
+  if (isPgliteUrl(serverUrlOrSqlite)) {
+    // A fresh in-memory PGlite instance is the throwaway database; the URL's settings (extensions) carry over.
+    const query = serverUrlOrSqlite.trim().indexOf('?');
+    const url = `pglite:memory://${name}${query < 0 ? '' : serverUrlOrSqlite.trim().slice(query)}`;
+    try {
+      return await fn({ dialect: dialectName, url, name });
+    } finally {
+      await disposePglite(url);
     }
   }
   const dialect = await loadDialect(dialectName);

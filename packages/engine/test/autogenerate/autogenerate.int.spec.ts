@@ -9,7 +9,7 @@ import { renderGeneratedRevision } from '../../src/autogenerate/render-revision.
 import { writeGeneratedRevision } from '../../src/autogenerate/write-generated.js';
 import type { RunResult } from '../../src/runner/events.js';
 import type { SchemaModel } from '../../src/schema/model.js';
-import { describeDialects, type TestDatabase } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
 import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schema.js';
 import { describeRun, runCli } from '../support/streams.js';
 
@@ -227,8 +227,7 @@ await describeDialects('autogenerate fixture pairs', (ctx) => {
         expect(await streamX.heads()).toEqual([ids.second]);
       });
     });
-  }
-});
+  }}, ALL_TARGETS);
 
 // ---------------------------------------------------------------------------------------------
 // Determinism: the same input renders the same bytes.

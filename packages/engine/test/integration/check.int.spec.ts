@@ -3,7 +3,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/dialects/dialect.js';
-import { createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
 import { describeRun, jsonOf, listTables, makeTempDir, runCli, type CliRun } from '../support/streams.js';
 import { loadDialect } from '../../src/dialects/registry.js';
 import { withConnection } from '../../src/dialects/connection.js';
@@ -437,7 +437,7 @@ await describeDialects('strata check and autogenerate after raw SQL', (ctx) => {
       `Stream "${STREAM}": one head, every operation guarded (revisions not compared with the Drizzle schema: see the warning), the database matches it.\n`,
     );
   });
-});
+}, ALL_TARGETS);
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: row-level security, policies and roles are seen by autogenerate and check --db
@@ -487,7 +487,7 @@ await describeDialects('strata check: row-level security', (ctx) => {
     await withConnection(dialect, database.url, (connection) => connection.query('DROP POLICY notes_read ON notes'));
     expect(problemsOf(await project.cli('check', '--db'))).toEqual(['the database differs from the Drizzle schema: createPolicy notes']);
   });
-});
+}, ALL_TARGETS);
 
 // ---------------------------------------------------------------------------------------------
 // PostgreSQL: sequences and views are seen by autogenerate and check --db
@@ -536,4 +536,4 @@ await describeDialects('strata check: sequences and views', (ctx) => {
       expect(problemsOf(await project.cli('check', '--db'))).toEqual(['the database differs from the Drizzle schema: alterSequence invoice_numbers, createView active_clients']);
     },
   );
-});
+}, ALL_TARGETS);

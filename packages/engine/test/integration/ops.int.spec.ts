@@ -5,7 +5,7 @@ import type { StrataError } from '../../src/errors.js';
 import type { RevisionFailedError } from '../../src/runner/errors.js';
 import type { RunResult } from '../../src/runner/events.js';
 import type { ColumnModel, SchemaModel, TableModel } from '../../src/schema/model.js';
-import { describeDialects, type DialectTestContext } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects, type DialectTestContext } from '../support/databases.js';
 import { ApiStream, ModelReplay, drizzleModuleUrl, makeTempDir, numbers, pick, plainSchema, writeOpsStream, type OpsRevisionSpec } from '../support/schema.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -895,4 +895,4 @@ ${fail ? "throw new Error('data migration failed after writing');" : ''}`,
     const count = numbers(await s.query('SELECT count(*) AS n FROM d_clients'), 'n');
     expect(count).toStrictEqual([transactional ? 0 : 2]);
   });
-});
+}, ALL_TARGETS);

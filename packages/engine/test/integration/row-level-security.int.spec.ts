@@ -7,7 +7,7 @@ import { applyToModel } from '../../src/ops/apply-to-model.js';
 import type { Op } from '../../src/ops/op.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../../src/schema/model.js';
 import { comparableTable } from '../../src/schema/stated.js';
-import { createTestDatabase, describeDialects, testDatabases, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, ALL_TARGETS, describeDialects, testDatabases, type TestDatabase } from '../support/databases.js';
 
 /**
  * Row-level security, policies and roles on a real server: rendered, executed, read back equal to
@@ -104,4 +104,4 @@ await describeDialects('row-level security', (ctx) => {
       expect(await ctx.dialect.readRoles?.(connection, [role])).toEqual(new Map());
     });
   });
-});
+}, ALL_TARGETS);

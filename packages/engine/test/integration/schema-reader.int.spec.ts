@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { Connection } from '../../src/dialects/connection.js';
 import type { DialectName } from '../../src/dialects/dialect.js';
 import type { ColumnModel, SchemaModel, SequenceModel, TableModel, ViewModel } from '../../src/schema/model.js';
-import { describeDialects, type TestDatabase } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
 
 
 /** A table model with the empty lists filled in. */
@@ -360,7 +360,19 @@ await describeDialects('schema reader', (ctx) => {
   it('reads every feature back as the exact model, leaving out Strata tables', async () => {
     const fixture = FIXTURES[ctx.name];
     await connection.executeScript(fixture.script);
-    expect(await dialect.readSchema(connection)).toStrictEqual(fixture.expected);
+    let expected = fixture.expected;
+    if (ctx.name === 'postgresql') {
+      // The stated text is the server's own pg_get_viewdef; PostgreSQL 16+ (PGlite is 18) stopped
+      // qualifying columns of a one-table view, so that text alone depends on the server's version.
+      const [version] = await connection.query('SHOW server_version_num');
+      const view = expected.views?.get('open_accounts');
+      if (Number(version?.['server_version_num']) >= 160000 && view?.statedDefinition !== undefined) {
+        const views = new Map(expected.views);
+        views.set('open_accounts', { ...view, statedDefinition: view.statedDefinition.replaceAll('accounts.', '') });
+        expected = { ...expected, views };
+      }
+    }
+    expect(await dialect.readSchema(connection)).toStrictEqual(expected);
   });
 
   it('reads the whole schema in a fixed number of queries, however many tables there are', async () => {
@@ -394,4 +406,4 @@ await describeDialects('schema reader', (ctx) => {
     const read = (await dialect.readSchema(connection)).tables.get('x');
     expect(read?.checkConstraints.map((check) => check.expression)).toStrictEqual(CHECKS.map((expression) => dialect.normalizer.normalizeExpression(expression)));
   });
-});
+}, ALL_TARGETS);

@@ -6,7 +6,7 @@ import type { Op } from '../../src/ops/op.js';
 import { reverseOp } from '../../src/ops/reverse.js';
 import { emptySchema, type SchemaModel } from '../../src/schema/model.js';
 import { comparableSchema } from '../../src/schema/stated.js';
-import { createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
+import { createTestDatabase, ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
 
 /**
  * Standalone sequences, views and materialized views on a real server: rendered, executed, read back
@@ -99,4 +99,4 @@ await describeDialects('sequences and views', (ctx) => {
     const back = await read((connection) => ctx.dialect.readSchema(connection));
     expect(comparableSchema(back)).toEqual(comparableSchema(model));
   });
-});
+}, ALL_TARGETS);

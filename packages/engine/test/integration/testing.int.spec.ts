@@ -9,9 +9,10 @@ import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import { RevisionFailedError } from '../../src/runner/errors.js';
 import { appliedHistory, current, upgrade, type StreamTarget } from '../../src/runner/runner.js';
 import { MigrationTestError, ThrowawayServerUrlError, testMigrations, withThrowawayDatabase, type MigrationTestStep } from '../../src/testing/index.js';
+import { disposePglite } from '../../src/dialects/postgres/pglite-connection.js';
 import { applyToModel } from '../../src/ops/apply-to-model.js';
 import { emptySchema } from '../../src/schema/model.js';
-import { describeDialects } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects } from '../support/databases.js';
 import { makeTempDir, pick, withConnection, writeOpsStream } from '../support/schema.js';
 import { describeRun, runCli } from '../support/streams.js';
 
@@ -299,17 +300,24 @@ await describeDialects('migration tests', (ctx) => {
 
   it('withThrowawayDatabase creates a database and drops it, also when the body throws', async () => {
     let name = '';
+    let url = '';
     await expect(
       withThrowawayDatabase(server, async (db) => {
         name = db.name;
         expect(db.dialect).toBe(ctx.name);
         await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE probe (id integer PRIMARY KEY)'));
-        if (ctx.target.serverUrl === undefined) expect(existsSync(db.name)).toBe(true);
+        url = db.url;
+        if (ctx.target.name === 'pglite') expect(await withConnection(ctx.dialect, db.url, (c) => ctx.dialect.tableExists(c, 'probe'))).toBe(true);
+        else if (ctx.target.serverUrl === undefined) expect(existsSync(db.name)).toBe(true);
         else expect(await databaseExists(ctx.dialect, ctx.target.serverUrl, db.name)).toBe(true);
         throw new Error('body failed');
       }),
     ).rejects.toThrow('body failed');
-    if (ctx.target.serverUrl === undefined) expect(existsSync(dirname(name))).toBe(false);
+    if (ctx.target.name === 'pglite') {
+      // The in-memory instance was closed: the same URL now opens a new, empty one.
+      expect(await withConnection(ctx.dialect, url, (c) => ctx.dialect.tableExists(c, 'probe'))).toBe(false);
+      await disposePglite(url);
+    } else if (ctx.target.serverUrl === undefined) expect(existsSync(dirname(name))).toBe(false);
     else expect(await databaseExists(ctx.dialect, ctx.target.serverUrl, name)).toBe(false);
     await expect(withThrowawayDatabase('redis://u:secret@localhost', async () => undefined)).rejects.toThrow(ThrowawayServerUrlError);
   });
@@ -340,14 +348,20 @@ await describeDialects('migration tests', (ctx) => {
     expect(failed.stderr).toContain(`error TESTING_STEP_FAILED: Stream "app": migration test failed at revision ${G2}, step "re-run"`);
     expect(failed.stderr).toContain('hint: The revision is not idempotent');
 
-    if (ctx.target.serverUrl !== undefined) {
+    if (ctx.name === 'mysql') {
       const usage = await runCli(['test', '--dir', good, '--stream', 'app', '--dialect', ctx.name], { cwd: temp.path });
       expect(usage.code, describeRun(usage)).toBe(2);
       expect(usage.stderr).toContain('needs a database it may change');
+    }
+    if (ctx.target.name === 'postgresql') {
+      // No server named: PostgreSQL streams are tested on an in-memory PGlite, no server needed.
+      const embedded = await runCli(['test', '--dir', good, '--stream', 'app', '--dialect', ctx.name], { cwd: temp.path });
+      expect(embedded.code, describeRun(embedded)).toBe(0);
+      expect(embedded.stdout).toMatch(/on a throwaway database, pglite:memory:\/\/strata_test_[0-9a-f]+ \(dropped after\)/);
     }
     const db = await ctx.createDatabase('cli_test_url');
     const onUrl = await runCli(['test', '--dir', good, '--stream', 'app', '--url', db.url, '--json'], { cwd: temp.path });
     expect(onUrl.code, describeRun(onUrl)).toBe(0);
     expect(JSON.parse(onUrl.stdout)).toMatchObject({ stream: 'app', head: G2, revisions: [G1, G2] });
   });
-});
+}, ALL_TARGETS);

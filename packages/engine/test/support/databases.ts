@@ -2,19 +2,29 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, describe, it, vi } from 'vitest';
 import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
 import { DIALECT_NAMES } from '../../src/dialects/dialect.js';
 import { loadDialect } from '../../src/dialects/registry.js';
 import { withConnection } from '../../src/dialects/connection.js';
 import { redactUrl } from '../../src/dialects/url.js';
 
+/** A target of the integration suites: a dialect's server, or PGlite (PostgreSQL embedded, no server). */
+export type TargetName = DialectName | 'pglite';
+
+/** The server targets every suite runs on; suites that prove PGlite conformance add `'pglite'`. */
+export const SERVER_TARGETS: readonly TargetName[] = DIALECT_NAMES;
+
+/** The server targets and PGlite: for suites that must pass on the embedded PostgreSQL as on the server. */
+export const ALL_TARGETS: readonly TargetName[] = [...DIALECT_NAMES, 'pglite'];
+
 /** One database target of the integration suites. */
 export interface TestTarget {
+  readonly name: TargetName;
   readonly dialect: DialectName;
   /** How people name the server, for test titles and the skip line. */
   readonly title: string;
-  /** The admin URL test databases are created through; undefined for SQLite (files need no server). */
+  /** The admin URL test databases are created through; undefined for SQLite (files need no server); `pglite:…` for PGlite. */
   readonly serverUrl: string | undefined;
   /** The variable that overrides `serverUrl`. */
   readonly envVar: string | undefined;
@@ -47,6 +57,7 @@ export function testDatabases(): readonly TestTarget[] {
     switch (dialect) {
       case 'postgresql':
         return {
+          name: dialect,
           dialect,
           title: 'PostgreSQL',
           serverUrl: process.env['STRATA_PG_URL'] ?? 'postgres://postgres@127.0.0.1:5432/postgres',
@@ -54,15 +65,59 @@ export function testDatabases(): readonly TestTarget[] {
         };
       case 'mysql':
         return {
+          name: dialect,
           dialect,
           title: 'MySQL/MariaDB',
           serverUrl: process.env['STRATA_MYSQL_URL'] ?? 'mysql://root@127.0.0.1:3306/',
           envVar: 'STRATA_MYSQL_URL',
         };
       case 'sqlite':
-        return { dialect, title: 'SQLite', serverUrl: undefined, envVar: undefined };
+        return { name: dialect, dialect, title: 'SQLite', serverUrl: undefined, envVar: undefined };
     }
   });
+}
+
+/** The bundled extensions the PostgreSQL fixtures create (a server has them installed). */
+const PGLITE_SETTINGS = '?extensions=citext,pg_trgm';
+
+/** The test and hook timeout of files with a PGlite suite. */
+const PGLITE_TIMEOUT_MS = 300_000;
+
+/** PGlite as a target: PostgreSQL's dialect, no server; `pglite:` is what `withThrowawayDatabase` takes for it. */
+const PGLITE_TARGET: TestTarget = { name: 'pglite', dialect: 'postgresql', title: 'PGlite', serverUrl: `pglite:${PGLITE_SETTINGS}`, envVar: undefined };
+
+/**
+ * In-memory PGlite databases of this test file that were dropped, ready to be handed out again:
+ * starting an instance costs seconds (WebAssembly), emptying one milliseconds.
+ */
+const idlePglite: string[] = [];
+let pgliteCount = 0;
+
+/** Everything a test can create on PGlite, dropped: every schema but the system ones, then an empty `public`. */
+const EMPTY_PGLITE = `DO $$ DECLARE s text; BEGIN
+  FOR s IN SELECT nspname FROM pg_namespace WHERE nspname NOT IN ('pg_catalog', 'information_schema') AND nspname NOT LIKE 'pg\\_t%' LOOP
+    EXECUTE format('DROP SCHEMA %I CASCADE', s);
+  END LOOP;
+END $$;
+CREATE SCHEMA public;`;
+
+/** A PGlite database for one test: an emptied one of this file if any is idle, else a new instance. */
+async function createPgliteDatabase(): Promise<TestDatabase> {
+  pgliteCount += 1;
+  const url = idlePglite.pop() ?? `pglite:memory://strata_t_${process.pid}_${pgliteCount}${PGLITE_SETTINGS}`;
+  const impl = await loadDialect('postgresql');
+  let dropped = false;
+  return {
+    dialect: 'postgresql',
+    name: url,
+    url,
+    async drop(): Promise<void> {
+      if (dropped) return;
+      dropped = true;
+      await withConnection(impl, url, (connection) => connection.executeScript(EMPTY_PGLITE));
+      idlePglite.push(url);
+    },
+  };
 }
 
 function targetFor(dialect: DialectName): TestTarget {
@@ -86,6 +141,7 @@ export async function createTestDatabase(dialect: DialectName, label: string): P
   const name = `strata_t_${safeLabel}_${process.pid}_${randomBytes(3).toString('hex')}`;
   const target = targetFor(dialect);
   if (target.serverUrl === undefined) {
+    // SQLite: a file in a new temp folder.
     const directory = await mkdtemp(join(tmpdir(), `${name}-`));
     const path = join(directory, 'test.db');
     return { dialect, name: path, url: `file:${path}`, drop: () => rm(directory, { recursive: true, force: true }) };
@@ -112,20 +168,20 @@ export async function createTestDatabase(dialect: DialectName, label: string): P
 }
 
 /** Reachability per dialect, probed once per test file. */
-const probes = new Map<DialectName, Promise<string | undefined>>();
+const probes = new Map<TargetName, Promise<string | undefined>>();
 
 /** Undefined when the target's server answers; otherwise why not. */
 function probe(target: TestTarget): Promise<string | undefined> {
-  let result = probes.get(target.dialect);
+  let result = probes.get(target.name);
   if (result === undefined) {
     const serverUrl = target.serverUrl;
     result =
-      serverUrl === undefined
+      serverUrl === undefined || target.name === 'pglite'
         ? Promise.resolve(undefined)
         : loadDialect(target.dialect)
             .then((dialect) => withConnection(dialect, serverUrl, async () => undefined))
             .catch((error: unknown) => (error instanceof Error ? error.message : String(error)));
-    probes.set(target.dialect, result);
+    probes.set(target.name, result);
   }
   return result;
 }
@@ -134,7 +190,8 @@ function probe(target: TestTarget): Promise<string | undefined> {
  * Declares `body` once per dialect, as `describe('<label> [<dialect>]')`. Use with top-level
  * `await`. A server that does not answer skips its suite with a loud line, unless `CI=true`, where
  * the suite fails instead. Databases made through `ctx.createDatabase` are dropped after the suite.
- * `only` limits the suites to some dialects, for behaviour the others do not have at all.
+ * `only` picks the targets: the three servers by default, fewer for behaviour the others do not have at
+ * all, {@link ALL_TARGETS} to prove that a PostgreSQL suite passes on PGlite as on the server.
  *
  * @example
  * ```ts
@@ -148,9 +205,11 @@ function probe(target: TestTarget): Promise<string | undefined> {
 export async function describeDialects(
   label: string,
   body: (ctx: DialectTestContext) => void,
-  only: readonly DialectName[] = DIALECT_NAMES,
+  only: readonly TargetName[] = SERVER_TARGETS,
 ): Promise<void> {
-  for (const target of testDatabases().filter((t) => only.includes(t.dialect))) {
+  // Starting a PGlite instance is seconds of CPU, more on a loaded machine: its suites get more time.
+  if (only.includes('pglite')) vi.setConfig({ testTimeout: PGLITE_TIMEOUT_MS, hookTimeout: PGLITE_TIMEOUT_MS });
+  for (const target of [...testDatabases(), PGLITE_TARGET].filter((t) => only.includes(t.name))) {
     const title = `${label} [${target.title}]`;
     // Loading a dialect needs no server, so even a skipped suite gets a real one to declare its tests with.
     const dialect = await loadDialect(target.dialect);
@@ -181,7 +240,7 @@ export async function describeDialects(
         name: target.dialect,
         dialect,
         async createDatabase(databaseLabel: string): Promise<TestDatabase> {
-          const database = await createTestDatabase(target.dialect, databaseLabel);
+          const database = target.name === 'pglite' ? await createPgliteDatabase() : await createTestDatabase(target.dialect, databaseLabel);
           created.push(database);
           return database;
         },

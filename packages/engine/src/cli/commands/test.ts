@@ -1,4 +1,5 @@
 import type { StreamLayout } from '../../config/stream-settings.js';
+import type { DialectName } from '../../dialects/dialect.js';
 import { dialectFromUrl, redactUrl } from '../../dialects/url.js';
 import type { RevisionGraph } from '../../revision/revision-graph.js';
 import type { StreamTarget } from '../../runner/runner.js';
@@ -20,14 +21,17 @@ export const testCommand: Command = {
     'back one and runs the upgrade a second time (it must change nothing). At head, compares the schema with the Drizzle\n' +
     'schema (when drizzle.config names one), then downgrades to base, which must leave the database as it found it.\n' +
     'The database: --url URL (an empty database the test may change; the configured URL and STRATA_DATABASE_URL are never\n' +
-    'used), or --server URL (a throwaway database is created on that server and dropped after), or, for a SQLite stream,\n' +
-    'a temp file by default. Exits 1 naming the revision and the step that failed. Streams whose revisions depend on other\n' +
+    'used), or --server URL (a throwaway database is created on that server and dropped after), or by default a temp\n' +
+    'file for a SQLite stream and an in-memory PGlite (embedded PostgreSQL, no server) for a PostgreSQL stream.\n' +
+    'Exits 1 naming the revision and the step that failed. Streams whose revisions depend on other\n' +
     'streams are tested through the Nx plugin (`nx run <project>:migrate-test`), which knows the workspace.',
   options: {
     server: {
       type: 'string',
       valueName: 'URL',
-      description: 'A PostgreSQL or MySQL server URL to create the throwaway database on (postgres://postgres@127.0.0.1:5432/postgres).',
+      description:
+        'A PostgreSQL or MySQL server URL to create the throwaway database on (postgres://postgres@127.0.0.1:5432/postgres), ' +
+        'or pglite: with settings for the embedded one (pglite:?extensions=pg_trgm).',
     },
   },
   streamOptions: true,
@@ -44,7 +48,7 @@ export const testCommand: Command = {
       return report(input, await test(input, settings, loadGraph(settings), settings));
     }
     const layout = streamLayout(input);
-    const where = server ?? (layout.dialect === 'sqlite' ? 'sqlite' : undefined);
+    const where = server ?? embeddedThrowaway(layout.dialect);
     if (where === undefined) {
       throw new UsageError(
         `strata test needs a database it may change for stream "${layout.name}"${layout.dialect ? ` (${layout.dialect})` : ''}.`,
@@ -66,6 +70,13 @@ export const testCommand: Command = {
     report(input, result);
   },
 };
+
+/** Where a stream of `dialect` is tested when no server is named: a SQLite temp file, an in-memory PGlite; MySQL has no embedded form. */
+function embeddedThrowaway(dialect: DialectName | undefined): string | undefined {
+  if (dialect === 'sqlite') return 'sqlite';
+  if (dialect === 'postgresql') return 'pglite:';
+  return undefined;
+}
 
 function test(input: CommandInput, layout: StreamLayout, graph: RevisionGraph, stream: StreamTarget): Promise<MigrationTestResult> {
   const schema = layout.drizzle;

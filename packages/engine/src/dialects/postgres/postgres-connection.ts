@@ -1,3 +1,4 @@
+import type { StrataError } from '../../errors.js';
 import type { Connection, Row } from '../connection.js';
 import {
   AuthenticationError,
@@ -171,20 +172,21 @@ export class PostgresConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
-      const code = (error as { code?: unknown }).code;
-      const failure = {
-        ...context,
-        cause: error,
-        sql: scrubPassword(sql, this.#url),
-        reason: scrubPassword(messageOf(error), this.#url),
-        ...(typeof code === 'string' ? { driverCode: code } : {}),
-      };
-      if (code === INSUFFICIENT_PRIVILEGE) {
-        throw new PermissionDeniedError({ ...failure, missing: missingPostgresPrivilege(failure.sql, failure.reason, this.#user) });
-      }
-      throw new QueryFailedError(failure);
+      throw statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
     }
   }
+}
+
+/**
+ * @internal The error for a statement PostgreSQL refused (pg and PGlite alike): a missing privilege
+ * names the grant `user` needs; anything else keeps the server's message and SQLSTATE. `sql` and
+ * `reason` come with any password already scrubbed.
+ */
+export function statementError(context: DialectErrorContext, error: unknown, sql: string, reason: string, user: string): StrataError {
+  const code = (error as { code?: unknown }).code;
+  const failure = { ...context, cause: error, sql, reason, ...(typeof code === 'string' ? { driverCode: code } : {}) };
+  if (code === INSUFFICIENT_PRIVILEGE) return new PermissionDeniedError({ ...failure, missing: missingPostgresPrivilege(sql, reason, user) });
+  return new QueryFailedError(failure);
 }
 
 /** The URL facts error messages need. */

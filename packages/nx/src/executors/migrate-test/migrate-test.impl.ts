@@ -67,10 +67,14 @@ function dependencyLayouts(run: StrataRun): DependencyLayout[] {
   return result;
 }
 
-/** Where to create the throwaway database of `dialect`: `"sqlite"`, `--serverUrl`, or a configured URL of that dialect. */
+/**
+ * Where to create the throwaway database of `dialect`: `"sqlite"`, `--serverUrl`, an in-memory PGlite for
+ * PostgreSQL (no server needed), or for MySQL a configured URL of that dialect.
+ */
 function serverFor(dialect: string, layout: StreamLayout, dependencies: readonly DependencyLayout[], options: MigrateTestExecutorSchema): string {
   if (dialect === 'sqlite') return 'sqlite';
   if (options.serverUrl && dialect === layout.dialect) return options.serverUrl;
+  if (dialect === 'postgresql') return 'pglite:';
   const url = dialect === layout.dialect ? layout.url : dependencies.find((d) => d.layout.dialect === dialect && d.url)?.url;
   if (url === undefined) {
     throw new UsageError(

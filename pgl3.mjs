@@ -1,0 +1,13 @@
+import { PGlite } from '@electric-sql/pglite';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+const dist = new URL('./node_modules/@electric-sql/pglite/dist/', import.meta.url);
+let t = Date.now();
+const [pgliteWasmModule, initdbWasmModule] = await Promise.all([WebAssembly.compile(await readFile(new URL('pglite.wasm', dist))), WebAssembly.compile(await readFile(new URL('initdb.wasm', dist)))]);
+console.log('compile', Date.now() - t);
+t = Date.now(); const a = await PGlite.create({ pgliteWasmModule, initdbWasmModule }); console.log('create w/ modules', Date.now() - t);
+t = Date.now(); const dump = await a.dumpDataDir('none'); console.log('dump', Date.now() - t, dump.size);
+t = Date.now(); const b = await PGlite.create({ pgliteWasmModule, initdbWasmModule, loadDataDir: dump }); console.log('create from dump', Date.now() - t);
+await b.query('select 1');
+t = Date.now(); const c = await PGlite.create({ pgliteWasmModule, initdbWasmModule }); console.log('create w/ modules again', Date.now() - t);
+t = Date.now(); const d = await PGlite.create(); console.log('create plain', Date.now() - t);
