@@ -43,7 +43,8 @@ export {
 export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
 export type { RunOptions, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
-export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError } from './runner/errors.js';
+export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
+export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
 
 export {

@@ -9,6 +9,8 @@ import { findUnguardedOperations, type UnguardedOperation } from './check-guards
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas } from './diff.js';
 import { withConnection } from '../dialects/connection.js';
+import { appliedHistory, current } from '../runner/runner.js';
+import { compareLedger, describeDisagreement, repairCommand, type LedgerDisagreement } from '../runner/ledger-check.js';
 
 /** One reason `strata check` fails. */
 export type CheckFinding =
@@ -16,7 +18,8 @@ export type CheckFinding =
   | { readonly kind: 'unguarded-operation'; readonly operation: UnguardedOperation }
   | { readonly kind: 'schema-not-generated'; readonly operations: readonly Op[] }
   | { readonly kind: 'database-drift'; readonly operations: readonly Op[] }
-  | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string };
+  | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string }
+  | { readonly kind: 'ledger-mismatch'; readonly disagreement: LedgerDisagreement };
 
 /** What {@link checkStream} looks at. */
 export interface CheckOptions {
@@ -26,7 +29,10 @@ export interface CheckOptions {
   /** The Drizzle schema modules; without them only the graph and the revision sources are checked. */
   readonly schemaFiles?: readonly string[];
   readonly casing?: 'snake_case' | 'camelCase';
-  /** Also compare the live database (read back through the inspector) with the Drizzle schema. */
+  /**
+   * Also cross-check the stream's ledger tables in this database (version rows against history rows
+   * against revision files) and, with a Drizzle schema, compare the live schema with it.
+   */
   readonly database?: { readonly url: string };
 }
 
@@ -55,6 +61,11 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     for (const operation of findUnguardedOperations(readFileSync(revision.file, 'utf8'), revision.file)) {
       findings.push({ kind: 'unguarded-operation', operation });
     }
+  }
+  if (options.database) {
+    const target = { name: options.stream, dialect: options.dialect, url: options.database.url };
+    const disagreement = compareLedger(options.graph, (await current(target)).heads, await appliedHistory(target));
+    if (disagreement) findings.push({ kind: 'ledger-mismatch', disagreement });
   }
   if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
   const dialect = await loadDialect(options.dialect);
@@ -150,6 +161,8 @@ export function describeCheckFinding(finding: CheckFinding, commands: CheckComma
       return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
     case 'blind-revision':
       return `revision ${finding.revision} runs raw SQL the schema model cannot follow: ${finding.sql.split('\n')[0]}`;
+    case 'ledger-mismatch':
+      return `the ledger disagrees with itself: ${describeDisagreement(finding.disagreement).join('; ')} (${repairCommand(finding.disagreement)})`;
   }
 }
 

@@ -8,10 +8,11 @@ import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
-import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, RevisionFailedError } from './errors.js';
+import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
+import { compareLedger } from './ledger-check.js';
 import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
-import { Ledger, type HistoryEntry } from './ledger.js';
+import { HISTORY_TABLE, Ledger, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
 
 /** Where a stream's ledger lives: the part of the stream settings the runner needs. */
@@ -154,8 +155,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     const targetIds = [...new Set(options.targets.flatMap((t) => resolveTarget(graph, t, from, 'stamp')))];
     const branch = options.targets.length === 1 ? targetBranch(options.targets[0] as string) : undefined;
     const plan = planStamp(graph, from, targetIds, branch ? { branch } : {});
-    // What --purge takes away is still recorded: every revision the old rows implied, and the unknown rows themselves.
-    const { marked, unmarked } = options.purge ? purgedChanges(graph, rows, plan.heads) : plan;
+    const { marked, unmarked } = stampChanges(graph, options.purge ? rows : [], plan.heads, await ledger.appliedChecksums());
     const now = timestamp();
     await inTransaction(connection, async () => {
       if (options.purge) await ledger.purgeHeads();
@@ -180,14 +180,25 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
   });
 }
 
-/** The revisions a purging stamp marks and unmarks, comparing what the old rows implied with the new rows. */
-function purgedChanges(graph: RevisionGraph, oldRows: readonly string[], newHeads: readonly string[]): { marked: string[]; unmarked: string[] } {
-  const unknown = oldRows.filter((id) => !graph.has(id));
-  const before = new Set(graph.ancestors(oldRows.filter((id) => graph.has(id)), { inclusive: true }));
+/**
+ * The revisions a stamp marks and unmarks. Measured against what the history records as applied
+ * (not only against the old rows), so a stamp also repairs a ledger whose tables disagree (a deleted
+ * version row, a dropped history): afterwards the history leaves exactly the new heads and their
+ * ancestors applied. On an agreeing ledger this is the plan's own marked/unmarked. Ids no file has, from
+ * the history or from the rows `--purge` deletes, are unmarked first.
+ */
+function stampChanges(
+  graph: RevisionGraph,
+  purgedRows: readonly string[],
+  newHeads: readonly string[],
+  recorded: ReadonlyMap<string, string | null>,
+): { marked: string[]; unmarked: string[] } {
+  const before = [...recorded.keys()];
+  const unknown = [...new Set([...purgedRows, ...before].filter((id) => !graph.has(id)))];
   const after = new Set(graph.ancestors(newHeads, { inclusive: true }));
   return {
-    marked: graph.sortTopologically([...after].filter((id) => !before.has(id))),
-    unmarked: [...unknown, ...graph.sortTopologically([...before].filter((id) => !after.has(id))).reverse()],
+    marked: graph.sortTopologically([...after].filter((id) => !recorded.has(id))),
+    unmarked: [...unknown, ...graph.sortTopologically(before.filter((id) => graph.has(id) && !after.has(id))).reverse()],
   };
 }
 
@@ -217,7 +228,9 @@ export async function current(stream: StreamTarget): Promise<CurrentResult> {
  * ```
  */
 export async function appliedHistory(stream: StreamTarget): Promise<HistoryEntry[]> {
-  return withSession(stream, { lock: false }, async ({ ledger }) => ((await ledger.exists()) ? ledger.history() : []));
+  return withSession(stream, { lock: false }, async ({ connection, dialect, ledger }) =>
+    (await dialect.tableExists(connection, HISTORY_TABLE)) ? ledger.history() : [],
+  );
 }
 
 /**
@@ -281,6 +294,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
+    const disagreement = compareLedger(graph, headsBefore, await ledger.history());
+    if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
     const plan = planRun(options, direction, headsBefore, fixedTargets);
     if (!options.allowChanged) await verifyChecksums(graph, ledger, headsBefore, stream.name);
     await verifyCrossStream(options, direction, plan, headsBefore);
