@@ -162,7 +162,7 @@ export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scop
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';
 export { STRATA_TABLES } from './dialects/strata-tables.js';
 
-export { renderOfflineScript, replaySchema, OfflineRangeError, OfflineBlindReplayError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
+export { renderOfflineScript, replaySchema, recordOperations, type RecordedOperation, type RecordedRevision, OfflineRangeError, OfflineBlindReplayError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
 export { SQL_NOW, LiveSink, ScriptSink, type SqlSink } from './offline/sql-sink.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
 
@@ -181,6 +181,17 @@ export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type R
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';
+export {
+  classifyOperation,
+  findDestructiveOperations,
+  previewUpgrade,
+  type PendingDestructiveOperation,
+  type DestructiveReport,
+  type DestructiveSeverity,
+  type UnanalyzedRevision,
+  type UpgradePreview,
+} from './autogenerate/check-destructive.js';
+export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export {

@@ -11,6 +11,8 @@ import { diffSchemas } from './diff.js';
 import { withConnection } from '../dialects/connection.js';
 import { appliedHistory, current } from '../runner/runner.js';
 import { compareLedger, describeDisagreement, repairCommand, type LedgerDisagreement } from '../runner/ledger-check.js';
+import { planUpgrade } from '../revision/plan.js';
+import { findDestructiveOperations, type PendingDestructiveOperation } from './check-destructive.js';
 
 /** One reason `strata check` fails. */
 export type CheckFinding =
@@ -19,7 +21,12 @@ export type CheckFinding =
   | { readonly kind: 'schema-not-generated'; readonly operations: readonly Op[] }
   | { readonly kind: 'database-drift'; readonly operations: readonly Op[] }
   | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string }
-  | { readonly kind: 'ledger-mismatch'; readonly disagreement: LedgerDisagreement };
+  | { readonly kind: 'ledger-mismatch'; readonly disagreement: LedgerDisagreement }
+  | { readonly kind: 'destructive-operation'; readonly operation: PendingDestructiveOperation }
+  | { readonly kind: 'unlisted-operations'; readonly revision: string; readonly reason: string };
+
+/** The findings {@link reportCheck} prints as warnings: they do not fail the check. */
+export const WARNING_FINDINGS: ReadonlySet<CheckFinding['kind']> = new Set(['blind-revision', 'destructive-operation', 'unlisted-operations']);
 
 /** What {@link checkStream} looks at. */
 export interface CheckOptions {
@@ -62,11 +69,16 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
       findings.push({ kind: 'unguarded-operation', operation });
     }
   }
+  // Pending: what an upgrade of the database would apply (with --db), else every revision from base.
+  let pendingFrom: readonly string[] | undefined = [];
   if (options.database) {
     const target = { name: options.stream, dialect: options.dialect, url: options.database.url };
-    const disagreement = compareLedger(options.graph, (await current(target)).heads, await appliedHistory(target));
+    const rows = (await current(target)).heads;
+    const disagreement = compareLedger(options.graph, rows, await appliedHistory(target));
     if (disagreement) findings.push({ kind: 'ledger-mismatch', disagreement });
+    pendingFrom = disagreement || rows.some((id) => !options.graph.has(id)) ? undefined : rows;
   }
+  if (pendingFrom !== undefined) findings.push(...(await destructiveFindings(options, pendingFrom)));
   if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
   const dialect = await loadDialect(options.dialect);
   const drizzle = await readDrizzleSchema({
@@ -109,6 +121,17 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
   }
   return findings;
+}
+
+/** The destructive operations of the revisions an upgrade from `from` to every head would apply. */
+async function destructiveFindings(options: CheckOptions, from: readonly string[]): Promise<CheckFinding[]> {
+  const revisions = planUpgrade(options.graph, from, options.graph.heads()).map((step) => step.revision.id);
+  if (revisions.length === 0) return [];
+  const report = await findDestructiveOperations({ dialect: options.dialect, graph: options.graph, stream: options.stream, from, revisions });
+  return [
+    ...report.operations.map((operation): CheckFinding => ({ kind: 'destructive-operation', operation })),
+    ...report.unanalyzed.map(({ revision, reason }): CheckFinding => ({ kind: 'unlisted-operations', revision, reason })),
+  ];
 }
 
 /**
@@ -161,6 +184,10 @@ export function describeCheckFinding(finding: CheckFinding, commands: CheckComma
       return `the database differs from the Drizzle schema: ${summarize(finding.operations)}`;
     case 'blind-revision':
       return `revision ${finding.revision} runs raw SQL the schema model cannot follow: ${finding.sql.split('\n')[0]}`;
+    case 'destructive-operation':
+      return `revision ${finding.operation.revision} ${finding.operation.severity === 'unknown' ? '(effect unknown) ' : ''}${finding.operation.description}`;
+    case 'unlisted-operations':
+      return `revision ${finding.revision}: its operations could not be listed without a database (${finding.reason}); review it for drops by hand`;
     case 'ledger-mismatch':
       return `the ledger disagrees with itself: ${describeDisagreement(finding.disagreement).join('; ')} (${repairCommand(finding.disagreement)})`;
   }

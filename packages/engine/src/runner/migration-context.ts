@@ -5,6 +5,7 @@ import { StrataError } from '../errors.js';
 import type { SchemaInspector } from '../inspect/schema-inspector.js';
 import type { SqlSink } from '../offline/sql-sink.js';
 import { createOpBuilders } from '../ops/op-builders.js';
+import type { Op } from '../ops/op.js';
 import type { MigrationContext } from '../revision/revision.js';
 import { OpExecutor } from './op-executor.js';
 
@@ -29,6 +30,11 @@ export interface ContextParts {
   readonly inspector: SchemaInspector;
   /** The live connection; undefined offline. */
   readonly connection: Connection | undefined;
+  /**
+   * Told of every operation (raw SQL as an `execute` op) just before it runs, once its guards let it
+   * through: how a pending revision's operations are listed without running them on a database.
+   */
+  readonly onOp?: (op: Op) => Promise<void>;
   /** Told of raw SQL the offline model cannot follow. */
   readonly onBlindSql?: (sql: string) => void;
   /**
@@ -53,9 +59,15 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     dialect: parts.dialect.name,
     stream: parts.stream,
     offline: parts.sink.offline,
-    op: createOpBuilders((op) => executor.run(op)),
+    op: createOpBuilders(async (op) => {
+      await parts.onOp?.(op);
+      await executor.run(op);
+    }),
     inspect: parts.inspector,
-    execute: (sql, params) => executor.execute(sql, params),
+    execute: async (sql, params) => {
+      await parts.onOp?.({ kind: 'execute', sql, ...(params ? { params } : {}) });
+      return executor.execute(sql, params);
+    },
     get connection(): Connection {
       return live('ctx.connection');
     },
