@@ -128,6 +128,7 @@ export async function findDestructiveOperations(options: {
   readonly from: readonly string[];
   readonly revisions: readonly string[];
 }): Promise<DestructiveReport> {
+  if (options.revisions.length === 0) return { operations: [], unanalyzed: [] };
   let recorded: Awaited<ReturnType<typeof recordOperations>>;
   try {
     recorded = await recordOperations(options);

@@ -12,7 +12,7 @@ import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, Le
 import { compareLedger } from './ledger-check.js';
 import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
-import { HISTORY_TABLE, Ledger, type HistoryEntry } from './ledger.js';
+import { appliedFromHistory, HISTORY_TABLE, Ledger, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
 
 /** Where a stream's ledger lives: the part of the stream settings the runner needs. */
@@ -137,7 +137,9 @@ export async function downgrade(options: RunOptions): Promise<DowngradeResult> {
 
 /**
  * Sets the stream's version rows to `targets` without running any revision, and records each
- * revision marked or unmarked in the history.
+ * revision marked or unmarked in the history. What is marked and unmarked is measured against the
+ * history, so a stamp also repairs a ledger whose two tables disagree (`RUNNER_LEDGER_MISMATCH`
+ * names the stamp to run).
  *
  * @example
  * ```ts
@@ -294,10 +296,11 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
-    const disagreement = compareLedger(graph, headsBefore, await ledger.history());
+    const history = await ledger.history();
+    const disagreement = compareLedger(graph, headsBefore, history);
     if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
     const plan = planRun(options, direction, headsBefore, fixedTargets);
-    if (!options.allowChanged) await verifyChecksums(graph, ledger, headsBefore, stream.name);
+    if (!options.allowChanged) verifyChecksums(graph, appliedFromHistory(history), headsBefore, stream.name);
     await verifyCrossStream(options, direction, plan, headsBefore);
     emit({ type: 'plan', stream: stream.name, direction, revisions: plan.map((s) => s.revision.id) });
     // One inspector for the whole run: the schema is reflected once, then kept current by the ops.
@@ -381,9 +384,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   });
 }
 
-async function verifyChecksums(graph: RevisionGraph, ledger: Ledger, heads: readonly string[], stream: string): Promise<void> {
+function verifyChecksums(graph: RevisionGraph, recorded: ReadonlyMap<string, string | null>, heads: readonly string[], stream: string): void {
   if (heads.length === 0) return;
-  const recorded = await ledger.appliedChecksums();
   const applied = graph.ancestors(heads, { inclusive: true });
   const changed = [...applied]
     .map((id) => graph.get(id))
