@@ -41,7 +41,7 @@ export {
 } from './revision/errors.js';
 
 export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
-export type { RunOptions, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
+export type { RunOptions, RunPlan, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
 export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';

@@ -62,6 +62,21 @@ export interface RunOptions {
    * the Nx executor passes both.
    */
   readonly cascade?: boolean;
+  /**
+   * Called once the run holds the lock and has verified the ledger, the checksums and the cross-stream
+   * dependencies, before the first revision runs (not for the runs a cascade makes). The `strata`
+   * command lists the pending destructive operations here, against the heads the run really starts from.
+   */
+  readonly beforeRun?: (plan: RunPlan) => Promise<void>;
+}
+
+/** What a run is about to do, as {@link RunOptions.beforeRun} is told. */
+export interface RunPlan {
+  readonly stream: string;
+  readonly direction: 'up' | 'down';
+  readonly headsBefore: readonly string[];
+  /** The revisions to apply or revert, in order. */
+  readonly revisions: readonly string[];
 }
 
 /** What {@link downgrade} did: the stream's run, and the dependent streams' runs a cascade made first. */
@@ -303,6 +318,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     if (!options.allowChanged) verifyChecksums(graph, appliedFromHistory(history), headsBefore, stream.name);
     await verifyCrossStream(options, direction, plan, headsBefore);
     emit({ type: 'plan', stream: stream.name, direction, revisions: plan.map((s) => s.revision.id) });
+    if (fixedTargets === undefined) await options.beforeRun?.({ stream: stream.name, direction, headsBefore, revisions: plan.map((s) => s.revision.id) });
     // One inspector for the whole run: the schema is reflected once, then kept current by the ops.
     let differences: GuardDifference[] = [];
     let running = '';

@@ -1,9 +1,7 @@
-import { previewUpgrade, type DestructiveReport } from '../../autogenerate/check-destructive.js';
+import { findDestructiveOperations, previewUpgrade, type DestructiveReport } from '../../autogenerate/check-destructive.js';
 import { renderOfflineScript } from '../../offline/offline-runner.js';
-import { isStrataErrorLike } from '../../errors.js';
-import type { RevisionGraph } from '../../revision/revision-graph.js';
 import { printDestructive, printUpgradePreview } from '../../report/destructive-report.js';
-import { downgrade, upgrade, type RunOptions, type StreamTarget } from '../../runner/runner.js';
+import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printRunEvent, printRunResult } from '../../report/run-events.js';
@@ -30,14 +28,11 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
   if (input.values.sql === true) return offline(input, direction, target);
   const settings = streamSettings(input);
   const graph = loadGraph(settings);
-  let destructive: DestructiveReport | undefined;
-  if (direction === 'up') {
-    if (input.values['dry-run'] === true) {
-      printUpgradePreview(input.out, await previewUpgrade({ stream: settings, graph, target, estimateRows: true }), target);
-      return;
-    }
-    destructive = await announceDestructive(input, settings, graph, target);
+  if (direction === 'up' && input.values['dry-run'] === true) {
+    printUpgradePreview(input.out, await previewUpgrade({ stream: settings, graph, target, estimateRows: true }), target);
+    return;
   }
+  let destructive: DestructiveReport | undefined;
   const options: RunOptions = {
     stream: settings,
     graph,
@@ -45,27 +40,19 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     allowChanged: input.values['allow-changed'] === true,
     strict: input.values.strict === true,
     onEvent: (event) => printRunEvent(input.out, event),
+    // Under the lock, from the heads the upgrade really starts at: what the pending revisions drop.
+    ...(direction === 'up'
+      ? {
+          beforeRun: async (plan) => {
+            destructive = await findDestructiveOperations({ dialect: settings.dialect, graph, stream: settings.name, from: plan.headsBefore, revisions: plan.revisions });
+            printDestructive(input.out, settings.name, destructive);
+          },
+        }
+      : {}),
   };
   const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
   const printed: typeof result & { destructive?: DestructiveReport } = destructive ? { ...result, destructive } : result;
   printRunResult(input.out, printed, target);
-}
-
-/**
- * Before an upgrade runs: lists (as warnings) the pending revisions' destructive operations, and
- * returns them for `--json`. A ledger the upgrade will refuse, or a target it cannot resolve, lists
- * nothing here: the upgrade itself then reports the error.
- */
-async function announceDestructive(input: CommandInput, stream: StreamTarget, graph: RevisionGraph, target: string): Promise<DestructiveReport | undefined> {
-  let report: DestructiveReport;
-  try {
-    report = (await previewUpgrade({ stream, graph, target })).destructive;
-  } catch (error) {
-    if (isStrataErrorLike(error)) return undefined;
-    throw error;
-  }
-  printDestructive(input.out, stream.name, report);
-  return report;
 }
 
 /** `--sql`: the plan as a script on stdout, warnings on stderr. */
