@@ -40,7 +40,7 @@ export {
   REVISION_ERROR_CODES,
 } from './revision/errors.js';
 
-export { upgrade, downgrade, stamp, current, appliedHistory } from './runner/runner.js';
+export { upgrade, downgrade, stamp, current, appliedHistory, readLedger, type LedgerState } from './runner/runner.js';
 export type { RunOptions, RunPlan, StampOptions, StampResult, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';

@@ -8,7 +8,7 @@ import { resolveTarget } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { LedgerMismatchError } from '../runner/errors.js';
 import { compareLedger } from '../runner/ledger-check.js';
-import { appliedHistory, current, type StreamTarget } from '../runner/runner.js';
+import { readLedger, type StreamTarget } from '../runner/runner.js';
 import type { ColumnModel } from '../schema/model.js';
 import { isWideningType } from './compare/columns.js';
 
@@ -179,8 +179,8 @@ export async function previewUpgrade(options: {
   readonly estimateRows?: boolean;
 }): Promise<UpgradePreview> {
   const { stream, graph } = options;
-  const { heads } = await current(stream);
-  const disagreement = compareLedger(graph, heads, await appliedHistory(stream));
+  const { heads, history } = await readLedger(stream);
+  const disagreement = compareLedger(graph, heads, history);
   if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
   const revisions = planUpgrade(graph, heads, resolveTarget(graph, options.target, heads, 'upgrade')).map((step) => step.revision.id);
   const found = await findDestructiveOperations({ dialect: stream.dialect, graph, stream: stream.name, from: heads, revisions });

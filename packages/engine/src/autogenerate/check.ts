@@ -9,7 +9,7 @@ import { findUnguardedOperations, type UnguardedOperation } from './check-guards
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas } from './diff.js';
 import { withConnection } from '../dialects/connection.js';
-import { appliedHistory, current } from '../runner/runner.js';
+import { readLedger } from '../runner/runner.js';
 import { compareLedger, describeDisagreement, repairCommand, type LedgerDisagreement } from '../runner/ledger-check.js';
 import { planUpgrade } from '../revision/plan.js';
 import { findDestructiveOperations, type PendingDestructiveOperation } from './check-destructive.js';
@@ -73,8 +73,8 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
   let pendingFrom: readonly string[] | undefined = [];
   if (options.database) {
     const target = { name: options.stream, dialect: options.dialect, url: options.database.url };
-    const rows = (await current(target)).heads;
-    const disagreement = compareLedger(options.graph, rows, await appliedHistory(target));
+    const { heads: rows, history } = await readLedger(target);
+    const disagreement = compareLedger(options.graph, rows, history);
     if (disagreement) findings.push({ kind: 'ledger-mismatch', disagreement });
     pendingFrom = disagreement || rows.some((id) => !options.graph.has(id)) ? undefined : rows;
   }

@@ -250,6 +250,40 @@ export async function appliedHistory(stream: StreamTarget): Promise<HistoryEntry
   );
 }
 
+/** A stream's two ledger tables, read together (see {@link readLedger}). */
+export interface LedgerState {
+  /** The rows of `strata_version`, sorted. */
+  readonly heads: readonly string[];
+  /** The rows of `strata_history`, oldest first. */
+  readonly history: readonly HistoryEntry[];
+}
+
+/**
+ * Reads the stream's version rows and history without locking and without creating the ledger, as
+ * one state: every step of a run changes the version rows and appends history in one transaction,
+ * so a history read between two equal reads of the rows belongs to them. A run committing meanwhile
+ * makes it read again.
+ *
+ * @example
+ * ```ts
+ * import { compareLedger, loadRevisions, readLedger, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const { heads, history } = await readLedger({ name: 'app', dialect: 'sqlite', url: 'file:app.db' });
+ * const disagreement = compareLedger(graph, heads, history);
+ * ```
+ */
+export async function readLedger(stream: StreamTarget): Promise<LedgerState> {
+  return withSession(stream, { lock: false }, async ({ connection, dialect, ledger }) => {
+    const read = async () => ((await ledger.exists()) ? ledger.heads() : []);
+    for (let heads = await read(); ; ) {
+      const history = (await dialect.tableExists(connection, HISTORY_TABLE)) ? await ledger.history() : [];
+      const again = await read();
+      if (again.join() === heads.join()) return { heads, history };
+      heads = again;
+    }
+  });
+}
+
 /**
  * The plan from `heads` to the run's target; `fixedTargets` (resolved ids, `[]` for base) replaces
  * `options.target` for the runs a cascade makes.
