@@ -40,10 +40,11 @@ export {
   REVISION_ERROR_CODES,
 } from './revision/errors.js';
 
-export { upgrade, downgrade, stamp, repair, current, appliedHistory } from './runner/runner.js';
-export type { RunOptions, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
+export { upgrade, downgrade, stamp, repair, current, appliedHistory, readLedger, type LedgerState } from './runner/runner.js';
+export type { RunOptions, RunPlan, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
-export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError } from './runner/errors.js';
+export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
+export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
 
 export {
@@ -170,7 +171,7 @@ export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scop
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';
 export { STRATA_TABLES } from './dialects/strata-tables.js';
 
-export { renderOfflineScript, replaySchema, OfflineRangeError, OfflineBlindReplayError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
+export { renderOfflineScript, replaySchema, recordOperations, type RecordedOperation, type RecordedRevision, OfflineRangeError, OfflineBlindReplayError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
 export { SQL_NOW, LiveSink, ScriptSink, type SqlSink } from './offline/sql-sink.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
 
@@ -196,6 +197,17 @@ export {
   type CrossStreamForeignKey,
   type MissingCrossStreamDependency,
 } from './autogenerate/cross-stream.js';
+export {
+  classifyOperation,
+  findDestructiveOperations,
+  previewUpgrade,
+  type PendingDestructiveOperation,
+  type DestructiveReport,
+  type DestructiveSeverity,
+  type UnanalyzedRevision,
+  type UpgradePreview,
+} from './autogenerate/check-destructive.js';
+export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export {

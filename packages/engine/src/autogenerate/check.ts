@@ -10,6 +10,10 @@ import { missingCrossStreamDependencies, type MissingCrossStreamDependency, type
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas } from './diff.js';
 import { withConnection } from '../dialects/connection.js';
+import { readLedger } from '../runner/runner.js';
+import { compareLedger, describeDisagreement, repairCommand, type LedgerDisagreement } from '../runner/ledger-check.js';
+import { planUpgrade } from '../revision/plan.js';
+import { findDestructiveOperations, type PendingDestructiveOperation } from './check-destructive.js';
 
 /** One reason `strata check` fails. */
 export type CheckFinding =
@@ -18,7 +22,13 @@ export type CheckFinding =
   | { readonly kind: 'schema-not-generated'; readonly operations: readonly Op[] }
   | { readonly kind: 'database-drift'; readonly operations: readonly Op[] }
   | { readonly kind: 'blind-revision'; readonly revision: string; readonly sql: string }
-  | ({ readonly kind: 'missing-cross-stream-dependency' } & MissingCrossStreamDependency);
+  | ({ readonly kind: 'missing-cross-stream-dependency' } & MissingCrossStreamDependency)
+  | { readonly kind: 'ledger-mismatch'; readonly disagreement: LedgerDisagreement }
+  | { readonly kind: 'destructive-operation'; readonly operation: PendingDestructiveOperation }
+  | { readonly kind: 'unlisted-operations'; readonly revision: string; readonly reason: string };
+
+/** The findings {@link reportCheck} prints as warnings: they do not fail the check. */
+export const WARNING_FINDINGS: ReadonlySet<CheckFinding['kind']> = new Set(['blind-revision', 'destructive-operation', 'unlisted-operations']);
 
 /** What {@link checkStream} looks at. */
 export interface CheckOptions {
@@ -28,7 +38,10 @@ export interface CheckOptions {
   /** The Drizzle schema modules; without them only the graph and the revision sources are checked. */
   readonly schemaFiles?: readonly string[];
   readonly casing?: 'snake_case' | 'camelCase';
-  /** Also compare the live database (read back through the inspector) with the Drizzle schema. */
+  /**
+   * Also cross-check the stream's ledger tables in this database (version rows against history rows
+   * against revision files) and, with a Drizzle schema, compare the live schema with it.
+   */
   readonly database?: { readonly url: string };
   /**
    * Which other stream owns each table ({@link tableOwners}): a revision adding a foreign key to one
@@ -68,6 +81,16 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     const missing = await missingCrossStreamDependencies({ stream: options.stream, dialect: options.dialect, graph: options.graph, to: heads[0] as string, owners: options.owners });
     for (const entry of missing) findings.push({ kind: 'missing-cross-stream-dependency', ...entry });
   }
+  // Pending: what an upgrade of the database would apply (with --db), else every revision from base.
+  let pendingFrom: readonly string[] | undefined = [];
+  if (options.database) {
+    const target = { name: options.stream, dialect: options.dialect, url: options.database.url };
+    const { heads: rows, history } = await readLedger(target);
+    const disagreement = compareLedger(options.graph, rows, history);
+    if (disagreement) findings.push({ kind: 'ledger-mismatch', disagreement });
+    pendingFrom = disagreement || rows.some((id) => !options.graph.has(id)) ? undefined : rows;
+  }
+  if (pendingFrom !== undefined) findings.push(...(await destructiveFindings(options, pendingFrom)));
   if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
   const dialect = await loadDialect(options.dialect);
   const drizzle = await readDrizzleSchema({
@@ -112,6 +135,17 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
   }
   return findings;
+}
+
+/** The destructive operations of the revisions an upgrade from `from` to every head would apply. */
+async function destructiveFindings(options: CheckOptions, from: readonly string[]): Promise<CheckFinding[]> {
+  const revisions = planUpgrade(options.graph, from, options.graph.heads()).map((step) => step.revision.id);
+  if (revisions.length === 0) return [];
+  const report = await findDestructiveOperations({ dialect: options.dialect, graph: options.graph, stream: options.stream, from, revisions });
+  return [
+    ...report.operations.map((operation): CheckFinding => ({ kind: 'destructive-operation', operation })),
+    ...report.unanalyzed.map(({ revision, reason }): CheckFinding => ({ kind: 'unlisted-operations', revision, reason })),
+  ];
 }
 
 /**
@@ -181,6 +215,12 @@ export function describeCheckFinding(finding: CheckFinding, commands: CheckComma
         `(applied already: then record its new checksum with ${commands.repair})`
       );
     }
+    case 'destructive-operation':
+      return `revision ${finding.operation.revision} ${finding.operation.severity === 'unknown' ? '(effect unknown) ' : ''}${finding.operation.description}`;
+    case 'unlisted-operations':
+      return `revision ${finding.revision}: its operations could not be listed without a database (${finding.reason}); review it for drops by hand`;
+    case 'ledger-mismatch':
+      return `the ledger disagrees with itself: ${describeDisagreement(finding.disagreement).join('; ')} (${repairCommand(finding.disagreement)})`;
   }
 }
 

@@ -7,7 +7,8 @@ import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { Ledger, recordedFile } from '../runner/ledger.js';
 import { createMigrationContext } from '../runner/migration-context.js';
-import { emptySchema, type SchemaModel } from '../schema/model.js';
+import type { Op } from '../ops/op.js';
+import { emptySchema, type ColumnModel, type SchemaModel } from '../schema/model.js';
 import { ScriptSink } from './sql-sink.js';
 
 /** `--sql` was given a range it cannot use. */
@@ -185,6 +186,72 @@ export async function replaySchema(options: {
     blindRevisions: replay.blind,
     ...(replay.stoppedAt ? { stoppedAt: replay.stoppedAt } : {}),
   };
+}
+
+/** One operation a revision would run, with the column it changes or drops as the model held it before. */
+export interface RecordedOperation {
+  readonly op: Op;
+  readonly column?: ColumnModel;
+}
+
+/** The operations one revision's upgrade would run, or why they could not be listed. */
+export interface RecordedRevision {
+  readonly revision: string;
+  readonly operations: readonly RecordedOperation[];
+  /** Set when the upgrade failed against the model (it reads `ctx.connection`, say): `operations` holds what ran before. */
+  readonly error?: string;
+}
+
+/**
+ * Lists the operations the upgrades of `revisions` (in plan order) would run on a database at `from`,
+ * without a database: the stream's revisions are replayed into the schema model up to `from`, then
+ * each revision runs against that model, its guards answered by it, and every operation its guards
+ * let through is recorded instead of executed.
+ *
+ * @example
+ * ```ts
+ * import { loadRevisions, recordOperations, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const recorded = await recordOperations({ dialect: 'sqlite', graph, stream: 'app', from: [], revisions: graph.sortTopologically(graph.heads()) });
+ * ```
+ */
+export async function recordOperations(options: {
+  readonly dialect: DialectName;
+  readonly graph: RevisionGraph;
+  readonly stream: string;
+  readonly from: readonly string[];
+  readonly revisions: readonly string[];
+}): Promise<RecordedRevision[]> {
+  const dialect = await loadDialect(options.dialect);
+  const replay = await replayIntoModel(dialect, options.graph, options.stream, options.from);
+  if (replay.stoppedAt) throw new OfflineBlindReplayError(options.stream, replay.blind, replay.stoppedAt);
+  let operations: RecordedOperation[] = [];
+  const ctx = createMigrationContext({
+    dialect,
+    stream: options.stream,
+    sink: scriptSink(dialect),
+    inspector: replay.inspector,
+    connection: undefined,
+    onBlindSql: replay.onBlindSql,
+    onOp: async (op) => {
+      const table = 'table' in op && (op.kind === 'alterColumn' || op.kind === 'dropColumn') ? (await replay.inspector.model()).tables.get(op.table) : undefined;
+      const column = op.kind === 'alterColumn' || op.kind === 'dropColumn' ? table?.columns.find((c) => c.name === op.column) : undefined;
+      operations.push(column ? { op, column } : { op });
+    },
+    transaction: () => ({ stream: options.stream, revision: replay.running, atomic: false }),
+  });
+  const recorded: RecordedRevision[] = [];
+  for (const id of options.revisions) {
+    replay.running = id;
+    operations = [];
+    try {
+      await options.graph.get(id).upgrade(ctx);
+      recorded.push({ revision: id, operations });
+    } catch (error) {
+      recorded.push({ revision: id, operations, error: error instanceof Error ? error.message : String(error) });
+    }
+  }
+  return recorded;
 }
 
 interface Replay {

@@ -1,4 +1,4 @@
-import { describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding } from '../autogenerate/check.js';
+import { describeCheckFinding, STRATA_COMMANDS, WARNING_FINDINGS, type CheckCommands, type CheckFinding } from '../autogenerate/check.js';
 import { CheckFailedError } from '../autogenerate/errors.js';
 import type { Output } from './output.js';
 
@@ -18,8 +18,9 @@ export interface CheckReport {
 
 /**
  * Prints a check's outcome the same way for the CLI and the Nx executor: raw SQL the model cannot
- * follow as a warning (the revisions-vs-schema comparison was impossible, not failed), every other
- * finding as a {@link CheckFailedError}, else one line saying what was verified.
+ * follow as a warning (the revisions-vs-schema comparison was impossible, not failed), each
+ * destructive operation of a pending revision as a `destructive:` warning (dropping is allowed, but
+ * never silent), every other finding as a {@link CheckFailedError}, else one line saying what was verified.
  *
  * @example
  * ```ts
@@ -31,8 +32,10 @@ export interface CheckReport {
 export function reportCheck(out: Output, report: CheckReport): void {
   const commands = report.commands ?? STRATA_COMMANDS;
   const blind = report.findings.filter((f) => f.kind === 'blind-revision');
-  const failures = report.findings.filter((f) => f.kind !== 'blind-revision');
+  const dropping = report.findings.filter((f) => f.kind === 'destructive-operation' || f.kind === 'unlisted-operations');
+  const failures = report.findings.filter((f) => !WARNING_FINDINGS.has(f.kind));
   for (const finding of blind) out.warn(`${describeCheckFinding(finding, commands)}; the revisions were not compared with the Drizzle schema`);
+  for (const finding of dropping) out.warn(`destructive: ${describeCheckFinding(finding, commands)}`);
   if (failures.length > 0) {
     throw new CheckFailedError(report.stream, failures.map((f) => describeCheckFinding(f, commands)), failures, report.rerun ?? 'strata check');
   }
@@ -42,6 +45,20 @@ export function reportCheck(out: Output, report: CheckReport): void {
       ? ' (revisions not compared with the Drizzle schema: see the warning)'
       : ', the revisions match the Drizzle schema';
   out.result({ stream: report.stream, findings: report.findings }, () =>
-    out.line(`Stream "${report.stream}": one head, every operation guarded${schema}${report.database ? ', the database matches it.' : '.'}`),
+    out.line(
+      `Stream "${report.stream}": one head, every operation guarded${schema}${report.database ? ', the database matches it.' : '.'}` +
+        pendingSummary(dropping),
+    ),
   );
+}
+
+/** ` 2 destructive operation(s) pending, 1 revision(s) whose operations could not be listed: see the warnings.`, or nothing. */
+function pendingSummary(dropping: readonly CheckFinding[]): string {
+  const operations = dropping.filter((f) => f.kind === 'destructive-operation').length;
+  const unlisted = dropping.length - operations;
+  const parts = [
+    ...(operations > 0 ? [`${operations} destructive operation(s) pending`] : []),
+    ...(unlisted > 0 ? [`${unlisted} revision(s) whose operations could not be listed`] : []),
+  ];
+  return parts.length > 0 ? ` ${parts.join(', ')}: see the warnings.` : '';
 }

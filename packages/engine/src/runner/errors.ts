@@ -1,6 +1,7 @@
 import type { GuardDifference } from '../inspect/inspector.js';
 import { StrataError } from '../errors.js';
 import type { RunResult } from './events.js';
+import { describeDisagreement, repairCommand, type LedgerDisagreement } from './ledger-check.js';
 
 /** An applied revision's file changed since it was applied. */
 export class ChecksumMismatchError extends StrataError {
@@ -16,6 +17,27 @@ export class ChecksumMismatchError extends StrataError {
           'If the edit is intended and the database already matches it, record the new checksums with `strata repair` (Nx: `migrate-repair`); ' +
           'to let one run through without recording them, re-run with --allow-changed.',
         details: { stream, changed },
+      },
+    );
+  }
+}
+
+/**
+ * The stream's version rows and its history disagree (see `compareLedger`): a ledger table was
+ * edited, emptied or dropped by hand. Nothing ran; `strata stamp` with the named targets repairs it.
+ */
+export class LedgerMismatchError extends StrataError {
+  static readonly CODE = 'RUNNER_LEDGER_MISMATCH';
+  constructor(stream: string, disagreement: LedgerDisagreement) {
+    const repair = repairCommand(disagreement);
+    super(
+      LedgerMismatchError.CODE,
+      `Stream "${stream}": the ledger disagrees with itself: ${describeDisagreement(disagreement).join('; ')}. Nothing was run.`,
+      {
+        hint:
+          `If the schema holds every revision either table calls applied, run \`${repair}\`: it sets the version rows and records the missing history rows ` +
+          `(with the files' checksums as they are now). If the database is somewhere else, stamp that revision instead (\`strata stamp <revision>\`).`,
+        details: { stream, ...disagreement, repair },
       },
     );
   }

@@ -5,6 +5,7 @@ import { StrataError } from '../errors.js';
 import type { SchemaInspector } from '../inspect/schema-inspector.js';
 import type { SqlSink } from '../offline/sql-sink.js';
 import { createOpBuilders } from '../ops/op-builders.js';
+import type { Op } from '../ops/op.js';
 import type { MigrationContext } from '../revision/revision.js';
 import { OpExecutor } from './op-executor.js';
 
@@ -29,6 +30,11 @@ export interface ContextParts {
   readonly inspector: SchemaInspector;
   /** The live connection; undefined offline. */
   readonly connection: Connection | undefined;
+  /**
+   * Told of every operation (raw SQL as an `execute` op) just before it runs, once its guards let it
+   * through: how a pending revision's operations are listed without running them on a database.
+   */
+  readonly onOp?: (op: Op) => Promise<void>;
   /** Told of raw SQL the offline model cannot follow. */
   readonly onBlindSql?: (sql: string) => void;
   /**
@@ -54,11 +60,20 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     stream: parts.stream,
     offline: parts.sink.offline,
     op: createOpBuilders(
-      (op) => executor.run(op),
-      (ops) => executor.runBatch(ops),
+      async (op) => {
+        await parts.onOp?.(op);
+        await executor.run(op);
+      },
+      async (ops) => {
+        for (const op of ops) await parts.onOp?.(op);
+        await executor.runBatch(ops);
+      },
     ),
     inspect: parts.inspector,
-    execute: (sql, params) => executor.execute(sql, params),
+    execute: async (sql, params) => {
+      await parts.onOp?.({ kind: 'execute', sql, ...(params ? { params } : {}) });
+      return executor.execute(sql, params);
+    },
     get connection(): Connection {
       return live('ctx.connection');
     },

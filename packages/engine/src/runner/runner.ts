@@ -8,10 +8,11 @@ import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
-import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, RevisionFailedError } from './errors.js';
+import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
+import { compareLedger } from './ledger-check.js';
 import { createMigrationContext } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
-import { Ledger, recordedFile, type HistoryEntry } from './ledger.js';
+import { appliedFromHistory, HISTORY_TABLE, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
 
@@ -64,6 +65,21 @@ export interface RunOptions {
    * the Nx executor passes both.
    */
   readonly cascade?: boolean;
+  /**
+   * Called once the run holds the lock and has verified the ledger, the checksums and the cross-stream
+   * dependencies, before the first revision runs (not for the runs a cascade makes). The `strata`
+   * command lists the pending destructive operations here, against the heads the run really starts from.
+   */
+  readonly beforeRun?: (plan: RunPlan) => Promise<void>;
+}
+
+/** What a run is about to do, as {@link RunOptions.beforeRun} is told. */
+export interface RunPlan {
+  readonly stream: string;
+  readonly direction: 'up' | 'down';
+  readonly headsBefore: readonly string[];
+  /** The revisions to apply or revert, in order. */
+  readonly revisions: readonly string[];
 }
 
 /** What {@link downgrade} did: the stream's run, and the dependent streams' runs a cascade made first. */
@@ -161,7 +177,9 @@ export async function downgrade(options: RunOptions): Promise<DowngradeResult> {
 
 /**
  * Sets the stream's version rows to `targets` without running any revision, and records each
- * revision marked or unmarked in the history.
+ * revision marked or unmarked in the history. What is marked and unmarked is measured against the
+ * history, so a stamp also repairs a ledger whose two tables disagree (`RUNNER_LEDGER_MISMATCH`
+ * names the stamp to run).
  *
  * @example
  * ```ts
@@ -179,8 +197,7 @@ export async function stamp(options: StampOptions): Promise<StampResult> {
     const targetIds = [...new Set(options.targets.flatMap((t) => resolveTarget(graph, t, from, 'stamp')))];
     const branch = options.targets.length === 1 ? targetBranch(options.targets[0] as string) : undefined;
     const plan = planStamp(graph, from, targetIds, branch ? { branch } : {});
-    // What --purge takes away is still recorded: every revision the old rows implied, and the unknown rows themselves.
-    const { marked, unmarked } = options.purge ? purgedChanges(graph, rows, plan.heads) : plan;
+    const { marked, unmarked } = stampChanges(graph, options.purge ? rows : [], plan.heads, await ledger.appliedChecksums());
     const now = timestamp();
     await inTransaction(connection, async () => {
       if (options.purge) await ledger.purgeHeads();
@@ -250,14 +267,25 @@ export async function repair(options: RepairOptions): Promise<RepairResult> {
   });
 }
 
-/** The revisions a purging stamp marks and unmarks, comparing what the old rows implied with the new rows. */
-function purgedChanges(graph: RevisionGraph, oldRows: readonly string[], newHeads: readonly string[]): { marked: string[]; unmarked: string[] } {
-  const unknown = oldRows.filter((id) => !graph.has(id));
-  const before = new Set(graph.ancestors(oldRows.filter((id) => graph.has(id)), { inclusive: true }));
+/**
+ * The revisions a stamp marks and unmarks. Measured against what the history records as applied
+ * (not only against the old rows), so a stamp also repairs a ledger whose tables disagree (a deleted
+ * version row, a dropped history): afterwards the history leaves exactly the new heads and their
+ * ancestors applied. On an agreeing ledger this is the plan's own marked/unmarked. Ids no file has, from
+ * the history or from the rows `--purge` deletes, are unmarked first.
+ */
+function stampChanges(
+  graph: RevisionGraph,
+  purgedRows: readonly string[],
+  newHeads: readonly string[],
+  recorded: ReadonlyMap<string, string | null>,
+): { marked: string[]; unmarked: string[] } {
+  const before = [...recorded.keys()];
+  const unknown = [...new Set([...purgedRows, ...before].filter((id) => !graph.has(id)))];
   const after = new Set(graph.ancestors(newHeads, { inclusive: true }));
   return {
-    marked: graph.sortTopologically([...after].filter((id) => !before.has(id))),
-    unmarked: [...unknown, ...graph.sortTopologically([...before].filter((id) => !after.has(id))).reverse()],
+    marked: graph.sortTopologically([...after].filter((id) => !recorded.has(id))),
+    unmarked: [...unknown, ...graph.sortTopologically(before.filter((id) => graph.has(id) && !after.has(id))).reverse()],
   };
 }
 
@@ -287,7 +315,43 @@ export async function current(stream: StreamTarget): Promise<CurrentResult> {
  * ```
  */
 export async function appliedHistory(stream: StreamTarget): Promise<HistoryEntry[]> {
-  return withSession(stream, { lock: false }, async ({ ledger }) => ((await ledger.exists()) ? ledger.history() : []));
+  return withSession(stream, { lock: false }, async ({ connection, dialect, ledger }) =>
+    (await dialect.tableExists(connection, HISTORY_TABLE)) ? ledger.history() : [],
+  );
+}
+
+/** A stream's two ledger tables, read together (see {@link readLedger}). */
+export interface LedgerState {
+  /** The rows of `strata_version`, sorted. */
+  readonly heads: readonly string[];
+  /** The rows of `strata_history`, oldest first. */
+  readonly history: readonly HistoryEntry[];
+}
+
+/**
+ * Reads the stream's version rows and history without locking and without creating the ledger, as
+ * one state: every step of a run changes the version rows and appends history in one transaction,
+ * so a history read between two equal reads of the rows belongs to them. A run committing meanwhile
+ * makes it read again.
+ *
+ * @example
+ * ```ts
+ * import { compareLedger, loadRevisions, readLedger, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const { heads, history } = await readLedger({ name: 'app', dialect: 'sqlite', url: 'file:app.db' });
+ * const disagreement = compareLedger(graph, heads, history);
+ * ```
+ */
+export async function readLedger(stream: StreamTarget): Promise<LedgerState> {
+  return withSession(stream, { lock: false }, async ({ connection, dialect, ledger }) => {
+    const read = async () => ((await ledger.exists()) ? ledger.heads() : []);
+    for (let heads = await read(); ; ) {
+      const history = (await dialect.tableExists(connection, HISTORY_TABLE)) ? await ledger.history() : [];
+      const again = await read();
+      if (again.join() === heads.join()) return { heads, history };
+      heads = again;
+    }
+  });
 }
 
 /**
@@ -351,10 +415,14 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
+    const history = await ledger.history();
+    const disagreement = compareLedger(graph, headsBefore, history);
+    if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
     const plan = planRun(options, direction, headsBefore, fixedTargets);
-    if (!options.allowChanged) await verifyChecksums(graph, ledger, headsBefore, stream.name);
+    if (!options.allowChanged) verifyChecksums(graph, appliedFromHistory(history), headsBefore, stream.name);
     await verifyCrossStream(options, direction, plan, headsBefore);
     emit({ type: 'plan', stream: stream.name, direction, revisions: plan.map((s) => s.revision.id) });
+    if (fixedTargets === undefined) await options.beforeRun?.({ stream: stream.name, direction, headsBefore, revisions: plan.map((s) => s.revision.id) });
     // One inspector for the whole run: the schema is reflected once, then kept current by the ops.
     let differences: GuardDifference[] = [];
     let running = '';
@@ -439,9 +507,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   });
 }
 
-async function verifyChecksums(graph: RevisionGraph, ledger: Ledger, heads: readonly string[], stream: string): Promise<void> {
+function verifyChecksums(graph: RevisionGraph, recorded: ReadonlyMap<string, string | null>, heads: readonly string[], stream: string): void {
   if (heads.length === 0) return;
-  const recorded = await ledger.appliedChecksums();
   const applied = graph.ancestors(heads, { inclusive: true });
   const changed = [...applied]
     .map((id) => graph.get(id))

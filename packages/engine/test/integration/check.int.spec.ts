@@ -383,17 +383,28 @@ await describeDialects('strata check and autogenerate after raw SQL', (ctx) => {
     p.revision('20240101_0000_widgets_by_raw_sql.ts', RAW_SOURCE);
     p.revision('20240101_0001_widgets_color.ts', ALTER_SOURCE);
 
-    // check: a warning, not a failure; the revisions are not compared with the schema.
+    // check: warnings, not a failure; the revisions are not compared with the schema, and the model
+    // cannot list what ALTER would drop (against it, widgets is missing).
+    const unlisted = `its operations could not be listed without a database (addColumn: table widgets does not exist.)`;
     const check = await p.cli('check');
     expectExit(check, 0);
     const warnings = check.stderr.split('\n').filter((line) => line.startsWith('warning: '));
     expect(warnings, describeRun(check)).toEqual([
       `warning: revision ${RAW} runs raw SQL the schema model cannot follow: ${RAW_SQL}; the revisions were not compared with the Drizzle schema`,
+      `warning: destructive: revision ${ALTER}: ${unlisted}; review it for drops by hand`,
     ]);
-    expect(check.stdout).toBe(`Stream "${STREAM}": one head, every operation guarded (revisions not compared with the Drizzle schema: see the warning).\n`);
+    expect(check.stdout).toBe(
+      `Stream "${STREAM}": one head, every operation guarded (revisions not compared with the Drizzle schema: see the warning). 1 revision(s) whose operations could not be listed: see the warnings.\n`,
+    );
     const checkJson = await p.cli('check', '--json');
     expectExit(checkJson, 0);
-    expect(jsonOf(checkJson)).toEqual({ stream: STREAM, findings: [{ kind: 'blind-revision', revision: RAW, sql: RAW_SQL }] });
+    expect(jsonOf(checkJson)).toEqual({
+      stream: STREAM,
+      findings: [
+        { kind: 'unlisted-operations', revision: ALTER, reason: 'addColumn: table widgets does not exist.' },
+        { kind: 'blind-revision', revision: RAW, sql: RAW_SQL },
+      ],
+    });
 
     // autogenerate from the model: refused, with --shadow-url suggested; no file written.
     const files = readdirSync(p.migrations).sort();

@@ -26,6 +26,8 @@ export const APPLIED_BY = `${userInfo().username}@${hostname()}`;
 export interface RevisionSpec {
   readonly id: string;
   readonly parents?: readonly string[];
+  /** Same-stream ids or `stream@id` entries the revision needs besides its parents. */
+  readonly dependsOn?: readonly string[];
   readonly message?: string;
   /** Statements run in order by upgrade (default: `CREATE TABLE t_<id> (id integer PRIMARY KEY)`; `[]` for a merge). */
   readonly upgrade?: readonly string[];
@@ -83,6 +85,7 @@ export function revisionSource(spec: RevisionSpec): string {
     'export default revision({',
     `  id: ${JSON.stringify(spec.id)},`,
     `  parents: ${JSON.stringify(spec.parents ?? [])},`,
+    ...(spec.dependsOn ? [`  dependsOn: ${JSON.stringify(spec.dependsOn)},`] : []),
     `  message: ${JSON.stringify(spec.message ?? `rev ${spec.id}`)},`,
     '  async upgrade({ execute, dialect }) {',
     '    void dialect;',

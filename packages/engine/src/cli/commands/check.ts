@@ -12,9 +12,10 @@ export const checkCommand: Command = {
   description:
     'Fails (exit 1, with the list) when the Drizzle schema differs from what the revisions build (a revision was not\n' +
     'generated), when the stream has several heads, or when a revision holds a schema operation outside a guard.\n' +
-    'With --db, also compares the live database, read back through the inspector, with the Drizzle schema.',
+    'With --db, also cross-checks the stream\'s ledger (strata_version rows against strata_history against the revision files)\n' +
+    'and compares the live database, read back through the inspector, with the Drizzle schema.',
   options: {
-    db: { type: 'boolean', description: 'Also compare the live database with the Drizzle schema (needs the URL).' },
+    db: { type: 'boolean', description: 'Also cross-check the ledger tables and compare the live database with the Drizzle schema (needs the URL).' },
   },
   streamOptions: true,
   maxPositionals: 0,

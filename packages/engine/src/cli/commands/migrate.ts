@@ -1,4 +1,6 @@
+import { findDestructiveOperations, previewUpgrade, type DestructiveReport } from '../../autogenerate/check-destructive.js';
 import { renderOfflineScript } from '../../offline/offline-runner.js';
+import { printDestructive, printUpgradePreview } from '../../report/destructive-report.js';
 import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -14,10 +16,23 @@ const RUN_OPTIONS = {
   },
 } as const;
 
+const UPGRADE_OPTIONS = {
+  ...RUN_OPTIONS,
+  'dry-run': {
+    type: 'boolean',
+    description: 'Print the plan and each destructive operation with the rows it would affect (counted in the database); change nothing.',
+  },
+} as const;
+
 async function migrate(input: CommandInput, direction: 'up' | 'down', target: string): Promise<void> {
   if (input.values.sql === true) return offline(input, direction, target);
   const settings = streamSettings(input);
   const graph = loadGraph(settings);
+  if (direction === 'up' && input.values['dry-run'] === true) {
+    printUpgradePreview(input.out, await previewUpgrade({ stream: settings, graph, target, estimateRows: true }), target);
+    return;
+  }
+  let destructive: DestructiveReport | undefined;
   const options: RunOptions = {
     stream: settings,
     graph,
@@ -25,9 +40,19 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     allowChanged: input.values['allow-changed'] === true,
     strict: input.values.strict === true,
     onEvent: (event) => printRunEvent(input.out, event),
+    // Under the lock, from the heads the upgrade really starts at: what the pending revisions drop.
+    ...(direction === 'up'
+      ? {
+          beforeRun: async (plan) => {
+            destructive = await findDestructiveOperations({ dialect: settings.dialect, graph, stream: settings.name, from: plan.headsBefore, revisions: plan.revisions });
+            printDestructive(input.out, settings.name, destructive);
+          },
+        }
+      : {}),
   };
   const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
-  printRunResult(input.out, result, target);
+  const printed: typeof result & { destructive?: DestructiveReport } = destructive ? { ...result, destructive } : result;
+  printRunResult(input.out, printed, target);
 }
 
 /** `--sql`: the plan as a script on stdout, warnings on stderr. */
@@ -50,8 +75,10 @@ export const upgradeCommand: Command = {
     'Applies every revision needed to reach TARGET, parents and dependencies first, each in its own transaction where the database\n' +
     'allows it (PostgreSQL, SQLite). TARGET: head (default), heads, an id or a unique prefix of 4+ characters, <label>@head,\n' +
     '+N (N more), <rev>+N. A second runner on the same database waits for the lock, then finds nothing left to do.\n' +
-    'With --sql, prints the script instead (TARGET or FROM:TO; guards answered from the revisions replayed up to FROM).',
-  options: RUN_OPTIONS,
+    'With --sql, prints the script instead (TARGET or FROM:TO; guards answered from the revisions replayed up to FROM).\n' +
+    'Before running, warns of every pending operation that drops a table, column, constraint or index, narrows a column or\n' +
+    'runs raw SQL (also in --json, as "destructive"); --dry-run prints that with the rows each drop would affect, and stops.',
+  options: UPGRADE_OPTIONS,
   streamOptions: true,
   maxPositionals: 1,
   run: (input) => migrate(input, 'up', input.positionals[0] ?? 'head'),
