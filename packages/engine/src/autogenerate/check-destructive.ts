@@ -70,6 +70,7 @@ const CLASSIFIERS: { readonly [K in Op['kind']]: Classifier<K> } = {
   },
   renameColumn: none,
   createIndex: none,
+  renameIndex: none,
   dropIndex: (op) => destructive(`drops index ${op.name} on ${op.table}`, { table: op.table }),
   createForeignKey: none,
   dropForeignKey: (op) => destructive(`drops foreign key ${op.name} on ${op.table}`, { table: op.table }),
@@ -79,6 +80,7 @@ const CLASSIFIERS: { readonly [K in Op['kind']]: Classifier<K> } = {
   dropCheckConstraint: (op) => destructive(`drops check constraint ${op.name} on ${op.table}`, { table: op.table }),
   createPrimaryKey: none,
   dropPrimaryKey: (op) => destructive(`drops the primary key of ${op.table}`, { table: op.table }),
+  renameConstraint: none,
   createEnum: none,
   addEnumValue: none,
   renameEnumValue: none,
@@ -95,6 +97,9 @@ const CLASSIFIERS: { readonly [K in Op['kind']]: Classifier<K> } = {
   dropSequence: (op) => destructive(`drops sequence ${op.name} and its current value`),
   createView: none,
   dropView: none,
+  createSchema: none,
+  // dropSchema never cascades: the server refuses a schema that still holds anything.
+  dropSchema: none,
   execute: (op) => (HARMLESS_SQL.test(op.sql) ? undefined : { severity: 'unknown', description: `runs raw SQL: ${oneLine(op.sql)}` }),
 };
 
