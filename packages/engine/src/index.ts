@@ -139,6 +139,7 @@ export {
 } from './ops/op-builders.js';
 export { applyToModel, toPolicyModel, toPolicyRoles } from './ops/apply-to-model.js';
 export { reverseOp } from './ops/reverse.js';
+export { serverName, withServerNames } from './ops/server-names.js';
 export {
   TableMissingError,
   ColumnMissingError,

@@ -482,7 +482,7 @@ export abstract class RenderBase implements Renderer {
    * that depends on it (a foreign key referencing the key) touched.
    */
   protected renameConstraint(op: RenameConstraintOp, _context: RenderContext): string[] {
-    return [`ALTER TABLE ${this.quoteIdentifier(op.table)} RENAME CONSTRAINT ${this.quoteIdentifier(op.name)} TO ${this.quoteIdentifier(op.to)}`];
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} RENAME CONSTRAINT ${this.quoteIdentifier(op.name)} TO ${this.quoteIdentifier(op.to)}`];
   }
 
   protected createForeignKey(op: CreateForeignKeyOp, context: RenderContext): string[] {

@@ -214,6 +214,17 @@ const SCHEMA_CASES: readonly Case[] = [
     expected: { postgresql: ['DROP INDEX "billing"."invoices_status_idx"'], mysql: 'unsupported', sqlite: 'unsupported' },
   },
   {
+    name: 'renameIndex in a schema: the index is found in its table\'s schema',
+    op: { kind: 'renameIndex', table: 'billing.invoices', name: 'invoices_status_idx', to: 'invoices_state_idx' },
+    expected: { postgresql: ['ALTER INDEX "billing"."invoices_status_idx" RENAME TO "invoices_state_idx"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'renameConstraint on a table of a schema',
+    op: { kind: 'renameConstraint', table: 'billing.invoices', name: 'bills_pkey', to: 'invoices_pkey' },
+    table: BILLING_INVOICES,
+    expected: { postgresql: ['ALTER TABLE "billing"."invoices" RENAME CONSTRAINT "bills_pkey" TO "invoices_pkey"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
     name: 'dropPrimaryKey in a schema: the default key name is the bare table name\'s',
     op: { kind: 'dropPrimaryKey', table: 'billing.invoices' },
     expected: { postgresql: ['ALTER TABLE "billing"."invoices" DROP CONSTRAINT "invoices_pkey"'], mysql: 'unsupported', sqlite: 'unsupported' },

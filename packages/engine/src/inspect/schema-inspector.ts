@@ -13,7 +13,22 @@ import {
   toUniqueConstraintModel,
 } from '../ops/apply-to-model.js';
 import { TableMissingError } from '../ops/errors.js';
-import type { CheckDefinition, ColumnDefinition, ForeignKeyDefinition, Op, PolicyDefinition, PrimaryKeyDefinition, UniqueDefinition } from '../ops/op.js';
+import { serverName, withServerNames } from '../ops/server-names.js';
+import type { IdentifierLimit } from '../schema/identifiers.js';
+import type {
+  CheckDefinition,
+  ColumnDefinition,
+  CreateForeignKeyOp,
+  CreateIndexOp,
+  CreatePolicyOp,
+  CreateTableOp,
+  CreateUniqueConstraintOp,
+  ForeignKeyDefinition,
+  Op,
+  PolicyDefinition,
+  PrimaryKeyDefinition,
+  UniqueDefinition,
+} from '../ops/op.js';
 import type {
   CheckConstraintModel,
   ColumnModel,
@@ -147,6 +162,7 @@ export interface SchemaInspectorOptions {
 export class SchemaInspector implements Inspector {
   readonly #source: SchemaSource;
   readonly #normalizer: SchemaNormalizer;
+  readonly #limit: IdentifierLimit | undefined;
   readonly #onDifference: ((difference: GuardDifference) => void) | undefined;
   #current: SchemaModel | undefined;
   #loading: Promise<SchemaModel> | undefined;
@@ -157,6 +173,7 @@ export class SchemaInspector implements Inspector {
   constructor(source: SchemaSource, options: SchemaInspectorOptions) {
     this.#source = source;
     this.#normalizer = options.normalizer;
+    this.#limit = options.normalizer.identifierLimit;
     this.#onDifference = options.onDifference;
   }
 
@@ -211,9 +228,22 @@ export class SchemaInspector implements Inspector {
   }
 
   async #requireTable(name: string): Promise<TableModel> {
-    const table = (await this.model()).tables.get(name);
+    const table = (await this.model()).tables.get(this.#name(name));
     if (table === undefined) throw new TableMissingError(name, 'inspect');
     return table;
+  }
+
+  /**
+   * A name as the server keeps it, so a lookup by the name a revision gives finds the object the
+   * op made under its cut name (`ops/server-names.ts`).
+   */
+  #name(name: string): string {
+    return serverName(name, this.#limit);
+  }
+
+  /** The names inside `op`'s definition as the server keeps them, for comparing with what exists. */
+  #named<T extends Op>(op: T): T {
+    return withServerNames(op, this.#limit) as T;
   }
 
   /** Reports a difference when the two descriptions differ. @internal */
@@ -226,7 +256,7 @@ export class SchemaInspector implements Inspector {
   }
 
   async table(name: string): Promise<TableModel | undefined> {
-    return (await this.model()).tables.get(name);
+    return (await this.model()).tables.get(this.#name(name));
   }
 
   async columns(table: string): Promise<ColumnModel[]> {
@@ -270,7 +300,8 @@ export class SchemaInspector implements Inspector {
     const table = await this.table(name);
     if (table === undefined) return false;
     if (like !== undefined) {
-      const expected = toTableModel({ table: name, columns: like.columns, ...(like.primaryKey ? { primaryKey: like.primaryKey } : {}) }, this.#normalizer);
+      const named = this.#named<CreateTableOp>({ kind: 'createTable', table: name, columns: like.columns, ...(like.primaryKey ? { primaryKey: like.primaryKey } : {}) });
+      const expected = toTableModel(named, this.#normalizer);
       const actual = expected.columns.map((c) => [c.name, table.columns.find((e) => e.name === c.name)] as const);
       this.#compare(
         'table',
@@ -284,17 +315,17 @@ export class SchemaInspector implements Inspector {
   }
 
   async hasColumn(table: string, column: string | ColumnDefinition): Promise<boolean> {
-    const name = typeof column === 'string' ? column : column.name;
+    const name = this.#name(typeof column === 'string' ? column : column.name);
     const existing = (await this.table(table))?.columns.find((c) => c.name === name);
     if (existing === undefined) return false;
     if (typeof column !== 'string') {
-      this.#compare('column', table, name, describeColumn(toColumnModel(column, this.#normalizer)), describeColumn(existing));
+      this.#compare('column', table, name, describeColumn(toColumnModel({ ...column, name }, this.#normalizer)), describeColumn(existing));
     }
     return true;
   }
 
   async hasIndex(table: string, index: string | IndexDescription): Promise<boolean> {
-    const name = typeof index === 'string' ? index : index.name;
+    const name = this.#name(typeof index === 'string' ? index : index.name);
     const found = await this.table(table);
     let existing = found?.indexes.find((i) => i.name === name);
     if (existing === undefined && this.#normalizer.uniqueIndexIsConstraint === true) {
@@ -304,33 +335,34 @@ export class SchemaInspector implements Inspector {
     }
     if (existing === undefined) return false;
     if (typeof index !== 'string') {
-      this.#compare('index', table, name, describeIndex(toIndexModel(index, this.#normalizer)), describeIndex(existing));
+      const named = this.#named<CreateIndexOp>({ kind: 'createIndex', table, ...index });
+      this.#compare('index', table, name, describeIndex(toIndexModel(named, this.#normalizer)), describeIndex(existing));
     }
     return true;
   }
 
   async hasForeignKey(table: string, foreignKey: string | ForeignKeyDefinition): Promise<boolean> {
-    const name = typeof foreignKey === 'string' ? foreignKey : foreignKey.name;
+    const name = this.#name(typeof foreignKey === 'string' ? foreignKey : foreignKey.name);
     const existing = (await this.table(table))?.foreignKeys.find((f) => f.name === name);
     if (existing === undefined) return false;
     if (typeof foreignKey !== 'string') {
-      this.#compare('foreignKey', table, name, describeForeignKey(toForeignKeyModel(foreignKey)), describeForeignKey(existing));
+      this.#compare('foreignKey', table, name, describeForeignKey(toForeignKeyModel(this.#named<CreateForeignKeyOp>({ kind: 'createForeignKey', table, foreignKey }).foreignKey)), describeForeignKey(existing));
     }
     return true;
   }
 
   async hasUniqueConstraint(table: string, constraint: string | UniqueDefinition): Promise<boolean> {
-    const name = typeof constraint === 'string' ? constraint : constraint.name;
+    const name = this.#name(typeof constraint === 'string' ? constraint : constraint.name);
     const existing = (await this.table(table))?.uniqueConstraints.find((u) => u.name === name);
     if (existing === undefined) return false;
     if (typeof constraint !== 'string') {
-      this.#compare('uniqueConstraint', table, name, describeUniqueConstraint(toUniqueConstraintModel(constraint)), describeUniqueConstraint(existing));
+      this.#compare('uniqueConstraint', table, name, describeUniqueConstraint(toUniqueConstraintModel(this.#named<CreateUniqueConstraintOp>({ kind: 'createUniqueConstraint', table, constraint }).constraint)), describeUniqueConstraint(existing));
     }
     return true;
   }
 
   async hasCheckConstraint(table: string, constraint: string | CheckDefinition): Promise<boolean> {
-    const name = typeof constraint === 'string' ? constraint : constraint.name;
+    const name = this.#name(typeof constraint === 'string' ? constraint : constraint.name);
     const existing = (await this.table(table))?.checkConstraints.find((c) => c.name === name);
     if (existing === undefined) return false;
     if (typeof constraint !== 'string') {
@@ -338,23 +370,25 @@ export class SchemaInspector implements Inspector {
         'checkConstraint',
         table,
         name,
-        describeCheckConstraint(toCheckConstraintModel(constraint, this.#normalizer)),
+        describeCheckConstraint(toCheckConstraintModel({ ...constraint, name }, this.#normalizer)),
         describeCheckConstraint(existing),
       );
     }
     return true;
   }
 
-  /** Whether the table has a primary key; with `columns`, a key on other columns is a difference. */
-  async hasConstraint(table: string, name: string): Promise<boolean> {
+  /** Whether the table has a constraint of that name, of any kind: primary key, unique, check or foreign key. */
+  async hasConstraint(table: string, given: string): Promise<boolean> {
     const existing = await this.table(table);
     if (existing === undefined) return false;
+    const name = this.#name(given);
     return (
       existing.primaryKey?.name === name ||
       [...existing.uniqueConstraints, ...existing.checkConstraints, ...existing.foreignKeys].some((constraint) => constraint.name === name)
     );
   }
 
+  /** Whether the table has a primary key; with `columns`, a key on other columns is a difference. */
   async hasPrimaryKey(table: string, columns?: readonly string[]): Promise<boolean> {
     const existing = (await this.table(table))?.primaryKey;
     if (existing === undefined) return false;
@@ -363,7 +397,7 @@ export class SchemaInspector implements Inspector {
         'primaryKey',
         table,
         existing.name ?? 'PRIMARY KEY',
-        describePrimaryKey({ columns }),
+        describePrimaryKey({ columns: columns.map((column) => this.#name(column)) }),
         describePrimaryKey({ columns: existing.columns }),
       );
     }
@@ -371,7 +405,8 @@ export class SchemaInspector implements Inspector {
   }
 
   /** Whether the enum exists; with `values`, other values or another order is a difference. */
-  async hasEnum(name: string, values?: readonly string[]): Promise<boolean> {
+  async hasEnum(given: string, values?: readonly string[]): Promise<boolean> {
+    const name = this.#name(given);
     const existing = (await this.model()).enums.get(name);
     if (existing === undefined) return false;
     if (values !== undefined) this.#compare('enum', undefined, name, describeEnum({ name, values }), describeEnum(existing));
@@ -379,7 +414,7 @@ export class SchemaInspector implements Inspector {
   }
 
   async hasEnumValue(name: string, value: string): Promise<boolean> {
-    return (await this.model()).enums.get(name)?.values.includes(value) ?? false;
+    return (await this.model()).enums.get(this.#name(name))?.values.includes(value) ?? false;
   }
 
   async policies(table: string): Promise<PolicyModel[]> {
@@ -387,10 +422,10 @@ export class SchemaInspector implements Inspector {
   }
 
   async hasPolicy(table: string, policy: string | PolicyDefinition): Promise<boolean> {
-    const name = typeof policy === 'string' ? policy : policy.name;
+    const name = this.#name(typeof policy === 'string' ? policy : policy.name);
     const existing = (await this.table(table))?.policies?.find((p) => p.name === name);
     if (existing === undefined) return false;
-    if (typeof policy !== 'string') this.#compare('policy', table, name, describePolicy(toPolicyModel(policy, this.#normalizer)), describePolicy(existing));
+    if (typeof policy !== 'string') this.#compare('policy', table, name, describePolicy(toPolicyModel(this.#named<CreatePolicyOp>({ kind: 'createPolicy', table, policy }).policy, this.#normalizer)), describePolicy(existing));
     return true;
   }
 
@@ -398,7 +433,8 @@ export class SchemaInspector implements Inspector {
     return (await this.table(table))?.rowLevelSecurity?.enabled ?? false;
   }
 
-  async hasRole(name: string, options?: { readonly createDb?: boolean; readonly createRole?: boolean; readonly inherit?: boolean }): Promise<boolean> {
+  async hasRole(given: string, options?: { readonly createDb?: boolean; readonly createRole?: boolean; readonly inherit?: boolean }): Promise<boolean> {
+    const name = this.#name(given);
     const existing = this.#source.role !== undefined ? await this.#source.role(name) : (await this.model()).roles?.get(name);
     if (existing === undefined) return false;
     if (options !== undefined) {
@@ -409,19 +445,19 @@ export class SchemaInspector implements Inspector {
   }
 
   async hasSequence(name: string): Promise<boolean> {
-    return (await this.model()).sequences?.has(name) ?? false;
+    return (await this.model()).sequences?.has(this.#name(name)) ?? false;
   }
 
   async hasView(name: string): Promise<boolean> {
-    return (await this.model()).views?.has(name) ?? false;
+    return (await this.model()).views?.has(this.#name(name)) ?? false;
   }
 
   async hasViewAs(name: string, definition: string): Promise<boolean> {
-    const existing = (await this.model()).views?.get(name);
+    const existing = (await this.model()).views?.get(this.#name(name));
     return existing !== undefined && existing.definition === toViewModel({ name, definition }, this.#normalizer).definition;
   }
 
   async hasSchema(name: string): Promise<boolean> {
-    return (await this.model()).schemas?.includes(name) ?? false;
+    return (await this.model()).schemas?.includes(this.#name(name)) ?? false;
   }
 }

@@ -3,6 +3,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import type { SchemaInspector } from '../inspect/schema-inspector.js';
 import type { SqlSink } from '../offline/sql-sink.js';
 import type { Op } from '../ops/op.js';
+import { withServerNames } from '../ops/server-names.js';
 import { ConcurrentIndexInTransactionError } from './errors.js';
 import type { ContextParts } from './migration-context.js';
 
@@ -37,12 +38,16 @@ export class OpExecutor {
     this.#onBlindSql = onBlindSql;
   }
 
-  /** Renders and runs one op, keeping the inspector's model current. */
-  async run(op: Op): Promise<void> {
-    if (op.kind === 'execute') {
-      await this.execute(op.sql, op.params);
+  /**
+   * Renders and runs one op, keeping the inspector's model current. Names go out as the server
+   * keeps them (`withServerNames`): cut where it cuts, refused where it refuses.
+   */
+  async run(given: Op): Promise<void> {
+    if (given.kind === 'execute') {
+      await this.execute(given.sql, given.params);
       return;
     }
+    const op = withServerNames(given, this.#dialect.normalizer.identifierLimit);
     if (op.kind === 'createIndex' && op.concurrently === true) {
       const running = this.#transaction();
       if (running.atomic) throw new ConcurrentIndexInTransactionError(running.stream, running.revision, op.table, op.name);
@@ -61,7 +66,8 @@ export class OpExecutor {
    * renames go to it together; a rename runs on its own, since the server rewrites what names the
    * column and the model follows it by reading the schema again. Elsewhere the ops run one by one.
    */
-  async runBatch(ops: readonly Op[]): Promise<void> {
+  async runBatch(given: readonly Op[]): Promise<void> {
+    const ops = given.map((op) => withServerNames(op, this.#dialect.normalizer.identifierLimit));
     let group: Op[] = [];
     for (const op of ops) {
       if (op.kind !== 'renameColumn') {

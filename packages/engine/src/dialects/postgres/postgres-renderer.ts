@@ -12,6 +12,7 @@ import type {
   CreatePolicyOp,
   CreateSchemaOp,
   DropIndexOp,
+  RenameIndexOp,
   DropSchemaOp,
   CreateRoleOp,
   DisableRowLevelSecurityOp,
@@ -125,6 +126,11 @@ export class PostgresRenderer extends RenderBase {
   /** An index lives in its table's schema: `DROP INDEX "billing"."name"` (https://www.postgresql.org/docs/15/sql-dropindex.html). */
   protected override dropIndex(op: DropIndexOp): string[] {
     return [`DROP INDEX ${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
+  }
+
+  /** The index is found in its table's schema: `ALTER INDEX "billing"."old" RENAME TO "new"`. */
+  protected override renameIndex(op: RenameIndexOp, _context: RenderContext): string[] {
+    return [`ALTER INDEX ${this.quoteQualified(inSchemaOf(op.table, op.name))} RENAME TO ${this.quoteIdentifier(op.to)}`];
   }
 
   /** `UNIQUE NULLS NOT DISTINCT (…)` (PostgreSQL 15+: https://www.postgresql.org/docs/15/sql-createtable.html). */
