@@ -1,15 +1,6 @@
-import {
-  Node,
-  Project,
-  SyntaxKind,
-  type ArrowFunction,
-  type CallExpression,
-  type FunctionDeclaration,
-  type FunctionExpression,
-  type MethodDeclaration,
-  type SourceFile,
-} from 'ts-morph';
+import type { ArrowFunction, CallExpression, FunctionDeclaration, FunctionExpression, MethodDeclaration, Node, SourceFile, SyntaxKind } from 'ts-morph';
 import type { BatchOperations, OpBuilders } from '../ops/op-builders.js';
+import { tsMorph } from './ts-morph.js';
 
 /** A schema operation in a revision's `upgrade` or `downgrade` that no guard protects. */
 export interface UnguardedOperation {
@@ -128,7 +119,7 @@ const MAX_TEXT = 120;
  */
 export function findUnguardedOperations(source: string, file: string): UnguardedOperation[] {
   // A fresh in-memory project per file: parsing only, no type checker, no lib files.
-  const project = new Project({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { allowJs: true } });
+  const project = new (tsMorph().Project)({ useInMemoryFileSystem: true, skipLoadingLibFiles: true, compilerOptions: { allowJs: true } });
   const sourceFile = project.createSourceFile('/revision.ts', source);
   const findings: UnguardedOperation[] = [];
   for (const fn of migrationFunctions(sourceFile)) {
@@ -146,14 +137,14 @@ export function findUnguardedOperations(source: string, file: string): Unguarded
 type FunctionNode = MethodDeclaration | FunctionDeclaration | FunctionExpression | ArrowFunction;
 
 function isFunctionNode(node: Node): node is FunctionNode {
-  return Node.isMethodDeclaration(node) || Node.isFunctionDeclaration(node) || Node.isFunctionExpression(node) || Node.isArrowFunction(node);
+  return tsMorph().Node.isMethodDeclaration(node) || tsMorph().Node.isFunctionDeclaration(node) || tsMorph().Node.isFunctionExpression(node) || tsMorph().Node.isArrowFunction(node);
 }
 
 /** The name a function is known by: its own, or that of the property or variable holding it. @internal */
 function functionName(fn: FunctionNode): string | undefined {
-  if (Node.isMethodDeclaration(fn) || Node.isFunctionDeclaration(fn)) return fn.getName();
+  if (tsMorph().Node.isMethodDeclaration(fn) || tsMorph().Node.isFunctionDeclaration(fn)) return fn.getName();
   const holder = fn.getParent();
-  if (Node.isPropertyAssignment(holder) || Node.isVariableDeclaration(holder)) return holder.getName();
+  if (tsMorph().Node.isPropertyAssignment(holder) || tsMorph().Node.isVariableDeclaration(holder)) return holder.getName();
   return undefined;
 }
 
@@ -177,14 +168,14 @@ class FunctionScope {
     this.#fn = fn;
     const [context] = fn.getParameters();
     const binding = context?.getNameNode();
-    if (Node.isIdentifier(binding)) this.#contexts.add(binding.getText());
+    if (tsMorph().Node.isIdentifier(binding)) this.#contexts.add(binding.getText());
     else if (binding !== undefined) this.#bind(binding);
-    const declarations = fn.getDescendantsOfKind(SyntaxKind.VariableDeclaration);
+    const declarations = fn.getDescendantsOfKind(tsMorph().SyntaxKind.VariableDeclaration);
     for (const declaration of declarations) {
       const init = declaration.getInitializer();
       const name = declaration.getNameNode();
-      if (Node.isIdentifier(init) && this.#contexts.has(init.getText()) && Node.isObjectBindingPattern(name)) this.#bind(name);
-      if (Node.isIdentifier(name) && init !== undefined) {
+      if (tsMorph().Node.isIdentifier(init) && this.#contexts.has(init.getText()) && tsMorph().Node.isObjectBindingPattern(name)) this.#bind(name);
+      if (tsMorph().Node.isIdentifier(name) && init !== undefined) {
         for (const member of ['op', 'inspect'] as const) if (this.#isMember(init, member)) this.#names[member].add(name.getText());
       }
     }
@@ -207,9 +198,9 @@ class FunctionScope {
   /** The schema operations the function calls, with the method each calls. */
   operations(): { call: CallExpression; method: string }[] {
     const found: { call: CallExpression; method: string }[] = [];
-    for (const call of this.#fn.getDescendantsOfKind(SyntaxKind.CallExpression)) {
+    for (const call of this.#fn.getDescendantsOfKind(tsMorph().SyntaxKind.CallExpression)) {
       const callee = call.getExpression();
-      if (!Node.isPropertyAccessExpression(callee) || !this.#refersTo(callee.getExpression(), 'op')) continue;
+      if (!tsMorph().Node.isPropertyAccessExpression(callee) || !this.#refersTo(callee.getExpression(), 'op')) continue;
       const method = callee.getName();
       if (Object.hasOwn(SCHEMA_METHODS, method)) found.push({ call, method });
       else if (method === 'batchAlterTable') found.push(...batchOperations(call));
@@ -221,12 +212,12 @@ class FunctionScope {
   isGuarded(call: CallExpression): boolean {
     let child: Node = call;
     for (let parent = child.getParent(); parent !== undefined && child !== this.#fn; child = parent, parent = parent.getParent()) {
-      if (Node.isIfStatement(parent) && child !== parent.getExpression() && this.#readsInspect(parent.getExpression())) return true;
-      if (Node.isConditionalExpression(parent) && child !== parent.getCondition() && this.#readsInspect(parent.getCondition())) return true;
-      if (Node.isBinaryExpression(parent) && child === parent.getRight() && SHORT_CIRCUITS.has(parent.getOperatorToken().getKind())) {
+      if (tsMorph().Node.isIfStatement(parent) && child !== parent.getExpression() && this.#readsInspect(parent.getExpression())) return true;
+      if (tsMorph().Node.isConditionalExpression(parent) && child !== parent.getCondition() && this.#readsInspect(parent.getCondition())) return true;
+      if (tsMorph().Node.isBinaryExpression(parent) && child === parent.getRight() && isShortCircuit(parent.getOperatorToken().getKind())) {
         if (this.#readsInspect(parent.getLeft())) return true;
       }
-      if (Node.isBlock(parent) && this.#followsGuardedReturn(parent.getStatements(), child)) return true;
+      if (tsMorph().Node.isBlock(parent) && this.#followsGuardedReturn(parent.getStatements(), child)) return true;
     }
     return false;
   }
@@ -235,56 +226,59 @@ class FunctionScope {
   #followsGuardedReturn(statements: Node[], statement: Node): boolean {
     const before = statements.slice(0, statements.indexOf(statement));
     return before.some((s) => {
-      if (!Node.isIfStatement(s) || !this.#readsInspect(s.getExpression())) return false;
+      if (!tsMorph().Node.isIfStatement(s) || !this.#readsInspect(s.getExpression())) return false;
       const then = s.getThenStatement();
-      const last = Node.isBlock(then) ? then.getStatements().at(-1) : then;
-      return last !== undefined && Node.isReturnStatement(last);
+      const last = tsMorph().Node.isBlock(then) ? then.getStatements().at(-1) : then;
+      return last !== undefined && tsMorph().Node.isReturnStatement(last);
     });
   }
 
   /** A guard expression: it reads a member of `inspect`, or a variable derived from it, anywhere inside it. */
   #readsInspect(expression: Node): boolean {
     return [expression, ...expression.getDescendants()].some(
-      (n) => (Node.isPropertyAccessExpression(n) && this.#refersTo(n.getExpression(), 'inspect')) || this.#isDerivedReference(n),
+      (n) => (tsMorph().Node.isPropertyAccessExpression(n) && this.#refersTo(n.getExpression(), 'inspect')) || this.#isDerivedReference(n),
     );
   }
 
   /** An identifier naming a derived variable (not a property name: `x.cols` does not name `cols`). */
   #isDerivedReference(node: Node): boolean {
-    if (!Node.isIdentifier(node) || !this.#derived.has(node.getText())) return false;
+    if (!tsMorph().Node.isIdentifier(node) || !this.#derived.has(node.getText())) return false;
     const parent = node.getParent();
-    return !(Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node);
+    return !(tsMorph().Node.isPropertyAccessExpression(parent) && parent.getNameNode() === node);
   }
 
   /** Whether `expression` is `op`/`inspect`: a local name of it, or `ctx.op`/`ctx.inspect`. */
   #refersTo(expression: Node, member: 'op' | 'inspect'): boolean {
-    if (Node.isIdentifier(expression)) return this.#names[member].has(expression.getText());
+    if (tsMorph().Node.isIdentifier(expression)) return this.#names[member].has(expression.getText());
     return this.#isMember(expression, member);
   }
 
   /** `ctx.op` / `ctx.inspect`, for a context parameter `ctx`. */
   #isMember(expression: Node, member: 'op' | 'inspect'): boolean {
     return (
-      Node.isPropertyAccessExpression(expression) &&
+      tsMorph().Node.isPropertyAccessExpression(expression) &&
       expression.getName() === member &&
-      Node.isIdentifier(expression.getExpression()) &&
+      tsMorph().Node.isIdentifier(expression.getExpression()) &&
       this.#contexts.has(expression.getExpression().getText())
     );
   }
 
   /** Records the local names `{ op, inspect: i }` binds. */
   #bind(pattern: Node): void {
-    if (!Node.isObjectBindingPattern(pattern)) return;
+    if (!tsMorph().Node.isObjectBindingPattern(pattern)) return;
     for (const element of pattern.getElements()) {
       const property = element.getPropertyNameNode()?.getText() ?? element.getName();
       const local = element.getNameNode();
-      if ((property === 'op' || property === 'inspect') && Node.isIdentifier(local)) this.#names[property].add(local.getText());
+      if ((property === 'op' || property === 'inspect') && tsMorph().Node.isIdentifier(local)) this.#names[property].add(local.getText());
     }
   }
 }
 
 /** `&&`, `||`, `??`: their right side runs only as the left side allows. @internal */
-const SHORT_CIRCUITS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.AmpersandAmpersandToken, SyntaxKind.BarBarToken, SyntaxKind.QuestionQuestionToken]);
+function isShortCircuit(kind: SyntaxKind): boolean {
+  const { SyntaxKind: kinds } = tsMorph();
+  return kind === kinds.AmpersandAmpersandToken || kind === kinds.BarBarToken || kind === kinds.QuestionQuestionToken;
+}
 
 /**
  * The operations of one `op.batchAlterTable(table, callback)` call: the `batch.<method>` calls of an
@@ -293,15 +287,15 @@ const SHORT_CIRCUITS: ReadonlySet<SyntaxKind> = new Set([SyntaxKind.AmpersandAmp
  */
 function batchOperations(call: CallExpression): { call: CallExpression; method: string }[] {
   const callback = call.getArguments()[1];
-  if (!Node.isArrowFunction(callback) && !Node.isFunctionExpression(callback)) return [{ call, method: 'batchAlterTable' }];
+  if (!tsMorph().Node.isArrowFunction(callback) && !tsMorph().Node.isFunctionExpression(callback)) return [{ call, method: 'batchAlterTable' }];
   const [parameter] = callback.getParameters();
   if (parameter === undefined) return [];
   const name = parameter.getNameNode();
-  if (!Node.isIdentifier(name)) return [{ call, method: 'batchAlterTable' }];
+  if (!tsMorph().Node.isIdentifier(name)) return [{ call, method: 'batchAlterTable' }];
   const batch = name.getText();
-  return callback.getDescendantsOfKind(SyntaxKind.CallExpression).flatMap((inner) => {
+  return callback.getDescendantsOfKind(tsMorph().SyntaxKind.CallExpression).flatMap((inner) => {
     const callee = inner.getExpression();
-    if (!Node.isPropertyAccessExpression(callee) || callee.getExpression().getText() !== batch) return [];
+    if (!tsMorph().Node.isPropertyAccessExpression(callee) || callee.getExpression().getText() !== batch) return [];
     const method = callee.getName();
     return Object.hasOwn(BATCH_METHODS, method) ? [{ call: inner, method }] : [];
   });
@@ -309,10 +303,10 @@ function batchOperations(call: CallExpression): { call: CallExpression; method: 
 
 /** The names a declaration binds: `x`, or every name of `{ a, b: [c] }`. @internal */
 function boundNames(name: Node): string[] {
-  if (Node.isIdentifier(name)) return [name.getText()];
-  return name.getDescendantsOfKind(SyntaxKind.BindingElement).flatMap((element) => {
+  if (tsMorph().Node.isIdentifier(name)) return [name.getText()];
+  return name.getDescendantsOfKind(tsMorph().SyntaxKind.BindingElement).flatMap((element) => {
     const local = element.getNameNode();
-    return Node.isIdentifier(local) ? [local.getText()] : [];
+    return tsMorph().Node.isIdentifier(local) ? [local.getText()] : [];
   });
 }
 

@@ -1,10 +1,11 @@
-import { IndentationText, NewLineKind, Project, QuoteKind, ts, VariableDeclarationKind, type CodeBlockWriter, type FormatCodeSettings } from 'ts-morph';
+import type { CodeBlockWriter, FormatCodeSettings, Project } from 'ts-morph';
 import { assertNever } from '../errors.js';
 import { InvalidOpError } from '../ops/errors.js';
 import { validateOp } from '../ops/op-builders.js';
 import type { ColumnDefinition, Op } from '../ops/op.js';
 import type { IdentityModel, SequenceOptions } from '../schema/model.js';
 import { renderRevisionHeader, type RevisionSourceFields } from '../revision/write-revision.js';
+import { tsMorph } from './ts-morph.js';
 
 /** An upgrade operation that loses data or schema, and why (rendered as `// DESTRUCTIVE: <reason>` above it). */
 export interface DestructiveOperation {
@@ -88,7 +89,7 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
   });
   file.addVariableStatements(
     definitions.list().map(({ name, type, value }) => ({
-      declarationKind: VariableDeclarationKind.Const,
+      declarationKind: tsMorph().VariableDeclarationKind.Const,
       declarations: [{ name, type, initializer: layout(value, 0, `const ${name}: ${type} = `.length) }],
     })),
   );
@@ -116,44 +117,48 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
       writer.write('})');
     },
   });
-  file.formatText(FORMAT_SETTINGS);
+  file.formatText(formatSettings());
   return file.getFullText();
 }
 
 /** The printer's settings, all spelled out so that ts-morph's defaults cannot change the bytes. */
-const FORMAT_SETTINGS: FormatCodeSettings = {
-  indentSize: 2,
-  tabSize: 2,
-  convertTabsToSpaces: true,
-  newLineCharacter: '\n',
-  indentStyle: ts.IndentStyle.Smart,
-  trimTrailingWhitespace: true,
-  semicolons: ts.SemicolonPreference.Insert,
-  insertSpaceAfterCommaDelimiter: true,
-  insertSpaceAfterSemicolonInForStatements: true,
-  insertSpaceBeforeAndAfterBinaryOperators: true,
-  insertSpaceAfterConstructor: false,
-  insertSpaceAfterKeywordsInControlFlowStatements: true,
-  insertSpaceAfterFunctionKeywordForAnonymousFunctions: true,
-  insertSpaceAfterOpeningAndBeforeClosingNonemptyParenthesis: false,
-  insertSpaceAfterOpeningAndBeforeClosingNonemptyBrackets: false,
-  insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
-  insertSpaceAfterOpeningAndBeforeClosingEmptyBraces: false,
-  insertSpaceAfterOpeningAndBeforeClosingTemplateStringBraces: false,
-  insertSpaceAfterOpeningAndBeforeClosingJsxExpressionBraces: false,
-  insertSpaceAfterTypeAssertion: false,
-  insertSpaceBeforeFunctionParenthesis: false,
-  insertSpaceBeforeTypeAnnotation: false,
-  placeOpenBraceOnNewLineForFunctions: false,
-  placeOpenBraceOnNewLineForControlBlocks: false,
-};
+function formatSettings(): FormatCodeSettings {
+  const { ts } = tsMorph();
+  return {
+    indentSize: 2,
+    tabSize: 2,
+    convertTabsToSpaces: true,
+    newLineCharacter: '\n',
+    indentStyle: ts.IndentStyle.Smart,
+    trimTrailingWhitespace: true,
+    semicolons: ts.SemicolonPreference.Insert,
+    insertSpaceAfterCommaDelimiter: true,
+    insertSpaceAfterSemicolonInForStatements: true,
+    insertSpaceBeforeAndAfterBinaryOperators: true,
+    insertSpaceAfterConstructor: false,
+    insertSpaceAfterKeywordsInControlFlowStatements: true,
+    insertSpaceAfterFunctionKeywordForAnonymousFunctions: true,
+    insertSpaceAfterOpeningAndBeforeClosingNonemptyParenthesis: false,
+    insertSpaceAfterOpeningAndBeforeClosingNonemptyBrackets: false,
+    insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
+    insertSpaceAfterOpeningAndBeforeClosingEmptyBraces: false,
+    insertSpaceAfterOpeningAndBeforeClosingTemplateStringBraces: false,
+    insertSpaceAfterOpeningAndBeforeClosingJsxExpressionBraces: false,
+    insertSpaceAfterTypeAssertion: false,
+    insertSpaceBeforeFunctionParenthesis: false,
+    insertSpaceBeforeTypeAnnotation: false,
+    placeOpenBraceOnNewLineForFunctions: false,
+    placeOpenBraceOnNewLineForControlBlocks: false,
+  };
+}
 
 /**
  * A fresh in-memory project per render (about 2 ms): a shared one would hand the formatter a stale
  * copy of a file recreated under the same name. @internal
  */
 function newProject(): Project {
-  return new Project({
+  const { IndentationText, NewLineKind, Project: TsProject, QuoteKind } = tsMorph();
+  return new TsProject({
     useInMemoryFileSystem: true,
     manipulationSettings: {
       indentationText: IndentationText.TwoSpaces,

@@ -100,7 +100,7 @@ describe('@strata/nx/plugin createNodes', () => {
     const results = await createNodes[1](files, {}, context);
     const projects = Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
     expect(Object.keys(projects).sort()).toEqual(['apps/bad', 'apps/env', 'apps/good']);
-    expect(Object.keys(projects['apps/env']?.targets ?? {})).toHaveLength(8);
+    expect(Object.keys(projects['apps/env']?.targets ?? {})).toHaveLength(9);
     expect(projects['apps/env']?.metadata?.['strata']).toEqual({
       stream: 'env',
       revisionsDir: 'apps/env/db',
