@@ -3,17 +3,21 @@ import { Module, createRequire } from 'node:module';
 import { dirname, extname, resolve } from 'node:path';
 import { StrataError } from '../errors.js';
 import { ModuleLoadError, ModuleThrewError } from './errors.js';
+import { TransformCache } from './transform-cache.js';
 
 /** Specifiers answered with a value of ours instead of a package on disk. */
 export type VirtualModules = Readonly<Record<string, unknown>>;
 
 const TS_EXTENSIONS = ['.ts', '.mts', '.cts', '.tsx'];
 
-/** sucrase costs ~50 ms to import: loaded on the first file, so importing the engine stays cheap. */
+/** How sucrase compiles a file: types stripped, imports to CommonJS, nothing else rewritten. */
+const TRANSFORM_OPTIONS = { transforms: ['typescript', 'imports'], preserveDynamicImport: true, disableESTransforms: true } as const;
+
+/** sucrase costs ~50 ms to import: loaded on the first file the cache does not hold. */
 let sucrase: typeof import('sucrase') | undefined;
-function transform(...args: Parameters<typeof import('sucrase').transform>): ReturnType<typeof import('sucrase').transform> {
+function transform(source: string, filePath: string): string {
   sucrase ??= createRequire(import.meta.url)('sucrase') as typeof import('sucrase');
-  return sucrase.transform(...args);
+  return sucrase.transform(source, { ...TRANSFORM_OPTIONS, transforms: [...TRANSFORM_OPTIONS.transforms], filePath }).code;
 }
 
 /**
@@ -22,13 +26,15 @@ function transform(...args: Parameters<typeof import('sucrase').transform>): Ret
  * Why not `import()`: on Node 20, every ESM import of a `.ts` file needs a loader hook in another
  * thread, and per-file `tsImport` costs ~18 ms (STACK.md: 9 s for 500 files). Here each file is
  * read once, stripped of its types by sucrase (line numbers kept, so stack traces point at the
- * source) and compiled as CommonJS in-process: a 1,000-file stream loads cold in a few hundred ms.
+ * source) and compiled as CommonJS in-process: a 1,000-file stream loads cold in a few hundred ms,
+ * and the stripped text is kept in a {@link TransformCache}, so the next command skips sucrase.
  * `virtualModules` lets `@strata/engine` resolve to the very engine instance that loads the file,
  * and `drizzle-kit` to a tiny stand-in, so loading a config never pulls drizzle-kit in.
  */
 export class TsModuleLoader {
   readonly #virtual: VirtualModules;
   readonly #cache = new Map<string, Module>();
+  readonly #compiled = new TransformCache(TRANSFORM_OPTIONS);
 
   constructor(virtualModules: VirtualModules = {}) {
     this.#virtual = virtualModules;
@@ -47,12 +53,7 @@ export class TsModuleLoader {
     this.#cache.set(file, mod);
     let code: string;
     try {
-      code = transform(text, {
-        transforms: ['typescript', 'imports'],
-        filePath: file,
-        preserveDynamicImport: true,
-        disableESTransforms: true,
-      }).code;
+      code = this.#compiled.get(file, text, () => transform(text, file));
     } catch (error) {
       this.#cache.delete(file);
       throw new ModuleLoadError(file, `syntax error: ${(error as Error).message}`, error);
