@@ -26,6 +26,7 @@ export function fixtureFiles(options: { registerPlugin: boolean }): Record<strin
       // What `nx add @strata/nx` would leave: the init generator installs these when missing, so they
       // are listed (they are in node_modules already) and it has nothing to install.
       devDependencies: {
+        '@electric-sql/pglite': '0.5.17',
         '@nx/devkit': '23.2.1',
         '@strata/engine': '0.1.0',
         '@strata/nx': '0.1.0',

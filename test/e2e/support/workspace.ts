@@ -31,7 +31,7 @@ export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..
  * The packages linked from Strata's node_modules into the workspace: Nx, the Drizzle tools, the
  * engine's dependencies and the database drivers. Their own dependencies resolve from their real path.
  */
-const LINKED_PACKAGES = ['nx', '@nx/devkit', 'drizzle-orm', 'drizzle-kit', 'ts-morph', 'sucrase', 'pg', 'mysql2', 'better-sqlite3', 'typescript', 'tslib'];
+const LINKED_PACKAGES = ['nx', '@nx/devkit', 'drizzle-orm', 'drizzle-kit', 'ts-morph', 'sucrase', 'pg', 'mysql2', 'better-sqlite3', '@electric-sql/pglite', 'typescript', 'tslib'];
 
 export interface CommandResult {
   readonly code: number | null;
