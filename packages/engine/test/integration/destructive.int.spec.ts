@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { PendingDestructiveOperation, UpgradePreview } from '../../src/autogenerate/check-destructive.js';
-import { describeDialects } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects } from '../support/databases.js';
 import { StreamFixture, describeRun, jsonOf, listTables, makeTempDir, versionRows, withConnection } from '../support/streams.js';
 
 // Issue 11 #6: destructive operations of pending revisions are reported by check, upgrade and upgrade --dry-run.
@@ -134,4 +134,4 @@ await describeDialects('destructive operations', (ctx) => {
     const quiet = await s.cli('upgrade');
     expect(quiet.stderr).toBe('');
   });
-});
+}, ALL_TARGETS);

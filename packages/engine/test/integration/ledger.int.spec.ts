@@ -1,6 +1,6 @@
 import { relative, sep } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import { describeDialects } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects } from '../support/databases.js';
 import {
   StreamFixture,
   describeRun,
@@ -166,4 +166,4 @@ await describeDialects('ledger cross-check', (ctx) => {
     await expectCheckPasses(s);
     expectOk(await s.cli('upgrade'));
   });
-});
+}, ALL_TARGETS);

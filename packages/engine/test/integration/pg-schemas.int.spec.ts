@@ -5,7 +5,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withConnection } from '../../src/dialects/connection.js';
 import type { Op } from '../../src/ops/op.js';
 import { emptySchema } from '../../src/schema/model.js';
-import { createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
+import { ALL_TARGETS, createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
 import { describeRun, makeTempDir, runCli, type CliRun } from '../support/streams.js';
 
 /**
@@ -205,4 +205,4 @@ await describeDialects('PostgreSQL schemas, through the CLI', (ctx) => {
     expectExit(await cli('downgrade', 'base'), 0);
     expect(await userObjects()).toEqual([]);
   });
-});
+}, ALL_TARGETS);
