@@ -4,8 +4,12 @@
  * reference) and checks them before commit.
  */
 export interface RevisionScope {
-  /** Runs inside the transaction, after the revision and its ledger rows; throws to roll back. */
-  beforeCommit(): Promise<void>;
+  /**
+   * Runs inside the transaction, after the revision and its ledger rows; throws to roll back.
+   * @param touched the tables the revision's operations named, or undefined when it may have changed
+   *   any (raw SQL, its own connection or Drizzle)
+   */
+  beforeCommit(touched?: ReadonlySet<string>): Promise<void>;
   /** Runs after commit or rollback, outside the transaction. */
   close(): Promise<void>;
 }

@@ -37,11 +37,47 @@ export interface ContextParts {
   readonly onOp?: (op: Op) => Promise<void>;
   /** Told of raw SQL the offline model cannot follow. */
   readonly onBlindSql?: (sql: string) => void;
+  /** Kept told of which tables the running revision changes (see {@link RevisionTouches}). */
+  readonly touches?: RevisionTouches;
   /**
    * The revision running now and whether it runs inside a transaction (its `transactional` and the
    * dialect's transactional DDL), asked before a statement that cannot (CREATE INDEX CONCURRENTLY).
    */
   readonly transaction: () => { readonly stream: string; readonly revision: string; readonly atomic: boolean };
+}
+
+/**
+ * The tables one revision changed, as far as its operations say: each op's table (a renamed table
+ * under both names). Raw SQL, the revision's own connection or Drizzle could change any table, which
+ * makes the set unknown. The dialect's check before commit (SQLite's `foreign_key_check`) covers only
+ * these tables when the set is known.
+ */
+export class RevisionTouches {
+  #tables = new Set<string>();
+  #unknown = false;
+
+  /** Starts over, for the next revision. */
+  reset(): void {
+    this.#tables = new Set();
+    this.#unknown = false;
+  }
+
+  /** Counts an operation that is about to run. */
+  record(op: Op): void {
+    if (op.kind === 'execute') this.#unknown = true;
+    else if ('table' in op) this.#tables.add(op.table);
+    if (op.kind === 'renameTable') this.#tables.add(op.to);
+  }
+
+  /** The revision reached past the operations (its connection, Drizzle). */
+  markUnknown(): void {
+    this.#unknown = true;
+  }
+
+  /** The tables changed, or undefined when any may have been. */
+  get tables(): ReadonlySet<string> | undefined {
+    return this.#unknown ? undefined : this.#tables;
+  }
 }
 
 /**
@@ -52,7 +88,12 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
   const executor = new OpExecutor(parts.dialect, parts.sink, parts.inspector, parts.onBlindSql ?? (() => undefined), parts.transaction);
   const live = (what: string): Connection => {
     if (parts.connection === undefined) throw new OfflineNeedsDatabaseError(parts.stream, what);
+    parts.touches?.markUnknown();
     return parts.connection;
+  };
+  const announce = async (op: Op): Promise<void> => {
+    parts.touches?.record(op);
+    await parts.onOp?.(op);
   };
   let drizzle: Promise<unknown> | undefined;
   return {
@@ -61,17 +102,17 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     offline: parts.sink.offline,
     op: createOpBuilders(
       async (op) => {
-        await parts.onOp?.(op);
+        await announce(op);
         await executor.run(op);
       },
       async (ops) => {
-        for (const op of ops) await parts.onOp?.(op);
+        for (const op of ops) await announce(op);
         await executor.runBatch(ops);
       },
     ),
     inspect: parts.inspector,
     execute: async (sql, params) => {
-      await parts.onOp?.({ kind: 'execute', sql, ...(params ? { params } : {}) });
+      await announce({ kind: 'execute', sql, ...(params ? { params } : {}) });
       return executor.execute(sql, params);
     },
     get connection(): Connection {

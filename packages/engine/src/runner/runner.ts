@@ -10,7 +10,7 @@ import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
 import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
 import { compareLedger } from './ledger-check.js';
-import { createMigrationContext } from './migration-context.js';
+import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { appliedFromHistory, HISTORY_TABLE, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
@@ -435,12 +435,14 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       },
     });
     let atomic = false;
+    const touches = new RevisionTouches();
     const ctx = createMigrationContext({
       dialect,
       stream: stream.name,
       sink,
       inspector,
       connection,
+      touches,
       transaction: () => ({ stream: stream.name, revision: running, atomic }),
     });
     const steps: StepResult[] = [];
@@ -449,6 +451,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       const { revision } = step;
       running = revision.id;
       differences = [];
+      touches.reset();
       const base = { stream: stream.name, direction, revision: revision.id, message: revision.message, index, total: plan.length };
       emit({ type: 'revision-start', ...base });
       const startedAt = timestamp();
@@ -472,13 +475,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
         // revision succeeded, so a failure leaves it unrecorded and a re-run (guards) finishes it.
         if (atomic) {
-          await inRevisionTransaction(dialect, connection, async () => {
+          await inRevisionTransaction(dialect, connection, () => touches.tables, async () => {
             await body();
             await record();
           });
         } else {
           await body();
-          await inRevisionTransaction(dialect, connection, record);
+          await inRevisionTransaction(dialect, connection, () => new Set(), record);
         }
       } catch (error) {
         // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
@@ -558,14 +561,19 @@ async function withSession<T>(
 /**
  * One revision's transaction, with the dialect's preparation around it (SQLite: foreign keys off
  * outside the transaction so a table recreate keeps rows that reference it, `foreign_key_check`
- * before commit, the setting restored after).
+ * before commit on the tables `touched` names once the body ran, the setting restored after).
  */
-async function inRevisionTransaction(dialect: Dialect, connection: Connection, body: () => Promise<void>): Promise<void> {
+async function inRevisionTransaction(
+  dialect: Dialect,
+  connection: Connection,
+  touched: () => ReadonlySet<string> | undefined,
+  body: () => Promise<void>,
+): Promise<void> {
   const scope = await dialect.openRevision(connection);
   try {
     await inTransaction(connection, async () => {
       await body();
-      await scope.beforeCommit();
+      await scope.beforeCommit(touched());
     });
   } finally {
     await scope.close();

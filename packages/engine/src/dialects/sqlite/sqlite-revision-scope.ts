@@ -1,5 +1,5 @@
 import { StrataError } from '../../errors.js';
-import type { Connection } from '../connection.js';
+import type { Connection, Row } from '../connection.js';
 import type { RevisionScope } from '../revision-scope.js';
 
 /** Rows that break a foreign key after a SQLite revision: the revision is rolled back. */
@@ -22,15 +22,20 @@ export class ForeignKeyViolationError extends StrataError {
  * keys off, `PRAGMA foreign_key_check` runs before commit (a violation rolls the revision back), and
  * the previous setting comes back afterwards. Cascades do not fire inside revisions: a data migration
  * deleting parent rows deletes the children itself, as `foreign_key_check` will insist.
+ *
+ * The check covers what the revision can have broken: when only operations ran, the tables they
+ * named and the tables whose foreign keys reference those; after raw SQL, Drizzle or the connection,
+ * the whole database. An untouched table of millions of rows costs nothing, and rows already
+ * orphaned in a table no revision touches do not stop every later migration.
  */
 export async function openSqliteRevision(connection: Connection): Promise<RevisionScope> {
   const [row] = await connection.query('PRAGMA foreign_keys');
   const wasOn = Number(row?.foreign_keys) === 1;
   if (wasOn) await connection.query('PRAGMA foreign_keys = OFF');
   return {
-    async beforeCommit() {
+    async beforeCommit(touched) {
       if (!wasOn) return;
-      const violations = await connection.query('PRAGMA foreign_key_check');
+      const violations = touched === undefined ? await connection.query('PRAGMA foreign_key_check') : await checkTables(connection, touched);
       if (violations.length > 0) {
         throw new ForeignKeyViolationError(violations.map((v) => ({ table: String(v.table), rowid: v.rowid, parent: String(v.parent) })));
       }
@@ -39,4 +44,19 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
       if (wasOn) await connection.query('PRAGMA foreign_keys = ON');
     },
   };
+}
+
+/** `foreign_key_check` of the touched tables that still exist and of every table referencing one. */
+async function checkTables(connection: Connection, touched: ReadonlySet<string>): Promise<Row[]> {
+  if (touched.size === 0) return [];
+  const names = [...touched];
+  const marks = names.map(() => '?').join(', ');
+  const tables = await connection.query(
+    `SELECT name FROM sqlite_master WHERE type = 'table' AND (name COLLATE NOCASE IN (${marks})
+       OR EXISTS (SELECT 1 FROM pragma_foreign_key_list(sqlite_master.name) AS fk WHERE fk."table" COLLATE NOCASE IN (${marks}))) ORDER BY name`,
+    [...names, ...names],
+  );
+  const violations: Row[] = [];
+  for (const { name } of tables) violations.push(...(await connection.query(`PRAGMA foreign_key_check("${String(name).replaceAll('"', '""')}")`)));
+  return violations;
 }

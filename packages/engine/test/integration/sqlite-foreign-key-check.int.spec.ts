@@ -1,0 +1,99 @@
+// SQLite runs each revision with foreign keys off and checks them before commit (a table recreate
+// drops and renames tables others reference). The check covers what the revision can have broken:
+// the tables its operations named and the tables referencing them, or the whole database after raw
+// SQL or Drizzle. Rows already orphaned in a table no revision touches stop nothing; orphans a
+// revision makes still roll it back.
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { RevisionFailedError } from '../../src/runner/errors.js';
+import { loadDialect } from '../../src/dialects/registry.js';
+import { createTestDatabase, type TestDatabase } from '../support/databases.js';
+import { ApiStream, writeOpsRevision } from '../support/schema.js';
+import { makeTempDir } from '../support/streams.js';
+
+const temp = makeTempDir('sqlite-fk-check');
+let db: TestDatabase;
+let s: ApiStream;
+
+beforeAll(async () => {
+  db = await createTestDatabase('sqlite', 'fk_check');
+  s = new ApiStream(await loadDialect('sqlite'), db.url, join(temp.path, 'migrations'));
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000001',
+    message: 'customers, orders, audit',
+    upgrade: `
+await op.createTable('customers', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'name', type: 'text' }] });
+await op.createTable('orders', {
+  columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'customer_id', type: 'integer' }],
+  foreignKeys: [{ name: 'fk_orders_customer', columns: ['customer_id'], referencedTable: 'customers', referencedColumns: ['id'] }],
+});
+await op.createTable('notes', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'body', type: 'text' }] });
+await op.createTable('note_links', {
+  columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'note_id', type: 'integer' }],
+  foreignKeys: [{ name: 'fk_links_note', columns: ['note_id'], referencedTable: 'notes', referencedColumns: ['id'] }],
+});`,
+    downgrade: '',
+  });
+  await s.upgrade();
+  // Rows orphaned before Strata (written with foreign keys off): a link to a note that is not there.
+  await s.script(`PRAGMA foreign_keys = OFF; INSERT INTO customers VALUES (1, 'Ada'); INSERT INTO orders VALUES (10, 1); INSERT INTO note_links VALUES (1, 999);`);
+});
+
+afterAll(async () => {
+  await db.drop();
+  temp.remove();
+});
+
+/** The stream as its files are now (each test adds a revision). */
+const stream = (): ApiStream => new ApiStream(s.dialect, s.url, s.dir);
+
+/** The foreign key violations a failed run reports, as `table -> parent`. */
+function violationsOf(error: unknown): string[] {
+  expect(error).toBeInstanceOf(RevisionFailedError);
+  const cause = (error as RevisionFailedError).cause as { code?: string; details?: { violations?: { table: string; parent: string }[] } };
+  expect(cause.code).toBe('DIALECT_FOREIGN_KEY_VIOLATION');
+  return (cause.details?.violations ?? []).map((v) => `${v.table} -> ${v.parent}`);
+}
+
+it('a revision of operations on other tables runs beside rows already orphaned elsewhere', async () => {
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000002',
+    parents: ['fk0000000001'],
+    message: 'recreate orders',
+    upgrade: "await op.alterColumn('orders', 'customer_id', { nullable: false });",
+    downgrade: '',
+  });
+  await stream().upgrade();
+  expect(await s.heads()).toEqual(['fk0000000002']);
+  expect((await s.table('orders')).columns.find((c) => c.name === 'customer_id')?.nullable).toBe(false);
+  expect(await s.query('SELECT id, customer_id FROM orders')).toEqual([{ id: 10, customer_id: 1 }]);
+});
+
+it('an operation on a parent table checks the tables referencing it', async () => {
+  // An order whose customer is gone, then a revision that recreates customers: orders is checked.
+  await s.script('PRAGMA foreign_keys = OFF; INSERT INTO orders VALUES (11, 2);');
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000003',
+    parents: ['fk0000000002'],
+    message: 'recreate customers',
+    upgrade: "await op.alterColumn('customers', 'name', { nullable: false });",
+    downgrade: '',
+  });
+  expect(violationsOf(await stream().upgrade().catch((e: unknown) => e))).toEqual(['orders -> customers']);
+  expect(await s.heads()).toEqual(['fk0000000002']);
+  expect((await s.table('customers')).columns.find((c) => c.name === 'name')?.nullable).toBe(true);
+  await s.script('DELETE FROM orders WHERE id = 11;');
+});
+
+it('after raw SQL the check covers the whole database, orphans made elsewhere included', async () => {
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000004',
+    parents: ['fk0000000002'],
+    message: 'raw update',
+    upgrade: "await execute(\"UPDATE customers SET name = 'Ada L.' WHERE id = 1\");",
+    downgrade: '',
+  });
+  expect(violationsOf(await stream().upgrade('fk0000000004').catch((e: unknown) => e))).toEqual(['note_links -> notes']);
+  expect(await s.query('SELECT name FROM customers')).toEqual([{ name: 'Ada' }]);
+  expect(await s.heads()).toEqual(['fk0000000002']);
+});
