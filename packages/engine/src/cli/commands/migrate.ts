@@ -5,9 +5,10 @@ import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printRunEvent, printRunResult } from '../../report/run-events.js';
-import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { DDL_OPTIONS, loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
+  ...DDL_OPTIONS,
   'allow-changed': { type: 'boolean', description: 'Run even if an applied revision\'s file changed since it was applied.' },
   strict: { type: 'boolean', description: 'Fail a revision whose guard finds its object defined differently (default: warn).' },
   sql: {
