@@ -16,7 +16,7 @@ export const STREAM_OPTIONS: OptionSpecs = {
   dir: { type: 'string', valueName: 'DIR', description: 'The revisions folder (default: migrations/ in the project folder).' },
   url: { type: 'string', valueName: 'URL', description: 'The database URL: postgres://…, mysql://…, file:path for SQLite. Overrides STRATA_DATABASE_URL and the config.' },
   dialect: { type: 'string', valueName: 'NAME', description: 'postgresql, mysql or sqlite (default: from the config or the URL).' },
-  'lock-timeout': { type: 'string', valueName: 'MS', description: 'How long to wait for another runner\'s lock (on SQLite also for another process\'s lock on the file), in milliseconds (default 60000).' },
+  'lock-timeout': { type: 'string', valueName: 'MS', description: 'How long to wait for another runner\'s lock (on SQLite also for another process\'s lock on the file), in milliseconds (default 60000). Not the wait for a table lock: see --ddl-lock-timeout.' },
 };
 
 /**
