@@ -180,6 +180,74 @@ await describeDialects(
       expect(schema.tables.get('orders')?.indexes.map((i) => i.name)).toContain('ix_orders_user');
     });
 
+    it('retries a revision stopped on the lock after an earlier statement only where it was rolled back (not on MySQL)', async () => {
+      const db = await ctx.createDatabase('safety_second');
+      const s = new StreamFixture(temp.path, 'safety-second', db.url);
+      writeRevisions(s.dir);
+      expect((await s.cli('upgrade', A)).code).toBe(0);
+      writeFileSync(
+        join(s.dir, '20240301_0001_index_orders_by_user.ts'),
+        `import { revision } from '@strata/engine';
+export default revision({
+  id: '${B}',
+  parents: ['${A}'],
+  message: 'audit table, then index orders',
+  async upgrade({ op, inspect }) {
+    if (!(await inspect.hasTable('audit'))) await op.createTable('audit', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+    if (!(await inspect.hasIndex('orders', 'ix_orders_user'))) await op.createIndex('ix_orders_user', 'orders', ['user_id']);
+  },
+  async downgrade() {},
+});
+`,
+      );
+      const holder = await ctx.dialect.connect(db.url);
+      try {
+        await holder.begin();
+        await holder.query(ctx.name === 'postgresql' ? 'LOCK TABLE orders IN ROW EXCLUSIVE MODE' : 'SELECT * FROM orders');
+        const blocked = await s.cli('upgrade', B, '--ddl-lock-timeout', '300', '--ddl-lock-retries', '1');
+        expect(blocked.code, describeRun(blocked)).not.toBe(0);
+        expect(blocked.stderr).toContain('RUNNER_DDL_LOCK_TIMEOUT');
+        if (ctx.name === 'postgresql') {
+          expect(blocked.stderr).toContain('retry 1/1');
+          expect(blocked.stderr).toContain('Each try was rolled back');
+        } else {
+          expect(blocked.stderr).not.toContain('retry 1/1');
+          expect(blocked.stderr).toContain('was already committed');
+        }
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+      } finally {
+        await holder.rollback();
+        await holder.close();
+      }
+      const schema = await withConnection(ctx.dialect, s.url, (c) => ctx.dialect.readSchema(c));
+      // MySQL kept the table its first statement made; PostgreSQL rolled it back with the rest.
+      expect(schema.tables.has('audit')).toBe(ctx.name === 'mysql');
+      const rerun = await s.cli('upgrade', B, '--ddl-lock-timeout', '300');
+      expect(rerun.code, describeRun(rerun)).toBe(0);
+      expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([B]);
+    });
+
+    it.skipIf(ctx.name !== 'postgresql')('--statement-timeout cancels a statement that runs too long, without a retry', async () => {
+      const db = await ctx.createDatabase('safety_statement');
+      const s = new StreamFixture(temp.path, 'safety-statement', db.url);
+      writeRevisions(s.dir);
+      expect((await s.cli('upgrade', A)).code).toBe(0);
+      const holder = await ctx.dialect.connect(db.url);
+      try {
+        await holder.begin();
+        await holder.query('LOCK TABLE orders IN ROW EXCLUSIVE MODE');
+        const blocked = await s.cli('upgrade', B, '--statement-timeout', '300', '--ddl-lock-retries', '2');
+        expect(blocked.code, describeRun(blocked)).not.toBe(0);
+        expect(blocked.stderr).toContain('RUNNER_REVISION_FAILED');
+        expect(blocked.stderr).toContain('canceling statement due to statement timeout');
+        expect(blocked.stderr).not.toContain('retry');
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+      } finally {
+        await holder.rollback();
+        await holder.close();
+      }
+    });
+
     it('a revision\'s own lockTimeout applies without the flag', async () => {
       const db = await ctx.createDatabase('safety_own_timeout');
       const s = new StreamFixture(temp.path, 'safety-own', db.url);
@@ -217,4 +285,25 @@ export default revision({
     });
   },
   ['postgresql', 'mysql'],
+);
+
+await describeDialects(
+  'DDL timeouts on PGlite',
+  (ctx) => {
+    const temp = makeTempDir(`safety-pglite`);
+    afterAll(() => temp.remove());
+
+    it('accepts the DDL timeouts (SET LOCAL) and lints like PostgreSQL', async () => {
+      const db = await ctx.createDatabase('safety_pglite');
+      const s = new StreamFixture(temp.path, 'safety-pglite', db.url);
+      writeRevisions(s.dir);
+      const check = await s.cli('check', '--json');
+      expect(check.code, describeRun(check)).toBe(0);
+      expect(summary(jsonOf<{ findings: { kind: string; operation: UnsafeOperation }[] }>(check).findings)).toEqual(EXPECTED.postgresql);
+      const up = await s.cli('upgrade', '--ddl-lock-timeout', '2000', '--statement-timeout', '60000', '--ddl-lock-retries', '1');
+      expect(up.code, describeRun(up)).toBe(0);
+      expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([E]);
+    });
+  },
+  ['pglite'],
 );
