@@ -149,6 +149,14 @@ export interface PendingOperations {
 /**
  * Lists the operations the pending `revisions` would run on a database at `from`, without a
  * database ({@link recordOperations}); what cannot be listed is said, never guessed.
+ *
+ * @example
+ * ```ts
+ * import { destructiveOperationsOf, loadRevisions, recordPending, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const pending = await recordPending({ dialect: 'sqlite', graph, stream: 'app', from: [], revisions: graph.sortTopologically(graph.heads()) });
+ * const { operations } = destructiveOperationsOf(pending);
+ * ```
  */
 export async function recordPending(options: PendingOptions): Promise<PendingOperations> {
   if (options.revisions.length === 0) return { revisions: [], unanalyzed: [] };
@@ -165,7 +173,16 @@ export async function recordPending(options: PendingOptions): Promise<PendingOpe
   return { revisions: recorded, unanalyzed };
 }
 
-/** The destructive operations among the pending ones (see {@link classifyOperation}). */
+/**
+ * The destructive operations among the pending ones (see {@link classifyOperation}).
+ *
+ * @example
+ * ```ts
+ * import { destructiveOperationsOf } from '@strata/engine';
+ * destructiveOperationsOf({ revisions: [{ revision: 'a1b2c3d4e5f6', operations: [{ op: { kind: 'dropTable', table: 'users' } }] }], unanalyzed: [] }).operations[0]?.description;
+ * // 'drops table users and its rows'
+ * ```
+ */
 export function destructiveOperationsOf(pending: PendingOperations): DestructiveReport {
   const operations: PendingDestructiveOperation[] = [];
   for (const revision of pending.revisions) {

@@ -53,7 +53,16 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
   return found;
 }
 
-/** Adds each table's row estimate, read from the live database (`Dialect.estimateRows`). */
+/**
+ * Adds each table's row estimate, read from the live database (`Dialect.estimateRows`).
+ *
+ * @example
+ * ```ts
+ * import { findUnsafeOperations, loadDialect, withRowEstimates } from '@strata/engine';
+ * // const unsafe = findUnsafeOperations(dialect, graph, pending);
+ * // const withRows = await withRowEstimates(await loadDialect('postgresql'), 'postgres://127.0.0.1/app', unsafe);
+ * ```
+ */
 export async function withRowEstimates(dialect: Dialect, url: string, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {
   if (operations.length === 0) return [];
   return withConnection(dialect, url, async (connection) => {

@@ -48,6 +48,7 @@ export function isInplaceTypeChange(from: string, to: string): boolean {
 }
 
 /**
+ * @internal
  * `lock_wait_timeout` (whole seconds, at least 1) and MariaDB's `max_statement_time` (seconds) as
  * session values; MySQL DDL is never inside a transaction, so `close` puts the previous values back.
  */
@@ -70,12 +71,12 @@ export async function openMysqlTimeouts(connection: Connection, timeouts: DdlTim
   };
 }
 
-/** Error 1205: the statement waited `lock_wait_timeout` for a lock. */
+/** @internal Error 1205: the statement waited `lock_wait_timeout` for a lock. */
 export function isMysqlLockTimeout(error: unknown): boolean {
   return error instanceof QueryFailedError && error.driverCode === LOCK_WAIT_TIMEOUT;
 }
 
-/** `information_schema.TABLES.TABLE_ROWS`: InnoDB's sampled estimate. */
+/** @internal `information_schema.TABLES.TABLE_ROWS`: InnoDB's sampled estimate. */
 export async function estimateMysqlRows(connection: Connection, table: string): Promise<number | undefined> {
   const [row] = await connection.query('SELECT TABLE_ROWS AS n FROM information_schema.TABLES WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ?', [table]);
   return row === undefined || row['n'] === null ? undefined : Number(row['n']);

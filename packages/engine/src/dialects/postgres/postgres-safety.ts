@@ -155,6 +155,7 @@ function parseType(type: string): { base: string; args: number[] } {
 }
 
 /**
+ * @internal
  * `lock_timeout` and `statement_timeout` for one revision: `SET LOCAL` inside its transaction, which
  * ends with it; outside one, session `SET`s that `close` resets.
  */
@@ -176,12 +177,12 @@ export async function openPostgresTimeouts(connection: Connection, timeouts: Ddl
   };
 }
 
-/** SQLSTATE 55P03: the statement waited `lock_timeout` for a table lock. */
+/** @internal SQLSTATE 55P03: the statement waited `lock_timeout` for a table lock. */
 export function isPostgresLockTimeout(error: unknown): boolean {
   return error instanceof QueryFailedError && error.driverCode === LOCK_NOT_AVAILABLE;
 }
 
-/** `pg_class.reltuples`: the planner's row estimate, -1 before the first VACUUM or ANALYZE. */
+/** @internal `pg_class.reltuples`: the planner's row estimate, -1 before the first VACUUM or ANALYZE. */
 export async function estimatePostgresRows(connection: Connection, quotedTable: string): Promise<number | undefined> {
   const [row] = await connection.query('SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass($1)', [quotedTable]);
   const n = row === undefined ? -1 : Number(row['n']);

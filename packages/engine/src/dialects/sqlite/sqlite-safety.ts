@@ -42,7 +42,7 @@ export const SQLITE_SAFETY_RULES: SafetyRules = {
   renameConstraint: recreate,
 };
 
-/** `busy_timeout` for one revision, set before its BEGIN IMMEDIATE (which is what waits), the previous value restored after. */
+/** @internal `busy_timeout` for one revision, set before its BEGIN IMMEDIATE (which is what waits), the previous value restored after. */
 export async function openSqliteTimeouts(connection: Connection, timeouts: DdlTimeouts): Promise<TimeoutScope> {
   if (timeouts.lockTimeoutMs === undefined) return NO_TIMEOUT_SCOPE;
   const [row] = await connection.query('PRAGMA busy_timeout');
@@ -51,12 +51,12 @@ export async function openSqliteTimeouts(connection: Connection, timeouts: DdlTi
   return { afterBegin: () => Promise.resolve(), close: () => connection.query(`PRAGMA busy_timeout = ${previous}`).then(() => undefined) };
 }
 
-/** SQLITE_BUSY after the busy timeout. */
+/** @internal SQLITE_BUSY after the busy timeout. */
 export function isSqliteLockTimeout(error: unknown): boolean {
   return isDatabaseLocked(error);
 }
 
-/** SQLite keeps no estimate: the rows are counted. */
+/** @internal SQLite keeps no estimate: the rows are counted. */
 export async function countSqliteRows(connection: Connection, quotedTable: string): Promise<number> {
   const [row] = await connection.query(`SELECT count(*) AS n FROM ${quotedTable}`);
   return Number(row?.['n'] ?? 0);
