@@ -7,7 +7,7 @@
 export { StrataError, isStrataErrorLike } from './errors.js';
 export { TOOL_VERSION } from './version.js';
 
-export { revision, type MigrationContext, type Revision, type RevisionDefinition } from './revision/revision.js';
+export { parseDuration, revision, type MigrationContext, type Revision, type RevisionDefinition, type SafetyAllowance } from './revision/revision.js';
 export { loadRevisions, checksumOf } from './revision/load-revisions.js';
 export { RevisionGraph } from './revision/revision-graph.js';
 export { revisionsInRange } from './revision/revision-range.js';
@@ -43,7 +43,7 @@ export {
 export { upgrade, downgrade, stamp, repair, current, appliedHistory, readLedger, type LedgerState } from './runner/runner.js';
 export type { RunOptions, RunPlan, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
-export { ChecksumMismatchError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
+export { ChecksumMismatchError, DdlLockTimeoutError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
 export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';
 export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
 
@@ -54,6 +54,7 @@ export {
   type StreamSettings,
   type StreamLayout,
   type DrizzleSchemaSettings,
+  type DdlSettings,
   type ResolveStreamSettingsOptions,
 } from './config/stream-settings.js';
 export {
@@ -201,7 +202,11 @@ export {
 export {
   classifyOperation,
   findDestructiveOperations,
+  destructiveOperationsOf,
+  recordPending,
   previewUpgrade,
+  type PendingOptions,
+  type PendingOperations,
   type PendingDestructiveOperation,
   type DestructiveReport,
   type DestructiveSeverity,
@@ -211,6 +216,11 @@ export {
 export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
+export { describeUnsafeOperation, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './autogenerate/check-safety.js';
+export { lockCost, type DdlTimeouts, type LockCost, type SafetyRule, type SafetyRuleContext, type SafetyRules, type TimeoutScope } from './dialects/safety.js';
+export { isBinaryCoercible, POSTGRES_SAFETY_RULES } from './dialects/postgres/postgres-safety.js';
+export { isInplaceTypeChange, MYSQL_SAFETY_RULES } from './dialects/mysql/mysql-safety.js';
+export { SQLITE_SAFETY_RULES } from './dialects/sqlite/sqlite-safety.js';
 export {
   UnknownRenameError,
   InvalidRenameError,
@@ -220,6 +230,7 @@ export {
   BlindReplayError,
   MultipleHeadsToGenerateError,
   CheckFailedError,
+  UnsafeOperationsError,
 } from './autogenerate/errors.js';
 
 export type { DowngradeResult } from './runner/runner.js';

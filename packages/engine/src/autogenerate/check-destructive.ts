@@ -1,7 +1,7 @@
 import { withConnection, type Connection } from '../dialects/connection.js';
 import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
-import { recordOperations, type RecordedOperation } from '../offline/offline-runner.js';
+import { recordOperations, type RecordedOperation, type RecordedRevision } from '../offline/offline-runner.js';
 import type { Op } from '../ops/op.js';
 import { planUpgrade } from '../revision/plan.js';
 import { resolveTarget } from '../revision/resolve-target.js';
@@ -126,33 +126,72 @@ export function classifyOperation(recorded: RecordedOperation): Finding | undefi
  * each revision runs against the schema model, guards answered by it, and every operation it would
  * run is classified (see {@link classifyOperation}).
  */
-export async function findDestructiveOperations(options: {
+export async function findDestructiveOperations(options: PendingOptions): Promise<DestructiveReport> {
+  return destructiveOperationsOf(await recordPending(options));
+}
+
+/** Which revisions of a stream are pending, from where: what {@link recordPending} lists. */
+export interface PendingOptions {
   readonly dialect: DialectName;
   readonly graph: RevisionGraph;
   readonly stream: string;
   readonly from: readonly string[];
   readonly revisions: readonly string[];
-}): Promise<DestructiveReport> {
-  if (options.revisions.length === 0) return { operations: [], unanalyzed: [] };
-  let recorded: Awaited<ReturnType<typeof recordOperations>>;
+}
+
+/** The operations of the pending revisions, listed once for every check that reads them (destructive, safety). */
+export interface PendingOperations {
+  readonly revisions: readonly RecordedRevision[];
+  /** Revisions whose operations could not be listed (in part or at all), and why. */
+  readonly unanalyzed: readonly UnanalyzedRevision[];
+}
+
+/**
+ * Lists the operations the pending `revisions` would run on a database at `from`, without a
+ * database ({@link recordOperations}); what cannot be listed is said, never guessed.
+ *
+ * @example
+ * ```ts
+ * import { destructiveOperationsOf, loadRevisions, recordPending, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const pending = await recordPending({ dialect: 'sqlite', graph, stream: 'app', from: [], revisions: graph.sortTopologically(graph.heads()) });
+ * const { operations } = destructiveOperationsOf(pending);
+ * ```
+ */
+export async function recordPending(options: PendingOptions): Promise<PendingOperations> {
+  if (options.revisions.length === 0) return { revisions: [], unanalyzed: [] };
+  let recorded: RecordedRevision[];
   try {
     recorded = await recordOperations(options);
   } catch (error) {
     // Replaying the applied revisions into the model failed (raw SQL it cannot follow, a revision that
-    // needs a live database): nothing pending can be listed, which is said, never guessed.
+    // needs a live database): nothing pending can be listed.
     const reason = `the applied revisions could not be replayed into the schema model: ${error instanceof Error ? error.message : String(error)}`;
-    return { operations: [], unanalyzed: options.revisions.map((revision) => ({ revision, reason })) };
+    return { revisions: [], unanalyzed: options.revisions.map((revision) => ({ revision, reason })) };
   }
+  const unanalyzed = recorded.flatMap((r) => (r.error === undefined ? [] : [{ revision: r.revision, reason: r.error }]));
+  return { revisions: recorded, unanalyzed };
+}
+
+/**
+ * The destructive operations among the pending ones (see {@link classifyOperation}).
+ *
+ * @example
+ * ```ts
+ * import { destructiveOperationsOf } from '@strata/engine';
+ * destructiveOperationsOf({ revisions: [{ revision: 'a1b2c3d4e5f6', operations: [{ op: { kind: 'dropTable', table: 'users' } }] }], unanalyzed: [] }).operations[0]?.description;
+ * // 'drops table users and its rows'
+ * ```
+ */
+export function destructiveOperationsOf(pending: PendingOperations): DestructiveReport {
   const operations: PendingDestructiveOperation[] = [];
-  const unanalyzed: UnanalyzedRevision[] = [];
-  for (const revision of recorded) {
+  for (const revision of pending.revisions) {
     for (const operation of revision.operations) {
       const finding = classifyOperation(operation);
       if (finding) operations.push({ revision: revision.revision, kind: operation.op.kind, ...finding });
     }
-    if (revision.error !== undefined) unanalyzed.push({ revision: revision.revision, reason: revision.error });
   }
-  return { operations, unanalyzed };
+  return { operations, unanalyzed: pending.unanalyzed };
 }
 
 /** What {@link previewUpgrade} found: the plan and what it would drop. Nothing was changed. */

@@ -13,7 +13,8 @@ import { withConnection } from '../dialects/connection.js';
 import { readLedger } from '../runner/runner.js';
 import { compareLedger, describeDisagreement, repairCommand, type LedgerDisagreement } from '../runner/ledger-check.js';
 import { planUpgrade } from '../revision/plan.js';
-import { findDestructiveOperations, type PendingDestructiveOperation } from './check-destructive.js';
+import { destructiveOperationsOf, recordPending, type PendingDestructiveOperation } from './check-destructive.js';
+import { describeUnsafeOperation, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './check-safety.js';
 
 /** One reason `strata check` fails. */
 export type CheckFinding =
@@ -25,10 +26,16 @@ export type CheckFinding =
   | ({ readonly kind: 'missing-cross-stream-dependency' } & MissingCrossStreamDependency)
   | { readonly kind: 'ledger-mismatch'; readonly disagreement: LedgerDisagreement }
   | { readonly kind: 'destructive-operation'; readonly operation: PendingDestructiveOperation }
-  | { readonly kind: 'unlisted-operations'; readonly revision: string; readonly reason: string };
+  | { readonly kind: 'unlisted-operations'; readonly revision: string; readonly reason: string }
+  | { readonly kind: 'unsafe-operation'; readonly operation: UnsafeOperation };
 
 /** The findings {@link reportCheck} prints as warnings: they do not fail the check. */
-export const WARNING_FINDINGS: ReadonlySet<CheckFinding['kind']> = new Set(['blind-revision', 'destructive-operation', 'unlisted-operations']);
+export const WARNING_FINDINGS: ReadonlySet<CheckFinding['kind']> = new Set([
+  'blind-revision',
+  'destructive-operation',
+  'unlisted-operations',
+  'unsafe-operation',
+]);
 
 /** What {@link checkStream} looks at. */
 export interface CheckOptions {
@@ -90,7 +97,7 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     if (disagreement) findings.push({ kind: 'ledger-mismatch', disagreement });
     pendingFrom = disagreement || rows.some((id) => !options.graph.has(id)) ? undefined : rows;
   }
-  if (pendingFrom !== undefined) findings.push(...(await destructiveFindings(options, pendingFrom)));
+  if (pendingFrom !== undefined) findings.push(...(await pendingFindings(options, pendingFrom)));
   if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
   const dialect = await loadDialect(options.dialect);
   const drizzle = await readDrizzleSchema({
@@ -137,14 +144,22 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
   return findings;
 }
 
-/** The destructive operations of the revisions an upgrade from `from` to every head would apply. */
-async function destructiveFindings(options: CheckOptions, from: readonly string[]): Promise<CheckFinding[]> {
+/**
+ * The destructive and the unsafe (long-locking) operations of the revisions an upgrade from `from` to
+ * every head would apply, listed once; with a database, each unsafe operation's table gets its row estimate.
+ */
+async function pendingFindings(options: CheckOptions, from: readonly string[]): Promise<CheckFinding[]> {
   const revisions = planUpgrade(options.graph, from, options.graph.heads()).map((step) => step.revision.id);
   if (revisions.length === 0) return [];
-  const report = await findDestructiveOperations({ dialect: options.dialect, graph: options.graph, stream: options.stream, from, revisions });
+  const pending = await recordPending({ dialect: options.dialect, graph: options.graph, stream: options.stream, from, revisions });
+  const report = destructiveOperationsOf(pending);
+  const dialect = await loadDialect(options.dialect);
+  const found = findUnsafeOperations(dialect, options.graph, pending);
+  const unsafe = options.database ? await withRowEstimates(dialect, options.database.url, found) : found;
   return [
     ...report.operations.map((operation): CheckFinding => ({ kind: 'destructive-operation', operation })),
     ...report.unanalyzed.map(({ revision, reason }): CheckFinding => ({ kind: 'unlisted-operations', revision, reason })),
+    ...unsafe.map((operation): CheckFinding => ({ kind: 'unsafe-operation', operation })),
   ];
 }
 
@@ -219,6 +234,8 @@ export function describeCheckFinding(finding: CheckFinding, commands: CheckComma
       return `revision ${finding.operation.revision} ${finding.operation.severity === 'unknown' ? '(effect unknown) ' : ''}${finding.operation.description}`;
     case 'unlisted-operations':
       return `revision ${finding.revision}: its operations could not be listed without a database (${finding.reason}); review it for drops by hand`;
+    case 'unsafe-operation':
+      return `revision ${finding.operation.revision} ${describeUnsafeOperation(finding.operation)}`;
     case 'ledger-mismatch':
       return `the ledger disagrees with itself: ${describeDisagreement(finding.disagreement).join('; ')} (${repairCommand(finding.disagreement)})`;
   }

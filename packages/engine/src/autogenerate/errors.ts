@@ -157,3 +157,24 @@ export class CheckFailedError extends StrataError {
     });
   }
 }
+
+/**
+ * `strata check --strict-safety` (or migrate-check's `strictSafety`) found operations of pending
+ * revisions that lock a live table for long, and no revision silences them.
+ *
+ * @example
+ * ```ts
+ * import { UnsafeOperationsError } from '@strata/engine';
+ * throw new UnsafeOperationsError('app', ['revision a1b2c3d4e5f6 createIndex ix_orders_user on orders: SHARE lock, blocks writes while it builds'], 'strata check --strict-safety');
+ * ```
+ */
+export class UnsafeOperationsError extends StrataError {
+  static readonly CODE = 'AUTOGENERATE_CHECK_UNSAFE';
+  constructor(stream: string, problems: readonly string[], rerun: string) {
+    super(UnsafeOperationsError.CODE, `Stream "${stream}" has ${problems.length} pending operation(s) that lock a live table for long:\n${problems.map((p) => `  - ${p}`).join('\n')}`, {
+      hint:
+        `Rewrite each the safer way named beside it, or accept it in its revision with \`safety: { allow: [{ op, name, reason }] }\`, then run \`${rerun}\` again.`,
+      details: { stream, problems: [...problems] },
+    });
+  }
+}

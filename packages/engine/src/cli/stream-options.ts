@@ -16,7 +16,30 @@ export const STREAM_OPTIONS: OptionSpecs = {
   dir: { type: 'string', valueName: 'DIR', description: 'The revisions folder (default: migrations/ in the project folder).' },
   url: { type: 'string', valueName: 'URL', description: 'The database URL: postgres://…, mysql://…, file:path for SQLite. Overrides STRATA_DATABASE_URL and the config.' },
   dialect: { type: 'string', valueName: 'NAME', description: 'postgresql, mysql or sqlite (default: from the config or the URL).' },
-  'lock-timeout': { type: 'string', valueName: 'MS', description: 'How long to wait for another runner\'s lock (on SQLite also for another process\'s lock on the file), in milliseconds (default 60000).' },
+  'lock-timeout': { type: 'string', valueName: 'MS', description: 'How long to wait for another runner\'s lock (on SQLite also for another process\'s lock on the file), in milliseconds (default 60000). Not the wait for a table lock: see --ddl-lock-timeout.' },
+};
+
+/**
+ * The DDL timeout flags of `upgrade` and `downgrade`: the server's locks on the tables a revision
+ * changes, which `--lock-timeout` (Strata's own lock between runners) does not cover.
+ */
+export const DDL_OPTIONS: OptionSpecs = {
+  'ddl-lock-timeout': {
+    type: 'string',
+    valueName: 'MS',
+    description:
+      'How long each statement of a revision waits for a table lock before it fails: PostgreSQL lock_timeout, MySQL lock_wait_timeout (rounded up to seconds), SQLite busy_timeout (default: the server\'s, usually no limit). A revision\'s lockTimeout wins.',
+  },
+  'statement-timeout': {
+    type: 'string',
+    valueName: 'MS',
+    description: 'How long each statement of a revision may run: PostgreSQL statement_timeout, MariaDB max_statement_time. A revision\'s statementTimeout wins.',
+  },
+  'ddl-lock-retries': {
+    type: 'string',
+    valueName: 'N',
+    description: 'Run a revision that failed on the DDL lock timeout again, up to N times, with a doubling pause from 0.5 s (default 0). Only a rolled-back revision, or on MySQL one that failed at its first statement.',
+  },
 };
 
 const DIALECTS: readonly DialectName[] = ['postgresql', 'mysql', 'sqlite'];
@@ -41,6 +64,14 @@ function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
   if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout)) {
     throw new UsageError(`--lock-timeout takes a number of milliseconds, not "${lockTimeout}".`);
   }
+  const ddl = Object.fromEntries(
+    ([['ddl-lock-timeout', 'lockTimeoutMs'], ['statement-timeout', 'statementTimeoutMs'], ['ddl-lock-retries', 'lockRetries']] as const).flatMap(([flag, key]) => {
+      const value = v[flag] as string | undefined;
+      if (value === undefined) return [];
+      if (!/^\d+$/.test(value)) throw new UsageError(`--${flag} takes a whole number${flag === 'ddl-lock-retries' ? '' : ' of milliseconds'}, not "${value}".`);
+      return [[key, Number(value)]];
+    }),
+  );
   return {
     cwd: input.cwd,
     ...(v.config ? { config: resolve(input.cwd, v.config as string) } : {}),
@@ -50,6 +81,7 @@ function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
     ...(v.url ? { url: v.url as string } : {}),
     ...(dialect ? { dialect: dialect as DialectName } : {}),
     ...(lockTimeout ? { lockTimeoutMs: Number(lockTimeout) } : {}),
+    ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
   };
 }
 

@@ -451,3 +451,23 @@ describe('config errors', () => {
     expect(new Set(codes).size).toBe(codes.length);
   });
 });
+
+describe('DDL timeouts', () => {
+  it('reads them from strata.config, flags winning key by key', () => {
+    const cwd = project({ 'app/strata.config.json': JSON.stringify({ url: 'file:app.db', ddlLockTimeoutMs: 2000, statementTimeoutMs: 60000, ddlLockRetries: 2 }) });
+    expect(resolveStreamSettings({ cwd }).ddl).toEqual({ lockTimeoutMs: 2000, statementTimeoutMs: 60000, lockRetries: 2 });
+    expect(resolveStreamSettings({ cwd, ddl: { lockTimeoutMs: 500 } }).ddl).toEqual({ lockTimeoutMs: 500, statementTimeoutMs: 60000, lockRetries: 2 });
+  });
+
+  it('has none unless one is set, and is not the migration lock timeout', () => {
+    const cwd = project({ 'app/strata.config.json': JSON.stringify({ url: 'file:app.db', lockTimeoutMs: 10 }) });
+    const settings = resolveStreamSettings({ cwd });
+    expect([settings.ddl, settings.lockTimeoutMs]).toEqual([undefined, 10]);
+  });
+
+  it('refuses a value that is not a whole, non-negative number', () => {
+    const cwd = project({ 'app/strata.config.json': JSON.stringify({ url: 'file:app.db', ddlLockTimeoutMs: '2s' }) });
+    expect(resolveError({ cwd })).toMatchObject({ code: 'CONFIG_INVALID', message: expect.stringContaining('`ddlLockTimeoutMs` must be a whole, non-negative number') });
+    expect(resolveError({ cwd: project({ 'app/strata.config.json': JSON.stringify({ url: 'file:app.db' }) }), ddl: { lockRetries: -1 } })).toMatchObject({ code: 'CONFIG_INVALID' });
+  });
+});

@@ -33,10 +33,30 @@ export interface StreamLayout {
   projectDir: string;
   /** How long a runner waits for another runner's migration lock, in milliseconds. */
   lockTimeoutMs: number;
+  /**
+   * The DDL timeouts and lock retries of every revision (`--ddl-lock-timeout`, `--statement-timeout`,
+   * `--ddl-lock-retries`, or strata.config's `ddlLockTimeoutMs`, `statementTimeoutMs`, `ddlLockRetries`);
+   * absent when none is set. A revision's own `lockTimeout`/`statementTimeout` override them.
+   */
+  ddl?: DdlSettings;
   /** The config files read (drizzle.config, then strata.config), absolute; empty when there are none. */
   configFiles: string[];
   /** The Drizzle schema, when drizzle.config sets `schema`: what autogenerate reads (`readDrizzleSchema`). */
   drizzle?: DrizzleSchemaSettings;
+}
+
+/**
+ * How long each statement of a revision may wait for a table lock and run, and how often a revision whose
+ * statement waited too long is tried again. Not the migration lock's wait (`lockTimeoutMs`): that one is
+ * Strata's own lock between runners; these are the server's locks on the tables a revision changes.
+ */
+export interface DdlSettings {
+  /** PostgreSQL `lock_timeout`, MySQL/MariaDB `lock_wait_timeout` (whole seconds, rounded up), SQLite `busy_timeout`, in milliseconds. */
+  readonly lockTimeoutMs?: number;
+  /** PostgreSQL `statement_timeout`, MariaDB `max_statement_time`, in milliseconds (SQLite has none). */
+  readonly statementTimeoutMs?: number;
+  /** How many times a revision that failed on the lock timeout is run again, with a growing pause (default 0). */
+  readonly lockRetries?: number;
 }
 
 /** drizzle.config's `schema` and `casing`. */
@@ -77,6 +97,8 @@ export interface ResolveStreamSettingsOptions {
   dialect?: DialectName;
   /** `--lock-timeout`, in milliseconds. */
   lockTimeoutMs?: number;
+  /** `--ddl-lock-timeout`, `--statement-timeout` (milliseconds) and `--ddl-lock-retries`; each overrides strata.config's. */
+  ddl?: DdlSettings;
   /** Throw {@link ConfigMissingUrlError} when no URL is configured (default `true`). */
   requireUrl?: boolean;
 }
@@ -90,7 +112,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 /** drizzle-kit's own lookup order for its config, plus the module flavours our loader compiles. */
 const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `drizzle.config.${ext}`);
 const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
-const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs'] as const;
+const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs', 'ddlLockTimeoutMs', 'statementTimeoutMs', 'ddlLockRetries'] as const;
 
 /**
  * drizzle.config keys Strata refuses, each with what does the job in Strata. Keys not listed and not read
@@ -125,6 +147,7 @@ interface ConfigFileSettings {
   readonly stream?: string;
   readonly dir?: string;
   readonly lockTimeoutMs?: number;
+  readonly ddl?: DdlSettings;
   readonly drizzle?: DrizzleSchemaSettings;
 }
 
@@ -211,6 +234,10 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
   if (!isMilliseconds(lockTimeoutMs)) {
     throw new ConfigInvalidError('the lockTimeoutMs option', `${lockTimeoutMs} is not a whole, non-negative number of milliseconds`);
   }
+  const ddl = { ...strata?.ddl, ...options.ddl };
+  for (const [key, value] of Object.entries(ddl)) {
+    if (!isMilliseconds(value)) throw new ConfigInvalidError(`the ${key} option`, `${String(value)} is not a whole, non-negative number`);
+  }
   return {
     name: streamName(projectDir, options.stream, strata),
     ...(dialect === undefined ? {} : { dialect }),
@@ -219,6 +246,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     revisionsDir: options.dir !== undefined ? resolve(projectDir, options.dir) : drizzle?.dir !== undefined ? resolve(dirname(drizzle.file), drizzle.dir) : resolve(projectDir, strata?.dir ?? 'migrations'),
     projectDir,
     lockTimeoutMs,
+    ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
     configFiles,
     ...(drizzle?.drizzle === undefined ? {} : { drizzle: drizzle.drizzle }),
   };
@@ -477,6 +505,13 @@ function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSetti
   if (lockTimeoutMs !== undefined && !isMilliseconds(lockTimeoutMs)) {
     throw new ConfigInvalidError(file, '`lockTimeoutMs` must be a whole, non-negative number of milliseconds');
   }
+  const ddl: { -readonly [K in keyof DdlSettings]: number } = {};
+  for (const [key, setting] of [['ddlLockTimeoutMs', 'lockTimeoutMs'], ['statementTimeoutMs', 'statementTimeoutMs'], ['ddlLockRetries', 'lockRetries']] as const) {
+    const value = config[key];
+    if (value === undefined) continue;
+    if (!isMilliseconds(value)) throw new ConfigInvalidError(file, `\`${key}\` must be a whole, non-negative number`);
+    ddl[setting] = value;
+  }
   return {
     file,
     ...(stream === undefined ? {} : { stream }),
@@ -484,6 +519,7 @@ function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSetti
     ...(url === undefined ? {} : { url }),
     ...(dialect === undefined ? {} : { dialect }),
     ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs: lockTimeoutMs as number }),
+    ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
   };
 }
 

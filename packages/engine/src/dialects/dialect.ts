@@ -2,6 +2,7 @@ import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
 import type { Connection } from './connection.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
+import type { DdlTimeouts, SafetyRules, TimeoutScope } from './safety.js';
 
 /** The dialects Strata speaks, named as drizzle-kit's `dialect` setting names them. */
 export type DialectName = 'postgresql' | 'mysql' | 'sqlite';
@@ -94,6 +95,26 @@ export interface Dialect extends SchemaSupport {
    * timestamp column takes, `SQL_NOW` as the dialect's current-time expression.
    */
   formatLiteral(value: unknown): string;
+  /**
+   * Sets a revision's DDL timeouts on `connection`, called before its transaction begins (or before
+   * it runs, outside one when `inTransaction` is false). PostgreSQL sets them with `SET LOCAL` in
+   * `afterBegin` inside a transaction, with a session `SET` reset in `close` outside one; MySQL and
+   * SQLite set session values now and put the previous ones back in `close`.
+   */
+  openTimeouts(connection: Connection, timeouts: DdlTimeouts, inTransaction: boolean): Promise<TimeoutScope>;
+  /**
+   * Whether `error` is a statement that gave up waiting for a table lock under the DDL lock timeout
+   * (PostgreSQL SQLSTATE 55P03, MySQL ER_LOCK_WAIT_TIMEOUT 1205, SQLite SQLITE_BUSY): what a retry may cure.
+   */
+  isLockTimeout(error: unknown): boolean;
+  /** The lock each op takes on a live table and the work it does under it (the safety lint's rules). */
+  readonly safetyRules: SafetyRules;
+  /**
+   * The table's row count as the server estimates it (PostgreSQL `pg_class.reltuples`, MySQL
+   * `information_schema.TABLES.TABLE_ROWS`, SQLite `count(*)`); undefined when the table does not
+   * exist or was never analysed.
+   */
+  estimateRows(connection: Connection, table: string): Promise<number | undefined>;
 }
 
 /** The schema half of a dialect: rendering operations, reflecting the schema, canonical spellings. */

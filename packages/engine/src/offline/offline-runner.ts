@@ -8,7 +8,7 @@ import type { RevisionGraph } from '../revision/revision-graph.js';
 import { Ledger, recordedFile } from '../runner/ledger.js';
 import { createMigrationContext } from '../runner/migration-context.js';
 import type { Op } from '../ops/op.js';
-import { emptySchema, type ColumnModel, type SchemaModel } from '../schema/model.js';
+import { emptySchema, type ColumnModel, type SchemaModel, type TableModel } from '../schema/model.js';
 import { ScriptSink } from './sql-sink.js';
 
 /** `--sql` was given a range it cannot use. */
@@ -188,10 +188,11 @@ export async function replaySchema(options: {
   };
 }
 
-/** One operation a revision would run, with the column it changes or drops as the model held it before. */
+/** One operation a revision would run, with the table and the column it changes as the model held them before. */
 export interface RecordedOperation {
   readonly op: Op;
   readonly column?: ColumnModel;
+  readonly table?: TableModel;
 }
 
 /** The operations one revision's upgrade would run, or why they could not be listed. */
@@ -234,9 +235,9 @@ export async function recordOperations(options: {
     connection: undefined,
     onBlindSql: replay.onBlindSql,
     onOp: async (op) => {
-      const table = 'table' in op && (op.kind === 'alterColumn' || op.kind === 'dropColumn') ? (await replay.inspector.model()).tables.get(op.table) : undefined;
+      const table = 'table' in op ? (await replay.inspector.model()).tables.get(op.table) : undefined;
       const column = op.kind === 'alterColumn' || op.kind === 'dropColumn' ? table?.columns.find((c) => c.name === op.column) : undefined;
-      operations.push(column ? { op, column } : { op });
+      operations.push({ op, ...(column ? { column } : {}), ...(table ? { table } : {}) });
     },
     transaction: () => ({ stream: options.stream, revision: replay.running, atomic: false }),
   });

@@ -19,6 +19,10 @@ export function printRunEvent(out: Output, event: RunEvent): void {
   } else if (event.type === 'guard-difference') {
     const d = event.difference;
     out.warn(`revision ${event.revision}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} exists but differs: expected ${d.expected}; found ${d.actual} (the operation was skipped; --strict makes this an error)`);
+  } else if (event.type === 'lock-retry') {
+    out.warn(
+      `revision ${event.revision}: lock on ${event.table ?? 'a table'} not granted in ${formatDuration(event.timeoutMs)}, retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`,
+    );
   } else if (event.type === 'revision-done') {
     const arrow = event.direction === 'up' ? '↑' : '↓';
     out.line(`  ${arrow} [${event.index + 1}/${event.total}] ${event.revision}  ${event.message || '(no message)'}  (${formatDuration(event.durationMs)})`);

@@ -66,10 +66,41 @@ export interface RevisionDefinition {
   readonly branchLabels?: readonly string[];
   /** Run inside a transaction where the dialect allows it (default true). */
   readonly transactional?: boolean;
+  /**
+   * How long each statement may wait for a table lock (`'5s'`, `'500ms'`, `'1min'` or milliseconds):
+   * PostgreSQL `lock_timeout`, MySQL/MariaDB `lock_wait_timeout`, SQLite `busy_timeout`. Overrides the
+   * stream's `--ddl-lock-timeout` for this revision.
+   */
+  readonly lockTimeout?: string | number;
+  /** How long each statement may run (PostgreSQL `statement_timeout`, MariaDB `max_statement_time`); same forms. */
+  readonly statementTimeout?: string | number;
+  /** Safety-lint findings accepted for this revision (`strata check`), each with its reason. */
+  readonly safety?: { readonly allow: readonly SafetyAllowance[] };
   /** Applies the revision. */
   readonly upgrade: (ctx: MigrationContext) => Promise<void> | void;
   /** Reverts the revision. */
   readonly downgrade: (ctx: MigrationContext) => Promise<void> | void;
+}
+
+/**
+ * One safety-lint finding a revision accepts: the operation kind, optionally narrowed to an object name
+ * (index, constraint or column) or a table, and why it is safe here.
+ *
+ * @example
+ * ```ts
+ * import type { SafetyAllowance } from '@strata/engine';
+ * const allowance: SafetyAllowance = { op: 'createIndex', name: 'ix_orders_user', reason: 'orders is empty until launch' };
+ * ```
+ */
+export interface SafetyAllowance {
+  /** An op kind: `createIndex`, `alterColumn`... */
+  readonly op: string;
+  /** The index, constraint or column the finding names; any when left out. */
+  readonly name?: string;
+  /** The table; any when left out. */
+  readonly table?: string;
+  /** Why the lock is acceptable here; printed beside the silenced finding. */
+  readonly reason: string;
 }
 
 /** A revision as the engine holds it: the definition with defaults filled in. */
@@ -80,6 +111,12 @@ export interface Revision {
   readonly dependsOn: readonly string[];
   readonly branchLabels: readonly string[];
   readonly transactional: boolean;
+  /** The revision's `lockTimeout` in milliseconds, when it sets one. */
+  readonly lockTimeoutMs?: number;
+  /** The revision's `statementTimeout` in milliseconds, when it sets one. */
+  readonly statementTimeoutMs?: number;
+  /** The safety-lint findings the revision accepts (empty when none). */
+  readonly safetyAllow: readonly SafetyAllowance[];
   readonly upgrade: (ctx: MigrationContext) => Promise<void> | void;
   readonly downgrade: (ctx: MigrationContext) => Promise<void> | void;
   /** The file it was loaded from, when loaded from disk. */
@@ -157,6 +194,16 @@ export function normalizeRevision(value: unknown, file?: string, checksum?: stri
   if (typeof d.downgrade !== 'function') fail('`downgrade` must be a function');
   if (d.message !== undefined && typeof d.message !== 'string') fail('`message` must be a string');
   if (d.transactional !== undefined && typeof d.transactional !== 'boolean') fail('`transactional` must be a boolean');
+  // A value from revision() is normalized already (the loader normalizes the default export again).
+  const duration = (name: string): number | undefined => {
+    const v = d[name] ?? d[`${name}Ms`];
+    if (v === undefined) return undefined;
+    const ms = parseDuration(v);
+    return ms ?? fail(`\`${name}\` must be a whole number of milliseconds or a duration such as '500ms', '5s' or '2min', not ${JSON.stringify(v)}`);
+  };
+  const lockTimeoutMs = duration('lockTimeout');
+  const statementTimeoutMs = duration('statementTimeout');
+  const safetyAllow = allowances(d.safety === undefined && Array.isArray(d.safetyAllow) ? { allow: d.safetyAllow } : d.safety, fail);
   return {
     id,
     parents,
@@ -164,9 +211,56 @@ export function normalizeRevision(value: unknown, file?: string, checksum?: stri
     dependsOn,
     branchLabels,
     transactional: (d.transactional as boolean | undefined) ?? true,
+    ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }),
+    ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }),
+    safetyAllow,
     upgrade: d.upgrade as Revision['upgrade'],
     downgrade: d.downgrade as Revision['downgrade'],
     ...(file ? { file } : {}),
     ...(checksum ? { checksum } : {}),
   };
+}
+
+const DURATION_UNITS: Readonly<Record<string, number>> = { ms: 1, s: 1000, min: 60_000 };
+
+/**
+ * A revision's timeout in milliseconds: a whole non-negative number, or a string `<n>ms`, `<n>s`,
+ * `<n>min`; undefined when it is neither.
+ *
+ * @example
+ * ```ts
+ * import { parseDuration } from '@strata/engine';
+ * parseDuration('5s'); // 5000
+ * parseDuration(250); // 250
+ * parseDuration('soon'); // undefined
+ * ```
+ */
+export function parseDuration(value: unknown): number | undefined {
+  if (typeof value === 'number') return Number.isSafeInteger(value) && value >= 0 ? value : undefined;
+  if (typeof value !== 'string') return undefined;
+  const match = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min)\s*$/.exec(value);
+  if (match === null) return undefined;
+  const ms = Number(match[1]) * (DURATION_UNITS[match[2] as string] as number);
+  return Number.isSafeInteger(ms) ? ms : undefined;
+}
+
+function allowances(value: unknown, fail: (problem: string) => never): SafetyAllowance[] {
+  if (value === undefined) return [];
+  const allow = value !== null && typeof value === 'object' ? (value as { allow?: unknown }).allow : undefined;
+  if (!Array.isArray(allow)) return fail('`safety` must be `{ allow: [{ op, name?, table?, reason }] }`');
+  return allow.map((entry: unknown, index) => {
+    const e = (entry ?? {}) as Record<string, unknown>;
+    const where = `\`safety.allow[${index}]\``;
+    if (typeof e.op !== 'string' || !/^[a-z][A-Za-z]*$/.test(e.op)) fail(`${where} needs \`op\`, an operation kind such as 'createIndex'`);
+    if (typeof e.reason !== 'string' || e.reason.trim() === '') fail(`${where} needs a \`reason\`: say why the lock is acceptable`);
+    for (const key of ['name', 'table'] as const) {
+      if (e[key] !== undefined && (typeof e[key] !== 'string' || e[key] === '')) fail(`${where}.${key} must be a non-empty string`);
+    }
+    return {
+      op: e.op as string,
+      ...(e.name === undefined ? {} : { name: e.name as string }),
+      ...(e.table === undefined ? {} : { table: e.table as string }),
+      reason: (e.reason as string).trim(),
+    };
+  });
 }

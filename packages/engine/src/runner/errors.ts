@@ -210,3 +210,63 @@ export class ConcurrentIndexInTransactionError extends StrataError {
     );
   }
 }
+
+/**
+ * A revision's statement was not granted a table lock within the DDL lock timeout, on every try the
+ * retries allowed (or on a try that could not be repeated: MySQL had already committed a statement).
+ *
+ * @example
+ * ```ts
+ * import { DdlLockTimeoutError } from '@strata/engine';
+ * new DdlLockTimeoutError({ stream: 'app', revision: '3f2a9c1d4e5b', table: 'orders', timeoutMs: 2000, attempts: 4, repeatable: true, rolledBack: true, cause: undefined, result: { stream: 'app', direction: 'up', headsBefore: [], headsAfter: [], steps: [] } });
+ * ```
+ */
+export class DdlLockTimeoutError extends StrataError {
+  static readonly CODE = 'RUNNER_DDL_LOCK_TIMEOUT';
+  /** What happened before the failure: revisions applied, the one that failed. */
+  readonly result: RunResult;
+  constructor(options: {
+    stream: string;
+    revision: string;
+    file?: string | undefined;
+    table: string | undefined;
+    timeoutMs: number;
+    /** How many times the revision ran. */
+    attempts: number;
+    /** Whether the revision could run again from its start: rolled back, or stopped at its first statement. */
+    repeatable: boolean;
+    rolledBack: boolean;
+    cause: unknown;
+    result: RunResult;
+  }) {
+    const on = options.table === undefined ? 'a table lock' : `the lock on ${options.table}`;
+    const tries = options.attempts === 1 ? 'once' : `${options.attempts} times`;
+    const after = options.rolledBack
+      ? 'Each try was rolled back; the database is as before the revision.'
+      : options.repeatable
+        ? 'The failing statement was the revision\'s first, so nothing of it was done.'
+        : 'An earlier statement of the revision was already committed (MySQL has no transactional DDL), so it was not retried; its guards let a re-run finish it.';
+    super(
+      DdlLockTimeoutError.CODE,
+      `Stream "${options.stream}": revision ${options.revision}${options.file ? ` (${options.file})` : ''} waited ${options.timeoutMs} ms for ${on} and gave up (tried ${tries}). ${after}`,
+      {
+        hint:
+          `Another session holds ${options.table ?? 'the table'}: find it (PostgreSQL pg_locks/pg_stat_activity, MySQL SHOW PROCESSLIST) and let it finish, ` +
+          'then run the same command again; or retry more often (--ddl-lock-retries) or wait longer (--ddl-lock-timeout). ' +
+          'This is the server\'s lock on a table, not the migration lock between runners (--lock-timeout).',
+        details: {
+          stream: options.stream,
+          revision: options.revision,
+          file: options.file,
+          table: options.table,
+          timeoutMs: options.timeoutMs,
+          attempts: options.attempts,
+          repeatable: options.repeatable,
+          rolledBack: options.rolledBack,
+        },
+        cause: options.cause,
+      },
+    );
+    this.result = options.result;
+  }
+}

@@ -25,6 +25,19 @@ export interface RunResult {
 export type RunEvent =
   | { readonly type: 'plan'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revisions: readonly string[] }
   | { readonly type: 'revision-start'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly index: number; readonly total: number }
+  | {
+      readonly type: 'lock-retry';
+      readonly stream: string;
+      readonly revision: string;
+      /** The table of the statement that waited, when known. */
+      readonly table?: string;
+      readonly timeoutMs: number;
+      /** 1 for the first retry. */
+      readonly retry: number;
+      readonly retries: number;
+      /** The pause before this retry, in milliseconds. */
+      readonly delayMs: number;
+    }
   | { readonly type: 'guard-difference'; readonly stream: string; readonly revision: string; readonly difference: GuardDifference }
   | { readonly type: 'revision-done'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly durationMs: number; readonly index: number; readonly total: number };
 

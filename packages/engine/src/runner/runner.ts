@@ -8,13 +8,16 @@ import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
-import { ChecksumMismatchError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
+import { ChecksumMismatchError, DdlLockTimeoutError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
 import { compareLedger } from './ledger-check.js';
 import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { appliedFromHistory, HISTORY_TABLE, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
 import { withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
+import type { DdlTimeouts } from '../dialects/safety.js';
+import type { DdlSettings } from '../config/stream-settings.js';
+import type { Revision } from '../revision/revision.js';
 
 /** Where a stream's ledger lives: the part of the stream settings the runner needs. */
 export interface StreamTarget {
@@ -27,6 +30,11 @@ export interface StreamTarget {
   readonly lockTimeoutMs?: number;
   /** The stream's project folder: the ledger records revision files relative to it. */
   readonly projectDir?: string;
+  /**
+   * The DDL timeouts every revision runs under and how often one that failed on the lock timeout is
+   * run again (see {@link DdlSettings}); a revision's own `lockTimeout`/`statementTimeout` win.
+   */
+  readonly ddl?: DdlSettings;
 }
 
 /** Options shared by upgrade and downgrade. */
@@ -139,6 +147,10 @@ export interface CurrentResult {
 }
 
 const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
+/** The pause before the first retry of a revision that failed on the DDL lock timeout; it doubles per retry. */
+const LOCK_RETRY_BASE_MS = 500;
+/** The longest pause between two retries. */
+const LOCK_RETRY_MAX_MS = 10_000;
 
 /**
  * Applies the revisions between the stream's current heads and `target`, parents and dependencies
@@ -436,13 +448,27 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     });
     let atomic = false;
     const touches = new RevisionTouches();
+    // What the running revision has sent so far: a retry after a lock timeout is safe on MySQL only
+    // when the failing statement was its first, and the error names the table of the last op.
+    let statements = 0;
+    let lastTable: string | undefined;
     const ctx = createMigrationContext({
       dialect,
       stream: stream.name,
-      sink,
+      sink: {
+        offline: false,
+        run: (sql, params) => {
+          statements += 1;
+          return sink.run(sql, params);
+        },
+      },
       inspector,
       connection,
       touches,
+      onOp: (op) => {
+        lastTable = 'table' in op ? op.table : undefined;
+        return Promise.resolve();
+      },
       transaction: () => ({ stream: stream.name, revision: running, atomic }),
     });
     const steps: StepResult[] = [];
@@ -451,7 +477,6 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       const { revision } = step;
       running = revision.id;
       differences = [];
-      touches.reset();
       const base = { stream: stream.name, direction, revision: revision.id, message: revision.message, index, total: plan.length };
       emit({ type: 'revision-start', ...base });
       const startedAt = timestamp();
@@ -471,35 +496,81 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
           durationMs: performance.now() - started,
         });
       };
-      try {
+      const timeouts = ddlTimeouts(revision, stream.ddl);
+      const retries = stream.ddl?.lockRetries ?? 0;
+      const once = async () => {
+        statements = 0;
+        lastTable = undefined;
+        touches.reset();
+        const scope = await dialect.openTimeouts(connection, timeouts, atomic);
         // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
         // revision succeeded, so a failure leaves it unrecorded and a re-run (guards) finishes it.
-        if (atomic) {
-          await inRevisionTransaction(dialect, connection, () => touches.tables, async () => {
+        try {
+          if (atomic) {
+            await inRevisionTransaction(dialect, connection, () => touches.tables, async () => {
+              await scope.afterBegin();
+              await body();
+              await record();
+            });
+          } else {
             await body();
-            await record();
-          });
-        } else {
-          await body();
-          await inRevisionTransaction(dialect, connection, () => new Set(), record);
+          }
+        } catch (error) {
+          // The revision's error is the one to report, not a reset on a connection it broke.
+          await scope.close().catch(() => undefined);
+          throw error;
         }
-      } catch (error) {
-        // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
-        inspector.invalidate();
-        const durationMs = performance.now() - started;
-        steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
-        // Another process holding the database past the lock timeout is no fault of the revision
-        // (rolled back all the same): the lock's own error and its next step are what to report.
-        if (isDatabaseLocked(error)) throw error;
-        throw new RevisionFailedError({
-          stream: stream.name,
-          revision: revision.id,
-          file: revision.file,
-          direction,
-          rolledBack: atomic,
-          cause: error,
-          result: { stream: stream.name, direction, headsBefore, headsAfter: heads, steps },
-        });
+        await scope.close();
+        if (!atomic) await inRevisionTransaction(dialect, connection, () => new Set(), record);
+      };
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await once();
+          break;
+        } catch (error) {
+          // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
+          inspector.invalidate();
+          const lockTimeoutMs = timeouts.lockTimeoutMs;
+          const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
+          // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
+          const repeatable = atomic || statements <= 1;
+          if (lockTimedOut && repeatable && attempt <= retries) {
+            const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
+            emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(lastTable === undefined ? {} : { table: lastTable }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });
+            differences = [];
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            continue;
+          }
+          const durationMs = performance.now() - started;
+          steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
+          const result = { stream: stream.name, direction, headsBefore, headsAfter: heads, steps };
+          if (lockTimedOut) {
+            throw new DdlLockTimeoutError({
+              stream: stream.name,
+              revision: revision.id,
+              file: revision.file,
+              table: lastTable,
+              timeoutMs: lockTimeoutMs,
+              attempts: attempt,
+              repeatable,
+              rolledBack: atomic,
+              cause: error,
+              result,
+            });
+          }
+          // Another process holding the database past the lock timeout is no fault of the revision
+          // (rolled back all the same): the lock's own error and its next step are what to report.
+          if (isDatabaseLocked(error)) throw error;
+          throw new RevisionFailedError({
+            stream: stream.name,
+            revision: revision.id,
+            file: revision.file,
+            direction,
+            rolledBack: atomic,
+            cause: error,
+            result,
+          });
+        }
       }
       const durationMs = performance.now() - started;
       heads = step.headsAfter;
@@ -508,6 +579,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     }
     return { stream: stream.name, direction, headsBefore, headsAfter: [...heads].sort(), steps };
   });
+}
+
+/** The revision's own timeouts, else the stream's. */
+function ddlTimeouts(revision: Revision, stream: DdlSettings | undefined): DdlTimeouts {
+  const lockTimeoutMs = revision.lockTimeoutMs ?? stream?.lockTimeoutMs;
+  const statementTimeoutMs = revision.statementTimeoutMs ?? stream?.statementTimeoutMs;
+  return { ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs }), ...(statementTimeoutMs === undefined ? {} : { statementTimeoutMs }) };
 }
 
 function verifyChecksums(graph: RevisionGraph, recorded: ReadonlyMap<string, string | null>, heads: readonly string[], stream: string): void {

@@ -40,12 +40,14 @@ const POSITIONAL_OPTION: Readonly<Record<string, string>> = { upgrade: 'to', dow
 /** CLI flags whose Nx option is not their camelCase form; `undefined`: the Nx form has no such flag (it is the default). */
 const RENAMED_FLAGS: Readonly<Record<string, string | undefined>> = {
   'lock-timeout': 'lockTimeoutMs',
+  'ddl-lock-timeout': 'ddlLockTimeoutMs',
+  'statement-timeout': 'statementTimeoutMs',
   server: 'serverUrl',
   autogenerate: undefined,
 };
 
 /** The CLI's flags that take no value. */
-const SWITCHES = new Set(['sql', 'json', 'purge', 'cascade', 'strict', 'allow-changed', 'autogenerate', 'no-renames', 'empty', 'applied', 'verbose', 'db', 'resolve-dependencies']);
+const SWITCHES = new Set(['sql', 'json', 'purge', 'cascade', 'strict', 'allow-changed', 'autogenerate', 'no-renames', 'empty', 'applied', 'verbose', 'db', 'resolve-dependencies', 'strict-safety']);
 
 const KNOWN_VERBS = [...Object.keys(VERB_OF), ...Object.keys(GENERATOR_OF), 'branches', 'show', 'inspect'];
 

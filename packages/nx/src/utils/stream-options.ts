@@ -20,6 +20,12 @@ export interface StreamExecutorOptions {
   dialect?: DialectName;
   /** How long to wait for another runner's lock, in milliseconds. */
   lockTimeoutMs?: number;
+  /** How long each statement of a revision waits for a table lock, in milliseconds (not the runners' lock). */
+  ddlLockTimeoutMs?: number;
+  /** How long each statement of a revision may run, in milliseconds. */
+  statementTimeoutMs?: number;
+  /** How often a revision that failed on the DDL lock timeout is run again. */
+  ddlLockRetries?: number;
   /** Print one JSON document instead of text. */
   json?: boolean;
   /** Write the JSON document (`json`) or the script (`sql`) to this file instead of stdout (relative to the workspace root). */
@@ -49,7 +55,18 @@ export function toSettingsOptions(options: StreamExecutorOptions, cwd: string): 
     ...(options.url ? { url: options.url } : {}),
     ...(options.dialect ? { dialect: options.dialect } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: Number(options.lockTimeoutMs) } : {}),
+    ...(ddlOf(options) === undefined ? {} : { ddl: ddlOf(options) }),
   };
+}
+
+/** The DDL timeout options as the engine's `ddl` settings; undefined when none is given. */
+function ddlOf(options: StreamExecutorOptions): ResolveStreamSettingsOptions['ddl'] {
+  const ddl = {
+    ...(options.ddlLockTimeoutMs !== undefined ? { lockTimeoutMs: Number(options.ddlLockTimeoutMs) } : {}),
+    ...(options.statementTimeoutMs !== undefined ? { statementTimeoutMs: Number(options.statementTimeoutMs) } : {}),
+    ...(options.ddlLockRetries !== undefined ? { lockRetries: Number(options.ddlLockRetries) } : {}),
+  };
+  return Object.keys(ddl).length > 0 ? ddl : undefined;
 }
 
 /**

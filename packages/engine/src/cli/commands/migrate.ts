@@ -5,9 +5,10 @@ import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { printRunEvent, printRunResult } from '../../report/run-events.js';
-import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { DDL_OPTIONS, loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
+  ...DDL_OPTIONS,
   'allow-changed': { type: 'boolean', description: 'Run even if an applied revision\'s file changed since it was applied.' },
   strict: { type: 'boolean', description: 'Fail a revision whose guard finds its object defined differently (default: warn).' },
   sql: {
@@ -77,7 +78,9 @@ export const upgradeCommand: Command = {
     '+N (N more), <rev>+N. A second runner on the same database waits for the lock, then finds nothing left to do.\n' +
     'With --sql, prints the script instead (TARGET or FROM:TO; guards answered from the revisions replayed up to FROM).\n' +
     'Before running, warns of every pending operation that drops a table, column, constraint or index, narrows a column or\n' +
-    'runs raw SQL (also in --json, as "destructive"); --dry-run prints that with the rows each drop would affect, and stops.',
+    'runs raw SQL (also in --json, as "destructive"); --dry-run prints that with the rows each drop would affect, and stops.\n' +
+    '--ddl-lock-timeout bounds each statement\'s wait for a table lock (the server\'s locks; --lock-timeout is the wait for another\n' +
+    'runner) and --ddl-lock-retries runs a revision that gave up on it again; a revision\'s lockTimeout/statementTimeout win.',
   options: UPGRADE_OPTIONS,
   streamOptions: true,
   maxPositionals: 1,

@@ -10,6 +10,8 @@ import { IdentifierTooLongError } from '../errors.js';
 import { MYSQL_IDENTIFIER_LIMIT, MysqlNormalizer } from './mysql-normalizer.js';
 import { MysqlRenderer } from './mysql-renderer.js';
 import { readMysqlSchema } from './mysql-schema-reader.js';
+import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
+import { estimateMysqlRows, isMysqlLockTimeout, MYSQL_SAFETY_RULES, openMysqlTimeouts } from './mysql-safety.js';
 
 /**
  * MySQL 8 and MariaDB 10.11 (the tested stand-in): DDL commits implicitly, `?` placeholders,
@@ -90,5 +92,23 @@ export class MysqlDialect implements Dialect {
   formatLiteral(value: unknown): string {
     // DATETIME(3) rejects ISO's `T`/`Z`; backslash escapes in MySQL string literals unless NO_BACKSLASH_ESCAPES.
     return formatCommonLiteral(value, { booleans: ['0', '1'], date: (d) => d.toISOString().replace('T', ' ').replace('Z', ''), now: 'UTC_TIMESTAMP(3)', escapeBackslash: true }, SQL_NOW);
+  }
+
+  /** Session `lock_wait_timeout` and MariaDB `max_statement_time`, restored after the revision (see openMysqlTimeouts). */
+  openTimeouts(connection: Connection, timeouts: DdlTimeouts): Promise<TimeoutScope> {
+    return openMysqlTimeouts(connection, timeouts);
+  }
+
+  /** Error 1205 (ER_LOCK_WAIT_TIMEOUT). */
+  isLockTimeout(error: unknown): boolean {
+    return isMysqlLockTimeout(error);
+  }
+
+  /** The ALTERs that copy the table (see MYSQL_SAFETY_RULES). */
+  readonly safetyRules: SafetyRules = MYSQL_SAFETY_RULES;
+
+  /** `information_schema.TABLES.TABLE_ROWS`. */
+  estimateRows(connection: Connection, table: string): Promise<number | undefined> {
+    return estimateMysqlRows(connection, table);
   }
 }

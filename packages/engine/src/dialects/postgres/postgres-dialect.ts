@@ -9,6 +9,9 @@ import { acquirePostgresLock } from './postgres-lock.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
 import { PostgresRenderer } from './postgres-renderer.js';
 import { readPostgresRoles, readPostgresSchema } from './postgres-schema-reader.js';
+import { splitQualifiedName } from '../../schema/qualified-name.js';
+import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
+import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POSTGRES_SAFETY_RULES } from './postgres-safety.js';
 
 /**
  * PostgreSQL (tested on 15): transactional DDL, `$n` placeholders, `"` quoting, advisory lock.
@@ -86,5 +89,24 @@ export class PostgresDialect implements Dialect {
   formatLiteral(value: unknown): string {
     // standard_conforming_strings is on by default since 9.1: backslashes in literals are plain characters.
     return formatCommonLiteral(value, { booleans: ['false', 'true'], date: (d) => d.toISOString(), now: 'clock_timestamp()', escapeBackslash: false }, SQL_NOW);
+  }
+
+  /** `SET LOCAL lock_timeout`/`statement_timeout` in a revision's transaction, session `SET`s around one outside it. */
+  openTimeouts(connection: Connection, timeouts: DdlTimeouts, inTransaction: boolean): Promise<TimeoutScope> {
+    return openPostgresTimeouts(connection, timeouts, inTransaction);
+  }
+
+  /** SQLSTATE 55P03 (lock_not_available). */
+  isLockTimeout(error: unknown): boolean {
+    return isPostgresLockTimeout(error);
+  }
+
+  /** The lock each ALTER takes (see POSTGRES_SAFETY_RULES). */
+  readonly safetyRules: SafetyRules = POSTGRES_SAFETY_RULES;
+
+  /** `pg_class.reltuples` (ANALYZE keeps it current). */
+  estimateRows(connection: Connection, table: string): Promise<number | undefined> {
+    const { schema, name } = splitQualifiedName(table);
+    return estimatePostgresRows(connection, schema === undefined ? this.quoteIdentifier(name) : `${this.quoteIdentifier(schema)}.${this.quoteIdentifier(name)}`);
   }
 }

@@ -9,6 +9,8 @@ import { acquireSqliteLock } from './sqlite-lock.js';
 import { SqliteNormalizer } from './sqlite-normalizer.js';
 import { SqliteRenderer } from './sqlite-renderer.js';
 import { readSqliteSchema, readSqliteStored } from './sqlite-schema-reader.js';
+import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
+import { countSqliteRows, isSqliteLockTimeout, openSqliteTimeouts, SQLITE_SAFETY_RULES } from './sqlite-safety.js';
 
 /**
  * SQLite through better-sqlite3: transactional DDL, `?` placeholders, `"` quoting, a lock row.
@@ -91,5 +93,23 @@ export class SqliteDialect implements Dialect {
   formatLiteral(value: unknown): string {
     // Timestamps are ISO-8601 text here (ledgerTypes.timestamp), the form this strftime prints.
     return formatCommonLiteral(value, { booleans: ['0', '1'], date: (d) => d.toISOString(), now: "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')", escapeBackslash: false }, SQL_NOW);
+  }
+
+  /** `busy_timeout` around the revision's BEGIN IMMEDIATE (see openSqliteTimeouts); SQLite has no statement timeout. */
+  openTimeouts(connection: Connection, timeouts: DdlTimeouts): Promise<TimeoutScope> {
+    return openSqliteTimeouts(connection, timeouts);
+  }
+
+  /** SQLITE_BUSY past the busy timeout. */
+  isLockTimeout(error: unknown): boolean {
+    return isSqliteLockTimeout(error);
+  }
+
+  /** The ops that recreate the table (see SQLITE_SAFETY_RULES). */
+  readonly safetyRules: SafetyRules = SQLITE_SAFETY_RULES;
+
+  /** `count(*)`: SQLite keeps no estimate; undefined for a table that is not there. */
+  async estimateRows(connection: Connection, table: string): Promise<number | undefined> {
+    return (await this.tableExists(connection, table)) ? countSqliteRows(connection, this.quoteIdentifier(table)) : undefined;
   }
 }

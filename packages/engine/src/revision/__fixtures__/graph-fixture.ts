@@ -26,6 +26,7 @@ export function rev(spec: string, file?: string): Revision {
     dependsOn: opt('dep').map(id),
     branchLabels: opt('label'),
     transactional: true,
+    safetyAllow: [],
     upgrade: noop,
     downgrade: noop,
     ...(file ? { file } : {}),

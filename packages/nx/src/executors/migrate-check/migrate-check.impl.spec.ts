@@ -85,6 +85,23 @@ describe('@strata/nx:migrate-check (cross-stream foreign keys) and migrate-repai
     expect(await migrateCheckExecutor({ cwd: 'apps/billing' }, context('billing', 'migrate-check')), output).toEqual({ success: true });
   });
 
+  it('warns of an operation that copies a live table, and fails on it with strictSafety (issue 13, item 4)', async () => {
+    write('apps/billing/migrations/20240101_0000_invoices.ts', invoices(['accounts@aaaa00000001']));
+    write(
+      'apps/accounts/migrations/20240102_0000_users_name.ts',
+      `import { revision } from '@strata/engine';\nexport default revision({ id: 'aaaa00000002', parents: ['aaaa00000001'],\n` +
+        `  async upgrade({ op, inspect }) { if (await inspect.hasColumn('users', 'id')) await op.alterColumn('users', 'id', { type: 'bigint' }); },\n` +
+        `  async downgrade() {} });\n`,
+    );
+    expect(await migrateCheckExecutor({ cwd: 'apps/accounts' }, context('accounts', 'migrate-check')), output).toEqual({ success: true });
+    expect(output).toContain('warning: safety: revision aaaa00000002 alterColumn id on users: database write lock, recreates the table');
+
+    output = '';
+    expect(await migrateCheckExecutor({ cwd: 'apps/accounts', strictSafety: true }, context('accounts', 'migrate-check'))).toEqual({ success: false });
+    expect(output).toContain('error AUTOGENERATE_CHECK_UNSAFE');
+    expect(output).toContain('nx run accounts:migrate-check --strictSafety');
+  });
+
   it('migrate-repair records an edited applied revision, after which migrate runs again (issue 12, item 5)', async () => {
     write('apps/billing/migrations/20240101_0000_invoices.ts', invoices(['accounts@aaaa00000001']));
     expect(await migrateExecutor({ cwd: 'apps/accounts' }, context('accounts', 'migrate'))).toEqual({ success: true });

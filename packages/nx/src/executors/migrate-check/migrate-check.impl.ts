@@ -8,7 +8,8 @@ import type { MigrateCheckExecutorSchema } from './schema';
  * `nx run <project>:migrate-check`: fails when the Drizzle schema differs from what the revisions build,
  * a revision holds an unguarded operation, or the stream has several heads; with `--db`, also when
  * the live database differs from the Drizzle schema; also when a revision adds a foreign key to a table
- * another stream project of the workspace owns without depending on that stream.
+ * another stream project of the workspace owns without depending on that stream. Operations that lock a
+ * live table for long are warnings, failures with `strictSafety`.
  */
 export default async function migrateCheckExecutor(options: MigrateCheckExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, async ({ engine, out, settings, layout, graph }) => {
@@ -37,7 +38,8 @@ export default async function migrateCheckExecutor(options: MigrateCheckExecutor
       drizzle: stream.drizzle !== undefined,
       database: options.db === true,
       commands: { merge: `nx run ${project}:migrate-merge`, generate: `nx g @strata/nx:migration ${project}`, repair: `nx run ${project}:migrate-repair` },
-      rerun: `nx run ${project}:${context.targetName ?? 'migrate-check'}`,
+      rerun: `nx run ${project}:${context.targetName ?? 'migrate-check'}${options.strictSafety ? ' --strictSafety' : ''}`,
+      strictSafety: options.strictSafety === true,
     });
   });
 }

@@ -1,0 +1,190 @@
+import type { AddColumnOp, AlterColumnOp } from '../../ops/op.js';
+import type { Connection } from '../connection.js';
+import { QueryFailedError } from '../errors.js';
+import { NO_TIMEOUT_SCOPE, type DdlTimeouts, type LockCost, type SafetyRules, type TimeoutScope } from '../safety.js';
+
+/** SQLSTATE lock_not_available: a statement gave up waiting under `lock_timeout` (https://www.postgresql.org/docs/15/errcodes-appendix.html). */
+const LOCK_NOT_AVAILABLE = '55P03';
+
+/**
+ * Functions whose value differs per row, so a column added with one as its DEFAULT is filled by
+ * rewriting the table; a non-volatile default (a constant, `now()`) is stored once in the catalog
+ * since PostgreSQL 11 (https://www.postgresql.org/docs/15/sql-altertable.html, Notes).
+ */
+const VOLATILE_DEFAULT = /\b(?:random|gen_random_uuid|uuid_generate_v[14]|clock_timestamp|timeofday|nextval|txid_current)\s*\(/i;
+
+/**
+ * The PostgreSQL lock rules, from the table of lock levels each ALTER TABLE form takes
+ * (https://www.postgresql.org/docs/15/sql-altertable.html, https://www.postgresql.org/docs/15/explicit-locking.html).
+ *
+ * @example
+ * ```ts
+ * import { lockCost, POSTGRES_SAFETY_RULES } from '@strata/engine';
+ * lockCost(POSTGRES_SAFETY_RULES, { kind: 'dropTable', table: 'orders' }, {})?.lock; // 'ACCESS EXCLUSIVE'
+ * ```
+ */
+export const POSTGRES_SAFETY_RULES: SafetyRules = {
+  createIndex: (op) =>
+    op.concurrently === true
+      ? undefined
+      : {
+          lock: 'SHARE',
+          blocks: 'writes',
+          work: 'build',
+          tables: [op.table],
+          effect: 'blocks writes while it builds',
+          saferWay: '`concurrently: true` in a revision with `transactional: false`',
+        },
+  createForeignKey: (op) => ({
+    lock: 'SHARE ROW EXCLUSIVE',
+    blocks: 'writes',
+    work: 'scan',
+    tables: [op.table, op.foreignKey.referencedTable],
+    effect: `blocks writes on ${op.table} and ${op.foreignKey.referencedTable} while it scans ${op.table} to validate`,
+    saferWay: 'add it `NOT VALID` (execute), then `VALIDATE CONSTRAINT` in a later revision',
+  }),
+  createCheckConstraint: (op) => ({
+    lock: 'ACCESS EXCLUSIVE',
+    blocks: 'reads and writes',
+    work: 'scan',
+    tables: [op.table],
+    effect: 'blocks reads and writes while it scans every row',
+    saferWay: 'add it `NOT VALID` (execute), then `VALIDATE CONSTRAINT` in a later revision',
+  }),
+  createUniqueConstraint: (op) => ({
+    lock: 'ACCESS EXCLUSIVE',
+    blocks: 'reads and writes',
+    work: 'build',
+    tables: [op.table],
+    effect: 'blocks reads and writes while it builds the unique index',
+    saferWay: 'build a unique index `concurrently`, then `ADD CONSTRAINT … UNIQUE USING INDEX` (execute)',
+  }),
+  createPrimaryKey: (op) => ({
+    lock: 'ACCESS EXCLUSIVE',
+    blocks: 'reads and writes',
+    work: 'build',
+    tables: [op.table],
+    effect: 'blocks reads and writes while it scans and builds the index',
+    saferWay: 'build a unique index `concurrently`, then `ADD PRIMARY KEY USING INDEX` (execute)',
+  }),
+  alterColumn: (op, { column }) => alterColumnCost(op, column?.type, column?.nullable),
+  addColumn: (op) => addColumnCost(op),
+  dropTable: (op) => brief(op.table),
+  renameTable: (op) => brief(op.table),
+};
+
+function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNullable: boolean | undefined): LockCost | undefined {
+  const from = op.existing?.type ?? fromType;
+  if (op.type !== undefined && (from === undefined || !isBinaryCoercible(from, op.type))) {
+    return {
+      lock: 'ACCESS EXCLUSIVE',
+      blocks: 'reads and writes',
+      work: 'rewrite',
+      tables: [op.table],
+      effect: `blocks reads and writes while it rewrites the table (${op.column}: ${from ?? '?'} to ${op.type})`,
+      saferWay: 'add a new column, backfill it in batches, then switch readers and drop the old one',
+    };
+  }
+  if (op.nullable === false && (op.existing?.nullable ?? wasNullable) !== false) {
+    return {
+      lock: 'ACCESS EXCLUSIVE',
+      blocks: 'reads and writes',
+      work: 'scan',
+      tables: [op.table],
+      effect: `blocks reads and writes while it scans every row for NULL in ${op.column}`,
+      saferWay: `add \`CHECK (${op.column} IS NOT NULL) NOT VALID\`, validate it, then SET NOT NULL (no scan since PostgreSQL 12)`,
+    };
+  }
+  return undefined;
+}
+
+function addColumnCost(op: AddColumnOp): LockCost | undefined {
+  const { column } = op;
+  const why =
+    column.default !== undefined && VOLATILE_DEFAULT.test(column.default)
+      ? `the volatile default ${column.default} is computed for every row`
+      : column.generated?.stored === true
+        ? 'the stored generated column is computed for every row'
+        : column.identity !== undefined || (column.autoIncrement === true && /serial/i.test(column.type))
+          ? 'every row gets a sequence value'
+          : undefined;
+  if (why === undefined) return undefined;
+  return {
+    lock: 'ACCESS EXCLUSIVE',
+    blocks: 'reads and writes',
+    work: 'rewrite',
+    tables: [op.table],
+    effect: `blocks reads and writes while it rewrites the table (${why})`,
+    saferWay: 'add the column without the default, set the default, then backfill in batches',
+  };
+}
+
+function brief(table: string): LockCost {
+  return {
+    lock: 'ACCESS EXCLUSIVE',
+    blocks: 'reads and writes',
+    work: 'brief',
+    tables: [table],
+    effect: 'blocks reads and writes; brief, but queued behind every running query on the table (set a DDL lock timeout)',
+  };
+}
+
+/**
+ * Whether a type change keeps the stored bytes, so PostgreSQL changes only the catalog: a
+ * `varchar` widened or made unbounded, `varchar` to `text`, `numeric` given more precision at the
+ * same scale (https://www.postgresql.org/docs/15/sql-altertable.html, Notes).
+ */
+export function isBinaryCoercible(from: string, to: string): boolean {
+  const a = parseType(from);
+  const b = parseType(to);
+  if (a.base === b.base && a.args.join() === b.args.join()) return true;
+  if (a.base === 'varchar' && (b.base === 'text' || (b.base === 'varchar' && (b.args.length === 0 || (a.args.length > 0 && (b.args[0] ?? 0) >= (a.args[0] ?? 0)))))) return true;
+  if (a.base === 'text' && b.base === 'varchar' && b.args.length === 0) return true;
+  if (a.base === 'numeric' && b.base === 'numeric' && a.args.length === 2 && b.args.length === 2) {
+    return (b.args[1] ?? 0) === (a.args[1] ?? 0) && (b.args[0] ?? 0) >= (a.args[0] ?? 0);
+  }
+  return false;
+}
+
+function parseType(type: string): { base: string; args: number[] } {
+  const match = /^\s*([a-z ]+?)\s*(?:\(([\d\s,]+)\))?\s*$/i.exec(type);
+  if (match === null) return { base: type.trim().toLowerCase(), args: [] };
+  const base = (match[1] as string).toLowerCase().replace(/\s+/g, ' ');
+  const aliases: Record<string, string> = { 'character varying': 'varchar', decimal: 'numeric' };
+  return { base: aliases[base] ?? base, args: match[2] === undefined ? [] : match[2].split(',').map((n) => Number(n.trim())) };
+}
+
+/**
+ * @internal
+ * `lock_timeout` and `statement_timeout` for one revision: `SET LOCAL` inside its transaction, which
+ * ends with it; outside one, session `SET`s that `close` resets.
+ */
+export async function openPostgresTimeouts(connection: Connection, timeouts: DdlTimeouts, inTransaction: boolean): Promise<TimeoutScope> {
+  const settings = ([['lock_timeout', timeouts.lockTimeoutMs], ['statement_timeout', timeouts.statementTimeoutMs]] as const).filter(
+    (entry): entry is readonly ['lock_timeout' | 'statement_timeout', number] => entry[1] !== undefined,
+  );
+  if (settings.length === 0) return NO_TIMEOUT_SCOPE;
+  const set = async (local: boolean) => {
+    for (const [name, ms] of settings) await connection.query(`SET ${local ? 'LOCAL ' : ''}${name} = '${ms}ms'`);
+  };
+  if (inTransaction) return { afterBegin: () => set(true), close: () => Promise.resolve() };
+  await set(false);
+  return {
+    afterBegin: () => Promise.resolve(),
+    close: async () => {
+      for (const [name] of settings) await connection.query(`RESET ${name}`);
+    },
+  };
+}
+
+/** @internal SQLSTATE 55P03: the statement waited `lock_timeout` for a table lock. */
+export function isPostgresLockTimeout(error: unknown): boolean {
+  return error instanceof QueryFailedError && error.driverCode === LOCK_NOT_AVAILABLE;
+}
+
+/** @internal `pg_class.reltuples`: the planner's row estimate, -1 before the first VACUUM or ANALYZE. */
+export async function estimatePostgresRows(connection: Connection, quotedTable: string): Promise<number | undefined> {
+  const [row] = await connection.query('SELECT reltuples::bigint AS n FROM pg_class WHERE oid = to_regclass($1)', [quotedTable]);
+  const n = row === undefined ? -1 : Number(row['n']);
+  return n >= 0 ? n : undefined;
+}
