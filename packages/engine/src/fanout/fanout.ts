@@ -1,8 +1,9 @@
 import { assertNever, isStrataErrorLike } from '../errors.js';
 import type { DialectName } from '../dialects/dialect.js';
+import type { GuardDifference } from '../inspect/inspector.js';
 import { redactUrl, scrubPassword } from '../dialects/url.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
-import type { RunResult } from '../runner/events.js';
+import type { RunResult, StepResult } from '../runner/events.js';
 import { current, downgrade, stamp, upgrade, type StreamTarget } from '../runner/runner.js';
 import { InvalidConcurrencyError, NoTargetsError } from './errors.js';
 import { inShard, type Shard } from './shard.js';
@@ -64,6 +65,8 @@ export interface TenantReport {
   readonly headsAfter: readonly string[] | null;
   /** The revisions applied, reverted or (un)stamped, in order. */
   readonly revisions: readonly string[];
+  /** Guards that found their object defined differently (warnings; `strict` makes them failures). */
+  readonly differences: readonly { readonly revision: string; readonly difference: GuardDifference }[];
   /** Wall time on this tenant, whole milliseconds. */
   readonly durationMs: number;
   /** Why it failed, passwords masked. */
@@ -191,12 +194,19 @@ async function runTenant(tenant: TenantTarget, options: FanoutOptions): Promise<
     projectDir: options.stream.projectDir,
     ...(options.stream.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.stream.lockTimeoutMs }),
   };
-  const report = (status: TenantStatus, headsBefore: readonly string[] | null, headsAfter: readonly string[] | null, revisions: readonly string[]): TenantReport => ({
+  const report = (
+    status: TenantStatus,
+    headsBefore: readonly string[] | null,
+    headsAfter: readonly string[] | null,
+    revisions: readonly string[],
+    steps: readonly StepResult[] = [],
+  ): TenantReport => ({
     url: redactUrl(tenant.url),
     status,
     headsBefore: headsBefore && [...headsBefore].sort(),
     headsAfter: headsAfter && [...headsAfter].sort(),
     revisions,
+    differences: steps.flatMap((step) => step.differences.map((difference) => ({ revision: step.revision, difference }))),
     durationMs: Math.round(performance.now() - started),
   });
   try {
@@ -205,7 +215,7 @@ async function runTenant(tenant: TenantTarget, options: FanoutOptions): Promise<
       case 'downgrade': {
         const runOptions = { stream, graph, target: action.target, allowChanged: action.allowChanged === true, strict: action.strict === true };
         const result = action.command === 'upgrade' ? await upgrade(runOptions) : await downgrade(runOptions);
-        return report(result.steps.length > 0 ? 'ok' : 'unchanged', result.headsBefore, result.headsAfter, result.steps.map((step) => step.revision));
+        return report(result.steps.length > 0 ? 'ok' : 'unchanged', result.headsBefore, result.headsAfter, result.steps.map((step) => step.revision), result.steps);
       }
       case 'stamp': {
         const result = await stamp({ stream, graph, targets: action.targets, purge: action.purge === true });
@@ -224,7 +234,13 @@ async function runTenant(tenant: TenantTarget, options: FanoutOptions): Promise<
     // A revision that failed half-way carries what the run did before it.
     const partial = (error as { result?: RunResult }).result;
     return {
-      ...report('failed', partial?.headsBefore ?? null, partial?.headsAfter ?? null, partial?.steps.filter((step) => step.status === 'applied').map((step) => step.revision) ?? []),
+      ...report(
+        'failed',
+        partial?.headsBefore ?? null,
+        partial?.headsAfter ?? null,
+        partial?.steps.filter((step) => step.status === 'applied').map((step) => step.revision) ?? [],
+        partial?.steps,
+      ),
       error: errorOf(error, tenant),
     };
   }

@@ -1,6 +1,7 @@
 import type { FanoutResult, TenantReport } from '../fanout/fanout.js';
 import { formatDuration } from './format-revision.js';
 import type { Output } from './output.js';
+import { guardDifferenceWarning } from './run-events.js';
 
 /** What the lines of one fan-out share: the verb and its target. */
 type FanoutHeading = Pick<FanoutResult, 'command' | 'target'>;
@@ -21,6 +22,7 @@ export function printTenantProgress(out: Output, heading: FanoutHeading, tenant:
   const error = tenant.error ? `  ${tenant.error.code}: ${tenant.error.message}` : '';
   const where = heading.command === 'current' ? heads(tenant.headsAfter) : movement(tenant);
   out.progress(`${counter} ${statusLabel(heading, tenant).padEnd(7)}  ${tenant.url}  ${where}  (${formatDuration(tenant.durationMs)})${error}`);
+  for (const { revision, difference } of tenant.differences) out.warn(`${tenant.url}: ${guardDifferenceWarning(revision, difference)}`);
 }
 
 /**

@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { FanoutResult, TenantReport } from '../../src/fanout/fanout.js';
+import { loadDialect } from '../../src/dialects/registry.js';
 import { redactUrl } from '../../src/dialects/url.js';
 import { describeDialects, type TestDatabase } from '../support/databases.js';
 import { writeOpsStream } from '../support/schema.js';
@@ -236,6 +237,22 @@ await describeDialects(
         const directions = (await historyRows(ctx.dialect, db.url, STREAM)).filter((h) => h.revision === R3).map((h) => h.direction);
         expect(directions).toEqual(inShard(i) ? ['up', 'down', 'stamp', 'unstamp', 'up'] : ['up']);
       }
+    });
+
+    it.runIf(ctx.name === 'postgresql')('one list may mix dialects: each tenant\'s scheme picks its dialect', async () => {
+      const mixedFile = join(temp.path, 'mixed.txt');
+      mkdirSync(join(temp.path, 'mixed'));
+      writeFileSync(mixedFile, ['file:mixed/one.db', ...listed.slice(0, 3), 'file:mixed/two.db'].join('\n'));
+      const run = await runCli(['upgrade', '--targets', mixedFile, '--stream', STREAM, '--dir', migrations, '--json'], { cwd: temp.path });
+      expect(run.code, describeRun(run)).toBe(0);
+      noPassword(run);
+      expect(report(run).tenants.map((t) => [t.url, t.status, t.headsAfter])).toEqual([
+        ['file:mixed/one.db', 'ok', [R3]],
+        ...redacted.slice(0, 3).map((url) => [url, 'unchanged', [R3]]),
+        ['file:mixed/two.db', 'ok', [R3]],
+      ]);
+      const sqlite = await loadDialect('sqlite');
+      for (const name of ['one.db', 'two.db']) expect(await versionRows(sqlite, `file:${join(temp.path, 'mixed', name)}`, STREAM)).toEqual([R3]);
     });
 
     it('kill -9 during a fan-out (the real binary), then a re-run: every tenant at head, one history row per revision', async () => {
