@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { writeOpsStream } from '../../test/support/schema.js';
 import { writeStream } from '../../test/support/streams.js';
 import { main } from './main.js';
 
@@ -97,6 +98,38 @@ describe('strata … --targets / --targets-from-sql (issue 14): the command line
     expect(JSON.parse(failing.stdout).error).toMatchObject({ code: 'FANOUT_TARGETS_QUERY_FAILED', message: expect.stringContaining('no_such_table') });
     const none = await strata(['current', '--targets-from-sql', 'SELECT url FROM tenants WHERE 0', '--url', 'file:control.db', '--json', ...stream], dir);
     expect(JSON.parse(none.stdout).error.code).toBe('FANOUT_NO_TARGETS');
+  });
+
+  it('a guard that finds its object defined differently on one tenant: a warning naming the tenant; --strict fails that tenant only', async () => {
+    const guarded = join(dir, 'guarded');
+    writeOpsStream(guarded, [
+      {
+        id: 'gd01items',
+        upgrade: [
+          "if (!(await inspect.hasTable('items'))) await op.createTable('items', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });",
+          "if (!(await inspect.hasColumn('items', { name: 'label', type: 'varchar(50)' }))) await op.addColumn('items', { name: 'label', type: 'varchar(50)' });",
+        ].join('\n'),
+        downgrade: "if (await inspect.hasTable('items')) await op.dropTable('items');",
+      },
+    ]);
+    const seeded = new Database(join(dir, 'seeded.db'));
+    seeded.exec('CREATE TABLE items (id integer PRIMARY KEY, label varchar(20))');
+    seeded.close();
+    writeFileSync(join(dir, 'list.txt'), 'file:fresh.db\nfile:seeded.db\n');
+    const flags = ['--targets', 'list.txt', '--stream', 'app', '--dir', 'guarded', '--json'];
+
+    const strict = await strata(['upgrade', '--strict', ...flags], dir);
+    expect(strict.code).toBe(1);
+    expect(JSON.parse(strict.stdout).tenants.map((t: { status: string; error?: { code: string } }) => [t.status, t.error?.code])).toEqual([
+      ['ok', undefined],
+      ['failed', 'RUNNER_REVISION_FAILED'],
+    ]);
+
+    const warned = await strata(['upgrade', ...flags], dir);
+    expect(warned.code, warned.stderr).toBe(0);
+    const seededReport = JSON.parse(warned.stdout).tenants[1];
+    expect(seededReport).toMatchObject({ status: 'ok', differences: [{ revision: 'gd01items', difference: { object: 'column', table: 'items', name: 'label' } }] });
+    expect(warned.stderr).toMatch(/^warning: file:seeded\.db: revision gd01items: column items\.label exists but differs/m);
   });
 
   it('--help lists the fan-out options of upgrade, downgrade, stamp and current', async () => {
