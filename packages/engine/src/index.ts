@@ -82,7 +82,7 @@ export {
   type MigrationLock,
 } from './dialects/dialect.js';
 export { loadDialect } from './dialects/registry.js';
-export { redactUrl, scrubPassword, dialectFromUrl, sqlitePathFromUrl } from './dialects/url.js';
+export { redactUrl, scrubPassword, dialectFromUrl, sqlitePathFromUrl, absoluteDatabaseUrl } from './dialects/url.js';
 export {
   DIALECT_ERROR_CODES,
   DriverMissingError,

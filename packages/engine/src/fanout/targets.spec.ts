@@ -46,6 +46,10 @@ describe('resolveTenant', () => {
     });
   });
 
+  it('an in-memory SQLite database stays in memory', () => {
+    expect(resolveTenant({ url: 'file::memory:', line: 1 }, { source: 'f', baseDir: '/x' }).connectUrl).toBe(':memory:');
+  });
+
   it('a URL whose scheme names no dialect takes the stream\'s, else is refused', () => {
     expect(resolveTenant({ url: 'tenants/acme', line: 3 }, { source: 'f', baseDir: '/x', dialect: 'sqlite' }).dialect).toBe('sqlite');
     expect(() => resolveTenant({ url: 'redis://cache', line: 3 }, { source: 'tenants.txt', baseDir: '/x' })).toThrow(/tenants\.txt, line 3: "redis:\/\/cache"/);

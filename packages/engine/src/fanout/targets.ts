@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { withConnection } from '../dialects/connection.js';
 import type { DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
-import { dialectFromUrl, redactUrl, scrubPassword, sqlitePathFromUrl } from '../dialects/url.js';
+import { absoluteDatabaseUrl, dialectFromUrl, redactUrl, scrubPassword } from '../dialects/url.js';
 import { InvalidTargetError, NoTargetsError, TargetsFileNotFoundError, TargetsQueryFailedError } from './errors.js';
 
 /** One line of a targets file that names a tenant: the URL as written, and where. */
@@ -65,8 +64,7 @@ export function resolveTenant(target: TargetLine, options: { source: string; bas
   if (dialect === undefined) {
     throw new InvalidTargetError(options.source, target.line, redactUrl(target.url), 'its scheme names no dialect (postgres://, mysql://, file:) and the stream configures none');
   }
-  const connectUrl = dialect === 'sqlite' && target.url !== ':memory:' ? pathToFileURL(sqlitePathFromUrl(target.url, options.baseDir)).href : target.url;
-  return { url: target.url, connectUrl, dialect };
+  return { url: target.url, connectUrl: absoluteDatabaseUrl(target.url, dialect, options.baseDir), dialect };
 }
 
 /**
