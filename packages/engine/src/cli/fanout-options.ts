@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { fanOut, fanoutHeading, type FanoutAction, type TenantSource } from '../fanout/fanout.js';
+import { DEFAULT_FANOUT_CONCURRENCY, fanOut, fanoutHeading, type FanoutAction, type TenantSource } from '../fanout/fanout.js';
 import { parseShard } from '../fanout/shard.js';
 import { printFanoutResult, printTenantProgress } from '../report/fanout-report.js';
 import type { CommandInput, OptionSpecs } from './command.js';
@@ -18,7 +18,7 @@ export const FANOUT_OPTIONS: OptionSpecs = {
     valueName: 'SQL',
     description: 'Run on every tenant database the query returns (the first column of each row is a URL); the query runs on the stream\'s own database (--url).',
   },
-  concurrency: { type: 'string', valueName: 'N', description: 'With --targets or --targets-from-sql: how many tenants run at once, each under its own lock (default 4).' },
+  concurrency: { type: 'string', valueName: 'N', description: `With --targets or --targets-from-sql: how many tenants run at once, each under its own lock (default ${DEFAULT_FANOUT_CONCURRENCY}).` },
   shard: {
     type: 'string',
     valueName: 'I/N',
