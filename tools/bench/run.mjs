@@ -12,6 +12,7 @@ import { selectHeads, withDriver } from './drivers.mjs';
 import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows, SEEDED_TABLES } from './guards.mjs';
 import { autogenerateRows } from './autogenerate.mjs';
 import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
+import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -108,6 +109,10 @@ async function main() {
   printTable(
     `Nx ${NX_VERSION} (SQLite only; wall time of child processes, medians of ${NX_NOOP_RUNS} single-project and ${RUNS} run-many runs; floor = the engine's own CLI)`,
     nxRows({ workDir, runs: RUNS, median, timedSync }),
+  );
+  printTable(
+    `Fan-out (SQLite; ${FANOUT_TENANTS} tenant files, ${FANOUT_REVISIONS} revisions, --concurrency ${FANOUT_CONCURRENCY}; one run each; floor = a sequential shell loop of the CLI)`,
+    fanoutRows({ workDir, timedSync }),
   );
 }
 

@@ -17,7 +17,7 @@ describe('error codes', () => {
     const classes = errorClasses();
     expect(classes.length).toBeGreaterThan(40);
     for (const { name, code } of classes) {
-      expect(code, name).toMatch(/^(REVISION|RUNNER|DIALECT|CONFIG|LOADER|CLI|OPS|OFFLINE|SCHEMA|AUTOGENERATE)_[A-Z_]+$/);
+      expect(code, name).toMatch(/^(REVISION|RUNNER|DIALECT|CONFIG|LOADER|CLI|OPS|OFFLINE|SCHEMA|AUTOGENERATE|FANOUT)_[A-Z_]+$/);
     }
   });
 

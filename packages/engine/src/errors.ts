@@ -13,7 +13,7 @@
  * ```
  */
 export class StrataError extends Error {
-  /** Unique, UPPER_SNAKE, prefixed by area (`REVISION_`, `RUNNER_`, `DIALECT_`, `CONFIG_`, `CLI_`). */
+  /** Unique, UPPER_SNAKE, prefixed by area (`REVISION_`, `RUNNER_`, `DIALECT_`, `CONFIG_`, `CLI_`, `FANOUT_`...). */
   readonly code: string;
   /** The next step the user can take, or undefined when there is none to suggest. */
   readonly hint: string | undefined;

@@ -83,7 +83,7 @@ export {
   type MigrationLock,
 } from './dialects/dialect.js';
 export { loadDialect } from './dialects/registry.js';
-export { redactUrl, scrubPassword, dialectFromUrl, sqlitePathFromUrl } from './dialects/url.js';
+export { redactUrl, scrubPassword, dialectFromUrl, sqlitePathFromUrl, absoluteDatabaseUrl } from './dialects/url.js';
 export {
   DIALECT_ERROR_CODES,
   DriverMissingError,
@@ -236,6 +236,25 @@ export {
 export type { DowngradeResult } from './runner/runner.js';
 export type { Workspace, WorkspaceStream } from './runner/dependencies.js';
 export { DependencyNotAppliedError, UnknownStreamError, DependentsAppliedError, type CrossStreamReference } from './runner/errors.js';
+
+export {
+  fanOut,
+  fanoutHeading,
+  resolveTenants,
+  DEFAULT_FANOUT_CONCURRENCY,
+  type FanoutAction,
+  type FanoutOptions,
+  type FanoutResult,
+  type FanoutStream,
+  type TenantSource,
+  type TenantReport,
+  type TenantStatus,
+  type CensusEntry,
+} from './fanout/fanout.js';
+export { parseTargets, resolveTenant, readTargetsFile, queryTargets, type TargetLine, type TenantTarget, type TargetsQueryDatabase } from './fanout/targets.js';
+export { parseShard, shardOf, inShard, type Shard } from './fanout/shard.js';
+export { TargetsFileNotFoundError, InvalidTargetError, NoTargetsError, InvalidShardError, InvalidConcurrencyError, TargetsQueryFailedError } from './fanout/errors.js';
+export { printFanoutResult, printTenantProgress } from './report/fanout-report.js';
 
 export { Output } from './report/output.js';
 export { formatDuration, historyEntryLine, markers, revisionBlock, revisionJson, revisionLine } from './report/format-revision.js';

@@ -26,5 +26,9 @@ export interface Command {
   readonly streamOptions: boolean;
   /** Whether the command accepts positional arguments, and how many at most (Infinity: any). */
   readonly maxPositionals: number;
-  run(input: CommandInput): Promise<void>;
+  /**
+   * Runs the verb. Returns an exit code only when the command printed its result and still failed (a
+   * fan-out some of whose tenants failed: its report is the document); a thrown error exits 1.
+   */
+  run(input: CommandInput): Promise<number | void>;
 }

@@ -63,13 +63,13 @@ export async function main(argv: readonly string[], options: { cwd?: string; std
     if (parsed.positionals.length > command.maxPositionals) {
       throw new UsageError(`Too many arguments for "strata ${command.name}": ${parsed.positionals.join(' ')}.`, `Usage: strata ${command.name} ${command.usage}`);
     }
-    await command.run({
+    const code = await command.run({
       values: parsed.values as Record<string, string | boolean | string[] | undefined>,
       positionals: parsed.positionals,
       cwd: (parsed.values.cwd as string | undefined) ?? options.cwd ?? process.cwd(),
       out,
     });
-    return 0;
+    return code ?? 0;
   } catch (error) {
     out.error(error);
     return error instanceof UsageError ? 2 : 1;

@@ -1,8 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
-import { dialectFromUrl, sqlitePathFromUrl } from '../dialects/url.js';
+import { absoluteDatabaseUrl, dialectFromUrl } from '../dialects/url.js';
 import { TsModuleLoader } from '../loader/ts-module-loader.js';
 import { STREAM_NAME_PATTERN } from '../revision/revision.js';
 import {
@@ -241,7 +240,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
   return {
     name: streamName(projectDir, options.stream, strata),
     ...(dialect === undefined ? {} : { dialect }),
-    ...(url === undefined ? {} : { url: dialect === 'sqlite' ? absoluteSqliteUrl(url) : url.value }),
+    ...(url === undefined ? {} : { url: dialect === undefined ? url.value : absoluteDatabaseUrl(url.value, dialect, url.baseDir) }),
     // drizzle.config's `out` is relative to its own folder, as drizzle-kit reads it.
     revisionsDir: options.dir !== undefined ? resolve(projectDir, options.dir) : drizzle?.dir !== undefined ? resolve(dirname(drizzle.file), drizzle.dir) : resolve(projectDir, strata?.dir ?? 'migrations'),
     projectDir,
@@ -531,12 +530,6 @@ function checkDialect(value: unknown, source: string): DialectName {
     throw new ConfigInvalidError(source, `\`dialect\` is "${shown}"`, `Use dialect "postgresql", "mysql" or "sqlite" in ${source}.`);
   }
   throw new ConfigUnsupportedDialectError(shown, source);
-}
-
-/** A SQLite location as an absolute `file:` URL (or `:memory:`), a relative path taken from `baseDir`. */
-function absoluteSqliteUrl(url: Sourced<string>): string {
-  const path = sqlitePathFromUrl(url.value, url.baseDir);
-  return path === ':memory:' ? path : pathToFileURL(path).href;
 }
 
 function streamName(projectDir: string, option: string | undefined, strata: ConfigFileSettings | undefined): string {

@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DialectName } from './dialect.js';
 
 /** What a masked secret is replaced with. */
@@ -159,6 +159,23 @@ export function sqlitePathFromUrl(url: string, baseDir: string = process.cwd()):
   }
   if (path === ':memory:') return path;
   return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+/**
+ * The URL to connect to for `url` as written: a SQLite location becomes an absolute `file:` URL (a
+ * relative path taken from `baseDir`), or `:memory:`; server URLs are returned as they are.
+ *
+ * @example
+ * ```ts
+ * import { absoluteDatabaseUrl } from '@strata/engine';
+ * absoluteDatabaseUrl('file:tenants/acme.db', 'sqlite', '/srv'); // 'file:///srv/tenants/acme.db'
+ * absoluteDatabaseUrl('postgres://db/acme', 'postgresql', '/srv'); // unchanged
+ * ```
+ */
+export function absoluteDatabaseUrl(url: string, dialect: DialectName, baseDir: string): string {
+  if (dialect !== 'sqlite') return url;
+  const path = sqlitePathFromUrl(url, baseDir);
+  return path === ':memory:' ? path : pathToFileURL(path).href;
 }
 
 /** Drops a `?query` (and `#fragment`) from a URL-form SQLite location. */

@@ -71,6 +71,11 @@ export class Output {
     else appendFileSync(this.#file, text);
   }
 
+  /** A progress line on stderr (also under `--json`): what a long run has done so far, beside the document. */
+  progress(text: string): void {
+    this.#stderr.write(`${text}\n`);
+  }
+
   /** A warning on stderr (also under `--json`, where stdout holds only the document). */
   warn(text: string): void {
     this.#stderr.write(`warning: ${text}\n`);

@@ -1,3 +1,4 @@
+import type { GuardDifference } from '../inspect/inspector.js';
 import type { RunEvent, RunResult } from '../runner/events.js';
 import { formatDuration } from './format-revision.js';
 import type { Output } from './output.js';
@@ -17,8 +18,7 @@ export function printRunEvent(out: Output, event: RunEvent): void {
   if (event.type === 'plan' && event.revisions.length > 0) {
     out.line(`Stream "${event.stream}": ${event.direction === 'up' ? 'applying' : 'reverting'} ${event.revisions.length} revision(s).`);
   } else if (event.type === 'guard-difference') {
-    const d = event.difference;
-    out.warn(`revision ${event.revision}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} exists but differs: expected ${d.expected}; found ${d.actual} (the operation was skipped; --strict makes this an error)`);
+    out.warn(guardDifferenceWarning(event.revision, event.difference));
   } else if (event.type === 'lock-retry') {
     out.warn(
       `revision ${event.revision}: lock on ${event.table ?? 'a table'} not granted in ${formatDuration(event.timeoutMs)}, retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`,
@@ -53,4 +53,9 @@ export function printRunResult(out: Output, result: RunResult & { readonly casca
       out.line(`Stream "${result.stream}": ${result.steps.length} revision(s) ${result.direction === 'up' ? 'applied' : 'reverted'} in ${formatDuration(total)}. Current: ${current}.`);
     }
   });
+}
+
+/** @internal The warning for a guard that found its object defined differently. */
+export function guardDifferenceWarning(revision: string, d: GuardDifference): string {
+  return `revision ${revision}: ${d.object} ${d.table ? `${d.table}.` : ''}${d.name} exists but differs: expected ${d.expected}; found ${d.actual} (the operation was skipped; --strict makes this an error)`;
 }

@@ -15,6 +15,9 @@ describe('nxSpelling: engine hints in the words a person types under Nx (issue 1
       'For each rename, pass its flag (--renameTable users=people, --rename users.a=b)',
     );
     expect(nxSpelling('Run again with --allow-changed, or --lock-timeout=5000.', billing)).toBe('Run again with --allowChanged, or --lockTimeoutMs=5000.');
+    expect(nxSpelling('Fix the file, or pass --targets-from-sql "SELECT url FROM tenants" instead of --targets FILE.', billing)).toBe(
+      'Fix the file, or pass --tenantsSql "SELECT url FROM tenants" instead of --tenantsFile FILE.',
+    );
   });
 
   it('turns strata commands into the project\'s targets (by their configured names) and generators', () => {

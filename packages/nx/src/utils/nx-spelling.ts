@@ -44,6 +44,9 @@ const RENAMED_FLAGS: Readonly<Record<string, string | undefined>> = {
   'statement-timeout': 'statementTimeoutMs',
   server: 'serverUrl',
   autogenerate: undefined,
+  // `targets` is Nx's own word (a project's tasks; `nx run-many --targets`): the fan-out's options say tenants.
+  targets: 'tenantsFile',
+  'targets-from-sql': 'tenantsSql',
 };
 
 /** The CLI's flags that take no value. */
@@ -113,7 +116,7 @@ function nxCommand(verb: string, rest: string, context: NxSpellingContext): stri
 }
 
 function camelFlags(text: string): string {
-  return text.replace(/(^|[\s(,;'"])(--[a-z][a-z0-9]*(?:-[a-z0-9]+)+)(?=$|[\s=.,;:)'"])/g, (_match, before: string, flag: string) => `${before}${camelFlag(flag) ?? flag}`);
+  return text.replace(/(^|[\s(,;'"])(--[a-z][a-z0-9]*(?:-[a-z0-9]+)*)(?=$|[\s=.,;:)'"])/g, (_match, before: string, flag: string) => `${before}${camelFlag(flag) ?? flag}`);
 }
 
 /** `--no-renames` → `--noRenames`, `--lock-timeout=5` → `--lockTimeoutMs=5`; undefined for a flag Nx has no form of. */

@@ -29,11 +29,12 @@ export interface StrataRun {
 /**
  * Runs an executor body: resolves the options, catches errors and prints them the way `strata` does
  * (a `StrataError` as code, message and hint; anything else with its stack) and returns `{ success }`.
+ * A body that printed its result and still failed (a fan-out with failed tenants) returns `false`.
  */
 export async function runStrata(
   options: StreamExecutorOptions,
   context: ExecutorContext,
-  body: (run: StrataRun) => Promise<void>,
+  body: (run: StrataRun) => Promise<void | boolean>,
 ): Promise<{ success: boolean }> {
   let out: Output | undefined;
   try {
@@ -59,8 +60,7 @@ export async function runStrata(
         return workspace;
       },
     };
-    await body(run);
-    return { success: true };
+    return { success: (await body(run)) !== false };
   } catch (error) {
     if (out) out.error(context.projectName ? inNxSpelling(error, spellingContextOf(context.projectName, context.projectsConfigurations?.projects[context.projectName])) : error);
     else console.error(`Could not load @strata/engine: ${(error as Error)?.stack ?? String(error)}`);

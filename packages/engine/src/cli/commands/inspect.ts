@@ -3,6 +3,7 @@ import { revisionsInRange } from '../../revision/revision-range.js';
 import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
+import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
 import { historyEntryLine, markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
@@ -13,11 +14,15 @@ export const currentCommand: Command = {
   name: 'current',
   summary: 'Show the revisions the database is at.',
   usage: '[options]',
-  description: 'Reads the stream\'s rows of strata_version (without locking or creating anything) and names each revision.',
-  options: VERBOSE,
+  description:
+    'Reads the stream\'s rows of strata_version (without locking or creating anything) and names each revision.\n' +
+    'With --targets FILE or --targets-from-sql SQL, reads every tenant database listed and prints a census: how many\n' +
+    'tenants stand at which revisions.',
+  options: { ...VERBOSE, ...FANOUT_OPTIONS },
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
+    if (fanoutRequested(input, ['verbose'])) return runFanout(input, { command: 'current' });
     const settings = streamSettings(input);
     const graph = loadGraph(settings);
     const { heads } = await current(settings);

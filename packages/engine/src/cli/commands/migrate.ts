@@ -4,6 +4,7 @@ import { printDestructive, printUpgradePreview } from '../../report/destructive-
 import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
+import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
 import { printRunEvent, printRunResult } from '../../report/run-events.js';
 import { DDL_OPTIONS, loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
@@ -23,9 +24,14 @@ const UPGRADE_OPTIONS = {
     type: 'boolean',
     description: 'Print the plan and each destructive operation with the rows it would affect (counted in the database); change nothing.',
   },
+  ...FANOUT_OPTIONS,
 } as const;
 
-async function migrate(input: CommandInput, direction: 'up' | 'down', target: string): Promise<void> {
+async function migrate(input: CommandInput, direction: 'up' | 'down', target: string): Promise<number | void> {
+  if (fanoutRequested(input, ['sql', 'dry-run'])) {
+    const run = { target, allowChanged: input.values['allow-changed'] === true, strict: input.values.strict === true };
+    return runFanout(input, { command: direction === 'up' ? 'upgrade' : 'downgrade', ...run });
+  }
   if (input.values.sql === true) return offline(input, direction, target);
   const settings = streamSettings(input);
   const graph = loadGraph(settings);
@@ -80,7 +86,10 @@ export const upgradeCommand: Command = {
     'Before running, warns of every pending operation that drops a table, column, constraint or index, narrows a column or\n' +
     'runs raw SQL (also in --json, as "destructive"); --dry-run prints that with the rows each drop would affect, and stops.\n' +
     '--ddl-lock-timeout bounds each statement\'s wait for a table lock (the server\'s locks; --lock-timeout is the wait for another\n' +
-    'runner) and --ddl-lock-retries runs a revision that gave up on it again; a revision\'s lockTimeout/statementTimeout win.',
+    'runner) and --ddl-lock-retries runs a revision that gave up on it again; a revision\'s lockTimeout/statementTimeout win.\n' +
+    'With --targets FILE or --targets-from-sql SQL, upgrades every tenant database listed (--concurrency at once, each under\n' +
+    'its own lock), prints a line per tenant as it finishes (stderr) and a table at the end; exits 1 if any tenant failed.\n' +
+    'A re-run changes only the tenants not at the target. --shard I/N takes the I-th of N shards (CI matrices).',
   options: UPGRADE_OPTIONS,
   streamOptions: true,
   maxPositionals: 1,
@@ -95,8 +104,9 @@ export const downgradeCommand: Command = {
   description:
     'Reverts the applied revisions above TARGET, dependents first, running each downgrade. TARGET: -N (N steps down), an id\n' +
     'or prefix (reverts what was applied above it), <label>@base, base (reverts everything), <rev>-N.\n' +
-    'With --sql, prints the script instead; TARGET is then FROM:TO (for example head:base).',
-  options: RUN_OPTIONS,
+    'With --sql, prints the script instead; TARGET is then FROM:TO (for example head:base).\n' +
+    'With --targets FILE or --targets-from-sql SQL, downgrades every tenant database listed, as upgrade does.',
+  options: { ...RUN_OPTIONS, ...FANOUT_OPTIONS },
   streamOptions: true,
   maxPositionals: 1,
   run: (input) => {

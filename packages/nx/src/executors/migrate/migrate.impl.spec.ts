@@ -104,6 +104,25 @@ describe('@strata/nx:migrate and migrate-down', () => {
     expect(output).toContain('Stream "billing" (cascade): 1 revision(s) reverted');
   });
 
+  it('tenantsFile upgrades every tenant listed; a failing tenant fails the task and the others reach head (issue 14)', async () => {
+    write('tenants/list.txt', '# tenants\nfile:t1.db\nfile:t2.db\n');
+    expect(await migrateExecutor({ cwd: 'apps/accounts', tenantsFile: 'tenants/list.txt', concurrency: 2 }, context('accounts'))).toEqual({ success: true });
+    expect(output).toMatch(/^\[1\/2\] ok /m);
+    expect(output).toContain('Stream "accounts": upgrade head on 2 tenant(s): 2 ok, 0 already at head, 0 failed.');
+    for (const name of ['t1.db', 't2.db']) expect(existsSync(join(root, 'tenants', name))).toBe(true);
+
+    // A third tenant whose database is a folder cannot be opened: the task fails, the others are already at head.
+    mkdirSync(join(root, 'tenants', 'broken.db'));
+    write('tenants/list.txt', 'file:t1.db\nfile:broken.db\nfile:t2.db\n');
+    output = '';
+    expect(await migrateExecutor({ cwd: 'apps/accounts', tenantsFile: 'tenants/list.txt', shard: '1/1' }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('1 failed');
+    expect(output).toMatch(/file:broken\.db\s+failed\s+\? → \?\s+DIALECT_SQLITE_CANNOT_OPEN/);
+    expect(output.match(/already at head/g)?.length).toBeGreaterThanOrEqual(2);
+    expect(await migrateExecutor({ cwd: 'apps/accounts', tenantsFile: 'tenants/list.txt', tenantsSql: 'SELECT 1' }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('Pass either tenantsFile or tenantsSql');
+  });
+
   it('prints the SQL script with --sql, without a database', async () => {
     expect(await migrateExecutor({ cwd: 'apps/accounts', sql: true }, context('accounts'))).toEqual({ success: true });
     expect(output).toContain('CREATE TABLE "users"');
