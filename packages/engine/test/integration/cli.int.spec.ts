@@ -215,7 +215,7 @@ await describeDialects('strata CLI', (ctx) => {
     expect(merged.file.startsWith(s.dir)).toBe(true);
     expect(merged.file).toMatch(/[/\\]\d{8}_\d{4}_join_branches\.ts$/);
     const source = readFileSync(merged.file, 'utf8');
-    expect(source).toContain(`parents: ["${B}", "${C}"]`);
+    expect(source).toContain(`parents: ['${B}', '${C}']`);
     files[merged.id] = merged.file;
     // The graph now has one head: the merge, whose parents are both former heads.
     const shown = await s.cli('show', merged.id, '--json');
