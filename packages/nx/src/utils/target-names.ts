@@ -18,10 +18,18 @@ export interface StrataPluginOptions {
   migrateCheckTargetName?: string;
   /** Stairway, idempotency and drift test on a throwaway database (default `migrate-test`). */
   migrateTestTargetName?: string;
+  /**
+   * `migrate-check --db`, never cached (default `migrate-check-db`): `migrate-check` is cached, and Nx
+   * caches a target whatever its options, so the check that reads the live database is a target of its own.
+   */
+  migrateCheckDbTargetName?: string;
 }
 
 /** Every option filled in. */
 export type NormalizedPluginOptions = Required<StrataPluginOptions>;
+
+/** The default name of the uncached `migrate-check --db` target. */
+export const CHECK_DB_TARGET = 'migrate-check-db';
 
 /** The verbs, each with its executor name (the default target name) and plugin option. */
 export const VERBS = [
@@ -43,6 +51,7 @@ export type Verb = (typeof VERBS)[number][0];
 export function normalizePluginOptions(options: StrataPluginOptions | undefined): NormalizedPluginOptions {
   const normalized = {} as NormalizedPluginOptions;
   for (const [verb, key] of VERBS) normalized[key] = options?.[key] ?? verb;
+  normalized.migrateCheckDbTargetName = options?.migrateCheckDbTargetName ?? CHECK_DB_TARGET;
   return normalized;
 }
 
