@@ -212,6 +212,7 @@ export {
 export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
+export { reportAppliedHistory } from './report/history-report.js';
 export {
   UnknownRenameError,
   InvalidRenameError,
