@@ -1,3 +1,5 @@
+import type { NxJsonConfiguration } from '@nx/devkit';
+
 /** The options of the `@strata/nx/plugin` entry in nx.json: the name of each inferred target. */
 export interface StrataPluginOptions {
   /** Upgrade to head (default `migrate`). */
@@ -63,4 +65,21 @@ export function normalizePluginOptions(options: StrataPluginOptions | undefined)
  */
 export function migrateDependsOn(target: string): { dependencies: true; target: string; params: 'forward' } {
   return { dependencies: true, target, params: 'forward' };
+}
+
+/**
+ * Sets `targetDefaults.migrate.dependsOn` to {@link migrateDependsOn}: when it is unset, or the plain
+ * `['^migrate']` that `nx add @strata/nx` wrote before parameters were forwarded (with it, `nx run
+ * billing:migrate --sql` migrated accounts online first, overriding the plugin's inferred `dependsOn`).
+ * Any other setting is the user's and is kept; so is a key holding filtered entries (an array). Returns
+ * whether it changed anything. Used by `nx add` and by the `nx migrate` migration of earlier workspaces.
+ */
+export function forwardMigrateParameters(nxJson: NxJsonConfiguration): boolean {
+  const defaults = (nxJson.targetDefaults ??= {});
+  const migrate = defaults['migrate'] ?? {};
+  if (Array.isArray(migrate)) return false;
+  const earlier = migrate.dependsOn === undefined || (migrate.dependsOn.length === 1 && migrate.dependsOn[0] === '^migrate');
+  if (!earlier) return false;
+  defaults['migrate'] = { ...migrate, dependsOn: [migrateDependsOn('migrate')] };
+  return true;
 }
