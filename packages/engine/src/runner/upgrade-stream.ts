@@ -24,8 +24,8 @@ export interface UpgradeStreamResult extends RunResult {
 /**
  * `strata upgrade` as one call, for a service that migrates its database when it starts (what
  * drizzle-orm's `migrate()` is to drizzle-kit users): resolves the stream's settings exactly as the
- * command does ({@link resolveStreamSettings}: the flags given here, then `STRATA_DATABASE_URL`, then the
- * project's drizzle.config or strata.config in `cwd`), loads its revision files and upgrades to `target`.
+ * command does ({@link resolveStreamSettings}: the options given here over `STRATA_DATABASE_URL` over
+ * the project's drizzle.config or strata.config in `cwd`), loads its revision files and upgrades to `target`.
  *
  * Safe with many replicas starting at once: the run holds the database's migration lock (PostgreSQL
  * advisory lock, MySQL `GET_LOCK`, a lock row on SQLite) from the ledger check to the last revision, so
@@ -36,8 +36,10 @@ export interface UpgradeStreamResult extends RunResult {
  *
  * @example
  * ```ts
+ * import { fileURLToPath } from 'node:url';
  * import { redactUrl, upgradeStream } from '@strata/engine';
- * const { settings, steps } = await upgradeStream({ cwd: new URL('..', import.meta.url).pathname });
+ * // The project folder: the one holding drizzle.config.ts (or strata.config.json) and migrations/.
+ * const { settings, steps } = await upgradeStream({ cwd: fileURLToPath(new URL('..', import.meta.url)) });
  * console.log(`${settings.name} at ${redactUrl(settings.url)}: ${steps.length} revision(s) applied`);
  * ```
  */
