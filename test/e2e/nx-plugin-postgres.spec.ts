@@ -6,6 +6,7 @@
  *   once the dependency is taken out.
  * - item 3: renaming `users` (which the invoices' foreign key points at) with `--renameTable` migrates:
  *   the table, its primary key and unique constraint are renamed in place, and the foreign key stays.
+ * - item 11: `migrate-check` (without --db) is served from the cache the second time.
  *
  * PostgreSQL only (the rename failed there); the suite fails under CI=true when the server is down.
  */
@@ -72,7 +73,7 @@ await describeDialects(
       await ws?.dispose();
     });
 
-    it('the generator adds billing\'s dependsOn on accounts; migrate-check fails without it (item 4)', async () => {
+    it('the generator adds billing\'s dependsOn on accounts; migrate-check fails without it (item 4), and is cached (item 11)', async () => {
       const workspace = ws as Workspace;
       expectSuccess(await workspace.nx(['g', '@strata/nx:migration', 'accounts', '-m', 'create users', '--no-interactive']), 'nx g migration accounts');
       accountsRev = revisionIdOf(await workspace.read(`apps/accounts/migrations/${(await workspace.list('apps/accounts/migrations'))[0]}`));
@@ -90,6 +91,14 @@ await describeDialects(
       expect(check.output).toContain('AUTOGENERATE_CHECK_FAILED');
       expect(check.output).toContain(`which stream accounts owns, without depending on that stream: add \`dependsOn: ['accounts@${accountsRev}']\``);
       await workspace.write(billingFile, billing);
+
+      // Without --db the check reads files only: cached, the second run replays both streams (item 11).
+      expectSuccess(await workspace.nx(['run-many', '-t', 'migrate-check', '--output-style=static']), 'nx run-many -t migrate-check');
+      const again = expectSuccess(await workspace.nx(['run-many', '-t', 'migrate-check', '--output-style=static']), 'nx run-many -t migrate-check, again');
+      expect(tasksRun(again.output).sort((a, b) => a.task.localeCompare(b.task))).toEqual([
+        { task: 'accounts:migrate-check', cached: true },
+        { task: 'billing:migrate-check', cached: true },
+      ]);
     });
 
     it('migrates billing after accounts, then renames users to members in place: the foreign key stays (item 3)', async () => {
