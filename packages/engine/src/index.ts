@@ -42,6 +42,7 @@ export {
 
 export { upgrade, downgrade, stamp, repair, current, appliedHistory, readLedger, type LedgerState } from './runner/runner.js';
 export type { RunOptions, RunPlan, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
+export { upgradeStream, type UpgradeStreamOptions, type UpgradeStreamResult } from './runner/upgrade-stream.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, DdlLockTimeoutError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
 export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';
@@ -221,6 +222,7 @@ export { lockCost, type DdlTimeouts, type LockCost, type SafetyRule, type Safety
 export { isBinaryCoercible, POSTGRES_SAFETY_RULES } from './dialects/postgres/postgres-safety.js';
 export { isInplaceTypeChange, MYSQL_SAFETY_RULES } from './dialects/mysql/mysql-safety.js';
 export { SQLITE_SAFETY_RULES } from './dialects/sqlite/sqlite-safety.js';
+export { reportAppliedHistory } from './report/history-report.js';
 export {
   UnknownRenameError,
   InvalidRenameError,

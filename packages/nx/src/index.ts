@@ -1,5 +1,5 @@
 /**
- * `@strata/nx`: the Nx face of Strata. Generators (`init`, `migration`, `stream`), executors (one per
+ * `@strata/nx`: the Nx face of Strata. Generators (`init`, `migration`, `merge`, `stream`), executors (one per
  * `migrate*` target) and the plugin (`@strata/nx/plugin`: inferred targets and cross-stream edges).
  *
  * @packageDocumentation
@@ -8,6 +8,8 @@ export { initGenerator, initGeneratorInternal } from './generators/init/init';
 export type { InitGeneratorSchema } from './generators/init/schema';
 export { migrationGenerator } from './generators/migration/migration';
 export type { MigrationGeneratorSchema } from './generators/migration/schema';
+export { mergeGenerator } from './generators/merge/merge';
+export type { MergeGeneratorSchema } from './generators/merge/schema';
 export { streamGenerator } from './generators/stream/stream';
 export type { StreamGeneratorSchema } from './generators/stream/schema';
 

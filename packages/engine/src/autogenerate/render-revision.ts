@@ -4,7 +4,7 @@ import { InvalidOpError } from '../ops/errors.js';
 import { validateOp } from '../ops/op-builders.js';
 import type { ColumnDefinition, Op } from '../ops/op.js';
 import type { IdentityModel, SequenceOptions } from '../schema/model.js';
-import { renderRevisionHeader, type RevisionSourceFields } from '../revision/write-revision.js';
+import { quoteString as quote, renderRevisionHeader, type RevisionSourceFields } from '../revision/write-revision.js';
 import { tsMorph } from './ts-morph.js';
 
 /** An upgrade operation that loses data or schema, and why (rendered as `// DESTRUCTIVE: <reason>` above it). */
@@ -527,14 +527,6 @@ function paramLiteral(value: unknown, what: string): Literal {
   throw new InvalidOpError('execute', `${what} (a ${kind}) cannot be written into a revision file; pass a string, number, boolean, null, array or plain object.`);
 }
 
-/** A string in single quotes, escaped as JavaScript requires. @internal */
-function quote(text: string): string {
-  // JSON escapes backslashes, control characters and lone surrogates; then swap the quote characters.
-  const inner = JSON.stringify(text)
-    .slice(1, -1)
-    .replace(/\\(.)|'/gs, (match, escaped: string | undefined) => (escaped === undefined ? "\\'" : escaped === '"' ? '"' : match));
-  return `'${inner}'`;
-}
 
 /** A property key: bare when it is an identifier. @internal */
 function key(name: string): string {

@@ -215,7 +215,7 @@ await describeDialects('strata CLI', (ctx) => {
     expect(merged.file.startsWith(s.dir)).toBe(true);
     expect(merged.file).toMatch(/[/\\]\d{8}_\d{4}_join_branches\.ts$/);
     const source = readFileSync(merged.file, 'utf8');
-    expect(source).toContain(`parents: ["${B}", "${C}"]`);
+    expect(source).toContain(`parents: ['${B}', '${C}']`);
     files[merged.id] = merged.file;
     // The graph now has one head: the merge, whose parents are both former heads.
     const shown = await s.cli('show', merged.id, '--json');
@@ -612,10 +612,11 @@ await describeDialects('strata CLI', (ctx) => {
     expect(listed.stream).toBe(s.name);
     expect(listed.revisions.map((r) => r.id)).toEqual([B, A]);
 
+    // Newest first, as the files are listed (issue 12, item 11).
     const applied = await s.cli('history', '--applied', '--json');
     expectOk(applied);
     const ledger = jsonOf<{ stream: string; history: Record<string, unknown>[] }>(applied);
-    expect(ledger.history).toEqual([A, B].map((id) =>
+    expect(ledger.history).toEqual([B, A].map((id) =>
       expect.objectContaining({
         stream: s.name,
         revision: id,
@@ -628,6 +629,10 @@ await describeDialects('strata CLI', (ctx) => {
         startedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       }),
     ));
+
+    const text = await s.cli('history', '--applied');
+    expectOk(text);
+    expect(text.stdout.split('\n').filter((line) => line !== '').map((line) => (line.includes(A) ? A : line.includes(B) ? B : line))).toEqual([B, A]);
 
     const error = jsonError(await s.cli('upgrade', 'zzzz9999', '--json'));
     expect(error.code).toBe('REVISION_UNKNOWN');

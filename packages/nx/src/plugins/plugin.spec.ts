@@ -29,7 +29,7 @@ describe('@strata/nx/plugin createNodes', () => {
     rmSync(root, { recursive: true, force: true });
   });
 
-  it('infers the nine targets for a project with a drizzle.config, migrate after the dependencies\' migrate, params forwarded', async () => {
+  it('infers the ten targets for a project with a drizzle.config, migrate after the dependencies\' migrate, params forwarded', async () => {
     write('apps/billing/project.json', '{ "name": "billing" }');
     write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/db/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
     const results = await createNodes[1](['apps/billing/drizzle.config.ts'], {}, context);
@@ -45,6 +45,7 @@ describe('@strata/nx/plugin createNodes', () => {
         "migrate-history",
         "migrate-check",
         "migrate-test",
+        "migrate-check-db",
       ]
     `);
     expect(project?.targets?.['migrate']).toMatchObject({
@@ -64,6 +65,20 @@ describe('@strata/nx/plugin createNodes', () => {
       ]
     `);
     expect(project?.metadata?.['strata']).toEqual({ stream: 'billing', revisionsDir: 'apps/billing/migrations', dialect: 'sqlite' });
+  });
+
+  it('caches migrate-check on the files it reads, the other streams\' included; --db is the uncached migrate-check-db (issue 12, item 11)', async () => {
+    write('apps/accounts/project.json', '{ "name": "accounts" }');
+    write('apps/accounts/strata.config.json', '{ "dialect": "sqlite" }');
+    write('apps/billing/project.json', '{ "name": "billing" }');
+    write('apps/billing/drizzle.config.ts', "export default { dialect: 'sqlite', schema: './src/db/schema.ts', dbCredentials: { url: 'file:billing.db' } };");
+    const results = await createNodes[1](['apps/accounts/strata.config.json', 'apps/billing/drizzle.config.ts'], {}, context);
+    const targets = results.find(([file]) => file.startsWith('apps/billing'))?.[1].projects?.['apps/billing']?.targets ?? {};
+    expect(targets['migrate-check']?.cache).toBe(true);
+    expect(targets['migrate-check']?.outputs).toEqual([]);
+    expect(targets['migrate-check']?.inputs).toEqual([...(targets['migrate-test']?.inputs ?? []), '{workspaceRoot}/apps/accounts/**/*']);
+    expect(targets['migrate-check']?.inputs?.slice(0, 4)).toEqual(['{projectRoot}/migrations/**/*', '{projectRoot}/drizzle.config.ts', '{projectRoot}/src/db/**/*', '^default']);
+    expect(targets['migrate-check-db']).toMatchObject({ executor: '@strata/nx:migrate-check', options: { cwd: '{projectRoot}', db: true }, cache: false });
   });
 
   it('uses the target names of the plugin options', async () => {
@@ -100,13 +115,14 @@ describe('@strata/nx/plugin createNodes', () => {
     const results = await createNodes[1](files, {}, context);
     const projects = Object.fromEntries(results.flatMap(([, result]) => Object.entries(result.projects ?? {})));
     expect(Object.keys(projects).sort()).toEqual(['apps/bad', 'apps/env', 'apps/good']);
-    expect(Object.keys(projects['apps/env']?.targets ?? {})).toHaveLength(9);
+    expect(Object.keys(projects['apps/env']?.targets ?? {})).toHaveLength(10);
     expect(projects['apps/env']?.metadata?.['strata']).toEqual({
       stream: 'env',
       revisionsDir: 'apps/env/db',
       configError: expect.stringMatching(/^LOADER_MODULE_THREW: .*STRATA_SPEC_DB is not set/),
     });
     expect(projects['apps/env']?.targets?.['migrate-test']?.inputs?.[0]).toBe('{projectRoot}/**/*');
+    expect(projects['apps/env']?.targets?.['migrate-check']?.inputs?.[0]).toBe('{projectRoot}/**/*');
     expect(projects['apps/bad']?.metadata?.['strata'].configError).toMatch(/^CONFIG_INVALID: /);
 
     // Not cached: once the variable is set, the config's own settings are read.

@@ -29,7 +29,7 @@ const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `dri
 const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
 
 /** Bumped when the shape of the inferred targets changes, so cached targets of an older plugin are not reused. */
-const TARGETS_CACHE_VERSION = '1';
+const TARGETS_CACHE_VERSION = '2';
 
 /** What the plugin records about a stream on its project (`metadata.strata`), read back by createDependencies and the executors. */
 export interface StreamMetadata {
@@ -53,8 +53,8 @@ type TargetsCache = Record<string, CachedProject>;
 /**
  * Inferred Strata targets (batched `createNodes`): every project (a folder with project.json or
  * package.json) holding a drizzle.config or a strata.config gets `migrate`, `migrate-down`,
- * `migrate-stamp`, `migrate-repair`, `migrate-merge`, `migrate-status`, `migrate-history`, `migrate-check` and
- * `migrate-test`, each running the `@strata/nx` executor of that name in the project folder. The stream's
+ * `migrate-stamp`, `migrate-repair`, `migrate-merge`, `migrate-status`, `migrate-history`, `migrate-check`,
+ * `migrate-check-db` (`migrate-check --db`, uncached; `migrate-check` is cached) and `migrate-test`, each running the `@strata/nx` executor of that name in the project folder. The stream's
  * settings are resolved by the engine (`resolveStreamSettings`) only when a config file, the manifest or
  * the plugin options changed: the targets are cached by a hash of them, as `@nx/playwright` does.
  * A config that fails to load (it throws, or holds something Strata cannot use) never fails the project
@@ -75,11 +75,12 @@ export const createNodes: CreateNodes<StrataPluginOptions> = [
     const targetsCache = readTargetsCache(cachePath);
     const cachedKeys = Object.keys(targetsCache);
     const engineInput = engineInputs(context.workspaceRoot);
+    const roots = streamRoots(configFiles, context.workspaceRoot);
     // Only the entries this run used are written back, so the cache does not grow with every edit.
     const used: TargetsCache = {};
     try {
       return await createNodesFromFiles(
-        (configFile, _options, ctx) => createNodesInternal(configFile, normalized, ctx, engineInput, targetsCache, used),
+        (configFile, _options, ctx) => createNodesInternal(configFile, normalized, ctx, engineInput, targetsCache, used, roots),
         configFiles,
         options ?? {},
         context,
@@ -100,6 +101,7 @@ async function createNodesInternal(
   engineInput: EngineInputs,
   targetsCache: TargetsCache,
   used: TargetsCache,
+  roots: readonly string[],
 ): Promise<CreateNodesResult> {
   const name = basename(configFile);
   if (!DRIZZLE_CONFIG.test(name) && !STRATA_CONFIG.test(name)) return {};
@@ -124,7 +126,8 @@ async function createNodesInternal(
     if (built.resolved) targetsCache[key] = cached;
   }
   if (targetsCache[key] !== undefined) used[key] = cached;
-  const { targets, metadata } = cached;
+  const { metadata } = cached;
+  const targets = withOtherStreamsAsCheckInputs(cached.targets, options, projectRoot, roots);
   return {
     projects: {
       [projectRoot]: {
@@ -132,7 +135,7 @@ async function createNodesInternal(
         targets,
         metadata: {
           technologies: ['strata'],
-          targetGroups: { Migrations: VERBS.map(([, key]) => options[key]) },
+          targetGroups: { Migrations: [...VERBS.map(([, key]) => options[key]), options.migrateCheckDbTargetName] },
           strata: metadata,
         },
       },
@@ -190,6 +193,7 @@ function staticProject(
   const targets = buildTargets(projectRoot, { revisionsDir, configFiles, projectDir: absoluteRoot }, options, workspaceRoot, engineInput);
   const test = targets[options.migrateTestTargetName] as TargetConfiguration;
   test.inputs = ['{projectRoot}/**/*', '^default', ...engineInput];
+  (targets[options.migrateCheckTargetName] as TargetConfiguration).inputs = [...test.inputs];
   const manifestName = ['project.json', 'package.json'].map((file) => readJsonObject(join(absoluteRoot, file))?.['name']).find((name) => typeof name === 'string');
   const stream = typeof strata?.['stream'] === 'string' ? strata['stream'] : typeof manifestName === 'string' ? manifestName.replace(/^@[^/]+\//, '') : basename(absoluteRoot);
   const problem = error instanceof Error ? `${(error as { code?: string }).code ?? error.name}: ${error.message}` : String(error);
@@ -221,7 +225,11 @@ const DESCRIPTIONS: Record<Verb, { description: string; command: string; example
   'migrate-down': { description: 'Revert revisions down to a target (--to=-1, an id, base).', command: 'downgrade', example: { to: '-1' } },
   'migrate-stamp': { description: 'Mark revisions as applied (or not) without running them.', command: 'stamp', example: { to: 'head' } },
   'migrate-repair': { description: 'Accept edited applied revisions: record their current checksums (nothing is run).', command: 'repair' },
-  'migrate-merge': { description: 'Write a merge revision joining the stream\'s heads.', command: 'merge', example: { message: 'merge heads' } },
+  'migrate-merge': {
+    description: 'Write a merge revision joining the stream\'s heads (an alias of `nx g @strata/nx:merge <project>`, which also takes --dry-run).',
+    command: 'merge',
+    example: { message: 'merge heads' },
+  },
   'migrate-status': { description: 'Show the revision the database is at and the stream\'s heads.', command: 'current' },
   'migrate-history': { description: 'List the stream\'s revisions, newest first (--applied: what the database recorded).', command: 'history' },
   'migrate-check': { description: 'Fail if a revision is missing, unguarded, or the stream has several heads.', command: 'check' },
@@ -262,7 +270,50 @@ export function buildTargets(
   test.cache = true;
   test.inputs = [...(testInputs(projectRoot, layout, workspaceRoot) as Input[]), ...engineInput];
   test.outputs = [];
+  // Without --db the check reads files only (the revisions, the Drizzle schema, the configs; the other
+  // streams' projects are added per batch by withOtherStreamsAsCheckInputs): cached like the test. Nx
+  // caches a target whatever its options, so the check of the live database is its own uncached target.
+  const check = targets[options.migrateCheckTargetName] as TargetConfiguration;
+  check.cache = true;
+  check.inputs = [...(test.inputs as Input[])];
+  check.outputs = [];
+  targets[options.migrateCheckDbTargetName] = {
+    executor: `${PACKAGE_NAME}:migrate-check`,
+    options: { cwd: '{projectRoot}', db: true },
+    cache: false,
+    metadata: {
+      technologies: ['strata'],
+      description: 'migrate-check, and also compare the live database with the Drizzle schema and cross-check the ledger (never cached).',
+      help: { command: 'npx strata check --help', example: {} },
+    },
+  };
   return targets;
+}
+
+/**
+ * The folders of every project the batch makes a stream, relative to the workspace root: `migrate-check`
+ * reads the other streams' schemas and revisions (who owns a table a foreign key references), so they
+ * are its inputs too, even without a project-graph edge (a missing edge is what it reports).
+ */
+function streamRoots(configFiles: readonly string[], workspaceRoot: string): string[] {
+  const roots = configFiles
+    .filter((file) => DRIZZLE_CONFIG.test(basename(file)) || STRATA_CONFIG.test(basename(file)))
+    .map((file) => dirname(file))
+    .filter((root) => ['project.json', 'package.json'].some((manifest) => existsSync(join(workspaceRoot, root, manifest))));
+  return [...new Set(roots)].sort();
+}
+
+/** The project's targets with the other stream projects' files added to the `migrate-check` inputs. */
+function withOtherStreamsAsCheckInputs(
+  targets: Record<string, TargetConfiguration>,
+  options: NormalizedPluginOptions,
+  projectRoot: string,
+  roots: readonly string[],
+): Record<string, TargetConfiguration> {
+  const check = targets[options.migrateCheckTargetName];
+  const others = roots.filter((root) => root !== projectRoot).map((root) => (root === '.' ? '{workspaceRoot}/**/*' : `{workspaceRoot}/${toPosix(root)}/**/*`));
+  if (check === undefined || others.length === 0) return targets;
+  return { ...targets, [options.migrateCheckTargetName]: { ...check, inputs: [...(check.inputs ?? []), ...others] } };
 }
 
 /**

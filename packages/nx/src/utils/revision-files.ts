@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { logger, readProjectConfiguration, type Tree } from '@nx/devkit';
 import type { RevisionGraph, StreamLayout } from '@strata/engine';
 import type { Engine } from './engine';
+import { UsageError } from './errors';
 
 /** A list option given once or several times (`--rename a.b=c --rename d.e=f`, or `a.b=c,d.e=f`). */
 export function listOption(value: string[] | string | undefined): string[] {
@@ -45,4 +46,24 @@ export function parentsFor(engine: Engine, graph: RevisionGraph, head: string | 
 /** Logs a written revision the way `strata revision` prints it. */
 export function logWritten(path: string, id: string, parents: readonly string[]): void {
   logger.info(`Generating ${path} ... done (revision ${id}, parent ${parents.join(', ') || '<base>'})`);
+}
+
+/**
+ * The parents and message of a merge revision, for `nx g @strata/nx:merge` and the `migrate-merge`
+ * target alike: the requested revisions (default: every head) through the engine's `mergeParents`, and
+ * a refusal naming `status` (the command that lists the heads) when fewer than two are left.
+ */
+export function mergeFields(
+  engine: Engine,
+  graph: RevisionGraph,
+  options: { stream: string; revisions: readonly string[]; message: string | undefined; status: string },
+): { parents: string[]; message: string } {
+  const parents = engine.mergeParents(graph, options.revisions.length === 0 ? ['heads'] : options.revisions);
+  if (parents.length < 2) {
+    throw new UsageError(
+      `Nothing to merge in stream "${options.stream}": ${parents.length === 1 ? `only ${parents[0]}` : 'no revision'}${options.revisions.length === 0 ? ' (the stream has a single head)' : ''}.`,
+      `A merge needs two or more heads; ${options.status} lists them.`,
+    );
+  }
+  return { parents, message: options.message ?? `merge ${parents.join(', ')}` };
 }

@@ -1,3 +1,5 @@
+import type { NxJsonConfiguration } from '@nx/devkit';
+
 /** The options of the `@strata/nx/plugin` entry in nx.json: the name of each inferred target. */
 export interface StrataPluginOptions {
   /** Upgrade to head (default `migrate`). */
@@ -18,10 +20,18 @@ export interface StrataPluginOptions {
   migrateCheckTargetName?: string;
   /** Stairway, idempotency and drift test on a throwaway database (default `migrate-test`). */
   migrateTestTargetName?: string;
+  /**
+   * `migrate-check --db`, never cached (default `migrate-check-db`): `migrate-check` is cached, and Nx
+   * caches a target whatever its options, so the check that reads the live database is a target of its own.
+   */
+  migrateCheckDbTargetName?: string;
 }
 
 /** Every option filled in. */
 export type NormalizedPluginOptions = Required<StrataPluginOptions>;
+
+/** The default name of the uncached `migrate-check --db` target. */
+export const CHECK_DB_TARGET = 'migrate-check-db';
 
 /** The verbs, each with its executor name (the default target name) and plugin option. */
 export const VERBS = [
@@ -43,6 +53,7 @@ export type Verb = (typeof VERBS)[number][0];
 export function normalizePluginOptions(options: StrataPluginOptions | undefined): NormalizedPluginOptions {
   const normalized = {} as NormalizedPluginOptions;
   for (const [verb, key] of VERBS) normalized[key] = options?.[key] ?? verb;
+  normalized.migrateCheckDbTargetName = options?.migrateCheckDbTargetName ?? CHECK_DB_TARGET;
   return normalized;
 }
 
@@ -54,4 +65,21 @@ export function normalizePluginOptions(options: StrataPluginOptions | undefined)
  */
 export function migrateDependsOn(target: string): { dependencies: true; target: string; params: 'forward' } {
   return { dependencies: true, target, params: 'forward' };
+}
+
+/**
+ * Sets `targetDefaults.migrate.dependsOn` to {@link migrateDependsOn}: when it is unset, or the plain
+ * `['^migrate']` that `nx add @strata/nx` wrote before parameters were forwarded (with it, `nx run
+ * billing:migrate --sql` migrated accounts online first, overriding the plugin's inferred `dependsOn`).
+ * Any other setting is the user's and is kept; so is a key holding filtered entries (an array). Returns
+ * whether it changed anything. Used by `nx add` and by the `nx migrate` migration of earlier workspaces.
+ */
+export function forwardMigrateParameters(nxJson: NxJsonConfiguration): boolean {
+  const defaults = (nxJson.targetDefaults ??= {});
+  const migrate = defaults['migrate'] ?? {};
+  if (Array.isArray(migrate)) return false;
+  const earlier = migrate.dependsOn === undefined || (migrate.dependsOn.length === 1 && migrate.dependsOn[0] === '^migrate');
+  if (!earlier) return false;
+  defaults['migrate'] = { ...migrate, dependsOn: [migrateDependsOn('migrate')] };
+  return true;
 }

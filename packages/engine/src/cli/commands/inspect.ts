@@ -4,7 +4,8 @@ import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
-import { historyEntryLine, markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
+import { markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
+import { reportAppliedHistory } from '../../report/history-report.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const VERBOSE = { verbose: { type: 'boolean', short: 'v', description: 'Show each revision in full (parents, children, labels, file).' } } as const;
@@ -107,14 +108,14 @@ export const showCommand: Command = {
 /** `strata history`. */
 export const historyCommand: Command = {
   name: 'history',
-  summary: 'List revisions, newest first; or what was applied, with --applied.',
+  summary: 'List revisions, newest first; or what was applied (newest first), with --applied.',
   usage: '[options]',
   description:
     'Lists the stream\'s revisions from the heads down to the bases (Alembic\'s history). -r START:END limits it to a range\n' +
     '(either side may be empty, an id or prefix, head, base, <label>@head, <label>@base as the start, <label>@-N counted\n' +
     'from the branch head, or current; the start must be at or below the end). -i marks the revisions the\n' +
-    'database is at. --applied lists the rows of strata_history instead: every revision applied, reverted or stamped,\n' +
-    'with when, how long, by whom and the file\'s checksum.',
+    'database is at. --applied lists the rows of strata_history instead, newest first too: every revision applied, reverted\n' +
+    'or stamped, with when, how long, by whom and the file\'s checksum.',
   options: {
     ...VERBOSE,
     rev: { type: 'string', short: 'r', valueName: 'START:END', description: 'Only the revisions in this range.' },
@@ -128,11 +129,7 @@ export const historyCommand: Command = {
     const needsDb = input.values.applied === true || input.values['indicate-current'] === true || (range?.includes('current') ?? false);
     const settings = needsDb ? streamSettings(input) : streamLayout(input);
     if (input.values.applied) {
-      const rows = await appliedHistory(streamSettings(input));
-      input.out.result({ stream: settings.name, history: rows }, () => {
-        if (rows.length === 0) input.out.line(`Stream "${settings.name}": nothing recorded yet.`);
-        for (const row of rows) input.out.line(historyEntryLine(row, input.values.verbose === true));
-      });
+      reportAppliedHistory(input.out, settings.name, await appliedHistory(streamSettings(input)), input.values.verbose === true);
       return;
     }
     const graph = loadGraph(settings);

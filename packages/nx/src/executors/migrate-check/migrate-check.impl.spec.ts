@@ -102,6 +102,28 @@ describe('@strata/nx:migrate-check (cross-stream foreign keys) and migrate-repai
     expect(output).toContain('nx run accounts:migrate-check --strictSafety');
   });
 
+  it('refuses --db on a cached migrate-check target, naming the uncached one (issue 12, item 11)', async () => {
+    write('apps/billing/migrations/20240101_0000_invoices.ts', invoices(['accounts@aaaa00000001']));
+    const checkTargets = {
+      'migrate-check': { executor: '@strata/nx:migrate-check', cache: true },
+      'db-check': { executor: '@strata/nx:migrate-check', options: { db: true }, cache: false },
+    };
+    const base = context('billing', 'migrate-check');
+    const cached: ExecutorContext = {
+      ...base,
+      target: checkTargets['migrate-check'],
+      projectsConfigurations: { version: 2, projects: { ...base.projectsConfigurations.projects, billing: { root: 'apps/billing', targets: checkTargets } } },
+    };
+    expect(await migrateCheckExecutor({ cwd: 'apps/billing', db: true }, cached)).toEqual({ success: false });
+    expect(output).toContain('nx run billing:migrate-check is cached, so it cannot read the live database (--db).');
+    expect(output).toContain('Run nx run billing:db-check, the uncached target that passes --db.');
+
+    output = '';
+    expect(await migrateCheckExecutor({ cwd: 'apps/billing', db: true }, { ...cached, targetName: 'db-check', target: checkTargets['db-check'] }), output).toEqual({ success: true });
+    expect(output).toContain('the database matches it');
+    expect(await migrateCheckExecutor({ cwd: 'apps/billing' }, cached), output).toEqual({ success: true });
+  });
+
   it('migrate-repair records an edited applied revision, after which migrate runs again (issue 12, item 5)', async () => {
     write('apps/billing/migrations/20240101_0000_invoices.ts', invoices(['accounts@aaaa00000001']));
     expect(await migrateExecutor({ cwd: 'apps/accounts' }, context('accounts', 'migrate'))).toEqual({ success: true });

@@ -4,17 +4,13 @@ import type { MigrateHistoryExecutorSchema } from './schema';
 
 /**
  * `nx run <project>:migrate-history`: the stream's revisions, newest first (Alembic's history), or with
- * `--applied` the ledger rows (`strata_history`).
+ * `--applied` the ledger rows (`strata_history`), newest first too (the engine's `reportAppliedHistory`).
  */
 export default async function migrateHistoryExecutor(options: MigrateHistoryExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, async ({ engine, out, settings, layout, graph }) => {
     if (options.applied) {
       const stream = settings();
-      const rows = await engine.appliedHistory(stream);
-      out.result({ stream: stream.name, history: rows }, () => {
-        if (rows.length === 0) out.line(`Stream "${stream.name}": nothing recorded yet.`);
-        for (const row of rows) out.line(engine.historyEntryLine(row, options.verbose === true));
-      });
+      engine.reportAppliedHistory(out, stream.name, await engine.appliedHistory(stream), options.verbose === true);
       return;
     }
     const needsDb = options.indicateCurrent === true || (options.rev?.includes('current') ?? false);

@@ -9,7 +9,7 @@ import {
   type NxJsonConfiguration,
   type Tree,
 } from '@nx/devkit';
-import { migrateDependsOn, normalizePluginOptions } from '../../utils/target-names';
+import { forwardMigrateParameters, normalizePluginOptions } from '../../utils/target-names';
 import { DRIZZLE_KIT_VERSION, DRIZZLE_ORM_VERSION, PLUGIN_NAME, STRATA_ENGINE_VERSION } from '../../utils/versions';
 import type { InitGeneratorSchema } from './schema';
 
@@ -58,12 +58,8 @@ function registerPlugin(nxJson: NxJsonConfiguration): void {
  * dependency online under `--sql`; a key already holding filtered entries (an array) is left as it is.
  */
 function addTargetDefaults(nxJson: NxJsonConfiguration): void {
+  forwardMigrateParameters(nxJson);
   const defaults = (nxJson.targetDefaults ??= {});
-  const migrate = defaults['migrate'] ?? {};
-  if (!Array.isArray(migrate)) {
-    const earlier = migrate.dependsOn === undefined || (migrate.dependsOn.length === 1 && migrate.dependsOn[0] === '^migrate');
-    defaults['migrate'] = { ...migrate, dependsOn: earlier ? [migrateDependsOn('migrate')] : migrate.dependsOn };
-  }
   const test = defaults['migrate-test'] ?? {};
   if (!Array.isArray(test)) defaults['migrate-test'] = { ...test, cache: test.cache ?? true };
 }

@@ -113,9 +113,9 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
       import { revision } from '@strata/engine';
 
       export default revision({
-        id: "cccc00000003",
+        id: 'cccc00000003',
         parents: [],
-        message: "backfill",
+        message: 'backfill',
         async upgrade({ execute }) {},
         async downgrade({ execute }) {},
       });
