@@ -13,6 +13,7 @@ import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows,
 import { autogenerateRows } from './autogenerate.mjs';
 import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
+import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -114,6 +115,13 @@ async function main() {
     `Fan-out (SQLite; ${FANOUT_TENANTS} tenant files, ${FANOUT_REVISIONS} revisions, --concurrency ${FANOUT_CONCURRENCY}; one run each; floor = a sequential shell loop of the CLI)`,
     fanoutRows({ workDir, timedSync }),
   );
+  const postgres = TARGETS.find((target) => target.dialect === 'postgresql');
+  if (postgres !== undefined && (await probe(postgres)) !== undefined) {
+    printTable(
+      `PGlite (PostgreSQL in the process, no server; ${PGLITE_REVISIONS} guarded revisions, medians of ${RUNS}; floor = the same strata test on the server)`,
+      pgliteRows({ workDir, runs: RUNS, median, timedSync }, postgres.serverUrl),
+    );
+  }
 }
 
 /** The DDL of revision `n`, shared by the revision files and the plain-script floor. */
