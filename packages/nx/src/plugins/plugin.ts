@@ -75,12 +75,11 @@ export const createNodes: CreateNodes<StrataPluginOptions> = [
     const targetsCache = readTargetsCache(cachePath);
     const cachedKeys = Object.keys(targetsCache);
     const engineInput = engineInputs(context.workspaceRoot);
-    const roots = streamRoots(configFiles, context.workspaceRoot);
     // Only the entries this run used are written back, so the cache does not grow with every edit.
     const used: TargetsCache = {};
     try {
       return await createNodesFromFiles(
-        (configFile, _options, ctx) => createNodesInternal(configFile, normalized, ctx, engineInput, targetsCache, used, roots),
+        (configFile, _options, ctx) => createNodesInternal(configFile, normalized, ctx, engineInput, targetsCache, used),
         configFiles,
         options ?? {},
         context,
@@ -101,7 +100,6 @@ async function createNodesInternal(
   engineInput: EngineInputs,
   targetsCache: TargetsCache,
   used: TargetsCache,
-  roots: readonly string[],
 ): Promise<CreateNodesResult> {
   const name = basename(configFile);
   if (!DRIZZLE_CONFIG.test(name) && !STRATA_CONFIG.test(name)) return {};
@@ -126,8 +124,7 @@ async function createNodesInternal(
     if (built.resolved) targetsCache[key] = cached;
   }
   if (targetsCache[key] !== undefined) used[key] = cached;
-  const { metadata } = cached;
-  const targets = withOtherStreamsAsCheckInputs(cached.targets, options, projectRoot, roots);
+  const { targets, metadata } = cached;
   return {
     projects: {
       [projectRoot]: {
@@ -270,9 +267,11 @@ export function buildTargets(
   test.cache = true;
   test.inputs = [...(testInputs(projectRoot, layout, workspaceRoot) as Input[]), ...engineInput];
   test.outputs = [];
-  // Without --db the check reads files only (the revisions, the Drizzle schema, the configs; the other
-  // streams' projects are added per batch by withOtherStreamsAsCheckInputs): cached like the test. Nx
-  // caches a target whatever its options, so the check of the live database is its own uncached target.
+  // Without --db the check reads files only (the revisions, the Drizzle schema, the configs, and through
+  // `^default` the streams it depends on): cached like the test. The other streams' projects are not
+  // inputs: a `{workspaceRoot}/<other project>` input makes `nx affected` count this project as touched
+  // by every change there. Nx caches a target whatever its options, so the check of the live database
+  // is its own uncached target.
   const check = targets[options.migrateCheckTargetName] as TargetConfiguration;
   check.cache = true;
   check.inputs = [...(test.inputs as Input[])];
@@ -288,32 +287,6 @@ export function buildTargets(
     },
   };
   return targets;
-}
-
-/**
- * The folders of every project the batch makes a stream, relative to the workspace root: `migrate-check`
- * reads the other streams' schemas and revisions (who owns a table a foreign key references), so they
- * are its inputs too, even without a project-graph edge (a missing edge is what it reports).
- */
-function streamRoots(configFiles: readonly string[], workspaceRoot: string): string[] {
-  const roots = configFiles
-    .filter((file) => DRIZZLE_CONFIG.test(basename(file)) || STRATA_CONFIG.test(basename(file)))
-    .map((file) => dirname(file))
-    .filter((root) => ['project.json', 'package.json'].some((manifest) => existsSync(join(workspaceRoot, root, manifest))));
-  return [...new Set(roots)].sort();
-}
-
-/** The project's targets with the other stream projects' files added to the `migrate-check` inputs. */
-function withOtherStreamsAsCheckInputs(
-  targets: Record<string, TargetConfiguration>,
-  options: NormalizedPluginOptions,
-  projectRoot: string,
-  roots: readonly string[],
-): Record<string, TargetConfiguration> {
-  const check = targets[options.migrateCheckTargetName];
-  const others = roots.filter((root) => root !== projectRoot).map((root) => (root === '.' ? '{workspaceRoot}/**/*' : `{workspaceRoot}/${toPosix(root)}/**/*`));
-  if (check === undefined || others.length === 0) return targets;
-  return { ...targets, [options.migrateCheckTargetName]: { ...check, inputs: [...(check.inputs ?? []), ...others] } };
 }
 
 /**
