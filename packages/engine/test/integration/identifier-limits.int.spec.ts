@@ -1,7 +1,6 @@
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeDialects } from '../support/databases.js';
+import { writeOpsStream } from '../support/schema.js';
 import { StreamFixture, describeRun, makeTempDir, versionRows, withConnection } from '../support/streams.js';
 
 // Issue 11 #3: names longer than the server's limit. PostgreSQL cuts them to 63 bytes without a word;
@@ -12,48 +11,25 @@ const LONG_FK = `fk_subscription_events_${'customer_account_'.repeat(3)}id_accou
 const A = 'aaaa0000a001';
 const B = 'bbbb0000b002';
 
-function revision(id: string, parents: readonly string[], upgrade: string, downgrade: string): string {
-  return [
-    "import { revision } from '@strata/engine';",
-    '',
-    'export default revision({',
-    `  id: '${id}',`,
-    `  parents: ${JSON.stringify(parents)},`,
-    `  message: 'long names ${id}',`,
-    '  async upgrade({ op, inspect }) {',
-    `    ${upgrade}`,
-    '  },',
-    '  async downgrade({ op, inspect }) {',
-    `    ${downgrade}`,
-    '  },',
-    '});',
-    '',
-  ].join('\n');
-}
-
 function writeRevisions(dir: string): void {
-  writeFileSync(
-    join(dir, '20240301_0000_accounts.ts'),
-    revision(
-      A,
-      [],
-      `if (!(await inspect.hasTable('accounts'))) await op.createTable('accounts', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
-    if (!(await inspect.hasTable('subscription_events'))) await op.createTable('subscription_events', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'account_id', type: 'integer' }, { name: 'started_at', type: 'integer' }] });`,
-      `if (await inspect.hasTable('subscription_events')) await op.dropTable('subscription_events');
-    if (await inspect.hasTable('accounts')) await op.dropTable('accounts');`,
-    ),
-  );
-  writeFileSync(
-    join(dir, '20240301_0001_long_names.ts'),
-    revision(
-      B,
-      [A],
-      `if (!(await inspect.hasIndex('subscription_events', { name: '${LONG_INDEX}', columns: ['account_id', 'started_at'] }))) await op.createIndex('${LONG_INDEX}', 'subscription_events', ['account_id', 'started_at']);
-    if (!(await inspect.hasForeignKey('subscription_events', '${LONG_FK}'))) await op.createForeignKey('${LONG_FK}', 'subscription_events', 'accounts', ['account_id'], ['id']);`,
-      `if (await inspect.hasForeignKey('subscription_events', '${LONG_FK}')) await op.dropForeignKey('${LONG_FK}', 'subscription_events');
-    if (await inspect.hasIndex('subscription_events', '${LONG_INDEX}')) await op.dropIndex('${LONG_INDEX}', 'subscription_events');`,
-    ),
-  );
+  writeOpsStream(dir, [
+    {
+      id: A,
+      message: 'accounts and subscription events',
+      upgrade: `if (!(await inspect.hasTable('accounts'))) await op.createTable('accounts', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+if (!(await inspect.hasTable('subscription_events'))) await op.createTable('subscription_events', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'account_id', type: 'integer' }, { name: 'started_at', type: 'integer' }] });`,
+      downgrade: `if (await inspect.hasTable('subscription_events')) await op.dropTable('subscription_events');
+if (await inspect.hasTable('accounts')) await op.dropTable('accounts');`,
+    },
+    {
+      id: B,
+      message: 'long names',
+      upgrade: `if (!(await inspect.hasIndex('subscription_events', { name: '${LONG_INDEX}', columns: ['account_id', 'started_at'] }))) await op.createIndex('${LONG_INDEX}', 'subscription_events', ['account_id', 'started_at']);
+if (!(await inspect.hasForeignKey('subscription_events', '${LONG_FK}'))) await op.createForeignKey('${LONG_FK}', 'subscription_events', 'accounts', ['account_id'], ['id']);`,
+      downgrade: `if (await inspect.hasForeignKey('subscription_events', '${LONG_FK}')) await op.dropForeignKey('${LONG_FK}', 'subscription_events');
+if (await inspect.hasIndex('subscription_events', '${LONG_INDEX}')) await op.dropIndex('${LONG_INDEX}', 'subscription_events');`,
+    },
+  ]);
 }
 
 await describeDialects('identifier limits', (ctx) => {
