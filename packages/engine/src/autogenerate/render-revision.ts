@@ -46,8 +46,8 @@ export interface GeneratedRevisionInput extends RevisionSourceFields {
  *
  * Destructive upgrade operations get a `// DESTRUCTIVE: <reason>` line above them; notes become comment
  * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. A revision that
- * creates an index `concurrently` says `transactional: false`, since PostgreSQL cannot build one in a
- * transaction, and so does one that adds enum values beside other operations, which may use them. The source is built with ts-morph and printed with fixed formatting settings, so the
+ * creates or drops an index `concurrently` (either way) says `transactional: false`, since PostgreSQL
+ * cannot build or drop one so in a transaction, and so does one that adds enum values beside other operations, which may use them. The source is built with ts-morph and printed with fixed formatting settings, so the
  * same input gives the same bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
  * parameter that has no source form, and what {@link renderRevisionHeader} throws for invalid fields.
  *
@@ -103,14 +103,15 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
         writer.writeLine(`message: ${quote(input.message)},`);
         if (input.dependsOn !== undefined && input.dependsOn.length > 0) writer.writeLine(`dependsOn: ${flat(input.dependsOn)},`);
         if (input.branchLabels !== undefined && input.branchLabels.length > 0) writer.writeLine(`branchLabels: ${flat(input.branchLabels)},`);
-        // CREATE INDEX CONCURRENTLY cannot run inside a transaction block
-        // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY).
+        // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block
+        // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY), in either direction.
         // A value added by ALTER TYPE ... ADD VALUE cannot be used before the transaction that added it
         // commits ("unsafe use of new value", https://www.postgresql.org/docs/15/sql-altertype.html#id-1.9.3.42.7),
         // so a revision that adds values and does anything else (a default or a row naming the value)
         // runs statement by statement; its guards make a re-run finish what a failure left.
         const addsEnumValues = input.upgrade.some((op) => op.kind === 'addEnumValue') && input.upgrade.some((op) => op.kind !== 'addEnumValue');
-        if (addsEnumValues || input.upgrade.some((op) => op.kind === 'createIndex' && op.concurrently === true)) writer.writeLine('transactional: false,');
+        const concurrent = [...input.upgrade, ...input.downgrade].some((op) => (op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true);
+        if (addsEnumValues || concurrent) writer.writeLine('transactional: false,');
         writeFunction(writer, 'upgrade', upgrade);
         writeFunction(writer, 'downgrade', downgrade);
       });
@@ -334,8 +335,10 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       const options = hasOptions ? `, ${name}` : '';
       return [guarded(`!${has(`hasIndex(${table}, ${name})`)}`, `createIndex(${name}.name, ${table}, ${name}.columns${options})`)];
     }
-    case 'dropIndex':
-      return [guarded(`await inspect.hasIndex(${table}, ${quote(op.name)})`, `dropIndex(${quote(op.name)}, ${table})`)];
+    case 'dropIndex': {
+      const options = op.concurrently === true ? ', { concurrently: true }' : '';
+      return [guarded(`await inspect.hasIndex(${table}, ${quote(op.name)})`, `dropIndex(${quote(op.name)}, ${table}${options})`)];
+    }
     case 'renameIndex': {
       const [from, to] = [quote(op.name), quote(op.to)];
       return [guarded(`${has(`hasIndex(${table}, ${from})`)} && !${has(`hasIndex(${table}, ${to})`)}`, `renameIndex(${table}, ${from}, ${to})`)];

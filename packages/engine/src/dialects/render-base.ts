@@ -114,7 +114,7 @@ export abstract class RenderBase implements Renderer {
       case 'renameColumn':
         return this.renameColumn(op, context);
       case 'createIndex':
-        return this.createIndex(op);
+        return this.createIndex(op, context);
       case 'dropIndex':
         return this.dropIndex(op);
       case 'renameIndex':
@@ -334,7 +334,7 @@ export abstract class RenderBase implements Renderer {
 
   /**
    * Refuses what only PostgreSQL indexes have (operator classes, NULLS placement, storage
-   * parameters, CONCURRENTLY), for a dialect whose index parts take an order alone.
+   * parameters), for a dialect whose index parts take an order alone.
    */
   protected refusePostgresIndexOptions(op: CreateIndexOp): void {
     const parts = op.columns.filter((part) => typeof part !== 'string');
@@ -346,9 +346,6 @@ export abstract class RenderBase implements Renderer {
     }
     if (op.with !== undefined && Object.keys(op.with).length > 0) {
       throw this.unsupported(op, 'it has no index storage parameters', 'Leave `with` out of the index.');
-    }
-    if (op.concurrently === true) {
-      throw this.unsupported(op, 'it has no CREATE INDEX CONCURRENTLY', 'Leave `concurrently` out of the index.');
     }
   }
 
@@ -456,7 +453,7 @@ export abstract class RenderBase implements Renderer {
     ];
   }
 
-  protected createIndex(op: CreateIndexOp): string[] {
+  protected createIndex(op: CreateIndexOp, _context?: RenderContext): string[] {
     const unique = op.unique === true ? 'UNIQUE ' : '';
     const concurrently = op.concurrently === true ? 'CONCURRENTLY ' : '';
     const method = op.method === undefined ? '' : ` USING ${this.renderIndexWord(op.method)}`;
@@ -468,6 +465,7 @@ export abstract class RenderBase implements Renderer {
   }
 
   protected dropIndex(op: DropIndexOp): string[] {
+    if (op.concurrently === true) throw this.unsupported(op, 'it has no DROP INDEX CONCURRENTLY', 'Leave `concurrently` out of the drop.');
     return [`DROP INDEX ${this.quoteIdentifier(op.name)}`];
   }
 

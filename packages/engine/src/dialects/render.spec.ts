@@ -737,9 +737,42 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'createIndex concurrently (PostgreSQL only)',
+    name: 'createIndex concurrently (MySQL: in place, no lock; SQLite: refused)',
     op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_cc', columns: ['code'], unique: true, concurrently: true },
-    expected: { postgresql: ['CREATE UNIQUE INDEX CONCURRENTLY "ix_orders_code_cc" ON "orders" ("code")'], mysql: 'unsupported', sqlite: 'unsupported' },
+    expected: {
+      postgresql: ['CREATE UNIQUE INDEX CONCURRENTLY "ix_orders_code_cc" ON "orders" ("code")'],
+      mysql: ['CREATE UNIQUE INDEX `ix_orders_code_cc` ON `orders` (`code`) ALGORITHM=INPLACE LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createIndex over an INVALID index of the same name: dropped first (PostgreSQL)',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_user', columns: ['user_id'], concurrently: true },
+    table: { ...ORDERS, indexes: [{ name: 'ix_orders_user', parts: [{ column: 'user_id' }], unique: false, valid: false }] },
+    expected: {
+      postgresql: ['DROP INDEX CONCURRENTLY "ix_orders_user"', 'CREATE INDEX CONCURRENTLY "ix_orders_user" ON "orders" ("user_id")'],
+      mysql: ['CREATE INDEX `ix_orders_user` ON `orders` (`user_id`) ALGORITHM=INPLACE LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createIndex in a transaction over an INVALID index: plain drop first',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_user', columns: ['user_id'] },
+    table: { ...ORDERS, indexes: [{ name: 'ix_orders_user', parts: [{ column: 'user_id' }], unique: false, valid: false }] },
+    expected: {
+      postgresql: ['DROP INDEX "ix_orders_user"', 'CREATE INDEX "ix_orders_user" ON "orders" ("user_id")'],
+      mysql: ['CREATE INDEX `ix_orders_user` ON `orders` (`user_id`)'],
+      sqlite: ['CREATE INDEX "ix_orders_user" ON "orders" ("user_id")'],
+    },
+  },
+  {
+    name: 'dropIndex concurrently',
+    op: { kind: 'dropIndex', table: 'orders', name: 'ix_orders_user', concurrently: true },
+    expected: {
+      postgresql: ['DROP INDEX CONCURRENTLY "ix_orders_user"'],
+      mysql: ['DROP INDEX `ix_orders_user` ON `orders` ALGORITHM=INPLACE LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
   },
   {
     name: 'dropIndex',

@@ -833,7 +833,9 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     case 'renameConstraint':
       return renameConstraint(model, op.table, op.name, op.to, op.kind);
     case 'createIndex': {
-      const table = requireTable(model, op.table, op.kind);
+      const found = requireTable(model, op.table, op.kind);
+      // An INVALID index of that name (a failed concurrent build) is dropped by the create: it repairs it.
+      const table = found.indexes.some((i) => i.name === op.name && i.valid === false) ? { ...found, indexes: found.indexes.filter((i) => i.name !== op.name) } : found;
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
       requireColumns(table, op.columns.flatMap((c) => (typeof c === 'string' ? [c] : 'column' in c ? [c.column] : [])), op.kind);
       if (indexIsUniqueConstraint(op, normalizer)) {

@@ -98,7 +98,28 @@ export interface IndexOptions {
   readonly method?: string;
   /** Storage parameters (PostgreSQL `WITH (fillfactor = 70)`). */
   readonly with?: Readonly<Record<string, StorageParameter>>;
-  /** `CREATE INDEX CONCURRENTLY` (PostgreSQL; the revision must say `transactional: false`). */
+  /**
+   * Build without locking out writes: PostgreSQL `CREATE INDEX CONCURRENTLY` (the revision must say
+   * `transactional: false`; an INVALID index of that name is dropped first), MySQL/MariaDB
+   * `ALGORITHM=INPLACE, LOCK=NONE`.
+   */
+  readonly concurrently?: boolean;
+}
+
+/**
+ * What `op.dropIndex` takes besides the name and table.
+ *
+ * @example
+ * ```ts
+ * import type { DropIndexOptions } from '@strata/engine';
+ * const online: DropIndexOptions = { concurrently: true };
+ * ```
+ */
+export interface DropIndexOptions {
+  /**
+   * Drop without locking out reads and writes: PostgreSQL `DROP INDEX CONCURRENTLY` (the revision
+   * must say `transactional: false`), MySQL/MariaDB `ALGORITHM=INPLACE, LOCK=NONE`.
+   */
   readonly concurrently?: boolean;
 }
 
@@ -238,7 +259,7 @@ export interface BatchOperations {
   /** Creates an index (see {@link OpBuilders.createIndex}). */
   createIndex(name: string, columns: readonly IndexColumn[], options?: IndexOptions): void;
   /** Drops an index (see {@link OpBuilders.dropIndex}). */
-  dropIndex(name: string): void;
+  dropIndex(name: string, options?: DropIndexOptions): void;
   /** Adds a foreign key (see {@link OpBuilders.createForeignKey}). */
   createForeignKey(
     name: string,
@@ -348,7 +369,9 @@ export interface OpBuilders {
    * Creates an index on columns and/or expressions (`{ expression: 'lower(email)' }`). A part may
    * name its operator class, order and NULLS placement (`{ column: 'name', opclass: 'gin_trgm_ops' }`,
    * `{ column: 'at', order: 'desc', nulls: 'last' }`); PostgreSQL takes all of them, MySQL and SQLite
-   * the order alone. `concurrently` needs a revision with `transactional: false`.
+   * the order alone. `concurrently` needs a revision with `transactional: false` on PostgreSQL; there
+   * an INVALID index of the same name (a failed concurrent build, which `inspect.hasIndex` answers
+   * false for) is dropped concurrently and built again, so the guarded form repairs it on a re-run.
    * @example
    * ```ts
    * if (!(await inspect.hasIndex('clients', 'ix_clients_email'))) {
@@ -361,13 +384,13 @@ export interface OpBuilders {
    */
   createIndex(name: string, table: string, columns: readonly IndexColumn[], options?: IndexOptions): Promise<void>;
   /**
-   * Drops an index.
+   * Drops an index; `concurrently` needs a revision with `transactional: false` on PostgreSQL.
    * @example
    * ```ts
-   * if (await inspect.hasIndex('clients', 'ix_clients_email')) await op.dropIndex('ix_clients_email', 'clients');
+   * if (await inspect.hasIndex('clients', 'ix_clients_email')) await op.dropIndex('ix_clients_email', 'clients', { concurrently: true });
    * ```
    */
-  dropIndex(name: string, table: string): Promise<void>;
+  dropIndex(name: string, table: string, options?: DropIndexOptions): Promise<void>;
   /**
    * Renames an index, keeping its definition (SQLite, which cannot rename one, drops and creates it).
    * @example
@@ -897,6 +920,10 @@ export function validateOp(op: Op): void {
       requireName(op.kind, `the expression of check constraint ${op.constraint.name}`, op.constraint.expression);
       return;
     case 'dropIndex':
+      if (op.concurrently !== undefined && typeof op.concurrently !== 'boolean') throw new InvalidOpError(op.kind, `concurrently of index ${op.name} must be a boolean.`);
+      requireName(op.kind, 'the table name', op.table);
+      requireName(op.kind, 'the name', op.name);
+      return;
     case 'dropForeignKey':
     case 'dropUniqueConstraint':
     case 'dropCheckConstraint':
@@ -1048,7 +1075,12 @@ function tableOps(table: string) {
       ...(options.with !== undefined ? { with: { ...options.with } } : {}),
       ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
     }),
-    dropIndex: (name: string): Op => ({ kind: 'dropIndex', table, name }),
+    dropIndex: (name: string, options: DropIndexOptions = {}): Op => ({
+      kind: 'dropIndex',
+      table,
+      name,
+      ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
+    }),
     createForeignKey: (
       name: string,
       referencedTable: string,
@@ -1127,7 +1159,7 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
     alterColumn: (table, name, change) => send(tableOps(table).alterColumn(name, change)),
     renameColumn: (table, from, to) => send(tableOps(table).renameColumn(from, to)),
     createIndex: (name, table, columns, options) => send(tableOps(table).createIndex(name, columns, options)),
-    dropIndex: (name, table) => send(tableOps(table).dropIndex(name)),
+    dropIndex: (name, table, options) => send(tableOps(table).dropIndex(name, options)),
     renameIndex: (table, from, to) => send({ kind: 'renameIndex', table, name: from, to }),
     renameConstraint: (table, from, to) => send({ kind: 'renameConstraint', table, name: from, to }),
     createForeignKey: (name, table, referencedTable, columns, referencedColumns, options) =>
@@ -1214,7 +1246,7 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
         alterColumn: (name, change) => add(ops.alterColumn(name, change)),
         renameColumn: (from, to) => add(ops.renameColumn(from, to)),
         createIndex: (name, columns, options) => add(ops.createIndex(name, columns, options)),
-        dropIndex: (name) => add(ops.dropIndex(name)),
+        dropIndex: (name, options) => add(ops.dropIndex(name, options)),
         createForeignKey: (name, referencedTable, columns, referencedColumns, options) =>
           add(ops.createForeignKey(name, referencedTable, columns, referencedColumns, options)),
         dropForeignKey: (name) => add(ops.dropForeignKey(name)),

@@ -135,8 +135,11 @@ export interface CreateIndexOp {
   /** Storage parameters (PostgreSQL `WITH (...)`). */
   readonly with?: Readonly<Record<string, StorageParameter>>;
   /**
-   * Build without locking out writes (PostgreSQL `CREATE INDEX CONCURRENTLY`), which cannot run in
-   * a transaction: the revision must say `transactional: false`.
+   * Build without locking out writes, the portable "online" option. PostgreSQL: `CREATE INDEX
+   * CONCURRENTLY`, which cannot run in a transaction (the revision must say `transactional:
+   * false`); an INVALID index of the same name (a failed concurrent build) is dropped concurrently
+   * first. MySQL/MariaDB: `ALGORITHM=INPLACE, LOCK=NONE`, refused by the server with
+   * `DIALECT_ONLINE_DDL_REFUSED` where the index cannot be built so (FULLTEXT, SPATIAL). SQLite: refused.
    */
   readonly concurrently?: boolean;
 }
@@ -155,6 +158,12 @@ export interface DropIndexOp {
   readonly kind: 'dropIndex';
   readonly table: string;
   readonly name: string;
+  /**
+   * Drop without locking out reads and writes: PostgreSQL `DROP INDEX CONCURRENTLY` (outside a
+   * transaction: the revision must say `transactional: false`), MySQL/MariaDB `ALGORITHM=INPLACE,
+   * LOCK=NONE`; SQLite refuses it.
+   */
+  readonly concurrently?: boolean;
 }
 export interface CreateForeignKeyOp {
   readonly kind: 'createForeignKey';

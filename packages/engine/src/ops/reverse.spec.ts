@@ -233,6 +233,15 @@ describe('reverseOp: shapes', () => {
   });
 });
 
+describe('reverseOp: concurrent indexes', () => {
+  it('a concurrent create reverses to a concurrent drop, and back', () => {
+    const create: Op = { kind: 'createIndex', table: 'orders', name: 'ix_orders_amount', columns: ['amount'], concurrently: true };
+    expect(reverseOp(create, base())).toEqual([{ kind: 'dropIndex', table: 'orders', name: 'ix_orders_amount', concurrently: true }]);
+    const drop: Op = { kind: 'dropIndex', table: 'orders', name: 'ix_orders_client', concurrently: true };
+    expect(reverseOp(drop, base())).toEqual([{ kind: 'createIndex', table: 'orders', name: 'ix_orders_client', columns: ['client_id'], concurrently: true }]);
+  });
+});
+
 describe('reverseOp: errors', () => {
   it('addEnumValue is irreversible (PostgreSQL cannot drop an enum value), naming the op', () => {
     try {

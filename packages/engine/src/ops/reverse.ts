@@ -175,10 +175,11 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
     case 'renameConstraint':
       return [{ kind: op.kind, table: op.table, name: op.to, to: op.name }];
     case 'createIndex':
-      return [{ kind: 'dropIndex', table: op.table, name: op.name }];
+      return [{ kind: 'dropIndex', table: op.table, name: op.name, ...(op.concurrently === true ? { concurrently: true } : {}) }];
     case 'dropIndex': {
       const table = requireTable(before, op.table, op.kind);
-      return [toCreateIndexOp(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
+      const created = toCreateIndexOp(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind));
+      return [op.concurrently === true ? { ...created, concurrently: true } : created];
     }
     case 'createForeignKey':
       return [{ kind: 'dropForeignKey', table: op.table, name: op.foreignKey.name }];

@@ -19,6 +19,9 @@ import { ExistingColumnUnknownError } from '../errors.js';
 import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
 
+/** What `concurrently` asks of an index statement: build in place, with no lock on reads or writes. */
+const ONLINE = 'ALGORITHM=INPLACE LOCK=NONE';
+
 /** Index types written after the key parts (`USING BTREE`). */
 const INDEX_TYPES: ReadonlySet<string> = new Set(['btree', 'hash']);
 /** Index kinds written before `INDEX` (`CREATE FULLTEXT INDEX`). */
@@ -134,7 +137,10 @@ export class MysqlRenderer extends RenderBase {
    * `spatial` are index kinds (`CREATE FULLTEXT INDEX`), both as MySQL and MariaDB accept them
    * (https://mariadb.com/kb/en/create-index/). A key part may be `DESC` (honoured by MySQL 8.0 and
    * MariaDB 10.8+; https://dev.mysql.com/doc/refman/8.0/en/descending-indexes.html); operator classes,
-   * NULLS placement, storage parameters and CONCURRENTLY do not exist.
+   * NULLS placement and storage parameters do not exist. `concurrently` is `ALGORITHM=INPLACE
+   * LOCK=NONE`: reads and writes go on during the build, or the server refuses the statement
+   * (https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html#online-ddl-index-operations,
+   * https://mariadb.com/kb/en/innodb-online-ddl-operations-with-the-inplace-alter-algorithm/).
    */
   protected override createIndex(op: CreateIndexOp): string[] {
     this.refusePostgresIndexOptions(op);
@@ -150,12 +156,13 @@ export class MysqlRenderer extends RenderBase {
       throw this.unsupported(op, `it has no index method "${op.method}"`, 'Use btree, hash, fulltext or spatial, or leave the method out.');
     }
     return [
-      `CREATE ${kind}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)} (${this.renderIndexParts(op.columns)})${using}`,
+      `CREATE ${kind}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)} (${this.renderIndexParts(op.columns)})${using}${op.concurrently === true ? ` ${ONLINE}` : ''}`,
     ];
   }
 
+  /** `concurrently`: `ALGORITHM=INPLACE LOCK=NONE`, as for the create (dropping a secondary index is in place, metadata only). */
   protected override dropIndex(op: DropIndexOp): string[] {
-    return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
+    return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}${op.concurrently === true ? ` ${ONLINE}` : ''}`];
   }
 
   /**

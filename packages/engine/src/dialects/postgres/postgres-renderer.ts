@@ -1,4 +1,5 @@
 import type {
+  CreateIndexOp,
   AddEnumValueOp,
   AlterColumnOp,
   AlterPolicyOp,
@@ -123,9 +124,22 @@ export class PostgresRenderer extends RenderBase {
     return `ALTER SEQUENCE IF EXISTS ${this.quoteQualified(from)} RENAME TO ${this.quoteIdentifier(localName(to))}`;
   }
 
-  /** An index lives in its table's schema: `DROP INDEX "billing"."name"` (https://www.postgresql.org/docs/15/sql-dropindex.html). */
+  /**
+   * An index of this name that is INVALID (a failed or killed `CREATE INDEX CONCURRENTLY`: the
+   * server keeps it, https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY)
+   * is dropped first, concurrently when the build is, so a re-run of the guarded create repairs it.
+   */
+  protected override createIndex(op: CreateIndexOp, context?: RenderContext): string[] {
+    const invalid = context?.table?.indexes.some((index) => index.name === op.name && index.valid === false) === true;
+    return [...(invalid ? this.dropIndex({ kind: 'dropIndex', table: op.table, name: op.name, ...(op.concurrently === true ? { concurrently: true } : {}) }) : []), ...super.createIndex(op)];
+  }
+
+  /**
+   * An index lives in its table's schema: `DROP INDEX "billing"."name"`; `CONCURRENTLY` waits out the
+   * transactions using the table instead of locking them out (https://www.postgresql.org/docs/15/sql-dropindex.html).
+   */
   protected override dropIndex(op: DropIndexOp): string[] {
-    return [`DROP INDEX ${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
+    return [`DROP INDEX ${op.concurrently === true ? 'CONCURRENTLY ' : ''}${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
   }
 
   /** The index is found in its table's schema: `ALTER INDEX "billing"."old" RENAME TO "new"`. */

@@ -105,11 +105,14 @@ export class SqliteRenderer extends RenderBase {
 
   /**
    * SQLite indexes have one structure, a B-tree: there is no method to choose; a part may be ASC or
-   * DESC, but there are no operator classes, NULLS placement or storage parameters
-   * (https://www.sqlite.org/lang_createindex.html).
+   * DESC, but there are no operator classes, NULLS placement, storage parameters or concurrent
+   * builds (https://www.sqlite.org/lang_createindex.html).
    */
   protected override createIndex(op: CreateIndexOp): string[] {
     this.refusePostgresIndexOptions(op);
+    if (op.concurrently === true) {
+      throw this.unsupported(op, 'it has no CREATE INDEX CONCURRENTLY (a write locks the whole database)', 'Leave `concurrently` out of the index.');
+    }
     if (op.method !== undefined) {
       throw this.unsupported(op, `it has no index methods ("${op.method}")`, 'Leave the index method out.');
     }
