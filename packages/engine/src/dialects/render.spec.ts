@@ -770,7 +770,7 @@ const CASES: readonly Case[] = [
     op: { kind: 'dropIndex', table: 'orders', name: 'ix_orders_user', concurrently: true },
     expected: {
       postgresql: ['DROP INDEX CONCURRENTLY "ix_orders_user"'],
-      mysql: ['DROP INDEX `ix_orders_user` ON `orders` ALGORITHM=INPLACE LOCK=NONE'],
+      mysql: ['ALTER TABLE `orders` DROP INDEX `ix_orders_user`, ALGORITHM=INPLACE, LOCK=NONE'],
       sqlite: 'unsupported',
     },
   },

@@ -160,9 +160,14 @@ export class MysqlRenderer extends RenderBase {
     ];
   }
 
-  /** `concurrently`: `ALGORITHM=INPLACE LOCK=NONE`, as for the create (dropping a secondary index is in place, metadata only). */
+  /**
+   * `concurrently`: `ALGORITHM=INPLACE, LOCK=NONE`, as for the create (dropping a secondary index is in
+   * place, metadata only). Written as `ALTER TABLE … DROP INDEX`: MariaDB's `DROP INDEX` takes no
+   * algorithm or lock clause (https://mariadb.com/kb/en/drop-index/).
+   */
   protected override dropIndex(op: DropIndexOp): string[] {
-    return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}${op.concurrently === true ? ` ${ONLINE}` : ''}`];
+    if (op.concurrently === true) return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP INDEX ${this.quoteIdentifier(op.name)}, ALGORITHM=INPLACE, LOCK=NONE`];
+    return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
   }
 
   /**
