@@ -132,6 +132,7 @@ export {
   type IndexOptions,
   type DropIndexOptions,
   type UniqueOptions,
+  type CheckConstraintOptions,
   type ForeignKeyOptions,
   type EnumValuePosition,
   type PolicyOptions,

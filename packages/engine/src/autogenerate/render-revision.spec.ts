@@ -229,6 +229,11 @@ const FIXTURES: Record<Op['kind'], Fixture> = {
     definitions: [],
     upgrade: ["if (await inspect.hasCheckConstraint('users', 'ck_users_age')) await op.dropCheckConstraint('ck_users_age', 'users');"],
   },
+  validateConstraint: {
+    op: { kind: 'validateConstraint', table: 'users', name: 'ck_users_age' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasConstraint('users', 'ck_users_age')) await op.validateConstraint('users', 'ck_users_age');"],
+  },
   createPrimaryKey: {
     op: { kind: 'createPrimaryKey', table: 'users', primaryKey: { name: 'pk_users', columns: ['id'] } },
     definitions: [],

@@ -351,7 +351,8 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       const fk = op.foreignKey;
       const name = definitions.add(fk.name, 'ForeignKeyDefinition', foreignKeyLiteral(fk));
       // The definition doubles as the options: `op.createForeignKey` reads `onDelete` and `onUpdate` from it.
-      const options = fk.onDelete !== undefined || fk.onUpdate !== undefined ? `, ${name}` : '';
+      const actions = fk.onDelete !== undefined || fk.onUpdate !== undefined;
+      const options = op.notValid === true ? `, { ...${name}, notValid: true }` : actions ? `, ${name}` : '';
       return [
         guarded(
           `!${has(`hasForeignKey(${table}, ${name})`)}`,
@@ -359,18 +360,23 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
         ),
       ];
     }
+    case 'validateConstraint':
+      // VALIDATE of a valid constraint does nothing: existence is the whole guard.
+      return [guarded(`await inspect.hasConstraint(${table}, ${quote(op.name)})`, `validateConstraint(${table}, ${quote(op.name)})`)];
     case 'dropForeignKey':
       return [guarded(`await inspect.hasForeignKey(${table}, ${quote(op.name)})`, `dropForeignKey(${quote(op.name)}, ${table})`)];
     case 'createUniqueConstraint': {
       const name = definitions.add(op.constraint.name, 'UniqueDefinition', { name: op.constraint.name, columns: op.constraint.columns, nullsNotDistinct: op.constraint.nullsNotDistinct });
-      const options = op.constraint.nullsNotDistinct === true ? `, ${name}` : '';
+      const options =
+        op.usingIndex !== undefined ? `, { ...${name}, usingIndex: ${quote(op.usingIndex)} }` : op.constraint.nullsNotDistinct === true ? `, ${name}` : '';
       return [guarded(`!${has(`hasUniqueConstraint(${table}, ${name})`)}`, `createUniqueConstraint(${name}.name, ${table}, ${name}.columns${options})`)];
     }
     case 'dropUniqueConstraint':
       return [guarded(`await inspect.hasUniqueConstraint(${table}, ${quote(op.name)})`, `dropUniqueConstraint(${quote(op.name)}, ${table})`)];
     case 'createCheckConstraint': {
       const name = definitions.add(op.constraint.name, 'CheckDefinition', { name: op.constraint.name, expression: op.constraint.expression });
-      return [guarded(`!${has(`hasCheckConstraint(${table}, ${name})`)}`, `createCheckConstraint(${name}.name, ${table}, ${name}.expression)`)];
+      const options = op.notValid === true ? ', { notValid: true }' : '';
+      return [guarded(`!${has(`hasCheckConstraint(${table}, ${name})`)}`, `createCheckConstraint(${name}.name, ${table}, ${name}.expression${options})`)];
     }
     case 'dropCheckConstraint':
       return [guarded(`await inspect.hasCheckConstraint(${table}, ${quote(op.name)})`, `dropCheckConstraint(${quote(op.name)}, ${table})`)];

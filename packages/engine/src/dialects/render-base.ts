@@ -21,6 +21,7 @@ import type {
   CreateRoleOp,
   CreateTableOp,
   CreateUniqueConstraintOp,
+  ValidateConstraintOp,
   DropCheckConstraintOp,
   DisableRowLevelSecurityOp,
   DropColumnOp,
@@ -98,6 +99,7 @@ export abstract class RenderBase implements Renderer {
 
   render(op: Op, context: RenderContext): string[] {
     this.refuseSchemas(op);
+    this.refuseOnlineConstraintForms(op);
     switch (op.kind) {
       case 'createTable':
         return this.createTable(op, context);
@@ -131,6 +133,8 @@ export abstract class RenderBase implements Renderer {
         return this.createCheckConstraint(op);
       case 'dropCheckConstraint':
         return this.dropCheckConstraint(op);
+      case 'validateConstraint':
+        return this.validateConstraint(op);
       case 'renameConstraint':
         return this.renameConstraint(op, context);
       case 'createPrimaryKey':
@@ -355,6 +359,25 @@ export abstract class RenderBase implements Renderer {
   }
 
   /** The error for an op (or variant) this dialect cannot express. */
+  /**
+   * Refuses the online forms of constraint ops (`notValid`, `usingIndex`) where the dialect has none;
+   * PostgreSQL overrides it. A dialect that validates every new constraint at once must not take
+   * `notValid` silently: the lock it would save is taken anyway.
+   */
+  protected refuseOnlineConstraintForms(op: Op): void {
+    if ((op.kind === 'createForeignKey' || op.kind === 'createCheckConstraint') && op.notValid === true) {
+      throw this.unsupported(op, 'it has no NOT VALID constraints (a new constraint is checked against every row at once)', 'Leave `notValid` out, or add the constraint in a quiet window.');
+    }
+    if (op.kind === 'createUniqueConstraint' && op.usingIndex !== undefined) {
+      throw this.unsupported(op, 'it cannot make a unique constraint from an existing index', 'Leave `usingIndex` out: the constraint builds its own index.');
+    }
+  }
+
+  /** Only PostgreSQL validates a constraint added NOT VALID. */
+  protected validateConstraint(op: ValidateConstraintOp): string[] {
+    throw this.unsupported(op, 'it has no VALIDATE CONSTRAINT (constraints are validated when added)', 'Leave the op out: the constraint was checked when it was added.');
+  }
+
   protected unsupported(op: Op, reason: string, hint: string): UnsupportedOperationError {
     return new UnsupportedOperationError({
       dialect: this.dialect,

@@ -844,6 +844,34 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    name: 'createCheckConstraint NOT VALID (PostgreSQL only)',
+    op: { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_orders_code', expression: 'code IS NOT NULL' }, notValid: true },
+    table: ORDERS,
+    expected: { postgresql: ['ALTER TABLE "orders" ADD CONSTRAINT "ck_orders_code" CHECK (code IS NOT NULL) NOT VALID'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'createForeignKey NOT VALID (PostgreSQL only)',
+    op: { kind: 'createForeignKey', table: 'orders', foreignKey: { name: 'fk_orders_total', columns: ['total'], referencedTable: 'users', referencedColumns: ['id'] }, notValid: true },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_total" FOREIGN KEY ("total") REFERENCES "users" ("id") NOT VALID'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createUniqueConstraint USING INDEX (PostgreSQL only)',
+    op: { kind: 'createUniqueConstraint', table: 'orders', constraint: { name: 'uq_orders_comment', columns: ['comment'] }, usingIndex: 'ux_orders_comment' },
+    table: ORDERS,
+    expected: { postgresql: ['ALTER TABLE "orders" ADD CONSTRAINT "uq_orders_comment" UNIQUE USING INDEX "ux_orders_comment"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'validateConstraint (PostgreSQL only)',
+    op: { kind: 'validateConstraint', table: 'orders', name: 'fk_orders_user' },
+    table: ORDERS,
+    expected: { postgresql: ['ALTER TABLE "orders" VALIDATE CONSTRAINT "fk_orders_user"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
     name: 'dropCheckConstraint',
     op: { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_orders_total' },
     table: ORDERS,

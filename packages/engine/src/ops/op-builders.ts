@@ -79,6 +79,25 @@ export interface AlterColumnOptions {
 export interface UniqueOptions {
   /** PostgreSQL 15+ `NULLS NOT DISTINCT`: two NULLs count as equal. */
   readonly nullsNotDistinct?: boolean;
+  /**
+   * PostgreSQL: the unique index (built `concurrently` beforehand) the constraint is made from, under a
+   * brief lock (`ADD CONSTRAINT … UNIQUE USING INDEX`; the index takes the constraint's name).
+   */
+  readonly usingIndex?: string;
+}
+
+/**
+ * What `op.createCheckConstraint` takes besides the name, table and expression.
+ *
+ * @example
+ * ```ts
+ * import type { CheckConstraintOptions } from '@strata/engine';
+ * const options: CheckConstraintOptions = { notValid: true };
+ * ```
+ */
+export interface CheckConstraintOptions {
+  /** PostgreSQL: add it `NOT VALID` (no scan under the lock); `op.validateConstraint` checks the rows later. */
+  readonly notValid?: boolean;
 }
 
 /**
@@ -135,6 +154,8 @@ export interface DropIndexOptions {
 export interface ForeignKeyOptions {
   readonly onDelete?: ForeignKeyAction;
   readonly onUpdate?: ForeignKeyAction;
+  /** PostgreSQL: add it `NOT VALID` (no scan under the lock); `op.validateConstraint` checks the rows later. */
+  readonly notValid?: boolean;
 }
 
 /**
@@ -275,7 +296,9 @@ export interface BatchOperations {
   /** Drops a unique constraint (see {@link OpBuilders.dropUniqueConstraint}). */
   dropUniqueConstraint(name: string): void;
   /** Adds a check constraint (see {@link OpBuilders.createCheckConstraint}). */
-  createCheckConstraint(name: string, expression: string): void;
+  createCheckConstraint(name: string, expression: string, options?: CheckConstraintOptions): void;
+  /** Validates a constraint added `notValid` (see {@link OpBuilders.validateConstraint}). */
+  validateConstraint(name: string): void;
   /** Drops a check constraint (see {@link OpBuilders.dropCheckConstraint}). */
   dropCheckConstraint(name: string): void;
   /** Adds the primary key (see {@link OpBuilders.createPrimaryKey}). */
@@ -465,7 +488,21 @@ export interface OpBuilders {
    * }
    * ```
    */
-  createCheckConstraint(name: string, table: string, expression: string): Promise<void>;
+  createCheckConstraint(name: string, table: string, expression: string, options?: CheckConstraintOptions): Promise<void>;
+  /**
+   * Checks the existing rows against a foreign key or check constraint added `notValid` (PostgreSQL
+   * `VALIDATE CONSTRAINT`, under a lock that lets reads and writes through). Run it outside the
+   * transaction that added the constraint (`transactional: false`), or the ADD's strong lock is held
+   * through the scan. Validating a valid constraint does nothing, so it needs no guard beyond existence.
+   * @example
+   * ```ts
+   * if (!(await inspect.hasForeignKey('orders', 'fk_orders_client'))) {
+   *   await op.createForeignKey('fk_orders_client', 'orders', 'clients', ['client_id'], ['id'], { notValid: true });
+   * }
+   * if (await inspect.hasConstraint('orders', 'fk_orders_client')) await op.validateConstraint('orders', 'fk_orders_client');
+   * ```
+   */
+  validateConstraint(table: string, name: string): Promise<void>;
   /**
    * Drops a check constraint.
    * @example
@@ -927,6 +964,7 @@ export function validateOp(op: Op): void {
     case 'dropForeignKey':
     case 'dropUniqueConstraint':
     case 'dropCheckConstraint':
+    case 'validateConstraint':
       requireName(op.kind, 'the table name', op.table);
       requireName(op.kind, 'the name', op.name);
       return;
@@ -1098,15 +1136,23 @@ function tableOps(table: string) {
         ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}),
         ...(options.onUpdate !== undefined ? { onUpdate: options.onUpdate } : {}),
       },
+      ...(options.notValid !== undefined ? { notValid: options.notValid } : {}),
     }),
     dropForeignKey: (name: string): Op => ({ kind: 'dropForeignKey', table, name }),
     createUniqueConstraint: (name: string, columns: readonly string[], options: UniqueOptions = {}): Op => ({
       kind: 'createUniqueConstraint',
       table,
       constraint: { name, columns: Array.isArray(columns) ? [...columns] : columns, ...(options.nullsNotDistinct === true ? { nullsNotDistinct: true } : {}) },
+      ...(options.usingIndex !== undefined ? { usingIndex: options.usingIndex } : {}),
     }),
     dropUniqueConstraint: (name: string): Op => ({ kind: 'dropUniqueConstraint', table, name }),
-    createCheckConstraint: (name: string, expression: string): Op => ({ kind: 'createCheckConstraint', table, constraint: { name, expression } }),
+    createCheckConstraint: (name: string, expression: string, options: CheckConstraintOptions = {}): Op => ({
+      kind: 'createCheckConstraint',
+      table,
+      constraint: { name, expression },
+      ...(options.notValid !== undefined ? { notValid: options.notValid } : {}),
+    }),
+    validateConstraint: (name: string): Op => ({ kind: 'validateConstraint', table, name }),
     dropCheckConstraint: (name: string): Op => ({ kind: 'dropCheckConstraint', table, name }),
     createPrimaryKey: (columns: readonly string[], options: { readonly name?: string } = {}): Op => ({
       kind: 'createPrimaryKey',
@@ -1167,7 +1213,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
     dropForeignKey: (name, table) => send(tableOps(table).dropForeignKey(name)),
     createUniqueConstraint: (name, table, columns, options) => send(tableOps(table).createUniqueConstraint(name, columns, options)),
     dropUniqueConstraint: (name, table) => send(tableOps(table).dropUniqueConstraint(name)),
-    createCheckConstraint: (name, table, expression) => send(tableOps(table).createCheckConstraint(name, expression)),
+    createCheckConstraint: (name, table, expression, options) => send(tableOps(table).createCheckConstraint(name, expression, options)),
+    validateConstraint: (table, name) => send(tableOps(table).validateConstraint(name)),
     dropCheckConstraint: (name, table) => send(tableOps(table).dropCheckConstraint(name)),
     createPrimaryKey: (table, columns, options) => send(tableOps(table).createPrimaryKey(columns, options)),
     dropPrimaryKey: (table, name) => send(tableOps(table).dropPrimaryKey(name)),
@@ -1252,7 +1299,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
         dropForeignKey: (name) => add(ops.dropForeignKey(name)),
         createUniqueConstraint: (name, columns, options) => add(ops.createUniqueConstraint(name, columns, options)),
         dropUniqueConstraint: (name) => add(ops.dropUniqueConstraint(name)),
-        createCheckConstraint: (name, expression) => add(ops.createCheckConstraint(name, expression)),
+        createCheckConstraint: (name, expression, options) => add(ops.createCheckConstraint(name, expression, options)),
+        validateConstraint: (name) => add(ops.validateConstraint(name)),
         dropCheckConstraint: (name) => add(ops.dropCheckConstraint(name)),
         createPrimaryKey: (columns, options) => add(ops.createPrimaryKey(columns, options)),
         dropPrimaryKey: (name) => add(ops.dropPrimaryKey(name)),

@@ -169,6 +169,12 @@ export interface CreateForeignKeyOp {
   readonly kind: 'createForeignKey';
   readonly table: string;
   readonly foreignKey: ForeignKeyDefinition;
+  /**
+   * PostgreSQL: add it `NOT VALID`, enforced for new rows at once but without scanning the existing
+   * ones under the lock; a later {@link ValidateConstraintOp} checks them under a lock that lets writes
+   * through (https://www.postgresql.org/docs/15/sql-altertable.html#SQL-ALTERTABLE-NOTES). Refused elsewhere.
+   */
+  readonly notValid?: boolean;
 }
 export interface DropForeignKeyOp {
   readonly kind: 'dropForeignKey';
@@ -179,6 +185,12 @@ export interface CreateUniqueConstraintOp {
   readonly kind: 'createUniqueConstraint';
   readonly table: string;
   readonly constraint: UniqueDefinition;
+  /**
+   * PostgreSQL: make the constraint from this existing unique index (`ADD CONSTRAINT … UNIQUE USING
+   * INDEX`, which renames the index to the constraint's name) instead of building one under an ACCESS
+   * EXCLUSIVE lock: build the index `concurrently` first. Refused elsewhere.
+   */
+  readonly usingIndex?: string;
 }
 export interface DropUniqueConstraintOp {
   readonly kind: 'dropUniqueConstraint';
@@ -189,6 +201,18 @@ export interface CreateCheckConstraintOp {
   readonly kind: 'createCheckConstraint';
   readonly table: string;
   readonly constraint: CheckDefinition;
+  /** PostgreSQL: add it `NOT VALID`, as {@link CreateForeignKeyOp.notValid}. Refused elsewhere. */
+  readonly notValid?: boolean;
+}
+/**
+ * Checks the existing rows against a foreign key or check constraint added `notValid`
+ * (PostgreSQL `ALTER TABLE … VALIDATE CONSTRAINT`): a SHARE UPDATE EXCLUSIVE lock, so reads and
+ * writes go on while it scans; a constraint already valid is a no-op. Refused on MySQL and SQLite.
+ */
+export interface ValidateConstraintOp {
+  readonly kind: 'validateConstraint';
+  readonly table: string;
+  readonly name: string;
 }
 export interface DropCheckConstraintOp {
   readonly kind: 'dropCheckConstraint';
@@ -391,6 +415,7 @@ export type Op =
   | DropUniqueConstraintOp
   | CreateCheckConstraintOp
   | DropCheckConstraintOp
+  | ValidateConstraintOp
   | RenameConstraintOp
   | CreatePrimaryKeyOp
   | DropPrimaryKeyOp
@@ -432,6 +457,7 @@ export const OP_KINDS = [
   'dropUniqueConstraint',
   'createCheckConstraint',
   'dropCheckConstraint',
+  'validateConstraint',
   'renameConstraint',
   'createPrimaryKey',
   'dropPrimaryKey',

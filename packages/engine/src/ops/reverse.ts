@@ -274,6 +274,9 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       if (view === undefined) throw new ObjectMissingError(op.materialized === true ? 'materialized view' : 'view', op.name, undefined, op.kind);
       return [toCreateViewOp(view)];
     }
+    case 'validateConstraint':
+      // Nothing the model keeps changed: dropping the constraint is its create's reverse.
+      return [];
     case 'createSchema':
       return [{ kind: 'dropSchema', name: op.name }];
     case 'dropSchema':

@@ -1,5 +1,9 @@
 import type {
+  CreateCheckConstraintOp,
+  CreateForeignKeyOp,
   CreateIndexOp,
+  CreateUniqueConstraintOp,
+  ValidateConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
   AlterPolicyOp,
@@ -140,6 +144,36 @@ export class PostgresRenderer extends RenderBase {
    */
   protected override dropIndex(op: DropIndexOp): string[] {
     return [`DROP INDEX ${op.concurrently === true ? 'CONCURRENTLY ' : ''}${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
+  }
+
+  /** PostgreSQL has every online constraint form: nothing to refuse. */
+  protected override refuseOnlineConstraintForms(_op: Op): void {}
+
+  /**
+   * `NOT VALID`: new rows are checked at once, existing ones only by a later `VALIDATE CONSTRAINT`,
+   * so the ADD holds its lock for a moment instead of a scan (https://www.postgresql.org/docs/15/sql-altertable.html#SQL-ALTERTABLE-NOTES).
+   */
+  protected override createForeignKey(op: CreateForeignKeyOp, context: RenderContext): string[] {
+    return super.createForeignKey(op, context).map((sql) => (op.notValid === true ? `${sql} NOT VALID` : sql));
+  }
+
+  /** `NOT VALID`, as for a foreign key. */
+  protected override createCheckConstraint(op: CreateCheckConstraintOp): string[] {
+    return super.createCheckConstraint(op).map((sql) => (op.notValid === true ? `${sql} NOT VALID` : sql));
+  }
+
+  /**
+   * `usingIndex`: `ADD CONSTRAINT … UNIQUE USING INDEX`, which turns a unique index built
+   * concurrently into the constraint (and renames it to the constraint's name) under a brief lock.
+   */
+  protected override createUniqueConstraint(op: CreateUniqueConstraintOp): string[] {
+    if (op.usingIndex === undefined) return super.createUniqueConstraint(op);
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} UNIQUE USING INDEX ${this.quoteIdentifier(op.usingIndex)}`];
+  }
+
+  /** Scans the rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. */
+  protected override validateConstraint(op: ValidateConstraintOp): string[] {
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} VALIDATE CONSTRAINT ${this.quoteIdentifier(op.name)}`];
   }
 
   /** The index is found in its table's schema: `ALTER INDEX "billing"."old" RENAME TO "new"`. */

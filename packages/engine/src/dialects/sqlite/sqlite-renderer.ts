@@ -25,6 +25,7 @@ export class SqliteRenderer extends RenderBase {
   override render(op: Op, context: RenderContext): string[] {
     if (!needsRecreate(op, context.table)) return super.render(op, context);
     this.refuseSchemas(op);
+    this.refuseOnlineConstraintForms(op);
     return this.#recreate([op], context);
   }
 
@@ -45,7 +46,10 @@ export class SqliteRenderer extends RenderBase {
     if (changes.length < ops.length || !changes.some((op) => needsRecreate(op, context.table))) {
       return ops.flatMap((op) => this.render(op, context));
     }
-    changes.forEach((op) => this.refuseSchemas(op));
+    changes.forEach((op) => {
+      this.refuseSchemas(op);
+      this.refuseOnlineConstraintForms(op);
+    });
     return this.#recreate(changes, context);
   }
 
