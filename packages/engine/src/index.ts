@@ -51,6 +51,8 @@ export {
   resolveStreamSettings,
   DATABASE_URL_ENV,
   DEFAULT_LOCK_TIMEOUT_MS,
+  SAFETY_MODES,
+  type SafetyMode,
   type StreamSettings,
   type StreamLayout,
   type DrizzleSchemaSettings,
@@ -192,6 +194,7 @@ export {
 } from './schema/errors.js';
 export { diffSchemas, type DiffOptions, type SchemaDiff, type AmbiguousRename, type DestructiveChange } from './autogenerate/diff.js';
 export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type RenameHints } from './autogenerate/generate.js';
+export { toSafeForms } from './autogenerate/safe-forms.js';
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';

@@ -110,7 +110,10 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
         // so a revision that adds values and does anything else (a default or a row naming the value)
         // runs statement by statement; its guards make a re-run finish what a failure left.
         const addsEnumValues = input.upgrade.some((op) => op.kind === 'addEnumValue') && input.upgrade.some((op) => op.kind !== 'addEnumValue');
-        const concurrent = [...input.upgrade, ...input.downgrade].some((op) => (op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true);
+        // VALIDATE CONSTRAINT in the transaction that added the constraint would scan under the ADD's lock.
+        const concurrent = [...input.upgrade, ...input.downgrade].some(
+          (op) => ((op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true) || op.kind === 'validateConstraint',
+        );
         if (addsEnumValues || concurrent) writer.writeLine('transactional: false,');
         writeFunction(writer, 'upgrade', upgrade);
         writeFunction(writer, 'downgrade', downgrade);
