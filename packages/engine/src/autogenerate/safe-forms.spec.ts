@@ -29,7 +29,9 @@ const PLAIN: readonly Op[] = [
 describe('toSafeForms (issue 13, item 2)', () => {
   it('PostgreSQL: concurrent index, NOT VALID then VALIDATE, SET NOT NULL through a check, UNIQUE USING INDEX; a new table left alone', () => {
     const safe = toSafeForms(PLAIN, BEFORE, POSTGRES, TEST_NORMALIZER);
-    expect(safe.map((op) => `${op.kind} ${'name' in op ? op.name : 'constraint' in op ? op.constraint.name : 'foreignKey' in op ? op.foreignKey.name : 'column' in op && typeof op.column === 'string' ? op.column : op.table}`)).toEqual([
+    const label = (op: Op): string =>
+      'name' in op ? (op.name ?? '') : 'constraint' in op ? op.constraint.name : 'foreignKey' in op ? op.foreignKey.name : op.kind === 'alterColumn' ? op.column : 'table' in op ? op.table : '';
+    expect(safe.map((op) => `${op.kind} ${label(op)}`)).toEqual([
       'createIndex ix_orders_user',
       'createForeignKey fk_orders_user',
       'validateConstraint fk_orders_user',
