@@ -7,7 +7,7 @@
 export { StrataError, isStrataErrorLike } from './errors.js';
 export { TOOL_VERSION } from './version.js';
 
-export { parseDuration, revision, type MigrationContext, type Revision, type RevisionDefinition, type SafetyAllowance } from './revision/revision.js';
+export { parseDuration, revision, type MigrationContext, type BackfillOptions, type BackfillResult, type Revision, type RevisionDefinition, type SafetyAllowance } from './revision/revision.js';
 export { loadRevisions, checksumOf } from './revision/load-revisions.js';
 export { RevisionGraph } from './revision/revision-graph.js';
 export { revisionsInRange } from './revision/revision-range.js';

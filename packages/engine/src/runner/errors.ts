@@ -271,3 +271,21 @@ export class DdlLockTimeoutError extends StrataError {
     this.result = options.result;
   }
 }
+
+/**
+ * `ctx.backfill` keys its batches by the table's primary key, which must be one column: the table
+ * has none, several, or does not exist.
+ */
+export class BackfillNeedsKeyError extends StrataError {
+  static readonly CODE = 'RUNNER_BACKFILL_NEEDS_KEY';
+  constructor(stream: string, table: string, key: readonly string[] | undefined) {
+    super(
+      BackfillNeedsKeyError.CODE,
+      `Stream "${stream}": ctx.backfill(${table}) needs a one-column primary key to key its batches by; ${key === undefined ? `${table} has none (or does not exist)` : `${table}'s primary key is (${key.join(', ')})`}.`,
+      {
+        hint: 'Give the table a one-column primary key, or update it with ctx.execute in batches of your own.',
+        details: { stream, table, key: key ?? null },
+      },
+    );
+  }
+}
