@@ -132,6 +132,7 @@ export {
   type CreateTableOptions,
   type AlterColumnOptions,
   type IndexOptions,
+  type AddColumnOptions,
   type DropIndexOptions,
   type UniqueOptions,
   type CheckConstraintOptions,

@@ -306,7 +306,8 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       return [guarded(`${has(`hasTable(${table})`)} && !${has(`hasTable(${quote(op.to)})`)}`, `renameTable(${table}, ${quote(op.to)})`)];
     case 'addColumn': {
       const name = definitions.add(`${op.table}_${op.column.name}`, 'ColumnDefinition', columnLiteral(op.column));
-      return [guarded(`!${has(`hasColumn(${table}, ${name})`)}`, `addColumn(${table}, ${name})`)];
+      const options = op.concurrently === true ? ', { concurrently: true }' : '';
+      return [guarded(`!${has(`hasColumn(${table}, ${name})`)}`, `addColumn(${table}, ${name}${options})`)];
     }
     case 'dropColumn':
       return [guarded(`await inspect.hasColumn(${table}, ${quote(op.column)})`, `dropColumn(${table}, ${quote(op.column)})`)];

@@ -99,7 +99,7 @@ export abstract class RenderBase implements Renderer {
 
   render(op: Op, context: RenderContext): string[] {
     this.refuseSchemas(op);
-    this.refuseOnlineConstraintForms(op);
+    this.refuseOnlineForms(op);
     switch (op.kind) {
       case 'createTable':
         return this.createTable(op, context);
@@ -362,9 +362,13 @@ export abstract class RenderBase implements Renderer {
   /**
    * Refuses the online forms of constraint ops (`notValid`, `usingIndex`) where the dialect has none;
    * PostgreSQL overrides it. A dialect that validates every new constraint at once must not take
-   * `notValid` silently: the lock it would save is taken anyway.
+   * `notValid` silently: the lock it would save is taken anyway. `addColumn`'s `concurrently` is the
+   * dialect's own to take: refused here.
    */
-  protected refuseOnlineConstraintForms(op: Op): void {
+  protected refuseOnlineForms(op: Op): void {
+    if (op.kind === 'addColumn' && op.concurrently === true) {
+      throw this.unsupported(op, 'it cannot add a column without blocking writes', 'Leave `concurrently` out of the addColumn.');
+    }
     if ((op.kind === 'createForeignKey' || op.kind === 'createCheckConstraint') && op.notValid === true) {
       throw this.unsupported(op, 'it has no NOT VALID constraints (a new constraint is checked against every row at once)', 'Leave `notValid` out, or add the constraint in a quiet window.');
     }

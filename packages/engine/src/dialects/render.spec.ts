@@ -766,6 +766,22 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    name: 'addColumn concurrently (MySQL: in place, no lock; PostgreSQL: as usual; SQLite: refused)',
+    op: { kind: 'addColumn', table: 'orders', column: { name: 'note', type: 'varchar(20)' }, concurrently: true },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" ADD COLUMN "note" varchar(20)'],
+      mysql: ['ALTER TABLE `orders` ADD COLUMN `note` varchar(20), ALGORITHM=INPLACE, LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'addColumn concurrently that rewrites the table: refused on PostgreSQL',
+    op: { kind: 'addColumn', table: 'orders', column: { name: 'token', type: 'uuid', default: 'gen_random_uuid()' }, concurrently: true },
+    table: ORDERS,
+    expected: { postgresql: 'unsupported', mysql: ['ALTER TABLE `orders` ADD COLUMN `token` uuid DEFAULT (gen_random_uuid()), ALGORITHM=INPLACE, LOCK=NONE'], sqlite: 'unsupported' },
+  },
+  {
     name: 'dropIndex concurrently',
     op: { kind: 'dropIndex', table: 'orders', name: 'ix_orders_user', concurrently: true },
     expected: {

@@ -126,6 +126,24 @@ export interface IndexOptions {
 }
 
 /**
+ * What `op.addColumn` takes besides the table and column.
+ *
+ * @example
+ * ```ts
+ * import type { AddColumnOptions } from '@strata/engine';
+ * const online: AddColumnOptions = { concurrently: true };
+ * ```
+ */
+export interface AddColumnOptions {
+  /**
+   * Add it without blocking writes: MySQL/MariaDB `ALGORITHM=INPLACE, LOCK=NONE`; PostgreSQL refuses
+   * a column that rewrites the table (volatile default, stored generated, identity, serial) and adds
+   * any other as usual (a brief lock); SQLite refuses it.
+   */
+  readonly concurrently?: boolean;
+}
+
+/**
  * What `op.dropIndex` takes besides the name and table.
  *
  * @example
@@ -270,7 +288,7 @@ export interface EnumValuePosition {
  */
 export interface BatchOperations {
   /** Adds a column (see {@link OpBuilders.addColumn}). */
-  addColumn(column: ColumnDefinition): void;
+  addColumn(column: ColumnDefinition, options?: AddColumnOptions): void;
   /** Drops a column (see {@link OpBuilders.dropColumn}). */
   dropColumn(name: string): void;
   /** Changes a column (see {@link OpBuilders.alterColumn}). */
@@ -362,7 +380,7 @@ export interface OpBuilders {
    * if (!(await inspect.hasColumn('clients', 'status'))) await op.addColumn('clients', { name: 'status', type: 'varchar(20)' });
    * ```
    */
-  addColumn(table: string, column: ColumnDefinition): Promise<void>;
+  addColumn(table: string, column: ColumnDefinition, options?: AddColumnOptions): Promise<void>;
   /**
    * Drops a column.
    * @example
@@ -911,6 +929,7 @@ export function validateOp(op: Op): void {
     case 'addColumn':
       requireName(op.kind, 'the table name', op.table);
       validateColumn(op.kind, op.table, op.column, false);
+      if (op.concurrently !== undefined && typeof op.concurrently !== 'boolean') throw new InvalidOpError(op.kind, `concurrently of column ${op.column.name} must be a boolean.`);
       return;
     case 'dropColumn':
       requireName(op.kind, 'the table name', op.table);
@@ -1089,7 +1108,12 @@ function sequenceOptions(options: SequenceOptions): SequenceOptions {
 /** The ops of one table, shared by `op.*` and `batch.*` so both build the same data. @internal */
 function tableOps(table: string) {
   return {
-    addColumn: (column: ColumnDefinition): Op => ({ kind: 'addColumn', table, column: { ...column } }),
+    addColumn: (column: ColumnDefinition, options: AddColumnOptions = {}): Op => ({
+      kind: 'addColumn',
+      table,
+      column: { ...column },
+      ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
+    }),
     dropColumn: (name: string): Op => ({ kind: 'dropColumn', table, column: name }),
     alterColumn: (name: string, change: AlterColumnOptions): Op => ({
       kind: 'alterColumn',
@@ -1200,7 +1224,7 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
       }),
     dropTable: (name) => send({ kind: 'dropTable', table: name }),
     renameTable: (from, to) => send({ kind: 'renameTable', table: from, to }),
-    addColumn: (table, column) => send(tableOps(table).addColumn(column)),
+    addColumn: (table, column, options) => send(tableOps(table).addColumn(column, options)),
     dropColumn: (table, name) => send(tableOps(table).dropColumn(name)),
     alterColumn: (table, name, change) => send(tableOps(table).alterColumn(name, change)),
     renameColumn: (table, from, to) => send(tableOps(table).renameColumn(from, to)),
@@ -1288,7 +1312,7 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
         collected.push(checked(op));
       };
       const batch: BatchOperations = {
-        addColumn: (column) => add(ops.addColumn(column)),
+        addColumn: (column, options) => add(ops.addColumn(column, options)),
         dropColumn: (name) => add(ops.dropColumn(name)),
         alterColumn: (name, change) => add(ops.alterColumn(name, change)),
         renameColumn: (from, to) => add(ops.renameColumn(from, to)),

@@ -91,6 +91,13 @@ export interface AddColumnOp {
   readonly kind: 'addColumn';
   readonly table: string;
   readonly column: ColumnDefinition;
+  /**
+   * Add it without blocking writes, as `createIndex`'s `concurrently`: MySQL/MariaDB `ALGORITHM=INPLACE,
+   * LOCK=NONE` (refused by the server with `DIALECT_ONLINE_DDL_REFUSED` where it cannot); PostgreSQL
+   * adds a column under a brief lock anyway and refuses the ones that rewrite the table (a volatile
+   * default, a stored generated, identity or serial column); SQLite refuses it.
+   */
+  readonly concurrently?: boolean;
 }
 export interface DropColumnOp {
   readonly kind: 'dropColumn';

@@ -178,6 +178,19 @@ await describeDialects(
       expect(run.code, describeRun(run)).not.toBe(0);
       expect(run.stderr).toContain('cannot run this statement without blocking writes: LOCK=NONE is not supported');
       expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([]);
+
+      // addColumn: a plain column goes in place; a stored generated one needs a copy, which the server refuses.
+      writeRevision(s.dir, 0, {
+        id: A,
+        parents: [],
+        body: `if (!(await inspect.hasColumn('events', 'label'))) await op.addColumn('events', { name: 'label', type: 'varchar(20)' }, { concurrently: true });
+    if (!(await inspect.hasColumn('events', 'twice'))) await op.addColumn('events', { name: 'twice', type: 'integer', generated: { expression: 'v * 2', stored: true } }, { concurrently: true });`,
+      });
+      const columns = await s.cli('upgrade', 'head');
+      expect(columns.code, describeRun(columns)).not.toBe(0);
+      expect(columns.stderr).toContain('cannot run this statement without blocking writes: ALGORITHM=INPLACE is not supported');
+      const schema = await withConnection(ctx.dialect, s.url, (c) => ctx.dialect.readSchema(c));
+      expect(schema.tables.get('events')?.columns.map((c) => c.name)).toEqual(['id', 'v', 'code', 'note', 'label']);
     });
   },
   ['postgresql', 'mysql'],

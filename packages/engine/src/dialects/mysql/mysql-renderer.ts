@@ -1,4 +1,5 @@
 import type {
+  AddColumnOp,
   AlterColumnOp,
   ColumnDefinition,
   CreateIndexOp,
@@ -7,6 +8,7 @@ import type {
   DropPrimaryKeyOp,
   DropUniqueConstraintOp,
   ForeignKeyDefinition,
+  Op,
   PrimaryKeyDefinition,
   RenameConstraintOp,
   RenameIndexOp,
@@ -158,6 +160,19 @@ export class MysqlRenderer extends RenderBase {
     return [
       `CREATE ${kind}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)} (${this.renderIndexParts(op.columns)})${using}${op.concurrently === true ? ` ${ONLINE}` : ''}`,
     ];
+  }
+
+  /**
+   * `concurrently`: `ALGORITHM=INPLACE, LOCK=NONE`, so reads and writes go on while the column is
+   * added, or the server refuses the statement (https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html#online-ddl-column-operations).
+   */
+  protected override addColumn(op: AddColumnOp, context: RenderContext): string[] {
+    return super.addColumn(op, context).map((sql) => (op.concurrently === true ? `${sql}, ALGORITHM=INPLACE, LOCK=NONE` : sql));
+  }
+
+  /** MySQL renders every `concurrently` it is given. */
+  protected override refuseOnlineForms(op: Op): void {
+    if (op.kind !== 'addColumn') super.refuseOnlineForms(op);
   }
 
   /**

@@ -34,6 +34,7 @@ import type {
 import type { GeneratedColumn, IdentityModel } from '../../schema/model.js';
 import { inSchemaOf, localName, schemaOf } from '../../schema/qualified-name.js';
 import { RenderBase, type ColumnSite } from '../render-base.js';
+import { addColumnRewrites } from './postgres-safety.js';
 import type { RenderContext } from '../renderer.js';
 
 /** The integer types an identity column may have (https://www.postgresql.org/docs/15/sql-createtable.html). */
@@ -146,8 +147,17 @@ export class PostgresRenderer extends RenderBase {
     return [`DROP INDEX ${op.concurrently === true ? 'CONCURRENTLY ' : ''}${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
   }
 
-  /** PostgreSQL has every online constraint form: nothing to refuse. */
-  protected override refuseOnlineConstraintForms(_op: Op): void {}
+  /**
+   * PostgreSQL has every online constraint form. A column added `concurrently` is refused where it
+   * rewrites the table under ACCESS EXCLUSIVE (a volatile default, a stored generated, identity or
+   * serial column: https://www.postgresql.org/docs/15/sql-altertable.html, Notes); other columns are a
+   * catalog change under a brief lock, rendered as they are.
+   */
+  protected override refuseOnlineForms(op: Op): void {
+    if (op.kind === 'addColumn' && op.concurrently === true && addColumnRewrites(op)) {
+      throw this.unsupported(op, 'adding this column rewrites the table under an ACCESS EXCLUSIVE lock', 'Add the column without the default (or as a plain column), set the default, then backfill it with ctx.backfill.');
+    }
+  }
 
   /**
    * `NOT VALID`: new rows are checked at once, existing ones only by a later `VALIDATE CONSTRAINT`,

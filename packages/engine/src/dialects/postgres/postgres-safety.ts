@@ -121,16 +121,22 @@ function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNul
   return undefined;
 }
 
-function addColumnCost(op: AddColumnOp): LockCost | undefined {
+/** Why adding this column rewrites the table, or undefined when it is a catalog change. @internal */
+function rewriteReason(op: AddColumnOp): string | undefined {
   const { column } = op;
-  const why =
-    column.default !== undefined && VOLATILE_DEFAULT.test(column.default)
-      ? `the volatile default ${column.default} is computed for every row`
-      : column.generated?.stored === true
-        ? 'the stored generated column is computed for every row'
-        : column.identity !== undefined || (column.autoIncrement === true && /serial/i.test(column.type))
-          ? 'every row gets a sequence value'
-          : undefined;
+  if (column.default !== undefined && VOLATILE_DEFAULT.test(column.default)) return `the volatile default ${column.default} is computed for every row`;
+  if (column.generated?.stored === true) return 'the stored generated column is computed for every row';
+  if (column.identity !== undefined || (column.autoIncrement === true && /serial/i.test(column.type))) return 'every row gets a sequence value';
+  return undefined;
+}
+
+/** Whether adding this column rewrites the table (the renderer refuses it `concurrently`). @internal */
+export function addColumnRewrites(op: AddColumnOp): boolean {
+  return rewriteReason(op) !== undefined;
+}
+
+function addColumnCost(op: AddColumnOp): LockCost | undefined {
+  const why = rewriteReason(op);
   if (why === undefined) return undefined;
   return {
     lock: 'ACCESS EXCLUSIVE',

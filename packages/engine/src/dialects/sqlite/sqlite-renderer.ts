@@ -25,7 +25,7 @@ export class SqliteRenderer extends RenderBase {
   override render(op: Op, context: RenderContext): string[] {
     if (!needsRecreate(op, context.table)) return super.render(op, context);
     this.refuseSchemas(op);
-    this.refuseOnlineConstraintForms(op);
+    this.refuseOnlineForms(op);
     return this.#recreate([op], context);
   }
 
@@ -48,7 +48,7 @@ export class SqliteRenderer extends RenderBase {
     }
     changes.forEach((op) => {
       this.refuseSchemas(op);
-      this.refuseOnlineConstraintForms(op);
+      this.refuseOnlineForms(op);
     });
     return this.#recreate(changes, context);
   }
