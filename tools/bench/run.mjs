@@ -11,6 +11,7 @@ import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } fr
 import { selectHeads, withDriver } from './drivers.mjs';
 import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows, SEEDED_TABLES } from './guards.mjs';
 import { autogenerateRows } from './autogenerate.mjs';
+import { onlineIndexRows } from './online-index.mjs';
 import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
@@ -101,6 +102,7 @@ async function main() {
       ...(await benchDialect(target, graph, chain)),
       ...(await guardRoundTripRows(target, helpers)),
       ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
+      ...(await onlineIndexRows(target, helpers)),
     ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
   }

@@ -7,7 +7,7 @@
 export { StrataError, isStrataErrorLike } from './errors.js';
 export { TOOL_VERSION } from './version.js';
 
-export { parseDuration, revision, type MigrationContext, type Revision, type RevisionDefinition, type SafetyAllowance } from './revision/revision.js';
+export { parseDuration, revision, type MigrationContext, type BackfillOptions, type BackfillResult, type Revision, type RevisionDefinition, type SafetyAllowance } from './revision/revision.js';
 export { loadRevisions, checksumOf } from './revision/load-revisions.js';
 export { RevisionGraph } from './revision/revision-graph.js';
 export { revisionsInRange } from './revision/revision-range.js';
@@ -52,6 +52,8 @@ export {
   resolveStreamSettings,
   DATABASE_URL_ENV,
   DEFAULT_LOCK_TIMEOUT_MS,
+  SAFETY_MODES,
+  type SafetyMode,
   type StreamSettings,
   type StreamLayout,
   type DrizzleSchemaSettings,
@@ -100,6 +102,7 @@ export {
   isDatabaseLocked,
   LockTimeoutError,
   QueryFailedError,
+  OnlineDdlRefusedError,
   EmbeddedExtensionMissingError,
   PermissionDeniedError,
   type MissingPrivilege,
@@ -130,7 +133,10 @@ export {
   type CreateTableOptions,
   type AlterColumnOptions,
   type IndexOptions,
+  type AddColumnOptions,
+  type DropIndexOptions,
   type UniqueOptions,
+  type CheckConstraintOptions,
   type ForeignKeyOptions,
   type EnumValuePosition,
   type PolicyOptions,
@@ -190,6 +196,7 @@ export {
 } from './schema/errors.js';
 export { diffSchemas, type DiffOptions, type SchemaDiff, type AmbiguousRename, type DestructiveChange } from './autogenerate/diff.js';
 export { planGeneratedRevision, type GenerateOptions, type GeneratedPlan, type RenameHints } from './autogenerate/generate.js';
+export { toSafeForms } from './autogenerate/safe-forms.js';
 export { renderGeneratedRevision, type GeneratedRevisionInput, type DestructiveOperation } from './autogenerate/render-revision.js';
 export { writeGeneratedRevision, type WriteGeneratedOptions } from './autogenerate/write-generated.js';
 export { findUnguardedOperations, type UnguardedOperation } from './autogenerate/check-guards.js';

@@ -78,6 +78,7 @@ const CLASSIFIERS: { readonly [K in Op['kind']]: Classifier<K> } = {
   dropUniqueConstraint: (op) => destructive(`drops unique constraint ${op.name} on ${op.table}`, { table: op.table }),
   createCheckConstraint: none,
   dropCheckConstraint: (op) => destructive(`drops check constraint ${op.name} on ${op.table}`, { table: op.table }),
+  validateConstraint: none,
   createPrimaryKey: none,
   dropPrimaryKey: (op) => destructive(`drops the primary key of ${op.table}`, { table: op.table }),
   renameConstraint: none,

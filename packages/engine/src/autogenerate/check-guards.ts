@@ -38,6 +38,7 @@ const SCHEMA_METHODS: Readonly<Record<Exclude<keyof OpBuilders, 'execute' | 'bat
   dropUniqueConstraint: true,
   createCheckConstraint: true,
   dropCheckConstraint: true,
+  validateConstraint: true,
   renameConstraint: true,
   createPrimaryKey: true,
   dropPrimaryKey: true,
@@ -75,6 +76,7 @@ const BATCH_METHODS: Readonly<Record<keyof BatchOperations, true>> = {
   dropUniqueConstraint: true,
   createCheckConstraint: true,
   dropCheckConstraint: true,
+  validateConstraint: true,
   createPrimaryKey: true,
   dropPrimaryKey: true,
 };

@@ -13,6 +13,7 @@ import { crossStreamForeignKeys, dependenciesOf, type CrossStreamForeignKey, typ
 import { diffSchemas, type SchemaDiff } from './diff.js';
 import { AmbiguousRenameError, BlindReplayError, EnumRenameHintError, MultipleHeadsToGenerateError } from './errors.js';
 import { withConnection } from '../dialects/connection.js';
+import { toSafeForms, type SafetyMode } from './safe-forms.js';
 
 /** Rename hints, as the command line takes them (`--rename users.name=full_name`, `--rename-table old=new`). */
 export interface RenameHints {
@@ -50,6 +51,12 @@ export interface GenerateOptions {
    * one of them makes the revision depend on that stream's head (`dependsOn`).
    */
   readonly owners?: ReadonlyMap<string, TableOwner>;
+  /**
+   * `'online'`: write the ops that would lock a live table for long in their safe forms
+   * ({@link toSafeForms}: concurrent indexes, NOT VALID then VALIDATE, SET NOT NULL through a check,
+   * UNIQUE USING INDEX). `'plain'` (the default): as the change reads.
+   */
+  readonly safety?: SafetyMode;
 }
 
 /** A revision to write: its parents and both directions' operations. */
@@ -110,7 +117,8 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   // Each op's inverse is computed against the schema just before it, then the list is reversed.
   const inverses: Op[][] = [];
   let model = before;
-  const upgradeOps: readonly Op[] = [...enumRenames, ...diff.ops];
+  const planned = options.safety === 'online' ? toSafeForms(diff.ops, renamed, dialect.capabilities, dialect.normalizer) : diff.ops;
+  const upgradeOps: readonly Op[] = [...enumRenames, ...planned];
   for (const op of upgradeOps) {
     // PostgreSQL cannot drop an enum value: the downgrade leaves a new value in place (unused once the
     // columns are back), instead of refusing to generate the revision at all.

@@ -229,6 +229,11 @@ const FIXTURES: Record<Op['kind'], Fixture> = {
     definitions: [],
     upgrade: ["if (await inspect.hasCheckConstraint('users', 'ck_users_age')) await op.dropCheckConstraint('ck_users_age', 'users');"],
   },
+  validateConstraint: {
+    op: { kind: 'validateConstraint', table: 'users', name: 'ck_users_age' },
+    definitions: [],
+    upgrade: ["if (await inspect.hasConstraint('users', 'ck_users_age')) await op.validateConstraint('users', 'ck_users_age');"],
+  },
   createPrimaryKey: {
     op: { kind: 'createPrimaryKey', table: 'users', primaryKey: { name: 'pk_users', columns: ['id'] } },
     definitions: [],
@@ -469,6 +474,24 @@ describe('renderGeneratedRevision: one guard per op kind', () => {
     expect(source).toContain('  transactional: false,\n');
     expect(source).toContain("columns: ['email'], concurrently: true };");
     expect(renderOne(FIXTURES.createIndex.op)).not.toContain('transactional');
+  });
+
+  it('says transactional: false for a concurrent drop (either direction) and for VALIDATE CONSTRAINT; writes the safe forms\' options', () => {
+    const drop: Op = { kind: 'dropIndex', table: 'users', name: 'ix_users_email', concurrently: true };
+    const dropSource = renderGeneratedRevision({ ...BASE, upgrade: [{ kind: 'dropColumn', table: 'users', column: 'nickname' }], downgrade: [drop] });
+    expect(dropSource).toContain('  transactional: false,\n');
+    expect(bodyOf(dropSource, 'downgrade')).toEqual(["if (await inspect.hasIndex('users', 'ix_users_email')) await op.dropIndex('ix_users_email', 'users', { concurrently: true });"]);
+    const fk: Op = { kind: 'createForeignKey', table: 'users', foreignKey: { name: 'fk_users_team', columns: ['team_id'], referencedTable: 'teams', referencedColumns: ['id'] }, notValid: true };
+    const check: Op = { kind: 'createCheckConstraint', table: 'users', constraint: { name: 'ck_users_age', expression: 'age >= 0' }, notValid: true };
+    const unique: Op = { kind: 'createUniqueConstraint', table: 'users', constraint: { name: 'uq_users_email', columns: ['email'] }, usingIndex: 'uq_users_email' };
+    const validate: Op = { kind: 'validateConstraint', table: 'users', name: 'fk_users_team' };
+    const source = renderGeneratedRevision({ ...BASE, upgrade: [fk, validate, check, unique], downgrade: [] });
+    expect(source).toContain('  transactional: false,\n');
+    const body = bodyOf(source, 'upgrade').join('\n');
+    expect(body).toContain('fkUsersTeam.referencedColumns, { ...fkUsersTeam, notValid: true })');
+    expect(body).toContain("await op.validateConstraint('users', 'fk_users_team')");
+    expect(body).toContain("ckUsersAge.expression, { notValid: true })");
+    expect(body).toContain("uqUsersEmail.columns, { ...uqUsersEmail, usingIndex: 'uq_users_email' })");
   });
 
   it('says transactional: false when enum values are added beside other operations (a new value is unusable until committed)', () => {

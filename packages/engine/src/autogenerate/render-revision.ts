@@ -46,8 +46,8 @@ export interface GeneratedRevisionInput extends RevisionSourceFields {
  *
  * Destructive upgrade operations get a `// DESTRUCTIVE: <reason>` line above them; notes become comment
  * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. A revision that
- * creates an index `concurrently` says `transactional: false`, since PostgreSQL cannot build one in a
- * transaction, and so does one that adds enum values beside other operations, which may use them. The source is built with ts-morph and printed with fixed formatting settings, so the
+ * creates or drops an index `concurrently` (either way) says `transactional: false`, since PostgreSQL
+ * cannot build or drop one so in a transaction, and so does one that adds enum values beside other operations, which may use them. The source is built with ts-morph and printed with fixed formatting settings, so the
  * same input gives the same bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
  * parameter that has no source form, and what {@link renderRevisionHeader} throws for invalid fields.
  *
@@ -103,14 +103,18 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
         writer.writeLine(`message: ${quote(input.message)},`);
         if (input.dependsOn !== undefined && input.dependsOn.length > 0) writer.writeLine(`dependsOn: ${flat(input.dependsOn)},`);
         if (input.branchLabels !== undefined && input.branchLabels.length > 0) writer.writeLine(`branchLabels: ${flat(input.branchLabels)},`);
-        // CREATE INDEX CONCURRENTLY cannot run inside a transaction block
-        // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY).
+        // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block
+        // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY), in either direction.
         // A value added by ALTER TYPE ... ADD VALUE cannot be used before the transaction that added it
         // commits ("unsafe use of new value", https://www.postgresql.org/docs/15/sql-altertype.html#id-1.9.3.42.7),
         // so a revision that adds values and does anything else (a default or a row naming the value)
         // runs statement by statement; its guards make a re-run finish what a failure left.
         const addsEnumValues = input.upgrade.some((op) => op.kind === 'addEnumValue') && input.upgrade.some((op) => op.kind !== 'addEnumValue');
-        if (addsEnumValues || input.upgrade.some((op) => op.kind === 'createIndex' && op.concurrently === true)) writer.writeLine('transactional: false,');
+        // VALIDATE CONSTRAINT in the transaction that added the constraint would scan under the ADD's lock.
+        const concurrent = [...input.upgrade, ...input.downgrade].some(
+          (op) => ((op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true) || op.kind === 'validateConstraint',
+        );
+        if (addsEnumValues || concurrent) writer.writeLine('transactional: false,');
         writeFunction(writer, 'upgrade', upgrade);
         writeFunction(writer, 'downgrade', downgrade);
       });
@@ -302,7 +306,8 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       return [guarded(`${has(`hasTable(${table})`)} && !${has(`hasTable(${quote(op.to)})`)}`, `renameTable(${table}, ${quote(op.to)})`)];
     case 'addColumn': {
       const name = definitions.add(`${op.table}_${op.column.name}`, 'ColumnDefinition', columnLiteral(op.column));
-      return [guarded(`!${has(`hasColumn(${table}, ${name})`)}`, `addColumn(${table}, ${name})`)];
+      const options = op.concurrently === true ? ', { concurrently: true }' : '';
+      return [guarded(`!${has(`hasColumn(${table}, ${name})`)}`, `addColumn(${table}, ${name}${options})`)];
     }
     case 'dropColumn':
       return [guarded(`await inspect.hasColumn(${table}, ${quote(op.column)})`, `dropColumn(${table}, ${quote(op.column)})`)];
@@ -334,8 +339,10 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       const options = hasOptions ? `, ${name}` : '';
       return [guarded(`!${has(`hasIndex(${table}, ${name})`)}`, `createIndex(${name}.name, ${table}, ${name}.columns${options})`)];
     }
-    case 'dropIndex':
-      return [guarded(`await inspect.hasIndex(${table}, ${quote(op.name)})`, `dropIndex(${quote(op.name)}, ${table})`)];
+    case 'dropIndex': {
+      const options = op.concurrently === true ? ', { concurrently: true }' : '';
+      return [guarded(`await inspect.hasIndex(${table}, ${quote(op.name)})`, `dropIndex(${quote(op.name)}, ${table}${options})`)];
+    }
     case 'renameIndex': {
       const [from, to] = [quote(op.name), quote(op.to)];
       return [guarded(`${has(`hasIndex(${table}, ${from})`)} && !${has(`hasIndex(${table}, ${to})`)}`, `renameIndex(${table}, ${from}, ${to})`)];
@@ -348,7 +355,8 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
       const fk = op.foreignKey;
       const name = definitions.add(fk.name, 'ForeignKeyDefinition', foreignKeyLiteral(fk));
       // The definition doubles as the options: `op.createForeignKey` reads `onDelete` and `onUpdate` from it.
-      const options = fk.onDelete !== undefined || fk.onUpdate !== undefined ? `, ${name}` : '';
+      const actions = fk.onDelete !== undefined || fk.onUpdate !== undefined;
+      const options = op.notValid === true ? `, { ...${name}, notValid: true }` : actions ? `, ${name}` : '';
       return [
         guarded(
           `!${has(`hasForeignKey(${table}, ${name})`)}`,
@@ -356,18 +364,23 @@ function renderStatement(op: Op, definitions: Definitions): string[] {
         ),
       ];
     }
+    case 'validateConstraint':
+      // VALIDATE of a valid constraint does nothing: existence is the whole guard.
+      return [guarded(`await inspect.hasConstraint(${table}, ${quote(op.name)})`, `validateConstraint(${table}, ${quote(op.name)})`)];
     case 'dropForeignKey':
       return [guarded(`await inspect.hasForeignKey(${table}, ${quote(op.name)})`, `dropForeignKey(${quote(op.name)}, ${table})`)];
     case 'createUniqueConstraint': {
       const name = definitions.add(op.constraint.name, 'UniqueDefinition', { name: op.constraint.name, columns: op.constraint.columns, nullsNotDistinct: op.constraint.nullsNotDistinct });
-      const options = op.constraint.nullsNotDistinct === true ? `, ${name}` : '';
+      const options =
+        op.usingIndex !== undefined ? `, { ...${name}, usingIndex: ${quote(op.usingIndex)} }` : op.constraint.nullsNotDistinct === true ? `, ${name}` : '';
       return [guarded(`!${has(`hasUniqueConstraint(${table}, ${name})`)}`, `createUniqueConstraint(${name}.name, ${table}, ${name}.columns${options})`)];
     }
     case 'dropUniqueConstraint':
       return [guarded(`await inspect.hasUniqueConstraint(${table}, ${quote(op.name)})`, `dropUniqueConstraint(${quote(op.name)}, ${table})`)];
     case 'createCheckConstraint': {
       const name = definitions.add(op.constraint.name, 'CheckDefinition', { name: op.constraint.name, expression: op.constraint.expression });
-      return [guarded(`!${has(`hasCheckConstraint(${table}, ${name})`)}`, `createCheckConstraint(${name}.name, ${table}, ${name}.expression)`)];
+      const options = op.notValid === true ? ', { notValid: true }' : '';
+      return [guarded(`!${has(`hasCheckConstraint(${table}, ${name})`)}`, `createCheckConstraint(${name}.name, ${table}, ${name}.expression${options})`)];
     }
     case 'dropCheckConstraint':
       return [guarded(`await inspect.hasCheckConstraint(${table}, ${quote(op.name)})`, `dropCheckConstraint(${quote(op.name)}, ${table})`)];

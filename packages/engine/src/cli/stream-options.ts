@@ -82,6 +82,7 @@ function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
     ...(dialect ? { dialect: dialect as DialectName } : {}),
     ...(lockTimeout ? { lockTimeoutMs: Number(lockTimeout) } : {}),
     ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
+    ...(v['safe-forms'] === true ? { safety: 'online' as const } : {}),
   };
 }
 

@@ -42,6 +42,8 @@ export interface StreamLayout {
   configFiles: string[];
   /** The Drizzle schema, when drizzle.config sets `schema`: what autogenerate reads (`readDrizzleSchema`). */
   drizzle?: DrizzleSchemaSettings;
+  /** How autogenerate writes ops that lock a live table (`--safe-forms`, strata.config's `safety`); absent: `'plain'`. */
+  safety?: SafetyMode;
 }
 
 /**
@@ -98,9 +100,26 @@ export interface ResolveStreamSettingsOptions {
   lockTimeoutMs?: number;
   /** `--ddl-lock-timeout`, `--statement-timeout` (milliseconds) and `--ddl-lock-retries`; each overrides strata.config's. */
   ddl?: DdlSettings;
+  /** `--safe-forms` (`'online'`); overrides strata.config's `safety`. */
+  safety?: SafetyMode;
   /** Throw {@link ConfigMissingUrlError} when no URL is configured (default `true`). */
   requireUrl?: boolean;
 }
+
+/**
+ * How autogenerate writes the ops that lock a live table for long: `'plain'` (the default) as the
+ * schema change reads, `'online'` in their safe forms ({@link toSafeForms}).
+ *
+ * @example
+ * ```ts
+ * import type { SafetyMode } from '@strata/engine';
+ * const mode: SafetyMode = 'online';
+ * ```
+ */
+export type SafetyMode = 'plain' | 'online';
+
+/** The safety modes, as the options take them. */
+export const SAFETY_MODES: readonly SafetyMode[] = ['plain', 'online'];
 
 /** The environment variable that gives the database URL, above the config files and below `--url`. */
 export const DATABASE_URL_ENV = 'STRATA_DATABASE_URL';
@@ -111,7 +130,7 @@ export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 /** drizzle-kit's own lookup order for its config, plus the module flavours our loader compiles. */
 const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `drizzle.config.${ext}`);
 const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
-const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs', 'ddlLockTimeoutMs', 'statementTimeoutMs', 'ddlLockRetries'] as const;
+const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs', 'ddlLockTimeoutMs', 'statementTimeoutMs', 'ddlLockRetries', 'safety'] as const;
 
 /**
  * drizzle.config keys Strata refuses, each with what does the job in Strata. Keys not listed and not read
@@ -148,6 +167,7 @@ interface ConfigFileSettings {
   readonly lockTimeoutMs?: number;
   readonly ddl?: DdlSettings;
   readonly drizzle?: DrizzleSchemaSettings;
+  readonly safety?: SafetyMode;
 }
 
 /**
@@ -237,6 +257,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
   for (const [key, value] of Object.entries(ddl)) {
     if (!isMilliseconds(value)) throw new ConfigInvalidError(`the ${key} option`, `${String(value)} is not a whole, non-negative number`);
   }
+  const safety = options.safety ?? strata?.safety;
   return {
     name: streamName(projectDir, options.stream, strata),
     ...(dialect === undefined ? {} : { dialect }),
@@ -248,6 +269,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
     configFiles,
     ...(drizzle?.drizzle === undefined ? {} : { drizzle: drizzle.drizzle }),
+    ...(safety === undefined ? {} : { safety }),
   };
 }
 
@@ -504,6 +526,10 @@ function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSetti
   if (lockTimeoutMs !== undefined && !isMilliseconds(lockTimeoutMs)) {
     throw new ConfigInvalidError(file, '`lockTimeoutMs` must be a whole, non-negative number of milliseconds');
   }
+  const safety = config.safety;
+  if (safety !== undefined && !(SAFETY_MODES as readonly unknown[]).includes(safety)) {
+    throw new ConfigInvalidError(file, `\`safety\` must be one of ${SAFETY_MODES.map((mode) => `"${mode}"`).join(', ')}`);
+  }
   const ddl: { -readonly [K in keyof DdlSettings]: number } = {};
   for (const [key, setting] of [['ddlLockTimeoutMs', 'lockTimeoutMs'], ['statementTimeoutMs', 'statementTimeoutMs'], ['ddlLockRetries', 'lockRetries']] as const) {
     const value = config[key];
@@ -519,6 +545,7 @@ function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSetti
     ...(dialect === undefined ? {} : { dialect }),
     ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs: lockTimeoutMs as number }),
     ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
+    ...(safety === undefined ? {} : { safety: safety as SafetyMode }),
   };
 }
 

@@ -16,6 +16,17 @@ export interface DialectCapabilities {
   readonly transactionalDdl: boolean;
   /** Enum types exist at the schema level (PostgreSQL); elsewhere an enum is a column type. */
   readonly enums: boolean;
+  /**
+   * An index can be built and dropped without blocking writes (`concurrently`: PostgreSQL CONCURRENTLY,
+   * MySQL/MariaDB ALGORITHM=INPLACE LOCK=NONE); autogenerate's safe forms use it. Absent: no.
+   */
+  readonly onlineIndexes?: boolean;
+  /**
+   * Foreign keys and checks can be added NOT VALID and validated later, a unique constraint made from a
+   * unique index, and SET NOT NULL skips its scan over a valid `IS NOT NULL` check (PostgreSQL 12+).
+   * Absent: no.
+   */
+  readonly notValidConstraints?: boolean;
 }
 
 /** A held migration lock; release it in a `finally`. */

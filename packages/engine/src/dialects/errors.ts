@@ -31,6 +31,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_EXISTING_COLUMN_UNKNOWN',
   'DIALECT_RECREATE_TARGET_MISSING',
   'DIALECT_IDENTIFIER_TOO_LONG',
+  'DIALECT_ONLINE_DDL_REFUSED',
 ] as const;
 
 /** One of {@link DIALECT_ERROR_CODES}. */
@@ -426,6 +427,38 @@ export class QueryFailedError extends StrataError {
       QueryFailedError.CODE,
       `Statement failed on ${context.redactedUrl}: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
       options(context, undefined, { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null }),
+    );
+    this.driverCode = context.driverCode;
+  }
+}
+
+/**
+ * The server cannot run a statement without blocking writes, as the op asked (`concurrently: true`
+ * rendered as MySQL/MariaDB `ALGORITHM=INPLACE, LOCK=NONE`): it refused rather than take a stronger
+ * lock (ER_ALTER_OPERATION_NOT_SUPPORTED_REASON, https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html).
+ *
+ * @example
+ * ```ts
+ * import { OnlineDdlRefusedError } from '@strata/engine';
+ * const error = new OnlineDdlRefusedError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', sql: 'CREATE FULLTEXT INDEX ix ON t (a) ALGORITHM=INPLACE LOCK=NONE', reason: 'LOCK=NONE is not supported' });
+ * error.code; // 'DIALECT_ONLINE_DDL_REFUSED'
+ * ```
+ */
+export class OnlineDdlRefusedError extends StrataError {
+  static readonly CODE = 'DIALECT_ONLINE_DDL_REFUSED';
+  /** The driver's error code. */
+  readonly driverCode: string | undefined;
+
+  constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
+    const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
+    super(
+      OnlineDdlRefusedError.CODE,
+      `${SERVER_NAMES[context.dialect]} at ${context.redactedUrl} cannot run this statement without blocking writes: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
+      options(
+        context,
+        'Leave `concurrently` out of the op to let the server take the lock it needs (in a quiet window), or change the operation to one the server runs in place.',
+        { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null },
+      ),
     );
     this.driverCode = context.driverCode;
   }

@@ -21,6 +21,7 @@ import type {
   CreateRoleOp,
   CreateTableOp,
   CreateUniqueConstraintOp,
+  ValidateConstraintOp,
   DropCheckConstraintOp,
   DisableRowLevelSecurityOp,
   DropColumnOp,
@@ -98,6 +99,7 @@ export abstract class RenderBase implements Renderer {
 
   render(op: Op, context: RenderContext): string[] {
     this.refuseSchemas(op);
+    this.refuseOnlineForms(op);
     switch (op.kind) {
       case 'createTable':
         return this.createTable(op, context);
@@ -114,7 +116,7 @@ export abstract class RenderBase implements Renderer {
       case 'renameColumn':
         return this.renameColumn(op, context);
       case 'createIndex':
-        return this.createIndex(op);
+        return this.createIndex(op, context);
       case 'dropIndex':
         return this.dropIndex(op);
       case 'renameIndex':
@@ -131,6 +133,8 @@ export abstract class RenderBase implements Renderer {
         return this.createCheckConstraint(op);
       case 'dropCheckConstraint':
         return this.dropCheckConstraint(op);
+      case 'validateConstraint':
+        return this.validateConstraint(op);
       case 'renameConstraint':
         return this.renameConstraint(op, context);
       case 'createPrimaryKey':
@@ -334,7 +338,7 @@ export abstract class RenderBase implements Renderer {
 
   /**
    * Refuses what only PostgreSQL indexes have (operator classes, NULLS placement, storage
-   * parameters, CONCURRENTLY), for a dialect whose index parts take an order alone.
+   * parameters), for a dialect whose index parts take an order alone.
    */
   protected refusePostgresIndexOptions(op: CreateIndexOp): void {
     const parts = op.columns.filter((part) => typeof part !== 'string');
@@ -347,9 +351,6 @@ export abstract class RenderBase implements Renderer {
     if (op.with !== undefined && Object.keys(op.with).length > 0) {
       throw this.unsupported(op, 'it has no index storage parameters', 'Leave `with` out of the index.');
     }
-    if (op.concurrently === true) {
-      throw this.unsupported(op, 'it has no CREATE INDEX CONCURRENTLY', 'Leave `concurrently` out of the index.');
-    }
   }
 
   /** A comma-separated list of quoted column names. */
@@ -358,6 +359,29 @@ export abstract class RenderBase implements Renderer {
   }
 
   /** The error for an op (or variant) this dialect cannot express. */
+  /**
+   * Refuses the online forms of constraint ops (`notValid`, `usingIndex`) where the dialect has none;
+   * PostgreSQL overrides it. A dialect that validates every new constraint at once must not take
+   * `notValid` silently: the lock it would save is taken anyway. `addColumn`'s `concurrently` is the
+   * dialect's own to take: refused here.
+   */
+  protected refuseOnlineForms(op: Op): void {
+    if (op.kind === 'addColumn' && op.concurrently === true) {
+      throw this.unsupported(op, 'it cannot add a column without blocking writes', 'Leave `concurrently` out of the addColumn.');
+    }
+    if ((op.kind === 'createForeignKey' || op.kind === 'createCheckConstraint') && op.notValid === true) {
+      throw this.unsupported(op, 'it has no NOT VALID constraints (a new constraint is checked against every row at once)', 'Leave `notValid` out, or add the constraint in a quiet window.');
+    }
+    if (op.kind === 'createUniqueConstraint' && op.usingIndex !== undefined) {
+      throw this.unsupported(op, 'it cannot make a unique constraint from an existing index', 'Leave `usingIndex` out: the constraint builds its own index.');
+    }
+  }
+
+  /** Only PostgreSQL validates a constraint added NOT VALID. */
+  protected validateConstraint(op: ValidateConstraintOp): string[] {
+    throw this.unsupported(op, 'it has no VALIDATE CONSTRAINT (constraints are validated when added)', 'Leave the op out: the constraint was checked when it was added.');
+  }
+
   protected unsupported(op: Op, reason: string, hint: string): UnsupportedOperationError {
     return new UnsupportedOperationError({
       dialect: this.dialect,
@@ -456,7 +480,7 @@ export abstract class RenderBase implements Renderer {
     ];
   }
 
-  protected createIndex(op: CreateIndexOp): string[] {
+  protected createIndex(op: CreateIndexOp, _context?: RenderContext): string[] {
     const unique = op.unique === true ? 'UNIQUE ' : '';
     const concurrently = op.concurrently === true ? 'CONCURRENTLY ' : '';
     const method = op.method === undefined ? '' : ` USING ${this.renderIndexWord(op.method)}`;
@@ -468,6 +492,7 @@ export abstract class RenderBase implements Renderer {
   }
 
   protected dropIndex(op: DropIndexOp): string[] {
+    if (op.concurrently === true) throw this.unsupported(op, 'it has no DROP INDEX CONCURRENTLY', 'Leave `concurrently` out of the drop.');
     return [`DROP INDEX ${this.quoteIdentifier(op.name)}`];
   }
 

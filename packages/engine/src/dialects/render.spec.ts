@@ -737,9 +737,58 @@ const CASES: readonly Case[] = [
     },
   },
   {
-    name: 'createIndex concurrently (PostgreSQL only)',
+    name: 'createIndex concurrently (MySQL: in place, no lock; SQLite: refused)',
     op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_code_cc', columns: ['code'], unique: true, concurrently: true },
-    expected: { postgresql: ['CREATE UNIQUE INDEX CONCURRENTLY "ix_orders_code_cc" ON "orders" ("code")'], mysql: 'unsupported', sqlite: 'unsupported' },
+    expected: {
+      postgresql: ['CREATE UNIQUE INDEX CONCURRENTLY "ix_orders_code_cc" ON "orders" ("code")'],
+      mysql: ['CREATE UNIQUE INDEX `ix_orders_code_cc` ON `orders` (`code`) ALGORITHM=INPLACE LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createIndex over an INVALID index of the same name: dropped first (PostgreSQL)',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_user', columns: ['user_id'], concurrently: true },
+    table: { ...ORDERS, indexes: [{ name: 'ix_orders_user', parts: [{ column: 'user_id' }], unique: false, valid: false }] },
+    expected: {
+      postgresql: ['DROP INDEX CONCURRENTLY "ix_orders_user"', 'CREATE INDEX CONCURRENTLY "ix_orders_user" ON "orders" ("user_id")'],
+      mysql: ['CREATE INDEX `ix_orders_user` ON `orders` (`user_id`) ALGORITHM=INPLACE LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createIndex in a transaction over an INVALID index: plain drop first',
+    op: { kind: 'createIndex', table: 'orders', name: 'ix_orders_user', columns: ['user_id'] },
+    table: { ...ORDERS, indexes: [{ name: 'ix_orders_user', parts: [{ column: 'user_id' }], unique: false, valid: false }] },
+    expected: {
+      postgresql: ['DROP INDEX "ix_orders_user"', 'CREATE INDEX "ix_orders_user" ON "orders" ("user_id")'],
+      mysql: ['CREATE INDEX `ix_orders_user` ON `orders` (`user_id`)'],
+      sqlite: ['CREATE INDEX "ix_orders_user" ON "orders" ("user_id")'],
+    },
+  },
+  {
+    name: 'addColumn concurrently (MySQL: in place, no lock; PostgreSQL: as usual; SQLite: refused)',
+    op: { kind: 'addColumn', table: 'orders', column: { name: 'note', type: 'varchar(20)' }, concurrently: true },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" ADD COLUMN "note" varchar(20)'],
+      mysql: ['ALTER TABLE `orders` ADD COLUMN `note` varchar(20), ALGORITHM=INPLACE, LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'addColumn concurrently that rewrites the table: refused on PostgreSQL',
+    op: { kind: 'addColumn', table: 'orders', column: { name: 'token', type: 'uuid', default: 'gen_random_uuid()' }, concurrently: true },
+    table: ORDERS,
+    expected: { postgresql: 'unsupported', mysql: ['ALTER TABLE `orders` ADD COLUMN `token` uuid DEFAULT (gen_random_uuid()), ALGORITHM=INPLACE, LOCK=NONE'], sqlite: 'unsupported' },
+  },
+  {
+    name: 'dropIndex concurrently',
+    op: { kind: 'dropIndex', table: 'orders', name: 'ix_orders_user', concurrently: true },
+    expected: {
+      postgresql: ['DROP INDEX CONCURRENTLY "ix_orders_user"'],
+      mysql: ['ALTER TABLE `orders` DROP INDEX `ix_orders_user`, ALGORITHM=INPLACE, LOCK=NONE'],
+      sqlite: 'unsupported',
+    },
   },
   {
     name: 'dropIndex',
@@ -809,6 +858,34 @@ const CASES: readonly Case[] = [
         lines: [...COLUMN_LINES, L.pk, L.unique, L.check, `CONSTRAINT "ck_orders_status" CHECK (status IN ('new', 'done'))`, L.fk],
       }),
     },
+  },
+  {
+    name: 'createCheckConstraint NOT VALID (PostgreSQL only)',
+    op: { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_orders_code', expression: 'code IS NOT NULL' }, notValid: true },
+    table: ORDERS,
+    expected: { postgresql: ['ALTER TABLE "orders" ADD CONSTRAINT "ck_orders_code" CHECK (code IS NOT NULL) NOT VALID'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'createForeignKey NOT VALID (PostgreSQL only)',
+    op: { kind: 'createForeignKey', table: 'orders', foreignKey: { name: 'fk_orders_total', columns: ['total'], referencedTable: 'users', referencedColumns: ['id'] }, notValid: true },
+    table: ORDERS,
+    expected: {
+      postgresql: ['ALTER TABLE "orders" ADD CONSTRAINT "fk_orders_total" FOREIGN KEY ("total") REFERENCES "users" ("id") NOT VALID'],
+      mysql: 'unsupported',
+      sqlite: 'unsupported',
+    },
+  },
+  {
+    name: 'createUniqueConstraint USING INDEX (PostgreSQL only)',
+    op: { kind: 'createUniqueConstraint', table: 'orders', constraint: { name: 'uq_orders_comment', columns: ['comment'] }, usingIndex: 'ux_orders_comment' },
+    table: ORDERS,
+    expected: { postgresql: ['ALTER TABLE "orders" ADD CONSTRAINT "uq_orders_comment" UNIQUE USING INDEX "ux_orders_comment"'], mysql: 'unsupported', sqlite: 'unsupported' },
+  },
+  {
+    name: 'validateConstraint (PostgreSQL only)',
+    op: { kind: 'validateConstraint', table: 'orders', name: 'fk_orders_user' },
+    table: ORDERS,
+    expected: { postgresql: ['ALTER TABLE "orders" VALIDATE CONSTRAINT "fk_orders_user"'], mysql: 'unsupported', sqlite: 'unsupported' },
   },
   {
     name: 'dropCheckConstraint',

@@ -119,3 +119,30 @@ describe('isInplaceTypeChange (MySQL: no COPY)', () => {
     expect(isInplaceTypeChange(from, to)).toBe(expected);
   });
 });
+
+describe('PostgreSQL safe forms take no long lock (issue 13, item 2)', () => {
+  const orders = {
+    name: 'orders',
+    columns: [column('id', 'integer', false), column('note', 'varchar(20)')],
+    primaryKey: { columns: ['id'] },
+    indexes: [],
+    foreignKeys: [],
+    uniqueConstraints: [],
+    checkConstraints: [{ name: 'orders_note_not_null', expression: 'note IS NOT NULL' }],
+  };
+  it.each([
+    ['createForeignKey NOT VALID', { kind: 'createForeignKey', table: 'orders', foreignKey: { name: 'fk', columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'] }, notValid: true }],
+    ['createCheckConstraint NOT VALID', { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck', expression: 'amount > 0' }, notValid: true }],
+    ['validateConstraint', { kind: 'validateConstraint', table: 'orders', name: 'ck' }],
+    ['createUniqueConstraint USING INDEX', { kind: 'createUniqueConstraint', table: 'orders', constraint: { name: 'uq', columns: ['note'] }, usingIndex: 'uq' }],
+    ['dropIndex concurrently', { kind: 'dropIndex', table: 'orders', name: 'ix', concurrently: true }],
+  ] as const)('%s', (_title, op) => {
+    expect(lockCost(POSTGRES_SAFETY_RULES, op as Op, {})).toBeUndefined();
+  });
+
+  it('SET NOT NULL over a check that proves the column holds no NULL is not flagged; without it, it is', () => {
+    const op: Op = { kind: 'alterColumn', table: 'orders', column: 'note', nullable: false };
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: orders, column: column('note', 'varchar(20)') })).toBeUndefined();
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: { ...orders, checkConstraints: [] }, column: column('note', 'varchar(20)') })?.work).toBe('scan');
+  });
+});

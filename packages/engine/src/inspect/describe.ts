@@ -55,8 +55,8 @@ function describePart(part: IndexPart): string {
 
 /**
  * An index: uniqueness, name, parts with their keying, access method, storage parameters (by
- * name, so their order does not matter), predicate. `concurrently` is not described: it is how the
- * index is built, not what it is.
+ * name, so their order does not matter), predicate, and `INVALID` for an index a failed concurrent
+ * build left. `concurrently` is not described: it is how the index is built, not what it is.
  *
  * @example
  * ```ts
@@ -73,6 +73,7 @@ export function describeIndex(index: IndexModel): string {
       ? [`WITH (${Object.entries(index.with).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([name, value]) => `${name}=${value}`).join(', ')})`]
       : []),
     ...(index.where !== undefined ? [`WHERE ${index.where}`] : []),
+    ...(index.valid === false ? ['INVALID'] : []),
   ].join(' ');
 }
 

@@ -58,6 +58,13 @@ export interface Inspector {
 
   hasTable(name: string, like?: { readonly columns: readonly ColumnDefinition[] }): Promise<boolean>;
   hasColumn(table: string, column: string | ColumnDefinition): Promise<boolean>;
+  /**
+   * Whether the table has a usable index of that name. An INVALID index (PostgreSQL: what a failed
+   * or killed `CREATE INDEX CONCURRENTLY` leaves, `valid: false` in {@link Inspector.indexes}) answers
+   * false, so the guarded `if (!(await inspect.hasIndex(t, ix))) await op.createIndex(ix, t, …)` runs
+   * the create again, and `createIndex` drops the INVALID index before it builds (concurrently when
+   * the op is). A guarded `dropIndex` skips an INVALID index for the same reason; `indexes(t)` lists it.
+   */
   hasIndex(table: string, index: string | IndexDescription): Promise<boolean>;
   hasForeignKey(table: string, foreignKey: string | ForeignKeyDefinition): Promise<boolean>;
   hasUniqueConstraint(table: string, constraint: string | UniqueDefinition): Promise<boolean>;

@@ -183,6 +183,24 @@ describe('SchemaInspector: has* by name', () => {
   });
 });
 
+describe('SchemaInspector: INVALID indexes (issue 13, item 1)', () => {
+  it('hasIndex answers false for an INVALID index, which indexes() still lists; a create replays over it', async () => {
+    const model = fixture();
+    const clients = model.tables.get('clients');
+    if (clients === undefined) throw new Error('no clients');
+    const invalid: SchemaModel = {
+      ...model,
+      tables: new Map([...model.tables, ['clients', { ...clients, indexes: clients.indexes.map((i) => (i.name === 'ix_clients_email' ? { ...i, valid: false as const } : i)) }]]),
+    };
+    const { inspect } = inspector(invalid);
+    expect(await inspect.hasIndex('clients', 'ix_clients_email')).toBe(false);
+    expect((await inspect.indexes('clients')).find((i) => i.name === 'ix_clients_email')?.valid).toBe(false);
+    await inspect.apply({ kind: 'createIndex', table: 'clients', name: 'ix_clients_email', columns: ['email'], concurrently: true });
+    expect(await inspect.hasIndex('clients', 'ix_clients_email')).toBe(true);
+    expect((await inspect.indexes('clients')).filter((i) => i.name === 'ix_clients_email')).toEqual([{ name: 'ix_clients_email', parts: [{ column: 'email' }], unique: false }]);
+  });
+});
+
 describe('SchemaInspector: has* with a definition', () => {
   it('reports no difference when the definition equals the object after normalization', async () => {
     const { inspect, differences } = inspector();

@@ -324,6 +324,7 @@ export class SchemaInspector implements Inspector {
     return true;
   }
 
+  /** See {@link Inspector.hasIndex}: an INVALID index answers false. */
   async hasIndex(table: string, index: string | IndexDescription): Promise<boolean> {
     const name = this.#name(typeof index === 'string' ? index : index.name);
     const found = await this.table(table);
@@ -333,7 +334,8 @@ export class SchemaInspector implements Inspector {
       const unique = found?.uniqueConstraints.find((u) => u.name === name);
       if (unique !== undefined) existing = { name, parts: unique.columns.map((column) => ({ column })), unique: true };
     }
-    if (existing === undefined) return false;
+    // An INVALID index (a failed concurrent build) is not there for the guard: the create repairs it.
+    if (existing === undefined || existing.valid === false) return false;
     if (typeof index !== 'string') {
       const named = this.#named<CreateIndexOp>({ kind: 'createIndex', table, ...index });
       this.#compare('index', table, name, describeIndex(toIndexModel(named, this.#normalizer)), describeIndex(existing));

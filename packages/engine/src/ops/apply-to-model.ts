@@ -833,7 +833,9 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     case 'renameConstraint':
       return renameConstraint(model, op.table, op.name, op.to, op.kind);
     case 'createIndex': {
-      const table = requireTable(model, op.table, op.kind);
+      const found = requireTable(model, op.table, op.kind);
+      // An INVALID index of that name (a failed concurrent build) is dropped by the create: it repairs it.
+      const table = found.indexes.some((i) => i.name === op.name && i.valid === false) ? { ...found, indexes: found.indexes.filter((i) => i.name !== op.name) } : found;
       requireFreeName(table.indexes, op.name, 'index', op.table, op.kind);
       requireColumns(table, op.columns.flatMap((c) => (typeof c === 'string' ? [c] : 'column' in c ? [c.column] : [])), op.kind);
       if (indexIsUniqueConstraint(op, normalizer)) {
@@ -861,7 +863,10 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     case 'dropForeignKey':
       return dropNamed(model, op.table, 'foreignKeys', op.name, 'foreign key', op.kind);
     case 'createUniqueConstraint': {
-      const table = requireTable(model, op.table, op.kind);
+      const found = requireTable(model, op.table, op.kind);
+      // `usingIndex`: the index becomes the constraint (PostgreSQL renames it to the constraint's name).
+      if (op.usingIndex !== undefined && !found.indexes.some((i) => i.name === op.usingIndex)) throw new ObjectMissingError('index', op.usingIndex, op.table, op.kind);
+      const table = op.usingIndex === undefined ? found : { ...found, indexes: found.indexes.filter((i) => i.name !== op.usingIndex) };
       requireFreeName(table.uniqueConstraints, op.constraint.name, 'unique constraint', op.table, op.kind);
       requireColumns(table, op.constraint.columns, op.kind);
       return withTable(model, { ...table, uniqueConstraints: insertByName(table.uniqueConstraints, toUniqueConstraintModel(op.constraint)) });
@@ -878,6 +883,12 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     }
     case 'dropCheckConstraint':
       return dropNamed(model, op.table, 'checkConstraints', op.name, 'check constraint', op.kind);
+    case 'validateConstraint': {
+      // The model holds no validity for constraints: validating changes nothing it keeps, but the constraint must exist.
+      const table = requireTable(model, op.table, op.kind);
+      if (![...table.foreignKeys, ...table.checkConstraints].some((c) => c.name === op.name)) throw new ObjectMissingError('check constraint', op.name, op.table, op.kind);
+      return model;
+    }
     case 'createPrimaryKey': {
       const table = requireTable(model, op.table, op.kind);
       if (table.primaryKey !== undefined) {

@@ -88,6 +88,10 @@ const CALLS: Record<Op['kind'], { call: (op: OpBuilders) => Promise<void>; expec
     call: (op) => op.dropCheckConstraint('ck_amount', 'orders'),
     expected: { kind: 'dropCheckConstraint', table: 'orders', name: 'ck_amount' },
   },
+  validateConstraint: {
+    call: (op) => op.validateConstraint('orders', 'ck_amount'),
+    expected: { kind: 'validateConstraint', table: 'orders', name: 'ck_amount' },
+  },
   createPrimaryKey: {
     call: (op) => op.createPrimaryKey('memberships', ['user_id', 'group_id'], { name: 'memberships_pkey' }),
     expected: { kind: 'createPrimaryKey', table: 'memberships', primaryKey: { name: 'memberships_pkey', columns: ['user_id', 'group_id'] } },

@@ -79,6 +79,25 @@ export interface AlterColumnOptions {
 export interface UniqueOptions {
   /** PostgreSQL 15+ `NULLS NOT DISTINCT`: two NULLs count as equal. */
   readonly nullsNotDistinct?: boolean;
+  /**
+   * PostgreSQL: the unique index (built `concurrently` beforehand) the constraint is made from, under a
+   * brief lock (`ADD CONSTRAINT … UNIQUE USING INDEX`; the index takes the constraint's name).
+   */
+  readonly usingIndex?: string;
+}
+
+/**
+ * What `op.createCheckConstraint` takes besides the name, table and expression.
+ *
+ * @example
+ * ```ts
+ * import type { CheckConstraintOptions } from '@strata/engine';
+ * const options: CheckConstraintOptions = { notValid: true };
+ * ```
+ */
+export interface CheckConstraintOptions {
+  /** PostgreSQL: add it `NOT VALID` (no scan under the lock); `op.validateConstraint` checks the rows later. */
+  readonly notValid?: boolean;
 }
 
 /**
@@ -98,7 +117,46 @@ export interface IndexOptions {
   readonly method?: string;
   /** Storage parameters (PostgreSQL `WITH (fillfactor = 70)`). */
   readonly with?: Readonly<Record<string, StorageParameter>>;
-  /** `CREATE INDEX CONCURRENTLY` (PostgreSQL; the revision must say `transactional: false`). */
+  /**
+   * Build without locking out writes: PostgreSQL `CREATE INDEX CONCURRENTLY` (the revision must say
+   * `transactional: false`; an INVALID index of that name is dropped first), MySQL/MariaDB
+   * `ALGORITHM=INPLACE, LOCK=NONE`.
+   */
+  readonly concurrently?: boolean;
+}
+
+/**
+ * What `op.addColumn` takes besides the table and column.
+ *
+ * @example
+ * ```ts
+ * import type { AddColumnOptions } from '@strata/engine';
+ * const online: AddColumnOptions = { concurrently: true };
+ * ```
+ */
+export interface AddColumnOptions {
+  /**
+   * Add it without blocking writes: MySQL/MariaDB `ALGORITHM=INPLACE, LOCK=NONE`; PostgreSQL refuses
+   * a column that rewrites the table (volatile default, stored generated, identity, serial) and adds
+   * any other as usual (a brief lock); SQLite refuses it.
+   */
+  readonly concurrently?: boolean;
+}
+
+/**
+ * What `op.dropIndex` takes besides the name and table.
+ *
+ * @example
+ * ```ts
+ * import type { DropIndexOptions } from '@strata/engine';
+ * const online: DropIndexOptions = { concurrently: true };
+ * ```
+ */
+export interface DropIndexOptions {
+  /**
+   * Drop without locking out reads and writes: PostgreSQL `DROP INDEX CONCURRENTLY` (the revision
+   * must say `transactional: false`), MySQL/MariaDB `ALGORITHM=INPLACE, LOCK=NONE`.
+   */
   readonly concurrently?: boolean;
 }
 
@@ -114,6 +172,8 @@ export interface IndexOptions {
 export interface ForeignKeyOptions {
   readonly onDelete?: ForeignKeyAction;
   readonly onUpdate?: ForeignKeyAction;
+  /** PostgreSQL: add it `NOT VALID` (no scan under the lock); `op.validateConstraint` checks the rows later. */
+  readonly notValid?: boolean;
 }
 
 /**
@@ -228,7 +288,7 @@ export interface EnumValuePosition {
  */
 export interface BatchOperations {
   /** Adds a column (see {@link OpBuilders.addColumn}). */
-  addColumn(column: ColumnDefinition): void;
+  addColumn(column: ColumnDefinition, options?: AddColumnOptions): void;
   /** Drops a column (see {@link OpBuilders.dropColumn}). */
   dropColumn(name: string): void;
   /** Changes a column (see {@link OpBuilders.alterColumn}). */
@@ -238,7 +298,7 @@ export interface BatchOperations {
   /** Creates an index (see {@link OpBuilders.createIndex}). */
   createIndex(name: string, columns: readonly IndexColumn[], options?: IndexOptions): void;
   /** Drops an index (see {@link OpBuilders.dropIndex}). */
-  dropIndex(name: string): void;
+  dropIndex(name: string, options?: DropIndexOptions): void;
   /** Adds a foreign key (see {@link OpBuilders.createForeignKey}). */
   createForeignKey(
     name: string,
@@ -254,7 +314,9 @@ export interface BatchOperations {
   /** Drops a unique constraint (see {@link OpBuilders.dropUniqueConstraint}). */
   dropUniqueConstraint(name: string): void;
   /** Adds a check constraint (see {@link OpBuilders.createCheckConstraint}). */
-  createCheckConstraint(name: string, expression: string): void;
+  createCheckConstraint(name: string, expression: string, options?: CheckConstraintOptions): void;
+  /** Validates a constraint added `notValid` (see {@link OpBuilders.validateConstraint}). */
+  validateConstraint(name: string): void;
   /** Drops a check constraint (see {@link OpBuilders.dropCheckConstraint}). */
   dropCheckConstraint(name: string): void;
   /** Adds the primary key (see {@link OpBuilders.createPrimaryKey}). */
@@ -318,7 +380,7 @@ export interface OpBuilders {
    * if (!(await inspect.hasColumn('clients', 'status'))) await op.addColumn('clients', { name: 'status', type: 'varchar(20)' });
    * ```
    */
-  addColumn(table: string, column: ColumnDefinition): Promise<void>;
+  addColumn(table: string, column: ColumnDefinition, options?: AddColumnOptions): Promise<void>;
   /**
    * Drops a column.
    * @example
@@ -348,7 +410,9 @@ export interface OpBuilders {
    * Creates an index on columns and/or expressions (`{ expression: 'lower(email)' }`). A part may
    * name its operator class, order and NULLS placement (`{ column: 'name', opclass: 'gin_trgm_ops' }`,
    * `{ column: 'at', order: 'desc', nulls: 'last' }`); PostgreSQL takes all of them, MySQL and SQLite
-   * the order alone. `concurrently` needs a revision with `transactional: false`.
+   * the order alone. `concurrently` needs a revision with `transactional: false` on PostgreSQL; there
+   * an INVALID index of the same name (a failed concurrent build, which `inspect.hasIndex` answers
+   * false for) is dropped concurrently and built again, so the guarded form repairs it on a re-run.
    * @example
    * ```ts
    * if (!(await inspect.hasIndex('clients', 'ix_clients_email'))) {
@@ -361,13 +425,13 @@ export interface OpBuilders {
    */
   createIndex(name: string, table: string, columns: readonly IndexColumn[], options?: IndexOptions): Promise<void>;
   /**
-   * Drops an index.
+   * Drops an index; `concurrently` needs a revision with `transactional: false` on PostgreSQL.
    * @example
    * ```ts
-   * if (await inspect.hasIndex('clients', 'ix_clients_email')) await op.dropIndex('ix_clients_email', 'clients');
+   * if (await inspect.hasIndex('clients', 'ix_clients_email')) await op.dropIndex('ix_clients_email', 'clients', { concurrently: true });
    * ```
    */
-  dropIndex(name: string, table: string): Promise<void>;
+  dropIndex(name: string, table: string, options?: DropIndexOptions): Promise<void>;
   /**
    * Renames an index, keeping its definition (SQLite, which cannot rename one, drops and creates it).
    * @example
@@ -442,7 +506,21 @@ export interface OpBuilders {
    * }
    * ```
    */
-  createCheckConstraint(name: string, table: string, expression: string): Promise<void>;
+  createCheckConstraint(name: string, table: string, expression: string, options?: CheckConstraintOptions): Promise<void>;
+  /**
+   * Checks the existing rows against a foreign key or check constraint added `notValid` (PostgreSQL
+   * `VALIDATE CONSTRAINT`, under a lock that lets reads and writes through). Run it outside the
+   * transaction that added the constraint (`transactional: false`), or the ADD's strong lock is held
+   * through the scan. Validating a valid constraint does nothing, so it needs no guard beyond existence.
+   * @example
+   * ```ts
+   * if (!(await inspect.hasForeignKey('orders', 'fk_orders_client'))) {
+   *   await op.createForeignKey('fk_orders_client', 'orders', 'clients', ['client_id'], ['id'], { notValid: true });
+   * }
+   * if (await inspect.hasConstraint('orders', 'fk_orders_client')) await op.validateConstraint('orders', 'fk_orders_client');
+   * ```
+   */
+  validateConstraint(table: string, name: string): Promise<void>;
   /**
    * Drops a check constraint.
    * @example
@@ -851,6 +929,7 @@ export function validateOp(op: Op): void {
     case 'addColumn':
       requireName(op.kind, 'the table name', op.table);
       validateColumn(op.kind, op.table, op.column, false);
+      if (op.concurrently !== undefined && typeof op.concurrently !== 'boolean') throw new InvalidOpError(op.kind, `concurrently of column ${op.column.name} must be a boolean.`);
       return;
     case 'dropColumn':
       requireName(op.kind, 'the table name', op.table);
@@ -897,9 +976,14 @@ export function validateOp(op: Op): void {
       requireName(op.kind, `the expression of check constraint ${op.constraint.name}`, op.constraint.expression);
       return;
     case 'dropIndex':
+      if (op.concurrently !== undefined && typeof op.concurrently !== 'boolean') throw new InvalidOpError(op.kind, `concurrently of index ${op.name} must be a boolean.`);
+      requireName(op.kind, 'the table name', op.table);
+      requireName(op.kind, 'the name', op.name);
+      return;
     case 'dropForeignKey':
     case 'dropUniqueConstraint':
     case 'dropCheckConstraint':
+    case 'validateConstraint':
       requireName(op.kind, 'the table name', op.table);
       requireName(op.kind, 'the name', op.name);
       return;
@@ -1024,7 +1108,12 @@ function sequenceOptions(options: SequenceOptions): SequenceOptions {
 /** The ops of one table, shared by `op.*` and `batch.*` so both build the same data. @internal */
 function tableOps(table: string) {
   return {
-    addColumn: (column: ColumnDefinition): Op => ({ kind: 'addColumn', table, column: { ...column } }),
+    addColumn: (column: ColumnDefinition, options: AddColumnOptions = {}): Op => ({
+      kind: 'addColumn',
+      table,
+      column: { ...column },
+      ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
+    }),
     dropColumn: (name: string): Op => ({ kind: 'dropColumn', table, column: name }),
     alterColumn: (name: string, change: AlterColumnOptions): Op => ({
       kind: 'alterColumn',
@@ -1048,7 +1137,12 @@ function tableOps(table: string) {
       ...(options.with !== undefined ? { with: { ...options.with } } : {}),
       ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
     }),
-    dropIndex: (name: string): Op => ({ kind: 'dropIndex', table, name }),
+    dropIndex: (name: string, options: DropIndexOptions = {}): Op => ({
+      kind: 'dropIndex',
+      table,
+      name,
+      ...(options.concurrently !== undefined ? { concurrently: options.concurrently } : {}),
+    }),
     createForeignKey: (
       name: string,
       referencedTable: string,
@@ -1066,15 +1160,23 @@ function tableOps(table: string) {
         ...(options.onDelete !== undefined ? { onDelete: options.onDelete } : {}),
         ...(options.onUpdate !== undefined ? { onUpdate: options.onUpdate } : {}),
       },
+      ...(options.notValid !== undefined ? { notValid: options.notValid } : {}),
     }),
     dropForeignKey: (name: string): Op => ({ kind: 'dropForeignKey', table, name }),
     createUniqueConstraint: (name: string, columns: readonly string[], options: UniqueOptions = {}): Op => ({
       kind: 'createUniqueConstraint',
       table,
       constraint: { name, columns: Array.isArray(columns) ? [...columns] : columns, ...(options.nullsNotDistinct === true ? { nullsNotDistinct: true } : {}) },
+      ...(options.usingIndex !== undefined ? { usingIndex: options.usingIndex } : {}),
     }),
     dropUniqueConstraint: (name: string): Op => ({ kind: 'dropUniqueConstraint', table, name }),
-    createCheckConstraint: (name: string, expression: string): Op => ({ kind: 'createCheckConstraint', table, constraint: { name, expression } }),
+    createCheckConstraint: (name: string, expression: string, options: CheckConstraintOptions = {}): Op => ({
+      kind: 'createCheckConstraint',
+      table,
+      constraint: { name, expression },
+      ...(options.notValid !== undefined ? { notValid: options.notValid } : {}),
+    }),
+    validateConstraint: (name: string): Op => ({ kind: 'validateConstraint', table, name }),
     dropCheckConstraint: (name: string): Op => ({ kind: 'dropCheckConstraint', table, name }),
     createPrimaryKey: (columns: readonly string[], options: { readonly name?: string } = {}): Op => ({
       kind: 'createPrimaryKey',
@@ -1122,12 +1224,12 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
       }),
     dropTable: (name) => send({ kind: 'dropTable', table: name }),
     renameTable: (from, to) => send({ kind: 'renameTable', table: from, to }),
-    addColumn: (table, column) => send(tableOps(table).addColumn(column)),
+    addColumn: (table, column, options) => send(tableOps(table).addColumn(column, options)),
     dropColumn: (table, name) => send(tableOps(table).dropColumn(name)),
     alterColumn: (table, name, change) => send(tableOps(table).alterColumn(name, change)),
     renameColumn: (table, from, to) => send(tableOps(table).renameColumn(from, to)),
     createIndex: (name, table, columns, options) => send(tableOps(table).createIndex(name, columns, options)),
-    dropIndex: (name, table) => send(tableOps(table).dropIndex(name)),
+    dropIndex: (name, table, options) => send(tableOps(table).dropIndex(name, options)),
     renameIndex: (table, from, to) => send({ kind: 'renameIndex', table, name: from, to }),
     renameConstraint: (table, from, to) => send({ kind: 'renameConstraint', table, name: from, to }),
     createForeignKey: (name, table, referencedTable, columns, referencedColumns, options) =>
@@ -1135,7 +1237,8 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
     dropForeignKey: (name, table) => send(tableOps(table).dropForeignKey(name)),
     createUniqueConstraint: (name, table, columns, options) => send(tableOps(table).createUniqueConstraint(name, columns, options)),
     dropUniqueConstraint: (name, table) => send(tableOps(table).dropUniqueConstraint(name)),
-    createCheckConstraint: (name, table, expression) => send(tableOps(table).createCheckConstraint(name, expression)),
+    createCheckConstraint: (name, table, expression, options) => send(tableOps(table).createCheckConstraint(name, expression, options)),
+    validateConstraint: (table, name) => send(tableOps(table).validateConstraint(name)),
     dropCheckConstraint: (name, table) => send(tableOps(table).dropCheckConstraint(name)),
     createPrimaryKey: (table, columns, options) => send(tableOps(table).createPrimaryKey(columns, options)),
     dropPrimaryKey: (table, name) => send(tableOps(table).dropPrimaryKey(name)),
@@ -1209,18 +1312,19 @@ export function createOpBuilders(run: (op: Op) => Promise<void>, runBatch?: (ops
         collected.push(checked(op));
       };
       const batch: BatchOperations = {
-        addColumn: (column) => add(ops.addColumn(column)),
+        addColumn: (column, options) => add(ops.addColumn(column, options)),
         dropColumn: (name) => add(ops.dropColumn(name)),
         alterColumn: (name, change) => add(ops.alterColumn(name, change)),
         renameColumn: (from, to) => add(ops.renameColumn(from, to)),
         createIndex: (name, columns, options) => add(ops.createIndex(name, columns, options)),
-        dropIndex: (name) => add(ops.dropIndex(name)),
+        dropIndex: (name, options) => add(ops.dropIndex(name, options)),
         createForeignKey: (name, referencedTable, columns, referencedColumns, options) =>
           add(ops.createForeignKey(name, referencedTable, columns, referencedColumns, options)),
         dropForeignKey: (name) => add(ops.dropForeignKey(name)),
         createUniqueConstraint: (name, columns, options) => add(ops.createUniqueConstraint(name, columns, options)),
         dropUniqueConstraint: (name) => add(ops.dropUniqueConstraint(name)),
-        createCheckConstraint: (name, expression) => add(ops.createCheckConstraint(name, expression)),
+        createCheckConstraint: (name, expression, options) => add(ops.createCheckConstraint(name, expression, options)),
+        validateConstraint: (name) => add(ops.validateConstraint(name)),
         dropCheckConstraint: (name) => add(ops.dropCheckConstraint(name)),
         createPrimaryKey: (columns, options) => add(ops.createPrimaryKey(columns, options)),
         dropPrimaryKey: (name) => add(ops.dropPrimaryKey(name)),

@@ -91,6 +91,13 @@ export interface AddColumnOp {
   readonly kind: 'addColumn';
   readonly table: string;
   readonly column: ColumnDefinition;
+  /**
+   * Add it without blocking writes, as `createIndex`'s `concurrently`: MySQL/MariaDB `ALGORITHM=INPLACE,
+   * LOCK=NONE` (refused by the server with `DIALECT_ONLINE_DDL_REFUSED` where it cannot); PostgreSQL
+   * adds a column under a brief lock anyway and refuses the ones that rewrite the table (a volatile
+   * default, a stored generated, identity or serial column); SQLite refuses it.
+   */
+  readonly concurrently?: boolean;
 }
 export interface DropColumnOp {
   readonly kind: 'dropColumn';
@@ -135,8 +142,11 @@ export interface CreateIndexOp {
   /** Storage parameters (PostgreSQL `WITH (...)`). */
   readonly with?: Readonly<Record<string, StorageParameter>>;
   /**
-   * Build without locking out writes (PostgreSQL `CREATE INDEX CONCURRENTLY`), which cannot run in
-   * a transaction: the revision must say `transactional: false`.
+   * Build without locking out writes, the portable "online" option. PostgreSQL: `CREATE INDEX
+   * CONCURRENTLY`, which cannot run in a transaction (the revision must say `transactional:
+   * false`); an INVALID index of the same name (a failed concurrent build) is dropped concurrently
+   * first. MySQL/MariaDB: `ALGORITHM=INPLACE, LOCK=NONE`, refused by the server with
+   * `DIALECT_ONLINE_DDL_REFUSED` where the index cannot be built so (FULLTEXT, SPATIAL). SQLite: refused.
    */
   readonly concurrently?: boolean;
 }
@@ -155,11 +165,23 @@ export interface DropIndexOp {
   readonly kind: 'dropIndex';
   readonly table: string;
   readonly name: string;
+  /**
+   * Drop without locking out reads and writes: PostgreSQL `DROP INDEX CONCURRENTLY` (outside a
+   * transaction: the revision must say `transactional: false`), MySQL/MariaDB `ALGORITHM=INPLACE,
+   * LOCK=NONE`; SQLite refuses it.
+   */
+  readonly concurrently?: boolean;
 }
 export interface CreateForeignKeyOp {
   readonly kind: 'createForeignKey';
   readonly table: string;
   readonly foreignKey: ForeignKeyDefinition;
+  /**
+   * PostgreSQL: add it `NOT VALID`, enforced for new rows at once but without scanning the existing
+   * ones under the lock; a later {@link ValidateConstraintOp} checks them under a lock that lets writes
+   * through (https://www.postgresql.org/docs/15/sql-altertable.html#SQL-ALTERTABLE-NOTES). Refused elsewhere.
+   */
+  readonly notValid?: boolean;
 }
 export interface DropForeignKeyOp {
   readonly kind: 'dropForeignKey';
@@ -170,6 +192,12 @@ export interface CreateUniqueConstraintOp {
   readonly kind: 'createUniqueConstraint';
   readonly table: string;
   readonly constraint: UniqueDefinition;
+  /**
+   * PostgreSQL: make the constraint from this existing unique index (`ADD CONSTRAINT … UNIQUE USING
+   * INDEX`, which renames the index to the constraint's name) instead of building one under an ACCESS
+   * EXCLUSIVE lock: build the index `concurrently` first. Refused elsewhere.
+   */
+  readonly usingIndex?: string;
 }
 export interface DropUniqueConstraintOp {
   readonly kind: 'dropUniqueConstraint';
@@ -180,6 +208,18 @@ export interface CreateCheckConstraintOp {
   readonly kind: 'createCheckConstraint';
   readonly table: string;
   readonly constraint: CheckDefinition;
+  /** PostgreSQL: add it `NOT VALID`, as {@link CreateForeignKeyOp.notValid}. Refused elsewhere. */
+  readonly notValid?: boolean;
+}
+/**
+ * Checks the existing rows against a foreign key or check constraint added `notValid`
+ * (PostgreSQL `ALTER TABLE … VALIDATE CONSTRAINT`): a SHARE UPDATE EXCLUSIVE lock, so reads and
+ * writes go on while it scans; a constraint already valid is a no-op. Refused on MySQL and SQLite.
+ */
+export interface ValidateConstraintOp {
+  readonly kind: 'validateConstraint';
+  readonly table: string;
+  readonly name: string;
 }
 export interface DropCheckConstraintOp {
   readonly kind: 'dropCheckConstraint';
@@ -382,6 +422,7 @@ export type Op =
   | DropUniqueConstraintOp
   | CreateCheckConstraintOp
   | DropCheckConstraintOp
+  | ValidateConstraintOp
   | RenameConstraintOp
   | CreatePrimaryKeyOp
   | DropPrimaryKeyOp
@@ -423,6 +464,7 @@ export const OP_KINDS = [
   'dropUniqueConstraint',
   'createCheckConstraint',
   'dropCheckConstraint',
+  'validateConstraint',
   'renameConstraint',
   'createPrimaryKey',
   'dropPrimaryKey',

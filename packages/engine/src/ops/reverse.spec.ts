@@ -57,8 +57,8 @@ function base(): SchemaModel {
   );
 }
 
-/** One applicable op of every reversible kind, over `base()`. */
-const REVERSIBLE: Record<Exclude<Op['kind'], 'addEnumValue' | 'execute'>, Op> = {
+/** One applicable op of every reversible kind that changes the model, over `base()` (validateConstraint changes nothing it keeps). */
+const REVERSIBLE: Record<Exclude<Op['kind'], 'addEnumValue' | 'execute' | 'validateConstraint'>, Op> = {
   createTable: {
     kind: 'createTable',
     table: 'notes',
@@ -119,7 +119,7 @@ const PREPARE: Partial<Record<Op['kind'], Op[]>> = {
 
 describe('reverseOp: applying an op then its reverse gives the schema back', () => {
   it('covers every op kind (reversible here, irreversible below)', () => {
-    expect([...Object.keys(REVERSIBLE), 'addEnumValue', 'execute'].sort()).toEqual([...OP_KINDS].sort());
+    expect([...Object.keys(REVERSIBLE), 'addEnumValue', 'execute', 'validateConstraint'].sort()).toEqual([...OP_KINDS].sort());
   });
 
   for (const [kind, op] of Object.entries(REVERSIBLE)) {
@@ -230,6 +230,32 @@ describe('reverseOp: shapes', () => {
     expect(reverseOp(REVERSIBLE.renameEnumValue, empty)).toEqual([{ kind: 'renameEnumValue', name: 'mood', value: 'blue', to: 'sad' }]);
     expect(reverseOp(REVERSIBLE.createTable, empty)).toEqual([{ kind: 'dropTable', table: 'notes' }]);
     expect(reverseOp(REVERSIBLE.createEnum, empty)).toEqual([{ kind: 'dropEnum', name: 'size' }]);
+  });
+});
+
+describe('reverseOp: online constraint forms', () => {
+  it('validateConstraint changes nothing the model keeps and reverses to nothing; NOT VALID and USING INDEX reverse as plain creates do', () => {
+    const validate: Op = { kind: 'validateConstraint', table: 'orders', name: 'fk_orders_client' };
+    expect(applyAll(base(), validate)).toEqual(base());
+    expect(reverseOp(validate, base())).toEqual([]);
+    expect(codeOf(() => applyAll(base(), { kind: 'validateConstraint', table: 'orders', name: 'ck_ghost' }))).toBe('OPS_OBJECT_MISSING');
+    const notValid: Op = { kind: 'createCheckConstraint', table: 'orders', constraint: { name: 'ck_orders_id', expression: 'id > 0' }, notValid: true };
+    expect(reverseOp(notValid, base())).toEqual([{ kind: 'dropCheckConstraint', table: 'orders', name: 'ck_orders_id' }]);
+    const indexed = applyAll(base(), { kind: 'createIndex', table: 'orders', name: 'ux_orders_amount', columns: ['amount'], unique: true, concurrently: true });
+    const using: Op = { kind: 'createUniqueConstraint', table: 'orders', constraint: { name: 'ux_orders_amount', columns: ['amount'] }, usingIndex: 'ux_orders_amount' };
+    const after = applyAll(indexed, using);
+    expect(after.tables.get('orders')?.indexes.map((i) => i.name)).toEqual(['ix_orders_client']);
+    expect(after.tables.get('orders')?.uniqueConstraints).toEqual([{ name: 'ux_orders_amount', columns: ['amount'] }]);
+    expect(reverseOp(using, indexed)).toEqual([{ kind: 'dropUniqueConstraint', table: 'orders', name: 'ux_orders_amount' }]);
+  });
+});
+
+describe('reverseOp: concurrent indexes', () => {
+  it('a concurrent create reverses to a concurrent drop, and back', () => {
+    const create: Op = { kind: 'createIndex', table: 'orders', name: 'ix_orders_amount', columns: ['amount'], concurrently: true };
+    expect(reverseOp(create, base())).toEqual([{ kind: 'dropIndex', table: 'orders', name: 'ix_orders_amount', concurrently: true }]);
+    const drop: Op = { kind: 'dropIndex', table: 'orders', name: 'ix_orders_client', concurrently: true };
+    expect(reverseOp(drop, base())).toEqual([{ kind: 'createIndex', table: 'orders', name: 'ix_orders_client', columns: ['client_id'], concurrently: true }]);
   });
 });
 

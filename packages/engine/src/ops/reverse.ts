@@ -175,10 +175,11 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
     case 'renameConstraint':
       return [{ kind: op.kind, table: op.table, name: op.to, to: op.name }];
     case 'createIndex':
-      return [{ kind: 'dropIndex', table: op.table, name: op.name }];
+      return [{ kind: 'dropIndex', table: op.table, name: op.name, ...(op.concurrently === true ? { concurrently: true } : {}) }];
     case 'dropIndex': {
       const table = requireTable(before, op.table, op.kind);
-      return [toCreateIndexOp(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind))];
+      const created = toCreateIndexOp(op.table, requireNamed(table.indexes, op.name, 'index', op.table, op.kind));
+      return [op.concurrently === true ? { ...created, concurrently: true } : created];
     }
     case 'createForeignKey':
       return [{ kind: 'dropForeignKey', table: op.table, name: op.foreignKey.name }];
@@ -273,6 +274,9 @@ export function reverseOp(op: Op, before: SchemaModel): Op[] {
       if (view === undefined) throw new ObjectMissingError(op.materialized === true ? 'materialized view' : 'view', op.name, undefined, op.kind);
       return [toCreateViewOp(view)];
     }
+    case 'validateConstraint':
+      // Nothing the model keeps changed: dropping the constraint is its create's reverse.
+      return [];
     case 'createSchema':
       return [{ kind: 'dropSchema', name: op.name }];
     case 'dropSchema':

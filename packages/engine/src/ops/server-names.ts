@@ -87,6 +87,7 @@ export function withServerNames(op: Op, limit: IdentifierLimit | undefined): Op 
     case 'dropForeignKey':
     case 'dropUniqueConstraint':
     case 'dropCheckConstraint':
+    case 'validateConstraint':
     case 'dropPolicy':
       return { ...op, table: id(op.table), name: id(op.name) };
     case 'alterPolicy':
@@ -96,7 +97,12 @@ export function withServerNames(op: Op, limit: IdentifierLimit | undefined): Op 
     case 'createForeignKey':
       return { ...op, table: id(op.table), foreignKey: foreignKey(op.foreignKey) };
     case 'createUniqueConstraint':
-      return { ...op, table: id(op.table), constraint: { ...op.constraint, name: id(op.constraint.name), columns: ids(op.constraint.columns) } };
+      return {
+        ...op,
+        table: id(op.table),
+        constraint: { ...op.constraint, name: id(op.constraint.name), columns: ids(op.constraint.columns) },
+        ...(op.usingIndex !== undefined ? { usingIndex: id(op.usingIndex) } : {}),
+      };
     case 'createCheckConstraint':
       return { ...op, table: id(op.table), constraint: { ...op.constraint, name: id(op.constraint.name) } };
     case 'createPrimaryKey':

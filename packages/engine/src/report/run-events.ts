@@ -23,6 +23,8 @@ export function printRunEvent(out: Output, event: RunEvent): void {
     out.warn(
       `revision ${event.revision}: lock on ${event.table ?? 'a table'} not granted in ${formatDuration(event.timeoutMs)}, retry ${event.retry}/${event.retries} in ${formatDuration(event.delayMs)}`,
     );
+  } else if (event.type === 'backfill-progress') {
+    out.line(`    revision ${event.revision}: backfill ${event.table}: ${event.rows} row(s) in ${event.batches} batch(es)${event.done ? ', done' : ''}`);
   } else if (event.type === 'revision-done') {
     const arrow = event.direction === 'up' ? '↑' : '↓';
     out.line(`  ${arrow} [${event.index + 1}/${event.total}] ${event.revision}  ${event.message || '(no message)'}  (${formatDuration(event.durationMs)})`);

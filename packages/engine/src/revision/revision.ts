@@ -5,6 +5,35 @@ import type { OpBuilders } from '../ops/op-builders.js';
 import { InvalidRevisionError } from './errors.js';
 
 /**
+ * What `ctx.backfill` updates: `set` and `where` are SQL, as written after `SET` and `WHERE`.
+ *
+ * @example
+ * ```ts
+ * import type { BackfillOptions } from '@strata/engine';
+ * const options: BackfillOptions = { set: "status = 'new'", where: 'status IS NULL', batchSize: 1000 };
+ * ```
+ */
+export interface BackfillOptions {
+  /** The assignments, as after `SET` (`status = 'new'`, `total = price * qty`). */
+  readonly set: string;
+  /**
+   * The rows still to update, as after `WHERE`. It must stop matching a row once `set` has updated
+   * it (`status IS NULL`): that is what makes a re-run continue where a failed one stopped.
+   */
+  readonly where: string;
+  /** Rows per batch (default 1000). */
+  readonly batchSize?: number;
+  /** A progress event every this many batches (default 10), and one when done. */
+  readonly progressEvery?: number;
+}
+
+/** What a backfill did. Offline (one UPDATE in the script), both are 0. */
+export interface BackfillResult {
+  readonly rows: number;
+  readonly batches: number;
+}
+
+/**
  * What `upgrade` and `downgrade` receive: the operations (`op`), the guards (`inspect`), raw SQL and,
  * for data migrations, a Drizzle database on the migration's own connection and transaction.
  *
@@ -39,6 +68,20 @@ export interface MigrationContext {
   execute(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** True while writing an offline script (`--sql`): nothing can be read from a database. */
   readonly offline: boolean;
+  /**
+   * Updates the rows `where` matches with `set`, in batches keyed by the table's one-column primary
+   * key (the expand/contract backfill). In a `transactional: false` revision each batch commits on
+   * its own, so a long backfill holds no lock for long and a failure keeps the batches done; a re-run
+   * continues where the WHERE leaves off (it must stop matching updated rows). In a transactional
+   * revision the batches run in its transaction. Progress goes to the run's events. Offline, the
+   * script gets one `UPDATE … WHERE …` of every matching row. Throws `RUNNER_BACKFILL_NEEDS_KEY` for a
+   * table without a one-column primary key.
+   * @example
+   * ```ts
+   * await ctx.backfill('orders', { set: "status = 'new'", where: 'status IS NULL', batchSize: 1000 });
+   * ```
+   */
+  backfill(table: string, options: BackfillOptions): Promise<BackfillResult>;
   /**
    * The migration's own connection, inside the revision's transaction where the dialect has
    * transactional DDL. Offline there is none: reading it throws.

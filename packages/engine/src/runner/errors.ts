@@ -193,19 +193,20 @@ export class DependentsAppliedError extends StrataError {
 }
 
 /**
- * A transactional revision asked for `CREATE INDEX CONCURRENTLY`, which PostgreSQL refuses inside a
- * transaction block (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY).
+ * A transactional revision asked for `CREATE INDEX CONCURRENTLY` or `DROP INDEX CONCURRENTLY`, which
+ * PostgreSQL refuses inside a transaction block
+ * (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY).
  * Raised before the statement is sent, so the message names the revision setting to change.
  */
 export class ConcurrentIndexInTransactionError extends StrataError {
   static readonly CODE = 'RUNNER_CONCURRENT_INDEX_IN_TRANSACTION';
-  constructor(stream: string, revision: string, table: string, index: string) {
+  constructor(stream: string, revision: string, table: string, index: string, verb: 'create' | 'drop' = 'create') {
     super(
       ConcurrentIndexInTransactionError.CODE,
-      `Stream "${stream}": revision ${revision} creates index ${index} on ${table} concurrently, but the revision runs in a transaction, where CREATE INDEX CONCURRENTLY cannot run.`,
+      `Stream "${stream}": revision ${revision} ${verb}s index ${index} on ${table} concurrently, but the revision runs in a transaction, where ${verb.toUpperCase()} INDEX CONCURRENTLY cannot run.`,
       {
         hint: `Set \`transactional: false\` on revision ${revision} (its guards make a re-run finish what a failure left), or drop \`concurrently\` from the index.`,
-        details: { stream, revision, table, index },
+        details: { stream, revision, table, index, verb },
       },
     );
   }
@@ -268,5 +269,23 @@ export class DdlLockTimeoutError extends StrataError {
       },
     );
     this.result = options.result;
+  }
+}
+
+/**
+ * `ctx.backfill` keys its batches by the table's primary key, which must be one column: the table
+ * has none, several, or does not exist.
+ */
+export class BackfillNeedsKeyError extends StrataError {
+  static readonly CODE = 'RUNNER_BACKFILL_NEEDS_KEY';
+  constructor(stream: string, table: string, key: readonly string[] | undefined) {
+    super(
+      BackfillNeedsKeyError.CODE,
+      `Stream "${stream}": ctx.backfill(${table}) needs a one-column primary key to key its batches by; ${key === undefined ? `${table} has none (or does not exist)` : `${table}'s primary key is (${key.join(', ')})`}.`,
+      {
+        hint: 'Give the table a one-column primary key, or update it with ctx.execute in batches of your own.',
+        details: { stream, table, key: key ?? null },
+      },
+    );
   }
 }

@@ -39,6 +39,17 @@ export type RunEvent =
       readonly delayMs: number;
     }
   | { readonly type: 'guard-difference'; readonly stream: string; readonly revision: string; readonly difference: GuardDifference }
+  | {
+      readonly type: 'backfill-progress';
+      readonly stream: string;
+      readonly revision: string;
+      readonly table: string;
+      /** Rows updated so far, and in how many batches. */
+      readonly rows: number;
+      readonly batches: number;
+      /** True on the last event of the backfill. */
+      readonly done: boolean;
+    }
   | { readonly type: 'revision-done'; readonly stream: string; readonly direction: 'up' | 'down'; readonly revision: string; readonly message: string; readonly durationMs: number; readonly index: number; readonly total: number };
 
 /** Receives {@link RunEvent}s. */

@@ -7,6 +7,7 @@ import type { SqlSink } from '../offline/sql-sink.js';
 import { createOpBuilders } from '../ops/op-builders.js';
 import type { Op } from '../ops/op.js';
 import type { MigrationContext } from '../revision/revision.js';
+import { runBackfill, type BackfillProgress } from './backfill.js';
 import { OpExecutor } from './op-executor.js';
 
 /** A revision read `ctx.connection` or asked for Drizzle while an offline script was being written. */
@@ -37,6 +38,8 @@ export interface ContextParts {
   readonly onOp?: (op: Op) => Promise<void>;
   /** Told of raw SQL the offline model cannot follow. */
   readonly onBlindSql?: (sql: string) => void;
+  /** Told of `ctx.backfill`'s progress (the runner makes run events of it). */
+  readonly onBackfill?: (progress: BackfillProgress) => void;
   /** Kept told of which tables the running revision changes (see {@link RevisionTouches}). */
   readonly touches?: RevisionTouches;
   /**
@@ -114,6 +117,22 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     execute: async (sql, params) => {
       await announce({ kind: 'execute', sql, ...(params ? { params } : {}) });
       return executor.execute(sql, params);
+    },
+    backfill: (table, options) => {
+      // Rows change outside what the ops say: the dialect's check before commit covers every table.
+      parts.touches?.markUnknown();
+      return runBackfill(
+        {
+          dialect: parts.dialect,
+          stream: parts.stream,
+          offline: parts.sink.offline,
+          inspector: parts.inspector,
+          run: (sql, params) => executor.execute(sql, params),
+          onProgress: (progress) => parts.onBackfill?.(progress),
+        },
+        table,
+        options,
+      );
     },
     get connection(): Connection {
       return live('ctx.connection');

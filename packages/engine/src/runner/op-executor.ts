@@ -48,9 +48,9 @@ export class OpExecutor {
       return;
     }
     const op = withServerNames(given, this.#dialect.normalizer.identifierLimit);
-    if (op.kind === 'createIndex' && op.concurrently === true) {
+    if ((op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true) {
       const running = this.#transaction();
-      if (running.atomic) throw new ConcurrentIndexInTransactionError(running.stream, running.revision, op.table, op.name);
+      if (running.atomic) throw new ConcurrentIndexInTransactionError(running.stream, running.revision, op.table, op.name, op.kind === 'createIndex' ? 'create' : 'drop');
     }
     const schema = await this.#inspector.model();
     const table = 'table' in op ? schema.tables.get(op.table) : undefined;

@@ -469,6 +469,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         lastTable = 'table' in op ? op.table : undefined;
         return Promise.resolve();
       },
+      onBackfill: (progress) => emit({ type: 'backfill-progress', stream: stream.name, revision: running, ...progress }),
       transaction: () => ({ stream: stream.name, revision: running, atomic }),
     });
     const steps: StepResult[] = [];

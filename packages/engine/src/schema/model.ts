@@ -115,6 +115,14 @@ export interface IndexModel {
    * Drizzle schema sets it, and autogenerate carries it into the createIndex op.
    */
   readonly concurrently?: true;
+  /**
+   * PostgreSQL: `false` for an INVALID index (`pg_index.indisvalid`), which a failed or killed
+   * `CREATE INDEX CONCURRENTLY` leaves behind: the server keeps it up to date on writes but never
+   * reads it, and a unique one still refuses duplicates. Left out when the index is valid (always,
+   * on the other dialects and in models built from operations).
+   * https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY
+   */
+  readonly valid?: false;
 }
 
 export interface ForeignKeyModel {

@@ -22,11 +22,14 @@ function sameParameters(a: IndexModel['with'], b: IndexModel['with']): boolean {
 
 /**
  * Whether two indexes of the same name have the same definition. `concurrently` is left out: it is
- * how an index is built, not what it is.
+ * how an index is built, not what it is. An INVALID index (`valid: false`, left by a failed
+ * concurrent build) differs from the valid one of the same definition: it is drift, rebuilt by a
+ * drop and a create.
  * @internal
  */
 function sameIndex(a: IndexModel, b: IndexModel): boolean {
   return (
+    a.valid === b.valid &&
     a.unique === b.unique &&
     a.where === b.where &&
     a.method === b.method &&

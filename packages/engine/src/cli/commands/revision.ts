@@ -29,6 +29,11 @@ export const revisionCommand: Command = {
     'rename-enum-value': { type: 'string', multiple: true, valueName: 'TYPE.OLD=NEW', description: 'With --autogenerate: an enum value renamed in place, not dropped and added (repeatable; PostgreSQL).' },
     'no-renames': { type: 'boolean', description: 'With --autogenerate: what looks renamed is really dropped and added.' },
     'shadow-url': { type: 'string', valueName: 'URL', description: 'With --autogenerate: replay the revisions on this throwaway database instead of the model.' },
+    'safe-forms': {
+      type: 'boolean',
+      description:
+        'With --autogenerate: write ops that would lock a live table in their safe forms (concurrent indexes; on PostgreSQL NOT VALID then VALIDATE, SET NOT NULL through a check, UNIQUE USING INDEX), in a revision with transactional: false. strata.config: "safety": "online".',
+    },
   },
   streamOptions: true,
   maxPositionals: 0,
@@ -81,6 +86,7 @@ async function autogenerate(input: CommandInput, message: string): Promise<void>
     ...(head ? { head } : {}),
     ...(input.values['no-renames'] ? { noRenames: true } : {}),
     ...(input.values['shadow-url'] ? { shadowUrl: input.values['shadow-url'] as string } : {}),
+    ...(layout.safety ? { safety: layout.safety } : {}),
     stream: layout.name,
   });
   if (plan.upgrade.length === 0) {

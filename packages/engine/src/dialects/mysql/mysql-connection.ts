@@ -10,6 +10,7 @@ import {
   HostNotFoundError,
   InvalidUrlError,
   MultipleStatementsError,
+  OnlineDdlRefusedError,
   PermissionDeniedError,
   QueryFailedError,
   systemErrorCode,
@@ -19,6 +20,12 @@ import {
 } from '../errors.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
+
+/**
+ * The server's refusals of `ALGORITHM=INPLACE`/`LOCK=NONE` (errors 1845, 1846; MySQL and MariaDB alike):
+ * https://dev.mysql.com/doc/mysql-errors/8.0/en/server-error-reference.html
+ */
+const ONLINE_DDL_REFUSED_CODES: ReadonlySet<string> = new Set(['ER_ALTER_OPERATION_NOT_SUPPORTED', 'ER_ALTER_OPERATION_NOT_SUPPORTED_REASON']);
 
 /** @internal The part of a mysql2/promise `Connection` Strata uses (structural: `mysql2` stays an optional peer). */
 export interface MysqlClient {
@@ -207,6 +214,7 @@ export class MysqlConnection implements Connection {
         const account = await this.#currentAccount();
         throw new PermissionDeniedError({ ...failure, missing: missingMysqlPrivilege(failure.reason, this.#login.database, account) });
       }
+      if (code !== undefined && ONLINE_DDL_REFUSED_CODES.has(code)) throw new OnlineDdlRefusedError(failure);
       throw new QueryFailedError(failure);
     }
   }

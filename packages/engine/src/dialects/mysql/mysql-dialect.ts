@@ -27,7 +27,7 @@ import { estimateMysqlRows, isMysqlLockTimeout, MYSQL_SAFETY_RULES, openMysqlTim
 export class MysqlDialect implements Dialect {
   readonly name = 'mysql' as const;
   // Every DDL statement commits the open transaction (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
-  readonly capabilities: DialectCapabilities = { transactionalDdl: false, enums: false };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: false, enums: false, onlineIndexes: true };
   readonly ledgerTypes: LedgerTypes = {
     // 191 utf8mb4 characters = 764 bytes: an index on (stream, version_num) fits even the old
     // 767-byte per-column limit of COMPACT rows, and the 3072-byte key limit.

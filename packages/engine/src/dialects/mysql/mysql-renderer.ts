@@ -1,4 +1,5 @@
 import type {
+  AddColumnOp,
   AlterColumnOp,
   ColumnDefinition,
   CreateIndexOp,
@@ -7,6 +8,7 @@ import type {
   DropPrimaryKeyOp,
   DropUniqueConstraintOp,
   ForeignKeyDefinition,
+  Op,
   PrimaryKeyDefinition,
   RenameConstraintOp,
   RenameIndexOp,
@@ -18,6 +20,9 @@ import { statedDefault } from '../../schema/stated.js';
 import { ExistingColumnUnknownError } from '../errors.js';
 import { literalOrParenthesized, RenderBase, type ColumnSite } from '../render-base.js';
 import type { RenderContext } from '../renderer.js';
+
+/** What `concurrently` asks of an index statement: build in place, with no lock on reads or writes. */
+const ONLINE = 'ALGORITHM=INPLACE LOCK=NONE';
 
 /** Index types written after the key parts (`USING BTREE`). */
 const INDEX_TYPES: ReadonlySet<string> = new Set(['btree', 'hash']);
@@ -134,7 +139,10 @@ export class MysqlRenderer extends RenderBase {
    * `spatial` are index kinds (`CREATE FULLTEXT INDEX`), both as MySQL and MariaDB accept them
    * (https://mariadb.com/kb/en/create-index/). A key part may be `DESC` (honoured by MySQL 8.0 and
    * MariaDB 10.8+; https://dev.mysql.com/doc/refman/8.0/en/descending-indexes.html); operator classes,
-   * NULLS placement, storage parameters and CONCURRENTLY do not exist.
+   * NULLS placement and storage parameters do not exist. `concurrently` is `ALGORITHM=INPLACE
+   * LOCK=NONE`: reads and writes go on during the build, or the server refuses the statement
+   * (https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html#online-ddl-index-operations,
+   * https://mariadb.com/kb/en/innodb-online-ddl-operations-with-the-inplace-alter-algorithm/).
    */
   protected override createIndex(op: CreateIndexOp): string[] {
     this.refusePostgresIndexOptions(op);
@@ -150,11 +158,30 @@ export class MysqlRenderer extends RenderBase {
       throw this.unsupported(op, `it has no index method "${op.method}"`, 'Use btree, hash, fulltext or spatial, or leave the method out.');
     }
     return [
-      `CREATE ${kind}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)} (${this.renderIndexParts(op.columns)})${using}`,
+      `CREATE ${kind}INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)} (${this.renderIndexParts(op.columns)})${using}${op.concurrently === true ? ` ${ONLINE}` : ''}`,
     ];
   }
 
+  /**
+   * `concurrently`: `ALGORITHM=INPLACE, LOCK=NONE`, so reads and writes go on while the column is
+   * added, or the server refuses the statement (https://dev.mysql.com/doc/refman/8.0/en/innodb-online-ddl-operations.html#online-ddl-column-operations).
+   */
+  protected override addColumn(op: AddColumnOp, context: RenderContext): string[] {
+    return super.addColumn(op, context).map((sql) => (op.concurrently === true ? `${sql}, ALGORITHM=INPLACE, LOCK=NONE` : sql));
+  }
+
+  /** MySQL renders every `concurrently` it is given. */
+  protected override refuseOnlineForms(op: Op): void {
+    if (op.kind !== 'addColumn') super.refuseOnlineForms(op);
+  }
+
+  /**
+   * `concurrently`: `ALGORITHM=INPLACE, LOCK=NONE`, as for the create (dropping a secondary index is in
+   * place, metadata only). Written as `ALTER TABLE … DROP INDEX`: MariaDB's `DROP INDEX` takes no
+   * algorithm or lock clause (https://mariadb.com/kb/en/drop-index/).
+   */
   protected override dropIndex(op: DropIndexOp): string[] {
+    if (op.concurrently === true) return [`ALTER TABLE ${this.quoteIdentifier(op.table)} DROP INDEX ${this.quoteIdentifier(op.name)}, ALGORITHM=INPLACE, LOCK=NONE`];
     return [`DROP INDEX ${this.quoteIdentifier(op.name)} ON ${this.quoteIdentifier(op.table)}`];
   }
 

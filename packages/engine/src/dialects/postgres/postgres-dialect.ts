@@ -25,7 +25,7 @@ import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POST
  */
 export class PostgresDialect implements Dialect {
   readonly name = 'postgresql' as const;
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: true };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: true, onlineIndexes: true, notValidConstraints: true };
   readonly ledgerTypes: LedgerTypes = {
     shortText: 'varchar(191)',
     longText: 'text',

@@ -1,4 +1,9 @@
 import type {
+  CreateCheckConstraintOp,
+  CreateForeignKeyOp,
+  CreateIndexOp,
+  CreateUniqueConstraintOp,
+  ValidateConstraintOp,
   AddEnumValueOp,
   AlterColumnOp,
   AlterPolicyOp,
@@ -29,6 +34,7 @@ import type {
 import type { GeneratedColumn, IdentityModel } from '../../schema/model.js';
 import { inSchemaOf, localName, schemaOf } from '../../schema/qualified-name.js';
 import { RenderBase, type ColumnSite } from '../render-base.js';
+import { addColumnRewrites } from './postgres-safety.js';
 import type { RenderContext } from '../renderer.js';
 
 /** The integer types an identity column may have (https://www.postgresql.org/docs/15/sql-createtable.html). */
@@ -123,9 +129,61 @@ export class PostgresRenderer extends RenderBase {
     return `ALTER SEQUENCE IF EXISTS ${this.quoteQualified(from)} RENAME TO ${this.quoteIdentifier(localName(to))}`;
   }
 
-  /** An index lives in its table's schema: `DROP INDEX "billing"."name"` (https://www.postgresql.org/docs/15/sql-dropindex.html). */
+  /**
+   * An index of this name that is INVALID (a failed or killed `CREATE INDEX CONCURRENTLY`: the
+   * server keeps it, https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY)
+   * is dropped first, concurrently when the build is, so a re-run of the guarded create repairs it.
+   */
+  protected override createIndex(op: CreateIndexOp, context?: RenderContext): string[] {
+    const invalid = context?.table?.indexes.some((index) => index.name === op.name && index.valid === false) === true;
+    return [...(invalid ? this.dropIndex({ kind: 'dropIndex', table: op.table, name: op.name, ...(op.concurrently === true ? { concurrently: true } : {}) }) : []), ...super.createIndex(op)];
+  }
+
+  /**
+   * An index lives in its table's schema: `DROP INDEX "billing"."name"`; `CONCURRENTLY` waits out the
+   * transactions using the table instead of locking them out (https://www.postgresql.org/docs/15/sql-dropindex.html).
+   */
   protected override dropIndex(op: DropIndexOp): string[] {
-    return [`DROP INDEX ${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
+    return [`DROP INDEX ${op.concurrently === true ? 'CONCURRENTLY ' : ''}${this.quoteQualified(inSchemaOf(op.table, op.name))}`];
+  }
+
+  /**
+   * PostgreSQL has every online constraint form. A column added `concurrently` is refused where it
+   * rewrites the table under ACCESS EXCLUSIVE (a volatile default, a stored generated, identity or
+   * serial column: https://www.postgresql.org/docs/15/sql-altertable.html, Notes); other columns are a
+   * catalog change under a brief lock, rendered as they are.
+   */
+  protected override refuseOnlineForms(op: Op): void {
+    if (op.kind === 'addColumn' && op.concurrently === true && addColumnRewrites(op)) {
+      throw this.unsupported(op, 'adding this column rewrites the table under an ACCESS EXCLUSIVE lock', 'Add the column without the default (or as a plain column), set the default, then backfill it with ctx.backfill.');
+    }
+  }
+
+  /**
+   * `NOT VALID`: new rows are checked at once, existing ones only by a later `VALIDATE CONSTRAINT`,
+   * so the ADD holds its lock for a moment instead of a scan (https://www.postgresql.org/docs/15/sql-altertable.html#SQL-ALTERTABLE-NOTES).
+   */
+  protected override createForeignKey(op: CreateForeignKeyOp, context: RenderContext): string[] {
+    return super.createForeignKey(op, context).map((sql) => (op.notValid === true ? `${sql} NOT VALID` : sql));
+  }
+
+  /** `NOT VALID`, as for a foreign key. */
+  protected override createCheckConstraint(op: CreateCheckConstraintOp): string[] {
+    return super.createCheckConstraint(op).map((sql) => (op.notValid === true ? `${sql} NOT VALID` : sql));
+  }
+
+  /**
+   * `usingIndex`: `ADD CONSTRAINT … UNIQUE USING INDEX`, which turns a unique index built
+   * concurrently into the constraint (and renames it to the constraint's name) under a brief lock.
+   */
+  protected override createUniqueConstraint(op: CreateUniqueConstraintOp): string[] {
+    if (op.usingIndex === undefined) return super.createUniqueConstraint(op);
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} ADD CONSTRAINT ${this.quoteIdentifier(op.constraint.name)} UNIQUE USING INDEX ${this.quoteIdentifier(op.usingIndex)}`];
+  }
+
+  /** Scans the rows under SHARE UPDATE EXCLUSIVE, which lets reads and writes through. */
+  protected override validateConstraint(op: ValidateConstraintOp): string[] {
+    return [`ALTER TABLE ${this.quoteQualified(op.table)} VALIDATE CONSTRAINT ${this.quoteIdentifier(op.name)}`];
   }
 
   /** The index is found in its table's schema: `ALTER INDEX "billing"."old" RENAME TO "new"`. */

@@ -1,4 +1,5 @@
 import type { AddColumnOp, AlterColumnOp } from '../../ops/op.js';
+import type { TableModel } from '../../schema/model.js';
 import type { Connection } from '../connection.js';
 import { QueryFailedError } from '../errors.js';
 import { NO_TIMEOUT_SCOPE, type DdlTimeouts, type LockCost, type SafetyRules, type TimeoutScope } from '../safety.js';
@@ -35,30 +36,41 @@ export const POSTGRES_SAFETY_RULES: SafetyRules = {
           effect: 'blocks writes while it builds',
           saferWay: '`concurrently: true` in a revision with `transactional: false`',
         },
-  createForeignKey: (op) => ({
-    lock: 'SHARE ROW EXCLUSIVE',
-    blocks: 'writes',
-    work: 'scan',
-    tables: [op.table, op.foreignKey.referencedTable],
-    effect: `blocks writes on ${op.table} and ${op.foreignKey.referencedTable} while it scans ${op.table} to validate`,
-    saferWay: 'add it `NOT VALID` (execute), then `VALIDATE CONSTRAINT` in a later revision',
-  }),
-  createCheckConstraint: (op) => ({
-    lock: 'ACCESS EXCLUSIVE',
-    blocks: 'reads and writes',
-    work: 'scan',
-    tables: [op.table],
-    effect: 'blocks reads and writes while it scans every row',
-    saferWay: 'add it `NOT VALID` (execute), then `VALIDATE CONSTRAINT` in a later revision',
-  }),
-  createUniqueConstraint: (op) => ({
-    lock: 'ACCESS EXCLUSIVE',
-    blocks: 'reads and writes',
-    work: 'build',
-    tables: [op.table],
-    effect: 'blocks reads and writes while it builds the unique index',
-    saferWay: 'build a unique index `concurrently`, then `ADD CONSTRAINT … UNIQUE USING INDEX` (execute)',
-  }),
+  // NOT VALID skips the scan; VALIDATE CONSTRAINT scans under SHARE UPDATE EXCLUSIVE, which lets writes through.
+  createForeignKey: (op) =>
+    op.notValid === true
+      ? undefined
+      : {
+          lock: 'SHARE ROW EXCLUSIVE',
+          blocks: 'writes',
+          work: 'scan',
+          tables: [op.table, op.foreignKey.referencedTable],
+          effect: `blocks writes on ${op.table} and ${op.foreignKey.referencedTable} while it scans ${op.table} to validate`,
+          saferWay: '`notValid: true`, then `op.validateConstraint` in a revision with `transactional: false`',
+        },
+  createCheckConstraint: (op) =>
+    op.notValid === true
+      ? undefined
+      : {
+          lock: 'ACCESS EXCLUSIVE',
+          blocks: 'reads and writes',
+          work: 'scan',
+          tables: [op.table],
+          effect: 'blocks reads and writes while it scans every row',
+          saferWay: '`notValid: true`, then `op.validateConstraint` in a revision with `transactional: false`',
+        },
+  // USING INDEX takes the index built concurrently before: a brief lock, no build.
+  createUniqueConstraint: (op) =>
+    op.usingIndex !== undefined
+      ? undefined
+      : {
+          lock: 'ACCESS EXCLUSIVE',
+          blocks: 'reads and writes',
+          work: 'build',
+          tables: [op.table],
+          effect: 'blocks reads and writes while it builds the unique index',
+          saferWay: 'build a unique index `concurrently`, then `createUniqueConstraint` with `usingIndex`',
+        },
   createPrimaryKey: (op) => ({
     lock: 'ACCESS EXCLUSIVE',
     blocks: 'reads and writes',
@@ -67,13 +79,24 @@ export const POSTGRES_SAFETY_RULES: SafetyRules = {
     effect: 'blocks reads and writes while it scans and builds the index',
     saferWay: 'build a unique index `concurrently`, then `ADD PRIMARY KEY USING INDEX` (execute)',
   }),
-  alterColumn: (op, { column }) => alterColumnCost(op, column?.type, column?.nullable),
+  alterColumn: (op, { column, table }) => alterColumnCost(op, column?.type, column?.nullable, table),
   addColumn: (op) => addColumnCost(op),
   dropTable: (op) => brief(op.table),
   renameTable: (op) => brief(op.table),
 };
 
-function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNullable: boolean | undefined): LockCost | undefined {
+/**
+ * Whether the table has a check constraint that proves the column holds no NULL (`col IS NOT NULL`):
+ * SET NOT NULL then skips its scan, from PostgreSQL 12 on, when that constraint is valid
+ * (https://www.postgresql.org/docs/15/sql-altertable.html, SET NOT NULL). The model holds no
+ * validity: the safe form validates it in the statement before.
+ */
+function provenNotNull(table: TableModel | undefined, column: string): boolean {
+  const proof = new RegExp(`^\\(*\\s*"?${column.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"?\\s+is\\s+not\\s+null\\s*\\)*$`, 'i');
+  return table?.checkConstraints.some((check) => proof.test(check.expression.trim())) ?? false;
+}
+
+function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNullable: boolean | undefined, table: TableModel | undefined): LockCost | undefined {
   const from = op.existing?.type ?? fromType;
   if (op.type !== undefined && (from === undefined || !isBinaryCoercible(from, op.type))) {
     return {
@@ -85,7 +108,7 @@ function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNul
       saferWay: 'add a new column, backfill it in batches, then switch readers and drop the old one',
     };
   }
-  if (op.nullable === false && (op.existing?.nullable ?? wasNullable) !== false) {
+  if (op.nullable === false && (op.existing?.nullable ?? wasNullable) !== false && !provenNotNull(table, op.column)) {
     return {
       lock: 'ACCESS EXCLUSIVE',
       blocks: 'reads and writes',
@@ -98,16 +121,22 @@ function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNul
   return undefined;
 }
 
-function addColumnCost(op: AddColumnOp): LockCost | undefined {
+/** Why adding this column rewrites the table, or undefined when it is a catalog change. @internal */
+function rewriteReason(op: AddColumnOp): string | undefined {
   const { column } = op;
-  const why =
-    column.default !== undefined && VOLATILE_DEFAULT.test(column.default)
-      ? `the volatile default ${column.default} is computed for every row`
-      : column.generated?.stored === true
-        ? 'the stored generated column is computed for every row'
-        : column.identity !== undefined || (column.autoIncrement === true && /serial/i.test(column.type))
-          ? 'every row gets a sequence value'
-          : undefined;
+  if (column.default !== undefined && VOLATILE_DEFAULT.test(column.default)) return `the volatile default ${column.default} is computed for every row`;
+  if (column.generated?.stored === true) return 'the stored generated column is computed for every row';
+  if (column.identity !== undefined || (column.autoIncrement === true && /serial/i.test(column.type))) return 'every row gets a sequence value';
+  return undefined;
+}
+
+/** Whether adding this column rewrites the table (the renderer refuses it `concurrently`). @internal */
+export function addColumnRewrites(op: AddColumnOp): boolean {
+  return rewriteReason(op) !== undefined;
+}
+
+function addColumnCost(op: AddColumnOp): LockCost | undefined {
+  const why = rewriteReason(op);
   if (why === undefined) return undefined;
   return {
     lock: 'ACCESS EXCLUSIVE',

@@ -96,11 +96,12 @@ const CONSTRAINTS_SQL = `
  * bare expression: with a column number it leaves out opclass and ordering);
  * the `indoption` bits (1 DESC, 2 NULLS FIRST: `INDOPTION_DESC`/`INDOPTION_NULLS_FIRST` in
  * src/include/catalog/pg_index.h); the operator class, or null when it is the default one for its
- * type (`pg_opclass.opcdefault`); and the storage parameters (`pg_class.reloptions`, `name=value`).
+ * type (`pg_opclass.opcdefault`); the storage parameters (`pg_class.reloptions`, `name=value`); and
+ * `indisvalid`, false for an index a failed `CREATE INDEX CONCURRENTLY` left behind.
  * https://www.postgresql.org/docs/current/catalog-pg-index.html, .../catalog-pg-opclass.html
  */
 const INDEXES_SQL = `
-  SELECT ${TABLE_NAME}, ic.relname AS name, i.indisunique AS is_unique, am.amname AS method,
+  SELECT ${TABLE_NAME}, ic.relname AS name, i.indisunique AS is_unique, i.indisvalid AS is_valid, am.amname AS method,
          pg_get_expr(i.indpred, i.indrelid, true) AS predicate,
          ARRAY(SELECT a.attname::text FROM generate_series(1, i.indnkeyatts) AS k
                LEFT JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k - 1] AND i.indkey[k - 1] <> 0
@@ -386,6 +387,8 @@ function indexFrom(row: Row): IndexModel {
     // btree is what CREATE INDEX uses without USING (https://www.postgresql.org/docs/current/sql-createindex.html).
     ...(method === 'btree' ? {} : { method }),
     ...(parameters.length > 0 ? { with: Object.fromEntries(parameters.map((entry) => splitParameter(entry))) } : {}),
+    // A failed CREATE INDEX CONCURRENTLY leaves the index INVALID (and one being built reads so too).
+    ...(row.is_valid === false ? { valid: false as const } : {}),
   };
 }
 

@@ -5,6 +5,7 @@ import type {
   CreateIndexOp,
   CreatePolicyOp,
   CreateTableOp,
+  ValidateConstraintOp,
   DisableRowLevelSecurityOp,
   DropPolicyOp,
   DropTableOp,
@@ -37,7 +38,7 @@ import { SQLITE_SYNTAX } from './sqlite-normalizer.js';
  */
 export type RecreateChange = Exclude<
   Extract<Op, { readonly table: string }>,
-  CreateTableOp | DropTableOp | RenameTableOp | EnableRowLevelSecurityOp | DisableRowLevelSecurityOp | CreatePolicyOp | DropPolicyOp | AlterPolicyOp
+  CreateTableOp | DropTableOp | RenameTableOp | EnableRowLevelSecurityOp | DisableRowLevelSecurityOp | CreatePolicyOp | DropPolicyOp | AlterPolicyOp | ValidateConstraintOp
 >;
 
 /** The kinds of {@link RecreateChange}: typed by it, so an op kind added there must be listed. */

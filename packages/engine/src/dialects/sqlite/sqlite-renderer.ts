@@ -25,6 +25,7 @@ export class SqliteRenderer extends RenderBase {
   override render(op: Op, context: RenderContext): string[] {
     if (!needsRecreate(op, context.table)) return super.render(op, context);
     this.refuseSchemas(op);
+    this.refuseOnlineForms(op);
     return this.#recreate([op], context);
   }
 
@@ -45,7 +46,10 @@ export class SqliteRenderer extends RenderBase {
     if (changes.length < ops.length || !changes.some((op) => needsRecreate(op, context.table))) {
       return ops.flatMap((op) => this.render(op, context));
     }
-    changes.forEach((op) => this.refuseSchemas(op));
+    changes.forEach((op) => {
+      this.refuseSchemas(op);
+      this.refuseOnlineForms(op);
+    });
     return this.#recreate(changes, context);
   }
 
@@ -105,11 +109,14 @@ export class SqliteRenderer extends RenderBase {
 
   /**
    * SQLite indexes have one structure, a B-tree: there is no method to choose; a part may be ASC or
-   * DESC, but there are no operator classes, NULLS placement or storage parameters
-   * (https://www.sqlite.org/lang_createindex.html).
+   * DESC, but there are no operator classes, NULLS placement, storage parameters or concurrent
+   * builds (https://www.sqlite.org/lang_createindex.html).
    */
   protected override createIndex(op: CreateIndexOp): string[] {
     this.refusePostgresIndexOptions(op);
+    if (op.concurrently === true) {
+      throw this.unsupported(op, 'it has no CREATE INDEX CONCURRENTLY (a write locks the whole database)', 'Leave `concurrently` out of the index.');
+    }
     if (op.method !== undefined) {
       throw this.unsupported(op, `it has no index methods ("${op.method}")`, 'Leave the index method out.');
     }

@@ -59,6 +59,7 @@ async function generate(tree: Tree, options: MigrationGeneratorSchema): Promise<
     ...(options.head ? { head: options.head } : {}),
     ...(options.noRenames ? { noRenames: true } : {}),
     ...(options.shadowUrl ? { shadowUrl: options.shadowUrl } : {}),
+    ...(options.safeForms === true ? { safety: 'online' as const } : layout.safety !== undefined ? { safety: layout.safety } : {}),
     stream: layout.name,
     owners: await tableOwnersOf(engine, streamFolders(tree, options.project), layout.name, (message) => logger.warn(message)),
   });

@@ -14,6 +14,8 @@ export interface MigrationGeneratorSchema {
   renameEnumValue?: string[] | string;
   /** What looks renamed is really dropped and added. */
   noRenames?: boolean;
+  /** Write ops that would lock a live table in their safe forms (default: strata.config's `safety`). */
+  safeForms?: boolean;
   /** The parent: a head id or prefix, `label@head`, or `base` for a new base. */
   head?: string;
   /** Revisions that must be applied first: ids of this stream or `stream@id` (repeatable). */
