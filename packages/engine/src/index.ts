@@ -46,7 +46,8 @@ export { upgradeStream, type UpgradeStreamOptions, type UpgradeStreamResult } fr
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, DdlLockTimeoutError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
 export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';
-export { VERSION_TABLE, HISTORY_TABLE, type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
+export { type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
+export { VERSION_TABLE, HISTORY_TABLE } from './dialects/strata-tables.js';
 
 export {
   resolveStreamSettings,
@@ -163,6 +164,8 @@ export { SchemaInspector, liveSchemaSource, modelSchemaSource, type SchemaSource
 export type { Renderer, RenderContext, SchemaNormalizer } from './dialects/renderer.js';
 export type { RevisionScope } from './dialects/revision-scope.js';
 export { PostgresDialect } from './dialects/postgres/postgres-dialect.js';
+export { PostgresConnection, postgresUrlSchema } from './dialects/postgres/postgres-connection.js';
+export { postgresLockKey } from './dialects/postgres/postgres-lock.js';
 export { PgliteConnection, pgliteLocation, isPgliteUrl, disposePglite, PGLITE_CONTRIB_EXTENSIONS, type PgliteLocation } from './dialects/postgres/pglite-connection.js';
 export { MysqlDialect } from './dialects/mysql/mysql-dialect.js';
 export { SqliteDialect } from './dialects/sqlite/sqlite-dialect.js';

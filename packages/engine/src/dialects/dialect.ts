@@ -87,6 +87,18 @@ export interface Dialect extends SchemaSupport {
    */
   acquireLock(connection: Connection, options: LockOptions): Promise<MigrationLock>;
   /**
+   * Creates the place the ledger lives when the connection names one that does not exist yet
+   * (PostgreSQL: the URL's `?schema=`, a tenant's schema). Writers call it holding the migration
+   * lock, before the ledger tables are created. Absent: the ledger lives in the database itself.
+   */
+  ensureLedgerHome?(connection: Connection): Promise<void>;
+  /**
+   * What an offline script for `url` runs first so that its statements land where an online run's
+   * would (PostgreSQL with `?schema=`: create the schema when missing, then set the search path to it).
+   * Absent, or an empty list: nothing.
+   */
+  offlinePreamble?(url: string): readonly string[];
+  /**
    * Whether a table of that name exists in the connection's database (PostgreSQL: on the search
    * path). Read-only commands ask it so that they never create the ledger.
    */

@@ -124,7 +124,7 @@ export class InvalidUrlError extends StrataError {
   static readonly CODE = 'DIALECT_INVALID_URL';
   constructor(context: DialectErrorContext & { readonly reason: string }) {
     const examples: Record<DialectName, string> = {
-      postgresql: 'postgres://user:password@host:5432/database',
+      postgresql: 'postgres://user:password@host:5432/database (add ?schema=NAME for a tenant schema)',
       mysql: 'mysql://user:password@host:3306/database',
       sqlite: 'file:./data/app.db (or a path, or :memory:)',
     };

@@ -37,10 +37,14 @@ export class OfflineBlindReplayError extends StrataError {
   }
 }
 
-/** What {@link renderOfflineScript} needs: no URL, no connection. */
+/** What {@link renderOfflineScript} needs: no connection. */
 export interface OfflineOptions {
-  /** The stream; with `projectDir`, the script's ledger rows name revision files relative to it. */
-  readonly stream: { readonly name: string; readonly dialect: DialectName; readonly projectDir?: string };
+  /**
+   * The stream; with `projectDir`, the script's ledger rows name revision files relative to it. Its
+   * `url`, when given, is never connected to: it only says where the script's statements go (a
+   * PostgreSQL `?schema=` URL makes the script create that schema and set the search path to it first).
+   */
+  readonly stream: { readonly name: string; readonly dialect: DialectName; readonly projectDir?: string; readonly url?: string };
   readonly graph: RevisionGraph;
   readonly direction: 'up' | 'down';
   /**
@@ -103,6 +107,7 @@ export async function renderOfflineScript(options: OfflineOptions): Promise<Offl
       `Guards were decided when this script was written, against the schema the revisions build up to ${from}:\n` +
       `run it on a database at ${from}, once. Statements are not guarded against a second run.`,
   );
+  for (const sql of stream.url === undefined ? [] : (dialect.offlinePreamble?.(stream.url) ?? [])) await sink.run(sql);
   await ledger.ensureTables();
   const transactional = dialect.capabilities.transactionalDdl;
   const scope = dialect.offlineRevisionScope;

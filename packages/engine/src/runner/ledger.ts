@@ -3,13 +3,10 @@ import { isAbsolute, relative, sep } from 'node:path';
 import type { Connection } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { SQL_NOW, type SqlSink } from '../offline/sql-sink.js';
+import { HISTORY_TABLE, VERSION_TABLE } from '../dialects/strata-tables.js';
 import { TOOL_VERSION } from '../version.js';
 
 
-/** The table holding each stream's current heads (Alembic's alembic_version, one table for all streams). */
-export const VERSION_TABLE = 'strata_version';
-/** The append-only table recording every applied, reverted and stamped revision. */
-export const HISTORY_TABLE = 'strata_history';
 
 /**
  * A revision file as the ledger and offline scripts record it: relative to the stream's project folder

@@ -12,7 +12,8 @@ import { ChecksumMismatchError, DdlLockTimeoutError, DependentsAppliedError, Gua
 import { compareLedger } from './ledger-check.js';
 import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
-import { appliedFromHistory, HISTORY_TABLE, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
+import { appliedFromHistory, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
+import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
@@ -624,6 +625,7 @@ async function withSession<T>(
     const lock = await dialect.acquireLock(connection, { timeoutMs: lockTimeoutMs });
     let result: T;
     try {
+      await dialect.ensureLedgerHome?.(connection);
       await ledger.ensureTables();
       result = await body({ connection, dialect, sink, ledger });
     } catch (error) {

@@ -68,7 +68,7 @@ async function offline(input: CommandInput, direction: 'up' | 'down', range: str
   if (layout.dialect === undefined) {
     throw new UsageError('--sql needs to know the dialect: pass --dialect postgresql|mysql|sqlite, or configure the stream.');
   }
-  const result = await renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir }, graph: loadGraph(layout), direction, range });
+  const result = await renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir, ...(layout.url === undefined ? {} : { url: layout.url }) }, graph: loadGraph(layout), direction, range });
   for (const warning of result.warnings) input.out.warn(warning);
   input.out.result(result, () => input.out.raw(result.script));
 }

@@ -60,6 +60,12 @@ export function pgliteLocation(url: string, baseDir: string = process.cwd()): Pg
   const query = rest.indexOf('?');
   const place = query < 0 ? rest : rest.slice(0, query);
   const settings = new URLSearchParams(query < 0 ? '' : rest.slice(query + 1));
+  if (settings.has('schema')) {
+    throw new InvalidUrlError({
+      ...context,
+      reason: 'PGlite runs one session for the whole instance, so tenants cannot each have a search_path of their own (?schema= needs a PostgreSQL server); give each tenant its own pglite: directory instead',
+    });
+  }
   const extensions = (settings.get('extensions') ?? '')
     .split(',')
     .map((name) => name.trim().replaceAll('-', '_'))

@@ -61,6 +61,12 @@ const CONNECT_TIMEOUT_MS = 10_000;
 export class PostgresConnection implements Connection {
   readonly dialect = 'postgresql' as const;
   readonly redactedUrl: string;
+  /**
+   * The schema the URL's `?schema=` names (schema-per-tenant), else undefined. The session's
+   * `search_path` is that schema alone, so the stream's tables and its ledger live there and no
+   * unqualified name reaches another tenant's objects or `public`'s; the migration lock is per schema.
+   */
+  readonly schema: string | undefined;
   readonly #url: string;
   readonly #client: PgClient;
   /** The role the URL logs in as, named in the grant a refused statement needs. */
@@ -70,9 +76,10 @@ export class PostgresConnection implements Connection {
   /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
-  private constructor(url: string, client: PgClient, user: string) {
+  private constructor(url: string, client: PgClient, user: string, schema: string | undefined) {
     this.#url = url;
     this.#user = user;
+    this.schema = schema;
     this.redactedUrl = redactUrl(url);
     this.#client = client;
     // pg emits 'error' on the client when an idle session dies (server restart, pg_terminate_backend);
@@ -88,21 +95,31 @@ export class PostgresConnection implements Connection {
   /**
    * Opens a session. Connection failures become `StrataError`s (`DIALECT_CONNECTION_REFUSED`,
    * `DIALECT_AUTHENTICATION_FAILED`, `DIALECT_UNKNOWN_DATABASE`, ...) whose messages carry the masked URL.
+   * A `?schema=NAME` parameter is Strata's, not pg's: it sets the session's `search_path` to that
+   * schema alone (see {@link schema}); the schema need not exist yet (a writer creates it).
    */
   static async open(url: string): Promise<PostgresConnection> {
     const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: redactUrl(url) };
     const parsed = parsePostgresUrl(url, context);
     const pg = await loadPg(context);
     const client = new pg.Client({
-      connectionString: url,
+      connectionString: parsed.connectionString,
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: 'strata',
     });
-    const connection = new PostgresConnection(url, client, parsed.user);
+    const connection = new PostgresConnection(url, client, parsed.user, parsed.schema);
     try {
       await client.connect();
     } catch (error) {
       throw connectError(error, url, parsed);
+    }
+    if (parsed.schema !== undefined) {
+      try {
+        await connection.query(`SET search_path TO ${quoteSchema(parsed.schema)}`);
+      } catch (error) {
+        await connection.close().catch(() => undefined);
+        throw error;
+      }
     }
     return connection;
   }
@@ -189,10 +206,34 @@ export function statementError(context: DialectErrorContext, error: unknown, sql
   return new QueryFailedError(failure);
 }
 
-/** The URL facts error messages need. */
+/**
+ * The schema a PostgreSQL URL's `?schema=` names (see {@link PostgresConnection.schema}), else
+ * undefined; throws `DIALECT_INVALID_URL` for a URL or schema name it cannot mean.
+ *
+ * @example
+ * ```ts
+ * import { postgresUrlSchema } from '@strata/engine';
+ * postgresUrlSchema('postgres://db.internal/app?schema=tenant_7'); // 'tenant_7'
+ * ```
+ */
+export function postgresUrlSchema(url: string): string | undefined {
+  return parsePostgresUrl(url, { dialect: 'postgresql', redactedUrl: redactUrl(url) }).schema;
+}
+
+/** The URL facts error messages need, the schema it names, and the URL pg is given (without Strata's `schema`). */
 interface ParsedPostgresUrl {
   readonly user: string;
   readonly database: string;
+  readonly schema: string | undefined;
+  readonly connectionString: string;
+}
+
+/** PostgreSQL's limit on an identifier, in bytes (NAMEDATALEN - 1). */
+const MAX_SCHEMA_BYTES = 63;
+
+/** `name` as a quoted identifier. */
+function quoteSchema(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 /** Validates the URL before pg sees it (pg's own parser accepts nearly anything and fails later, obscurely). */
@@ -211,7 +252,15 @@ function parsePostgresUrl(url: string, context: DialectErrorContext): ParsedPost
   }
   const user = decodeURIComponent(parsed.username) || process.env['PGUSER'] || process.env['USER'] || '';
   const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || user;
-  return { user, database };
+  const schemas = parsed.searchParams.getAll('schema');
+  if (schemas.length === 0) return { user, database, schema: undefined, connectionString: url };
+  const schema = schemas[0] as string;
+  if (schemas.length > 1) throw new InvalidUrlError({ ...context, reason: 'it names ?schema= more than once' });
+  if (schema === '') throw new InvalidUrlError({ ...context, reason: '?schema= names no schema' });
+  if (Buffer.byteLength(schema) > MAX_SCHEMA_BYTES) throw new InvalidUrlError({ ...context, reason: `the schema name is longer than PostgreSQL's ${MAX_SCHEMA_BYTES} bytes` });
+  if (/^pg_/i.test(schema)) throw new InvalidUrlError({ ...context, reason: `schema names starting with pg_ are reserved for the system (${schema})` });
+  parsed.searchParams.delete('schema');
+  return { user, database, schema, connectionString: parsed.toString() };
 }
 
 /** Loads pg on first use, so installs that never touch PostgreSQL need not have it. */

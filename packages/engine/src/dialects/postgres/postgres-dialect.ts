@@ -4,7 +4,7 @@ import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationL
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
 import { SQL_NOW } from '../../offline/sql-sink.js';
 import { isPgliteUrl, PgliteConnection } from './pglite-connection.js';
-import { PostgresConnection } from './postgres-connection.js';
+import { PostgresConnection, postgresUrlSchema } from './postgres-connection.js';
 import { acquirePostgresLock } from './postgres-lock.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
 import { PostgresRenderer } from './postgres-renderer.js';
@@ -52,6 +52,21 @@ export class PostgresDialect implements Dialect {
   /** The advisory lock on a server; on PGlite, whose one session would let every caller in, a lock in this process. */
   acquireLock(connection: Connection, options: LockOptions): Promise<MigrationLock> {
     return connection instanceof PgliteConnection ? connection.acquireLock(options) : acquirePostgresLock(connection, options);
+  }
+
+  /** Creates the schema a `?schema=` URL names when it is missing (checked first: CREATE SCHEMA needs CREATE on the database even when the schema exists). */
+  async ensureLedgerHome(connection: Connection): Promise<void> {
+    if (!(connection instanceof PostgresConnection) || connection.schema === undefined) return;
+    const rows = await connection.query('SELECT 1 AS present FROM pg_namespace WHERE nspname = $1', [connection.schema]);
+    if (rows.length === 0) await connection.query(`CREATE SCHEMA ${this.quoteIdentifier(connection.schema)}`);
+  }
+
+  /** For a `?schema=` URL: `CREATE SCHEMA IF NOT EXISTS` and `SET search_path` to it, as a connection does. */
+  offlinePreamble(url: string): readonly string[] {
+    const schema = isPgliteUrl(url) ? undefined : postgresUrlSchema(url);
+    if (schema === undefined) return [];
+    const quoted = this.quoteIdentifier(schema);
+    return [`CREATE SCHEMA IF NOT EXISTS ${quoted}`, `SET search_path TO ${quoted}`];
   }
 
   tableExists(connection: Connection, name: string): Promise<boolean> {

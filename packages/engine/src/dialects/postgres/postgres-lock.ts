@@ -3,20 +3,33 @@ import type { Connection } from '../connection.js';
 import type { LockOptions, MigrationLock } from '../dialect.js';
 import { ConnectionLostError, LockTimeoutError } from '../errors.js';
 import { pollUntil } from '../poll.js';
+import { PostgresConnection } from './postgres-connection.js';
 
 /**
- * The advisory-lock key: the first 8 bytes of SHA-256("strata") as a signed 64-bit integer. Advisory
- * locks are scoped to the current database, so one fixed key gives one lock per database.
+ * The advisory-lock key: the first 8 bytes of SHA-256("strata") as a signed 64-bit integer, or of
+ * SHA-256("strata:<schema>") on a connection whose URL names a schema. Advisory locks are scoped to
+ * the current database, so this gives one lock per database, and one per tenant schema in it: tenants
+ * of one database migrate side by side, two runners on one tenant never do.
  * https://www.postgresql.org/docs/15/explicit-locking.html#ADVISORY-LOCKS
+ *
+ * @example
+ * ```ts
+ * import { postgresLockKey } from '@strata/engine';
+ * postgresLockKey(undefined) === postgresLockKey(undefined); // true
+ * postgresLockKey('tenant_1') === postgresLockKey('tenant_2'); // false
+ * ```
  */
-const POSTGRES_LOCK_KEY: string = createHash('sha256')
-  .update('strata')
-  .digest()
-  .readBigInt64BE(0)
-  .toString();
+export function postgresLockKey(schema: string | undefined): string {
+  return createHash('sha256')
+    .update(schema === undefined ? 'strata' : `strata:${schema}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
 
 /**
- * Takes the session-level advisory lock on `connection`, polling `pg_try_advisory_lock` (instead of
+ * Takes the session-level advisory lock on `connection` (per schema when its URL names one, see
+ * {@link postgresLockKey}), polling `pg_try_advisory_lock` (instead of
  * the blocking `pg_advisory_lock`, which has no timeout of its own) until `timeoutMs` has passed.
  *
  * @example
@@ -28,12 +41,13 @@ const POSTGRES_LOCK_KEY: string = createHash('sha256')
  * ```
  */
 export async function acquirePostgresLock(connection: Connection, options: LockOptions): Promise<MigrationLock> {
+  const key = postgresLockKey(connection instanceof PostgresConnection ? connection.schema : undefined);
   const acquired = await pollUntil(options.timeoutMs, async () => {
-    const [row] = await connection.query('select pg_try_advisory_lock($1::bigint) as locked', [POSTGRES_LOCK_KEY]);
+    const [row] = await connection.query('select pg_try_advisory_lock($1::bigint) as locked', [key]);
     return row?.['locked'] === true;
   });
   if (!acquired) {
-    const holder = await describeHolder(connection);
+    const holder = await describeHolder(connection, key);
     throw new LockTimeoutError({
       dialect: 'postgresql',
       redactedUrl: connection.redactedUrl,
@@ -47,7 +61,7 @@ export async function acquirePostgresLock(connection: Connection, options: LockO
       if (released) return;
       released = true;
       try {
-        await connection.query('select pg_advisory_unlock($1::bigint)', [POSTGRES_LOCK_KEY]);
+        await connection.query('select pg_advisory_unlock($1::bigint)', [key]);
       } catch (error) {
         // A session lock dies with its session: when the connection is gone, so is the lock.
         if (!(error instanceof ConnectionLostError)) throw error;
@@ -57,14 +71,14 @@ export async function acquirePostgresLock(connection: Connection, options: LockO
 }
 
 /** Names the session holding the lock (pid, user, application, since when), for the timeout message. */
-async function describeHolder(connection: Connection): Promise<string | undefined> {
+async function describeHolder(connection: Connection, key: string): Promise<string | undefined> {
   // pg_locks splits a bigint advisory key into classid (high 32 bits) and objid (low 32 bits).
   const rows = await connection.query(
     `select a.pid, a.usename, a.application_name, a.client_addr::text as client, a.backend_start
        from pg_locks l join pg_stat_activity a on a.pid = l.pid
       where l.locktype = 'advisory' and l.granted and l.database = (select oid from pg_database where datname = current_database())
         and l.classid = (($1::bigint >> 32) & 4294967295)::oid and l.objid = ($1::bigint & 4294967295)::oid and l.objsubid = 1`,
-    [POSTGRES_LOCK_KEY],
+    [key],
   );
   const row = rows[0];
   if (row === undefined) return undefined;

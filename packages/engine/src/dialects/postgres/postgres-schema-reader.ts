@@ -14,7 +14,7 @@ import type {
 } from '../../schema/model.js';
 import { toViewModel } from '../../schema/stated.js';
 import type { Connection, Row } from '../connection.js';
-import { STRATA_TABLES } from '../strata-tables.js';
+import { STRATA_TABLES, VERSION_TABLE } from '../strata-tables.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
 import { assembleTables, byCodePoint, partsOf, type TableParts } from '../reflection.js';
 
@@ -23,8 +23,12 @@ import { assembleTables, byCodePoint, partsOf, type TableParts } from '../reflec
  * other schema of the database but the system ones (`pg_catalog`, `information_schema`, `pg_toast`,
  * `pg_temp_N`...: https://www.postgresql.org/docs/15/ddl-schemas.html), whose objects are named
  * `schema.name` (see `schema/qualified-name.ts`), as the Drizzle adapter names those of a `pgSchema`.
+ * A schema holding a Strata version table of its own is left out too: it is the home of other streams
+ * (a tenant's schema, reached with `?schema=`, or `public` seen from a tenant), not part of this one.
  */
-const USER_SCHEMA = (ns: string): string => `(${ns}.nspname = current_schema() OR (${ns}.nspname !~ '^pg_' AND ${ns}.nspname <> 'information_schema'))`;
+const USER_SCHEMA = (ns: string): string =>
+  `(${ns}.nspname = current_schema() OR (${ns}.nspname !~ '^pg_' AND ${ns}.nspname <> 'information_schema' ` +
+  `AND NOT EXISTS (SELECT 1 FROM pg_class ledger WHERE ledger.relnamespace = ${ns}.oid AND ledger.relname = '${VERSION_TABLE}')))`;
 
 /** An object's name as the model keys it: bare in the current schema, else `schema.name`. */
 const QUALIFIED = (ns: string, name: string): string => `CASE WHEN ${ns}.nspname = current_schema() THEN ${name}::text ELSE ${ns}.nspname || '.' || ${name} END`;

@@ -68,7 +68,7 @@ export async function migrate(
         hint: 'Pass --dialect=postgresql|mysql|sqlite, or configure the stream (drizzle.config or strata.config).',
       });
     }
-    const result = await engine.renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir }, graph: run.graph(layout), direction, range: target });
+    const result = await engine.renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir, ...(layout.url === undefined ? {} : { url: layout.url }) }, graph: run.graph(layout), direction, range: target });
     for (const warning of result.warnings) out.warn(warning);
     out.result(result, () => out.raw(result.script));
     return;
