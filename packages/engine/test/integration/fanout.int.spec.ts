@@ -62,7 +62,7 @@ const K2 = 'k2k2sleepy';
 const K3 = 'k3k3sleepy';
 const KILLED_STREAM = 'killed';
 
-/** Put in every PostgreSQL tenant's URL (the server trusts local connections and ignores it): it must never be printed. */
+/** Put in every PostgreSQL tenant's URL (the server trusts local connections and ignores it; MariaDB's root has none): it must never be printed. */
 const PASSWORD = 'fanout-s3cret';
 
 /** Which tenant already holds a conflicting `invoices` table (no customer_id), so that R3 fails on it. */
@@ -100,6 +100,7 @@ await describeDialects(
           // Every other SQLite tenant is listed by a path relative to the targets file's folder.
           return i % 2 === 0 ? `file:${relative(dirname(targetsFile), db.name)}` : db.url;
         }
+        if (ctx.name !== 'postgresql') return db.url;
         const url = new URL(db.url);
         url.password = PASSWORD;
         return url.toString();
@@ -291,5 +292,5 @@ await describeDialects(
       }
     });
   },
-  ['sqlite', 'postgresql'],
+  ['sqlite', 'postgresql', 'mysql'],
 );
