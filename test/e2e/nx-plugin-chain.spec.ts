@@ -142,12 +142,12 @@ describe('@strata/nx: a chain of streams under one command line [SQLite]', () =>
     expect(renamed.output).not.toContain('--no-renames');
     await ws.write('apps/accounts/src/schema.ts', schema);
 
-    // Two heads in billing: the hint is the project's merge target, not `strata merge`.
+    // Two heads in billing: the hint is the merge generator, not `strata merge`.
     expectSuccess(await ws.nx(['g', '@strata/nx:migration', 'billing', '-m', 'side branch', '--empty', `--head=${billingRev}`, '--no-interactive']), 'nx g migration (branch 1)');
     expectSuccess(await ws.nx(['g', '@strata/nx:migration', 'billing', '-m', 'other branch', '--empty', `--head=${billingRev}`, '--no-interactive']), 'nx g migration (branch 2)');
     const heads = await ws.nx(['run', 'billing:migrate', '--output-style=static']);
     expect(heads.code, heads.output).not.toBe(0);
-    expect(heads.output).toMatch(/hint: .*nx run billing:migrate-merge/);
+    expect(heads.output).toMatch(/hint: .*nx g @strata\/nx:merge billing/);
     expect(heads.output).not.toMatch(/hint: .*`strata merge/);
   });
 });

@@ -3,7 +3,7 @@ import { inNxSpelling, nxSpelling, spellingContextOf } from './nx-spelling';
 
 const billing = spellingContextOf('billing', {
   root: 'apps/billing',
-  targets: { migrate: { executor: '@strata/nx:migrate' }, 'db-merge': { executor: '@strata/nx:migrate-merge' }, 'migrate-down': { executor: '@strata/nx:migrate-down' }, lint: {} },
+  targets: { migrate: { executor: '@strata/nx:migrate' }, 'db-down': { executor: '@strata/nx:migrate-down' }, lint: {} },
 });
 
 describe('nxSpelling: engine hints in the words a person types under Nx (issue 12)', () => {
@@ -21,10 +21,10 @@ describe('nxSpelling: engine hints in the words a person types under Nx (issue 1
   });
 
   it('turns strata commands into the project\'s targets (by their configured names) and generators', () => {
-    expect(nxSpelling('Write a merge revision: `strata merge -m "merge heads"`.', billing)).toBe('Write a merge revision: `nx run billing:db-merge -m "merge heads"`.');
-    expect(nxSpelling('`strata merge abc def -m "merge"`', billing)).toBe('`nx run billing:db-merge --revisions=abc,def -m "merge"`');
-    expect(nxSpelling('strata merge aaaa bbbb -m "merge heads"', billing)).toBe('nx run billing:db-merge --revisions=aaaa,bbbb -m "merge heads"');
-    expect(nxSpelling('Run `strata downgrade -1` first.', billing)).toBe('Run `nx run billing:migrate-down --to=-1` first.');
+    expect(nxSpelling('Write a merge revision: `strata merge -m "merge heads"`.', billing)).toBe('Write a merge revision: `nx g @strata/nx:merge billing -m "merge heads"`.');
+    expect(nxSpelling('`strata merge abc def -m "merge"`', billing)).toBe('`nx g @strata/nx:merge billing --revisions=abc,def -m "merge"`');
+    expect(nxSpelling('strata merge aaaa bbbb -m "merge heads"', billing)).toBe('nx g @strata/nx:merge billing --revisions=aaaa,bbbb -m "merge heads"');
+    expect(nxSpelling('Run `strata downgrade -1` first.', billing)).toBe('Run `nx run billing:db-down --to=-1` first.');
     expect(nxSpelling('`strata revision --autogenerate --rename-enum-value mood.sad=blue`', billing)).toBe('`nx g @strata/nx:migration billing --renameEnumValue mood.sad=blue`');
     // No target for it: the strata command, run in the project's folder.
     expect(nxSpelling('Look with `strata branches`, then strata check.', billing)).toBe('Look with `npx strata branches --cwd apps/billing`, then npx strata check --cwd apps/billing.');
@@ -39,7 +39,7 @@ describe('nxSpelling: engine hints in the words a person types under Nx (issue 1
     });
     const spelled = inNxSpelling(error, billing) as typeof error;
     expect(spelled.code).toBe('REVISION_MULTIPLE_HEADS');
-    expect(spelled.hint).toBe('Merge them: `nx run billing:db-merge -m "merge heads"`.');
+    expect(spelled.hint).toBe('Merge them: `nx g @strata/nx:merge billing -m "merge heads"`.');
     expect(spelled.toJSON()).toMatchObject({ hint: spelled.hint, details: { heads: ['a', 'b'] } });
     expect(spelled.result).toEqual({ applied: [] });
     const bug = new TypeError('x');

@@ -22,7 +22,6 @@ const VERB_OF: Readonly<Record<string, Verb>> = {
   upgrade: 'migrate',
   downgrade: 'migrate-down',
   stamp: 'migrate-stamp',
-  merge: 'migrate-merge',
   current: 'migrate-status',
   heads: 'migrate-status',
   history: 'migrate-history',
@@ -31,8 +30,11 @@ const VERB_OF: Readonly<Record<string, Verb>> = {
   repair: 'migrate-repair',
 };
 
-/** The generator each `strata` command that writes files is, under Nx. */
-const GENERATOR_OF: Readonly<Record<string, string>> = { revision: '@strata/nx:migration', init: '@strata/nx:stream' };
+/**
+ * The generator each `strata` command that writes files is, under Nx (writing source files is a
+ * generator's job there: `nx g @strata/nx:merge`, though a `migrate-merge` target exists as an alias).
+ */
+const GENERATOR_OF: Readonly<Record<string, string>> = { revision: '@strata/nx:migration', init: '@strata/nx:stream', merge: '@strata/nx:merge' };
 
 /** The option that takes a command's positional arguments (`strata downgrade -1` → `--to=-1`). */
 const POSITIONAL_OPTION: Readonly<Record<string, string>> = { upgrade: 'to', downgrade: 'to', stamp: 'to', merge: 'revisions' };
@@ -56,7 +58,7 @@ const KNOWN_VERBS = [...Object.keys(VERB_OF), ...Object.keys(GENERATOR_OF), 'bra
 
 /**
  * `text` (a hint or message) in Nx's spelling: each `` `strata <verb> …` `` becomes the target or
- * generator that does it (`` `nx run billing:migrate-merge -m "merge heads"` ``), as does a text that is
+ * generator that does it (`` `nx g @strata/nx:merge billing -m "merge heads"` ``), as does a text that is
  * only such a command; an unquoted `strata <verb>` in a sentence becomes the same without its arguments; and every other `--kebab-flag` its camelCase option.
  *
  * @example

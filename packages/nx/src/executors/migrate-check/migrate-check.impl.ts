@@ -51,7 +51,7 @@ export default async function migrateCheckExecutor(options: MigrateCheckExecutor
       findings,
       drizzle: stream.drizzle !== undefined,
       database: options.db === true,
-      commands: { merge: `nx run ${project}:migrate-merge`, generate: `nx g @strata/nx:migration ${project}`, repair: `nx run ${project}:migrate-repair` },
+      commands: { merge: `nx g @strata/nx:merge ${project}`, generate: `nx g @strata/nx:migration ${project}`, repair: `nx run ${project}:migrate-repair` },
       rerun: `nx run ${project}:${context.targetName ?? 'migrate-check'}${options.strictSafety ? ' --strictSafety' : ''}`,
       strictSafety: options.strictSafety === true,
     });
