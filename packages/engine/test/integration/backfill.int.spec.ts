@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { Dialect } from '../../src/dialects/dialect.js';
-import { describeDialects } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects } from '../support/databases.js';
 import { StreamFixture, describeRun, makeTempDir, versionRows, withConnection } from '../support/streams.js';
 
 // Issue 13 #5: ctx.backfill, the batched update of the expand/contract pattern.
@@ -117,4 +117,4 @@ await describeDialects('backfill', (ctx) => {
     expect(run.stdout).toContain(`UPDATE ${quoted} SET ${SET} WHERE (status IS NULL)`);
     expect(run.stdout).not.toContain('LIMIT');
   });
-});
+}, ALL_TARGETS);

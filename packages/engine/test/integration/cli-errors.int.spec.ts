@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDialects, testDatabases } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects, testDatabases } from '../support/databases.js';
 import {
   StreamFixture,
   describeRun,
@@ -338,4 +338,4 @@ await describeDialects('strata CLI: credentials never shown', (ctx) => {
       expect(jsonOf<{ error: JsonError }>(machine).error.message).toContain(path);
     });
   }
-});
+}, ALL_TARGETS);

@@ -8,7 +8,7 @@ import type { DialectName } from '../../src/dialects/dialect.js';
 import { drizzleSnapshotToModel, generateDrizzleSnapshot, type DrizzleSnapshot } from '../../src/schema/drizzle-adapter.js';
 import type { SchemaModel } from '../../src/schema/model.js';
 import { comparableSchema } from '../../src/schema/stated.js';
-import { describeDialects } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects } from '../support/databases.js';
 
 /**
  * The strongest check of the adapter: for each schema, drizzle-kit's own SQL for it (what `drizzle-kit
@@ -319,4 +319,4 @@ await describeDialects('drizzle adapter vs. drizzle-kit SQL read back', (ctx) =>
       expect(comparableSchema(model)).toStrictEqual(read);
     });
   }
-});
+}, ALL_TARGETS);
