@@ -1,13 +1,17 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { runStrata } from '../../utils/run-executor';
+import { fanOutTenants, namesTenants } from '../../utils/tenants';
 import type { MigrateStatusExecutorSchema } from './schema';
 
 /**
  * `nx run <project>:migrate-status`: the revisions the database is at (`strata current`) and the
- * stream's heads (`strata heads`), and whether the database is at head.
+ * stream's heads (`strata heads`), and whether the database is at head. With `tenantsFile` or
+ * `tenantsSql`, a census: how many tenants stand at which revisions (`strata current --targets`).
  */
 export default async function migrateStatusExecutor(options: MigrateStatusExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runStrata(options, context, async ({ engine, out, settings, graph }) => {
+  return runStrata(options, context, async (run) => {
+    const { engine, out, settings, graph } = run;
+    if (namesTenants(options)) return fanOutTenants(run, { command: 'current' }, options);
     const stream = settings();
     const revisions = graph(stream);
     const { heads: current } = await engine.current(stream);
@@ -25,5 +29,6 @@ export default async function migrateStatusExecutor(options: MigrateStatusExecut
       for (const id of heads) out.line(`    ${describe(id)}`);
       out.line(atHead ? '  Up to date.' : `  ${pending} revision(s) to apply: nx run ${context.projectName ?? '<project>'}:migrate`);
     });
+    return true;
   });
 }

@@ -4,6 +4,8 @@ import { dirname, join } from 'node:path';
 import type { ExecutorContext, ProjectGraph } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import migrateDownExecutor from '../migrate-down/migrate-down.impl';
+import migrateStampExecutor from '../migrate-stamp/migrate-stamp.impl';
+import migrateStatusExecutor from '../migrate-status/migrate-status.impl';
 import migrateExecutor from './migrate.impl';
 
 const REPO_NODE_MODULES = join(__dirname, '..', '..', '..', '..', '..', 'node_modules');
@@ -121,6 +123,35 @@ describe('@strata/nx:migrate and migrate-down', () => {
     expect(output.match(/already at head/g)?.length).toBeGreaterThanOrEqual(2);
     expect(await migrateExecutor({ cwd: 'apps/accounts', tenantsFile: 'tenants/list.txt', tenantsSql: 'SELECT 1' }, context('accounts'))).toEqual({ success: false });
     expect(output).toContain('Pass either tenantsFile or tenantsSql');
+  });
+
+  it('migrate-status counts the tenants per revision; migrate-down and migrate-stamp fan out too; single-database options are refused beside tenants', async () => {
+    write('tenants/list.txt', 'file:t1.db\nfile:t2.db\nfile:t3.db\n');
+    const tenants = { cwd: 'apps/accounts', tenantsFile: 'tenants/list.txt' };
+    expect(await migrateExecutor(tenants, context('accounts'))).toEqual({ success: true });
+    expect(await migrateDownExecutor({ ...tenants, to: 'base', shard: '1/1', tenantsFile: 'tenants/one.txt' }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('FANOUT_TARGETS_FILE_NOT_FOUND');
+
+    write('tenants/one.txt', 'file:t2.db\n');
+    output = '';
+    expect(await migrateDownExecutor({ ...tenants, to: 'base', tenantsFile: 'tenants/one.txt' }, context('accounts'))).toEqual({ success: true });
+    expect(output).toContain('Stream "accounts": downgrade base on 1 tenant(s): 1 ok');
+    output = '';
+    expect(await migrateStatusExecutor(tenants, context('accounts'))).toEqual({ success: true });
+    expect(output).toMatch(/^aaaa00000001 \(head\)\s+2$/m);
+    expect(output).toMatch(/^<base>\s+1$/m);
+
+    output = '';
+    expect(await migrateStampExecutor({ ...tenants, to: 'head', json: true }, context('accounts'))).toEqual({ success: true });
+    // The progress lines come first, then the document.
+    const stamped = JSON.parse(output.slice(output.indexOf('\n{') + 1)) as { tenants: { url: string; status: string }[] };
+    expect(stamped.tenants.map((t) => [t.url, t.status])).toEqual([['file:t1.db', 'unchanged'], ['file:t2.db', 'ok'], ['file:t3.db', 'unchanged']]);
+
+    output = '';
+    expect(await migrateDownExecutor({ ...tenants, to: 'base', cascade: true }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('cascade reverts the dependent streams of one database; it does not combine with tenantsFile or tenantsSql.');
+    expect(await migrateExecutor({ ...tenants, sql: true }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('sql renders a script without a database');
   });
 
   it('prints the SQL script with --sql, without a database', async () => {

@@ -1,8 +1,8 @@
 import type { ExecutorContext } from '@nx/devkit';
 import type { DowngradeResult, RunOptions } from '@strata/engine';
 import { runStrata, type StrataRun } from '../../utils/run-executor';
-import { UsageError } from '../../utils/errors';
-import { fromWorkspace, toTarget } from '../../utils/stream-options';
+import { toTarget } from '../../utils/stream-options';
+import { fanOutTenants, namesTenants } from '../../utils/tenants';
 import type { MigrateExecutorSchema } from './schema';
 
 /**
@@ -12,33 +12,10 @@ import type { MigrateExecutorSchema } from './schema';
  */
 export default async function migrateExecutor(options: MigrateExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, (run) =>
-    options.tenantsFile || options.tenantsSql ? fanOutTenants(run, chainTarget(run, options), options) : migrate(run, 'up', chainTarget(run, options), options),
+    namesTenants(options, { sql: { set: options.sql, why: 'renders a script without a database' } })
+      ? fanOutTenants(run, { command: 'upgrade', target: chainTarget(run, options), allowChanged: options.allowChanged === true, strict: options.strict === true }, options)
+      : migrate(run, 'up', chainTarget(run, options), options),
   );
-}
-
-/**
- * The upgrade on every tenant (`strata upgrade --targets`): a line per tenant as it finishes, the table
- * (or the JSON document) at the end; false when a tenant failed. Each tenant's cross-stream
- * dependencies are checked in its own database, where its other streams are.
- */
-async function fanOutTenants(run: StrataRun, target: string, options: MigrateExecutorSchema): Promise<boolean> {
-  const { engine, out } = run;
-  if (options.tenantsFile && options.tenantsSql) throw new UsageError('Pass either tenantsFile or tenantsSql, not both.');
-  if (options.sql) throw new UsageError('sql renders a script without a database; it does not combine with tenantsFile or tenantsSql.');
-  // The query runs on the stream's own database, which a tenants file does not need.
-  const stream = options.tenantsFile ? run.layout() : run.settings();
-  const action = { command: 'upgrade', target, allowChanged: options.allowChanged === true, strict: options.strict === true } as const;
-  const result = await engine.fanOut({
-    stream,
-    graph: run.graph(stream),
-    action,
-    tenants: options.tenantsFile ? { file: fromWorkspace(run.context.root, options.tenantsFile) } : { sql: options.tenantsSql as string },
-    ...(options.shard ? { shard: engine.parseShard(String(options.shard)) } : {}),
-    ...(options.concurrency === undefined ? {} : { concurrency: Number(options.concurrency) }),
-    onTenant: (tenant, progress) => engine.printTenantProgress(out, engine.fanoutHeading(action), tenant, progress),
-  });
-  engine.printFanoutResult(out, result);
-  return result.summary.failed === 0;
 }
 
 /**
