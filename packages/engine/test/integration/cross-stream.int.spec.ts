@@ -6,7 +6,7 @@ import type { Workspace, WorkspaceStream } from '../../src/runner/dependencies.j
 import { DependencyNotAppliedError, DependentsAppliedError, UnknownStreamError } from '../../src/runner/errors.js';
 import type { RunEvent } from '../../src/runner/events.js';
 import { appliedHistory, current, downgrade, upgrade, type StreamTarget } from '../../src/runner/runner.js';
-import { describeDialects } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects } from '../support/databases.js';
 
 // accounts: A1 <- A2
 // billing:  B1 (needs accounts@A1) <- B2 (needs accounts@A2) <- B3
@@ -218,4 +218,4 @@ await describeDialects('cross-stream dependencies', (ctx) => {
       expect(await heads(s, 'billing')).toEqual([]);
     });
   }
-});
+}, ALL_TARGETS);
