@@ -5,7 +5,8 @@ import type { GuardDifference } from '../inspect/inspector.js';
 import { redactUrl, scrubPassword } from '../dialects/url.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import type { RunResult, StepResult } from '../runner/events.js';
-import { current, downgrade, stamp, upgrade, type StreamTarget } from '../runner/runner.js';
+import { current, downgrade, stamp, upgrade, type RunPlan, type StreamTarget } from '../runner/runner.js';
+import { findDestructiveOperations, type DestructiveReport } from '../autogenerate/check-destructive.js';
 import { InvalidConcurrencyError, NoTargetsError } from './errors.js';
 import { inShard, type Shard } from './shard.js';
 import { parseTargets, queryTargets, readTargetsFile, resolveTenant, type TenantTarget } from './targets.js';
@@ -70,6 +71,13 @@ export interface TenantReport {
   readonly revisions: readonly string[];
   /** Guards that found their object defined differently (warnings; `strict` makes them failures). */
   readonly differences: readonly { readonly revision: string; readonly difference: GuardDifference }[];
+  /**
+   * Upgrade only: the operations of the revisions run on this tenant that drop data (tables, columns,
+   * narrowed types) or whose effect no model can see (raw SQL), and the revisions that could not be
+   * analysed, as a single-database upgrade warns of them; listed from the tenant's plan before its
+   * first revision ran. Empty for the other verbs and for a tenant that stopped before its plan.
+   */
+  readonly destructive: DestructiveReport;
   /** Wall time on this tenant, whole milliseconds. */
   readonly durationMs: number;
   /** Why it failed, passwords masked. */
@@ -132,11 +140,12 @@ export async function fanOut(options: FanoutOptions): Promise<FanoutResult> {
   if (!Number.isSafeInteger(concurrency) || concurrency < 1) throw new InvalidConcurrencyError(concurrency);
   const tenants = inShard(await resolveTenants(options.tenants, options.stream), options.shard, (tenant) => tenant.url);
   const reports: TenantReport[] = [];
+  const destructive = destructiveByPlan(options);
   let next = 0;
   let done = 0;
   const worker = async (): Promise<void> => {
     for (let index = next++; index < tenants.length; index = next++) {
-      const report = await runTenant(tenants[index] as TenantTarget, options);
+      const report = await runTenant(tenants[index] as TenantTarget, options, destructive);
       reports[index] = report;
       done += 1;
       options.onTenant?.(report, { done, total: tenants.length });
@@ -187,9 +196,36 @@ export async function resolveTenants(source: TenantSource, stream: FanoutStream)
   return tenants;
 }
 
-async function runTenant(tenant: TenantTarget, options: FanoutOptions): Promise<TenantReport> {
+type DestructiveLister = (plan: RunPlan, dialect: DialectName) => Promise<DestructiveReport>;
+
+const NOTHING_DESTRUCTIVE: DestructiveReport = { operations: [], unanalyzed: [] };
+
+/**
+ * The destructive operations of a plan, listed once per distinct plan (most tenants share one: from
+ * the same heads, the same revisions) however many tenants run it.
+ */
+function destructiveByPlan(options: FanoutOptions): DestructiveLister {
+  const plans = new Map<string, Promise<DestructiveReport>>();
+  return (plan, dialect) => {
+    const key = `${dialect}:${[...plan.headsBefore].sort().join()}>${plan.revisions.join()}`;
+    let found = plans.get(key);
+    if (found === undefined) {
+      const { stream, graph } = options;
+      found = findDestructiveOperations({ dialect, graph, stream: stream.name, from: plan.headsBefore, revisions: plan.revisions });
+      plans.set(key, found);
+    }
+    return found;
+  };
+}
+
+async function runTenant(
+  tenant: TenantTarget,
+  options: FanoutOptions,
+  destructiveOf: DestructiveLister,
+): Promise<TenantReport> {
   const { action, graph } = options;
   const started = performance.now();
+  let destructive = NOTHING_DESTRUCTIVE;
   const stream: StreamTarget = {
     name: options.stream.name,
     dialect: tenant.dialect,
@@ -211,6 +247,7 @@ async function runTenant(tenant: TenantTarget, options: FanoutOptions): Promise<
     headsAfter: headsAfter && [...headsAfter].sort(),
     revisions,
     differences: steps.flatMap((step) => step.differences.map((difference) => ({ revision: step.revision, difference }))),
+    destructive,
     durationMs: Math.round(performance.now() - started),
   });
   try {
@@ -218,7 +255,10 @@ async function runTenant(tenant: TenantTarget, options: FanoutOptions): Promise<
       case 'upgrade':
       case 'downgrade': {
         const runOptions = { stream, graph, target: action.target, allowChanged: action.allowChanged === true, strict: action.strict === true };
-        const result = action.command === 'upgrade' ? await upgrade(runOptions) : await downgrade(runOptions);
+        const beforeRun = async (plan: RunPlan) => {
+          destructive = await destructiveOf(plan, tenant.dialect);
+        };
+        const result = action.command === 'upgrade' ? await upgrade({ ...runOptions, beforeRun }) : await downgrade(runOptions);
         return report(result.steps.length > 0 ? 'ok' : 'unchanged', result.headsBefore, result.headsAfter, result.steps.map((step) => step.revision), result.steps);
       }
       case 'stamp': {

@@ -21,14 +21,16 @@ export function printTenantProgress(out: Output, heading: FanoutHeading, tenant:
   const counter = `[${String(progress.done).padStart(String(progress.total).length)}/${progress.total}]`;
   const error = tenant.error ? `  ${tenant.error.code}: ${tenant.error.message}` : '';
   const where = heading.command === 'current' ? heads(tenant.headsAfter) : movement(tenant);
-  out.progress(`${counter} ${statusLabel(heading, tenant).padEnd(7)}  ${tenant.url}  ${where}  (${formatDuration(tenant.durationMs)})${error}`);
+  const dropped = tenant.destructive.operations.length === 0 ? '' : `  ${tenant.destructive.operations.length} destructive operation(s)`;
+  out.progress(`${counter} ${statusLabel(heading, tenant).padEnd(7)}  ${tenant.url}  ${where}  (${formatDuration(tenant.durationMs)})${dropped}${error}`);
   for (const { revision, difference } of tenant.differences) out.warn(`${tenant.url}: ${guardDifferenceWarning(revision, difference)}`);
 }
 
 /**
  * Prints a finished fan-out: a table of the tenants (URL with the password masked, status, from → to,
  * error code), or for `current` the census (how many tenants stand at which revisions), then each
- * failure's message and a summary line. `--json` prints the result as it is.
+ * failure's message and a summary line. `--json` prints the result as it is. Either way, each
+ * destructive operation an upgrade ran is a warning on stderr, with the number of tenants it ran on.
  *
  * @example
  * ```ts
@@ -38,6 +40,7 @@ export function printTenantProgress(out: Output, heading: FanoutHeading, tenant:
  * ```
  */
 export function printFanoutResult(out: Output, result: FanoutResult): void {
+  printDestructiveSummary(out, result);
   out.result(result, () => {
     if (result.command === 'current') {
       printTable(out, ['REVISIONS', 'TENANTS'], result.census.map((entry) => [`${entry.heads.join(', ') || '<base>'}${entry.isHead ? ' (head)' : ''}`, String(entry.tenants)]));
@@ -50,6 +53,22 @@ export function printFanoutResult(out: Output, result: FanoutResult): void {
     out.line();
     out.line(summaryLine(result));
   });
+}
+
+/**
+ * What the upgrade dropped, across tenants: each destructive operation (or revision that could not be
+ * analysed) once, with how many tenants it was run on, as warnings (stderr) so that `--json` stays one document.
+ */
+function printDestructiveSummary(out: Output, result: FanoutResult): void {
+  const counts = new Map<string, number>();
+  for (const tenant of result.tenants) {
+    const seen = new Set([
+      ...tenant.destructive.operations.map((o) => `revision ${o.revision} ${o.severity === 'unknown' ? '(effect unknown) ' : ''}${o.description}`),
+      ...tenant.destructive.unanalyzed.map((u) => `revision ${u.revision}: its operations could not be listed without running it (${u.reason}); review it for drops`),
+    ]);
+    for (const line of seen) counts.set(line, (counts.get(line) ?? 0) + 1);
+  }
+  for (const [line, tenants] of counts) out.warn(`stream "${result.stream}", ${line}, on ${tenants} tenant(s)`);
 }
 
 /** `Stream "app": upgrade head on 70 tenants (shard 1/4): 68 ok, 1 already at head, 1 failed.` */

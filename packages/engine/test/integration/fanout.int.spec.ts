@@ -240,6 +240,49 @@ await describeDialects(
       }
     });
 
+    it('an upgrade that drops data says so per tenant and once per operation, with how many tenants it ran on', async () => {
+      const dropDir = join(temp.path, 'dropping');
+      writeOpsStream(dropDir, [
+        {
+          id: 'd1d1notes',
+          message: 'notes',
+          upgrade: "if (!(await inspect.hasTable('notes'))) await op.createTable('notes', { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'body', type: 'varchar(100)' }] });",
+          downgrade: "if (await inspect.hasTable('notes')) await op.dropTable('notes');",
+        },
+        {
+          id: 'd2d2nobody',
+          message: 'drop notes.body',
+          upgrade: "if (await inspect.hasColumn('notes', 'body')) await op.dropColumn('notes', 'body');",
+          downgrade: "if (!(await inspect.hasColumn('notes', 'body'))) await op.addColumn('notes', { name: 'body', type: 'varchar(100)' });",
+        },
+      ]);
+      // Beside the main list: its relative SQLite paths are relative to that folder.
+      const threeFile = join(dirname(targetsFile), 'three.txt');
+      writeFileSync(threeFile, listed.slice(0, 3).join('\n'));
+      const dropping = (...argv: string[]) => runCli(['upgrade', ...argv, '--targets', threeFile, '--stream', 'dropping', '--dir', dropDir], { cwd: temp.path });
+
+      // Two tenants take both revisions; the third is already past the first one.
+      expect((await runCli(['upgrade', 'd1d1notes', '--url', databases[2]?.url as string, '--stream', 'dropping', '--dir', dropDir], { cwd: temp.path })).code).toBe(0);
+      const run = await dropping('--json');
+      expect(run.code, describeRun(run)).toBe(0);
+      for (const tenant of report(run).tenants) {
+        expect(tenant.destructive.operations.map((o) => [o.revision, o.kind, o.table, o.column])).toEqual([['d2d2nobody', 'dropColumn', 'notes', 'body']]);
+        expect(tenant.destructive.unanalyzed).toEqual([]);
+      }
+      expect(run.stderr).toMatch(/stream "dropping", revision d2d2nobody drops column notes\.body.*, on 3 tenant\(s\)/);
+      expect(run.stderr.match(/^\[\d\/3\] ok .*1 destructive operation\(s\)$/gm)).toHaveLength(3);
+
+      const again = await dropping('--json');
+      expect(report(again).tenants.every((t) => t.status === 'unchanged' && t.destructive.operations.length === 0)).toBe(true);
+      expect(again.stderr).not.toContain('drops column');
+
+      // Leave the tenants as the other tests expect them: no notes table.
+      const back = await runCli(['downgrade', 'base', '--targets', threeFile, '--stream', 'dropping', '--dir', dropDir, '--json'], { cwd: temp.path });
+      expect(back.code, describeRun(back)).toBe(0);
+      expect(report(back).tenants.every((t) => t.destructive.operations.length === 0)).toBe(true);
+      for (const db of databases.slice(0, 3)) expect(await listTables(ctx.dialect, db.url)).not.toContain('notes');
+    });
+
     it.runIf(ctx.name === 'postgresql')('one list may mix dialects: each tenant\'s scheme picks its dialect', async () => {
       const mixedFile = join(temp.path, 'mixed.txt');
       mkdirSync(join(temp.path, 'mixed'));
@@ -258,7 +301,10 @@ await describeDialects(
 
     it('kill -9 during a fan-out (the real binary), then a re-run: every tenant at head, one history row per revision', async () => {
       const killedDir = join(temp.path, 'killed-migrations');
-      writeStream(killedDir, [K1, `${K2}<-${K1}`, `${K3}<-${K2}`], { [K1]: { sleepMs: 300 }, [K2]: { sleepMs: 300 }, [K3]: { sleepMs: 300 } });
+      // Idempotent as generated revisions are (guarded): MySQL commits a CREATE TABLE at once, so a kill
+      // between it and the version row leaves the table for the re-run to find.
+      const sleeper = (id: string) => ({ sleepMs: 300, upgrade: [`CREATE TABLE IF NOT EXISTS ${tableOf(id)} (id integer PRIMARY KEY)`] });
+      writeStream(killedDir, [K1, `${K2}<-${K1}`, `${K3}<-${K2}`], { [K1]: sleeper(K1), [K2]: sleeper(K2), [K3]: sleeper(K3) });
       const argv = ['upgrade', '--targets', targetsFile, '--stream', KILLED_STREAM, '--dir', killedDir, '--concurrency', '8'];
 
       // Killed once the first tenant has finished: others are mid-revision (inside a transaction), the rest not started.
