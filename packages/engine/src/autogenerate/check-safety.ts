@@ -24,7 +24,9 @@ export interface UnsafeOperation extends LockCost {
  * The operations of the pending revisions that lock a live table for long, by the dialect's rules
  * (`Dialect.safetyRules`), each marked silenced when its revision's `safety.allow` accepts it. An
  * operation on a table its own revision created earlier is left out: that table is new and empty when
- * it runs. (A table an earlier revision created may have been deployed and filled since.)
+ * it runs. (A table an earlier revision created may have been deployed and filled since.) With the
+ * server's version (`Dialect.serverVersion`, read once from the database), the rules that depend on it
+ * judge for that server; without, for a server the dialect still supports.
  *
  * @example
  * ```ts
@@ -34,7 +36,7 @@ export interface UnsafeOperation extends LockCost {
  * const unsafe = findUnsafeOperations(await loadDialect('postgresql'), graph, pending);
  * ```
  */
-export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, graph: RevisionGraph, pending: PendingOperations): UnsafeOperation[] {
+export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, graph: RevisionGraph, pending: PendingOperations, serverVersion?: number): UnsafeOperation[] {
   const found: UnsafeOperation[] = [];
   for (const revision of pending.revisions) {
     const created = new Set<string>();
@@ -43,7 +45,7 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
       if (op.kind === 'createTable') created.add(op.table);
       if (op.kind === 'renameTable' && created.has(op.table)) created.add(op.to);
       if (!('table' in op) || created.has(op.table)) continue;
-      const cost = lockCost(dialect.safetyRules, op, { ...(table ? { table } : {}), ...(column ? { column } : {}) });
+      const cost = lockCost(dialect.safetyRules, op, { ...(table ? { table } : {}), ...(column ? { column } : {}), ...(serverVersion === undefined ? {} : { serverVersion }) });
       if (cost === undefined) continue;
       const name = subjectOf(op);
       const allowance = allow.find((a) => allows(a, op.kind, op.table, name));
@@ -51,6 +53,22 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
     }
   }
   return found;
+}
+
+/**
+ * The server's version (`Dialect.serverVersion`), read once from the live database, for
+ * {@link findUnsafeOperations}; undefined where no rule of the dialect depends on it.
+ *
+ * @example
+ * ```ts
+ * import { loadDialect, readServerVersion } from '@strata/engine';
+ * const version = await readServerVersion(await loadDialect('postgresql'), 'postgres://127.0.0.1/app'); // 150004
+ * ```
+ */
+export async function readServerVersion(dialect: Dialect, url: string): Promise<number | undefined> {
+  const read = dialect.serverVersion?.bind(dialect);
+  if (read === undefined) return undefined;
+  return withConnection(dialect, url, (connection) => read(connection));
 }
 
 /**
