@@ -1,4 +1,4 @@
-import { withConnection } from '../dialects/connection.js';
+import { withConnection, type Connection } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { lockCost, type LockCost } from '../dialects/safety.js';
 import type { Op } from '../ops/op.js';
@@ -56,19 +56,25 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
 }
 
 /**
- * The server's version (`Dialect.serverVersion`), read once from the live database, for
- * {@link findUnsafeOperations}; undefined where no rule of the dialect depends on it.
+ * {@link findUnsafeOperations} judged against a live database: the rules that depend on the server's
+ * version judge for its version (`Dialect.serverVersion`, read once), and each operation gets its
+ * table's row estimate ({@link withRowEstimates}). One connection; none when nothing is pending.
  *
  * @example
  * ```ts
- * import { loadDialect, readServerVersion } from '@strata/engine';
- * const version = await readServerVersion(await loadDialect('postgresql'), 'postgres://127.0.0.1/app'); // 150004
+ * import { findLiveUnsafeOperations, loadDialect, loadRevisions, recordPending, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const pending = await recordPending({ dialect: 'postgresql', graph, stream: 'app', from: [], revisions: graph.sortTopologically(graph.heads()) });
+ * const unsafe = await findLiveUnsafeOperations(await loadDialect('postgresql'), 'postgres://127.0.0.1/app', graph, pending);
  * ```
  */
-export async function readServerVersion(dialect: Dialect, url: string): Promise<number | undefined> {
-  const read = dialect.serverVersion?.bind(dialect);
-  if (read === undefined) return undefined;
-  return withConnection(dialect, url, (connection) => read(connection));
+export async function findLiveUnsafeOperations(dialect: Dialect, url: string, graph: RevisionGraph, pending: PendingOperations): Promise<UnsafeOperation[]> {
+  if (pending.revisions.length === 0) return [];
+  if (dialect.serverVersion === undefined) return withRowEstimates(dialect, url, findUnsafeOperations(dialect, graph, pending));
+  return withConnection(dialect, url, async (connection) => {
+    const serverVersion = await dialect.serverVersion?.(connection);
+    return estimateRowsOn(dialect, connection, findUnsafeOperations(dialect, graph, pending, serverVersion));
+  });
 }
 
 /**
@@ -83,15 +89,17 @@ export async function readServerVersion(dialect: Dialect, url: string): Promise<
  */
 export async function withRowEstimates(dialect: Dialect, url: string, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {
   if (operations.length === 0) return [];
-  return withConnection(dialect, url, async (connection) => {
-    const estimates = new Map<string, number | undefined>();
-    for (const table of new Set(operations.map((o) => o.table))) {
-      estimates.set(table, (await dialect.tableExists(connection, table)) ? await dialect.estimateRows(connection, table) : undefined);
-    }
-    return operations.map((o) => {
-      const rows = estimates.get(o.table);
-      return rows === undefined ? o : { ...o, rows };
-    });
+  return withConnection(dialect, url, (connection) => estimateRowsOn(dialect, connection, operations));
+}
+
+async function estimateRowsOn(dialect: Dialect, connection: Connection, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {
+  const estimates = new Map<string, number | undefined>();
+  for (const table of new Set(operations.map((o) => o.table))) {
+    estimates.set(table, (await dialect.tableExists(connection, table)) ? await dialect.estimateRows(connection, table) : undefined);
+  }
+  return operations.map((o) => {
+    const rows = estimates.get(o.table);
+    return rows === undefined ? o : { ...o, rows };
   });
 }
 
