@@ -352,3 +352,47 @@ await describeDialects(
   },
   ['postgresql'],
 );
+
+await describeDialects(
+  'killed online build',
+  (ctx) => {
+    const temp = makeTempDir(`killed-online-${ctx.name}`);
+    afterAll(() => temp.remove());
+
+    it(`an online build on ${ROWS} rows killed mid-way leaves no index (InnoDB rolls it back, nothing INVALID to repair); the next run builds it and records the revision once`, { timeout: BIG_TIMEOUT_MS }, async () => {
+      const db = await ctx.createDatabase('zero_killed');
+      const s = new StreamFixture(temp.path, 'zero-killed', db.url);
+      await seedEvents(ctx.dialect, s.url, 'unique', ROWS);
+      writeRevision(s.dir, 0, {
+        id: A,
+        parents: [],
+        body: "if (!(await inspect.hasIndex('events', 'ix_events_v'))) await op.createIndex('ix_events_v', 'events', ['v', 'code'], { concurrently: true });",
+      });
+      const monitor = await ctx.dialect.connect(s.url);
+      try {
+        const upgrade = s.cli('upgrade', 'head');
+        // Polled without a pause: the session is killed as soon as the server says it builds, long before the build ends.
+        let builder: number | undefined;
+        for (let tries = 0; builder === undefined && tries < 20_000; tries += 1) {
+          const [row] = await monitor.query("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE INDEX%LOCK=NONE' AND STATE = 'altering table'");
+          builder = row === undefined ? undefined : Number(row['id']);
+        }
+        if (builder === undefined) throw new Error('gave up waiting: the build to start');
+        await monitor.query(`KILL ${builder}`);
+        const killed = await upgrade;
+        expect(killed.code, describeRun(killed)).not.toBe(0);
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([]);
+        expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toBeUndefined();
+
+        const again = await s.cli('upgrade', 'head');
+        expect(again.code, describeRun(again)).toBe(0);
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+        expect((await historyRows(ctx.dialect, s.url, s.name)).filter((row) => row.revision === A)).toHaveLength(1);
+        expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toEqual({ name: 'ix_events_v', parts: [{ column: 'v' }, { column: 'code' }], unique: false });
+      } finally {
+        await monitor.close();
+      }
+    });
+  },
+  ['mysql'],
+);
