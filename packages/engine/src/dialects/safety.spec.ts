@@ -160,4 +160,17 @@ describe('PostgreSQL safe forms take no long lock (issue 13, item 2)', () => {
     expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: orders, column: note, serverVersion: 90_624 })?.saferWay).toMatch(/^none on this server \(PostgreSQL 9\.6\.24\)/);
     expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: { ...orders, checkConstraints: [] }, column: note, serverVersion: 110_022 })?.saferWay).toMatch(/^add `CHECK \(note IS NOT NULL\) NOT VALID`/);
   });
+
+  it('a constant default is stored in the catalog from PostgreSQL 11 on; on 10 adding the column rewrites the table', () => {
+    const op: Op = { kind: 'addColumn', table: 'orders', column: { name: 'state', type: 'text', default: "'new'" } };
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { serverVersion: 110_000 })).toBeUndefined();
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, {})).toBeUndefined();
+    const ten = lockCost(POSTGRES_SAFETY_RULES, op, { serverVersion: 100_023 });
+    expect([ten?.lock, ten?.work, ten?.effect]).toEqual([
+      'ACCESS EXCLUSIVE',
+      'rewrite',
+      "blocks reads and writes while it rewrites the table (the default 'new' is written into every row on PostgreSQL 10.23; from 11 on it is not)",
+    ]);
+    expect(lockCost(POSTGRES_SAFETY_RULES, { ...op, column: { name: 'state', type: 'text', default: 'NULL' } }, { serverVersion: 100_023 })).toBeUndefined();
+  });
 });

@@ -80,13 +80,20 @@ export const POSTGRES_SAFETY_RULES: SafetyRules = {
     saferWay: 'build a unique index `concurrently`, then `ADD PRIMARY KEY USING INDEX` (execute)',
   }),
   alterColumn: (op, { column, table, serverVersion }) => alterColumnCost(op, column?.type, column?.nullable, table, serverVersion),
-  addColumn: (op) => addColumnCost(op),
+  addColumn: (op, { serverVersion }) => addColumnCost(op, serverVersion),
   dropTable: (op) => brief(op.table),
   renameTable: (op) => brief(op.table),
 };
 
 /** `server_version_num` of PostgreSQL 12, the first whose SET NOT NULL skips the scan over a valid check. */
 const NOT_NULL_PROOF_SINCE = 120_000;
+
+/**
+ * `server_version_num` of PostgreSQL 11, the first that stores a non-volatile default of a new column in
+ * the catalog instead of writing it into every row (https://www.postgresql.org/docs/11/release-11.html,
+ * "Allow ALTER TABLE to add a column with a non-null default without doing a table rewrite").
+ */
+const STORED_DEFAULT_SINCE = 110_000;
 
 /**
  * Whether SET NOT NULL on this server skips its scan when a valid check proves the column holds no
@@ -183,8 +190,9 @@ export function addColumnRewrites(op: AddColumnOp): boolean {
   return rewriteReason(op) !== undefined;
 }
 
-function addColumnCost(op: AddColumnOp): LockCost | undefined {
-  const why = rewriteReason(op);
+function addColumnCost(op: AddColumnOp, serverVersion: number | undefined): LockCost | undefined {
+  const oldDefault = serverVersion !== undefined && serverVersion < STORED_DEFAULT_SINCE && op.column.default !== undefined && !/^\s*null\s*$/i.test(op.column.default);
+  const why = rewriteReason(op) ?? (oldDefault ? `the default ${op.column.default ?? ''} is written into every row on ${formatVersion(serverVersion)}; from 11 on it is not` : undefined);
   if (why === undefined) return undefined;
   return {
     lock: 'ACCESS EXCLUSIVE',
