@@ -225,11 +225,12 @@ export {
   type UpgradePreview,
 } from './autogenerate/check-destructive.js';
 export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
+export { printUnsafe } from './report/safety-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
-export { describeUnsafeOperation, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './autogenerate/check-safety.js';
+export { describeUnsafeOperation, findLiveUnsafeOperations, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './autogenerate/check-safety.js';
 export { lockCost, type DdlTimeouts, type LockCost, type SafetyRule, type SafetyRuleContext, type SafetyRules, type TimeoutScope } from './dialects/safety.js';
-export { isBinaryCoercible, POSTGRES_SAFETY_RULES } from './dialects/postgres/postgres-safety.js';
+export { isBinaryCoercible, notNullProofSkipsScan, POSTGRES_SAFETY_RULES } from './dialects/postgres/postgres-safety.js';
 export { isInplaceTypeChange, MYSQL_SAFETY_RULES } from './dialects/mysql/mysql-safety.js';
 export { SQLITE_SAFETY_RULES } from './dialects/sqlite/sqlite-safety.js';
 export { reportAppliedHistory } from './report/history-report.js';

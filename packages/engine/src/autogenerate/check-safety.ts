@@ -1,4 +1,4 @@
-import { withConnection } from '../dialects/connection.js';
+import { withConnection, type Connection } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import { lockCost, type LockCost } from '../dialects/safety.js';
 import type { Op } from '../ops/op.js';
@@ -24,7 +24,9 @@ export interface UnsafeOperation extends LockCost {
  * The operations of the pending revisions that lock a live table for long, by the dialect's rules
  * (`Dialect.safetyRules`), each marked silenced when its revision's `safety.allow` accepts it. An
  * operation on a table its own revision created earlier is left out: that table is new and empty when
- * it runs. (A table an earlier revision created may have been deployed and filled since.)
+ * it runs. (A table an earlier revision created may have been deployed and filled since.) With the
+ * server's version (`Dialect.serverVersion`, read once from the database), the rules that depend on it
+ * judge for that server; without, for a server the dialect still supports.
  *
  * @example
  * ```ts
@@ -34,7 +36,7 @@ export interface UnsafeOperation extends LockCost {
  * const unsafe = findUnsafeOperations(await loadDialect('postgresql'), graph, pending);
  * ```
  */
-export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, graph: RevisionGraph, pending: PendingOperations): UnsafeOperation[] {
+export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, graph: RevisionGraph, pending: PendingOperations, serverVersion?: number): UnsafeOperation[] {
   const found: UnsafeOperation[] = [];
   for (const revision of pending.revisions) {
     const created = new Set<string>();
@@ -43,7 +45,7 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
       if (op.kind === 'createTable') created.add(op.table);
       if (op.kind === 'renameTable' && created.has(op.table)) created.add(op.to);
       if (!('table' in op) || created.has(op.table)) continue;
-      const cost = lockCost(dialect.safetyRules, op, { ...(table ? { table } : {}), ...(column ? { column } : {}) });
+      const cost = lockCost(dialect.safetyRules, op, { ...(table ? { table } : {}), ...(column ? { column } : {}), ...(serverVersion === undefined ? {} : { serverVersion }) });
       if (cost === undefined) continue;
       const name = subjectOf(op);
       const allowance = allow.find((a) => allows(a, op.kind, op.table, name));
@@ -51,6 +53,28 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
     }
   }
   return found;
+}
+
+/**
+ * {@link findUnsafeOperations} judged against a live database: the rules that depend on the server's
+ * version judge for its version (`Dialect.serverVersion`, read once), and each operation gets its
+ * table's row estimate ({@link withRowEstimates}). One connection; none when nothing is pending.
+ *
+ * @example
+ * ```ts
+ * import { findLiveUnsafeOperations, loadDialect, loadRevisions, recordPending, RevisionGraph } from '@strata/engine';
+ * const graph = new RevisionGraph(loadRevisions('migrations'));
+ * const pending = await recordPending({ dialect: 'postgresql', graph, stream: 'app', from: [], revisions: graph.sortTopologically(graph.heads()) });
+ * const unsafe = await findLiveUnsafeOperations(await loadDialect('postgresql'), 'postgres://127.0.0.1/app', graph, pending);
+ * ```
+ */
+export async function findLiveUnsafeOperations(dialect: Dialect, url: string, graph: RevisionGraph, pending: PendingOperations): Promise<UnsafeOperation[]> {
+  if (pending.revisions.length === 0) return [];
+  if (dialect.serverVersion === undefined) return withRowEstimates(dialect, url, findUnsafeOperations(dialect, graph, pending));
+  return withConnection(dialect, url, async (connection) => {
+    const serverVersion = await dialect.serverVersion?.(connection);
+    return estimateRowsOn(dialect, connection, findUnsafeOperations(dialect, graph, pending, serverVersion));
+  });
 }
 
 /**
@@ -65,15 +89,17 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
  */
 export async function withRowEstimates(dialect: Dialect, url: string, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {
   if (operations.length === 0) return [];
-  return withConnection(dialect, url, async (connection) => {
-    const estimates = new Map<string, number | undefined>();
-    for (const table of new Set(operations.map((o) => o.table))) {
-      estimates.set(table, (await dialect.tableExists(connection, table)) ? await dialect.estimateRows(connection, table) : undefined);
-    }
-    return operations.map((o) => {
-      const rows = estimates.get(o.table);
-      return rows === undefined ? o : { ...o, rows };
-    });
+  return withConnection(dialect, url, (connection) => estimateRowsOn(dialect, connection, operations));
+}
+
+async function estimateRowsOn(dialect: Dialect, connection: Connection, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {
+  const estimates = new Map<string, number | undefined>();
+  for (const table of new Set(operations.map((o) => o.table))) {
+    estimates.set(table, (await dialect.tableExists(connection, table)) ? await dialect.estimateRows(connection, table) : undefined);
+  }
+  return operations.map((o) => {
+    const rows = estimates.get(o.table);
+    return rows === undefined ? o : { ...o, rows };
   });
 }
 

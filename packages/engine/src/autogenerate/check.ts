@@ -14,7 +14,7 @@ import { readLedger } from '../runner/runner.js';
 import { compareLedger, describeDisagreement, repairCommand, type LedgerDisagreement } from '../runner/ledger-check.js';
 import { planUpgrade } from '../revision/plan.js';
 import { destructiveOperationsOf, recordPending, type PendingDestructiveOperation } from './check-destructive.js';
-import { describeUnsafeOperation, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './check-safety.js';
+import { describeUnsafeOperation, findLiveUnsafeOperations, findUnsafeOperations, type UnsafeOperation } from './check-safety.js';
 
 /** One reason `strata check` fails. */
 export type CheckFinding =
@@ -154,8 +154,9 @@ async function pendingFindings(options: CheckOptions, from: readonly string[]): 
   const pending = await recordPending({ dialect: options.dialect, graph: options.graph, stream: options.stream, from, revisions });
   const report = destructiveOperationsOf(pending);
   const dialect = await loadDialect(options.dialect);
-  const found = findUnsafeOperations(dialect, options.graph, pending);
-  const unsafe = options.database ? await withRowEstimates(dialect, options.database.url, found) : found;
+  const unsafe = options.database
+    ? await findLiveUnsafeOperations(dialect, options.database.url, options.graph, pending)
+    : findUnsafeOperations(dialect, options.graph, pending);
   return [
     ...report.operations.map((operation): CheckFinding => ({ kind: 'destructive-operation', operation })),
     ...report.unanalyzed.map(({ revision, reason }): CheckFinding => ({ kind: 'unlisted-operations', revision, reason })),

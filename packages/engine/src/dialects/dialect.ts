@@ -138,6 +138,11 @@ export interface Dialect extends SchemaSupport {
    * exist or was never analysed.
    */
   estimateRows(connection: Connection, table: string): Promise<number | undefined>;
+  /**
+   * The server's version as one number, for the safety rules that depend on it
+   * (`SafetyRuleContext.serverVersion`); absent where no rule does (PostgreSQL: `server_version_num`).
+   */
+  serverVersion?(connection: Connection): Promise<number>;
 }
 
 /** The schema half of a dialect: rendering operations, reflecting the schema, canonical spellings. */

@@ -3,7 +3,7 @@ import type { Op } from '../ops/op.js';
 import type { ColumnModel } from '../schema/model.js';
 import type { DialectName } from './dialect.js';
 import { isInplaceTypeChange, MYSQL_SAFETY_RULES } from './mysql/mysql-safety.js';
-import { isBinaryCoercible, POSTGRES_SAFETY_RULES } from './postgres/postgres-safety.js';
+import { isBinaryCoercible, notNullProofSkipsScan, POSTGRES_SAFETY_RULES } from './postgres/postgres-safety.js';
 import { lockCost, type SafetyRules } from './safety.js';
 import { SQLITE_SAFETY_RULES } from './sqlite/sqlite-safety.js';
 
@@ -144,5 +144,33 @@ describe('PostgreSQL safe forms take no long lock (issue 13, item 2)', () => {
     const op: Op = { kind: 'alterColumn', table: 'orders', column: 'note', nullable: false };
     expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: orders, column: column('note', 'varchar(20)') })).toBeUndefined();
     expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: { ...orders, checkConstraints: [] }, column: column('note', 'varchar(20)') })?.work).toBe('scan');
+  });
+
+  it('the check skips the scan from PostgreSQL 12 on (server_version_num); before, SET NOT NULL is flagged with no safer form, and an unknown version counts as a supported server', () => {
+    expect([90_624, 110_022, 119_999, 120_000, 150_004].map(notNullProofSkipsScan)).toEqual([false, false, false, true, true]);
+    expect(notNullProofSkipsScan(undefined)).toBe(true);
+    const op: Op = { kind: 'alterColumn', table: 'orders', column: 'note', nullable: false };
+    const note = column('note', 'varchar(20)');
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: orders, column: note, serverVersion: 150_004 })).toBeUndefined();
+    const eleven = lockCost(POSTGRES_SAFETY_RULES, op, { table: orders, column: note, serverVersion: 110_022 });
+    expect([eleven?.lock, eleven?.work]).toEqual(['ACCESS EXCLUSIVE', 'scan']);
+    expect(eleven?.saferWay).toBe(
+      'none on this server (PostgreSQL 11.22): SET NOT NULL scans even over a valid check before PostgreSQL 12; run it when the table is quiet, or upgrade the server',
+    );
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: orders, column: note, serverVersion: 90_624 })?.saferWay).toMatch(/^none on this server \(PostgreSQL 9\.6\.24\)/);
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { table: { ...orders, checkConstraints: [] }, column: note, serverVersion: 110_022 })?.saferWay).toMatch(/^add `CHECK \(note IS NOT NULL\) NOT VALID`/);
+  });
+
+  it('a constant default is stored in the catalog from PostgreSQL 11 on; on 10 adding the column rewrites the table', () => {
+    const op: Op = { kind: 'addColumn', table: 'orders', column: { name: 'state', type: 'text', default: "'new'" } };
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, { serverVersion: 110_000 })).toBeUndefined();
+    expect(lockCost(POSTGRES_SAFETY_RULES, op, {})).toBeUndefined();
+    const ten = lockCost(POSTGRES_SAFETY_RULES, op, { serverVersion: 100_023 });
+    expect([ten?.lock, ten?.work, ten?.effect]).toEqual([
+      'ACCESS EXCLUSIVE',
+      'rewrite',
+      "blocks reads and writes while it rewrites the table (the default 'new' is written into every row on PostgreSQL 10.23; from 11 on it is not)",
+    ]);
+    expect(lockCost(POSTGRES_SAFETY_RULES, { ...op, column: { name: 'state', type: 'text', default: 'NULL' } }, { serverVersion: 100_023 })).toBeUndefined();
   });
 });

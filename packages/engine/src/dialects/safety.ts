@@ -24,10 +24,16 @@ export interface LockCost {
   readonly saferWay?: string;
 }
 
-/** What a rule knows besides the op: the table and the column as the schema held them before it. */
+/** What a rule knows besides the op: the table and the column as the schema held them before it, and the server. */
 export interface SafetyRuleContext {
   readonly table?: TableModel;
   readonly column?: ColumnModel;
+  /**
+   * The server's version as a number (`Dialect.serverVersion`: PostgreSQL `server_version_num`, 150004
+   * for 15.4), when the lint runs against a database; undefined without one, and the rules then judge
+   * as on a server the dialect still supports.
+   */
+  readonly serverVersion?: number;
 }
 
 /** One dialect's rule for one op kind: its cost on a live table, or undefined when it is cheap. */

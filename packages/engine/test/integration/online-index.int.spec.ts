@@ -12,8 +12,21 @@ import { StreamFixture, describeRun, historyRows, makeTempDir, versionRows, with
 const A = 'aaaa13100001';
 const B = 'bbbb13100002';
 
-/** Rows the tables start with: enough for a build that is not instant, modest for a shared 2-core box. */
-const ROWS = 100_000;
+/** Rows of the table the writer tests build on (the issue's 1M), generated inside the database: about 3 s on PostgreSQL, 2 s on MariaDB. */
+const ROWS = 1_000_000;
+
+/** Rows for the refusals and the failed unique build, where the size proves nothing and only costs time. */
+const SMALL_ROWS = 100_000;
+
+/**
+ * The longest one write may wait while a concurrent build runs on {@link ROWS} rows. An insert takes about a
+ * millisecond; the bound leaves room for a loaded 2-core machine, yet a plain build makes writes wait for the
+ * whole build and for any transaction ahead of it on the table, which the PostgreSQL test shows passing the bound.
+ */
+const WRITE_BOUND_MS = 3_000;
+
+/** The test timeout of the 1M-row tests: the fill, the builds and the CLI's start-ups on a loaded machine. */
+const BIG_TIMEOUT_MS = 240_000;
 
 /** A revision file in the stream's folder; `body` is the upgrade's statements, `down` the downgrade's. */
 function writeRevision(dir: string, index: number, spec: { id: string; parents: readonly string[]; fields?: string; body: string; down?: string }): void {
@@ -38,28 +51,30 @@ export default revision({
   );
 }
 
-/** Creates `events (id, v, code)` with {@link ROWS} rows generated in the database. */
-async function seedEvents(dialect: Dialect, url: string, code: 'unique' | 'duplicates'): Promise<void> {
+/** Creates `events (id, v, code)` with `rows` rows (1M at most) generated in the database. */
+async function seedEvents(dialect: Dialect, url: string, code: 'unique' | 'duplicates', rows: number): Promise<void> {
   await withConnection(dialect, url, async (c) => {
     if (dialect.name === 'postgresql') {
       await c.query('CREATE TABLE events (id serial PRIMARY KEY, v integer NOT NULL, code integer NOT NULL)');
-      await c.query(`INSERT INTO events (v, code) SELECT g % 1000, ${code === 'unique' ? 'g' : 'g % 50000'} FROM generate_series(1, ${ROWS}) AS g`);
+      await c.query(`INSERT INTO events (v, code) SELECT g % 1000, ${code === 'unique' ? 'g' : 'g % 50000'} FROM generate_series(1, ${rows}) AS g`);
       await c.query('ANALYZE events');
     } else {
       await c.query('CREATE TABLE events (id integer AUTO_INCREMENT PRIMARY KEY, v integer NOT NULL, code integer NOT NULL) ENGINE=InnoDB');
-      // Five digits crossed: 0..99999, portable to MySQL and MariaDB (no sequence engine, no recursion limit).
+      // Six digits crossed: 1..1000000, portable to MySQL and MariaDB (no sequence engine, no recursion limit).
       const digit = '(SELECT 0 AS d UNION ALL SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT 3 UNION ALL SELECT 4 UNION ALL SELECT 5 UNION ALL SELECT 6 UNION ALL SELECT 7 UNION ALL SELECT 8 UNION ALL SELECT 9)';
       await c.query(
-        `INSERT INTO events (v, code) SELECT n % 1000, ${code === 'unique' ? 'n' : 'n % 50000'} FROM (SELECT a.d + 10 * b.d + 100 * c.d + 1000 * d.d + 10000 * e.d AS n FROM ${digit} a, ${digit} b, ${digit} c, ${digit} d, ${digit} e) AS s`,
+        `INSERT INTO events (v, code) SELECT n % 1000, ${code === 'unique' ? 'n' : 'n % 50000'} FROM (SELECT 1 + a.d + 10 * b.d + 100 * c.d + 1000 * d.d + 10000 * e.d + 100000 * f.d AS n FROM ${digit} a, ${digit} b, ${digit} c, ${digit} d, ${digit} e, ${digit} f) AS s WHERE n <= ${rows}`,
       );
     }
   });
 }
 
-/** Inserts one row at a time, each in its own transaction, until stopped; counts rows and failures. */
+/** Inserts one row at a time, each in its own transaction, until stopped; counts rows and failures, times each insert. */
 class Writer {
   inserted = 0;
   readonly failures: unknown[] = [];
+  /** Milliseconds each insert took, in order. */
+  readonly latencies: number[] = [];
   #stopped = false;
   #done: Promise<void> | undefined;
 
@@ -67,7 +82,9 @@ class Writer {
     this.#done = (async () => {
       while (!this.#stopped) {
         try {
+          const start = performance.now();
           await connection.query(`INSERT INTO events (v, code) VALUES (-1, ${-10 - this.inserted})`);
+          this.latencies.push(performance.now() - start);
           this.inserted += 1;
         } catch (error) {
           this.failures.push(error);
@@ -75,6 +92,11 @@ class Writer {
         }
       }
     })();
+  }
+
+  /** The longest any insert waited, in milliseconds. */
+  slowest(): number {
+    return Math.max(0, ...this.latencies);
   }
 
   async stop(): Promise<void> {
@@ -104,10 +126,10 @@ await describeDialects(
     const temp = makeTempDir(`online-index-${ctx.name}`);
     afterAll(() => temp.remove());
 
-    it('a concurrent build while another connection writes: no write fails, writes go on during the build, the drop is concurrent too', async () => {
+    it(`a concurrent build on ${ROWS} rows while another connection writes: no write fails or waits longer than ${WRITE_BOUND_MS} ms, writes go on during the build, the drop is concurrent too`, { timeout: BIG_TIMEOUT_MS }, async () => {
       const db = await ctx.createDatabase('zero_online');
       const s = new StreamFixture(temp.path, 'zero-online', db.url);
-      await seedEvents(ctx.dialect, s.url, 'unique');
+      await seedEvents(ctx.dialect, s.url, 'unique', ROWS);
       writeRevision(s.dir, 0, {
         id: A,
         parents: [],
@@ -120,39 +142,71 @@ await describeDialects(
       const blocker = await ctx.dialect.connect(s.url);
       const monitor = await ctx.dialect.connect(s.url);
       const writer = new Writer();
+      const plainWriter = new Writer();
+      const building = async (): Promise<boolean> =>
+        ctx.name === 'postgresql'
+          ? (await monitor.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active'")).length > 0
+          : (await monitor.query("SELECT 1 FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE INDEX%LOCK=NONE'")).length > 0;
       try {
         if (ctx.name === 'postgresql') {
           // An open writing transaction holds the build in its first wait (CONCURRENTLY waits for the table's writers
           // to finish instead of locking them out): the build is provably running while the writer keeps inserting.
+          // On MariaDB the same transaction would hold the build's brief metadata lock, and writes would queue behind it.
           await blocker.begin();
           await blocker.query('INSERT INTO events (v, code) VALUES (-2, -2)');
         }
         writer.start(writerConnection);
         const upgrade = s.cli('upgrade', 'head');
-        if (ctx.name === 'postgresql') {
-          const building = async (): Promise<boolean> =>
-            (await monitor.query("SELECT 1 FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active'")).length > 0;
-          await until(building, 'the build to start');
-          const before = writer.inserted;
-          await until(async () => writer.inserted >= before + 50, 'the writer to insert 50 rows during the build');
-          expect(await building(), 'the build was still running while the writer inserted').toBe(true);
-          await blocker.commit();
-        }
+        await until(building, 'the build to start');
+        const before = writer.inserted;
+        const writes = ctx.name === 'postgresql' ? 50 : 10;
+        await until(async () => writer.inserted >= before + writes, `the writer to insert ${writes} rows during the build`);
+        expect(await building(), 'the build was still running while the writer inserted').toBe(true);
+        if (ctx.name === 'postgresql') await blocker.commit();
         const run = await upgrade;
         expect(run.code, describeRun(run)).toBe(0);
         const during = writer.inserted;
         await until(async () => writer.inserted > during, 'the writer to go on after the build');
         await writer.stop();
         expect(writer.failures).toEqual([]);
-        expect(writer.inserted).toBeGreaterThan(0);
+        expect(writer.slowest(), `the slowest write during the build, in ms (bound ${WRITE_BOUND_MS})`).toBeLessThan(WRITE_BOUND_MS);
         const { index } = await readIndex(ctx.dialect, s.url, 'ix_events_v');
         expect(index).toEqual({ name: 'ix_events_v', parts: [{ column: 'v' }, { column: 'code' }], unique: false });
 
         const down = await s.cli('downgrade', 'base');
         expect(down.code, describeRun(down)).toBe(0);
         expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toBeUndefined();
+        if (ctx.name !== 'postgresql') return;
+
+        // The plain build in a transactional revision: CREATE INDEX's SHARE lock waits behind the open writing
+        // transaction and every insert queues behind it, so a write waits past the bound (released once one has).
+        const plainStream = new StreamFixture(temp.path, 'zero-online-plain', db.url);
+        writeRevision(plainStream.dir, 0, {
+          id: B,
+          parents: [],
+          body: "if (!(await inspect.hasIndex('events', 'ix_events_v'))) await op.createIndex('ix_events_v', 'events', ['v', 'code']);",
+        });
+        await blocker.begin();
+        await blocker.query('INSERT INTO events (v, code) VALUES (-3, -3)');
+        plainWriter.start(writerConnection);
+        const plain = plainStream.cli('upgrade', 'head');
+        await until(
+          async () =>
+            (
+              await monitor.query(
+                `SELECT 1 FROM pg_stat_activity WHERE query LIKE 'INSERT INTO events%' AND wait_event_type = 'Lock' AND now() - query_start > interval '${WRITE_BOUND_MS + 500} milliseconds'`,
+              )
+            ).length > 0,
+          'a write to wait past the bound behind the plain build',
+        );
+        await blocker.commit();
+        const plainRun = await plain;
+        expect(plainRun.code, describeRun(plainRun)).toBe(0);
+        await plainWriter.stop();
+        expect(plainWriter.failures).toEqual([]);
+        expect(plainWriter.slowest()).toBeGreaterThan(WRITE_BOUND_MS);
       } finally {
-        await writer.stop();
+        await Promise.all([writer.stop(), plainWriter.stop()]);
         await Promise.all([writerConnection.close(), blocker.close(), monitor.close()]);
       }
     });
@@ -160,7 +214,7 @@ await describeDialects(
     it('a concurrent create or drop in a transactional revision is refused before it runs (PostgreSQL); on MariaDB an index the server cannot build online is refused by the server (DIALECT_ONLINE_DDL_REFUSED)', async () => {
       const db = await ctx.createDatabase('zero_refused');
       const s = new StreamFixture(temp.path, 'zero-refused', db.url);
-      await seedEvents(ctx.dialect, s.url, 'unique');
+      await seedEvents(ctx.dialect, s.url, 'unique', SMALL_ROWS);
       if (ctx.name === 'postgresql') {
         writeRevision(s.dir, 0, { id: A, parents: [], body: "await op.dropIndex('ix_missing', 'events', { concurrently: true });" });
         const run = await s.cli('upgrade', 'head');
@@ -202,10 +256,50 @@ await describeDialects(
     const temp = makeTempDir(`invalid-index-${ctx.name}`);
     afterAll(() => temp.remove());
 
+    it(`a concurrent build on ${ROWS} rows killed mid-way leaves an INVALID index; the next run drops it, builds it again and records the revision once`, { timeout: BIG_TIMEOUT_MS }, async () => {
+      const db = await ctx.createDatabase('zero_killed');
+      const s = new StreamFixture(temp.path, 'zero-killed', db.url);
+      await seedEvents(ctx.dialect, s.url, 'unique', ROWS);
+      writeRevision(s.dir, 0, {
+        id: A,
+        parents: [],
+        fields: 'transactional: false,',
+        body: "if (!(await inspect.hasIndex('events', 'ix_events_v'))) await op.createIndex('ix_events_v', 'events', ['v', 'code'], { concurrently: true });",
+      });
+      const blocker = await ctx.dialect.connect(s.url);
+      const monitor = await ctx.dialect.connect(s.url);
+      try {
+        // The open writing transaction holds the build after it has entered the index in the catalog, so the kill
+        // lands mid-build, never before or after it.
+        await blocker.begin();
+        await blocker.query('INSERT INTO events (v, code) VALUES (-2, -2)');
+        const upgrade = s.cli('upgrade', 'head');
+        const builder = async (): Promise<number | undefined> => {
+          const [row] = await monitor.query("SELECT pid FROM pg_stat_activity WHERE query LIKE 'CREATE INDEX CONCURRENTLY%' AND state = 'active'");
+          return row === undefined ? undefined : Number(row['pid']);
+        };
+        await until(async () => (await builder()) !== undefined, 'the build to start');
+        await monitor.query('SELECT pg_terminate_backend($1)', [await builder()]);
+        const killed = await upgrade;
+        expect(killed.code, describeRun(killed)).not.toBe(0);
+        await blocker.commit();
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([]);
+        expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toEqual({ name: 'ix_events_v', parts: [{ column: 'v' }, { column: 'code' }], unique: false, valid: false });
+
+        const repaired = await s.cli('upgrade', 'head');
+        expect(repaired.code, describeRun(repaired)).toBe(0);
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+        expect((await historyRows(ctx.dialect, s.url, s.name)).filter((row) => row.revision === A)).toHaveLength(1);
+        expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toEqual({ name: 'ix_events_v', parts: [{ column: 'v' }, { column: 'code' }], unique: false });
+      } finally {
+        await Promise.all([blocker.close(), monitor.close()]);
+      }
+    });
+
     it('a failed concurrent unique build leaves an INVALID index: read as such, drift, invisible to hasIndex; the re-run of the guarded create repairs it', async () => {
       const db = await ctx.createDatabase('zero_invalid');
       const s = new StreamFixture(temp.path, 'zero-invalid', db.url);
-      await seedEvents(ctx.dialect, s.url, 'duplicates');
+      await seedEvents(ctx.dialect, s.url, 'duplicates', SMALL_ROWS);
       writeRevision(s.dir, 0, {
         id: A,
         parents: [],
@@ -257,4 +351,48 @@ await describeDialects(
     });
   },
   ['postgresql'],
+);
+
+await describeDialects(
+  'killed online build',
+  (ctx) => {
+    const temp = makeTempDir(`killed-online-${ctx.name}`);
+    afterAll(() => temp.remove());
+
+    it(`an online build on ${ROWS} rows killed mid-way leaves no index (InnoDB rolls it back, nothing INVALID to repair); the next run builds it and records the revision once`, { timeout: BIG_TIMEOUT_MS }, async () => {
+      const db = await ctx.createDatabase('zero_killed');
+      const s = new StreamFixture(temp.path, 'zero-killed', db.url);
+      await seedEvents(ctx.dialect, s.url, 'unique', ROWS);
+      writeRevision(s.dir, 0, {
+        id: A,
+        parents: [],
+        body: "if (!(await inspect.hasIndex('events', 'ix_events_v'))) await op.createIndex('ix_events_v', 'events', ['v', 'code'], { concurrently: true });",
+      });
+      const monitor = await ctx.dialect.connect(s.url);
+      try {
+        const upgrade = s.cli('upgrade', 'head');
+        // Polled without a pause: the session is killed as soon as the server says it builds, long before the build ends.
+        let builder: number | undefined;
+        for (let tries = 0; builder === undefined && tries < 20_000; tries += 1) {
+          const [row] = await monitor.query("SELECT ID AS id FROM information_schema.PROCESSLIST WHERE INFO LIKE 'CREATE INDEX%LOCK=NONE' AND STATE = 'altering table'");
+          builder = row === undefined ? undefined : Number(row['id']);
+        }
+        if (builder === undefined) throw new Error('gave up waiting: the build to start');
+        await monitor.query(`KILL ${builder}`);
+        const killed = await upgrade;
+        expect(killed.code, describeRun(killed)).not.toBe(0);
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([]);
+        expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toBeUndefined();
+
+        const again = await s.cli('upgrade', 'head');
+        expect(again.code, describeRun(again)).toBe(0);
+        expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+        expect((await historyRows(ctx.dialect, s.url, s.name)).filter((row) => row.revision === A)).toHaveLength(1);
+        expect((await readIndex(ctx.dialect, s.url, 'ix_events_v')).index).toEqual({ name: 'ix_events_v', parts: [{ column: 'v' }, { column: 'code' }], unique: false });
+      } finally {
+        await monitor.close();
+      }
+    });
+  },
+  ['mysql'],
 );

@@ -94,7 +94,7 @@ await describeDialects('safety lint', (ctx) => {
   const temp = makeTempDir(`safety-${ctx.name}`);
   afterAll(() => temp.remove());
 
-  it('check lists each risky pending op with its lock, silences the allowed one, adds row estimates with --db, and fails with --strict-safety', async () => {
+  it('check lists each risky pending op with its lock, silences the allowed one, adds row estimates with --db, and fails with --strict-safety; upgrade warns of them once before it runs, or stops with --strict-safety', async () => {
     const db = await ctx.createDatabase('safety_lint');
     const s = new StreamFixture(temp.path, 'safety-lint', db.url);
     writeRevisions(s.dir);
@@ -138,6 +138,25 @@ await describeDialects('safety lint', (ctx) => {
       else expect(n).toBe(3);
     }
     if (ctx.name !== 'mysql') expect((await s.cli('check', '--db')).stderr).toContain('(~3 rows)');
+
+    // upgrade lints the same operations before any revision runs: --strict-safety stops there, else one warning each.
+    const refused = await s.cli('upgrade', '--strict-safety');
+    expect(refused.code, describeRun(refused)).toBe(1);
+    expect(refused.stderr).toContain('AUTOGENERATE_CHECK_UNSAFE');
+    expect(refused.stderr).toContain(`revision ${C} alterColumn amount on orders`);
+    expect(refused.stderr).not.toContain(`revision ${E} createForeignKey`);
+    expect(refused.stderr).toContain('strata upgrade --strict-safety');
+    expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+
+    const up = await s.cli('upgrade', '--json');
+    expect(up.code, describeRun(up)).toBe(0);
+    const warnings = up.stderr.split('\n').filter((line) => line.startsWith('warning: safety: '));
+    const unsilenced = EXPECTED[ctx.name].filter(([, , , , silenced]) => !silenced);
+    expect(warnings.map((line) => /revision (\w+) (\w+)/.exec(line)?.slice(1))).toEqual(unsilenced.map(([revision, kind]) => [revision, kind]));
+    expect(warnings[0]).toContain(`warning: safety: stream "${s.name}", revision ${unsilenced[0]?.[0]}`);
+    if (ctx.name !== 'mysql') expect(warnings.every((line) => line.includes('(~3 rows)'))).toBe(true);
+    expect(jsonOf<{ unsafe: UnsafeOperation[] }>(up).unsafe.map((o) => [o.revision, o.kind, o.silenced !== undefined])).toEqual(EXPECTED[ctx.name].map(([r, k, , , silenced]) => [r, k, silenced]));
+    expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([E]);
   });
 });
 

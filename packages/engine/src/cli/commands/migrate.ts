@@ -1,6 +1,9 @@
-import { findDestructiveOperations, previewUpgrade, type DestructiveReport } from '../../autogenerate/check-destructive.js';
+import { destructiveOperationsOf, previewUpgrade, recordPending, type DestructiveReport } from '../../autogenerate/check-destructive.js';
+import { findLiveUnsafeOperations, type UnsafeOperation } from '../../autogenerate/check-safety.js';
+import { loadDialect } from '../../dialects/registry.js';
 import { renderOfflineScript } from '../../offline/offline-runner.js';
 import { printDestructive, printUpgradePreview } from '../../report/destructive-report.js';
+import { printUnsafe } from '../../report/safety-report.js';
 import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -24,11 +27,15 @@ const UPGRADE_OPTIONS = {
     type: 'boolean',
     description: 'Print the plan and each destructive operation with the rows it would affect (counted in the database); change nothing.',
   },
+  'strict-safety': {
+    type: 'boolean',
+    description: 'Fail (AUTOGENERATE_CHECK_UNSAFE) before any revision runs when a pending operation locks a live table for long and its revision does not silence it (default: warn).',
+  },
   ...FANOUT_OPTIONS,
 } as const;
 
 async function migrate(input: CommandInput, direction: 'up' | 'down', target: string): Promise<number | void> {
-  if (fanoutRequested(input, ['sql', 'dry-run'])) {
+  if (fanoutRequested(input, ['sql', 'dry-run', 'strict-safety'])) {
     const run = { target, allowChanged: input.values['allow-changed'] === true, strict: input.values.strict === true };
     return runFanout(input, { command: direction === 'up' ? 'upgrade' : 'downgrade', ...run });
   }
@@ -40,6 +47,8 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     return;
   }
   let destructive: DestructiveReport | undefined;
+  let unsafe: readonly UnsafeOperation[] = [];
+  const strictSafety = input.values['strict-safety'] === true;
   const options: RunOptions = {
     stream: settings,
     graph,
@@ -47,18 +56,26 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     allowChanged: input.values['allow-changed'] === true,
     strict: input.values.strict === true,
     onEvent: (event) => printRunEvent(input.out, event),
-    // Under the lock, from the heads the upgrade really starts at: what the pending revisions drop.
+    // Under the lock, from the heads the upgrade really starts at: what the pending revisions drop, and
+    // which of their operations lock a live table for long (judged for this server, with row estimates).
     ...(direction === 'up'
       ? {
           beforeRun: async (plan) => {
-            destructive = await findDestructiveOperations({ dialect: settings.dialect, graph, stream: settings.name, from: plan.headsBefore, revisions: plan.revisions });
+            const pending = await recordPending({ dialect: settings.dialect, graph, stream: settings.name, from: plan.headsBefore, revisions: plan.revisions });
+            destructive = destructiveOperationsOf(pending);
             printDestructive(input.out, settings.name, destructive);
+            unsafe = await findLiveUnsafeOperations(await loadDialect(settings.dialect), settings.url, graph, pending);
+            printUnsafe(input.out, settings.name, unsafe, { strict: strictSafety, rerun: 'strata upgrade --strict-safety' });
           },
         }
       : {}),
   };
   const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
-  const printed: typeof result & { destructive?: DestructiveReport } = destructive ? { ...result, destructive } : result;
+  const printed: typeof result & { destructive?: DestructiveReport; unsafe?: readonly UnsafeOperation[] } = {
+    ...result,
+    ...(destructive ? { destructive } : {}),
+    ...(unsafe.length > 0 ? { unsafe } : {}),
+  };
   printRunResult(input.out, printed, target);
 }
 
@@ -85,6 +102,8 @@ export const upgradeCommand: Command = {
     'With --sql, prints the script instead (TARGET or FROM:TO; guards answered from the revisions replayed up to FROM).\n' +
     'Before running, warns of every pending operation that drops a table, column, constraint or index, narrows a column or\n' +
     'runs raw SQL (also in --json, as "destructive"); --dry-run prints that with the rows each drop would affect, and stops.\n' +
+    'It also warns of each pending operation that locks a live table for long, as `strata check` does (in --json, "unsafe");\n' +
+    '--strict-safety stops the run there instead, before any revision runs.\n' +
     '--ddl-lock-timeout bounds each statement\'s wait for a table lock (the server\'s locks; --lock-timeout is the wait for another\n' +
     'runner) and --ddl-lock-retries runs a revision that gave up on it again; a revision\'s lockTimeout/statementTimeout win.\n' +
     'With --targets FILE or --targets-from-sql SQL, upgrades every tenant database listed (--concurrency at once, each under\n' +

@@ -11,7 +11,7 @@ import { PostgresRenderer } from './postgres-renderer.js';
 import { readPostgresRoles, readPostgresSchema } from './postgres-schema-reader.js';
 import { splitQualifiedName } from '../../schema/qualified-name.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
-import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POSTGRES_SAFETY_RULES } from './postgres-safety.js';
+import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POSTGRES_SAFETY_RULES, readPostgresServerVersion } from './postgres-safety.js';
 
 /**
  * PostgreSQL (tested on 15): transactional DDL, `$n` placeholders, `"` quoting, advisory lock.
@@ -118,6 +118,11 @@ export class PostgresDialect implements Dialect {
 
   /** The lock each ALTER takes (see POSTGRES_SAFETY_RULES). */
   readonly safetyRules: SafetyRules = POSTGRES_SAFETY_RULES;
+
+  /** `server_version_num`: the NOT NULL rule depends on it (see notNullProofSkipsScan). */
+  serverVersion(connection: Connection): Promise<number> {
+    return readPostgresServerVersion(connection);
+  }
 
   /** `pg_class.reltuples` (ANALYZE keeps it current). */
   estimateRows(connection: Connection, table: string): Promise<number | undefined> {

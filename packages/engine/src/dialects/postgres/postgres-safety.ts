@@ -79,11 +79,38 @@ export const POSTGRES_SAFETY_RULES: SafetyRules = {
     effect: 'blocks reads and writes while it scans and builds the index',
     saferWay: 'build a unique index `concurrently`, then `ADD PRIMARY KEY USING INDEX` (execute)',
   }),
-  alterColumn: (op, { column, table }) => alterColumnCost(op, column?.type, column?.nullable, table),
-  addColumn: (op) => addColumnCost(op),
+  alterColumn: (op, { column, table, serverVersion }) => alterColumnCost(op, column?.type, column?.nullable, table, serverVersion),
+  addColumn: (op, { serverVersion }) => addColumnCost(op, serverVersion),
   dropTable: (op) => brief(op.table),
   renameTable: (op) => brief(op.table),
 };
+
+/** `server_version_num` of PostgreSQL 12, the first whose SET NOT NULL skips the scan over a valid check. */
+const NOT_NULL_PROOF_SINCE = 120_000;
+
+/**
+ * `server_version_num` of PostgreSQL 11, the first that stores a non-volatile default of a new column in
+ * the catalog instead of writing it into every row (https://www.postgresql.org/docs/11/release-11.html,
+ * "Allow ALTER TABLE to add a column with a non-null default without doing a table rewrite").
+ */
+const STORED_DEFAULT_SINCE = 110_000;
+
+/**
+ * Whether SET NOT NULL on this server skips its scan when a valid check proves the column holds no
+ * NULL: from PostgreSQL 12 on (https://www.postgresql.org/docs/12/release-12.html, "Allow ALTER TABLE
+ * ... SET NOT NULL to avoid unnecessary table scans"). An unknown version (the lint without a
+ * database) counts as a supported server: 11 and older are past their end of life.
+ *
+ * @example
+ * ```ts
+ * import { notNullProofSkipsScan } from '@strata/engine';
+ * notNullProofSkipsScan(110_022); // false: PostgreSQL 11 scans the table anyway
+ * notNullProofSkipsScan(150_004); // true
+ * ```
+ */
+export function notNullProofSkipsScan(serverVersion: number | undefined): boolean {
+  return serverVersion === undefined || serverVersion >= NOT_NULL_PROOF_SINCE;
+}
 
 /**
  * Whether the table has a check constraint that proves the column holds no NULL (`col IS NOT NULL`):
@@ -96,7 +123,13 @@ function provenNotNull(table: TableModel | undefined, column: string): boolean {
   return table?.checkConstraints.some((check) => proof.test(check.expression.trim())) ?? false;
 }
 
-function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNullable: boolean | undefined, table: TableModel | undefined): LockCost | undefined {
+function alterColumnCost(
+  op: AlterColumnOp,
+  fromType: string | undefined,
+  wasNullable: boolean | undefined,
+  table: TableModel | undefined,
+  serverVersion: number | undefined,
+): LockCost | undefined {
   const from = op.existing?.type ?? fromType;
   if (op.type !== undefined && (from === undefined || !isBinaryCoercible(from, op.type))) {
     return {
@@ -108,17 +141,39 @@ function alterColumnCost(op: AlterColumnOp, fromType: string | undefined, wasNul
       saferWay: 'add a new column, backfill it in batches, then switch readers and drop the old one',
     };
   }
-  if (op.nullable === false && (op.existing?.nullable ?? wasNullable) !== false && !provenNotNull(table, op.column)) {
+  if (op.nullable === false && (op.existing?.nullable ?? wasNullable) !== false) {
+    const proven = provenNotNull(table, op.column);
+    if (proven && notNullProofSkipsScan(serverVersion)) return undefined;
     return {
       lock: 'ACCESS EXCLUSIVE',
       blocks: 'reads and writes',
       work: 'scan',
       tables: [op.table],
       effect: `blocks reads and writes while it scans every row for NULL in ${op.column}`,
-      saferWay: `add \`CHECK (${op.column} IS NOT NULL) NOT VALID\`, validate it, then SET NOT NULL (no scan since PostgreSQL 12)`,
+      // Before 12 the check proves nothing to SET NOT NULL: there is no safer form, only a quieter moment.
+      saferWay: proven
+        ? `none on this server (${formatVersion(serverVersion)}): SET NOT NULL scans even over a valid check before PostgreSQL 12; run it when the table is quiet, or upgrade the server`
+        : `add \`CHECK (${op.column} IS NOT NULL) NOT VALID\`, validate it, then SET NOT NULL (no scan since PostgreSQL 12)`,
     };
   }
   return undefined;
+}
+
+/** `PostgreSQL 11.22` from `server_version_num` 110022 (10 and later: major * 10000 + minor; before: 90624 is 9.6.24). */
+function formatVersion(serverVersion: number | undefined): string {
+  if (serverVersion === undefined) return 'PostgreSQL';
+  const major = Math.floor(serverVersion / 10_000);
+  if (serverVersion >= 100_000) return `PostgreSQL ${major}.${serverVersion % 10_000}`;
+  return `PostgreSQL ${major}.${Math.floor(serverVersion / 100) % 100}.${serverVersion % 100}`;
+}
+
+/**
+ * @internal `server_version_num`: the server's version as one number (150004 for 15.4), read once per
+ * lint run (https://www.postgresql.org/docs/15/runtime-config-preset.html).
+ */
+export async function readPostgresServerVersion(connection: Connection): Promise<number> {
+  const [row] = await connection.query("SELECT current_setting('server_version_num')::integer AS n");
+  return Number(row?.['n']);
 }
 
 /** Why adding this column rewrites the table, or undefined when it is a catalog change. @internal */
@@ -135,8 +190,9 @@ export function addColumnRewrites(op: AddColumnOp): boolean {
   return rewriteReason(op) !== undefined;
 }
 
-function addColumnCost(op: AddColumnOp): LockCost | undefined {
-  const why = rewriteReason(op);
+function addColumnCost(op: AddColumnOp, serverVersion: number | undefined): LockCost | undefined {
+  const oldDefault = serverVersion !== undefined && serverVersion < STORED_DEFAULT_SINCE && op.column.default !== undefined && !/^\s*null\s*$/i.test(op.column.default);
+  const why = rewriteReason(op) ?? (oldDefault ? `the default ${op.column.default ?? ''} is written into every row on ${formatVersion(serverVersion)}; from 11 on it is not` : undefined);
   if (why === undefined) return undefined;
   return {
     lock: 'ACCESS EXCLUSIVE',
