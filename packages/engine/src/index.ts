@@ -223,6 +223,7 @@ export {
 } from './autogenerate/check-destructive.js';
 export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
+export { describeAmbiguous, pushSchema, type PushOptions, type PushPlan, type PushResult } from './autogenerate/push.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export { describeUnsafeOperation, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './autogenerate/check-safety.js';
 export { lockCost, type DdlTimeouts, type LockCost, type SafetyRule, type SafetyRuleContext, type SafetyRules, type TimeoutScope } from './dialects/safety.js';
@@ -240,6 +241,8 @@ export {
   MultipleHeadsToGenerateError,
   CheckFailedError,
   UnsafeOperationsError,
+  PushDestructiveError,
+  PushMigratedDatabaseError,
 } from './autogenerate/errors.js';
 
 export type { DowngradeResult } from './runner/runner.js';

@@ -178,3 +178,63 @@ export class UnsafeOperationsError extends StrataError {
     });
   }
 }
+
+/**
+ * `strata push` would run operations that lose data or may fail on existing rows (drops, narrowing
+ * type changes, a new NOT NULL column without a default...), and nobody accepted them: no `--force`,
+ * and no terminal to ask on (stdin is not a TTY, or CI is set).
+ *
+ * @example
+ * ```ts
+ * import { PushDestructiveError } from '@strata/engine';
+ * throw new PushDestructiveError('app', 'postgres://postgres@127.0.0.1/app_dev', ['dropColumn users.fax: drops column users.fax and its data']);
+ * ```
+ */
+export class PushDestructiveError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PUSH_DESTRUCTIVE';
+  constructor(stream: string, redactedUrl: string, operations: readonly string[], renames: readonly string[] = []) {
+    super(
+      PushDestructiveError.CODE,
+      `strata push of stream "${stream}" to ${redactedUrl} would run ${operations.length} destructive operation(s); nothing was changed:\n` +
+        operations.map((o) => `  - ${o}`).join('\n') +
+        renames.map((r) => `\n  ? ${r}`).join(''),
+      {
+        hint:
+          (renames.length > 0 ? 'Push cannot rename: a rename goes into a revision (`strata revision --autogenerate --rename TABLE.OLD=NEW`). ' : '') +
+          'Review the SQL with `strata push --dry-run`, then run `strata push --force` to apply it (or answer yes on a terminal).',
+        details: { stream, url: redactedUrl, operations: [...operations], renames: [...renames] },
+      },
+    );
+  }
+}
+
+/**
+ * `strata push` was pointed at a database where the stream has applied revisions (rows in
+ * `strata_version`): pushing there would make the schema differ from what the revisions say it is,
+ * with nothing in the ledger to tell, and the next `strata upgrade` would run on a schema its
+ * revisions never built.
+ *
+ * @example
+ * ```ts
+ * import { PushMigratedDatabaseError } from '@strata/engine';
+ * throw new PushMigratedDatabaseError('app', 'postgres://postgres@127.0.0.1/app', ['c0ffee000001']);
+ * ```
+ */
+export class PushMigratedDatabaseError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PUSH_MIGRATED_DATABASE';
+  constructor(stream: string, redactedUrl: string, heads: readonly string[]) {
+    super(
+      PushMigratedDatabaseError.CODE,
+      `strata push refused: ${redactedUrl} is migrated by revisions (stream "${stream}" is at ${heads.join(', ')} in strata_version); ` +
+        'pushing would make its schema differ from its revisions without a trace in the ledger. Nothing was changed.',
+      {
+        hint:
+          'Push to a development database of its own (--url), or put the change in a revision (`strata revision --autogenerate`, then `strata upgrade`). ' +
+          '`strata push --force` pushes anyway; `strata check` then fails until a revision covers the change.',
+        details: { stream, url: redactedUrl, heads: [...heads] },
+      },
+    );
+  }
+}
