@@ -238,3 +238,45 @@ export class PushMigratedDatabaseError extends StrataError {
     );
   }
 }
+
+/**
+ * `strata pull` met an object that a Drizzle schema file cannot hold (or that Strata does not write
+ * yet): it stops and names it rather than write a file that silently lacks it.
+ *
+ * @example
+ * ```ts
+ * import { PullUnsupportedError } from '@strata/engine';
+ * throw new PullUnsupportedError('view active_users', 'views are not written yet');
+ * ```
+ */
+export class PullUnsupportedError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PULL_UNSUPPORTED';
+  constructor(object: string, reason: string) {
+    super(PullUnsupportedError.CODE, `strata pull cannot write ${object} into a Drizzle schema: ${reason}. No file was written.`, {
+      hint: `Pull a database without ${object} (a copy, or one built without it) and keep it in a hand-written revision (\`op.execute\`), or write that part of the schema by hand.`,
+      details: { object, reason },
+    });
+  }
+}
+
+/**
+ * `strata pull` would overwrite a file that exists: the schema module it writes is the user's once
+ * written, so it is replaced only when asked.
+ *
+ * @example
+ * ```ts
+ * import { PullFileExistsError } from '@strata/engine';
+ * throw new PullFileExistsError('/repo/apps/accounts/src/schema.pulled.ts');
+ * ```
+ */
+export class PullFileExistsError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PULL_FILE_EXISTS';
+  constructor(file: string) {
+    super(PullFileExistsError.CODE, `strata pull would overwrite ${file}, which exists. Nothing was written.`, {
+      hint: 'Pass --force to replace it, --out FILE to write elsewhere, or --stdout.',
+      details: { file },
+    });
+  }
+}

@@ -1,5 +1,6 @@
 import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
 import type { Connection } from './connection.js';
+import type { DrizzleFlavour } from './drizzle-flavour.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from './safety.js';
@@ -153,6 +154,14 @@ export interface SchemaSupport {
    * rendering needs only the model.
    */
   readStored?(connection: Connection): Promise<readonly StoredObject[]>;
+  /**
+   * The objects of the connection's database that {@link readSchema} does not model, each as
+   * `kind name` (`view active_users`, `trigger users_audit on users`): `strata pull` names them and
+   * refuses rather than write a schema without them.
+   */
+  readUnmodelled(connection: Connection): Promise<string[]>;
   /** The Drizzle ORM adapter module for this dialect's driver (`drizzle-orm/node-postgres`...). */
   readonly drizzleAdapter: string;
+  /** How this dialect's schema is written as a Drizzle schema file (`strata pull`). */
+  readonly drizzleFlavour: DrizzleFlavour;
 }

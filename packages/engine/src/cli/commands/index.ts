@@ -3,6 +3,7 @@ import { checkCommand } from './check.js';
 import { initCommand } from './init.js';
 import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from './inspect.js';
 import { downgradeCommand, upgradeCommand } from './migrate.js';
+import { pullCommand } from './pull.js';
 import { pushCommand } from './push.js';
 import { mergeCommand, revisionCommand } from './revision.js';
 import { repairCommand } from './repair.js';
@@ -26,4 +27,5 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   testCommand,
   pushCommand,
+  pullCommand,
 ];
