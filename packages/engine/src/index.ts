@@ -249,6 +249,7 @@ export {
   UnsafeOperationsError,
   PushDestructiveError,
   PushMigratedDatabaseError,
+  PushFailedError,
   PullUnsupportedError,
   PullFileExistsError,
 } from './autogenerate/errors.js';

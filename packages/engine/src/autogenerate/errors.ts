@@ -280,3 +280,31 @@ export class PullFileExistsError extends StrataError {
     });
   }
 }
+
+/**
+ * A statement of `strata push` failed on the server. Where DDL is transactional (PostgreSQL, SQLite)
+ * the push was rolled back; on MySQL the statements before it stay applied (each DDL statement commits).
+ *
+ * @example
+ * ```ts
+ * import { PushFailedError } from '@strata/engine';
+ * throw new PushFailedError('app', 'postgres://postgres@127.0.0.1/app_dev', 2, 3, true, new Error('relation "users_role_idx" already exists'));
+ * ```
+ */
+export class PushFailedError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PUSH_FAILED';
+  constructor(stream: string, redactedUrl: string, failedAt: number, statements: number, rolledBack: boolean, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      PushFailedError.CODE,
+      `strata push of stream "${stream}" to ${redactedUrl} failed at statement ${failedAt} of ${statements}: ${reason}\n` +
+        (rolledBack ? 'It was rolled back: nothing was changed.' : `The ${failedAt - 1} statement(s) before it stay applied (each DDL statement commits on this server).`),
+      {
+        hint: 'Fix what the server refused (the database, or the Drizzle schema), then run `strata push` again: it compares afresh and runs only what is still missing.',
+        details: { stream, url: redactedUrl, failedAt, statements, rolledBack },
+        cause,
+      },
+    );
+  }
+}

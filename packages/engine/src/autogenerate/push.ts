@@ -13,7 +13,7 @@ import { inRevisionTransaction, type StreamTarget } from '../runner/runner.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas, type AmbiguousRename } from './diff.js';
-import { PushDestructiveError, PushMigratedDatabaseError } from './errors.js';
+import { PushDestructiveError, PushFailedError, PushMigratedDatabaseError } from './errors.js';
 import { addOwned, ownedNames, ownedPart, type OwnedNames } from './owned.js';
 
 /** The lock wait when the stream sets none: the runner's. */
@@ -189,14 +189,26 @@ async function planPush(dialect: Dialect, connection: Connection, stream: string
   };
 }
 
-/** Runs the statements: in one transaction where DDL is transactional, else one by one (MySQL commits each). */
+/**
+ * Runs the statements: in one transaction where DDL is transactional, else one by one (MySQL commits
+ * each). A failing statement becomes {@link PushFailedError}, which says how far the push got.
+ */
 async function apply(dialect: Dialect, connection: Connection, plan: PushPlan): Promise<void> {
+  const atomic = dialect.capabilities.transactionalDdl;
+  let done = 0;
   const run = async () => {
-    for (const sql of plan.statements) await connection.query(sql);
+    for (const sql of plan.statements) {
+      await connection.query(sql);
+      done += 1;
+    }
   };
-  if (!dialect.capabilities.transactionalDdl) return run();
-  const touched = new Set(plan.operations.flatMap((op) => ('table' in op ? [op.table] : [])));
-  await inRevisionTransaction(dialect, connection, () => touched, run);
+  try {
+    if (!atomic) return await run();
+    const touched = new Set(plan.operations.flatMap((op) => ('table' in op ? [op.table] : [])));
+    await inRevisionTransaction(dialect, connection, () => touched, run);
+  } catch (error) {
+    throw new PushFailedError(plan.stream, plan.url, Math.min(done + 1, plan.statements.length), plan.statements.length, atomic, error);
+  }
 }
 
 /**

@@ -369,6 +369,28 @@ await describeDialects(
       expectExit(await p.cli('check', '--db'), 0);
     });
 
+    it('reports a statement the server refuses with how far it got; on PostgreSQL and SQLite nothing changed', async () => {
+      const p = await newProject('fail');
+      expectExit(await p.cli('push'), 0);
+      await withConnection(ctx.dialect, p.url, async (c) => {
+        for (const sql of seedStatements(ctx.name)) await c.query(sql);
+      });
+      // Ada is a member of both orgs: a unique index on memberships.user_id cannot be built.
+      writeFileSync(p.schemaFile, schemaSource(ctx.name, 1).replace("index('memberships_user_idx')", "uniqueIndex('memberships_user_idx')"));
+      const before = await readBack(ctx.dialect, p);
+      const run = await p.cli('push', '--force');
+      expectExit(run, 1);
+      expect(run.stderr).toMatch(new RegExp(`error AUTOGENERATE_PUSH_FAILED: strata push of stream "${STREAM}" to \\S+ failed at statement \\d+ of \\d+: `));
+      expect(run.stderr).toContain('hint: Fix what the server refused (the database, or the Drizzle schema), then run `strata push` again');
+      if (ctx.dialect.capabilities.transactionalDdl) {
+        expect(run.stderr).toContain('It was rolled back: nothing was changed.');
+        expect((await readBack(ctx.dialect, p)).remaining).toEqual(before.remaining);
+      } else {
+        expect(run.stderr).toMatch(/The \d+ statement\(s\) before it stay applied/);
+      }
+      expect(await count(ctx.dialect, p.url, 'memberships')).toBe(4);
+    });
+
     it('leaves tables another stream owns alone, and says so', async () => {
       const p = await newProject('shared');
       await withConnection(ctx.dialect, p.url, (c) => c.query('CREATE TABLE audit_log (id integer PRIMARY KEY, note text)'));
