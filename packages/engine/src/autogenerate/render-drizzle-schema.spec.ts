@@ -74,10 +74,16 @@ describe('renderDrizzleSchema', () => {
     expect(renderDrizzleSchema(model, POSTGRES_DRIZZLE_FLAVOUR)).toContain("index('t_a_idx').on(t.a.desc().nullsFirst()),");
   });
 
+  it('writes an identity with its sequence options', () => {
+    const model = schema([table('t', [{ name: 'a', type: 'bigint', nullable: false, autoIncrement: true, identity: { always: false, start: '100', increment: '5', cycle: true } }])]);
+    expect(renderDrizzleSchema(model, POSTGRES_DRIZZLE_FLAVOUR)).toContain(
+      "  a: bigint('a', { mode: 'number' }).notNull().generatedByDefaultAsIdentity({ startWith: '100', increment: '5', cycle: true }),",
+    );
+  });
+
   it('refuses by name what it cannot write', () => {
     const refusals: [SchemaModel, DrizzleFlavour, string][] = [
       [schema([table('t', [{ name: 'a', type: 'integer', nullable: true }], { indexes: [{ name: 'ix', parts: [{ column: 'a', order: 'desc' }], unique: false }] })]), MYSQL_DRIZZLE_FLAVOUR, 'index ix on t'],
-      [schema([table('t', [{ name: 'a', type: 'bigint', nullable: false, identity: { always: true, start: '100' } }])]), POSTGRES_DRIZZLE_FLAVOUR, 'column t.a'],
       [schema([table('t', [{ name: 'a', type: 'text', nullable: true }], { policies: [{ name: 'own', permissive: true, command: 'all', roles: [] }] })]), POSTGRES_DRIZZLE_FLAVOUR, 'policy own on t'],
       [schema([], { views: new Map([['v', { name: 'v', materialized: false, definition: 'select 1' }]]) }), POSTGRES_DRIZZLE_FLAVOUR, 'view v'],
       [schema([table('t', [{ name: 'a', type: 'numeric(5,1)', nullable: false, autoIncrement: true }])]), SQLITE_DRIZZLE_FLAVOUR, 'column t.a'],

@@ -1,5 +1,5 @@
 import { jsString, type DrizzleFlavour } from '../dialects/drizzle-flavour.js';
-import type { ColumnModel, IndexPart, SchemaModel, TableModel } from '../schema/model.js';
+import type { ColumnModel, IndexPart, SchemaModel, SequenceOptions, TableModel } from '../schema/model.js';
 import { PullUnsupportedError } from './errors.js';
 
 /** The helper a column of a type no builder spells is written with (declared in the file when used). */
@@ -100,10 +100,6 @@ function refuseInexpressible(model: SchemaModel, flavour: DrizzleFlavour): void 
   for (const table of model.tables.values()) {
     if (table.policies !== undefined && table.policies.length > 0) throw new PullUnsupportedError(`policy ${table.policies[0]?.name} on ${table.name}`, 'row-level security policies are not written yet');
     if (table.rowLevelSecurity?.enabled === true) throw new PullUnsupportedError(`table ${table.name}`, 'row-level security is enabled, which is not written yet');
-    for (const column of table.columns) {
-      const { always: _always, ...options } = column.identity ?? { always: false };
-      if (Object.keys(options).length > 0) throw new PullUnsupportedError(`column ${table.name}.${column.name}`, 'an identity with sequence options, which are not written yet');
-    }
     for (const index of table.indexes) {
       if (index.with !== undefined || index.valid === false) throw new PullUnsupportedError(`index ${index.name} on ${table.name}`, index.valid === false ? 'the index is INVALID (a failed concurrent build): drop or rebuild it first' : 'storage parameters (WITH …) are not written yet');
       const stated = index.parts.some((part) => part.order !== undefined || part.nulls !== undefined || part.opclass !== undefined) || (index.method !== undefined && index.method !== 'btree');
@@ -141,8 +137,22 @@ function columnExtras(table: TableModel, column: ColumnModel, model: SchemaModel
     text += `.default(${literal ?? sqlTemplate(flavour.defaultSql(column.default))})`;
     usesSql ||= literal === undefined;
   }
-  if (column.identity !== undefined) text += column.identity.always ? '.generatedAlwaysAsIdentity()' : '.generatedByDefaultAsIdentity()';
+  if (column.identity !== undefined) {
+    const { always, ...sequence } = column.identity;
+    text += `${always ? '.generatedAlwaysAsIdentity' : '.generatedByDefaultAsIdentity'}(${sequenceOptions(sequence)})`;
+  }
   return { text, usesSql };
+}
+
+/** An identity's sequence options as Drizzle's object (`{ startWith: '100', increment: '5' }`), or nothing when it has none. */
+function sequenceOptions(options: SequenceOptions): string {
+  const names: Record<keyof SequenceOptions, string> = { start: 'startWith', increment: 'increment', minValue: 'minValue', maxValue: 'maxValue', cache: 'cache', cycle: 'cycle' };
+  const entries = (Object.keys(names) as (keyof SequenceOptions)[]).flatMap((key) => {
+    const value = options[key];
+    if (value === undefined) return [];
+    return [`${names[key]}: ${typeof value === 'boolean' ? String(value) : jsString(value)}`];
+  });
+  return entries.length === 0 ? '' : `{ ${entries.join(', ')} }`;
 }
 
 /**

@@ -30,7 +30,7 @@ const APP_DDL: Record<DialectName, readonly string[]> = {
   postgresql: [
     "CREATE TYPE member_role AS ENUM ('owner', 'admin', 'member')",
     "CREATE TABLE orgs (id uuid PRIMARY KEY DEFAULT gen_random_uuid(), slug varchar(64) NOT NULL, name text NOT NULL, plan text NOT NULL DEFAULT 'free', settings jsonb NOT NULL DEFAULT '{}'::jsonb, created_at timestamptz NOT NULL DEFAULT now(), CONSTRAINT orgs_slug_key UNIQUE (slug), CONSTRAINT orgs_plan_check CHECK (plan IN ('free', 'team', 'enterprise')))",
-    'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email varchar(200) NOT NULL, display_name text, invited_by bigint REFERENCES users(id) ON DELETE SET NULL, active boolean NOT NULL DEFAULT true, login_count integer NOT NULL DEFAULT 0, tags text[], balance numeric(12,2) NOT NULL DEFAULT 0, created_at timestamptz NOT NULL DEFAULT now())',
+    'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY (START WITH 1000 INCREMENT BY 10) PRIMARY KEY, email varchar(200) NOT NULL, display_name text, invited_by bigint REFERENCES users(id) ON DELETE SET NULL, active boolean NOT NULL DEFAULT true, login_count integer NOT NULL DEFAULT 0, tags text[], balance numeric(12,2) NOT NULL DEFAULT 0, created_at timestamptz NOT NULL DEFAULT now())',
     'CREATE UNIQUE INDEX users_email_lower_key ON users (lower(email))',
     'CREATE INDEX users_recent_idx ON users (created_at DESC) WHERE active',
     "CREATE TABLE memberships (org_id uuid NOT NULL REFERENCES orgs(id) ON DELETE CASCADE, user_id bigint NOT NULL REFERENCES users(id) ON DELETE CASCADE ON UPDATE CASCADE, role member_role NOT NULL DEFAULT 'member', joined_at timestamptz NOT NULL DEFAULT now(), PRIMARY KEY (org_id, user_id))",
@@ -147,7 +147,10 @@ await describeDialects(
       expect(text).toMatch(/foreignKey\(\{ name: '[a-z_]+', columns: \[t\.userId\], foreignColumns: \[users\.id\] \}\)\.onDelete\('cascade'\)\.onUpdate\('cascade'\)/);
       expect(text).toMatch(/foreignColumns: \[t\.id\] \}\)\.onDelete\('set null'\)/);
       if (ctx.name !== 'mysql') expect(text).toContain('.where(sql`');
-      if (ctx.dialect.capabilities.enums) expect(text).toContain("export const memberRole = pgEnum('member_role', ['owner', 'admin', 'member']);");
+      if (ctx.dialect.capabilities.enums) {
+        expect(text).toContain("export const memberRole = pgEnum('member_role', ['owner', 'admin', 'member']);");
+        expect(text).toContain(".generatedAlwaysAsIdentity({ startWith: '1000', increment: '10' })");
+      }
       expect(p.typecheck()).toBe('');
 
       const live = await readSchema(ctx.dialect, source.url);
