@@ -175,9 +175,9 @@ export { SqliteRenderer } from './dialects/sqlite/sqlite-renderer.js';
 export { PostgresNormalizer } from './dialects/postgres/postgres-normalizer.js';
 export { MysqlNormalizer } from './dialects/mysql/mysql-normalizer.js';
 export { SqliteNormalizer } from './dialects/sqlite/sqlite-normalizer.js';
-export { readPostgresSchema, readPostgresRoles } from './dialects/postgres/postgres-schema-reader.js';
-export { readMysqlSchema } from './dialects/mysql/mysql-schema-reader.js';
-export { readSqliteSchema, readSqliteStored } from './dialects/sqlite/sqlite-schema-reader.js';
+export { readPostgresSchema, readPostgresRoles, readPostgresUnmodelled } from './dialects/postgres/postgres-schema-reader.js';
+export { readMysqlSchema, readMysqlUnmodelled } from './dialects/mysql/mysql-schema-reader.js';
+export { readSqliteSchema, readSqliteStored, readSqliteUnmodelled } from './dialects/sqlite/sqlite-schema-reader.js';
 export { isRecreateChange, needsRecreate, planRecreate } from './dialects/sqlite/sqlite-recreate.js';
 export { ForeignKeyViolationError } from './dialects/sqlite/sqlite-revision-scope.js';
 export { DrizzleMissingError } from './dialects/drizzle-binding.js';
@@ -227,6 +227,13 @@ export {
 export { printDestructive, printUpgradePreview } from './report/destructive-report.js';
 export { printUnsafe } from './report/safety-report.js';
 export { checkStream, describeCheckFinding, STRATA_COMMANDS, type CheckCommands, type CheckFinding, type CheckOptions } from './autogenerate/check.js';
+export { describeAmbiguous, pushSchema, type PushOptions, type PushPlan, type PushResult } from './autogenerate/push.js';
+export { pullSchema, type PullOptions, type PullResult } from './autogenerate/pull.js';
+export { renderDrizzleSchema } from './autogenerate/render-drizzle-schema.js';
+export { jsString, sqlStringLiteral, typeParts, type DrizzleColumnCall, type DrizzleFlavour } from './dialects/drizzle-flavour.js';
+export { POSTGRES_DRIZZLE_FLAVOUR } from './dialects/postgres/postgres-drizzle-flavour.js';
+export { MYSQL_DRIZZLE_FLAVOUR } from './dialects/mysql/mysql-drizzle-flavour.js';
+export { SQLITE_DRIZZLE_FLAVOUR } from './dialects/sqlite/sqlite-drizzle-flavour.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export { describeUnsafeOperation, findLiveUnsafeOperations, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './autogenerate/check-safety.js';
 export { lockCost, type DdlTimeouts, type LockCost, type SafetyRule, type SafetyRuleContext, type SafetyRules, type TimeoutScope } from './dialects/safety.js';
@@ -244,6 +251,11 @@ export {
   MultipleHeadsToGenerateError,
   CheckFailedError,
   UnsafeOperationsError,
+  PushDestructiveError,
+  PushMigratedDatabaseError,
+  PushFailedError,
+  PullUnsupportedError,
+  PullFileExistsError,
 } from './autogenerate/errors.js';
 
 export type { DowngradeResult } from './runner/runner.js';

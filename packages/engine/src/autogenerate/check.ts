@@ -7,7 +7,7 @@ import type { RevisionGraph } from '../revision/revision-graph.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import { findUnguardedOperations, type UnguardedOperation } from './check-guards.js';
 import { missingCrossStreamDependencies, type MissingCrossStreamDependency, type TableOwner } from './cross-stream.js';
-import type { SchemaModel } from '../schema/model.js';
+import { addOwned, ownedNames, readOwnedSchema } from './owned.js';
 import { diffSchemas } from './diff.js';
 import { withConnection } from '../dialects/connection.js';
 import { readLedger } from '../runner/runner.js';
@@ -108,22 +108,10 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
   });
   const capabilities = { enums: dialect.capabilities.enums };
   // Several streams may share the database: the stream owns what its Drizzle schema or its revisions hold.
-  const owned = {
-    tables: new Set(drizzle.tables.keys()),
-    enums: new Set(drizzle.enums.keys()),
-    roles: new Set(drizzle.roles?.keys() ?? []),
-    sequences: new Set(drizzle.sequences?.keys() ?? []),
-    views: new Set(drizzle.views?.keys() ?? []),
-    schemas: new Set(drizzle.schemas ?? []),
-  };
+  const owned = ownedNames(drizzle);
   if (heads.length <= 1) {
     const replay = await replaySchema({ dialect: options.dialect, graph: options.graph, to: heads[0] ?? 'base', stream: options.stream });
-    for (const name of replay.model.tables.keys()) owned.tables.add(name);
-    for (const name of replay.model.enums.keys()) owned.enums.add(name);
-    for (const name of replay.model.roles?.keys() ?? []) owned.roles.add(name);
-    for (const name of replay.model.sequences?.keys() ?? []) owned.sequences.add(name);
-    for (const name of replay.model.views?.keys() ?? []) owned.views.add(name);
-    for (const name of replay.model.schemas ?? []) owned.schemas.add(name);
+    addOwned(owned, replay.model);
     for (const blind of replay.blindRevisions) findings.push({ kind: 'blind-revision', ...blind });
     // With blind raw SQL the model is not the schema the revisions build: comparing it would list false changes.
     if (replay.blindRevisions.length === 0) {
@@ -132,12 +120,7 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     }
   }
   if (options.database) {
-    const live = await withConnection(dialect, options.database.url, async (connection) => {
-      const schema = ownedPart(await dialect.readSchema(connection), owned);
-      // Roles are cluster-wide: only those the stream's schema or revisions name are read and compared.
-      const roles = (await dialect.readRoles?.(connection, [...owned.roles])) ?? new Map();
-      return roles.size === 0 ? schema : { ...schema, roles };
-    });
+    const live = await withConnection(dialect, options.database.url, (connection) => readOwnedSchema(dialect, connection, owned));
     const drift = diffSchemas(live, drizzle, { capabilities }).ops;
     if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
   }
@@ -162,33 +145,6 @@ async function pendingFindings(options: CheckOptions, from: readonly string[]): 
     ...report.unanalyzed.map(({ revision, reason }): CheckFinding => ({ kind: 'unlisted-operations', revision, reason })),
     ...unsafe.map((operation): CheckFinding => ({ kind: 'unsafe-operation', operation })),
   ];
-}
-
-/**
- * The tables, enums, sequences, views and PostgreSQL schemas of `model` that the stream owns; the rest belongs to other
- * streams of the database. Roles are not in a read schema at all (they are the server's): the caller
- * reads the owned ones by name.
- */
-function ownedPart(
-  model: SchemaModel,
-  owned: {
-    readonly tables: ReadonlySet<string>;
-    readonly enums: ReadonlySet<string>;
-    readonly sequences: ReadonlySet<string>;
-    readonly views: ReadonlySet<string>;
-    readonly schemas: ReadonlySet<string>;
-  },
-): SchemaModel {
-  const sequences = new Map([...(model.sequences ?? [])].filter(([name]) => owned.sequences.has(name)));
-  const views = new Map([...(model.views ?? [])].filter(([name]) => owned.views.has(name)));
-  const schemas = (model.schemas ?? []).filter((name) => owned.schemas.has(name));
-  return {
-    tables: new Map([...model.tables].filter(([name]) => owned.tables.has(name))),
-    enums: new Map([...model.enums].filter(([name]) => owned.enums.has(name))),
-    ...(sequences.size > 0 ? { sequences } : {}),
-    ...(views.size > 0 ? { views } : {}),
-    ...(schemas.length > 0 ? { schemas } : {}),
-  };
 }
 
 /** The commands a finding names as its fix: the `strata` verbs, or the Nx targets and generators. */

@@ -423,6 +423,15 @@ describe('diffSchemas: columns', () => {
     ]);
   });
 
+  it('changes a MySQL enum or set: adding values is safe, removing one is destructive', () => {
+    const from = schema([tbl('t', [col('a', "enum('owner','admin')"), col('b', "enum('x','it''s')"), col('c', "set('r','w')"), col('d', "enum('r','w')")])]);
+    const to = schema([tbl('t', [col('a', "enum('owner','admin','guest')"), col('b', "enum('x')"), col('c', "set('w','r','x')"), col('d', "set('r','w')")])]);
+    expect(destructive(prove(from, to, { capabilities: { enums: false } }))).toEqual([
+      "alterColumn: changes column t.b from enum('x','it''s') to enum('x'), which may truncate or reject existing values",
+      "alterColumn: changes column t.d from enum('r','w') to set('r','w'), which may truncate or reject existing values",
+    ]);
+  });
+
   it('changes nullability: NOT NULL is destructive (fails on NULL rows), dropping it is not', () => {
     const to = change(base(), 'clients', (t) => ({
       ...t,

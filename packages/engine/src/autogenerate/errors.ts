@@ -178,3 +178,133 @@ export class UnsafeOperationsError extends StrataError {
     });
   }
 }
+
+/**
+ * `strata push` would run operations that lose data or may fail on existing rows (drops, narrowing
+ * type changes, a new NOT NULL column without a default...), and nobody accepted them: no `--force`,
+ * and no terminal to ask on (stdin is not a TTY, or CI is set).
+ *
+ * @example
+ * ```ts
+ * import { PushDestructiveError } from '@strata/engine';
+ * throw new PushDestructiveError('app', 'postgres://postgres@127.0.0.1/app_dev', ['dropColumn users.fax: drops column users.fax and its data']);
+ * ```
+ */
+export class PushDestructiveError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PUSH_DESTRUCTIVE';
+  constructor(stream: string, redactedUrl: string, operations: readonly string[], renames: readonly string[] = []) {
+    super(
+      PushDestructiveError.CODE,
+      `strata push of stream "${stream}" to ${redactedUrl} would run ${operations.length} destructive operation(s); nothing was changed:\n` +
+        operations.map((o) => `  - ${o}`).join('\n') +
+        renames.map((r) => `\n  ? ${r}`).join(''),
+      {
+        hint:
+          (renames.length > 0 ? 'Push cannot rename: a rename goes into a revision (`strata revision --autogenerate --rename TABLE.OLD=NEW`). ' : '') +
+          'Review the SQL with `strata push --dry-run`, then run `strata push --force` to apply it (or answer yes on a terminal).',
+        details: { stream, url: redactedUrl, operations: [...operations], renames: [...renames] },
+      },
+    );
+  }
+}
+
+/**
+ * `strata push` was pointed at a database where the stream has applied revisions (rows in
+ * `strata_version`): pushing there would make the schema differ from what the revisions say it is,
+ * with nothing in the ledger to tell, and the next `strata upgrade` would run on a schema its
+ * revisions never built.
+ *
+ * @example
+ * ```ts
+ * import { PushMigratedDatabaseError } from '@strata/engine';
+ * throw new PushMigratedDatabaseError('app', 'postgres://postgres@127.0.0.1/app', ['c0ffee000001']);
+ * ```
+ */
+export class PushMigratedDatabaseError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PUSH_MIGRATED_DATABASE';
+  constructor(stream: string, redactedUrl: string, heads: readonly string[]) {
+    super(
+      PushMigratedDatabaseError.CODE,
+      `strata push refused: ${redactedUrl} is migrated by revisions (stream "${stream}" is at ${heads.join(', ')} in strata_version); ` +
+        'pushing would make its schema differ from its revisions without a trace in the ledger. Nothing was changed.',
+      {
+        hint:
+          'Push to a development database of its own (--url), or put the change in a revision (`strata revision --autogenerate`, then `strata upgrade`). ' +
+          '`strata push --force` pushes anyway; `strata check` then fails until a revision covers the change.',
+        details: { stream, url: redactedUrl, heads: [...heads] },
+      },
+    );
+  }
+}
+
+/**
+ * `strata pull` met an object that a Drizzle schema file cannot hold (or that Strata does not write
+ * yet): it stops and names it rather than write a file that silently lacks it.
+ *
+ * @example
+ * ```ts
+ * import { PullUnsupportedError } from '@strata/engine';
+ * throw new PullUnsupportedError('view active_users', 'views are not written yet');
+ * ```
+ */
+export class PullUnsupportedError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PULL_UNSUPPORTED';
+  constructor(object: string, reason: string) {
+    super(PullUnsupportedError.CODE, `strata pull cannot write ${object} into a Drizzle schema: ${reason}. No file was written.`, {
+      hint: `Pull a database without ${object} (a copy, or one built without it) and keep it in a hand-written revision (\`op.execute\`), or write that part of the schema by hand.`,
+      details: { object, reason },
+    });
+  }
+}
+
+/**
+ * `strata pull` would overwrite a file that exists: the schema module it writes is the user's once
+ * written, so it is replaced only when asked.
+ *
+ * @example
+ * ```ts
+ * import { PullFileExistsError } from '@strata/engine';
+ * throw new PullFileExistsError('/repo/apps/accounts/src/schema.pulled.ts');
+ * ```
+ */
+export class PullFileExistsError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PULL_FILE_EXISTS';
+  constructor(file: string) {
+    super(PullFileExistsError.CODE, `strata pull would overwrite ${file}, which exists. Nothing was written.`, {
+      hint: 'Pass --force to replace it, --out FILE to write elsewhere, or --stdout.',
+      details: { file },
+    });
+  }
+}
+
+/**
+ * A statement of `strata push` failed on the server. Where DDL is transactional (PostgreSQL, SQLite)
+ * the push was rolled back; on MySQL the statements before it stay applied (each DDL statement commits).
+ *
+ * @example
+ * ```ts
+ * import { PushFailedError } from '@strata/engine';
+ * throw new PushFailedError('app', 'postgres://postgres@127.0.0.1/app_dev', 2, 3, true, new Error('relation "users_role_idx" already exists'));
+ * ```
+ */
+export class PushFailedError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_PUSH_FAILED';
+  constructor(stream: string, redactedUrl: string, failedAt: number, statements: number, rolledBack: boolean, cause: unknown) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      PushFailedError.CODE,
+      `strata push of stream "${stream}" to ${redactedUrl} failed at statement ${failedAt} of ${statements}: ${reason}\n` +
+        (rolledBack ? 'It was rolled back: nothing was changed.' : `The ${failedAt - 1} statement(s) before it stay applied (each DDL statement commits on this server).`),
+      {
+        hint: 'Fix what the server refused (the database, or the Drizzle schema), then run `strata push` again: it compares afresh and runs only what is still missing.',
+        details: { stream, url: redactedUrl, failedAt, statements, rolledBack },
+        cause,
+      },
+    );
+  }
+}

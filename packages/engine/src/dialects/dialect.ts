@@ -1,5 +1,6 @@
 import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
 import type { Connection } from './connection.js';
+import type { DrizzleFlavour } from './drizzle-flavour.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from './safety.js';
@@ -87,9 +88,9 @@ export interface Dialect extends SchemaSupport {
    */
   acquireLock(connection: Connection, options: LockOptions): Promise<MigrationLock>;
   /**
-   * Creates the place the ledger lives when the connection names one that does not exist yet
-   * (PostgreSQL: the URL's `?schema=`, a tenant's schema). Writers call it holding the migration
-   * lock, before the ledger tables are created. Absent: the ledger lives in the database itself.
+   * Creates the place the ledger (and the stream's objects) live when the connection names one that
+   * does not exist yet (PostgreSQL: the URL's `?schema=`, a tenant's schema). Writers (the runner,
+   * `push`) call it holding the migration lock, before they write. Absent: nothing to create.
    */
   ensureLedgerHome?(connection: Connection): Promise<void>;
   /**
@@ -170,6 +171,14 @@ export interface SchemaSupport {
    * rendering needs only the model.
    */
   readStored?(connection: Connection): Promise<readonly StoredObject[]>;
+  /**
+   * The objects of the connection's database that {@link readSchema} does not model, each as
+   * `kind name` (`view active_users`, `trigger users_audit on users`): `strata pull` names them and
+   * refuses rather than write a schema without them.
+   */
+  readUnmodelled(connection: Connection): Promise<string[]>;
   /** The Drizzle ORM adapter module for this dialect's driver (`drizzle-orm/node-postgres`...). */
   readonly drizzleAdapter: string;
+  /** How this dialect's schema is written as a Drizzle schema file (`strata pull`). */
+  readonly drizzleFlavour: DrizzleFlavour;
 }

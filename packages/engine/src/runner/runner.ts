@@ -643,8 +643,10 @@ async function withSession<T>(
  * One revision's transaction, with the dialect's preparation around it (SQLite: foreign keys off
  * outside the transaction so a table recreate keeps rows that reference it, `foreign_key_check`
  * before commit on the tables `touched` names once the body ran, the setting restored after).
+ * `strata push` runs its statements in one such transaction too.
+ * @internal
  */
-async function inRevisionTransaction(
+export async function inRevisionTransaction(
   dialect: Dialect,
   connection: Connection,
   touched: () => ReadonlySet<string> | undefined,

@@ -81,13 +81,31 @@ function parseType(type: string): { base: string; params: number[] | undefined; 
 }
 
 /**
+ * The values of a MySQL `enum('a','b')` or `set('a','b')` type (quotes doubled inside a value), or
+ * undefined for any other type.
+ * @internal
+ */
+function listedValues(type: string): { kind: string; values: string[] } | undefined {
+  const match = /^\s*(enum|set)\s*\((.*)\)\s*$/is.exec(type);
+  if (match === null) return undefined;
+  const values = [...(match[2] as string).matchAll(/'((?:[^']|'')*)'/g)].map((value) => (value[1] as string).replace(/''/g, "'"));
+  return { kind: (match[1] as string).toLowerCase(), values };
+}
+
+/**
  * Whether changing a column from type `from` to `to` keeps every value: a wider integer or float,
- * a longer length or precision of the same type, a character type to `text`, or the same type
- * without its length limit. Anything else may truncate or reject data and is reported as
+ * a longer length or precision of the same type, a character type to `text`, the same type
+ * without its length limit, or a MySQL enum or set that keeps all its values. Anything else may truncate or reject data and is reported as
  * destructive; the list errs on the side of reporting (type spellings are dialect canonical).
  * @internal
  */
 export function isWideningType(from: string, to: string): boolean {
+  const listA = listedValues(from);
+  const listB = listedValues(to);
+  if (listA !== undefined || listB !== undefined) {
+    // MySQL's enum('a','b') and set(...) convert by value: appending or inserting values keeps every row's.
+    return listA !== undefined && listB !== undefined && listA.kind === listB.kind && listA.values.every((value) => listB.values.includes(value));
+  }
   const a = parseType(from);
   const b = parseType(to);
   if (a.rest !== b.rest) return false;

@@ -3,6 +3,8 @@ import { checkCommand } from './check.js';
 import { initCommand } from './init.js';
 import { branchesCommand, currentCommand, headsCommand, historyCommand, showCommand } from './inspect.js';
 import { downgradeCommand, upgradeCommand } from './migrate.js';
+import { pullCommand } from './pull.js';
+import { pushCommand } from './push.js';
 import { mergeCommand, revisionCommand } from './revision.js';
 import { repairCommand } from './repair.js';
 import { stampCommand } from './stamp.js';
@@ -24,4 +26,6 @@ export const COMMANDS: readonly Command[] = [
   showCommand,
   checkCommand,
   testCommand,
+  pushCommand,
+  pullCommand,
 ];

@@ -1,4 +1,5 @@
 import type { SchemaModel } from '../../schema/model.js';
+import { MYSQL_DRIZZLE_FLAVOUR } from './mysql-drizzle-flavour.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
@@ -9,7 +10,7 @@ import { exceedsLimit, shortenIdentifier } from '../../schema/identifiers.js';
 import { IdentifierTooLongError } from '../errors.js';
 import { MYSQL_IDENTIFIER_LIMIT, MysqlNormalizer } from './mysql-normalizer.js';
 import { MysqlRenderer } from './mysql-renderer.js';
-import { readMysqlSchema } from './mysql-schema-reader.js';
+import { readMysqlSchema, readMysqlUnmodelled } from './mysql-schema-reader.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
 import { estimateMysqlRows, isMysqlLockTimeout, MYSQL_SAFETY_RULES, openMysqlTimeouts } from './mysql-safety.js';
 
@@ -78,8 +79,14 @@ export class MysqlDialect implements Dialect {
     return readMysqlSchema(connection);
   }
 
+  /** The objects `readSchema` does not model (see readMysqlUnmodelled). */
+  readUnmodelled(connection: Connection): Promise<string[]> {
+    return readMysqlUnmodelled(connection);
+  }
+
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
   readonly drizzleAdapter = 'drizzle-orm/mysql2';
+  readonly drizzleFlavour = MYSQL_DRIZZLE_FLAVOUR;
 
   /** Nothing to prepare around a revision's transaction. */
   openRevision(): Promise<RevisionScope> {

@@ -219,3 +219,22 @@ function field(row: Row, name: string): string {
   return value === null || value === undefined ? '' : String(value);
 }
 
+/**
+ * The objects of the database the model does not hold: views and triggers. `strata pull` refuses them by name.
+ *
+ * @example
+ * ```ts
+ * import { loadDialect, readMysqlUnmodelled } from '@strata/engine';
+ * const connection = await (await loadDialect('mysql')).connect('mysql://root@127.0.0.1:3306/app');
+ * console.log(await readMysqlUnmodelled(connection)); // ['view active_users']
+ * await connection.close();
+ * ```
+ */
+export async function readMysqlUnmodelled(connection: Connection): Promise<string[]> {
+  const rows = await connection.query(
+    `SELECT CONCAT('view ', TABLE_NAME) AS object FROM information_schema.VIEWS WHERE TABLE_SCHEMA = DATABASE()
+     UNION ALL SELECT CONCAT('trigger ', TRIGGER_NAME, ' on ', EVENT_OBJECT_TABLE) FROM information_schema.TRIGGERS WHERE TRIGGER_SCHEMA = DATABASE()
+     ORDER BY 1`,
+  );
+  return rows.map((row) => String(row['object']));
+}

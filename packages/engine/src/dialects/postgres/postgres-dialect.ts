@@ -1,4 +1,5 @@
 import type { RoleModel, SchemaModel } from '../../schema/model.js';
+import { POSTGRES_DRIZZLE_FLAVOUR } from './postgres-drizzle-flavour.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
@@ -8,7 +9,7 @@ import { PostgresConnection, postgresUrlSchema } from './postgres-connection.js'
 import { acquirePostgresLock } from './postgres-lock.js';
 import { PostgresNormalizer } from './postgres-normalizer.js';
 import { PostgresRenderer } from './postgres-renderer.js';
-import { readPostgresRoles, readPostgresSchema } from './postgres-schema-reader.js';
+import { readPostgresRoles, readPostgresSchema, readPostgresUnmodelled } from './postgres-schema-reader.js';
 import { splitQualifiedName } from '../../schema/qualified-name.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
 import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POSTGRES_SAFETY_RULES, readPostgresServerVersion } from './postgres-safety.js';
@@ -90,8 +91,14 @@ export class PostgresDialect implements Dialect {
     return readPostgresRoles(connection, names);
   }
 
+  /** The objects `readSchema` does not model (see readPostgresUnmodelled). */
+  readUnmodelled(connection: Connection): Promise<string[]> {
+    return readPostgresUnmodelled(connection);
+  }
+
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
   readonly drizzleAdapter = 'drizzle-orm/node-postgres';
+  readonly drizzleFlavour = POSTGRES_DRIZZLE_FLAVOUR;
 
   /** Nothing to prepare around a revision's transaction. */
   openRevision(): Promise<RevisionScope> {

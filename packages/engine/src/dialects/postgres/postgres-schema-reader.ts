@@ -406,3 +406,26 @@ function stringArray(value: unknown): string[] {
   return (value as readonly unknown[]).map(String);
 }
 
+/** User triggers of the schemas `readPostgresSchema` reads; the constraint triggers of foreign keys are internal and left out. */
+const TRIGGERS_SQL = `
+  SELECT t.tgname AS name, ${QUALIFIED('n', 'c.relname')} AS table_name
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE NOT t.tgisinternal AND ${USER_SCHEMA('n')}
+  ORDER BY 2, 1`;
+
+/**
+ * The objects of the database the model does not hold: triggers (views, sequences and the rest are
+ * modelled). `strata pull` refuses them by name.
+ *
+ * @example
+ * ```ts
+ * import { PostgresConnection, readPostgresUnmodelled } from '@strata/engine';
+ * const connection = await PostgresConnection.open('postgres://postgres@127.0.0.1:5432/postgres');
+ * console.log(await readPostgresUnmodelled(connection)); // ['trigger users_audit on users']
+ * await connection.close();
+ * ```
+ */
+export async function readPostgresUnmodelled(connection: Connection): Promise<string[]> {
+  const rows = await connection.query(TRIGGERS_SQL);
+  return rows.map((row) => `trigger ${String(row['name'])} on ${String(row['table_name'])}`);
+}

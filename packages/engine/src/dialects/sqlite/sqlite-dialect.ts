@@ -1,4 +1,5 @@
 import type { SchemaModel, StoredObject } from '../../schema/model.js';
+import { SQLITE_DRIZZLE_FLAVOUR } from './sqlite-drizzle-flavour.js';
 import type { Connection } from '../connection.js';
 import type { ConnectOptions, Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, type RevisionScope } from '../revision-scope.js';
@@ -8,7 +9,7 @@ import { SqliteConnection } from './sqlite-connection.js';
 import { acquireSqliteLock } from './sqlite-lock.js';
 import { SqliteNormalizer } from './sqlite-normalizer.js';
 import { SqliteRenderer } from './sqlite-renderer.js';
-import { readSqliteSchema, readSqliteStored } from './sqlite-schema-reader.js';
+import { readSqliteSchema, readSqliteStored, readSqliteUnmodelled } from './sqlite-schema-reader.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
 import { countSqliteRows, isSqliteLockTimeout, openSqliteTimeouts, SQLITE_SAFETY_RULES } from './sqlite-safety.js';
 
@@ -79,8 +80,14 @@ export class SqliteDialect implements Dialect {
     return readSqliteStored(connection);
   }
 
+  /** The objects `readSchema` does not model (see readSqliteUnmodelled). */
+  readUnmodelled(connection: Connection): Promise<string[]> {
+    return readSqliteUnmodelled(connection);
+  }
+
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
   readonly drizzleAdapter = 'drizzle-orm/better-sqlite3';
+  readonly drizzleFlavour = SQLITE_DRIZZLE_FLAVOUR;
 
   /** Foreign keys off outside the transaction, checked before commit (see openSqliteRevision). */
   openRevision(connection: Connection): Promise<RevisionScope> {

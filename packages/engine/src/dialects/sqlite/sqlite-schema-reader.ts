@@ -323,3 +323,19 @@ function render(tokens: readonly SqlToken[]): string {
   return renderTokens(tokens, SQLITE_SYNTAX);
 }
 
+/**
+ * The objects of the database the model does not hold: views and triggers (the model keeps them only
+ * as the server's definitions, for a table recreate). `strata pull` refuses them by name.
+ *
+ * @example
+ * ```ts
+ * import { loadDialect, readSqliteUnmodelled } from '@strata/engine';
+ * const connection = await (await loadDialect('sqlite')).connect('file:app.db');
+ * console.log(await readSqliteUnmodelled(connection)); // ['view active_users']
+ * await connection.close();
+ * ```
+ */
+export async function readSqliteUnmodelled(connection: Connection): Promise<string[]> {
+  const rows = await connection.query("SELECT type, name, tbl_name FROM sqlite_schema WHERE type IN ('view', 'trigger') ORDER BY type DESC, name");
+  return rows.map((row) => (row['type'] === 'view' ? `view ${String(row['name'])}` : `trigger ${String(row['name'])} on ${String(row['tbl_name'])}`));
+}
