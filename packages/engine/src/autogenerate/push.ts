@@ -4,7 +4,7 @@ import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
 import { liveSchemaSource, modelSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { replaySchema } from '../offline/offline-runner.js';
-import { LiveSink } from '../offline/sql-sink.js';
+import { LiveSink } from '../runner/sql-sink.js';
 import type { Op } from '../ops/op.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { Ledger } from '../runner/ledger.js';

@@ -28,8 +28,8 @@ function transform(source: string, filePath: string): string {
  * read once, stripped of its types by sucrase (line numbers kept, so stack traces point at the
  * source) and compiled as CommonJS in-process: a 1,000-file stream loads cold in a few hundred ms,
  * and the stripped text is kept in a {@link TransformCache}, so the next command skips sucrase.
- * `virtualModules` lets `@strata/engine` resolve to the very engine instance that loads the file,
- * and `drizzle-kit` to a tiny stand-in, so loading a config never pulls drizzle-kit in.
+ * `virtualModules` lets `@strata/engine` resolve to what a revision file needs of the engine that
+ * loads it (see `REVISION_MODULE`), and `drizzle-kit` to a tiny stand-in, so loading a config never pulls drizzle-kit in.
  */
 export class TsModuleLoader {
   readonly #virtual: VirtualModules;

@@ -9,7 +9,7 @@ import { Ledger, recordedFile } from '../runner/ledger.js';
 import { createMigrationContext } from '../runner/migration-context.js';
 import type { Op } from '../ops/op.js';
 import { emptySchema, type ColumnModel, type SchemaModel, type TableModel } from '../schema/model.js';
-import { ScriptSink } from './sql-sink.js';
+import { ScriptSink } from '../runner/sql-sink.js';
 
 /** `--sql` was given a range it cannot use. */
 export class OfflineRangeError extends StrataError {

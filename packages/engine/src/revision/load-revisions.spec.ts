@@ -79,6 +79,19 @@ describe('loadRevisions', () => {
     expect(loadError(parsing).code).toBe('LOADER_MODULE_THREW');
   });
 
+  it("gives a revision file revision() from '@strata/engine' and names anything else it imports from there, with the file", () => {
+    const typed = folder({
+      '20260101_1200_typed.ts': source('aaaa00000001', [], "import type { CreateTableOptions } from '@strata/engine';\nconst t: CreateTableOptions = { columns: [] };\nvoid t;"),
+      '20260101_1201_default.ts': source('aaaa00000002', ['aaaa00000001'], "import * as engine from '@strata/engine';\nif (typeof engine.revision !== 'function') throw new Error('no revision');"),
+    });
+    expect(loadRevisions(typed).map((r) => r.id)).toEqual(['aaaa00000001', 'aaaa00000002']);
+    const reaching = folder({ '20260101_1200_reaches.ts': source('aaaa00000001', [], "import { loadRevisions } from '@strata/engine';\nloadRevisions('.');") });
+    const error = loadError(reaching);
+    expect(error.code).toBe('LOADER_MODULE_THREW');
+    expect(error.message).toContain('reaches.ts threw while it was loaded');
+    expect(error.message).toContain(`gets only revision (and the types) from '@strata/engine', not "loadRevisions"`);
+  });
+
   it('rejects a file without a default export', () => {
     const dir = folder({ '20260101_1200_no_default.ts': `export const x = 1;` });
     const error = loadError(dir);

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import * as engine from '../index.js';
 import { TsModuleLoader } from '../loader/ts-module-loader.js';
 import { RevisionsFolderMissingError } from '../loader/errors.js';
 import { normalizeRevision, type Revision } from './revision.js';
+import { REVISION_MODULE } from './revision-module.js';
 import { InvalidRevisionError } from './errors.js';
 
 /** File names loaded as revisions: TypeScript or JavaScript modules; not declarations, tests, config files or `_private` helpers. */
@@ -34,7 +34,7 @@ export function loadRevisions(dir: string): Revision[] {
   } catch (error) {
     throw new RevisionsFolderMissingError(folder, error);
   }
-  const loader = new TsModuleLoader({ '@strata/engine': engine });
+  const loader = new TsModuleLoader({ '@strata/engine': REVISION_MODULE });
   return names.map((name) => {
     const file = join(folder, name);
     const source = readFileSync(file, 'utf8');

@@ -1,5 +1,5 @@
 import { loadDialect } from '../dialects/registry.js';
-import { LiveSink } from '../offline/sql-sink.js';
+import { LiveSink } from './sql-sink.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { DependencyNotAppliedError, UnknownStreamError, type CrossStreamReference } from './errors.js';
 import { appliedFromHistory, Ledger } from './ledger.js';

@@ -2,7 +2,8 @@ import { hostname, userInfo } from 'node:os';
 import { isAbsolute, relative, sep } from 'node:path';
 import type { Connection } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
-import { SQL_NOW, type SqlSink } from '../offline/sql-sink.js';
+import type { SqlSink } from './sql-sink.js';
+import { SQL_NOW } from '../dialects/sql-now.js';
 import { HISTORY_TABLE, VERSION_TABLE } from '../dialects/strata-tables.js';
 import { TOOL_VERSION } from '../version.js';
 

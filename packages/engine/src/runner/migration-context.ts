@@ -3,7 +3,7 @@ import type { Dialect } from '../dialects/dialect.js';
 import { bindDrizzle } from '../dialects/drizzle-binding.js';
 import { StrataError } from '../errors.js';
 import type { SchemaInspector } from '../inspect/schema-inspector.js';
-import type { SqlSink } from '../offline/sql-sink.js';
+import type { SqlSink } from './sql-sink.js';
 import { createOpBuilders } from '../ops/op-builders.js';
 import type { Op } from '../ops/op.js';
 import type { MigrationContext } from '../revision/revision.js';

@@ -1,7 +1,7 @@
 import type { Row } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { SchemaInspector } from '../inspect/schema-inspector.js';
-import type { SqlSink } from '../offline/sql-sink.js';
+import type { SqlSink } from './sql-sink.js';
 import type { Op } from '../ops/op.js';
 import { withServerNames } from '../ops/server-names.js';
 import { ConcurrentIndexInTransactionError } from './errors.js';

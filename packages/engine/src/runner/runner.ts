@@ -6,7 +6,7 @@ import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
-import { LiveSink, type SqlSink } from '../offline/sql-sink.js';
+import { LiveSink, type SqlSink } from './sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
 import { ChecksumMismatchError, DdlLockTimeoutError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
 import { compareLedger } from './ledger-check.js';

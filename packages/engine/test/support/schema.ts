@@ -8,7 +8,7 @@ import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
 import { SchemaInspector, modelSchemaSource } from '../../src/inspect/schema-inspector.js';
 import type { GuardDifference } from '../../src/inspect/inspector.js';
 import { replaySchema } from '../../src/offline/offline-runner.js';
-import { ScriptSink } from '../../src/offline/sql-sink.js';
+import { ScriptSink } from '../../src/runner/sql-sink.js';
 import { createMigrationContext } from '../../src/runner/migration-context.js';
 import type { MigrationContext } from '../../src/revision/revision.js';
 import { loadRevisions } from '../../src/revision/load-revisions.js';

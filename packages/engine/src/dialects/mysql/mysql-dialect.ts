@@ -3,7 +3,7 @@ import { MYSQL_DRIZZLE_FLAVOUR } from './mysql-drizzle-flavour.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
-import { SQL_NOW } from '../../offline/sql-sink.js';
+import { SQL_NOW } from '../sql-now.js';
 import { MysqlConnection } from './mysql-connection.js';
 import { acquireMysqlLock } from './mysql-lock.js';
 import { exceedsLimit, shortenIdentifier } from '../../schema/identifiers.js';

@@ -3,7 +3,7 @@ import { POSTGRES_DRIZZLE_FLAVOUR } from './postgres-drizzle-flavour.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
-import { SQL_NOW } from '../../offline/sql-sink.js';
+import { SQL_NOW } from '../sql-now.js';
 import { isPgliteUrl, PgliteConnection } from './pglite-connection.js';
 import { PostgresConnection, postgresUrlSchema } from './postgres-connection.js';
 import { acquirePostgresLock } from './postgres-lock.js';

@@ -3,7 +3,7 @@ import { SQLITE_DRIZZLE_FLAVOUR } from './sqlite-drizzle-flavour.js';
 import type { Connection } from '../connection.js';
 import type { ConnectOptions, Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, type RevisionScope } from '../revision-scope.js';
-import { SQL_NOW } from '../../offline/sql-sink.js';
+import { SQL_NOW } from '../sql-now.js';
 import { openSqliteRevision } from './sqlite-revision-scope.js';
 import { SqliteConnection } from './sqlite-connection.js';
 import { acquireSqliteLock } from './sqlite-lock.js';

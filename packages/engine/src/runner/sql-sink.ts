@@ -12,12 +12,6 @@ export interface SqlSink {
   run(sql: string, params?: readonly unknown[]): Promise<Row[]>;
 }
 
-/**
- * A parameter that stands for "the time the statement runs": offline scripts print the dialect's
- * current-time expression in its place (`Dialect.formatLiteral`).
- */
-export const SQL_NOW: unique symbol = Symbol('strata.sql-now');
-
 /** Runs every statement on a live connection. */
 export class LiveSink implements SqlSink {
   readonly offline = false;
