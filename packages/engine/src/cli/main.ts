@@ -7,7 +7,8 @@ import { UsageError } from './errors.js';
 import { Output } from '../report/output.js';
 import { STREAM_OPTIONS } from './stream-options.js';
 
-const COMMON_OPTIONS: OptionSpecs = {
+/** The flags every command takes (`--json`, `--output-file`). */
+export const COMMON_OPTIONS: OptionSpecs = {
   json: { type: 'boolean', description: 'Print one JSON document on stdout instead of text (errors too).' },
   'output-file': {
     type: 'string',

@@ -18,7 +18,7 @@ export interface NxSpellingContext {
 }
 
 /** The executor each `strata` command is, under Nx. */
-const VERB_OF: Readonly<Record<string, Verb>> = {
+export const VERB_OF: Readonly<Record<string, Verb>> = {
   upgrade: 'migrate',
   downgrade: 'migrate-down',
   stamp: 'migrate-stamp',
@@ -115,6 +115,25 @@ function nxCommand(verb: string, rest: string, context: NxSpellingContext): stri
         ? `nx g ${generator} ${context.project}`
         : `npx strata ${verb} --cwd ${context.projectRoot}${positionals.length > 0 ? ` ${positionals.join(' ')}` : ''}`;
   return args === '' ? command : `${command} ${args}`;
+}
+
+/**
+ * The Nx option a `strata` flag is (`lock-timeout` → `lockTimeoutMs`, `targets` → `tenantsFile`,
+ * `no-renames` → `noRenames`); undefined for a flag Nx has no form of. A command's positional
+ * arguments are the option `positionalOptionOf` names.
+ *
+ * @example
+ * ```ts
+ * nxOptionName('allow-changed'); // 'allowChanged'
+ * ```
+ */
+export function nxOptionName(flag: string): string | undefined {
+  return camelFlag(`--${flag}`)?.slice(2);
+}
+
+/** The Nx option that takes a `strata` command's positional arguments (`upgrade` → `to`), if it has any. */
+export function positionalOptionOf(verb: string): string | undefined {
+  return POSITIONAL_OPTION[verb];
 }
 
 function camelFlags(text: string): string {

@@ -1,14 +1,7 @@
-import { destructiveOperationsOf, previewUpgrade, recordPending, type DestructiveReport } from '../../autogenerate/check-destructive.js';
-import { findLiveUnsafeOperations, type UnsafeOperation } from '../../autogenerate/check-safety.js';
-import { loadDialect } from '../../dialects/registry.js';
-import { renderOfflineScript } from '../../offline/offline-runner.js';
-import { printDestructive, printUpgradePreview } from '../../report/destructive-report.js';
-import { printUnsafe } from '../../report/safety-report.js';
-import { downgrade, upgrade, type RunOptions } from '../../runner/runner.js';
+import { migrateCommand, offlineCommand, upgradeDryRunCommand } from '../../commands/migrate.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
-import { printRunEvent, printRunResult } from '../../report/run-events.js';
 import { DDL_OPTIONS, loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const RUN_OPTIONS = {
@@ -39,55 +32,23 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     const run = { target, allowChanged: input.values['allow-changed'] === true, strict: input.values.strict === true };
     return runFanout(input, { command: direction === 'up' ? 'upgrade' : 'downgrade', ...run });
   }
-  if (input.values.sql === true) return offline(input, direction, target);
-  const settings = streamSettings(input);
-  const graph = loadGraph(settings);
-  if (direction === 'up' && input.values['dry-run'] === true) {
-    printUpgradePreview(input.out, await previewUpgrade({ stream: settings, graph, target, estimateRows: true }), target);
-    return;
+  if (input.values.sql === true) {
+    const stream = streamLayout(input);
+    return offlineCommand(input.out, { stream, graph: loadGraph(stream), direction, range: target });
   }
-  let destructive: DestructiveReport | undefined;
-  let unsafe: readonly UnsafeOperation[] = [];
-  const strictSafety = input.values['strict-safety'] === true;
-  const options: RunOptions = {
-    stream: settings,
+  const stream = streamSettings(input);
+  const graph = loadGraph(stream);
+  if (direction === 'up' && input.values['dry-run'] === true) return upgradeDryRunCommand(input.out, { stream, graph, target });
+  return migrateCommand(input.out, {
+    stream,
     graph,
+    direction,
     target,
     allowChanged: input.values['allow-changed'] === true,
     strict: input.values.strict === true,
-    onEvent: (event) => printRunEvent(input.out, event),
-    // Under the lock, from the heads the upgrade really starts at: what the pending revisions drop, and
-    // which of their operations lock a live table for long (judged for this server, with row estimates).
-    ...(direction === 'up'
-      ? {
-          beforeRun: async (plan) => {
-            const pending = await recordPending({ dialect: settings.dialect, graph, stream: settings.name, from: plan.headsBefore, revisions: plan.revisions });
-            destructive = destructiveOperationsOf(pending);
-            printDestructive(input.out, settings.name, destructive);
-            unsafe = await findLiveUnsafeOperations(await loadDialect(settings.dialect), settings.url, graph, pending);
-            printUnsafe(input.out, settings.name, unsafe, { strict: strictSafety, rerun: 'strata upgrade --strict-safety' });
-          },
-        }
-      : {}),
-  };
-  const result = direction === 'up' ? await upgrade(options) : await downgrade(options);
-  const printed: typeof result & { destructive?: DestructiveReport; unsafe?: readonly UnsafeOperation[] } = {
-    ...result,
-    ...(destructive ? { destructive } : {}),
-    ...(unsafe.length > 0 ? { unsafe } : {}),
-  };
-  printRunResult(input.out, printed, target);
-}
-
-/** `--sql`: the plan as a script on stdout, warnings on stderr. */
-async function offline(input: CommandInput, direction: 'up' | 'down', range: string): Promise<void> {
-  const layout = streamLayout(input);
-  if (layout.dialect === undefined) {
-    throw new UsageError('--sql needs to know the dialect: pass --dialect postgresql|mysql|sqlite, or configure the stream.');
-  }
-  const result = await renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir, ...(layout.url === undefined ? {} : { url: layout.url }) }, graph: loadGraph(layout), direction, range });
-  for (const warning of result.warnings) input.out.warn(warning);
-  input.out.result(result, () => input.out.raw(result.script));
+    strictSafety: input.values['strict-safety'] === true,
+    strictSafetyRerun: 'strata upgrade --strict-safety',
+  });
 }
 
 /** `strata upgrade [TARGET]`. */

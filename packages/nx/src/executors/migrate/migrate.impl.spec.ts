@@ -154,6 +154,27 @@ describe('@strata/nx:migrate and migrate-down', () => {
     expect(output).toContain('sql renders a script without a database');
   });
 
+  it('the engine\'s upgrade command under Nx: dryRun previews a drop and changes nothing, the run warns of it, strictSafety is passed on', async () => {
+    expect(await migrateExecutor({ cwd: 'apps/accounts' }, context('accounts'))).toEqual({ success: true });
+    write(
+      'apps/accounts/migrations/20240102_0000_drop_users.ts',
+      `import { revision } from '@strata/engine';\nexport default revision({ id: 'aaaa00000002', parents: ['aaaa00000001'],\n` +
+        `  async upgrade({ op, inspect }) { if (await inspect.hasTable('users')) await op.dropTable('users'); },\n` +
+        `  async downgrade({ op, inspect }) { if (!(await inspect.hasTable('users'))) await op.createTable('users', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] }); } });\n`,
+    );
+    output = '';
+    expect(await migrateExecutor({ cwd: 'apps/accounts', dryRun: true }, context('accounts'))).toEqual({ success: true });
+    expect(output).toContain('(dry run, nothing changed): would apply 1 revision(s)');
+    expect(output).toMatch(/aaaa00000002 {2}\(1 destructive operation\(s\)\)\n\s+! drops table users and its rows: 0 row\(s\)/);
+    output = '';
+    expect(await migrateExecutor({ cwd: 'apps/accounts', strictSafety: true }, context('accounts'))).toEqual({ success: true });
+    expect(output).toMatch(/warning: stream "accounts", revision aaaa00000002 drops table users/);
+    expect(output).toContain('Stream "accounts": 1 revision(s) applied');
+    output = '';
+    expect(await migrateExecutor({ cwd: 'apps/accounts', dryRun: true, tenantsFile: 'tenants.txt' }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('dryRun previews one database; it does not combine with tenantsFile or tenantsSql.');
+  });
+
   it('prints the SQL script with --sql, without a database', async () => {
     expect(await migrateExecutor({ cwd: 'apps/accounts', sql: true }, context('accounts'))).toEqual({ success: true });
     expect(output).toContain('CREATE TABLE "users"');

@@ -1,5 +1,4 @@
 import type { ExecutorContext } from '@nx/devkit';
-import type { DowngradeResult, RunOptions } from '@strata/engine';
 import { runStrata, type StrataRun } from '../../utils/run-executor';
 import { toTarget } from '../../utils/stream-options';
 import { fanOutTenants, namesTenants } from '../../utils/tenants';
@@ -12,7 +11,11 @@ import type { MigrateExecutorSchema } from './schema';
  */
 export default async function migrateExecutor(options: MigrateExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, (run) =>
-    namesTenants(options, { sql: { set: options.sql, why: 'renders a script without a database' } })
+    namesTenants(options, {
+      sql: { set: options.sql, why: 'renders a script without a database' },
+      dryRun: { set: options.dryRun, why: 'previews one database' },
+      strictSafety: { set: options.strictSafety, why: 'judges one database' },
+    })
       ? fanOutTenants(run, { command: 'upgrade', target: chainTarget(run, options), allowChanged: options.allowChanged === true, strict: options.strict === true }, options)
       : migrate(run, 'up', chainTarget(run, options), options),
   );
@@ -30,38 +33,32 @@ function chainTarget(run: StrataRun, options: MigrateExecutorSchema): string {
   return 'head';
 }
 
-/** Upgrade or downgrade, shared with `migrate-down`. */
+/** Upgrade or downgrade, shared with `migrate-down`: the engine's command, with this workspace's streams. */
 export async function migrate(
   run: StrataRun,
   direction: 'up' | 'down',
   target: string,
-  options: { sql?: boolean; strict?: boolean; allowChanged?: boolean; cascade?: boolean },
+  options: { sql?: boolean; strict?: boolean; allowChanged?: boolean; cascade?: boolean; dryRun?: boolean; strictSafety?: boolean },
 ): Promise<void> {
   const { engine, out } = run;
   if (options.sql) {
     const layout = run.layout();
-    if (layout.dialect === undefined) {
-      throw new engine.StrataError('NX_SQL_NEEDS_DIALECT', `--sql needs the dialect of stream "${layout.name}".`, {
-        hint: 'Pass --dialect=postgresql|mysql|sqlite, or configure the stream (drizzle.config or strata.config).',
-      });
-    }
-    const result = await engine.renderOfflineScript({ stream: { name: layout.name, dialect: layout.dialect, projectDir: layout.projectDir, ...(layout.url === undefined ? {} : { url: layout.url }) }, graph: run.graph(layout), direction, range: target });
-    for (const warning of result.warnings) out.warn(warning);
-    out.result(result, () => out.raw(result.script));
-    return;
+    return engine.offlineCommand(out, { stream: layout, graph: run.graph(layout), direction, range: target });
   }
-  const settings = run.settings();
-  const graph = run.graph(settings);
-  const runOptions: RunOptions = {
-    stream: settings,
+  const stream = run.settings();
+  const graph = run.graph(stream);
+  if (direction === 'up' && options.dryRun) return engine.upgradeDryRunCommand(out, { stream, graph, target });
+  const project = run.context.projectName ?? '<project>';
+  await engine.migrateCommand(out, {
+    stream,
     graph,
+    direction,
     target,
     allowChanged: options.allowChanged === true,
     strict: options.strict === true,
-    onEvent: (event) => engine.printRunEvent(out, event),
-    workspace: run.workspace(direction === 'up' ? 'dependencies' : 'both', settings, graph),
+    strictSafety: options.strictSafety === true,
+    strictSafetyRerun: `nx run ${project}:${run.context.targetName ?? 'migrate'} --strictSafety`,
+    workspace: run.workspace(direction === 'up' ? 'dependencies' : 'both', stream, graph),
     ...(direction === 'down' && options.cascade ? { cascade: true } : {}),
-  };
-  const result: DowngradeResult = direction === 'up' ? await engine.upgrade(runOptions) : await engine.downgrade(runOptions);
-  engine.printRunResult(out, result, target);
+  });
 }

@@ -7,4 +7,8 @@ export interface MigrateExecutorSchema extends StreamExecutorOptions, TenantOpti
   sql?: boolean;
   strict?: boolean;
   allowChanged?: boolean;
+  /** Print the plan and each destructive operation with the rows it would affect; change nothing. */
+  dryRun?: boolean;
+  /** Fail before any revision runs when a pending operation locks a live table for long (default: warn). */
+  strictSafety?: boolean;
 }
