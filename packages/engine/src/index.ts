@@ -186,6 +186,8 @@ export { STRATA_TABLES } from './dialects/strata-tables.js';
 export { renderOfflineScript, replaySchema, recordOperations, type RecordedOperation, type RecordedRevision, OfflineRangeError, OfflineBlindReplayError, type OfflineOptions, type OfflineResult, type ReplayResult } from './offline/offline-runner.js';
 export { LiveSink, ScriptSink, type SqlSink } from './runner/sql-sink.js';
 export { SQL_NOW } from './dialects/sql-now.js';
+export { stampCommand } from './commands/stamp.js';
+export { fanOutCommand } from './commands/fanout.js';
 export { migrateCommand, upgradeDryRunCommand, offlineCommand, OfflineDialectMissingError, type MigrateCommandOptions } from './commands/migrate.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { DEFAULT_FANOUT_CONCURRENCY, fanOut, fanoutHeading, type FanoutAction, type TenantSource } from '../fanout/fanout.js';
+import { fanOutCommand } from '../commands/fanout.js';
+import { DEFAULT_FANOUT_CONCURRENCY, type FanoutAction, type TenantSource } from '../fanout/fanout.js';
 import { parseShard } from '../fanout/shard.js';
-import { printFanoutResult, printTenantProgress } from '../report/fanout-report.js';
 import type { CommandInput, OptionSpecs } from './command.js';
 import { UsageError } from './errors.js';
 import { loadGraph, streamLayout, streamSettings } from './stream-options.js';
@@ -57,20 +57,13 @@ export async function runFanout(input: CommandInput, action: FanoutAction): Prom
   // The targets query runs on the stream's own database, which a targets file does not need.
   const stream = file === undefined ? streamSettings(input) : streamLayout(input);
   const tenants: TenantSource = file === undefined ? { sql: v['targets-from-sql'] as string } : { file: resolve(input.cwd, file) };
-  const heading = fanoutHeading(action);
-  const result = await fanOut({
+  const result = await fanOutCommand(input.out, {
     stream,
     graph: loadGraph(stream),
     action,
     tenants,
     ...(shard ? { shard } : {}),
     ...(concurrency === undefined ? {} : { concurrency: Number(concurrency) }),
-    onTenant: (tenant, progress) => printTenantProgress(input.out, heading, tenant, progress),
   });
-  printFanoutResult(input.out, result);
-  if (result.summary.failed === 0) return 0;
-  input.out.progress(
-    `${result.summary.failed} of ${result.summary.total} tenant(s) failed (listed above). Fix them and run the same command again: the tenants already done are left as they are.`,
-  );
-  return 1;
+  return result.summary.failed === 0 ? 0 : 1;
 }

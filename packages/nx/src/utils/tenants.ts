@@ -42,15 +42,13 @@ export async function fanOutTenants(run: StrataRun, action: FanoutAction, option
   if (options.tenantsFile && options.tenantsSql) throw new UsageError('Pass either tenantsFile or tenantsSql, not both.');
   // The query runs on the stream's own database, which a tenants file does not need.
   const stream = options.tenantsFile ? run.layout() : run.settings();
-  const result = await engine.fanOut({
+  const result = await engine.fanOutCommand(out, {
     stream,
     graph: run.graph(stream),
     action,
     tenants: options.tenantsFile ? { file: fromWorkspace(run.context.root, options.tenantsFile) } : { sql: options.tenantsSql as string },
     ...(options.shard ? { shard: engine.parseShard(String(options.shard)) } : {}),
     ...(options.concurrency === undefined ? {} : { concurrency: Number(options.concurrency) }),
-    onTenant: (tenant, progress) => engine.printTenantProgress(out, engine.fanoutHeading(action), tenant, progress),
   });
-  engine.printFanoutResult(out, result);
   return result.summary.failed === 0;
 }

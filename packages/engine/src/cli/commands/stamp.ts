@@ -1,4 +1,4 @@
-import { stamp } from '../../runner/runner.js';
+import { stampCommand as runStamp } from '../../commands/stamp.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
@@ -24,11 +24,6 @@ export const stampCommand: Command = {
     if (input.positionals.length === 0) throw new UsageError('strata stamp needs a TARGET: head, an id, or base.', 'Example: `strata stamp head`.');
     if (fanoutRequested(input)) return runFanout(input, { command: 'stamp', targets: input.positionals, purge: input.values.purge === true });
     const settings = streamSettings(input);
-    const result = await stamp({ stream: settings, graph: loadGraph(settings), targets: input.positionals, purge: input.values.purge === true });
-    input.out.result(result, () => {
-      for (const id of result.unmarked) input.out.line(`  unstamped ${id}`);
-      for (const id of result.marked) input.out.line(`  stamped   ${id}`);
-      input.out.line(`Stream "${result.stream}" stamped: ${result.headsBefore.join(', ') || '<base>'} -> ${result.headsAfter.join(', ') || '<base>'}.`);
-    });
+    await runStamp(input.out, { stream: settings, graph: loadGraph(settings), targets: input.positionals, purge: input.values.purge === true });
   },
 };

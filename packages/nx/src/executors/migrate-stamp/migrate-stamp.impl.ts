@@ -13,12 +13,7 @@ export default async function migrateStampExecutor(options: MigrateStampExecutor
     if (targets.length === 0) throw new UsageError('migrate-stamp needs --to: head, a revision id, or base.', 'Example: --to=head (several: --to=a1b2,c3d4).');
     if (namesTenants(options)) return fanOutTenants(run, { command: 'stamp', targets, purge: options.purge === true }, options);
     const stream = settings();
-    const result = await engine.stamp({ stream, graph: graph(stream), targets, purge: options.purge === true });
-    out.result(result, () => {
-      for (const id of result.unmarked) out.line(`  unstamped ${id}`);
-      for (const id of result.marked) out.line(`  stamped   ${id}`);
-      out.line(`Stream "${result.stream}" stamped: ${result.headsBefore.join(', ') || '<base>'} -> ${result.headsAfter.join(', ') || '<base>'}.`);
-    });
+    await engine.stampCommand(out, { stream, graph: graph(stream), targets, purge: options.purge === true });
     return true;
   });
 }
