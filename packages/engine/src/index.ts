@@ -187,6 +187,8 @@ export { renderOfflineScript, replaySchema, recordOperations, type RecordedOpera
 export { LiveSink, ScriptSink, type SqlSink } from './runner/sql-sink.js';
 export { SQL_NOW } from './dialects/sql-now.js';
 export { stampCommand } from './commands/stamp.js';
+export { repairCommand } from './commands/repair.js';
+export { historyCommand, type HistoryCommandOptions } from './commands/history.js';
 export { fanOutCommand } from './commands/fanout.js';
 export { migrateCommand, upgradeDryRunCommand, offlineCommand, OfflineDialectMissingError, type MigrateCommandOptions } from './commands/migrate.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';

@@ -1,5 +1,5 @@
 import { resolveTarget } from '../../revision/resolve-target.js';
-import { revisionsInRange } from '../../revision/revision-range.js';
+import { historyCommand as runHistory } from '../../commands/history.js';
 import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -125,26 +125,19 @@ export const historyCommand: Command = {
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
-    const range = input.values.rev as string | undefined;
-    const needsDb = input.values.applied === true || input.values['indicate-current'] === true || (range?.includes('current') ?? false);
-    const settings = needsDb ? streamSettings(input) : streamLayout(input);
     if (input.values.applied) {
-      reportAppliedHistory(input.out, settings.name, await appliedHistory(streamSettings(input)), input.values.verbose === true);
+      const settings = streamSettings(input);
+      reportAppliedHistory(input.out, settings.name, await appliedHistory(settings), input.values.verbose === true);
       return;
     }
-    const graph = loadGraph(settings);
-    const currentHeads = needsDb ? (await current(streamSettings(input))).heads : [];
-    const ids = revisionsInRange(graph, range, currentHeads);
-    const marked = new Set(currentHeads);
-    input.out.result({ stream: settings.name, revisions: ids.map((id) => revisionJson(graph, graph.get(id))), current: currentHeads }, () => {
-      if (ids.length === 0) {
-        input.out.line(
-          graph.revisions.length === 0
-            ? `Stream "${settings.name}" has no revisions yet (${settings.revisionsDir}).`
-            : `No revision of stream "${settings.name}" lies in the range ${range ?? ''}.`,
-        );
-      }
-      for (const id of ids) input.out.line(input.values.verbose ? revisionBlock(graph, graph.get(id), marked) : revisionLine(graph, graph.get(id), marked));
+    const layout = streamLayout(input);
+    await runHistory(input.out, {
+      stream: layout,
+      graph: loadGraph(layout),
+      ...(input.values.rev === undefined ? {} : { range: input.values.rev as string }),
+      indicateCurrent: input.values['indicate-current'] === true,
+      verbose: input.values.verbose === true,
+      currentHeads: async () => (await current(streamSettings(input))).heads,
     });
   },
 };

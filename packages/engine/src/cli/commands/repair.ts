@@ -1,4 +1,4 @@
-import { repair } from '../../runner/runner.js';
+import { repairCommand as runRepair } from '../../commands/repair.js';
 import type { Command } from '../command.js';
 import { loadGraph, streamSettings } from '../stream-options.js';
 
@@ -17,17 +17,6 @@ export const repairCommand: Command = {
   maxPositionals: 0,
   async run(input) {
     const settings = streamSettings(input);
-    const result = await repair({ stream: settings, graph: loadGraph(settings) });
-    input.out.result(result, () => {
-      for (const entry of result.repaired) {
-        input.out.line(`  repaired  ${entry.id}${entry.file ? ` (${entry.file})` : ''}: ${entry.recorded ?? '<none>'} -> ${entry.current}`);
-      }
-      const count = result.repaired.length;
-      input.out.line(
-        count === 0
-          ? `Stream "${result.stream}": every applied revision matches its recorded checksum; nothing to repair.`
-          : `Stream "${result.stream}": recorded the current checksum of ${count} edited revision${count === 1 ? '' : 's'}.`,
-      );
-    });
+    await runRepair(input.out, { stream: settings, graph: loadGraph(settings) });
   },
 };

@@ -13,15 +13,14 @@ export default async function migrateHistoryExecutor(options: MigrateHistoryExec
       engine.reportAppliedHistory(out, stream.name, await engine.appliedHistory(stream), options.verbose === true);
       return;
     }
-    const needsDb = options.indicateCurrent === true || (options.rev?.includes('current') ?? false);
-    const stream = needsDb ? settings() : layout();
-    const revisions = graph(stream);
-    const current = needsDb ? (await engine.current(settings())).heads : [];
-    const ids = engine.revisionsInRange(revisions, options.rev === '' ? undefined : options.rev, current);
-    const marked = new Set(current);
-    out.result({ stream: stream.name, revisions: ids.map((id) => engine.revisionJson(revisions, revisions.get(id))), current }, () => {
-      if (ids.length === 0) out.line(`Stream "${stream.name}": no revisions${options.rev ? ` in ${options.rev}` : ''}.`);
-      for (const id of ids) out.line(options.verbose ? engine.revisionBlock(revisions, revisions.get(id), marked) : engine.revisionLine(revisions, revisions.get(id), marked));
+    const stream = layout();
+    await engine.historyCommand(out, {
+      stream,
+      graph: graph(stream),
+      ...(options.rev === undefined ? {} : { range: options.rev }),
+      indicateCurrent: options.indicateCurrent === true,
+      verbose: options.verbose === true,
+      currentHeads: async () => (await engine.current(settings())).heads,
     });
   });
 }
