@@ -188,6 +188,7 @@ export { LiveSink, ScriptSink, type SqlSink } from './runner/sql-sink.js';
 export { SQL_NOW } from './dialects/sql-now.js';
 export { stampCommand } from './commands/stamp.js';
 export { repairCommand } from './commands/repair.js';
+export { checkCommand, CheckDialectMissingError, type CheckCommandOptions } from './commands/check.js';
 export { historyCommand, type HistoryCommandOptions } from './commands/history.js';
 export { fanOutCommand } from './commands/fanout.js';
 export { migrateCommand, upgradeDryRunCommand, offlineCommand, OfflineDialectMissingError, type MigrateCommandOptions } from './commands/migrate.js';

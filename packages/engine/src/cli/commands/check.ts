@@ -1,7 +1,5 @@
-import { checkStream } from '../../autogenerate/check.js';
-import { reportCheck } from '../../report/check-report.js';
+import { checkCommand as runCheck } from '../../commands/check.js';
 import type { Command } from '../command.js';
-import { UsageError } from '../errors.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 /** `strata check`. */
@@ -30,20 +28,11 @@ export const checkCommand: Command = {
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
-    const layout = input.values.db ? streamSettings(input) : streamLayout(input);
-    if (layout.dialect === undefined) throw new UsageError('strata check needs the dialect: configure the stream or pass --dialect.');
-    const findings = await checkStream({
-      stream: layout.name,
-      dialect: layout.dialect,
-      graph: loadGraph(layout),
-      ...(layout.drizzle ? { schemaFiles: layout.drizzle.schemaFiles, ...(layout.drizzle.casing ? { casing: layout.drizzle.casing } : {}) } : {}),
-      ...(input.values.db && layout.url ? { database: { url: layout.url } } : {}),
-    });
-    reportCheck(input.out, {
-      stream: layout.name,
-      findings,
-      drizzle: layout.drizzle !== undefined,
-      database: input.values.db === true,
+    const stream = input.values.db ? streamSettings(input) : streamLayout(input);
+    await runCheck(input.out, {
+      stream,
+      graph: loadGraph(stream),
+      db: input.values.db === true,
       strictSafety: input.values['strict-safety'] === true,
       rerun: input.values['strict-safety'] === true ? 'strata check --strict-safety' : 'strata check',
     });

@@ -28,29 +28,16 @@ export default async function migrateCheckExecutor(options: MigrateCheckExecutor
       );
     }
     const stream = options.db ? settings() : layout();
-    if (stream.dialect === undefined) {
-      throw new engine.StrataError('NX_CHECK_NEEDS_DIALECT', `migrate-check needs the dialect of stream "${stream.name}".`, {
-        hint: 'Configure the stream (drizzle.config or strata.config) or pass --dialect.',
-      });
-    }
     const others = Object.entries(context.projectGraph.nodes)
       .filter(([name, node]) => name !== context.projectName && isStreamProject(node))
       .map(([name, node]) => ({ project: name, cwd: fromWorkspace(context.root, node.data.root) }));
     const owners = await tableOwnersOf(engine, others, stream.name, (message) => out.warn(message));
-    const findings = await engine.checkStream({
-      owners,
-      stream: stream.name,
-      dialect: stream.dialect,
-      graph: graph(stream),
-      ...(stream.drizzle ? { schemaFiles: stream.drizzle.schemaFiles, ...(stream.drizzle.casing ? { casing: stream.drizzle.casing } : {}) } : {}),
-      ...(options.db && stream.url ? { database: { url: stream.url } } : {}),
-    });
     const project = context.projectName ?? '<project>';
-    engine.reportCheck(out, {
-      stream: stream.name,
-      findings,
-      drizzle: stream.drizzle !== undefined,
-      database: options.db === true,
+    await engine.checkCommand(out, {
+      stream,
+      graph: graph(stream),
+      owners,
+      db: options.db === true,
       commands: { merge: `nx g @strata/nx:merge ${project}`, generate: `nx g @strata/nx:migration ${project}`, repair: `nx run ${project}:migrate-repair` },
       rerun: `nx run ${project}:${context.targetName ?? 'migrate-check'}${options.strictSafety ? ' --strictSafety' : ''}`,
       strictSafety: options.strictSafety === true,
