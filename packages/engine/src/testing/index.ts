@@ -6,7 +6,7 @@
  * @packageDocumentation
  */
 export { testMigrations, type TestMigrationsOptions, type DriftSource } from './test-migrations.js';
-export { withThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.js';
+export { embeddedThrowawayServer, withThrowawayDatabase, type ThrowawayDatabase } from './throwaway-database.js';
 export {
   MigrationTestError,
   ThrowawayServerUrlError,

@@ -20,6 +20,22 @@ export interface ThrowawayDatabase {
 }
 
 /**
+ * Where a throwaway database of `dialect` is made when no server is named: `"sqlite"` (a temp file) or
+ * `"pglite:"` (in memory); undefined for MySQL, which has no embedded form and needs a server.
+ *
+ * @example
+ * ```ts
+ * import { embeddedThrowawayServer, withThrowawayDatabase } from '@strata/engine/testing';
+ * const where = embeddedThrowawayServer('postgresql'); // 'pglite:'
+ * ```
+ */
+export function embeddedThrowawayServer(dialect: DialectName | undefined): string | undefined {
+  if (dialect === 'sqlite') return 'sqlite';
+  if (dialect === 'postgresql') return 'pglite:';
+  return undefined;
+}
+
+/**
  * Creates a uniquely named database, hands it to `fn`, and drops it afterwards, whether `fn` succeeds
  * or throws. `serverUrlOrSqlite` is either a server URL to create the database on (`postgres://…`,
  * `mysql://…`: `CREATE DATABASE strata_test_<random>` through the dialect's connection, so the user

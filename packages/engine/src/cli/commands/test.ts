@@ -1,11 +1,10 @@
 import type { StreamLayout } from '../../config/stream-settings.js';
-import type { DialectName } from '../../dialects/dialect.js';
 import { dialectFromUrl, redactUrl } from '../../dialects/url.js';
 import type { RevisionGraph } from '../../revision/revision-graph.js';
 import type { StreamTarget } from '../../runner/runner.js';
 import type { MigrationTestResult, MigrationTestStepResult } from '../../testing/errors.js';
 import { testMigrations } from '../../testing/test-migrations.js';
-import { withThrowawayDatabase } from '../../testing/throwaway-database.js';
+import { embeddedThrowawayServer, withThrowawayDatabase } from '../../testing/throwaway-database.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { formatDuration } from '../../report/format-revision.js';
@@ -48,7 +47,7 @@ export const testCommand: Command = {
       return report(input, await test(input, settings, loadGraph(settings), settings));
     }
     const layout = streamLayout(input);
-    const where = server ?? embeddedThrowaway(layout.dialect);
+    const where = server ?? embeddedThrowawayServer(layout.dialect);
     if (where === undefined) {
       throw new UsageError(
         `strata test needs a database it may change for stream "${layout.name}"${layout.dialect ? ` (${layout.dialect})` : ''}.`,
@@ -70,13 +69,6 @@ export const testCommand: Command = {
     report(input, result);
   },
 };
-
-/** Where a stream of `dialect` is tested when no server is named: a SQLite temp file, an in-memory PGlite; MySQL has no embedded form. */
-function embeddedThrowaway(dialect: DialectName | undefined): string | undefined {
-  if (dialect === 'sqlite') return 'sqlite';
-  if (dialect === 'postgresql') return 'pglite:';
-  return undefined;
-}
 
 function test(input: CommandInput, layout: StreamLayout, graph: RevisionGraph, stream: StreamTarget): Promise<MigrationTestResult> {
   const schema = layout.drizzle;

@@ -29,7 +29,7 @@ export default async function migrateTestExecutor(options: MigrateTestExecutorSc
     const withDatabases = async (index: number): Promise<void> => {
       const dialect = dialects[index];
       if (dialect === undefined) return test(run, testing, layout as StreamLayout & { dialect: StreamSettings['dialect'] }, graph, dependencies, databases);
-      const server = serverFor(dialect, layout, dependencies, options);
+      const server = serverFor(testing, dialect, layout, dependencies, options);
       await testing.withThrowawayDatabase(server, async (database) => {
         databases.set(dialect, database.url);
         await withDatabases(index + 1);
@@ -71,10 +71,11 @@ function dependencyLayouts(run: StrataRun): DependencyLayout[] {
  * Where to create the throwaway database of `dialect`: `"sqlite"`, `--serverUrl`, an in-memory PGlite for
  * PostgreSQL (no server needed), or for MySQL a configured URL of that dialect.
  */
-function serverFor(dialect: string, layout: StreamLayout, dependencies: readonly DependencyLayout[], options: MigrateTestExecutorSchema): string {
+function serverFor(testing: EngineTesting, dialect: StreamSettings['dialect'], layout: StreamLayout, dependencies: readonly DependencyLayout[], options: MigrateTestExecutorSchema): string {
   if (dialect === 'sqlite') return 'sqlite';
   if (options.serverUrl && dialect === layout.dialect) return options.serverUrl;
-  if (dialect === 'postgresql') return 'pglite:';
+  const embedded = testing.embeddedThrowawayServer(dialect);
+  if (embedded !== undefined) return embedded;
   const url = dialect === layout.dialect ? layout.url : dependencies.find((d) => d.layout.dialect === dialect && d.url)?.url;
   if (url === undefined) {
     throw new UsageError(
