@@ -10,14 +10,12 @@ import type { RevisionGraph } from '../revision/revision-graph.js';
 import { Ledger } from '../runner/ledger.js';
 import { OpExecutor } from '../runner/op-executor.js';
 import { inRevisionTransaction, type StreamTarget } from '../runner/runner.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { diffSchemas, type AmbiguousRename } from './diff.js';
 import { PushDestructiveError, PushFailedError, PushMigratedDatabaseError } from './errors.js';
 import { addOwned, ownedNames, ownedPart, type OwnedNames } from './owned.js';
-
-/** The lock wait when the stream sets none: the runner's. */
-const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
 /** What {@link pushSchema} compares and where it applies the difference. */
 export interface PushOptions {

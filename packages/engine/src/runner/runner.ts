@@ -14,6 +14,7 @@ import { createMigrationContext, RevisionTouches } from './migration-context.js'
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { appliedFromHistory, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
 import { HISTORY_TABLE } from '../dialects/strata-tables.js';
+import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
@@ -147,7 +148,6 @@ export interface CurrentResult {
   readonly heads: readonly string[];
 }
 
-const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 /** The pause before the first retry of a revision that failed on the DDL lock timeout; it doubles per retry. */
 const LOCK_RETRY_BASE_MS = 500;
 /** The longest pause between two retries. */
