@@ -1,10 +1,10 @@
-import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { DialectName } from '../../src/dialects/dialect.js';
 import { createTestDatabase, ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
-import { describeRun, jsonOf, listTables, makeTempDir, runCli, type CliRun } from '../support/streams.js';
+import { describeRun, jsonOf, listTables, type CliRun } from '../support/streams.js';
+import { DrizzleProject, keepDatabaseUrlOutOfEnvironment } from '../support/drizzle-project.js';
 import { loadDialect } from '../../src/dialects/registry.js';
 import { withConnection } from '../../src/dialects/connection.js';
 
@@ -17,8 +17,6 @@ import { withConnection } from '../../src/dialects/connection.js';
  * revisions resolve @strata/engine) and its own database, both removed after the test.
  */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WORKSPACE_NODE_MODULES = resolve(HERE, '../../../../node_modules');
 const STREAM = 'app';
 
 /** The revisions generated or written below, with fixed ids so the messages can be asserted. */
@@ -35,51 +33,10 @@ const SUCCESS = `Stream "${STREAM}": one head, every operation guarded, the revi
 // ---------------------------------------------------------------------------------------------
 
 /** A project folder under the OS temp folder, with its Drizzle config pointing at `url`. */
-class Project {
-  readonly root: string;
-  readonly migrations: string;
-  readonly schemaFile: string;
-  readonly #remove: () => void;
-
-  constructor(
-    label: string,
-    readonly dialect: DialectName,
-    readonly url: string,
-  ) {
-    const temp = makeTempDir(`check-${label}`);
-    this.root = temp.path;
-    this.#remove = () => temp.remove();
-    this.migrations = join(this.root, 'migrations');
-    this.schemaFile = join(this.root, 'src', 'schema.ts');
-    mkdirSync(this.migrations);
-    mkdirSync(dirname(this.schemaFile));
-    // The schema imports drizzle-orm and the revisions @strata/engine: both resolve through here.
-    symlinkSync(WORKSPACE_NODE_MODULES, join(this.root, 'node_modules'), 'dir');
-    writeFileSync(
-      join(this.root, 'drizzle.config.ts'),
-      [
-        "import { defineConfig } from 'drizzle-kit';",
-        `export default defineConfig({ dialect: ${JSON.stringify(dialect)}, schema: './src/schema.ts', dbCredentials: { url: ${JSON.stringify(url)} } });`,
-        '',
-      ].join('\n'),
-    );
-  }
-
-  /** Replaces the Drizzle schema. */
-  schema(source: string): void {
-    writeFileSync(this.schemaFile, source);
-  }
-
-  /** Writes a hand-written revision file; returns its absolute path. */
-  revision(fileName: string, source: string): string {
-    const file = join(this.migrations, fileName);
-    writeFileSync(file, source);
-    return file;
-  }
-
-  /** `strata <argv> --stream app`, in-process, from the project folder (its drizzle.config.ts gives dialect, schema and URL). */
-  cli(...argv: string[]): Promise<CliRun> {
-    return runCli([...argv, '--stream', STREAM], { cwd: this.root });
+/** The check suite's project: a {@link DrizzleProject} that also writes revisions by autogenerate. */
+class Project extends DrizzleProject {
+  constructor(label: string, dialect: DialectName, url: string) {
+    super(`check-${label}`, dialect, url, { stream: STREAM });
   }
 
   /** `strata revision --autogenerate -m MESSAGE --rev-id ID`, which must write a file; returns the run. */
@@ -88,10 +45,6 @@ class Project {
     expectExit(run, 0);
     expect(run.stdout, describeRun(run)).toContain(`(revision ${id},`);
     return run;
-  }
-
-  remove(): void {
-    this.#remove();
   }
 }
 
@@ -108,15 +61,7 @@ function problemsOf(run: CliRun): string[] {
     .map((line) => line.slice(4));
 }
 
-// The URL would override the drizzle config's: keep the environment out of these runs.
-let savedUrl: string | undefined;
-beforeAll(() => {
-  savedUrl = process.env['STRATA_DATABASE_URL'];
-  delete process.env['STRATA_DATABASE_URL'];
-});
-afterAll(() => {
-  if (savedUrl !== undefined) process.env['STRATA_DATABASE_URL'] = savedUrl;
-});
+keepDatabaseUrlOutOfEnvironment();
 
 // ---------------------------------------------------------------------------------------------
 // SQLite: generated revisions, drift, heads, guards, --json

@@ -7,6 +7,7 @@ import type { Op } from '../../src/ops/op.js';
 import { emptySchema } from '../../src/schema/model.js';
 import { ALL_TARGETS, createTestDatabase, describeDialects, type TestDatabase } from '../support/databases.js';
 import { describeRun, makeTempDir, runCli, type CliRun } from '../support/streams.js';
+import { keepDatabaseUrlOutOfEnvironment } from '../support/drizzle-project.js';
 
 /**
  * PostgreSQL schemas (`pgSchema`) end to end through the CLI, in-process, on a real server: a
@@ -30,15 +31,7 @@ function expectExit(run: CliRun, code: number): void {
   expect(run.code, describeRun(run)).toBe(code);
 }
 
-// The URL would override the drizzle config's: keep the environment out of these runs.
-let savedUrl: string | undefined;
-beforeAll(() => {
-  savedUrl = process.env['STRATA_DATABASE_URL'];
-  delete process.env['STRATA_DATABASE_URL'];
-});
-afterAll(() => {
-  if (savedUrl !== undefined) process.env['STRATA_DATABASE_URL'] = savedUrl;
-});
+keepDatabaseUrlOutOfEnvironment();
 
 await describeDialects('PostgreSQL schemas, through the CLI', (ctx) => {
   if (ctx.name !== 'postgresql') {

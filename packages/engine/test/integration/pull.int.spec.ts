@@ -1,14 +1,15 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { afterEach, expect, it } from 'vitest';
 import { diffSchemas } from '../../src/autogenerate/diff.js';
 import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
 import { readDrizzleSchema } from '../../src/schema/drizzle-adapter.js';
 import type { SchemaModel } from '../../src/schema/model.js';
 import { ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
-import { describeRun, jsonOf, makeTempDir, runCli, withConnection, type CliRun } from '../support/streams.js';
+import { describeRun, jsonOf, withConnection, type CliRun } from '../support/streams.js';
+import { DrizzleProject, keepDatabaseUrlOutOfEnvironment } from '../support/drizzle-project.js';
 
 /**
  * `strata pull` end to end through the CLI: an app's database made by hand-written DDL (orgs, users
@@ -53,30 +54,15 @@ const APP_DDL: Record<DialectName, readonly string[]> = {
 };
 
 /** A project whose drizzle.config.ts names the file pull writes by default as its schema. */
-class Project {
-  readonly root: string;
-  readonly pulled: string;
-  readonly #remove: () => void;
-
-  constructor(
-    readonly dialect: DialectName,
-    readonly url: string,
-  ) {
-    const temp = makeTempDir('pull');
-    this.root = temp.path;
-    this.#remove = () => temp.remove();
-    this.pulled = join(this.root, 'src', 'schema.pulled.ts');
-    mkdirSync(dirname(this.pulled));
-    symlinkSync(WORKSPACE_NODE_MODULES, join(this.root, 'node_modules'), 'dir');
-    writeFileSync(join(this.root, 'package.json'), '{ "type": "module" }\n');
-    writeFileSync(
-      join(this.root, 'drizzle.config.ts'),
-      `export default { dialect: ${JSON.stringify(dialect)}, schema: './src/schema.pulled.ts', dbCredentials: { url: ${JSON.stringify(url)} } };\n`,
-    );
+/** The pull suite's project: a {@link DrizzleProject} whose schema file is what `strata pull` writes. */
+class Project extends DrizzleProject {
+  constructor(dialect: DialectName, url: string) {
+    super('pull', dialect, url, { stream: STREAM, schema: 'src/schema.pulled.ts', esm: true });
   }
 
-  cli(...argv: string[]): Promise<CliRun> {
-    return runCli([...argv, '--stream', STREAM], { cwd: this.root });
+  /** The file `strata pull` writes by default. */
+  get pulled(): string {
+    return this.schemaFile;
   }
 
   /** Type-checks the pulled file against drizzle-orm, strictly; returns tsc's output ('' when clean). */
@@ -85,10 +71,6 @@ class Project {
     writeFileSync(join(this.root, 'tsconfig.json'), JSON.stringify(config));
     const run = spawnSync(process.execPath, [TSC, '-p', join(this.root, 'tsconfig.json')], { encoding: 'utf8' });
     return `${run.stdout}${run.stderr}`.trim() + (run.status === 0 ? '' : `\n(tsc exit ${run.status})`);
-  }
-
-  remove(): void {
-    this.#remove();
   }
 }
 
@@ -105,14 +87,7 @@ function differences(dialect: Dialect, from: SchemaModel, to: SchemaModel): stri
   return diffSchemas(from, to, { capabilities: { enums: dialect.capabilities.enums } }).ops.map((op) => JSON.stringify(op));
 }
 
-let savedUrl: string | undefined;
-beforeAll(() => {
-  savedUrl = process.env['STRATA_DATABASE_URL'];
-  delete process.env['STRATA_DATABASE_URL'];
-});
-afterAll(() => {
-  if (savedUrl !== undefined) process.env['STRATA_DATABASE_URL'] = savedUrl;
-});
+keepDatabaseUrlOutOfEnvironment();
 
 await describeDialects(
   'strata pull',

@@ -1,13 +1,12 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import { afterEach, expect, it } from 'vitest';
 import { diffSchemas } from '../../src/autogenerate/diff.js';
 import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
 import { readDrizzleSchema } from '../../src/schema/drizzle-adapter.js';
 import type { SchemaModel } from '../../src/schema/model.js';
 import { ALL_TARGETS, describeDialects, type TestDatabase } from '../support/databases.js';
-import { describeRun, historyRows, jsonOf, listAllTables, listTables, makeTempDir, runBinary, runCli, versionRows, withConnection, type CliRun } from '../support/streams.js';
+import { describeRun, historyRows, jsonOf, listAllTables, listTables, runBinary, versionRows, withConnection, type CliRun } from '../support/streams.js';
+import { DrizzleProject, keepDatabaseUrlOutOfEnvironment } from '../support/drizzle-project.js';
 
 /**
  * `strata push` end to end through the CLI (in-process, and once through the real binary): an app's
@@ -17,8 +16,6 @@ import { describeRun, historyRows, jsonOf, listAllTables, listTables, makeTempDi
  * does; tables other streams own left alone. Every run is judged by reading the database back.
  */
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const WORKSPACE_NODE_MODULES = resolve(HERE, '../../../../node_modules');
 const STREAM = 'app';
 
 /** The schema's versions: v1 to start, v2 adds (a column, a table, an index, an enum value), v3 drops and narrows. */
@@ -163,38 +160,15 @@ function seedStatements(dialect: DialectName): string[] {
 }
 
 /** A project folder: drizzle.config.ts pointing at the database, src/schema.ts, migrations/. */
-class Project {
-  readonly root: string;
-  readonly schemaFile: string;
-  readonly #remove: () => void;
-
-  constructor(
-    readonly dialect: DialectName,
-    readonly url: string,
-  ) {
-    const temp = makeTempDir('push');
-    this.root = temp.path;
-    this.#remove = () => temp.remove();
-    this.schemaFile = join(this.root, 'src', 'schema.ts');
-    mkdirSync(join(this.root, 'migrations'));
-    mkdirSync(dirname(this.schemaFile));
-    symlinkSync(WORKSPACE_NODE_MODULES, join(this.root, 'node_modules'), 'dir');
-    writeFileSync(
-      join(this.root, 'drizzle.config.ts'),
-      `export default { dialect: ${JSON.stringify(dialect)}, schema: './src/schema.ts', dbCredentials: { url: ${JSON.stringify(url)} } };\n`,
-    );
+/** The push suite's project: a {@link DrizzleProject} whose schema is one of the app's versions. */
+class Project extends DrizzleProject {
+  constructor(dialect: DialectName, url: string) {
+    super('push', dialect, url, { stream: STREAM });
   }
 
-  schema(version: Version): void {
-    writeFileSync(this.schemaFile, schemaSource(this.dialect, version));
-  }
-
-  cli(...argv: string[]): Promise<CliRun> {
-    return runCli([...argv, '--stream', STREAM], { cwd: this.root });
-  }
-
-  remove(): void {
-    this.#remove();
+  /** Replaces the Drizzle schema with the app at `version`. */
+  version(version: Version): void {
+    this.schema(schemaSource(this.dialect, version));
   }
 }
 
@@ -215,15 +189,7 @@ async function count(dialect: Dialect, url: string, table: string): Promise<numb
   return Number(row?.['n']);
 }
 
-// The URL would override the drizzle config's: keep the environment out of these runs.
-let savedUrl: string | undefined;
-beforeAll(() => {
-  savedUrl = process.env['STRATA_DATABASE_URL'];
-  delete process.env['STRATA_DATABASE_URL'];
-});
-afterAll(() => {
-  if (savedUrl !== undefined) process.env['STRATA_DATABASE_URL'] = savedUrl;
-});
+keepDatabaseUrlOutOfEnvironment();
 
 await describeDialects(
   'strata push',
@@ -234,7 +200,7 @@ await describeDialects(
     async function newProject(label: string): Promise<Project> {
       database = await ctx.createDatabase(`push_${label}`);
       project = new Project(ctx.name, database.url);
-      project.schema(1);
+      project.version(1);
       return project;
     }
 
@@ -264,7 +230,7 @@ await describeDialects(
       await withConnection(ctx.dialect, p.url, async (c) => {
         for (const sql of seedStatements(ctx.name)) await c.query(sql);
       });
-      p.schema(2);
+      p.version(2);
 
       // --dry-run and --sql print the SQL and change nothing.
       const before = await readBack(ctx.dialect, p);
@@ -300,12 +266,12 @@ await describeDialects(
     it('refuses destructive operations without --force, listing them; --force applies them and keeps the rows', async () => {
       const p = await newProject('cut');
       expectExit(await p.cli('push'), 0);
-      p.schema(2);
+      p.version(2);
       expectExit(await p.cli('push'), 0);
       await withConnection(ctx.dialect, p.url, async (c) => {
         for (const sql of seedStatements(ctx.name)) await c.query(sql);
       });
-      p.schema(3);
+      p.version(3);
       const before = await readBack(ctx.dialect, p);
 
       const refused = await p.cli('push');
@@ -339,7 +305,7 @@ await describeDialects(
       expectExit(await p.cli('revision', '--autogenerate', '-m', 'create app', '--rev-id', 'c0ffee000001'), 0);
       expectExit(await p.cli('upgrade', 'head'), 0);
       const history = await historyRows(ctx.dialect, p.url, STREAM);
-      p.schema(2);
+      p.version(2);
       const before = await readBack(ctx.dialect, p);
 
       const refused = await p.cli('push');
@@ -410,9 +376,9 @@ await describeDialects(
       const database = await ctx.createDatabase('push_notty');
       const p = new Project(ctx.name, database.url);
       try {
-        p.schema(1);
+        p.version(1);
         expectExit(await p.cli('push'), 0);
-        p.schema(3);
+        p.version(3);
         const run = await runBinary(['push', '--stream', STREAM], { cwd: p.root, env: { CI: '' } });
         expectExit(run, 1);
         expect(run.stderr).toContain('error AUTOGENERATE_PUSH_DESTRUCTIVE');
