@@ -4,7 +4,8 @@
  * parameters: `--sql` never touches a database (the file's bytes are compared before and after),
  * `--url` points both streams at one database, and `--output-file` gives a document Nx's output framing
  * cannot corrupt. A drizzle.config that throws leaves the project graph working and is reported, with
- * its code, when its target runs; hints name Nx's commands and options.
+ * its code, when its target runs; hints name Nx's commands and options; an applied revision edited on
+ * purpose is accepted through migrate-repair; `stream --baseline` refuses a database without the schema.
  *
  * One workspace for the file; the steps run in order.
  */
@@ -12,6 +13,8 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { withConnection } from '../../packages/engine/src/dialects/connection.js';
+import { loadDialect } from '../../packages/engine/src/dialects/registry.js';
 import { ACCOUNTS_SQLITE_LAST_COLUMN, DEFAULT_SQLITE_FILE } from './support/fixture.js';
 import {
   createWorkspace,
@@ -149,5 +152,49 @@ describe('@strata/nx: a chain of streams under one command line [SQLite]', () =>
     expect(heads.code, heads.output).not.toBe(0);
     expect(heads.output).toMatch(/hint: .*nx g @strata\/nx:merge billing/);
     expect(heads.output).not.toMatch(/hint: .*`strata merge/);
+  });
+
+  it('an applied revision edited on purpose: migrate refuses, migrate-repair records it, migrate runs again (item 5)', async () => {
+    // The first revision, applied in beforeAll (the folder holds the later, unapplied one too).
+    const files = (await ws.list('apps/accounts/migrations')).map((name) => `apps/accounts/migrations/${name}`);
+    const sources = await Promise.all(files.map((name) => ws.read(name)));
+    const index = sources.findIndex((text) => revisionIdOf(text) === accountsRev);
+    expect(index, `${accountsRev} among ${files.join(', ')}`).toBeGreaterThanOrEqual(0);
+    const file = files[index] as string;
+    const source = sources[index] as string;
+    await ws.write(file, `${source}// Reviewed: the users table keeps this shape.\n`);
+    const refused = await ws.nx(['run', 'accounts:migrate', '--output-style=static']);
+    expect(refused.code, refused.output).not.toBe(0);
+    expect(refused.output).toContain('RUNNER_CHECKSUM_MISMATCH');
+    expect(refused.output).toContain('migrate-repair');
+
+    const repaired = expectSuccess(await ws.nx(['run', 'accounts:migrate-repair', '--output-style=static']), 'nx run accounts:migrate-repair');
+    expect(repaired.output).toContain(`repaired  ${accountsRev}`);
+    const ledger = await readLedger('sqlite', ws.sqliteUrl);
+    expect(ledger.history.filter((row) => row.stream === 'accounts' && row.direction === 'repair').map((row) => row.revision)).toEqual([accountsRev]);
+    expectSuccess(await ws.nx(['run', 'accounts:migrate', '--output-style=static']), 'nx run accounts:migrate after repair');
+  });
+
+  it('stream --baseline looks before it stamps: an empty database is refused with the differences, nothing recorded (item 6)', async () => {
+    await ws.write('apps/reports/project.json', JSON.stringify({ name: 'reports' }));
+    await ws.write(
+      'apps/reports/drizzle.config.ts',
+      "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'sqlite', schema: './src/schema.ts', dbCredentials: { url: '../../reports.sqlite' } });\n",
+    );
+    await ws.write(
+      'apps/reports/src/schema.ts',
+      "import * as sqlite from 'drizzle-orm/sqlite-core';\nexport const reports = sqlite.sqliteTable('reports', { id: sqlite.integer('id').primaryKey(), title: sqlite.text('title').notNull() });\n",
+    );
+    const refused = await ws.nx(['g', '@strata/nx:stream', 'reports', '--baseline', '--url=file:empty.sqlite', '--no-interactive']);
+    expect(refused.code, refused.output).not.toBe(0);
+    expect(refused.output).toContain('NX_BASELINE_MISMATCH');
+    expect(refused.output).toContain('createTable reports');
+    expect(refused.output).toContain('--force');
+    // The generator wrote no file; the comparison opened the database (relative to the project, as a
+    // drizzle.config URL is), which SQLite creates empty, and recorded nothing in it.
+    expect((await ws.list('apps/reports')).sort(), 'nothing is written').toEqual(['drizzle.config.ts', 'empty.sqlite', 'project.json', 'src']);
+    const sqlite = await loadDialect('sqlite');
+    const empty = `file:${join(ws.root, 'apps', 'reports', 'empty.sqlite')}`;
+    expect(await withConnection(sqlite, empty, (c) => sqlite.tableExists(c, 'strata_version'))).toBe(false);
   });
 });
