@@ -230,11 +230,16 @@ const SCHEMA_CASES: readonly Case[] = [
     expected: { postgresql: ['ALTER TABLE "billing"."invoices" DROP CONSTRAINT "invoices_pkey"'], mysql: 'unsupported', sqlite: 'unsupported' },
   },
   {
-    name: 'renameTable within a schema renames its identity sequence there too',
+    name: 'renameTable within a schema renames its identity sequence and NOT NULL constraint there too',
     op: { kind: 'renameTable', table: 'billing.invoices', to: 'billing.bills' },
     table: BILLING_INVOICES,
     expected: {
-      postgresql: ['ALTER TABLE "billing"."invoices" RENAME TO "bills"', 'ALTER SEQUENCE IF EXISTS "billing"."invoices_id_seq" RENAME TO "bills_id_seq"'],
+      postgresql: [
+        'ALTER TABLE "billing"."invoices" RENAME TO "bills"',
+        'ALTER SEQUENCE IF EXISTS "billing"."invoices_id_seq" RENAME TO "bills_id_seq"',
+        'DO $strata$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = \'"billing"."bills"\'::regclass AND contype = \'n\' AND conname = \'invoices_id_not_null\') THEN ' +
+          'ALTER TABLE "billing"."bills" RENAME CONSTRAINT "invoices_id_not_null" TO "bills_id_not_null"; END IF; END $strata$',
+      ],
       mysql: 'unsupported',
       sqlite: 'unsupported',
     },
@@ -482,6 +487,27 @@ const CASES: readonly Case[] = [
     },
   },
   {
+    name: 'renameTable renames the NOT NULL constraints PostgreSQL 18 named after it, the key column\'s included',
+    op: { kind: 'renameTable', table: 'orders', to: 'purchases' },
+    table: ORDERS,
+    expected: {
+      postgresql: [
+        'ALTER TABLE "orders" RENAME TO "purchases"',
+        'DO $strata$ BEGIN ' +
+          ['id', 'user_id', 'code', 'status']
+            .map(
+              (column) =>
+                `IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = '"purchases"'::regclass AND contype = 'n' AND conname = 'orders_${column}_not_null') THEN ` +
+                `ALTER TABLE "purchases" RENAME CONSTRAINT "orders_${column}_not_null" TO "purchases_${column}_not_null"; END IF;`,
+            )
+            .join(' ') +
+          ' END $strata$',
+      ],
+      mysql: ['ALTER TABLE `orders` RENAME TO `purchases`'],
+      sqlite: ['ALTER TABLE "orders" RENAME TO "purchases"'],
+    },
+  },
+  {
     name: 'addColumn, nullable',
     op: { kind: 'addColumn', table: 'orders', column: { name: 'note', type: 'text' } },
     table: ORDERS,
@@ -638,6 +664,20 @@ const CASES: readonly Case[] = [
       postgresql: ['ALTER TABLE "orders" RENAME COLUMN "comment" TO "remark"'],
       mysql: ['ALTER TABLE `orders` RENAME COLUMN `comment` TO `remark`'],
       sqlite: ['ALTER TABLE "orders" RENAME COLUMN "comment" TO "remark"'],
+    },
+  },
+  {
+    name: 'renameColumn, NOT NULL: its PostgreSQL 18 constraint follows, clipped to 63 bytes as the server names it',
+    op: { kind: 'renameColumn', table: 'orders', column: 'code', to: 'reference_code_of_the_order_as_printed_on_every_invoice' },
+    table: ORDERS,
+    expected: {
+      postgresql: [
+        'ALTER TABLE "orders" RENAME COLUMN "code" TO "reference_code_of_the_order_as_printed_on_every_invoice"',
+        'DO $strata$ BEGIN IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = \'"orders"\'::regclass AND contype = \'n\' AND conname = \'orders_code_not_null\') THEN ' +
+          'ALTER TABLE "orders" RENAME CONSTRAINT "orders_code_not_null" TO "orders_reference_code_of_the_order_as_printed_on_every_not_null"; END IF; END $strata$',
+      ],
+      mysql: ['ALTER TABLE `orders` RENAME COLUMN `code` TO `reference_code_of_the_order_as_printed_on_every_invoice`'],
+      sqlite: ['ALTER TABLE "orders" RENAME COLUMN "code" TO "reference_code_of_the_order_as_printed_on_every_invoice"'],
     },
   },
   {

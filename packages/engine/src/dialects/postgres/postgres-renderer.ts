@@ -103,30 +103,58 @@ export class PostgresRenderer extends RenderBase {
   }
 
   /**
-   * The rename, then the sequences the table's auto-increment columns own renamed after it, as a
-   * table created under the new name would have them (`<table>_<column>_seq`): PostgreSQL renames
-   * neither serial nor identity sequences with their table. `IF EXISTS`: a sequence named otherwise
-   * (made by hand, or renamed since) is left alone.
+   * The rename, then what PostgreSQL named after the table renamed as a table created under the new
+   * name would have it, since the server renames neither with the table: the sequences its
+   * auto-increment columns own (`<table>_<column>_seq`), and from PostgreSQL 18 on its NOT NULL
+   * constraints (`<table>_<column>_not_null`). Both are conditional: a sequence or constraint named
+   * otherwise (by hand, or renamed since), or a server before 18, is left alone.
    */
   protected override renameTable(op: RenameTableOp, context: RenderContext): string[] {
     this.#refuseSchemaMove(op);
-    const sequences = (context.table?.columns ?? []).filter((column) => column.autoIncrement === true);
+    const columns = context.table?.columns ?? [];
+    const sequences = columns.filter((column) => column.autoIncrement === true);
+    const notNull = columns.filter((column) => !column.nullable || context.table?.primaryKey?.columns.includes(column.name) === true);
     return [
       ...super.renameTable(op, context),
-      ...sequences.map((column) => this.renameSequence(ownedSequenceName(op.table, column.name), ownedSequenceName(op.to, column.name))),
+      ...sequences.map((column) => this.renameSequence(ownedName(op.table, column.name, 'seq'), ownedName(op.to, column.name, 'seq'))),
+      ...this.renameNotNullConstraints(
+        op.to,
+        notNull.map((column) => [ownedName(op.table, column.name, 'not_null'), ownedName(op.to, column.name, 'not_null')]),
+      ),
     ];
   }
 
-  /** The rename, then the column's own sequence renamed after it (see {@link PostgresRenderer.renameTable}). */
+  /** The rename, then the column's own sequence and NOT NULL constraint renamed after it (see {@link PostgresRenderer.renameTable}). */
   protected override renameColumn(op: RenameColumnOp, context: RenderContext): string[] {
     const column = context.table?.columns.find((candidate) => candidate.name === op.column);
-    const sequence = column?.autoIncrement === true ? [this.renameSequence(ownedSequenceName(op.table, op.column), ownedSequenceName(op.table, op.to))] : [];
-    return [...super.renameColumn(op, context), ...sequence];
+    const sequence = column?.autoIncrement === true ? [this.renameSequence(ownedName(op.table, op.column, 'seq'), ownedName(op.table, op.to, 'seq'))] : [];
+    const notNull = column !== undefined && (!column.nullable || context.table?.primaryKey?.columns.includes(column.name) === true);
+    return [
+      ...super.renameColumn(op, context),
+      ...sequence,
+      ...(notNull ? this.renameNotNullConstraints(op.table, [[ownedName(op.table, op.column, 'not_null'), ownedName(op.table, op.to, 'not_null')]]) : []),
+    ];
   }
 
   /** `from` and `to` are qualified alike (a sequence stays in its table's schema); RENAME TO takes the bare name. */
   private renameSequence(from: string, to: string): string {
     return `ALTER SEQUENCE IF EXISTS ${this.quoteQualified(from)} RENAME TO ${this.quoteIdentifier(localName(to))}`;
+  }
+
+  /**
+   * NOT NULL constraints of `table` renamed `from` → `to` where one of that name exists: PostgreSQL 18
+   * records them in pg_constraint, earlier servers have none (and RENAME CONSTRAINT has no IF EXISTS).
+   */
+  private renameNotNullConstraints(table: string, renames: ReadonlyArray<readonly [string, string]>): string[] {
+    const changed = renames.filter(([from, to]) => from !== to);
+    if (changed.length === 0) return [];
+    const relation = this.quoteString(this.quoteQualified(table));
+    const steps = changed.map(
+      ([from, to]) =>
+        `IF EXISTS (SELECT 1 FROM pg_constraint WHERE conrelid = ${relation}::regclass AND contype = 'n' AND conname = ${this.quoteString(localName(from))}) THEN ` +
+        `ALTER TABLE ${this.quoteQualified(table)} RENAME CONSTRAINT ${this.quoteIdentifier(localName(from))} TO ${this.quoteIdentifier(localName(to))}; END IF;`,
+    );
+    return [`DO $strata$ BEGIN ${steps.join(' ')} END $strata$`];
   }
 
   /**
@@ -361,13 +389,13 @@ function sequenceOptions(identity: IdentityModel, all: boolean): string[] {
 }
 
 /**
- * The name PostgreSQL gives the sequence a column owns (`<table>_<column>_seq`, in the table's schema), clipped as
- * makeObjectName does to fit 63 bytes: the longer of the two names loses a character at a time
- * (src/backend/commands/indexcmds.c).
+ * The name PostgreSQL gives an object a column owns, `<table>_<column>_<label>` in the table's schema
+ * (`seq`: its sequence; `not_null`: its NOT NULL constraint, PostgreSQL 18), clipped as makeObjectName
+ * does to fit 63 bytes: the longer of the two names loses a character at a time (src/backend/commands/indexcmds.c).
  */
-function ownedSequenceName(qualifiedTable: string, column: string): string {
+function ownedName(qualifiedTable: string, column: string, label: 'seq' | 'not_null'): string {
   const table = localName(qualifiedTable);
-  const available = 63 - '_seq'.length - 1;
+  const available = 63 - `_${label}`.length - 1;
   let tablePart = [...table];
   let columnPart = [...column];
   const bytes = (chars: readonly string[]): number => Buffer.byteLength(chars.join(''));
@@ -375,5 +403,5 @@ function ownedSequenceName(qualifiedTable: string, column: string): string {
     if (bytes(tablePart) > bytes(columnPart)) tablePart = tablePart.slice(0, -1);
     else columnPart = columnPart.slice(0, -1);
   }
-  return inSchemaOf(qualifiedTable, `${tablePart.join('')}_${columnPart.join('')}_seq`);
+  return inSchemaOf(qualifiedTable, `${tablePart.join('')}_${columnPart.join('')}_${label}`);
 }
