@@ -9,7 +9,7 @@ import { loadDialect } from '../../src/dialects/registry.js';
 import { withConnection } from '../../src/dialects/connection.js';
 import { generateDrizzleSnapshot } from '../../src/schema/drizzle-adapter.js';
 import { emptySchema, type SchemaModel, type TableModel } from '../../src/schema/model.js';
-import { describeDialects, type TestDatabase } from '../support/databases.js';
+import { ALL_TARGETS, describeDialects, type DialectTestContext, type TestDatabase } from '../support/databases.js';
 import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schema.js';
 
 /**
@@ -38,10 +38,12 @@ import { ApiStream, loadGraph, makeTempDir, plainSchema } from '../support/schem
  *   pg_get_indexdef, pg_get_constraintdef, pg_sequence, pg_policies), independent of Strata's reader too;
  * - `check-db`: `strata check --db` (checkStream with the database) finds no drift and nothing unguarded;
  * - `no-changes`: autogenerate right after gives no operations ("No changes");
- * - `down-up`, on a copy of X (so X stays at step n): `downgrade -1` reads back as X did at step n-1;
+ * - `down-up`, on a copy of X (so X stays at step n), made by replaying steps 1..n and the seeds between
+ *   them on a fresh database (PGlite has no `CREATE DATABASE … TEMPLATE`): `downgrade -1` reads back as X did at step n-1;
  *   upgrade again reads back as step n, with the rows of `expect-<n>.json`; stamp one back and upgrade: no guard difference, same catalog.
  * Catalogs are compared with columns, indexes and constraints sorted by name (see catalogOf).
  * A step whose upgrade failed leaves the later steps of the app skipped ("blocked").
+ * The corpus runs on the PostgreSQL server and on PGlite: same apps, same checks, same oracles.
  */
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -270,8 +272,8 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
             const after = catalogs.get(step.n);
             expect(before, `the catalog of step ${step.n - 1} was not recorded`).toBeDefined();
             expect(after).toBeDefined();
-            // On a copy of X (CREATE DATABASE … TEMPLATE), so that a failing round trip leaves X at this step for the next ones.
-            const copy = await cloneDatabase(x, `w${step.n}`);
+            // On a copy of X, so that a failing round trip leaves X at this step for the next ones.
+            const copy = await replayCopy(ctx, app, step.n, dir);
             try {
               const s = new ApiStream(ctx.dialect, copy.url, dir, app.name);
               await s.downgrade('-1', { strict: true });
@@ -299,7 +301,7 @@ await describeDialects('corpus of evolving application schemas', (ctx) => {
       }
     });
   }
-});
+}, ALL_TARGETS);
 
 /** An error's message, its causes, and for an assertion the paths where actual and expected differ. */
 function failureText(error: unknown): string {
@@ -358,21 +360,24 @@ function catalogOf(model: SchemaModel): Catalog {
   };
 }
 
-/** A copy of `source` on the same server (PostgreSQL `CREATE DATABASE … TEMPLATE`); `drop()` removes it. */
-async function cloneDatabase(source: TestDatabase, suffix: string): Promise<{ readonly url: string; drop(): Promise<void> }> {
-  const dialect = await loadDialect('postgresql');
-  const server = new URL(source.url);
-  server.pathname = '/postgres';
-  const name = `${source.name}_${suffix}`;
-  await withConnection(dialect, server.toString(), (c) => c.query(`CREATE DATABASE "${name}" TEMPLATE "${source.name}"`));
-  const url = new URL(source.url);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      await withConnection(dialect, server.toString(), (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`));
-    },
-  };
+/**
+ * A copy of X at step `n`: a fresh database brought there the way X was, each step's generated
+ * revision applied in turn and each earlier step's seed rows inserted after it. Works wherever the
+ * target can make a database (the server's TEMPLATE copy has no PGlite counterpart); `drop()` removes it.
+ */
+async function replayCopy(ctx: DialectTestContext, app: App, n: number, dir: string): Promise<TestDatabase> {
+  const copy = await ctx.createDatabase(`corpus_w_${app.name}`);
+  try {
+    const stream = new ApiStream(ctx.dialect, copy.url, dir, app.name);
+    for (const step of app.steps.filter((candidate) => candidate.n <= n)) {
+      await stream.upgrade(revisionId(app.name, step.n), { strict: true });
+      if (step.n < n && step.seed !== undefined) await stream.script(step.seed);
+    }
+    return copy;
+  } catch (error) {
+    await copy.drop();
+    throw error;
+  }
 }
 
 /**
