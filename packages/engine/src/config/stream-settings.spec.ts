@@ -75,6 +75,13 @@ describe('drizzle.config', () => {
     });
   });
 
+  it('takes a relative PGlite directory from the config file\'s folder, as a SQLite path, wherever the command runs', () => {
+    const cwd = project({
+      'app/drizzle.config.ts': drizzleConfig(`{ schema: './src/schema.ts', dialect: 'postgresql', dbCredentials: { url: 'pglite:../.pglite/app?extensions=citext' } }`),
+    });
+    expect(resolveStreamSettings({ cwd }).url).toBe(`pglite:${join(cwd, '..', '.pglite', 'app')}?extensions=citext`);
+  });
+
   it('turns PostgreSQL credentials into a URL with the password percent-encoded', () => {
     const password = 'p@ss:w/rd#%?&';
     const cwd = project({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dialectFromUrl, redactUrl, scrubPassword, sqlitePathFromUrl } from './url.js';
+import { absoluteDatabaseUrl, dialectFromUrl, redactUrl, scrubPassword, sqlitePathFromUrl } from './url.js';
 
 describe('redactUrl', () => {
   it.each([
@@ -93,5 +93,20 @@ describe('sqlitePathFromUrl', () => {
 
   it('resolves relative paths against the current directory by default', () => {
     expect(sqlitePathFromUrl('app.db')).toBe(`${process.cwd()}/app.db`);
+  });
+});
+
+describe('absoluteDatabaseUrl', () => {
+  it.each([
+    ['file:tenants/acme.db', 'sqlite', 'file:///srv/app/tenants/acme.db'],
+    ['pglite:./data/pg?extensions=citext', 'postgresql', 'pglite:/srv/app/data/pg?extensions=citext'],
+    ['pglite:../shared/pg', 'postgresql', 'pglite:/srv/shared/pg'],
+    ['pglite:data/100%25 pg', 'postgresql', 'pglite:/srv/app/data/100%25 pg'],
+    ['pglite:///var/lib/pg', 'postgresql', 'pglite:///var/lib/pg'],
+    ['pglite:memory://scratch?extensions=pg_trgm', 'postgresql', 'pglite:memory://scratch?extensions=pg_trgm'],
+    ['pglite:', 'postgresql', 'pglite:'],
+    ['postgres://db/acme', 'postgresql', 'postgres://db/acme'],
+  ] as const)('%s (%s) from /srv/app: %s', (url, dialect, expected) => {
+    expect(absoluteDatabaseUrl(url, dialect, '/srv/app')).toBe(expected);
   });
 });

@@ -163,19 +163,34 @@ export function sqlitePathFromUrl(url: string, baseDir: string = process.cwd()):
 
 /**
  * The URL to connect to for `url` as written: a SQLite location becomes an absolute `file:` URL (a
- * relative path taken from `baseDir`), or `:memory:`; server URLs are returned as they are.
+ * relative path taken from `baseDir`), or `:memory:`; a PGlite directory becomes absolute the same way
+ * (`pglite:/srv/data/pg`, settings kept); in-memory PGlite and server URLs are returned as they are.
  *
  * @example
  * ```ts
  * import { absoluteDatabaseUrl } from '@strata/engine';
  * absoluteDatabaseUrl('file:tenants/acme.db', 'sqlite', '/srv'); // 'file:///srv/tenants/acme.db'
+ * absoluteDatabaseUrl('pglite:./data/pg?extensions=citext', 'postgresql', '/srv'); // 'pglite:/srv/data/pg?extensions=citext'
  * absoluteDatabaseUrl('postgres://db/acme', 'postgresql', '/srv'); // unchanged
  * ```
  */
 export function absoluteDatabaseUrl(url: string, dialect: DialectName, baseDir: string): string {
+  if (/^pglite:/i.test(url.trim())) return absolutePgliteUrl(url.trim(), baseDir);
   if (dialect !== 'sqlite') return url;
   const path = sqlitePathFromUrl(url, baseDir);
   return path === ':memory:' ? path : pathToFileURL(path).href;
+}
+
+/** A `pglite:` directory taken from `baseDir` when relative (see `pgliteLocation` for the forms); memory places unchanged. */
+function absolutePgliteUrl(url: string, baseDir: string): string {
+  const rest = url.slice('pglite:'.length);
+  const query = rest.indexOf('?');
+  const place = query < 0 ? rest : rest.slice(0, query);
+  if (place === '' || /^memory(:|$)/i.test(place)) return url;
+  const path = decodeURIComponent(place.startsWith('//') ? place.slice(2) : place);
+  if (isAbsolute(path)) return url;
+  const encoded = resolve(baseDir, path).replace(/[%?#]/g, (char) => encodeURIComponent(char));
+  return `pglite:${encoded}${query < 0 ? '' : rest.slice(query)}`;
 }
 
 /** Drops a `?query` (and `#fragment`) from a URL-form SQLite location. */
