@@ -105,6 +105,7 @@ export {
   QueryFailedError,
   OnlineDdlRefusedError,
   EmbeddedExtensionMissingError,
+  PgliteCannotOpenError,
   PermissionDeniedError,
   type MissingPrivilege,
   MultipleStatementsError,

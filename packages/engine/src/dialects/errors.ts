@@ -21,6 +21,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_CONNECTION_LOST',
   'DIALECT_SQLITE_CANNOT_OPEN',
   'DIALECT_SQLITE_BUSY',
+  'DIALECT_PGLITE_CANNOT_OPEN',
   'DIALECT_LOCK_TIMEOUT',
   'DIALECT_QUERY_FAILED',
   'DIALECT_PERMISSION_DENIED',
@@ -299,6 +300,28 @@ export class SqliteCannotOpenError extends StrataError {
     super(
       SqliteCannotOpenError.CODE,
       `Cannot open the SQLite database ${context.path} (from ${context.redactedUrl}): ${context.reason}.`,
+      options(context, context.hint, { path: context.path, reason: context.reason }),
+    );
+  }
+}
+
+/**
+ * A `pglite:` data directory PGlite cannot open or create: its parent folder is missing, the path is a
+ * file, or the folder holds something that is not a PGlite database. Like a SQLite file, the last folder
+ * is created on first use; the folders above it must exist.
+ *
+ * @example
+ * ```ts
+ * import { PgliteCannotOpenError } from '@strata/engine';
+ * new PgliteCannotOpenError({ dialect: 'postgresql', redactedUrl: 'pglite:./nope/pg', path: '/repo/nope/pg', reason: 'the directory /repo/nope does not exist', hint: 'Create it: mkdir -p /repo/nope' });
+ * ```
+ */
+export class PgliteCannotOpenError extends StrataError {
+  static readonly CODE = 'DIALECT_PGLITE_CANNOT_OPEN';
+  constructor(context: DialectErrorContext & { readonly path: string; readonly reason: string; readonly hint: string }) {
+    super(
+      PgliteCannotOpenError.CODE,
+      `Cannot open the PGlite database ${context.path} (from ${context.redactedUrl}): ${context.reason}.`,
       options(context, context.hint, { path: context.path, reason: context.reason }),
     );
   }

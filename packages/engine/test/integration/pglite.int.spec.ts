@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { disposePglite } from '../../src/dialects/postgres/pglite-connection.js';
@@ -105,5 +105,24 @@ describe('PGlite: the embedded PostgreSQL (issue 14)', () => {
     const error = jsonOf<{ error: JsonError }>(refused).error;
     expect(error.code).toBe('DIALECT_INVALID_URL');
     expect(error.message).toContain('PGlite bundles no extension postgis');
+  });
+
+  it('a data directory that cannot be made or is not one: DIALECT_PGLITE_CANNOT_OPEN naming the path, nothing created', async () => {
+    const missingParent = join(temp.path, 'no', 'such', 'pgdata');
+    const s = new StreamFixture(temp.path, 'noparent', `pglite:${missingParent}`);
+    writeOpsStream(s.dir, [tableRevision(A, 'items')]);
+    const run = await s.cli('upgrade', 'head', '--json');
+    expect(run.code, describeRun(run)).toBe(1);
+    const error = jsonOf<{ error: JsonError }>(run).error;
+    expect(error.code).toBe('DIALECT_PGLITE_CANNOT_OPEN');
+    expect(error.message).toContain(`the directory ${join(temp.path, 'no', 'such')} does not exist`);
+    expect(error.hint).toBe(`Create it (mkdir -p ${join(temp.path, 'no', 'such')}) or fix the path in the URL.`);
+    expect(existsSync(join(temp.path, 'no'))).toBe(false);
+
+    const file = join(temp.path, 'not-a-folder');
+    writeFileSync(file, 'text');
+    const onFile = await new StreamFixture(temp.path, 'onfile', `pglite:${file}`).cli('current', '--json');
+    expect(onFile.code, describeRun(onFile)).toBe(1);
+    expect(jsonOf<{ error: JsonError }>(onFile).error).toMatchObject({ code: 'DIALECT_PGLITE_CANNOT_OPEN', details: { path: file, reason: 'it is a file, not a directory' } });
   });
 });

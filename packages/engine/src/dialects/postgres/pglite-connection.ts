@@ -1,7 +1,8 @@
-import { isAbsolute, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Connection, Row } from '../connection.js';
 import type { LockOptions, MigrationLock } from '../dialect.js';
-import { DriverMissingError, EmbeddedExtensionMissingError, InvalidUrlError, LockTimeoutError, type DialectErrorContext } from '../errors.js';
+import { DriverMissingError, EmbeddedExtensionMissingError, InvalidUrlError, LockTimeoutError, PgliteCannotOpenError, type DialectErrorContext } from '../errors.js';
 import { statementError } from './postgres-connection.js';
 
 /** @internal The part of a PGlite instance Strata uses (structural: `@electric-sql/pglite` stays an optional peer). */
@@ -283,5 +284,28 @@ async function createInstance(url: string, location: PgliteLocation): Promise<Pg
     const module = (await import(`@electric-sql/pglite/contrib/${name}`)) as Record<string, unknown>;
     extensions[name] = module[name];
   }
-  return pglite.PGlite.create({ dataDir: location.dataDir, extensions });
+  if (location.memory) return pglite.PGlite.create({ dataDir: location.dataDir, extensions });
+  checkDataDir(location.dataDir, context);
+  try {
+    return await pglite.PGlite.create({ dataDir: location.dataDir, extensions });
+  } catch (error) {
+    throw new PgliteCannotOpenError({
+      ...context,
+      cause: error,
+      path: location.dataDir,
+      reason: error instanceof Error ? error.message : String(error),
+      hint: 'Point the URL at a PGlite data directory, or at an empty or new folder where one may be created.',
+    });
+  }
+}
+
+/** Fails early, with the path, where PGlite would fail inside its file system layer (ENOENT, ENOTDIR). */
+function checkDataDir(path: string, context: DialectErrorContext): void {
+  const parent = dirname(path);
+  if (!existsSync(parent)) {
+    throw new PgliteCannotOpenError({ ...context, path, reason: `the directory ${parent} does not exist`, hint: `Create it (mkdir -p ${parent}) or fix the path in the URL.` });
+  }
+  if (existsSync(path) && !statSync(path).isDirectory()) {
+    throw new PgliteCannotOpenError({ ...context, path, reason: 'it is a file, not a directory', hint: 'Name a folder for the data directory, e.g. .pglite/app.' });
+  }
 }
