@@ -4,7 +4,9 @@
 // (the guarded revision file, printed with ts-morph); drizzle-kit's is its own `generate` for the same
 // schema through `drizzle-kit/api`: `generateDrizzleJson` + `generateMigration` from an empty snapshot,
 // with the schema imported from a plain .mjs twin (so its loading is counted too, natively).
+// A first row times the two command lines as processes on the same project, which is what a person waits for.
 // Run alone with `node tools/bench/autogenerate.mjs` (after `npm run build`), or from run.mjs.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +18,10 @@ export const AUTOGENERATE_TABLES = 200;
 export const AUTOGENERATE_TARGET_MS = 2000;
 const RUNS = 5;
 const WORKSPACE_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.meta.url));
+const STRATA_BIN = fileURLToPath(new URL('../../packages/engine/bin/strata.js', import.meta.url));
+const DRIZZLE_KIT_BIN = join(WORKSPACE_NODE_MODULES, 'drizzle-kit', 'bin.cjs');
+/** Process runs per command in the command-line row (each a cold start, as a person or CI runs it). */
+const CLI_RUNS = 3;
 
 /**
  * Table `n` of the schema: 6-9 columns (one of three enums among them), an index, a foreign key to an
@@ -123,7 +129,13 @@ export async function autogenerateRows({ tables = AUTOGENERATE_TABLES, runs = RU
     }
     if (last.ops < tables * 2) throw new Error(`autogenerate: expected at least ${tables * 2} operations, got ${last.ops}`);
     if (last.policies < Math.floor(tables / 4)) throw new Error(`autogenerate: expected ${Math.floor(tables / 4)} policies, got ${last.policies}`);
+    const cli = cliTimes(dir, CLI_RUNS);
     return [
+      {
+        metric: `autogenerate ${tables} PG tables, command line: \`strata revision --autogenerate\` (floor: \`drizzle-kit generate\`), median of ${cli.ours.length} processes`,
+        ours: median(cli.ours),
+        floor: median(cli.kit),
+      },
       {
         metric: `autogenerate ${tables} PG tables (enums, RLS, policies, identity), first revision, cold (target < ${AUTOGENERATE_TARGET_MS / 1000} s; floor: drizzle-kit generate, cold)`,
         ours: oursTimes[0],
@@ -135,6 +147,32 @@ export async function autogenerateRows({ tables = AUTOGENERATE_TABLES, runs = RU
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Wall times of the two commands a person runs on the same project (its drizzle.config.ts and schema.ts
+ * in `dir`): each process starts cold, loads the config and the schema, diffs, and writes its file.
+ */
+function cliTimes(dir, runs) {
+  writeFileSync(
+    join(dir, 'drizzle.config.ts'),
+    "import { defineConfig } from 'drizzle-kit';\nexport default defineConfig({ dialect: 'postgresql', schema: './schema.ts', out: './drizzle' });\n",
+  );
+  const run = (args, output) => {
+    rmSync(join(dir, output), { recursive: true, force: true });
+    const start = performance.now();
+    const result = spawnSync(process.execPath, args, { cwd: dir, encoding: 'utf8' });
+    const ms = performance.now() - start;
+    if (result.status !== 0) throw new Error(`${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
+    return ms;
+  };
+  const ours = [];
+  const kit = [];
+  for (let i = 0; i < runs; i++) {
+    ours.push(run([STRATA_BIN, 'revision', '--autogenerate', '-m', 'initial', '--dir', 'migrations'], 'migrations'));
+    kit.push(run([DRIZZLE_KIT_BIN, 'generate'], 'drizzle'));
+  }
+  return { ours, kit };
 }
 
 // Run alone: print the rows.

@@ -4,7 +4,7 @@ import { expect, it } from 'vitest';
 import { ENGINE_DIR } from './support/streams.js';
 
 // Issue 9: the engine's entry points (the library, the command line) load none of the heavy
-// packages until a command needs them: ts-morph (writing revisions, checking guards), drizzle-kit
+// packages until a command needs them: ts-morph (checking guards), drizzle-kit
 // (reading a Drizzle schema), the database drivers (a connection of that dialect), sucrase (loading
 // a revision file). Runs the compiled dist/ (`npm run build` first), as users do.
 const HEAVY = ['ts-morph', 'typescript', 'drizzle-kit', 'drizzle-orm', 'pg', 'mysql2', 'better-sqlite3', '@electric-sql/pglite', 'sucrase'];
@@ -33,10 +33,18 @@ it('importing @strata/engine and the CLI loads no heavy package', () => {
   expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
 });
 
-it('ts-morph comes in when a revision is written, and the probe sees it', () => {
+it('writing a revision loads no ts-morph either: the file is assembled as text', () => {
   const loaded = packagesLoadedAfter(
     `const { renderGeneratedRevision } = await import(${dist('index.js')});\n` +
       "renderGeneratedRevision({ id: 'abcd00000001', parents: [], message: 'm', createdAt: new Date(), upgrade: [{ kind: 'dropTable', table: 't' }], downgrade: [] });",
+  );
+  expect(loaded.filter((name) => HEAVY.includes(name))).toEqual([]);
+});
+
+it('ts-morph comes in when guards are checked, and the probe sees it', () => {
+  const loaded = packagesLoadedAfter(
+    `const { findUnguardedOperations } = await import(${dist('index.js')});\n` +
+      "findUnguardedOperations('export default 1;', 'r.ts');",
   );
   expect(loaded).toContain('ts-morph');
 });

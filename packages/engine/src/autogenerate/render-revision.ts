@@ -1,11 +1,9 @@
-import type { CodeBlockWriter, FormatCodeSettings, Project } from 'ts-morph';
 import { assertNever } from '../errors.js';
 import { InvalidOpError } from '../ops/errors.js';
 import { validateOp } from '../ops/op-builders.js';
 import type { ColumnDefinition, Op } from '../ops/op.js';
 import type { IdentityModel, SequenceOptions } from '../schema/model.js';
 import { quoteString as quote, renderRevisionHeader, type RevisionSourceFields } from '../revision/write-revision.js';
-import { tsMorph } from './ts-morph.js';
 
 /** An upgrade operation that loses data or schema, and why (rendered as `// DESTRUCTIVE: <reason>` above it). */
 export interface DestructiveOperation {
@@ -47,8 +45,9 @@ export interface GeneratedRevisionInput extends RevisionSourceFields {
  * Destructive upgrade operations get a `// DESTRUCTIVE: <reason>` line above them; notes become comment
  * lines at the top of `upgrade`; a body without operations holds `// Nothing to do.`. A revision that
  * creates or drops an index `concurrently` (either way) says `transactional: false`, since PostgreSQL
- * cannot build or drop one so in a transaction, and so does one that adds enum values beside other operations, which may use them. The source is built with ts-morph and printed with fixed formatting settings, so the
- * same input gives the same bytes. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
+ * cannot build or drop one so in a transaction, and so does one that adds enum values beside other operations, which may use them. The source is written line by line in its final layout (two-space
+ * indent, single quotes, trailing commas), so the same input gives the same bytes; a test holds it to
+ * what TypeScript's formatter would print. Throws `OPS_INVALID` ({@link InvalidOpError}) for an invalid operation or an `execute`
  * parameter that has no source form, and what {@link renderRevisionHeader} throws for invalid fields.
  *
  * @example
@@ -81,96 +80,33 @@ export function renderGeneratedRevision(input: GeneratedRevisionInput): string {
   const upgrade = renderBody(input.upgrade, definitions, input.notes ?? [], destructive);
   const downgrade = renderBody(input.downgrade, definitions, [], new Map());
 
-  const file = newProject().createSourceFile('/revision.ts', '');
-  file.addStatements(header);
-  file.addImportDeclaration({
-    moduleSpecifier: '@strata/engine',
-    namedImports: [{ name: 'revision' }, ...definitions.types().map((name) => ({ name, isTypeOnly: true }))],
-  });
-  file.addVariableStatements(
-    definitions.list().map(({ name, type, value }) => ({
-      declarationKind: tsMorph().VariableDeclarationKind.Const,
-      declarations: [{ name, type, initializer: layout(value, 0, `const ${name}: ${type} = `.length) }],
-    })),
+  const lines = [
+    header,
+    `import { ${['revision', ...definitions.types().map((name) => `type ${name}`)].join(', ')} } from '@strata/engine';`,
+    '',
+    ...definitions.list().map(({ name, type, value }) => `const ${name}: ${type} = ${layout(value, 0, `const ${name}: ${type} = `.length)};`),
+    ...(definitions.list().length > 0 ? [''] : []),
+    'export default revision({',
+    `  id: ${quote(input.id)},`,
+    `  parents: ${flat(input.parents)},`,
+    `  message: ${quote(input.message)},`,
+  ];
+  if (input.dependsOn !== undefined && input.dependsOn.length > 0) lines.push(`  dependsOn: ${flat(input.dependsOn)},`);
+  if (input.branchLabels !== undefined && input.branchLabels.length > 0) lines.push(`  branchLabels: ${flat(input.branchLabels)},`);
+  // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block
+  // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY), in either direction.
+  // A value added by ALTER TYPE ... ADD VALUE cannot be used before the transaction that added it
+  // commits ("unsafe use of new value", https://www.postgresql.org/docs/15/sql-altertype.html#id-1.9.3.42.7),
+  // so a revision that adds values and does anything else (a default or a row naming the value)
+  // runs statement by statement; its guards make a re-run finish what a failure left.
+  const addsEnumValues = input.upgrade.some((op) => op.kind === 'addEnumValue') && input.upgrade.some((op) => op.kind !== 'addEnumValue');
+  // VALIDATE CONSTRAINT in the transaction that added the constraint would scan under the ADD's lock.
+  const concurrent = [...input.upgrade, ...input.downgrade].some(
+    (op) => ((op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true) || op.kind === 'validateConstraint',
   );
-  file.addExportAssignment({
-    isExportEquals: false,
-    expression: (writer) => {
-      writer.write('revision({').newLine();
-      writer.indent(() => {
-        writer.writeLine(`id: ${quote(input.id)},`);
-        writer.writeLine(`parents: ${flat(input.parents)},`);
-        writer.writeLine(`message: ${quote(input.message)},`);
-        if (input.dependsOn !== undefined && input.dependsOn.length > 0) writer.writeLine(`dependsOn: ${flat(input.dependsOn)},`);
-        if (input.branchLabels !== undefined && input.branchLabels.length > 0) writer.writeLine(`branchLabels: ${flat(input.branchLabels)},`);
-        // CREATE/DROP INDEX CONCURRENTLY cannot run inside a transaction block
-        // (https://www.postgresql.org/docs/15/sql-createindex.html#SQL-CREATEINDEX-CONCURRENTLY), in either direction.
-        // A value added by ALTER TYPE ... ADD VALUE cannot be used before the transaction that added it
-        // commits ("unsafe use of new value", https://www.postgresql.org/docs/15/sql-altertype.html#id-1.9.3.42.7),
-        // so a revision that adds values and does anything else (a default or a row naming the value)
-        // runs statement by statement; its guards make a re-run finish what a failure left.
-        const addsEnumValues = input.upgrade.some((op) => op.kind === 'addEnumValue') && input.upgrade.some((op) => op.kind !== 'addEnumValue');
-        // VALIDATE CONSTRAINT in the transaction that added the constraint would scan under the ADD's lock.
-        const concurrent = [...input.upgrade, ...input.downgrade].some(
-          (op) => ((op.kind === 'createIndex' || op.kind === 'dropIndex') && op.concurrently === true) || op.kind === 'validateConstraint',
-        );
-        if (addsEnumValues || concurrent) writer.writeLine('transactional: false,');
-        writeFunction(writer, 'upgrade', upgrade);
-        writeFunction(writer, 'downgrade', downgrade);
-      });
-      writer.write('})');
-    },
-  });
-  file.formatText(formatSettings());
-  return file.getFullText();
-}
-
-/** The printer's settings, all spelled out so that ts-morph's defaults cannot change the bytes. */
-function formatSettings(): FormatCodeSettings {
-  const { ts } = tsMorph();
-  return {
-    indentSize: 2,
-    tabSize: 2,
-    convertTabsToSpaces: true,
-    newLineCharacter: '\n',
-    indentStyle: ts.IndentStyle.Smart,
-    trimTrailingWhitespace: true,
-    semicolons: ts.SemicolonPreference.Insert,
-    insertSpaceAfterCommaDelimiter: true,
-    insertSpaceAfterSemicolonInForStatements: true,
-    insertSpaceBeforeAndAfterBinaryOperators: true,
-    insertSpaceAfterConstructor: false,
-    insertSpaceAfterKeywordsInControlFlowStatements: true,
-    insertSpaceAfterFunctionKeywordForAnonymousFunctions: true,
-    insertSpaceAfterOpeningAndBeforeClosingNonemptyParenthesis: false,
-    insertSpaceAfterOpeningAndBeforeClosingNonemptyBrackets: false,
-    insertSpaceAfterOpeningAndBeforeClosingNonemptyBraces: true,
-    insertSpaceAfterOpeningAndBeforeClosingEmptyBraces: false,
-    insertSpaceAfterOpeningAndBeforeClosingTemplateStringBraces: false,
-    insertSpaceAfterOpeningAndBeforeClosingJsxExpressionBraces: false,
-    insertSpaceAfterTypeAssertion: false,
-    insertSpaceBeforeFunctionParenthesis: false,
-    insertSpaceBeforeTypeAnnotation: false,
-    placeOpenBraceOnNewLineForFunctions: false,
-    placeOpenBraceOnNewLineForControlBlocks: false,
-  };
-}
-
-/**
- * A fresh in-memory project per render (about 2 ms): a shared one would hand the formatter a stale
- * copy of a file recreated under the same name. @internal
- */
-function newProject(): Project {
-  const { IndentationText, NewLineKind, Project: TsProject, QuoteKind } = tsMorph();
-  return new TsProject({
-    useInMemoryFileSystem: true,
-    manipulationSettings: {
-      indentationText: IndentationText.TwoSpaces,
-      newLineKind: NewLineKind.LineFeed,
-      quoteKind: QuoteKind.Single,
-      useTrailingCommas: true,
-    },
-  });
+  if (addsEnumValues || concurrent) lines.push('  transactional: false,');
+  lines.push(...functionLines('upgrade', upgrade), ...functionLines('downgrade', downgrade), '});', '');
+  return lines.join('\n');
 }
 
 /** A value written as a TypeScript literal. `undefined` leaves a property out. @internal */
@@ -266,14 +202,14 @@ function commentLines(text: string): string[] {
   return text.split(/\r\n|[\n\r\u2028\u2029]/).map((line) => `// ${line}`.trimEnd());
 }
 
-/** `async <name>({ op, inspect }) { ... },` with only the parameters the body uses. @internal */
-function writeFunction(writer: CodeBlockWriter, name: string, body: Body): void {
+/**
+ * `async <name>({ op, inspect }) { ... },` with only the parameters the body uses, indented as a
+ * property of `revision({ ... })`; every line of a multi-line statement is indented alike. @internal
+ */
+function functionLines(name: string, body: Body): string[] {
   const used = [...(body.usesOp ? ['op'] : []), ...(body.usesInspect ? ['inspect'] : [])];
-  writer.writeLine(`async ${name}(${used.length > 0 ? `{ ${used.join(', ')} }` : ''}) {`);
-  writer.indent(() => {
-    for (const line of body.lines) writer.writeLine(line);
-  });
-  writer.writeLine('},');
+  const statements = body.lines.flatMap((line) => line.split('\n')).map((line) => (line === '' ? '' : `    ${line}`));
+  return [`  async ${name}(${used.length > 0 ? `{ ${used.join(', ')} }` : ''}) {`, ...statements, '  },'];
 }
 
 /** `if (<condition>) await op.<call>;` @internal */
