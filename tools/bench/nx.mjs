@@ -14,6 +14,8 @@ const APP_REVISIONS = 10;
 /** Projects of the run-many workspace, each a stream of STREAM_REVISIONS revisions. */
 const STREAMS = 20;
 const STREAM_REVISIONS = 4;
+/** Projects of the project-graph workspace. */
+const GRAPH_PROJECTS = 50;
 /** Passed explicitly (it is Nx's default) so that the figure does not move with nx.json defaults. */
 const PARALLEL = 3;
 /** Runs of each single-project no-op (the run-many rows take run.mjs's `runs`: each is 20 to 40 processes). */
@@ -29,6 +31,8 @@ const NX_BIN = (() => {
 })();
 export const NX_VERSION = JSON.parse(readFileSync(NX_PACKAGE, 'utf8')).version;
 
+const WITH_PLUGIN = { plugins: [{ plugin: '@strata/nx/plugin', options: {} }] };
+
 /** Workspaces whose daemon may be running: `stopNxDaemons` stops them (the bench's cleanup calls it). */
 const daemonWorkspaces = new Set();
 
@@ -37,7 +41,11 @@ const daemonWorkspaces = new Set();
  * and SQLite files go in `workDir`, which run.mjs removes).
  */
 export function nxRows({ workDir, runs, median, timedSync }) {
-  return [...singleProjectRows({ workDir, runs: NX_NOOP_RUNS, median, timedSync }), ...runManyRows({ workDir, runs, median, timedSync })];
+  return [
+    ...singleProjectRows({ workDir, runs: NX_NOOP_RUNS, median, timedSync }),
+    ...projectGraphRows({ workDir, runs: NX_NOOP_RUNS, median, timedSync }),
+    ...runManyRows({ workDir, runs, median, timedSync }),
+  ];
 }
 
 /** Stops every daemon this module started and did not stop yet (on failure or Ctrl-C); reports, but survives, one that stays. */
@@ -51,7 +59,10 @@ export function stopNxDaemons() {
   }
 }
 
-/** (1) A no-op `nx run app:migrate` beside a no-op `strata upgrade head` on the same stream. */
+/**
+ * (1) A no-op `nx run app:migrate` beside a no-op `strata upgrade head` on the same stream, Nx's built-in
+ * `nx:noop` and an executor that does nothing.
+ */
 function singleProjectRows({ workDir, runs, median, timedSync }) {
   const database = join(workDir, 'nx-app.db');
   const root = writeWorkspace(join(workDir, 'nx-single'), [{ name: 'app', revisions: APP_REVISIONS, database }]);
@@ -63,13 +74,20 @@ function singleProjectRows({ workDir, runs, median, timedSync }) {
 
   const ours = [];
   const floor = [];
+  const builtInNoop = [];
+  const nothing = [];
   for (let i = 0; i < runs; i++) {
     ours.push(timedSync(() => expectNoop(nx(root, ['run', 'app:migrate']), 1)));
     floor.push(timedSync(() => expectCliSteps(node(root, cliArgs), 0)));
+    builtInNoop.push(timedSync(() => nx(root, ['run', 'app:noop'])));
+    nothing.push(timedSync(() => nx(root, ['run', 'app:nothing'])));
   }
   const rows = [
     { metric: 'no-op `nx run app:migrate`, NX_DAEMON=false (floor: no-op `strata upgrade head`)', ours: median(ours), floor: median(floor) },
     { metric: '  Nx overhead (difference)', ours: median(ours) - median(floor) },
+    { metric: '  the same (floor: `nx run app:noop`, the built-in nx:noop)', ours: median(ours), floor: median(builtInNoop) },
+    { metric: '  a do-nothing executor `nx run app:nothing` (floor: nx:noop)', ours: median(nothing), floor: median(builtInNoop) },
+    { metric: '  ours over the do-nothing executor (difference)', ours: median(ours) - median(nothing) },
   ];
 
   // The same with the daemon on, if it starts: the daemon keeps the project graph in memory.
@@ -98,7 +116,42 @@ function singleProjectRows({ workDir, runs, median, timedSync }) {
 }
 
 /**
- * (2) `nx run-many -t migrate` over STREAMS streams on a fresh database (applies everything), then again
+ * (2) What the plugin adds to computing the project graph of GRAPH_PROJECTS stream projects: `nx show
+ * projects` with the graph cache off, with `@strata/nx/plugin` registered (its targets cache warm, as
+ * after any earlier nx command) beside the same workspace without it.
+ */
+function projectGraphRows({ workDir, runs, median, timedSync }) {
+  const database = join(workDir, 'nx-graph.db');
+  const streams = Array.from({ length: GRAPH_PROJECTS }, (_, i) => ({ name: streamName(i + 1), revisions: 1, database }));
+  const root = writeWorkspace(join(workDir, 'nx-graph'), streams);
+  const env = { ...nxEnv(false), NX_CACHE_PROJECT_GRAPH: 'false' };
+  const showProjects = () => {
+    const listed = node(root, [NX_BIN, 'show', 'projects', '--json'], env).stdout;
+    if (JSON.parse(listed).length !== GRAPH_PROJECTS) throw new Error(`nx show projects: expected ${GRAPH_PROJECTS} projects:\n${listed}`);
+  };
+  // Untimed: fills the plugin's targets cache.
+  showProjects();
+  const withPlugin = [];
+  const without = [];
+  const nothing = [];
+  for (let i = 0; i < runs; i++) {
+    writeJson(join(root, 'nx.json'), WITH_PLUGIN);
+    withPlugin.push(timedSync(showProjects));
+    writeJson(join(root, 'nx.json'), {});
+    without.push(timedSync(showProjects));
+    writeJson(join(root, 'nx.json'), { plugins: ['./tools/nothing'] });
+    nothing.push(timedSync(showProjects));
+  }
+  writeJson(join(root, 'nx.json'), WITH_PLUGIN);
+  return [
+    { metric: `\`nx show projects\`, ${GRAPH_PROJECTS} stream projects, graph cache off (floor: without @strata/nx/plugin)`, ours: median(withPlugin), floor: median(without) },
+    { metric: '  the same (floor: a plugin whose createNodes infers nothing)', ours: median(withPlugin), floor: median(nothing) },
+    { metric: '  ours over the do-nothing plugin (difference)', ours: median(withPlugin) - median(nothing) },
+  ];
+}
+
+/**
+ * (3) `nx run-many -t migrate` over STREAMS streams on a fresh database (applies everything), then again
  * (no-op), beside the sum of the STREAMS engine CLI runs, in dependency order, doing the same.
  */
 function runManyRows({ workDir, runs, median, timedSync }) {
@@ -168,13 +221,21 @@ function writeWorkspace(root, streams) {
   mkdirSync(root);
   symlinkSync(NODE_MODULES, join(root, 'node_modules'), 'dir');
   writeJson(join(root, 'package.json'), { name: `strata-bench-${root.split(/[\\/]/).pop()}`, version: '0.0.0', private: true });
-  writeJson(join(root, 'nx.json'), { plugins: [{ plugin: '@strata/nx/plugin', options: {} }] });
+  writeJson(join(root, 'nx.json'), WITH_PLUGIN);
+  writeNothingPlugin(join(root, 'tools', 'nothing'));
   const heads = new Map();
   // Streams that others depend on are listed (and written) first, so that their head ids are known.
   for (const stream of streams) {
     const project = join(root, 'apps', stream.name);
     mkdirSync(join(project, 'migrations'), { recursive: true });
-    writeJson(join(project, 'project.json'), { name: stream.name, $schema: '../../node_modules/nx/schemas/project-schema.json', projectType: 'application' });
+    // `noop` is Nx's built-in no-op, which Nx runs in its own process; `nothing` is an executor that
+    // returns at once, which Nx runs in a forked process as it runs every other executor.
+    writeJson(join(project, 'project.json'), {
+      name: stream.name,
+      $schema: '../../node_modules/nx/schemas/project-schema.json',
+      projectType: 'application',
+      targets: { noop: { executor: 'nx:noop' }, nothing: { executor: './tools/nothing:nothing' } },
+    });
     writeFileSync(
       join(project, 'drizzle.config.ts'),
       `export default {\n  dialect: 'sqlite',\n  schema: './src/schema.ts',\n  dbCredentials: { url: ${JSON.stringify(stream.database)} },\n};\n`,
@@ -205,6 +266,22 @@ function writeWorkspace(root, streams) {
     heads.set(stream.name, revisionId(stream.name, stream.revisions));
   }
   return root;
+}
+
+/**
+ * A local Nx plugin that does nothing: its one executor, `nothing`, returns success at once, and its
+ * createNodes matches every drizzle.config.ts (as @strata/nx/plugin does) and infers nothing.
+ */
+function writeNothingPlugin(dir) {
+  mkdirSync(dir, { recursive: true });
+  writeJson(join(dir, 'package.json'), { name: 'nothing', version: '0.0.0', main: './index.js', executors: './executors.json' });
+  writeFileSync(
+    join(dir, 'index.js'),
+    "exports.createNodes = ['**/drizzle.config.ts', async (configFiles) => configFiles.map((file) => [file, {}])];\nexports.createNodesV2 = exports.createNodes;\n",
+  );
+  writeJson(join(dir, 'executors.json'), { executors: { nothing: { implementation: './impl.js', schema: './schema.json', description: 'Returns success at once.' } } });
+  writeJson(join(dir, 'schema.json'), { type: 'object', properties: {} });
+  writeFileSync(join(dir, 'impl.js'), 'module.exports = async function nothing() {\n  return { success: true };\n};\n');
 }
 
 function revisionId(stream, n) {
