@@ -282,8 +282,8 @@ export {
   type TenantSource,
   type TenantReport,
   type TenantStatus,
-  type CensusEntry,
 } from './fanout/fanout.js';
+export type { CensusEntry } from './fanout/census.js';
 export { parseTargets, resolveTenant, readTargetsFile, queryTargets, type TargetLine, type TenantTarget, type TargetsQueryDatabase } from './fanout/targets.js';
 export { parseShard, shardOf, inShard, type Shard } from './fanout/shard.js';
 export { TargetsFileNotFoundError, InvalidTargetError, NoTargetsError, InvalidShardError, InvalidConcurrencyError, TargetsQueryFailedError } from './fanout/errors.js';

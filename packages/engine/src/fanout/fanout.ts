@@ -7,6 +7,7 @@ import type { RevisionGraph } from '../revision/revision-graph.js';
 import type { RunResult, StepResult } from '../runner/events.js';
 import { current, downgrade, stamp, upgrade, type RunPlan, type StreamTarget } from '../runner/runner.js';
 import { findDestructiveOperations, type DestructiveReport } from '../autogenerate/check-destructive.js';
+import { census, type CensusEntry } from './census.js';
 import { InvalidConcurrencyError, NoTargetsError } from './errors.js';
 import { inShard, type Shard } from './shard.js';
 import { parseTargets, queryTargets, readTargetsFile, resolveTenant, type TenantTarget } from './targets.js';
@@ -84,14 +85,6 @@ export interface TenantReport {
   readonly error?: { readonly code: string; readonly message: string; readonly hint?: string };
 }
 
-/** How many tenants stand at one set of heads. */
-export interface CensusEntry {
-  readonly heads: readonly string[];
-  readonly tenants: number;
-  /** Whether these are the graph's heads. */
-  readonly isHead: boolean;
-}
-
 /**
  * What {@link fanOut} did. Every shard's result has this shape, so the reports of a CI matrix can be
  * concatenated (their `tenants` together list every tenant once).
@@ -105,7 +98,10 @@ export interface FanoutResult {
   /** One report per tenant of the shard, in the order the tenants are listed. */
   readonly tenants: readonly TenantReport[];
   readonly summary: { readonly total: number; readonly ok: number; readonly unchanged: number; readonly failed: number };
-  /** Where the tenants stand afterwards, most common first (failed tenants whose heads are unknown left out). */
+  /**
+   * Where the tenants stand afterwards, most common first; on a tie the group at head comes first, then
+   * the others by revision id (failed tenants whose heads are unknown left out).
+   */
   readonly census: readonly CensusEntry[];
 }
 
@@ -159,7 +155,7 @@ export async function fanOut(options: FanoutOptions): Promise<FanoutResult> {
     shard: options.shard ?? null,
     tenants: reports,
     summary: { total: reports.length, ok: count('ok'), unchanged: count('unchanged'), failed: count('failed') },
-    census: census(options.graph, reports),
+    census: census(options.graph.heads(), reports.map((report) => report.headsAfter)),
   };
 }
 
@@ -295,19 +291,4 @@ function errorOf(error: unknown, tenant: TenantTarget): NonNullable<TenantReport
   const scrub = (text: string) => scrubPassword(scrubPassword(text, tenant.connectUrl), tenant.url);
   if (isStrataErrorLike(error)) return { code: error.code, message: scrub(error.message), ...(error.hint ? { hint: scrub(error.hint) } : {}) };
   return { code: 'INTERNAL_ERROR', message: scrub(error instanceof Error ? error.message : String(error)) };
-}
-
-function census(graph: RevisionGraph, reports: readonly TenantReport[]): CensusEntry[] {
-  const heads = [...graph.heads()].sort().join();
-  const groups = new Map<string, { heads: readonly string[]; tenants: number }>();
-  for (const report of reports) {
-    if (report.headsAfter === null) continue;
-    const key = report.headsAfter.join();
-    const group = groups.get(key) ?? { heads: report.headsAfter, tenants: 0 };
-    group.tenants += 1;
-    groups.set(key, group);
-  }
-  return [...groups]
-    .sort(([a, x], [b, y]) => y.tenants - x.tenants || (a < b ? -1 : a > b ? 1 : 0))
-    .map(([key, group]) => ({ heads: group.heads, tenants: group.tenants, isHead: key === heads }));
 }
