@@ -2,10 +2,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { TOOL_VERSION } from '../version.js';
 import type { Command, OptionSpecs } from './command.js';
-import { COMMANDS } from './commands/index.js';
 import { UsageError } from './errors.js';
 import { Output } from '../report/output.js';
-import { STREAM_OPTIONS } from './stream-options.js';
 
 /** The flags every command takes (`--json`, `--output-file`). */
 export const COMMON_OPTIONS: OptionSpecs = {
@@ -39,18 +37,21 @@ export async function main(argv: readonly string[], options: { cwd?: string; std
     ...(options.stderr ? { stderr: options.stderr } : {}),
   });
   const [verb, ...rest] = argv;
-  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
-    out.line(globalHelp());
-    return verb === undefined ? 2 : 0;
-  }
   if (verb === '--version' || verb === '-V') {
     out.line(TOOL_VERSION);
     return 0;
   }
+  // The verbs, and through them the config loader, the runner and the reports, load past this point
+  // only: `--version` needs none of them.
+  const [{ COMMANDS }, { STREAM_OPTIONS }] = await Promise.all([import('./commands/index.js'), import('./stream-options.js')]);
+  if (verb === undefined || verb === '--help' || verb === '-h' || verb === 'help') {
+    out.line(globalHelp(COMMANDS));
+    return verb === undefined ? 2 : 0;
+  }
   const command = COMMANDS.find((c) => c.name === verb);
   try {
     if (!command) throw new UsageError(`Unknown command "${verb}".`, `The commands are: ${COMMANDS.map((c) => c.name).join(', ')}. Run \`strata --help\`.`);
-    const specs = optionsOf(command);
+    const specs = optionsOf(command, STREAM_OPTIONS);
     let parsed: ReturnType<typeof parseArgs>;
     try {
       parsed = parseArgs({ args: relativeTargetsLast(rest), options: specs, allowPositionals: true, strict: true });
@@ -58,7 +59,7 @@ export async function main(argv: readonly string[], options: { cwd?: string; std
       throw new UsageError(`${(error as Error).message.replace(/\. To specify a positional.*$/s, '.')}`, `Run \`strata ${command.name} --help\` for its options.`);
     }
     if (parsed.values.help) {
-      out.line(commandHelp(command));
+      out.line(commandHelp(command, specs));
       return 0;
     }
     if (parsed.positionals.length > command.maxPositionals) {
@@ -101,27 +102,27 @@ function relativeTargetsLast(args: readonly string[]): string[] {
   return moved.length === 0 && end === -1 ? [...args] : [...head.filter((a) => !relative(a)), '--', ...moved, ...tail];
 }
 
-function optionsOf(command: Command): OptionSpecs {
-  return { ...(command.streamOptions ? STREAM_OPTIONS : {}), ...command.options, ...COMMON_OPTIONS };
+/** A command's flags: the stream's (`streamOptions`), its own, then the common ones. */
+function optionsOf(command: Command, streamOptions: OptionSpecs): OptionSpecs {
+  return { ...(command.streamOptions ? streamOptions : {}), ...command.options, ...COMMON_OPTIONS };
 }
 
-function globalHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+function globalHelp(commands: readonly Command[]): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
   return [
     `strata ${TOOL_VERSION}: Alembic's migration model for Drizzle ORM (PostgreSQL, MySQL/MariaDB, SQLite)`,
     '',
     'Usage: strata <command> [arguments] [options]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    ...commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
     '',
     'Run `strata <command> --help` for a command\'s arguments and options.',
     'Every command accepts --json (one JSON document on stdout; --output-file FILE writes it, or the --sql script, to FILE) and exits non-zero on failure.',
   ].join('\n');
 }
 
-function commandHelp(command: Command): string {
-  const specs = optionsOf(command);
+function commandHelp(command: Command, specs: OptionSpecs): string {
   const rows = Object.entries(specs).map(([name, spec]) => {
     const flag = `${spec.short ? `-${spec.short}, ` : '    '}--${name}${spec.type === 'string' ? ` ${spec.valueName ?? 'VALUE'}` : ''}`;
     return [flag, spec.description] as const;
