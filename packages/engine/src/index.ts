@@ -195,7 +195,7 @@ export { fanOutCommand } from './commands/fanout.js';
 export { migrateCommand, upgradeDryRunCommand, offlineCommand, OfflineDialectMissingError, type MigrateCommandOptions } from './commands/migrate.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
 
-export { readDrizzleSchema, type DrizzleCasing, type ReadDrizzleSchemaOptions } from './schema/drizzle-adapter.js';
+export { readDrizzleSchema, type DrizzleCasing, type DrizzleReadingDialect, type ReadDrizzleSchemaOptions } from './schema/drizzle-adapter.js';
 export {
   SchemaFileLoadError,
   SchemaNoTablesError,
@@ -242,6 +242,7 @@ export { jsString, sqlStringLiteral, typeParts, type DrizzleColumnCall, type Dri
 export { POSTGRES_DRIZZLE_FLAVOUR } from './dialects/postgres/postgres-drizzle-flavour.js';
 export { MYSQL_DRIZZLE_FLAVOUR } from './dialects/mysql/mysql-drizzle-flavour.js';
 export { SQLITE_DRIZZLE_FLAVOUR } from './dialects/sqlite/sqlite-drizzle-flavour.js';
+export type { DrizzleKitApi, DrizzleSnapshotRules } from './dialects/drizzle-snapshot.js';
 export { reportCheck, type CheckReport } from './report/check-report.js';
 export { describeUnsafeOperation, findLiveUnsafeOperations, findUnsafeOperations, withRowEstimates, type UnsafeOperation } from './autogenerate/check-safety.js';
 export { lockCost, type DdlTimeouts, type LockCost, type SafetyRule, type SafetyRuleContext, type SafetyRules, type TimeoutScope } from './dialects/safety.js';

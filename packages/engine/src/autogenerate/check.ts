@@ -101,9 +101,8 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
   if (options.schemaFiles === undefined || options.schemaFiles.length === 0) return findings;
   const dialect = await loadDialect(options.dialect);
   const drizzle = await readDrizzleSchema({
-    dialect: options.dialect,
+    dialect,
     schemaFiles: options.schemaFiles,
-    normalizer: dialect.normalizer,
     ...(options.casing ? { casing: options.casing } : {}),
   });
   const capabilities = { enums: dialect.capabilities.enums };

@@ -96,9 +96,8 @@ export async function planGeneratedRevision(options: GenerateOptions): Promise<G
   const parents = parentsOf(graph, options.head, options.stream);
   const notes: string[] = [];
   const after = await readDrizzleSchema({
-    dialect: options.dialect,
+    dialect,
     schemaFiles: options.schemaFiles,
-    normalizer: dialect.normalizer,
     onNote: (note) => notes.push(note),
     ...(options.casing ? { casing: options.casing } : {}),
   });

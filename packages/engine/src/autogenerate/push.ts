@@ -108,9 +108,8 @@ export async function pushSchema(options: PushOptions): Promise<PushResult> {
   const { stream } = options;
   const dialect = await loadDialect(stream.dialect);
   const drizzle = await readDrizzleSchema({
-    dialect: stream.dialect,
+    dialect,
     schemaFiles: options.schemaFiles,
-    normalizer: dialect.normalizer,
     ...(options.casing ? { casing: options.casing } : {}),
   });
   const owned = await ownedByStream(stream.dialect, stream.name, options.graph, drizzle);

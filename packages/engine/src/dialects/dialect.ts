@@ -1,6 +1,7 @@
 import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
 import type { Connection } from './connection.js';
 import type { DrizzleFlavour } from './drizzle-flavour.js';
+import type { DrizzleSnapshotRules } from './drizzle-snapshot.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from './safety.js';
@@ -181,4 +182,6 @@ export interface SchemaSupport {
   readonly drizzleAdapter: string;
   /** How this dialect's schema is written as a Drizzle schema file (`strata pull`). */
   readonly drizzleFlavour: DrizzleFlavour;
+  /** How drizzle-kit's snapshot of a Drizzle schema reads into the schema model on this dialect (autogenerate, check, push). */
+  readonly drizzleSnapshot: DrizzleSnapshotRules;
 }

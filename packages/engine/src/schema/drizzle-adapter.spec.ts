@@ -4,21 +4,24 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DialectName } from '../dialects/dialect.js';
+import { MYSQL_DRIZZLE_SNAPSHOT } from '../dialects/mysql/mysql-drizzle-snapshot.js';
 import { MysqlNormalizer } from '../dialects/mysql/mysql-normalizer.js';
+import { POSTGRES_DRIZZLE_SNAPSHOT } from '../dialects/postgres/postgres-drizzle-snapshot.js';
 import { PostgresNormalizer } from '../dialects/postgres/postgres-normalizer.js';
-import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { SQLITE_DRIZZLE_SNAPSHOT } from '../dialects/sqlite/sqlite-drizzle-snapshot.js';
 import { SqliteNormalizer } from '../dialects/sqlite/sqlite-normalizer.js';
 import { StrataError } from '../errors.js';
-import { drizzleSnapshotToModel, readDrizzleSchema, type DrizzleSnapshot } from './drizzle-adapter.js';
+import { drizzleSnapshotToModel, readDrizzleSchema, type DrizzleReadingDialect, type DrizzleSnapshot } from './drizzle-adapter.js';
 import * as schemaErrors from './errors.js';
 import type { SchemaModel, TableModel } from './model.js';
 import { shortenIdentifier } from './identifiers.js';
 import { comparableSchema } from './stated.js';
 
-const NORMALIZERS: Record<DialectName, SchemaNormalizer> = {
-  postgresql: new PostgresNormalizer(),
-  mysql: new MysqlNormalizer(),
-  sqlite: new SqliteNormalizer(),
+/** The parts of each dialect a Drizzle read takes, without loading the drivers. */
+const DIALECTS: Record<DialectName, DrizzleReadingDialect> = {
+  postgresql: { name: 'postgresql', normalizer: new PostgresNormalizer(), drizzleSnapshot: POSTGRES_DRIZZLE_SNAPSHOT },
+  mysql: { name: 'mysql', normalizer: new MysqlNormalizer(), drizzleSnapshot: MYSQL_DRIZZLE_SNAPSHOT },
+  sqlite: { name: 'sqlite', normalizer: new SqliteNormalizer(), drizzleSnapshot: SQLITE_DRIZZLE_SNAPSHOT },
 };
 
 let root: string;
@@ -47,7 +50,7 @@ async function read(dialect: DialectName, files: Record<string, string>, casing?
 }
 
 async function readStated(dialect: DialectName, files: Record<string, string>, casing?: 'snake_case' | 'camelCase'): Promise<SchemaModel> {
-  return readDrizzleSchema({ dialect, schemaFiles: write(files), normalizer: NORMALIZERS[dialect], ...(casing === undefined ? {} : { casing }) });
+  return readDrizzleSchema({ dialect: DIALECTS[dialect], schemaFiles: write(files), ...(casing === undefined ? {} : { casing }) });
 }
 
 function table(model: SchemaModel, name: string): TableModel {
@@ -151,7 +154,7 @@ describe('PostgreSQL', () => {
         export const legacy = pgView('legacy_view', { id: integer('id') }).existing();
       `,
     });
-    const model = await readDrizzleSchema({ dialect: 'postgresql', schemaFiles: files, normalizer: NORMALIZERS.postgresql, onNote: (note) => notes.push(note) });
+    const model = await readDrizzleSchema({ dialect: DIALECTS.postgresql, schemaFiles: files, onNote: (note) => notes.push(note) });
     expect([...(model.sequences?.values() ?? [])]).toEqual([
       { name: 'invoice_numbers', start: '1000', increment: '5' },
       { name: 'plain_numbers' },
@@ -311,7 +314,7 @@ describe('PostgreSQL', () => {
       enums: { 'public.mood': { name: 'mood', schema: 'public', values: ['ok'] } },
       schemas: {},
     };
-    const model = drizzleSnapshotToModel('postgresql', snapshot, NORMALIZERS.postgresql);
+    const model = drizzleSnapshotToModel(DIALECTS.postgresql, snapshot);
     expect({ tables: [...model.tables.keys()], enums: [...model.enums.keys()], schemas: model.schemas }).toEqual({ tables: ['things'], enums: ['mood'], schemas: undefined });
   });
 
@@ -534,7 +537,7 @@ describe('MySQL', () => {
     };
     const long = 'organization_membership_invitations_invited_by_organization_member_id_organization_members_id_fk';
     const notes: string[] = [];
-    const model = await readDrizzleSchema({ dialect: 'mysql', schemaFiles: write(files), normalizer: NORMALIZERS.mysql, onNote: (note) => notes.push(note) });
+    const model = await readDrizzleSchema({ dialect: DIALECTS.mysql, schemaFiles: write(files), onNote: (note) => notes.push(note) });
     const name = table(model, 'organization_membership_invitations').foreignKeys[0]?.name as string;
     expect(name).toHaveLength(64);
     expect(name).toBe(shortenIdentifier(long, { max: 64, unit: 'characters', overflow: 'refuse' }));
@@ -657,7 +660,7 @@ describe('views outside PostgreSQL', () => {
         export const v = sqliteView('t_view', { id: integer('id') }).as(sql\`select id from t\`);
       `,
     });
-    const model = await readDrizzleSchema({ dialect: 'sqlite', schemaFiles: files, normalizer: NORMALIZERS.sqlite, onNote: (note) => notes.push(note) });
+    const model = await readDrizzleSchema({ dialect: DIALECTS.sqlite, schemaFiles: files, onNote: (note) => notes.push(note) });
     expect(model.views).toBeUndefined();
     expect(notes).toEqual(['the view t_view is not migrated by Strata on sqlite: create it in a revision with op.execute (and drop it in the downgrade)']);
   });
@@ -686,11 +689,11 @@ describe('loading', () => {
 
   it('names a schema file that does not load', async () => {
     const [broken] = write({ 'broken.ts': `import { pgTable } from 'drizzle-orm/pg-core';\nthrow new Error('boom');\n` });
-    const error = await failure(readDrizzleSchema({ dialect: 'postgresql', schemaFiles: [broken as string], normalizer: NORMALIZERS.postgresql }));
+    const error = await failure(readDrizzleSchema({ dialect: DIALECTS.postgresql, schemaFiles: [broken as string] }));
     expect(error).toMatchObject({ code: 'SCHEMA_FILE_LOAD_FAILED', details: { file: broken } });
     expect(error.message).toContain('boom');
     const missing = join(root, 'nope', 'schema.ts');
-    const notFound = await failure(readDrizzleSchema({ dialect: 'sqlite', schemaFiles: [missing], normalizer: NORMALIZERS.sqlite }));
+    const notFound = await failure(readDrizzleSchema({ dialect: DIALECTS.sqlite, schemaFiles: [missing] }));
     expect(notFound).toMatchObject({ code: 'SCHEMA_FILE_LOAD_FAILED', details: { file: missing } });
     expect(notFound.message).toContain('does not exist');
   });
@@ -716,7 +719,7 @@ describe('snapshot conversion', () => {
         },
       },
     };
-    const model = drizzleSnapshotToModel('mysql', snapshot, NORMALIZERS.mysql);
+    const model = drizzleSnapshotToModel(DIALECTS.mysql, snapshot);
     expect(model.tables.get('t')).toEqual({
       name: 't',
       columns: [{ name: 'a', type: 'int', nullable: true }],

@@ -1,7 +1,8 @@
 import { createRequire } from 'node:module';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DialectName } from '../dialects/dialect.js';
+import type { Dialect } from '../dialects/dialect.js';
+import type { DrizzleCasing, DrizzleKitApi, DrizzleSnapshotRules } from '../dialects/drizzle-snapshot.js';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
 import { TsModuleLoader } from '../loader/ts-module-loader.js';
 import {
@@ -37,18 +38,22 @@ import { builtKeys } from './model.js';
 import { isDefaultSchema, localName, qualifiedName, schemaOf } from './qualified-name.js';
 import { defaultFields, expressionFields, policyExpressionFields, toSequenceModel, toViewModel } from './stated.js';
 
-/** How drizzle.config's `casing` maps property names to column names. */
-export type DrizzleCasing = 'snake_case' | 'camelCase';
+export type { DrizzleCasing } from '../dialects/drizzle-snapshot.js';
+
+/**
+ * What of a dialect reading a Drizzle schema takes: its name, its canonical spellings (so the model
+ * compares equal to `readSchema`'s) and how its drizzle-kit snapshot reads (`drizzleSnapshot`).
+ */
+export type DrizzleReadingDialect = Pick<Dialect, 'name' | 'normalizer' | 'drizzleSnapshot'>;
 
 /** What {@link readDrizzleSchema} reads. */
 export interface ReadDrizzleSchemaOptions {
-  readonly dialect: DialectName;
+  /** The stream's dialect (a loaded `Dialect` will do). */
+  readonly dialect: DrizzleReadingDialect;
   /** The schema modules, absolute (drizzle.config's `schema`, globs expanded: `StreamLayout.drizzle.schemaFiles`). */
   readonly schemaFiles: readonly string[];
   /** drizzle.config's `casing`: without it, a schema that relies on it comes out with the wrong column names. */
   readonly casing?: DrizzleCasing;
-  /** The dialect's canonical spellings (`Dialect.normalizer`), so the model compares equal to `readSchema`'s. */
-  readonly normalizer: SchemaNormalizer;
   /** Told what the model names differently from the schema (a constraint name shortened to the server's limit). */
   readonly onNote?: (note: string) => void;
 }
@@ -134,13 +139,6 @@ interface SnapshotPolicy {
   readonly withCheck?: string;
 }
 
-/** The part of `drizzle-kit/api` this adapter calls (checked against drizzle-kit 0.31's api.d.ts). */
-interface DrizzleKitApi {
-  generateDrizzleJson(imports: Record<string, unknown>, prevId?: string, schemaFilters?: string[], casing?: DrizzleCasing): unknown;
-  generateMySQLDrizzleJson(imports: Record<string, unknown>, prevId?: string, casing?: DrizzleCasing): Promise<unknown>;
-  generateSQLiteDrizzleJson(imports: Record<string, unknown>, prevId?: string, casing?: DrizzleCasing): Promise<unknown>;
-}
-
 /**
  * Reads a Drizzle schema into the schema model, in the form the dialect's `readSchema` reads back
  * from a database where drizzle-kit's own SQL for that schema was applied.
@@ -156,20 +154,19 @@ interface DrizzleKitApi {
  *
  * @example
  * ```ts
- * import { PostgresNormalizer, readDrizzleSchema } from '@strata/engine';
+ * import { loadDialect, readDrizzleSchema } from '@strata/engine';
  * const model = await readDrizzleSchema({
- *   dialect: 'postgresql',
+ *   dialect: await loadDialect('postgresql'),
  *   schemaFiles: ['/repo/apps/billing/src/db/schema.ts'],
  *   casing: 'snake_case',
- *   normalizer: new PostgresNormalizer(),
  * });
  * console.log([...model.tables.keys()]);
  * ```
  */
 export async function readDrizzleSchema(options: ReadDrizzleSchemaOptions): Promise<SchemaModel> {
   const snapshot = await generateDrizzleSnapshot(options);
-  const model = drizzleSnapshotToModel(options.dialect, snapshot, options.normalizer, options.onNote);
-  if (model.tables.size === 0) throw new SchemaNoTablesError(options.dialect, options.schemaFiles.map((file) => resolve(file)));
+  const model = drizzleSnapshotToModel(options.dialect, snapshot, options.onNote);
+  if (model.tables.size === 0) throw new SchemaNoTablesError(options.dialect.name, options.schemaFiles.map((file) => resolve(file)));
   return model;
 }
 
@@ -177,21 +174,14 @@ export async function readDrizzleSchema(options: ReadDrizzleSchemaOptions): Prom
  * @internal Loads the schema files and returns drizzle-kit's snapshot of them (what `drizzle-kit generate`
  * would write to `meta/*_snapshot.json`). Tests hand it to drizzle-kit's migration generators.
  */
-export async function generateDrizzleSnapshot(options: Omit<ReadDrizzleSchemaOptions, 'normalizer' | 'onNote'>): Promise<DrizzleSnapshot> {
+export async function generateDrizzleSnapshot(options: Omit<ReadDrizzleSchemaOptions, 'onNote'>): Promise<DrizzleSnapshot> {
   const files = options.schemaFiles.map((file) => resolve(file));
   const imports = loadSchemaExports(files);
-  if (options.dialect === 'mysql') refuseOtherDatabases(imports);
+  const rules = options.dialect.drizzleSnapshot;
+  if (rules.dropsOtherSchemaTables) refuseOtherSchemaTables(options.dialect.name, imports);
   const api = await importDrizzleKit(files[0]);
-  const casing = options.casing;
   try {
-    switch (options.dialect) {
-      case 'postgresql':
-        return api.generateDrizzleJson(imports, undefined, undefined, casing) as DrizzleSnapshot;
-      case 'mysql':
-        return (await api.generateMySQLDrizzleJson(imports, undefined, casing)) as DrizzleSnapshot;
-      case 'sqlite':
-        return (await api.generateSQLiteDrizzleJson(imports, undefined, casing)) as DrizzleSnapshot;
-    }
+    return (await rules.generate(api, imports, options.casing)) as DrizzleSnapshot;
   } catch (error) {
     throw new SchemaDrizzleKitFailedError(files, error);
   }
@@ -227,16 +217,16 @@ function loadSchemaExports(files: readonly string[]): Record<string, unknown> {
 }
 
 /**
- * drizzle-kit's MySQL snapshot silently leaves out the tables of a `mysqlSchema` (another database on
- * the server): a stream migrates its URL's database only, so such a table is refused by name rather
- * than dropped without a word. drizzle-orm marks its tables with these registered symbols.
+ * A snapshot that silently leaves out the tables of another schema (MySQL's `mysqlSchema`, another
+ * database on the server): a stream migrates its URL's database only, so such a table is refused by
+ * name rather than dropped without a word. drizzle-orm marks its tables with these registered symbols.
  */
-function refuseOtherDatabases(imports: Record<string, unknown>): void {
+function refuseOtherSchemaTables(dialect: string, imports: Record<string, unknown>): void {
   for (const value of Object.values(imports)) {
     const table = value as Record<symbol, unknown>;
     const schema = table[Symbol.for('drizzle:Schema')];
     if (table[Symbol.for('drizzle:IsDrizzleTable')] === true && typeof schema === 'string' && schema !== '') {
-      throw new SchemaQualifiedNameError('mysql', 'table', String(table[Symbol.for('drizzle:Name')]), schema);
+      throw new SchemaQualifiedNameError('other-schema', dialect, 'table', String(table[Symbol.for('drizzle:Name')]), schema);
     }
   }
 }
@@ -258,24 +248,6 @@ async function importDrizzleKit(schemaFile: string | undefined): Promise<Drizzle
     throw new SchemaDrizzleKitMissingError(error);
   }
 }
-
-/** What differs between the dialects' snapshots and servers. */
-interface DialectRules {
-  /**
-   * Whether the server stores check, `where` and generated expressions without the `"table".` that
-   * drizzle-kit puts before column references (PostgreSQL and MariaDB reprint the expression;
-   * SQLite keeps the CREATE text as written, qualification included).
-   */
-  readonly stripsQualifiers: boolean;
-  /** How identifiers are quoted in drizzle-kit's SQL text. */
-  readonly quote: '"' | '`';
-}
-
-const RULES: Readonly<Record<DialectName, DialectRules>> = {
-  postgresql: { stripsQualifiers: true, quote: '"' },
-  mysql: { stripsQualifiers: true, quote: '`' },
-  sqlite: { stripsQualifiers: false, quote: '"' },
-};
 
 /** A snapshot sequence (`pgSequence`): options as decimal strings. */
 interface SnapshotSequence {
@@ -372,7 +344,7 @@ interface Names {
   readonly constraint: (name: string, what: string) => string;
 }
 
-function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void) | undefined): Names {
+function namesFor(dialect: string, normalizer: SchemaNormalizer, onNote: ((note: string) => void) | undefined): Names {
   const limit = normalizer.identifierLimit;
   const id: Names['id'] = (name, kind = 'column') => {
     if (!exceedsLimit(name, limit)) return name;
@@ -382,7 +354,7 @@ function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void)
   return {
     id,
     qualified: (schema, name, kind) => {
-      if (name.includes('.') || (schema !== undefined && schema.includes('.'))) throw new SchemaQualifiedNameError('postgresql', kind, name, schema);
+      if (name.includes('.') || (schema !== undefined && schema.includes('.'))) throw new SchemaQualifiedNameError('dot-in-name', dialect, kind, name, schema);
       const local = id(name, kind === 'table' || kind === 'enum' ? kind : 'table');
       return isDefaultSchema(schema) ? local : qualifiedName(id(schema, 'schema'), local);
     },
@@ -397,8 +369,8 @@ function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void)
 }
 
 /**
- * Converts a drizzle-kit snapshot into the schema model, spelling types, defaults and expressions
- * through `normalizer` and naming what drizzle-kit leaves unnamed the way the server names it:
+ * Converts a drizzle-kit snapshot into the schema model by the dialect's snapshot rules
+ * (`Dialect.drizzleSnapshot`), spelling types, defaults and expressions through its normalizer and naming what drizzle-kit leaves unnamed the way the server names it:
  *
  * - every dialect: names longer than the server's limit (`normalizer.identifierLimit`) are truncated
  *   where the server truncates them (PostgreSQL, 63 bytes); where it refuses them (MySQL, 64
@@ -414,16 +386,11 @@ function namesFor(normalizer: SchemaNormalizer, onNote: ((note: string) => void)
  *   drizzle-kit's CREATE TABLE drops the names it has.
  * Lists are sorted by name and tables by name, as the schema readers sort them.
  */
-export function drizzleSnapshotToModel(
-  dialect: DialectName,
-  snapshot: DrizzleSnapshot,
-  normalizer: SchemaNormalizer,
-  onNote?: (note: string) => void,
-): SchemaModel {
-  const rules = RULES[dialect];
-  const names = namesFor(normalizer, onNote);
+export function drizzleSnapshotToModel(dialect: DrizzleReadingDialect, snapshot: DrizzleSnapshot, onNote?: (note: string) => void): SchemaModel {
+  const { normalizer, drizzleSnapshot: rules } = dialect;
+  const names = namesFor(dialect.name, normalizer, onNote);
   const enums = new Map<string, EnumModel>();
-  if (dialect === 'postgresql') {
+  if (rules.enumTypes) {
     for (const entry of Object.values(snapshot.enums ?? {})) {
       const name = names.qualified(entry.schema, entry.name, 'enum');
       enums.set(name, { name, values: [...entry.values] });
@@ -431,21 +398,21 @@ export function drizzleSnapshotToModel(
   }
   const tables = new Map<string, TableModel>();
   for (const table of Object.values(snapshot.tables)) {
-    const model = tableModel(dialect, rules, names, snapshot, table, normalizer);
+    const model = tableModel(rules, names, snapshot, table, normalizer);
     tables.set(model.name, model);
   }
   const roles = new Map<string, RoleModel>();
-  if (dialect === 'postgresql') {
+  if (rules.roles) {
     // drizzle-kit leaves `.existing()` roles out of the snapshot: the schema only uses them.
     for (const role of Object.values(snapshot.roles ?? {})) {
       roles.set(role.name, { name: role.name, createDb: role.createDb ?? false, createRole: role.createRole ?? false, inherit: role.inherit ?? true });
     }
   }
-  const rest = dialect === 'postgresql' ? sequencesAndViews(snapshot, names, normalizer, onNote) : (notUnderstood(snapshot, onNote), {});
+  const rest = rules.sequencesAndViews ? sequencesAndViews(snapshot, names, normalizer, onNote) : (notUnderstood(snapshot, onNote), {});
   // The declared schemas (`pgSchema`, even one holding nothing yet) and those the objects are in.
   const declared = Object.values((snapshot['schemas'] ?? {}) as Record<string, string>).map((schema) => names.id(schema, 'schema'));
   const used = [...tables.keys(), ...enums.keys(), ...(rest.sequences?.keys() ?? []), ...(rest.views?.keys() ?? [])].map(schemaOf);
-  const schemas = dialect === 'postgresql' ? [...new Set([...declared, ...used])].filter((schema): schema is string => !isDefaultSchema(schema)).sort(byCodePoint) : [];
+  const schemas = rules.schemas ? [...new Set([...declared, ...used])].filter((schema): schema is string => !isDefaultSchema(schema)).sort(byCodePoint) : [];
   return {
     tables: sortedMap(tables),
     enums: sortedMap(enums),
@@ -510,8 +477,7 @@ function sqlIndexPart(
 }
 
 function tableModel(
-  dialect: DialectName,
-  rules: DialectRules,
+  rules: DrizzleSnapshotRules,
   names: Names,
   snapshot: DrizzleSnapshot,
   table: SnapshotTable,
@@ -519,7 +485,7 @@ function tableModel(
 ): TableModel {
   const id = (column: string): string => names.id(column);
   const ids = (columns: readonly string[]): string[] => columns.map(id);
-  const name = dialect === 'postgresql' ? names.qualified(table.schema, table.name, 'table') : names.id(table.name, 'table');
+  const name = rules.schemas ? names.qualified(table.schema, table.name, 'table') : names.id(table.name, 'table');
   const constraint = (constraintName: string, what: string): string => names.constraint(constraintName, `${what} of table ${name}`);
   // drizzle-kit puts `"schema"."table".` before column references of a table in a pgSchema, `"table".` otherwise.
   const quoted = (part: string): string => `${rules.quote}${part.replaceAll(rules.quote, rules.quote + rules.quote)}${rules.quote}.`;
@@ -535,15 +501,15 @@ function tableModel(
   const serialColumns: string[] = [];
 
   for (const column of Object.values(table.columns)) {
-    columns.push({ ...columnModel(dialect, name, column, normalizer, names, expression), name: id(column.name) });
-    if (dialect === 'mysql' && column.type.trim().toLowerCase() === 'serial') serialColumns.push(column.name);
+    columns.push({ ...columnModel(rules, name, column, normalizer, names, expression), name: id(column.name) });
+    if (rules.serial === 'auto-increment-unique' && column.type.trim().toLowerCase() === 'serial') serialColumns.push(column.name);
     if (column.primaryKey === true) {
       const keyName = normalizer.primaryKeyName?.(localName(name), undefined);
       primaryKey = { ...(keyName === undefined ? {} : { name: keyName }), columns: [id(column.name)] };
     }
   }
   for (const key of Object.values(table.compositePrimaryKeys ?? {})) {
-    primaryKey = { ...(dialect === 'postgresql' && key.name !== undefined ? { name: constraint(key.name, 'primary key') } : {}), columns: ids(key.columns) };
+    primaryKey = { ...(rules.namedPrimaryKeys && key.name !== undefined ? { name: constraint(key.name, 'primary key') } : {}), columns: ids(key.columns) };
     keyNamed = key.name !== undefined;
   }
 
@@ -564,13 +530,13 @@ function tableModel(
       return { column: id(part.expression), ...indexPartOptions(part) };
     });
     const unique = index.isUnique === true;
-    // MySQL keeps no difference between a unique index and a UNIQUE constraint; its reader reports one on
-    // plain columns as a constraint (drizzle-kit even writes it as `CONSTRAINT ... UNIQUE` in CREATE TABLE).
-    if (dialect === 'mysql' && unique && parts.every((part) => 'column' in part && part.order === undefined)) {
+    // Where the server keeps no difference between a unique index and a UNIQUE constraint (MySQL), its reader
+    // reports one on plain columns as a constraint (drizzle-kit even writes it as `CONSTRAINT ... UNIQUE` in CREATE TABLE).
+    if (rules.uniqueIndexIsConstraint && unique && parts.every((part) => 'column' in part && part.order === undefined)) {
       uniqueConstraints.push({ name: constraint(index.name, 'unique index'), columns: parts.map((part) => (part as { column: string }).column) });
       continue;
     }
-    const method = dialect === 'postgresql' && index.method !== undefined && index.method.toLowerCase() !== 'btree' ? index.method.toLowerCase() : undefined;
+    const method = rules.indexMethods && index.method !== undefined && index.method.toLowerCase() !== 'btree' ? index.method.toLowerCase() : undefined;
     const parameters = Object.entries(index.with ?? {});
     indexes.push({
       name: constraint(index.name, 'index'),
@@ -584,8 +550,7 @@ function tableModel(
     });
   }
 
-  // MySQL's SERIAL is `BIGINT UNSIGNED NOT NULL AUTO_INCREMENT UNIQUE` (https://dev.mysql.com/doc/refman/8.0/en/numeric-type-syntax.html):
-  // the server adds a unique key named after the column (`_2`, `_3`... when that name is taken).
+  // A serial's UNIQUE key (MySQL), named after the column (`_2`, `_3`... when that name is taken).
   for (const column of serialColumns) {
     const taken = new Set([...uniqueConstraints, ...indexes].map((entry) => entry.name.toLowerCase()));
     let keyName = column;
@@ -595,10 +560,9 @@ function tableModel(
 
   const foreignKeys: ForeignKeyModel[] = Object.values(table.foreignKeys ?? {}).map((key) => {
     return {
-      // drizzle-kit's SQLite CREATE TABLE writes foreign keys without their names; the reader names them this way.
-      name: dialect === 'sqlite' ? `${name}_${key.columnsFrom.join('_')}_${key.tableTo}_${key.columnsTo.join('_')}_fk` : constraint(key.name, 'foreign key'),
+      name: rules.foreignKeyName === undefined ? constraint(key.name, 'foreign key') : rules.foreignKeyName(name, key),
       columns: ids(key.columnsFrom),
-      referencedTable: dialect === 'postgresql' ? names.qualified(key.schemaTo, key.tableTo, 'table') : names.id(key.tableTo, 'table'),
+      referencedTable: rules.schemas ? names.qualified(key.schemaTo, key.tableTo, 'table') : names.id(key.tableTo, 'table'),
       referencedColumns: ids(key.columnsTo),
       onDelete: foreignKeyAction(key.onDelete),
       onUpdate: foreignKeyAction(key.onUpdate),
@@ -629,7 +593,7 @@ function tableModel(
 }
 
 function columnModel(
-  dialect: DialectName,
+  rules: DrizzleSnapshotRules,
   table: string,
   column: SnapshotColumn,
   normalizer: SchemaNormalizer,
@@ -637,16 +601,16 @@ function columnModel(
   expression: (text: string) => { expression: string; statedExpression?: string },
 ): ColumnModel {
   if (column.type.trim() === '') throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a custom type without an SQL type (`dataType()` returned nothing)');
-  const type = normalizer.normalizeType(dialect === 'postgresql' && column.typeSchema !== undefined ? enumTypeText(column, names) : column.type);
+  const type = normalizer.normalizeType(rules.enumTypes && column.typeSchema !== undefined ? enumTypeText(column, names) : column.type);
   const base = { name: column.name, type, nullable: column.notNull !== true };
   if (column.generated !== undefined) {
     const stored = column.generated.type.toLowerCase() === 'stored';
-    if (dialect === 'postgresql' && !stored) {
-      throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a virtual generated column (PostgreSQL 15 only stores generated columns)');
+    if (rules.storedGeneratedOnly && !stored) {
+      throw new SchemaUnsupportedColumnFeatureError(table, column.name, 'a virtual generated column (the server only stores generated columns)');
     }
     return { ...base, generated: { ...expression(column.generated.as), stored } };
   }
-  const serial = dialect !== 'sqlite' && /^(small|big)?serial$/i.test(column.type.trim());
+  const serial = rules.serial !== 'none' && /^(small|big)?serial$/i.test(column.type.trim());
   const identity = column.identity;
   if (identity !== undefined && normalizer.normalizeIdentity !== undefined) {
     const declared = {

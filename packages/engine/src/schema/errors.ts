@@ -44,29 +44,30 @@ export class SchemaNoTablesError extends StrataError {
 }
 
 /**
- * A Drizzle schema names an object Strata cannot place in a schema: on PostgreSQL a table, enum,
- * sequence or view whose own name (or whose `pgSchema` name) holds a dot, which Strata uses to
- * separate a schema from a name (`billing.invoices`); on MySQL a table declared in a `mysqlSchema`
- * (another database, which drizzle-kit leaves out of its snapshot and a stream does not migrate).
+ * A Drizzle schema names an object Strata cannot place in a schema: `dot-in-name`, a table, enum,
+ * sequence or view whose own name (or whose schema's name) holds a dot, which Strata uses to separate
+ * a schema from a name (`billing.invoices`, PostgreSQL); `other-schema`, a table declared in another
+ * schema of a server whose schemas are databases (MySQL's `mysqlSchema`, which drizzle-kit leaves out
+ * of its snapshot and a stream does not migrate).
  *
  * @example
  * ```ts
  * import { SchemaQualifiedNameError } from '@strata/engine';
- * throw new SchemaQualifiedNameError('postgresql', 'table', 'invoices.2024', 'billing');
+ * throw new SchemaQualifiedNameError('dot-in-name', 'postgresql', 'table', 'invoices.2024', 'billing');
  * ```
  */
 export class SchemaQualifiedNameError extends StrataError {
   static readonly CODE = 'SCHEMA_QUALIFIED_NAME';
-  constructor(dialect: string, kind: string, name: string, schema: string | undefined) {
+  constructor(reason: 'dot-in-name' | 'other-schema', dialect: string, kind: string, name: string, schema: string | undefined) {
     const where = schema === undefined ? '' : ` in the schema "${schema}"`;
-    const postgres = dialect === 'postgresql';
+    const dot = reason === 'dot-in-name';
     super(
       SchemaQualifiedNameError.CODE,
-      postgres
-        ? `The ${kind} "${name}"${where} has a dot in its name; Strata names an object of another PostgreSQL schema "schema.name", so it cannot name this one.`
-        : `The ${kind} ${name}${where} is in another ${dialect} schema (database); a stream migrates the database its URL names only.`,
+      dot
+        ? `The ${kind} "${name}"${where} has a dot in its name; Strata names an object of another schema "schema.name", so it cannot name this one.`
+        : `The ${kind} ${name}${where} is in another database of the server; a stream migrates the database its URL names only.`,
       {
-        hint: postgres
+        hint: dot
           ? `Rename the ${kind} (or the schema) in the Drizzle schema without the dot.`
           : `Declare it with the dialect's plain table function (the URL's database), or give that database a stream of its own.`,
         details: { dialect, kind, name, schema: schema ?? null },
@@ -82,7 +83,7 @@ export class SchemaQualifiedNameError extends StrataError {
  * @example
  * ```ts
  * import { SchemaUnsupportedColumnFeatureError } from '@strata/engine';
- * throw new SchemaUnsupportedColumnFeatureError('accounts', 'total', 'a virtual generated column (PostgreSQL 15 only stores generated columns)');
+ * throw new SchemaUnsupportedColumnFeatureError('accounts', 'total', 'a virtual generated column (the server stores generated columns only)');
  * ```
  */
 export class SchemaUnsupportedColumnFeatureError extends StrataError {

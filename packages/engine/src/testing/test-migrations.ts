@@ -142,7 +142,7 @@ export async function testMigrations(options: TestMigrationsOptions): Promise<Mi
       const expected =
         'model' in drift
           ? drift.model
-          : await readDrizzleSchema({ dialect: stream.dialect, schemaFiles: drift.schemaFiles, normalizer: dialect.normalizer, ...(drift.casing ? { casing: drift.casing } : {}) });
+          : await readDrizzleSchema({ dialect, schemaFiles: drift.schemaFiles, ...(drift.casing ? { casing: drift.casing } : {}) });
       const live = withoutBaseline(await read(), baseline, expected);
       // Roles are cluster-wide: only those the Drizzle schema names are read, and compared.
       const roles = await withConnection(dialect, stream.url, async (connection) => (await dialect.readRoles?.(connection, [...(expected.roles?.keys() ?? [])])) ?? new Map());

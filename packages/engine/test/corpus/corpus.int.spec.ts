@@ -121,7 +121,7 @@ interface DrizzleKitPgApi {
 async function drizzleKitSql(schemaFile: string): Promise<string[]> {
   const api = (await import('drizzle-kit/api')) as unknown as DrizzleKitPgApi;
   const empty = api.generateDrizzleJson({});
-  const snapshot = await generateDrizzleSnapshot({ dialect: 'postgresql', schemaFiles: [schemaFile] });
+  const snapshot = await generateDrizzleSnapshot({ dialect: await loadDialect('postgresql'), schemaFiles: [schemaFile] });
   return api.generateMigration(empty, snapshot);
 }
 

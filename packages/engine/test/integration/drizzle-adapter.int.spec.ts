@@ -296,9 +296,9 @@ await describeDialects('drizzle adapter vs. drizzle-kit SQL read back', (ctx) =>
   for (const fixture of FIXTURES[ctx.name]) {
     it(`${fixture.title}: the model equals the database drizzle-kit's SQL creates`, async () => {
       const schemaFiles = await writeFixture(fixture.files);
-      const options = { dialect: ctx.name, schemaFiles, ...(fixture.casing === undefined ? {} : { casing: fixture.casing }) };
+      const options = { dialect: ctx.dialect, schemaFiles, ...(fixture.casing === undefined ? {} : { casing: fixture.casing }) };
       const snapshot = await generateDrizzleSnapshot(options);
-      const model = drizzleSnapshotToModel(ctx.name, snapshot, ctx.dialect.normalizer);
+      const model = drizzleSnapshotToModel(ctx.dialect, snapshot);
       const statements = await drizzleKitSql(ctx.name, snapshot);
       const database = await ctx.createDatabase(`drizzle_${fixture.title}`);
       const connection: Connection = await ctx.dialect.connect(database.url);

@@ -129,7 +129,7 @@ await describeDialects(
       expect(p.typecheck()).toBe('');
 
       const live = await readSchema(ctx.dialect, source.url);
-      const fromFile = await readDrizzleSchema({ dialect: ctx.name, schemaFiles: [p.pulled], normalizer: ctx.dialect.normalizer });
+      const fromFile = await readDrizzleSchema({ dialect: ctx.dialect, schemaFiles: [p.pulled] });
       expect(differences(ctx.dialect, live, fromFile)).toEqual([]);
       expect([...fromFile.tables.keys()].sort()).toEqual(['memberships', 'orgs', 'users']);
 

@@ -178,7 +178,7 @@ function expectExit(run: CliRun, code: number): void {
 
 /** The live schema and the operations that would still make it the Drizzle schema's (none after a push). */
 async function readBack(dialect: Dialect, project: Project): Promise<{ live: SchemaModel; remaining: string[] }> {
-  const drizzle = await readDrizzleSchema({ dialect: dialect.name, schemaFiles: [project.schemaFile], normalizer: dialect.normalizer });
+  const drizzle = await readDrizzleSchema({ dialect, schemaFiles: [project.schemaFile] });
   const live = await withConnection(dialect, project.url, (connection) => dialect.readSchema(connection));
   const remaining = diffSchemas(live, drizzle, { capabilities: { enums: dialect.capabilities.enums } }).ops.map((op) => `${op.kind} ${'table' in op ? op.table : 'name' in op ? op.name : ''}`);
   return { live, remaining };

@@ -1,5 +1,6 @@
 import type { SchemaModel } from '../../schema/model.js';
 import { MYSQL_DRIZZLE_FLAVOUR } from './mysql-drizzle-flavour.js';
+import { MYSQL_DRIZZLE_SNAPSHOT } from './mysql-drizzle-snapshot.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
@@ -87,6 +88,7 @@ export class MysqlDialect implements Dialect {
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
   readonly drizzleAdapter = 'drizzle-orm/mysql2';
   readonly drizzleFlavour = MYSQL_DRIZZLE_FLAVOUR;
+  readonly drizzleSnapshot = MYSQL_DRIZZLE_SNAPSHOT;
 
   /** Nothing to prepare around a revision's transaction. */
   openRevision(): Promise<RevisionScope> {

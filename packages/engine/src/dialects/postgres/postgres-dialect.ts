@@ -1,5 +1,6 @@
 import type { RoleModel, SchemaModel } from '../../schema/model.js';
 import { POSTGRES_DRIZZLE_FLAVOUR } from './postgres-drizzle-flavour.js';
+import { POSTGRES_DRIZZLE_SNAPSHOT } from './postgres-drizzle-snapshot.js';
 import type { Connection } from '../connection.js';
 import type { Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, NO_REVISION_SCOPE, type RevisionScope } from '../revision-scope.js';
@@ -99,6 +100,7 @@ export class PostgresDialect implements Dialect {
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
   readonly drizzleAdapter = 'drizzle-orm/node-postgres';
   readonly drizzleFlavour = POSTGRES_DRIZZLE_FLAVOUR;
+  readonly drizzleSnapshot = POSTGRES_DRIZZLE_SNAPSHOT;
 
   /** Nothing to prepare around a revision's transaction. */
   openRevision(): Promise<RevisionScope> {

@@ -1,5 +1,6 @@
 import type { SchemaModel, StoredObject } from '../../schema/model.js';
 import { SQLITE_DRIZZLE_FLAVOUR } from './sqlite-drizzle-flavour.js';
+import { SQLITE_DRIZZLE_SNAPSHOT } from './sqlite-drizzle-snapshot.js';
 import type { Connection } from '../connection.js';
 import type { ConnectOptions, Dialect, DialectCapabilities, LedgerTypes, LockOptions, MigrationLock } from '../dialect.js';
 import { formatCommonLiteral, type RevisionScope } from '../revision-scope.js';
@@ -88,6 +89,7 @@ export class SqliteDialect implements Dialect {
   /** The Drizzle ORM adapter for this driver, for `ctx.drizzle()` in data migrations. */
   readonly drizzleAdapter = 'drizzle-orm/better-sqlite3';
   readonly drizzleFlavour = SQLITE_DRIZZLE_FLAVOUR;
+  readonly drizzleSnapshot = SQLITE_DRIZZLE_SNAPSHOT;
 
   /** Foreign keys off outside the transaction, checked before commit (see openSqliteRevision). */
   openRevision(connection: Connection): Promise<RevisionScope> {
