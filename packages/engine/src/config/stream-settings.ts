@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, readdirSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, extname, join, resolve, sep } from 'node:path';
 import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
+import { hostCredentialsUrl, takesHostCredentials } from '../dialects/credentials.js';
 import { absoluteDatabaseUrl, dialectFromUrl } from '../dialects/url.js';
 import { TsModuleLoader } from '../loader/ts-module-loader.js';
 import { STREAM_NAME_PATTERN } from '../revision/revision.js';
@@ -449,57 +450,16 @@ function readDrizzleCredentials(file: string, dialect: DialectName, config: Reco
     if (typeof url !== 'string') throw new ConfigInvalidError(file, '`dbCredentials.url` must be a string');
     return { file, dialect, url };
   }
-  if (dialect === 'sqlite' || credentials.host === undefined) {
+  if (!takesHostCredentials(dialect) || credentials.host === undefined) {
     throw new ConfigInvalidError(
       file,
-      dialect === 'sqlite' ? '`dbCredentials.url` is missing' : '`dbCredentials` needs `url` or `host`',
+      takesHostCredentials(dialect) ? '`dbCredentials` needs `url` or `host`' : '`dbCredentials.url` is missing',
       `Set \`dbCredentials.url\` in ${file}, or remove \`dbCredentials\` and pass --url.`,
     );
   }
-  return { file, dialect, url: credentialsUrl(file, dialect, credentials) };
-}
-
-/**
- * drizzle-kit's `{ host, port, user, password, database, ssl }` as a URL. Every part is percent-encoded, so
- * a password holding `@`, `/`, `:` or `#` survives. `ssl` maps to what each driver reads from a URL:
- * pg's `sslmode` (`true` is `require`), and mysql2's `ssl` query parameter, which it JSON-parses.
- */
-function credentialsUrl(file: string, dialect: 'postgresql' | 'mysql', credentials: Record<string, unknown>): string {
-  const text = (key: string): string | undefined => {
-    const value = credentials[key];
-    if (value === undefined || value === null) return undefined;
-    if (typeof value === 'string' || (key === 'port' && typeof value === 'number')) return String(value);
-    throw new ConfigInvalidError(file, `\`dbCredentials.${key}\` must be a ${key === 'port' ? 'number' : 'string'}`);
-  };
-  const host = text('host') ?? '';
-  const port = text('port');
-  const user = text('user');
-  const password = text('password');
-  const database = text('database') ?? '';
-  const userInfo = user === undefined && password === undefined
-    ? ''
-    : `${encodeURIComponent(user ?? '')}${password === undefined ? '' : `:${encodeURIComponent(password)}`}@`;
-  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  const scheme = dialect === 'postgresql' ? 'postgresql' : 'mysql';
-  const query = sslQuery(file, dialect, credentials.ssl);
-  return `${scheme}://${userInfo}${hostPart}${port === undefined ? '' : `:${port}`}/${encodeURIComponent(database)}${query}`;
-}
-
-function sslQuery(file: string, dialect: 'postgresql' | 'mysql', ssl: unknown): string {
-  if (ssl === undefined || ssl === null) return '';
-  if (dialect === 'mysql') {
-    if (ssl === false) return '';
-    // mysql2 reads `ssl` as a profile name ("Amazon RDS") or JSON options ({"rejectUnauthorized":true}).
-    const value = typeof ssl === 'string' ? ssl : JSON.stringify(ssl === true ? {} : ssl);
-    return `?ssl=${encodeURIComponent(value)}`;
-  }
-  if (typeof ssl === 'boolean') return `?sslmode=${ssl ? 'require' : 'disable'}`;
-  if (typeof ssl === 'string') return `?sslmode=${encodeURIComponent(ssl)}`;
-  throw new ConfigInvalidError(
-    file,
-    '`dbCredentials.ssl` is an object of TLS options, which a PostgreSQL URL cannot carry',
-    `Give \`dbCredentials.url\` instead, with sslmode and file-based settings (…?sslmode=verify-full&sslrootcert=/path/ca.pem).`,
-  );
+  const url = hostCredentialsUrl(dialect, credentials);
+  if (typeof url !== 'string') throw new ConfigInvalidError(file, url.problem, url.hint);
+  return { file, dialect, url };
 }
 
 function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSettings {
