@@ -96,6 +96,7 @@ export {
   HostNotFoundError,
   AuthenticationError,
   UnknownDatabaseError,
+  NoDatabaseError,
   ConnectionFailedError,
   ConnectionLostError,
   SqliteCannotOpenError,

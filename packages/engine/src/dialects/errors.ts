@@ -17,6 +17,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_HOST_NOT_FOUND',
   'DIALECT_AUTHENTICATION_FAILED',
   'DIALECT_UNKNOWN_DATABASE',
+  'DIALECT_NO_DATABASE',
   'DIALECT_CONNECTION_FAILED',
   'DIALECT_CONNECTION_LOST',
   'DIALECT_SQLITE_CANNOT_OPEN',
@@ -232,6 +233,34 @@ export class UnknownDatabaseError extends StrataError {
       options(context, `Create it first: ${create} (or fix the database name in the URL).`, {
         database: context.database,
       }),
+    );
+  }
+}
+
+/**
+ * A statement needs a database and the URL names none (MySQL's `mysql://user@host:3306` with no path
+ * selects no database, so creating the ledger fails with ER_NO_DB_ERROR). A server URL without a
+ * database is right for `strata test --server`, which creates its own; a stream's URL needs one.
+ *
+ * @example
+ * ```ts
+ * import { NoDatabaseError } from '@strata/engine';
+ * const error = new NoDatabaseError({ dialect: 'mysql', redactedUrl: 'mysql://root@db:3306', sql: 'CREATE TABLE t (id int)', reason: 'No database selected' });
+ * error.code; // 'DIALECT_NO_DATABASE'
+ * ```
+ */
+export class NoDatabaseError extends StrataError {
+  static readonly CODE = 'DIALECT_NO_DATABASE';
+  constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string }) {
+    super(
+      NoDatabaseError.CODE,
+      `The URL ${context.redactedUrl} names no database, and the statement needs one (${context.reason}):\n  ${context.sql.split('\n')[0]}`,
+      options(
+        context,
+        'Put the database in the URL\'s path (mysql://user@host:3306/<database>; CREATE DATABASE first if it does not exist). ' +
+          'To test revisions on a throwaway database, give the server URL to `strata test --server` instead.',
+        { sql: context.sql, reason: context.reason },
+      ),
     );
   }
 }

@@ -307,6 +307,19 @@ await describeDialects('strata CLI: credentials never shown', (ctx) => {
       expect(ok.code, describeRun(ok)).toBe(0);
       expectNoSecret([ok], [rightPassword]);
     });
+
+    it('a server URL with no database: DIALECT_NO_DATABASE with the fix, password masked', async () => {
+      const dir = join(temp.path, 'no-database', 'migrations');
+      writeRevision(dir, { id: A });
+      const noDatabase = new URL(dbUrl);
+      noDatabase.password = rightPassword;
+      noDatabase.pathname = '';
+      const runs = await bothWays(temp.path, ['upgrade', '--url', noDatabase.toString(), '--dir', dir, '--stream', 'nodb']);
+      const error = expectMaskedError(runs, 'DIALECT_NO_DATABASE', [rightPassword]);
+      expect(error.message).toContain('names no database');
+      expect(error.hint).toContain('/<database>');
+      expect(error.hint).toContain('strata test --server');
+    });
   }
 
   if (ctx.name === 'postgresql') {

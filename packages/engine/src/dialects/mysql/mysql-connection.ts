@@ -12,6 +12,7 @@ import {
   MultipleStatementsError,
   OnlineDdlRefusedError,
   PermissionDeniedError,
+  NoDatabaseError,
   QueryFailedError,
   systemErrorCode,
   UNREACHABLE_CODES,
@@ -215,6 +216,8 @@ export class MysqlConnection implements Connection {
         throw new PermissionDeniedError({ ...failure, missing: missingMysqlPrivilege(failure.reason, this.#login.database, account) });
       }
       if (code !== undefined && ONLINE_DDL_REFUSED_CODES.has(code)) throw new OnlineDdlRefusedError(failure);
+      // ER_NO_DB_ERROR (1046): the URL has no database path.
+      if (code === 'ER_NO_DB_ERROR') throw new NoDatabaseError(failure);
       throw new QueryFailedError(failure);
     }
   }
