@@ -18,6 +18,7 @@ import type {
   UniqueConstraintModel,
   ViewModel,
 } from '../schema/model.js';
+import { mentionsColumn, renameIdentifier, renameQualifier } from '../schema/expression-identifiers.js';
 import { builtKeys } from '../schema/model.js';
 import { schemaOf } from '../schema/qualified-name.js';
 import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere, toSequenceModel, toViewModel } from '../schema/stated.js';
@@ -308,107 +309,6 @@ function indexIsUniqueConstraint(index: { readonly unique?: boolean; readonly co
 }
 
 /**
- * One identifier token of an SQL expression: where it is, its text, and how it is quoted.
- * @internal
- */
-interface IdentifierToken {
-  readonly start: number;
-  readonly end: number;
-  readonly name: string;
-  /** The quote character, or undefined for a bare identifier. */
-  readonly quote?: string;
-}
-
-/**
- * The identifiers of an SQL expression that can name a column: bare words that are not function
- * names (not followed by `(`) and quoted identifiers (`"a"`, `` `a` ``), skipping string literals
- * and numbers. A lexer, not a parser: enough to find and rename column references in check
- * constraints, index expressions, partial-index predicates and generated columns.
- * @internal
- */
-function identifierTokens(expression: string): IdentifierToken[] {
-  const tokens: IdentifierToken[] = [];
-  let i = 0;
-  while (i < expression.length) {
-    const char = expression[i] as string;
-    if (char === "'") {
-      i += 1;
-      while (i < expression.length) {
-        if (expression[i] === "'" && expression[i + 1] === "'") i += 2;
-        else if (expression[i] === "'") break;
-        else i += 1;
-      }
-      i += 1;
-    } else if (char === '"' || char === '`') {
-      const start = i;
-      let name = '';
-      i += 1;
-      while (i < expression.length) {
-        if (expression[i] === char && expression[i + 1] === char) {
-          name += char;
-          i += 2;
-        } else if (expression[i] === char) break;
-        else {
-          name += expression[i];
-          i += 1;
-        }
-      }
-      i += 1;
-      tokens.push({ start, end: i, name, quote: char });
-    } else if (/[0-9]/.test(char)) {
-      while (i < expression.length && /[0-9A-Za-z_.]/.test(expression[i] as string)) i += 1;
-    } else if (/[A-Za-z_]/.test(char)) {
-      const start = i;
-      while (i < expression.length && /[A-Za-z0-9_$]/.test(expression[i] as string)) i += 1;
-      const rest = expression.slice(i).trimStart();
-      if (!rest.startsWith('(')) tokens.push({ start, end: i, name: expression.slice(start, i) });
-    } else {
-      i += 1;
-    }
-  }
-  return tokens;
-}
-
-/** Whether a token names `column`: quoted exactly, bare case-insensitively (as the servers fold). @internal */
-function namesColumn(token: IdentifierToken, column: string): boolean {
-  return token.quote === undefined ? token.name.toLowerCase() === column.toLowerCase() : token.name === column;
-}
-
-/** Whether the expression refers to `column`. @internal */
-function mentions(expression: string | undefined, column: string): boolean {
-  return expression !== undefined && identifierTokens(expression).some((token) => namesColumn(token, column));
-}
-
-/** The stated expression with every reference to `from` renamed to `to`, keeping each reference's quoting. @internal */
-function renameIdentifier(expression: string, from: string, to: string): string {
-  return replaceTokens(expression, identifierTokens(expression).filter((token) => namesColumn(token, from)), to);
-}
-
-/**
- * The expression with every column qualified by table `from` (`"users"."age"`, `users.age`) qualified
- * by `to` instead: what SQLite does to a renamed table's own checks, index expressions and generated
- * columns (https://www.sqlite.org/lang_altertable.html#alter_table_rename); PostgreSQL and MySQL keep
- * such expressions unqualified, so there it changes nothing.
- * @internal
- */
-function renameQualifier(expression: string, from: string, to: string): string {
-  return replaceTokens(expression, identifierTokens(expression).filter((token) => namesColumn(token, from) && expression[token.end] === '.'), to);
-}
-
-/** `expression` with each of `tokens` (in order) replaced by `to`, quoted as the token was. @internal */
-function replaceTokens(expression: string, tokens: readonly IdentifierToken[], to: string): string {
-  if (tokens.length === 0) return expression;
-  let result = '';
-  let at = 0;
-  for (const token of tokens) {
-    const replacement = token.quote === undefined ? to : `${token.quote}${to.split(token.quote).join(token.quote + token.quote)}${token.quote}`;
-    result += expression.slice(at, token.start) + replacement;
-    at = token.end;
-  }
-  return result + expression.slice(at);
-}
-
-/**
  * An array literal default (`'{new,"a b"}'`) with each element equal to `from` replaced by `to`, quoted
  * as the server prints elements (https://www.postgresql.org/docs/current/arrays.html#ARRAYS-IO);
  * anything that is not one quoted literal is returned as it is.
@@ -517,7 +417,7 @@ function dropColumn(model: SchemaModel, tableName: string, column: string, op: s
   const indexes = table.indexes.filter((index) => {
     const columns = index.parts.flatMap((part) => ('column' in part ? [part.column] : []));
     if (columns.length === index.parts.length && alone(columns)) return false;
-    if (columns.includes(column) || index.parts.some((part) => 'expression' in part && mentions(part.expression, column)) || mentions(index.where, column)) {
+    if (columns.includes(column) || index.parts.some((part) => 'expression' in part && mentionsColumn(part.expression, column)) || mentionsColumn(index.where, column)) {
       inUse(`index ${index.name}`);
     }
     return true;
@@ -530,10 +430,10 @@ function dropColumn(model: SchemaModel, tableName: string, column: string, op: s
   let primaryKey = table.primaryKey;
   if (primaryKey !== undefined && alone(primaryKey.columns)) primaryKey = undefined;
   else if (primaryKey?.columns.includes(column)) inUse(`the primary key of table ${tableName}`);
-  for (const check of table.checkConstraints) if (mentions(check.expression, column)) inUse(`check constraint ${check.name}`);
+  for (const check of table.checkConstraints) if (mentionsColumn(check.expression, column)) inUse(`check constraint ${check.name}`);
   // A policy's expressions depend on the columns they use: PostgreSQL refuses the drop without CASCADE.
-  for (const policy of table.policies ?? []) if (mentions(policy.using, column) || mentions(policy.withCheck, column)) inUse(`policy ${policy.name}`);
-  for (const other of table.columns) if (other.name !== column && mentions(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
+  for (const policy of table.policies ?? []) if (mentionsColumn(policy.using, column) || mentionsColumn(policy.withCheck, column)) inUse(`policy ${policy.name}`);
+  for (const other of table.columns) if (other.name !== column && mentionsColumn(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
   for (const foreignKey of table.foreignKeys) if (foreignKey.columns.includes(column)) inUse(foreignKeyLabel(table, foreignKey));
   for (const { table: holder, foreignKey } of allForeignKeys(model)) {
     if (foreignKey.referencedTable === tableName && foreignKey.referencedColumns.includes(column)) inUse(foreignKeyLabel(holder, foreignKey));

@@ -1,47 +1,9 @@
 import type { ColumnModel, IdentityModel, SchemaModel, TableModel } from '../../schema/model.js';
 import type { AlterColumnOp } from '../../ops/op.js';
 import { statedDefault } from '../../schema/stated.js';
+import { mentionsColumn } from '../../schema/expression-identifiers.js';
 import { InvalidRenameError, UnknownRenameError } from '../errors.js';
 import type { PlannedOp } from '../diff.js';
-
-/**
- * Whether an SQL expression refers to `column`: a bare word that is not a function name (compared
- * case-insensitively, as the servers fold unquoted names) or a quoted identifier (compared exactly),
- * skipping string literals. A lexer, not a parser: the same reading `applyToModel` uses to decide
- * that a check, index expression or generated column needs a column.
- * @internal
- */
-export function mentionsColumn(expression: string | undefined, column: string): boolean {
-  if (expression === undefined) return false;
-  let i = 0;
-  while (i < expression.length) {
-    const char = expression[i] as string;
-    if (char === "'") {
-      i += 1;
-      while (i < expression.length && !(expression[i] === "'" && expression[i + 1] !== "'")) i += expression[i] === "'" ? 2 : 1;
-      i += 1;
-    } else if (char === '"' || char === '`') {
-      let name = '';
-      i += 1;
-      while (i < expression.length && !(expression[i] === char && expression[i + 1] !== char)) {
-        name += expression[i];
-        i += expression[i] === char ? 2 : 1;
-      }
-      i += 1;
-      if (name === column) return true;
-    } else if (/[0-9]/.test(char)) {
-      while (i < expression.length && /[0-9A-Za-z_.]/.test(expression[i] as string)) i += 1;
-    } else if (/[A-Za-z_]/.test(char)) {
-      const start = i;
-      while (i < expression.length && /[A-Za-z0-9_$]/.test(expression[i] as string)) i += 1;
-      const isCall = expression.slice(i).trimStart().startsWith('(');
-      if (!isCall && expression.slice(start, i).toLowerCase() === column.toLowerCase()) return true;
-    } else {
-      i += 1;
-    }
-  }
-  return false;
-}
 
 /** Integer types by width; a change up the ladder keeps every value. @internal */
 const INTEGER_WIDTH: Readonly<Record<string, number>> = {

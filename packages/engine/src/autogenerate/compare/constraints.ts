@@ -12,7 +12,8 @@ import type {
   PrimaryKeyDefinition,
 } from '../../ops/op.js';
 import { checkDefinitionOf, uniqueDefinitionOf } from '../../ops/from-model.js';
-import { compareText, mentionsColumn } from './columns.js';
+import { mentionsColumn } from '../../schema/expression-identifiers.js';
+import { compareText } from './columns.js';
 
 /** What to drop, create and rename for one kind of named object, each sorted by name. @internal */
 export interface NamedComparison<T> {

@@ -1,6 +1,6 @@
 import type { IndexModel, IndexPart, TableModel } from '../../schema/model.js';
 import type { DropIndexOp } from '../../ops/op.js';
-import { mentionsColumn } from './columns.js';
+import { mentionsColumn } from '../../schema/expression-identifiers.js';
 import { compareNamed, type NamedComparison } from './constraints.js';
 
 /** @internal */

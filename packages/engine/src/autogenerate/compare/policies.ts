@@ -1,7 +1,8 @@
 import type { AlterPolicyOp, CreateRoleOp, DropPolicyOp, Op } from '../../ops/op.js';
 import { statedPolicy } from '../../schema/stated.js';
 import type { PolicyModel, RoleModel, SchemaModel, TableModel } from '../../schema/model.js';
-import { compareText, mentionsColumn } from './columns.js';
+import { mentionsColumn } from '../../schema/expression-identifiers.js';
+import { compareText } from './columns.js';
 import { sameList } from './constraints.js';
 
 /** The policy changes of one table present in both schemas, each list sorted by name. @internal */
