@@ -15,6 +15,7 @@ import { onlineIndexRows } from './online-index.mjs';
 import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
+import { versionCpuRows } from './cli-start.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -88,6 +89,7 @@ async function main() {
   const bigChain = writeChain(BIG_CHAIN);
   const guardedChain = writeChain(CHAIN, { name: 'guarded', body: guardedRevisionBody, twins: false });
   printTable('Loading (dialect-independent: the same files serve every dialect)', [
+    ...versionCpuRows({ runs: COLD_RUNS, median }),
     ...coldLoadRows(chain, `${CHAIN} files`, true),
     ...coldLoadRows(bigChain, `${BIG_CHAIN.toLocaleString('en')} files`, false),
   ]);
