@@ -16,10 +16,13 @@ import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
 import { versionCpuRows } from './cli-start.mjs';
+import { untouchedTableRows } from './sqlite-untouched.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
 const BIG_CHAIN = 1000;
+/** The issue's SQLite case: a 50-revision upgrade beside an untouched big table. */
+const UNTOUCHED_CHAIN = 50;
 /** Runs per measurement (median reported); the cheap ones get more, as small timings are the noisiest. */
 const RUNS = 3;
 const COLD_RUNS = 5;
@@ -96,6 +99,8 @@ async function main() {
 
   const graph = new RevisionGraph(loadRevisions(chain.tsDir));
   const guardedGraph = new RevisionGraph(loadRevisions(guardedChain.tsDir));
+  const untouchedChain = writeChain(UNTOUCHED_CHAIN, { name: 'untouched', body: guardedRevisionBody, twins: false });
+  const untouchedGraph = new RevisionGraph(loadRevisions(untouchedChain.tsDir));
   const helpers = { runs: RUNS, createDatabase, dropDatabase, timed, median, expectSteps };
   for (const target of TARGETS) {
     const version = await probe(target);
@@ -105,6 +110,7 @@ async function main() {
       ...(await guardRoundTripRows(target, helpers)),
       ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
       ...(await onlineIndexRows(target, helpers)),
+      ...(target.dialect === 'sqlite' ? await untouchedTableRows({ workDir, graph: untouchedGraph, count: untouchedChain.count, ...helpers }) : []),
     ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
   }
