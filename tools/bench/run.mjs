@@ -17,6 +17,7 @@ import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
 import { versionCpuRows } from './cli-start.mjs';
 import { untouchedTableRows } from './sqlite-untouched.mjs';
+import { BIG_STREAM_REVISIONS, bigStreamRows } from './big-stream.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -101,6 +102,7 @@ async function main() {
   const guardedGraph = new RevisionGraph(loadRevisions(guardedChain.tsDir));
   const untouchedChain = writeChain(UNTOUCHED_CHAIN, { name: 'untouched', body: guardedRevisionBody, twins: false });
   const untouchedGraph = new RevisionGraph(loadRevisions(untouchedChain.tsDir));
+  const bigStream = writeChain(BIG_STREAM_REVISIONS, { name: 'big', twins: false });
   const helpers = { runs: RUNS, createDatabase, dropDatabase, timed, median, expectSteps };
   for (const target of TARGETS) {
     const version = await probe(target);
@@ -111,6 +113,9 @@ async function main() {
       ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
       ...(await onlineIndexRows(target, helpers)),
       ...(target.dialect === 'sqlite' ? await untouchedTableRows({ workDir, graph: untouchedGraph, count: untouchedChain.count, ...helpers }) : []),
+      ...(target.dialect === 'sqlite'
+        ? await bigStreamRows({ chain: bigStream, graph: new RevisionGraph(loadRevisions(bigStream.tsDir)), ...helpers, timedSync, runChild, upgrade, cli: CLI, noopFloor: NOOP_FLOOR })
+        : []),
     ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
   }
