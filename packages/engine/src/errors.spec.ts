@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { MultipleHeadsForRevisionError } from './cli/commands/errors.js';
 import { UsageError } from './cli/errors.js';
 import * as engine from './index.js';
 import { StrataError } from './errors.js';
 
 /** Every StrataError subclass reachable from the public API and the CLI, by its static CODE. */
 function errorClasses(): { name: string; code: string }[] {
-  const candidates: unknown[] = [...Object.values(engine), UsageError, MultipleHeadsForRevisionError];
+  const candidates: unknown[] = [...Object.values(engine), UsageError];
   return candidates
     .filter((value): value is typeof StrataError & { CODE: string } => typeof value === 'function' && value.prototype instanceof StrataError)
     .map((cls) => ({ name: cls.name, code: cls.CODE }));

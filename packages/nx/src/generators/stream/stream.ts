@@ -4,7 +4,7 @@ import { formatFiles, logger, readProjectConfiguration, writeJson, type Generato
 import type { DialectName, StreamLayout } from '@strata/engine';
 import { loadEngine, type Engine } from '../../utils/engine';
 import { asGeneratorError } from '../../utils/generator-errors';
-import { logWritten, writeRevisionToTree } from '../../utils/revision-files';
+import { treeRevisionWriter } from '../../utils/revision-files';
 import type { StreamGeneratorSchema } from './schema';
 
 /**
@@ -60,8 +60,8 @@ async function generate(tree: Tree, options: StreamGeneratorSchema): Promise<Gen
   } else {
     source = engine.renderRevisionSource({ id, parents: [], message, createdAt });
   }
-  const path = writeRevisionToTree(engine, tree, layout.revisionsDir, createdAt, message, source);
-  logWritten(path, id, []);
+  const path = treeRevisionWriter(engine, tree).write(layout.revisionsDir, engine.revisionFileName(createdAt, message), source);
+  logger.info(`Generating ${path} ... done (revision ${id}, parent <base>)`);
   if (!options.baseline) return () => {};
   return async () => {
     // After the files are on disk: the stream as `migrate` will see it, stamped without running.
