@@ -193,6 +193,7 @@ export { stampCommand } from './commands/stamp.js';
 export { revisionCommand, DISK_REVISION_WRITER, type RevisionCommandOptions, type RevisionCommandResult, type RevisionFileWriter } from './commands/revision.js';
 export { currentCommand, statusCommand, type StreamStatus } from './commands/current.js';
 export { headsCommand, branchesCommand, showCommand } from './commands/graph-views.js';
+export { testCommand, type TestCommandOptions, type TestDependency } from './commands/test.js';
 export { mergeCommand, type MergeCommandOptions, type MergeCommandResult } from './commands/merge.js';
 export { parseRenameHints, type RenameHintTexts } from './autogenerate/rename-hints.js';
 export { repairCommand } from './commands/repair.js';
