@@ -194,6 +194,8 @@ export { revisionCommand, DISK_REVISION_WRITER, type RevisionCommandOptions, typ
 export { currentCommand, statusCommand, type StreamStatus } from './commands/current.js';
 export { headsCommand, branchesCommand, showCommand } from './commands/graph-views.js';
 export { testCommand, type TestCommandOptions, type TestDependency } from './commands/test.js';
+export { initCommand, InitDuplicateSettingError, type InitCommandOptions, type InitCommandResult } from './commands/init.js';
+export { DRIZZLE_CONFIG_NAMES, STRATA_CONFIG_NAMES } from './config/config-files.js';
 export { mergeCommand, type MergeCommandOptions, type MergeCommandResult } from './commands/merge.js';
 export { parseRenameHints, type RenameHintTexts } from './autogenerate/rename-hints.js';
 export { repairCommand } from './commands/repair.js';

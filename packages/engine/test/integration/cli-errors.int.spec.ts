@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TARGETS, describeDialects, testDatabases } from '../support/databases.js';
@@ -182,6 +182,25 @@ describe('strata CLI: bad revision files and targets', () => {
     expect(badTimeout.message).toContain('soon');
     // None of them got as far as the database: the file was never created.
     expect(existsSync(s.url.slice('file:'.length))).toBe(false);
+  });
+
+  it('init: the folder and strata.config.json once; again, nothing; beside a drizzle.config, --url is CLI_INIT_DUPLICATE_SETTING', async () => {
+    const project = join(temp.path, 'init');
+    mkdirSync(project, { recursive: true });
+    const first = await runCli(['init', '--dialect', 'sqlite', '--url', 'file:app.db', '--dir', 'revs'], { cwd: project });
+    expect(first.code, describeRun(first)).toBe(0);
+    expect(first.stdout).toContain(`Created ${join(project, 'revs')}\nCreated ${join(project, 'strata.config.json')}\nNext: \`strata revision -m "first revision"\`.`);
+    expect(JSON.parse(readFileSync(join(project, 'strata.config.json'), 'utf8'))).toEqual({ dir: 'revs', dialect: 'sqlite', url: 'file:app.db' });
+    const again = await runCli(['init', '--dir', 'revs', '--json'], { cwd: project });
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(jsonOf(again)).toEqual({ folder: join(project, 'revs'), configFile: join(project, 'strata.config.json'), written: [] });
+
+    const drizzle = join(temp.path, 'init-drizzle');
+    mkdirSync(drizzle, { recursive: true });
+    writeFileSync(join(drizzle, 'drizzle.config.mjs'), "export default { dialect: 'sqlite', dbCredentials: { url: 'file:d.db' } };\n");
+    const error = await expectFailure((json) => runCli(['init', '--url', 'file:other.db', ...(json ? ['--json'] : [])], { cwd: drizzle }), 'CLI_INIT_DUPLICATE_SETTING');
+    expect(error.message).toBe(`${join(drizzle, 'drizzle.config.mjs')} already gives the dialect and URL; strata does not record them twice.`);
+    expect(readdirSync(drizzle)).toEqual(['drizzle.config.mjs']);
   });
 
   it('--help lists the commands and each command\'s options, exit 0', async () => {

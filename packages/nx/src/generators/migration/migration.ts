@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { formatFiles, getProjects, logger, type Tree } from '@nx/devkit';
+import CONFIG_FILES from '@strata/engine/config-files.json';
 import { loadEngine } from '../../utils/engine';
 import { asGeneratorError } from '../../utils/generator-errors';
 import { generatorOutput, listOption, revisionGraph, streamOfProject, treeRevisionWriter } from '../../utils/revision-files';
@@ -55,8 +56,7 @@ async function generate(tree: Tree, options: MigrationGeneratorSchema): Promise<
 
 /** The other projects of the workspace that have a stream config (drizzle.config or strata.config). */
 function streamFolders(tree: Tree, self: string): StreamFolder[] {
-  const configured = (root: string): boolean =>
-    ['drizzle', 'strata'].some((kind) => ['ts', 'mts', 'js', 'mjs', 'cjs', 'json'].some((ext) => tree.exists(join(root, `${kind}.config.${ext}`))));
+  const configured = (root: string): boolean => [...CONFIG_FILES.drizzle, ...CONFIG_FILES.strata].some((name) => tree.exists(join(root, name)));
   return [...getProjects(tree)].filter(([name, project]) => name !== self && configured(project.root)).map(([name, project]) => ({ project: name, cwd: join(tree.root, project.root) }));
 }
 
