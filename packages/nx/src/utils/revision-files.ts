@@ -3,6 +3,7 @@ import { join, relative, sep } from 'node:path';
 import { Writable } from 'node:stream';
 import { logger, readProjectConfiguration, type Tree } from '@nx/devkit';
 import type { Output, RevisionFileWriter, RevisionGraph, StreamLayout } from '@strata/engine';
+import CONFIG_FILES from '@strata/engine/config-files.json';
 import type { Engine } from './engine';
 
 /** A list option given once or several times (`--rename a.b=c --rename d.e=f`, or `a.b=c,d.e=f`). */
@@ -16,6 +17,11 @@ export async function streamOfProject(engine: Engine, tree: Tree, projectName: s
   const project = readProjectConfiguration(tree, projectName);
   const layout = engine.resolveStreamSettings({ cwd: join(tree.root, project.root), requireUrl: false });
   return { root: project.root, layout };
+}
+
+/** Whether the project folder `root` (workspace-relative) holds a config file the engine reads as a stream's (drizzle.config, strata.config). */
+export function hasStreamConfig(tree: Tree, root: string): boolean {
+  return [...CONFIG_FILES.drizzle, ...CONFIG_FILES.strata].some((name) => tree.exists(join(root, name)));
 }
 
 /** The stream's revisions; an empty graph when the folder does not exist yet. */

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { formatFiles, getProjects, logger, type Tree } from '@nx/devkit';
-import CONFIG_FILES from '@strata/engine/config-files.json';
 import { loadEngine } from '../../utils/engine';
 import { asGeneratorError } from '../../utils/generator-errors';
-import { generatorOutput, listOption, revisionGraph, streamOfProject, treeRevisionWriter } from '../../utils/revision-files';
+import { generatorOutput, hasStreamConfig, listOption, revisionGraph, streamOfProject, treeRevisionWriter } from '../../utils/revision-files';
 import { tableOwnersOf, type StreamFolder } from '../../utils/workspace';
 import type { MigrationGeneratorSchema } from './schema';
 
@@ -56,8 +55,7 @@ async function generate(tree: Tree, options: MigrationGeneratorSchema): Promise<
 
 /** The other projects of the workspace that have a stream config (drizzle.config or strata.config). */
 function streamFolders(tree: Tree, self: string): StreamFolder[] {
-  const configured = (root: string): boolean => [...CONFIG_FILES.drizzle, ...CONFIG_FILES.strata].some((name) => tree.exists(join(root, name)));
-  return [...getProjects(tree)].filter(([name, project]) => name !== self && configured(project.root)).map(([name, project]) => ({ project: name, cwd: join(tree.root, project.root) }));
+  return [...getProjects(tree)].filter(([name, project]) => name !== self && hasStreamConfig(tree, project.root)).map(([name, project]) => ({ project: name, cwd: join(tree.root, project.root) }));
 }
 
 export default migrationGenerator;

@@ -4,7 +4,7 @@ import { formatFiles, logger, readProjectConfiguration, writeJson, type Generato
 import type { DialectName, StreamLayout } from '@strata/engine';
 import { loadEngine, type Engine } from '../../utils/engine';
 import { asGeneratorError } from '../../utils/generator-errors';
-import { treeRevisionWriter } from '../../utils/revision-files';
+import { hasStreamConfig, treeRevisionWriter } from '../../utils/revision-files';
 import type { StreamGeneratorSchema } from './schema';
 
 /**
@@ -109,10 +109,7 @@ async function refuseMismatchedBaseline(engine: Engine, cwd: string, options: St
  * strata.config, from a new strata.config.json written through the Tree (needs `--dialect`).
  */
 function streamLayout(engine: Engine, tree: Tree, root: string, cwd: string, options: StreamGeneratorSchema): StreamLayout {
-  const configured = ['drizzle', 'strata'].some((kind) =>
-    ['ts', 'mts', 'js', 'mjs', 'cjs', 'json'].some((ext) => tree.exists(join(root, `${kind}.config.${ext}`))),
-  );
-  if (configured) return engine.resolveStreamSettings({ cwd, ...(options.url ? { url: options.url } : {}), requireUrl: false });
+  if (hasStreamConfig(tree, root)) return engine.resolveStreamSettings({ cwd, ...(options.url ? { url: options.url } : {}), requireUrl: false });
   if (options.dialect === undefined) {
     throw new engine.StrataError('NX_STREAM_NOT_CONFIGURED', `Project "${options.project}" has no drizzle.config or strata.config.`, {
       hint: `Add a drizzle.config.ts (dialect, schema, dbCredentials), or pass --dialect=postgresql|mysql|sqlite (and --url) to write a strata.config.json.`,
