@@ -152,6 +152,13 @@ describe('@strata/nx: a chain of streams under one command line [SQLite]', () =>
     expect(heads.code, heads.output).not.toBe(0);
     expect(heads.output).toMatch(/hint: .*nx g @strata\/nx:merge billing/);
     expect(heads.output).not.toMatch(/hint: .*`strata merge/);
+    // A new revision on two heads: the generator names them and the way on, in Nx's spelling; no file is written.
+    const before = await ws.list('apps/billing/migrations');
+    const parentless = await ws.nx(['g', '@strata/nx:migration', 'billing', '-m', 'third', '--empty', '--no-interactive']);
+    expect(parentless.code, parentless.output).not.toBe(0);
+    expect(parentless.output).toMatch(/REVISION_AMBIGUOUS_PARENT: Stream "billing" has 2 heads \([0-9a-f]{12} and [0-9a-f]{12}\); a new revision needs one parent\./);
+    expect(parentless.output).toMatch(/hint: Pass --head <rev> .*nx g @strata\/nx:merge billing/);
+    expect(await ws.list('apps/billing/migrations')).toEqual(before);
   });
 
   it('an applied revision edited on purpose: migrate refuses, migrate-repair records it, migrate runs again (item 5)', async () => {

@@ -39,8 +39,8 @@ it('nx affected -t migrate-test tests PostgreSQL streams on PGlite when no serve
 
   const tested = expectSuccess(await workspace.nx(['affected', '-t', 'migrate-test', '--base=HEAD~1', '--output-style=static']), 'nx affected -t migrate-test');
   expect(tasksRun(tested.output).map((t) => t.task).sort()).toEqual(['accounts:migrate-test', 'billing:migrate-test']);
-  expect(tested.output).toMatch(/Stream "accounts": 1 revision\(s\) passed/);
-  expect(tested.output).toMatch(/Stream "billing": 1 revision\(s\) passed/);
+  expect(tested.output).toMatch(/Stream "accounts": migration test passed, 1 revision\(s\), \d+ steps \(stairway, idempotency, drift, base\) in /);
+  expect(tested.output).toMatch(/Stream "billing": migration test passed, 1 revision\(s\), \d+ steps \(stairway, idempotency, drift, base\) in /);
   expect(tested.output).toContain('pglite:');
   expect(tested.output).not.toContain('ECONNREFUSED');
 

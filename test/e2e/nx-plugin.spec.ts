@@ -154,7 +154,7 @@ describe('@strata/nx end to end [SQLite]', () => {
 
     const first = expectSuccess(await nx(['affected', '-t', 'migrate-test', '--base=HEAD~1', '--output-style=static']), 'nx affected (billing)');
     expect(tasksRun(first.output)).toEqual([{ task: 'billing:migrate-test', cached: false }]);
-    expect(first.output).toMatch(/Stream "billing": 2 revision\(s\) passed/);
+    expect(first.output).toMatch(/Stream "billing": migration test passed, 2 revision\(s\), \d+ steps \(stairway, idempotency, drift, base\) in /);
 
     const second = expectSuccess(await nx(['affected', '-t', 'migrate-test', '--base=HEAD~1', '--output-style=static']), 'nx affected (again)');
     expect(tasksRun(second.output)).toEqual([{ task: 'billing:migrate-test', cached: true }]);

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { MultipleHeadsForRevisionError } from './cli/commands/errors.js';
 import { UsageError } from './cli/errors.js';
 import * as engine from './index.js';
 import { StrataError } from './errors.js';
+import * as testing from './testing/index.js';
 
-/** Every StrataError subclass reachable from the public API and the CLI, by its static CODE. */
+/** Every StrataError subclass reachable from the public API (both entry points) and the CLI, by its static CODE. */
 function errorClasses(): { name: string; code: string }[] {
-  const candidates: unknown[] = [...Object.values(engine), UsageError, MultipleHeadsForRevisionError];
+  const candidates: unknown[] = [...new Set([...Object.values(engine), ...Object.values(testing), UsageError])];
   return candidates
     .filter((value): value is typeof StrataError & { CODE: string } => typeof value === 'function' && value.prototype instanceof StrataError)
     .map((cls) => ({ name: cls.name, code: cls.CODE }));
@@ -17,7 +17,7 @@ describe('error codes', () => {
     const classes = errorClasses();
     expect(classes.length).toBeGreaterThan(40);
     for (const { name, code } of classes) {
-      expect(code, name).toMatch(/^(REVISION|RUNNER|DIALECT|CONFIG|LOADER|CLI|OPS|OFFLINE|SCHEMA|AUTOGENERATE|FANOUT)_[A-Z_]+$/);
+      expect(code, name).toMatch(/^(REVISION|RUNNER|DIALECT|CONFIG|LOADER|CLI|OPS|OFFLINE|SCHEMA|AUTOGENERATE|FANOUT|TESTING)_[A-Z_]+$/);
     }
   });
 

@@ -11,7 +11,7 @@ export { parseDuration, revision, type MigrationContext, type BackfillOptions, t
 export { loadRevisions, checksumOf } from './revision/load-revisions.js';
 export { RevisionGraph } from './revision/revision-graph.js';
 export { revisionsInRange } from './revision/revision-range.js';
-export { resolveTarget, parseTarget, targetBranch, type TargetPurpose } from './revision/resolve-target.js';
+export { resolveTarget, newRevisionParents, parseTarget, targetBranch, type TargetPurpose } from './revision/resolve-target.js';
 export { mergeParents } from './revision/merge-parents.js';
 export { planDowngrade, planStamp, planUpgrade, type Step, type StampPlan, type PlanOptions } from './revision/plan.js';
 export { HeadTracker } from './revision/head-tracker.js';
@@ -30,6 +30,8 @@ export {
   UnknownBranchError,
   NotInBranchError,
   MultipleHeadsError,
+  AmbiguousParentError,
+  NothingToMergeError,
   MergeNotHeadError,
   RangeNotAncestorError,
   RelativeMoveError,
@@ -189,6 +191,14 @@ export { renderOfflineScript, replaySchema, recordOperations, type RecordedOpera
 export { LiveSink, ScriptSink, type SqlSink } from './runner/sql-sink.js';
 export { SQL_NOW } from './dialects/sql-now.js';
 export { stampCommand } from './commands/stamp.js';
+export { revisionCommand, DISK_REVISION_WRITER, type RevisionCommandOptions, type RevisionCommandResult, type RevisionFileWriter } from './commands/revision.js';
+export { currentCommand, statusCommand, type StreamStatus } from './commands/current.js';
+export { headsCommand, branchesCommand, showCommand } from './commands/graph-views.js';
+export { testCommand, type TestCommandOptions, type TestDependency } from './commands/test.js';
+export { initCommand, InitDuplicateSettingError, type InitCommandOptions, type InitCommandResult } from './commands/init.js';
+export { DRIZZLE_CONFIG_NAMES, STRATA_CONFIG_NAMES } from './config/config-files.js';
+export { mergeCommand, type MergeCommandOptions, type MergeCommandResult } from './commands/merge.js';
+export { parseRenameHints, type RenameHintTexts } from './autogenerate/rename-hints.js';
 export { repairCommand } from './commands/repair.js';
 export { checkCommand, CheckDialectMissingError, type CheckCommandOptions } from './commands/check.js';
 export { historyCommand, type HistoryCommandOptions } from './commands/history.js';
@@ -258,7 +268,8 @@ export {
   EnumRenameHintError,
   AmbiguousRenameError,
   BlindReplayError,
-  MultipleHeadsToGenerateError,
+  RenameHintFormatError,
+  AutogenerateNeedsDrizzleSchemaError,
   CheckFailedError,
   UnsafeOperationsError,
   PushDestructiveError,

@@ -136,14 +136,56 @@ export class BlindReplayError extends StrataError {
   }
 }
 
-/** Autogenerate needs one parent: the stream has several heads and no --head was given. */
-export class MultipleHeadsToGenerateError extends StrataError {
-  static readonly CODE = 'AUTOGENERATE_MULTIPLE_HEADS';
-  constructor(stream: string, heads: readonly string[]) {
-    super(MultipleHeadsToGenerateError.CODE, `Stream "${stream}" has several heads (${heads.join(', ')}); a generated revision needs one parent.`, {
-      hint: 'Merge them first (`strata merge -m "merge heads"`), or pass --head <rev> to build on one.',
-      details: { stream, heads: [...heads] },
+/**
+ * A `--rename`, `--rename-table` or `--rename-enum-value` hint that is not of its flag's form.
+ *
+ * @example
+ * ```ts
+ * import { RenameHintFormatError } from '@strata/engine';
+ * new RenameHintFormatError('--rename', 'users=x').code; // AUTOGENERATE_RENAME_HINT_FORMAT
+ * ```
+ */
+export class RenameHintFormatError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_RENAME_HINT_FORMAT';
+  constructor(flag: '--rename' | '--rename-table' | '--rename-enum-value', given: string) {
+    const form = RENAME_HINT_FORMS[flag];
+    super(RenameHintFormatError.CODE, `${flag} takes ${form.shape}, not "${given}".`, {
+      hint: `Write it as ${flag} ${form.example}.`,
+      details: { flag, given, expected: form.shape },
     });
+  }
+}
+
+/** The form of each rename hint flag, and an example of it. @internal */
+export const RENAME_HINT_FORMS = {
+  '--rename': { shape: 'TABLE.OLD=NEW', example: 'users.name=full_name' },
+  '--rename-table': { shape: 'OLD=NEW', example: 'people=users' },
+  '--rename-enum-value': { shape: 'TYPE.OLD=NEW', example: 'mood.sad=blue' },
+} as const;
+
+/**
+ * `--autogenerate` on a stream without a Drizzle schema: no drizzle.config, or one without `schema`
+ * (or `dialect`).
+ *
+ * @example
+ * ```ts
+ * import { AutogenerateNeedsDrizzleSchemaError } from '@strata/engine';
+ * new AutogenerateNeedsDrizzleSchemaError('billing', 'apps/billing').code; // AUTOGENERATE_NEEDS_DRIZZLE_SCHEMA
+ * ```
+ */
+export class AutogenerateNeedsDrizzleSchemaError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'AUTOGENERATE_NEEDS_DRIZZLE_SCHEMA';
+  constructor(stream: string, projectDir: string) {
+    super(
+      AutogenerateNeedsDrizzleSchemaError.CODE,
+      `--autogenerate needs the Drizzle schema of stream "${stream}": ${projectDir} has no drizzle.config.* with \`schema\` and \`dialect\`.`,
+      {
+        hint: 'Add a drizzle.config.ts (dialect, schema, dbCredentials) to the project, or write the revision by hand without --autogenerate.',
+        details: { stream, projectDir, keys: ['schema', 'dialect'] },
+      },
+    );
   }
 }
 

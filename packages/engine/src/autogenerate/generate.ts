@@ -4,14 +4,14 @@ import { replaySchema } from '../offline/offline-runner.js';
 import { applyToModel } from '../ops/apply-to-model.js';
 import type { Op, RenameEnumValueOp } from '../ops/op.js';
 import { reverseOp } from '../ops/reverse.js';
-import { resolveTarget } from '../revision/resolve-target.js';
+import { newRevisionParents } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
 import { upgrade } from '../runner/runner.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { crossStreamForeignKeys, dependenciesOf, type CrossStreamForeignKey, type TableOwner } from './cross-stream.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
-import { AmbiguousRenameError, BlindReplayError, EnumRenameHintError, MultipleHeadsToGenerateError } from './errors.js';
+import { AmbiguousRenameError, BlindReplayError, EnumRenameHintError } from './errors.js';
 import { withConnection } from '../dialects/connection.js';
 import { toSafeForms, type SafetyMode } from './safe-forms.js';
 
@@ -93,7 +93,7 @@ export interface GeneratedPlan {
 export async function planGeneratedRevision(options: GenerateOptions): Promise<GeneratedPlan> {
   const { graph } = options;
   const dialect = await loadDialect(options.dialect);
-  const parents = parentsOf(graph, options.head, options.stream);
+  const parents = newRevisionParents(graph, options.head, options.stream);
   const notes: string[] = [];
   const after = await readDrizzleSchema({
     dialect,
@@ -198,12 +198,4 @@ async function replayOnShadow(options: GenerateOptions, to: string, url: string,
     const existing = (await dialect.readRoles?.(connection, roles)) ?? new Map();
     return existing.size === 0 ? schema : { ...schema, roles: existing };
   });
-}
-
-function parentsOf(graph: RevisionGraph, head: string | undefined, stream: string): string[] {
-  if (head === 'base') return [];
-  if (head !== undefined) return [...resolveTarget(graph, head, [], 'show')];
-  const heads = graph.heads();
-  if (heads.length > 1) throw new MultipleHeadsToGenerateError(stream, heads);
-  return [...heads];
 }

@@ -18,6 +18,7 @@ import {
   ConfigUnsupportedDriverError,
   ConfigUnsupportedSettingError,
 } from './errors.js';
+import { DRIZZLE_CONFIG_NAMES, STRATA_CONFIG_NAMES } from './config-files.js';
 
 /** Everything a command needs to know about one stream. */
 export interface StreamLayout {
@@ -128,9 +129,6 @@ export const DATABASE_URL_ENV = 'STRATA_DATABASE_URL';
 /** How long a runner waits for another runner's lock unless told otherwise: one minute. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
-/** drizzle-kit's own lookup order for its config, plus the module flavours our loader compiles. */
-const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `drizzle.config.${ext}`);
-const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
 const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs', 'ddlLockTimeoutMs', 'statementTimeoutMs', 'ddlLockRetries', 'safety'] as const;
 
 /**

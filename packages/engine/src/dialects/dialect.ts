@@ -4,6 +4,7 @@ import type { DrizzleFlavour } from './drizzle-flavour.js';
 import type { DrizzleSnapshotRules } from './drizzle-snapshot.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
 import type { RevisionScope } from './revision-scope.js';
+import type { ScratchDatabases } from './scratch.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from './safety.js';
 
 /** The dialects Strata speaks, named as drizzle-kit's `dialect` setting names them. */
@@ -72,6 +73,8 @@ export interface LedgerTypes {
 export interface Dialect extends SchemaSupport {
   readonly name: DialectName;
   readonly capabilities: DialectCapabilities;
+  /** Throwaway databases for migration tests, and whether the dialect needs a server for them. */
+  readonly scratch: ScratchDatabases;
   /** Column types for the ledger tables. */
   readonly ledgerTypes: LedgerTypes;
   /**

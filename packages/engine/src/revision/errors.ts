@@ -281,6 +281,49 @@ export class MultipleHeadsError extends StrataError {
   }
 }
 
+/**
+ * A new revision needs one parent and the stream has several heads: `strata revision` (plain or
+ * `--autogenerate`) and `nx g @strata/nx:migration` without `--head`.
+ *
+ * @example
+ * ```ts
+ * import { AmbiguousParentError } from '@strata/engine';
+ * new AmbiguousParentError('billing', ['aaaa', 'bbbb']).code; // REVISION_AMBIGUOUS_PARENT
+ * ```
+ */
+export class AmbiguousParentError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'REVISION_AMBIGUOUS_PARENT';
+  constructor(stream: string, heads: readonly string[]) {
+    super(AmbiguousParentError.CODE, `Stream "${stream}" has ${heads.length} heads (${list(heads)}); a new revision needs one parent.`, {
+      hint: `Pass --head <rev> to build on one of them (--head ${heads[0] ?? '<rev>'}), or join them first with \`strata merge -m "merge heads"\`.`,
+      details: { stream, heads: [...heads] },
+    });
+  }
+}
+
+/**
+ * `strata merge` (or `nx g @strata/nx:merge`) was left with fewer than two revisions to join.
+ *
+ * @example
+ * ```ts
+ * import { NothingToMergeError } from '@strata/engine';
+ * new NothingToMergeError('billing', ['aaaa'], true).code; // REVISION_NOTHING_TO_MERGE
+ * ```
+ */
+export class NothingToMergeError extends StrataError {
+  /** The code every instance carries. */
+  static readonly CODE = 'REVISION_NOTHING_TO_MERGE';
+  /** `parents`: what the request resolved to; `allHeads`: no revision was named (the default, every head). */
+  constructor(stream: string, parents: readonly string[], allHeads: boolean) {
+    super(
+      NothingToMergeError.CODE,
+      `Nothing to merge in stream "${stream}": ${parents.length === 1 ? `only ${parents[0]}` : 'no revision'}${allHeads ? ' (the stream has a single head)' : ' given'}.`,
+      { hint: 'A merge needs two or more heads; `strata heads` lists them.', details: { stream, parents: [...parents] } },
+    );
+  }
+}
+
 /** Why a relative move (`+N`, `-N`, `rev+N`, `label@-N`...) cannot be made. */
 export type RelativeMoveProblem = 'too-far' | 'ambiguous' | 'multiple-current-heads';
 
@@ -463,4 +506,6 @@ export const REVISION_ERROR_CODES: readonly string[] = [
   InvalidRangeError.CODE,
   MergeNotHeadError.CODE,
   RangeNotAncestorError.CODE,
+  AmbiguousParentError.CODE,
+  NothingToMergeError.CODE,
 ];

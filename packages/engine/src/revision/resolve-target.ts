@@ -1,4 +1,5 @@
 import {
+  AmbiguousParentError,
   InvalidDowngradeTargetError,
   InvalidUpgradeTargetError,
   MultipleHeadsError,
@@ -225,4 +226,23 @@ function walk(
     }
   }
   return at;
+}
+
+/**
+ * The parents of a new revision: `head` resolved (an id, prefix or `label@head`; `base` for a new,
+ * independent base), else the stream's single head (none for an empty stream). Several heads and no
+ * `head` throw {@link AmbiguousParentError}.
+ *
+ * @example
+ * ```ts
+ * import { newRevisionParents, RevisionGraph } from '@strata/engine';
+ * newRevisionParents(new RevisionGraph([]), undefined, 'billing'); // []
+ * ```
+ */
+export function newRevisionParents(graph: RevisionGraph, head: string | undefined, stream: string): string[] {
+  if (head === 'base') return [];
+  if (head !== undefined) return [...resolveTarget(graph, head, [], 'show')];
+  const heads = graph.heads();
+  if (heads.length > 1) throw new AmbiguousParentError(stream, heads);
+  return [...heads];
 }

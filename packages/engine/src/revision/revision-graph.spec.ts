@@ -20,6 +20,8 @@ import {
   InvalidRangeError,
   MergeNotHeadError,
   RangeNotAncestorError,
+  AmbiguousParentError,
+  NothingToMergeError,
   UnknownDependencyError,
   UnknownRevisionError,
 } from './errors.js';
@@ -55,6 +57,8 @@ describe('revision errors', () => {
       new InvalidRangeError('nocolon'),
       new MergeNotHeadError('cccc', ['dddd'], ['dddd', 'eeee']),
       new RangeNotAncestorError('cccc:aaaa', 'cccc', 'aaaa'),
+      new AmbiguousParentError('s', ['aaaa', 'bbbb']),
+      new NothingToMergeError('s', ['aaaa'], true),
     ];
     expect(errors.map((e) => e.code).sort()).toEqual([...REVISION_ERROR_CODES].sort());
     for (const e of errors) {

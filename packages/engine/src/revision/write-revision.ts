@@ -224,9 +224,18 @@ export function writeRevisionWith<F extends WriteRevisionOptions>(
   const id = fields.id ?? newRevisionId();
   const createdAt = fields.createdAt ?? new Date();
   const source = render({ ...fields, id, createdAt });
+  return { file: publishRevisionFile(dir, revisionFileName(createdAt, fields.message), source), id };
+}
+
+/**
+ * @internal Writes `source` as `fileName` in `dir` (created if missing) and returns its absolute path:
+ * atomically (a dot-prefixed temporary file, which the revision loader ignores, linked to its final
+ * name) and never over an existing file ({@link RevisionFileExistsError}).
+ */
+export function publishRevisionFile(dir: string, fileName: string, source: string): string {
   const folder = resolve(dir);
   mkdirSync(folder, { recursive: true });
-  const file = join(folder, revisionFileName(createdAt, fields.message));
+  const file = join(folder, fileName);
   const temp = join(folder, `.${basename(file)}.${randomBytes(4).toString('hex')}.tmp`);
   try {
     writeFileSync(temp, source, { flag: 'wx' });
@@ -234,7 +243,7 @@ export function writeRevisionWith<F extends WriteRevisionOptions>(
   } finally {
     rmSync(temp, { force: true });
   }
-  return { file, id };
+  return file;
 }
 
 /**

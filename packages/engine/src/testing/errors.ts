@@ -88,3 +88,70 @@ export class ThrowawayServerUrlError extends StrataError {
     });
   }
 }
+
+/**
+ * A migration test whose dialect has no embedded server, with no server named to make its throwaway
+ * database on (MySQL without `--server`).
+ *
+ * @example
+ * ```ts
+ * import { TestingNeedsServerError } from '@strata/engine/testing';
+ * new TestingNeedsServerError('billing', 'mysql', false).code; // TESTING_NEEDS_SERVER
+ * ```
+ */
+export class TestingNeedsServerError extends StrataError {
+  static readonly CODE = 'TESTING_NEEDS_SERVER';
+  /** `configuredServer`: whether a URL configured for the stream (drizzle.config, STRATA_DATABASE_URL) would have served. */
+  constructor(stream: string, dialect: string, configuredServer: boolean) {
+    const example = dialect === 'mysql' ? 'mysql://root@127.0.0.1:3306/' : 'postgres://postgres@127.0.0.1:5432/postgres';
+    super(
+      TestingNeedsServerError.CODE,
+      `Stream "${stream}": the migration test needs a ${dialect} server to make its throwaway database on, and ${dialect} has no embedded one` +
+        `${configuredServer ? ' (no URL is configured for the stream)' : ''}.`,
+      {
+        hint:
+          `Pass --server ${example} (a throwaway database is created there and dropped after)` +
+          (configuredServer ? ', or set the URL in drizzle.config or STRATA_DATABASE_URL.' : ', or --url URL of an empty database the test may change.'),
+        details: { stream, dialect },
+      },
+    );
+  }
+}
+
+/**
+ * A migration test on a stream whose dialect is not known: not configured, and no server URL names it.
+ *
+ * @example
+ * ```ts
+ * import { TestingNeedsDialectError } from '@strata/engine/testing';
+ * new TestingNeedsDialectError('billing').code; // TESTING_NEEDS_DIALECT
+ * ```
+ */
+export class TestingNeedsDialectError extends StrataError {
+  static readonly CODE = 'TESTING_NEEDS_DIALECT';
+  constructor(stream: string) {
+    super(TestingNeedsDialectError.CODE, `Stream "${stream}": the migration test needs the stream's dialect, which is not configured.`, {
+      hint: 'Configure the stream (drizzle.config or strata.config), or pass --dialect postgresql|mysql|sqlite.',
+      details: { stream },
+    });
+  }
+}
+
+/**
+ * The server named for the throwaway database is of another dialect than the stream's.
+ *
+ * @example
+ * ```ts
+ * import { TestingServerDialectError } from '@strata/engine/testing';
+ * new TestingServerDialectError('billing', 'mysql', 'postgresql').code; // TESTING_SERVER_DIALECT_MISMATCH
+ * ```
+ */
+export class TestingServerDialectError extends StrataError {
+  static readonly CODE = 'TESTING_SERVER_DIALECT_MISMATCH';
+  constructor(stream: string, server: string, configured: string) {
+    super(TestingServerDialectError.CODE, `--server names a ${server} server, but stream "${stream}" is configured for ${configured}.`, {
+      hint: `Give a ${configured} server URL (or --dialect ${server} to test the revisions on ${server}).`,
+      details: { stream, server, configured },
+    });
+  }
+}

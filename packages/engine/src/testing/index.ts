@@ -10,6 +10,9 @@ export { embeddedThrowawayServer, withThrowawayDatabase, type ThrowawayDatabase 
 export {
   MigrationTestError,
   ThrowawayServerUrlError,
+  TestingNeedsServerError,
+  TestingNeedsDialectError,
+  TestingServerDialectError,
   type MigrationTestStep,
   type MigrationTestStepResult,
   type MigrationTestResult,

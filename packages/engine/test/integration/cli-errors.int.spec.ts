@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALL_TARGETS, describeDialects, testDatabases } from '../support/databases.js';
@@ -130,9 +130,31 @@ describe('strata CLI: bad revision files and targets', () => {
     expect(error.message).toContain('`heads`');
     expect(error.hint).toBe(`strata merge ${B} ${C} -m "merge heads"`);
     expect(error.details).toMatchObject({ heads: [B, C] });
-    // `revision` on several heads has its own code and asks for --head.
-    const revision = await expectFailure(on(s, 'revision', '-m', 'next'), 'CLI_MULTIPLE_HEADS');
-    expect(revision.hint).toContain('--head');
+    // `revision` on several heads has its own code, names them and asks for --head or a merge; nothing is written.
+    const files = readdirSync(s.dir).sort();
+    const revision = await expectFailure(on(s, 'revision', '-m', 'next'), 'REVISION_AMBIGUOUS_PARENT');
+    expect(revision.message).toBe(`Stream "${s.name}" has 2 heads (${B} and ${C}); a new revision needs one parent.`);
+    expect(revision.hint).toBe(`Pass --head <rev> to build on one of them (--head ${B}), or join them first with \`strata merge -m "merge heads"\`.`);
+    expect(revision.details).toMatchObject({ heads: [B, C] });
+    expect(readdirSync(s.dir).sort()).toEqual(files);
+  });
+
+  it('merge with a single head: REVISION_NOTHING_TO_MERGE, nothing written', async () => {
+    const s = stream();
+    s.write([A, `${B}<-${A}`]);
+    const error = await expectFailure(on(s, 'merge', '-m', 'join'), 'REVISION_NOTHING_TO_MERGE');
+    expect(error.message).toBe(`Nothing to merge in stream "${s.name}": only ${B} (the stream has a single head).`);
+    expect(error.hint).toContain('`strata heads`');
+    expect(readdirSync(s.dir)).toHaveLength(2);
+  });
+
+  it('--autogenerate without a Drizzle schema: AUTOGENERATE_NEEDS_DRIZZLE_SCHEMA naming the folder and the config keys', async () => {
+    const s = stream();
+    s.write([A]);
+    const error = await expectFailure(on(s, 'revision', '--autogenerate', '-m', 'next'), 'AUTOGENERATE_NEEDS_DRIZZLE_SCHEMA');
+    expect(error.message).toContain('drizzle.config.* with `schema` and `dialect`');
+    expect(error.hint).toContain('without --autogenerate');
+    expect(readdirSync(s.dir)).toHaveLength(1);
   });
 
   it('a missing revisions folder: LOADER_FOLDER_MISSING naming it', async () => {
@@ -160,6 +182,25 @@ describe('strata CLI: bad revision files and targets', () => {
     expect(badTimeout.message).toContain('soon');
     // None of them got as far as the database: the file was never created.
     expect(existsSync(s.url.slice('file:'.length))).toBe(false);
+  });
+
+  it('init: the folder and strata.config.json once; again, nothing; beside a drizzle.config, --url is CLI_INIT_DUPLICATE_SETTING', async () => {
+    const project = join(temp.path, 'init');
+    mkdirSync(project, { recursive: true });
+    const first = await runCli(['init', '--dialect', 'sqlite', '--url', 'file:app.db', '--dir', 'revs'], { cwd: project });
+    expect(first.code, describeRun(first)).toBe(0);
+    expect(first.stdout).toContain(`Created ${join(project, 'revs')}\nCreated ${join(project, 'strata.config.json')}\nNext: \`strata revision -m "first revision"\`.`);
+    expect(JSON.parse(readFileSync(join(project, 'strata.config.json'), 'utf8'))).toEqual({ dir: 'revs', dialect: 'sqlite', url: 'file:app.db' });
+    const again = await runCli(['init', '--dir', 'revs', '--json'], { cwd: project });
+    expect(again.code, describeRun(again)).toBe(0);
+    expect(jsonOf(again)).toEqual({ folder: join(project, 'revs'), configFile: join(project, 'strata.config.json'), written: [] });
+
+    const drizzle = join(temp.path, 'init-drizzle');
+    mkdirSync(drizzle, { recursive: true });
+    writeFileSync(join(drizzle, 'drizzle.config.mjs'), "export default { dialect: 'sqlite', dbCredentials: { url: 'file:d.db' } };\n");
+    const error = await expectFailure((json) => runCli(['init', '--url', 'file:other.db', ...(json ? ['--json'] : [])], { cwd: drizzle }), 'CLI_INIT_DUPLICATE_SETTING');
+    expect(error.message).toBe(`${join(drizzle, 'drizzle.config.mjs')} already gives the dialect and URL; strata does not record them twice.`);
+    expect(readdirSync(drizzle)).toEqual(['drizzle.config.mjs']);
   });
 
   it('--help lists the commands and each command\'s options, exit 0', async () => {

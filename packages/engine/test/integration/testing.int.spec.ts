@@ -322,6 +322,19 @@ await describeDialects('migration tests', (ctx) => {
     await expect(withThrowawayDatabase('redis://u:secret@localhost', async () => undefined)).rejects.toThrow(ThrowawayServerUrlError);
   });
 
+  it('withThrowawayDatabase drops a PostgreSQL database a body left a connection open to (DROP DATABASE ... WITH (FORCE))', async () => {
+    if (ctx.name !== 'postgresql' || ctx.target.serverUrl === undefined) return;
+    let name = '';
+    let left: Awaited<ReturnType<Dialect['connect']>> | undefined;
+    await withThrowawayDatabase(server, async (db) => {
+      name = db.name;
+      left = await ctx.dialect.connect(db.url);
+      await left.query('CREATE TABLE probe (id integer PRIMARY KEY)');
+    });
+    expect(await databaseExists(ctx.dialect, ctx.target.serverUrl, name)).toBe(false);
+    await left?.close().catch(() => undefined);
+  });
+
   it('strata test runs the steps on a throwaway database and exits 1 naming the revision and step', async () => {
     const good = join(temp.path, 'cli-good');
     const bad = join(temp.path, 'cli-bad');
@@ -339,7 +352,7 @@ await describeDialects('migration tests', (ctx) => {
 
     const passed = await runCli(['test', ...flags(good)], { cwd: temp.path });
     expect(passed.code, describeRun(passed)).toBe(0);
-    expect(passed.stdout).toContain('on a throwaway database');
+    expect(passed.stdout).toMatch(new RegExp(`Stream "app": testing 2 revision\\(s\\) on a throwaway ${ctx.name} database, \\S+ \\(dropped after\\)\\.`));
     expect(passed.stdout).toMatch(new RegExp(`ok {2}re-run +${G2}`));
     expect(passed.stdout).toContain('Stream "app": migration test passed, 2 revision(s), 10 steps');
 
@@ -350,14 +363,22 @@ await describeDialects('migration tests', (ctx) => {
 
     if (ctx.name === 'mysql') {
       const usage = await runCli(['test', '--dir', good, '--stream', 'app', '--dialect', ctx.name], { cwd: temp.path });
-      expect(usage.code, describeRun(usage)).toBe(2);
-      expect(usage.stderr).toContain('needs a database it may change');
+      expect(usage.code, describeRun(usage)).toBe(1);
+      expect(usage.stderr).toContain('error TESTING_NEEDS_SERVER: Stream "app": the migration test needs a mysql server to make its throwaway database on, and mysql has no embedded one.');
+      expect(usage.stderr).toContain('hint: Pass --server mysql://root@127.0.0.1:3306/');
+    }
+    if (ctx.name === 'sqlite') {
+      // No dialect configured and no server URL to tell it: nothing can be made.
+      const noDialect = await runCli(['test', '--dir', good, '--stream', 'app'], { cwd: temp.path });
+      expect(noDialect.code, describeRun(noDialect)).toBe(1);
+      expect(noDialect.stderr).toContain('error TESTING_NEEDS_DIALECT: Stream "app": the migration test needs the stream\'s dialect, which is not configured.');
+      expect(noDialect.stderr).toContain('--dialect postgresql|mysql|sqlite');
     }
     if (ctx.target.name === 'postgresql') {
       // No server named: PostgreSQL streams are tested on an in-memory PGlite, no server needed.
       const embedded = await runCli(['test', '--dir', good, '--stream', 'app', '--dialect', ctx.name], { cwd: temp.path });
       expect(embedded.code, describeRun(embedded)).toBe(0);
-      expect(embedded.stdout).toMatch(/on a throwaway database, pglite:memory:\/\/strata_test_[0-9a-f]+ \(dropped after\)/);
+      expect(embedded.stdout).toMatch(/on a throwaway postgresql database, pglite:memory:\/\/strata_test_[0-9a-f]+ \(dropped after\)/);
     }
     const db = await ctx.createDatabase('cli_test_url');
     const onUrl = await runCli(['test', '--dir', good, '--stream', 'app', '--url', db.url, '--json'], { cwd: temp.path });

@@ -10,6 +10,7 @@ import {
   type TargetConfiguration,
 } from '@nx/devkit';
 import type { StreamLayout } from '@strata/engine';
+import CONFIG_FILES from '@strata/engine/config-files.json';
 import { loadEngine } from '../utils/engine';
 import { migrateDependsOn, normalizePluginOptions, VERBS, type NormalizedPluginOptions, type StrataPluginOptions, type Verb } from '../utils/target-names';
 import { PACKAGE_NAME } from '../utils/versions';
@@ -19,14 +20,12 @@ export type { StrataPluginOptions } from '../utils/target-names';
 /**
  * The files that make a folder a stream: a drizzle.config (dialect, URL and schema come from it), or a
  * strata.config for a stream without a Drizzle schema. The glob is broad (`{drizzle,strata}.config.*`);
- * {@link isStreamConfig} keeps the extensions the engine reads.
+ * only the names the engine reads (`@strata/engine/config-files.json`, readable before the engine is
+ * loaded) make a stream.
  */
 export const STREAM_CONFIG_GLOB = '**/{drizzle,strata}.config.{ts,mts,js,mjs,cjs,json}';
 
-const DRIZZLE_CONFIG = /^drizzle\.config\.(?:ts|mts|js|mjs|cjs)$/;
-const STRATA_CONFIG = /^strata\.config\.(?:ts|mts|js|mjs|json)$/;
-const DRIZZLE_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'cjs'].map((ext) => `drizzle.config.${ext}`);
-const STRATA_CONFIG_NAMES = ['ts', 'mts', 'js', 'mjs', 'json'].map((ext) => `strata.config.${ext}`);
+const { drizzle: DRIZZLE_CONFIG_NAMES, strata: STRATA_CONFIG_NAMES }: { readonly drizzle: readonly string[]; readonly strata: readonly string[] } = CONFIG_FILES;
 
 /** Bumped when the shape of the inferred targets changes, so cached targets of an older plugin are not reused. */
 const TARGETS_CACHE_VERSION = '2';
@@ -102,14 +101,14 @@ async function createNodesInternal(
   used: TargetsCache,
 ): Promise<CreateNodesResult> {
   const name = basename(configFile);
-  if (!DRIZZLE_CONFIG.test(name) && !STRATA_CONFIG.test(name)) return {};
+  if (!DRIZZLE_CONFIG_NAMES.includes(name) && !STRATA_CONFIG_NAMES.includes(name)) return {};
   const projectRoot = dirname(configFile);
   const absoluteRoot = join(context.workspaceRoot, projectRoot);
   // Only real projects: a drizzle.config in a folder Nx does not know as a project gets no targets.
   const manifests = ['project.json', 'package.json'].filter((file) => existsSync(join(absoluteRoot, file)));
   if (manifests.length === 0) return {};
   // A folder with both configs is one stream: the drizzle.config's call makes the project.
-  if (STRATA_CONFIG.test(name) && DRIZZLE_CONFIG_NAMES.some((file) => existsSync(join(absoluteRoot, file)))) return {};
+  if (STRATA_CONFIG_NAMES.includes(name) && DRIZZLE_CONFIG_NAMES.some((file) => existsSync(join(absoluteRoot, file)))) return {};
 
   const hashed = [...DRIZZLE_CONFIG_NAMES, ...STRATA_CONFIG_NAMES, ...manifests]
     .map((file) => join(absoluteRoot, file))

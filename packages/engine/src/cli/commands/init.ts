@@ -1,10 +1,5 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
-import { StrataError } from '../../errors.js';
+import { initCommand as runInit } from '../../commands/init.js';
 import type { Command } from '../command.js';
-
-const DRIZZLE_CONFIGS = ['drizzle.config.ts', 'drizzle.config.mts', 'drizzle.config.js', 'drizzle.config.mjs', 'drizzle.config.cjs'];
-const STRATA_CONFIGS = ['strata.config.ts', 'strata.config.mts', 'strata.config.js', 'strata.config.mjs', 'strata.config.json'];
 
 /** `strata init`. */
 export const initCommand: Command = {
@@ -25,38 +20,8 @@ export const initCommand: Command = {
   streamOptions: false,
   maxPositionals: 0,
   async run(input) {
-    const project = resolve(input.cwd);
-    const dirOption = input.values.dir as string | undefined;
-    const folder = resolve(project, dirOption ?? 'migrations');
-    const drizzle = DRIZZLE_CONFIGS.find((name) => existsSync(join(project, name)));
-    const existing = STRATA_CONFIGS.find((name) => existsSync(join(project, name)));
-    const settings = {
-      ...(input.values.stream ? { stream: input.values.stream as string } : {}),
-      ...(dirOption ? { dir: relative(project, folder) || '.' } : {}),
-      ...(input.values.dialect ? { dialect: input.values.dialect as string } : {}),
-      ...(input.values.url ? { url: input.values.url as string } : {}),
-    };
-    if (drizzle && (settings.url || settings.dialect)) {
-      throw new StrataError('CLI_INIT_DUPLICATE_SETTING', `${join(project, drizzle)} already gives the dialect and URL; strata does not record them twice.`, {
-        hint: 'Run `strata init` without --url and --dialect, or change them in the drizzle config.',
-        details: { file: join(project, drizzle) },
-      });
-    }
-    const written: string[] = [];
-    if (!existsSync(folder)) {
-      mkdirSync(folder, { recursive: true });
-      written.push(folder);
-    }
-    const needsConfig = !existing && (!drizzle || settings.stream !== undefined || settings.dir !== undefined);
-    if (needsConfig) {
-      const file = join(project, 'strata.config.json');
-      writeFileSync(file, JSON.stringify(settings, null, 2) + '\n');
-      written.push(file);
-    }
-    input.out.result({ folder, configFile: existing ? join(project, existing) : drizzle ? join(project, drizzle) : join(project, 'strata.config.json'), written }, () => {
-      if (written.length === 0) input.out.line(`Already initialised: ${folder} exists${existing ? ` and ${existing} configures the stream` : ''}.`);
-      for (const path of written) input.out.line(`Created ${path}`);
-      if (written.length > 0) input.out.line(`Next: \`strata revision -m "first revision"\`${!drizzle && !settings.url ? ', after adding "url" to strata.config.json (or pass --url)' : ''}.`);
-    });
+    const text = (name: string): string | undefined => (input.values[name] as string | undefined) || undefined;
+    const given = { dir: text('dir'), stream: text('stream'), url: text('url'), dialect: text('dialect') };
+    runInit(input.out, { projectDir: input.cwd, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) });
   },
 };

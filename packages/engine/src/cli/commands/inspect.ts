@@ -1,10 +1,10 @@
-import { resolveTarget } from '../../revision/resolve-target.js';
+import { currentCommand as runCurrent } from '../../commands/current.js';
+import { branchesCommand as runBranches, headsCommand as runHeads, showCommand as runShow } from '../../commands/graph-views.js';
 import { historyCommand as runHistory } from '../../commands/history.js';
 import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
-import { markers, revisionBlock, revisionJson, revisionLine } from '../../report/format-revision.js';
 import { reportAppliedHistory } from '../../report/history-report.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
@@ -24,21 +24,8 @@ export const currentCommand: Command = {
   maxPositionals: 0,
   async run(input) {
     if (fanoutRequested(input, ['verbose'])) return runFanout(input, { command: 'current' });
-    const settings = streamSettings(input);
-    const graph = loadGraph(settings);
-    const { heads } = await current(settings);
-    const known = heads.filter((h) => graph.has(h));
-    const unknown = heads.filter((h) => !graph.has(h));
-    input.out.result(
-      { stream: settings.name, heads, revisions: known.map((h) => revisionJson(graph, graph.get(h))), unknown, isHead: sameSet(heads, graph.heads()) },
-      () => {
-        if (heads.length === 0) input.out.line(`Stream "${settings.name}": <base> (nothing applied)`);
-        for (const id of known) {
-          input.out.line(input.values.verbose ? revisionBlock(graph, graph.get(id), new Set(heads)) : `${id}${markers(graph, id)}, ${graph.get(id).message}`);
-        }
-        for (const id of unknown) input.out.line(`${id} (no revision file has this id: was it deleted, or is this the wrong folder?)`);
-      },
-    );
+    const stream = streamSettings(input);
+    await runCurrent(input.out, { stream, graph: loadGraph(stream), verbose: input.values.verbose === true });
   },
 };
 
@@ -55,12 +42,7 @@ export const headsCommand: Command = {
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
-    const graph = loadGraph(streamLayout(input));
-    const ids = input.values['resolve-dependencies'] ? graph.headsResolvingDependencies() : graph.heads();
-    const heads = ids.map((h) => graph.get(h));
-    input.out.result({ heads: heads.map((r) => revisionJson(graph, r)) }, () => {
-      for (const r of heads) input.out.line(input.values.verbose ? revisionBlock(graph, r) : `${r.id}${markers(graph, r.id)}, ${r.message}`);
-    });
+    runHeads(input.out, { graph: loadGraph(streamLayout(input)), verbose: input.values.verbose === true, resolveDependencies: input.values['resolve-dependencies'] === true });
   },
 };
 
@@ -74,14 +56,7 @@ export const branchesCommand: Command = {
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
-    const graph = loadGraph(streamLayout(input));
-    const points = graph.branchPoints().map((id) => graph.get(id));
-    input.out.result({ branchPoints: points.map((r) => revisionJson(graph, r)) }, () => {
-      for (const r of points) {
-        input.out.line(input.values.verbose ? revisionBlock(graph, r) : `${r.id}${markers(graph, r.id)}, ${r.message}`);
-        for (const child of graph.children(r.id)) input.out.line(`             -> ${revisionLine(graph, graph.get(child))}`);
-      }
-    });
+    runBranches(input.out, { graph: loadGraph(streamLayout(input)), verbose: input.values.verbose === true });
   },
 };
 
@@ -97,11 +72,7 @@ export const showCommand: Command = {
   async run(input) {
     const target = input.positionals[0];
     if (target === undefined) throw new UsageError('strata show needs a revision: an id, a prefix, head, or <label>@head.');
-    const graph = loadGraph(streamLayout(input));
-    const ids = resolveTarget(graph, target, [], 'show');
-    input.out.result({ revisions: ids.map((id) => revisionJson(graph, graph.get(id))) }, () => {
-      for (const id of ids) input.out.line(revisionBlock(graph, graph.get(id)));
-    });
+    runShow(input.out, { graph: loadGraph(streamLayout(input)), target });
   },
 };
 
@@ -141,7 +112,3 @@ export const historyCommand: Command = {
     });
   },
 };
-
-function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x));
-}

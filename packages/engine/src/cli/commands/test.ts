@@ -1,13 +1,6 @@
-import type { StreamLayout } from '../../config/stream-settings.js';
-import { dialectFromUrl, redactUrl } from '../../dialects/url.js';
-import type { RevisionGraph } from '../../revision/revision-graph.js';
-import type { StreamTarget } from '../../runner/runner.js';
-import type { MigrationTestResult, MigrationTestStepResult } from '../../testing/errors.js';
-import { testMigrations } from '../../testing/test-migrations.js';
-import { embeddedThrowawayServer, withThrowawayDatabase } from '../../testing/throwaway-database.js';
-import type { Command, CommandInput } from '../command.js';
+import { testCommand as runTest } from '../../commands/test.js';
+import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
-import { formatDuration } from '../../report/format-revision.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 /** `strata test`. */
@@ -37,56 +30,15 @@ export const testCommand: Command = {
   maxPositionals: 0,
   async run(input) {
     const server = input.values.server as string | undefined;
-    const explicitUrl = input.values.url as string | undefined;
-    if (server !== undefined && explicitUrl !== undefined) {
+    if (server !== undefined && input.values.url !== undefined) {
       throw new UsageError('--url and --server exclude each other: test on an existing empty database (--url) or on a throwaway one (--server).');
     }
-    if (explicitUrl !== undefined) {
-      const settings = streamSettings(input);
-      input.out.line(`Testing stream "${settings.name}" on ${redactUrl(settings.url)}.`);
-      return report(input, await test(input, settings, loadGraph(settings), settings));
-    }
     const layout = streamLayout(input);
-    const where = server ?? embeddedThrowawayServer(layout.dialect);
-    if (where === undefined) {
-      throw new UsageError(
-        `strata test needs a database it may change for stream "${layout.name}"${layout.dialect ? ` (${layout.dialect})` : ''}.`,
-        'Pass --server URL to create a throwaway database on that server (dropped after), or --url URL of an empty database.',
-      );
-    }
-    const serverDialect = where === 'sqlite' ? 'sqlite' : dialectFromUrl(where);
-    if (layout.dialect !== undefined && serverDialect !== undefined && serverDialect !== layout.dialect) {
-      throw new UsageError(
-        `--server names a ${serverDialect} server, but stream "${layout.name}" is configured for ${layout.dialect}.`,
-        `Give a ${layout.dialect} server URL (or --dialect ${serverDialect} to test the revisions on ${serverDialect}).`,
-      );
-    }
-    const graph = loadGraph(layout);
-    const result = await withThrowawayDatabase(where, (database) => {
-      input.out.line(`Testing stream "${layout.name}" on a throwaway database, ${redactUrl(database.url)} (dropped after).`);
-      return test(input, layout, graph, { name: layout.name, dialect: database.dialect, url: database.url, lockTimeoutMs: layout.lockTimeoutMs });
+    await runTest(input.out, {
+      stream: layout,
+      graph: loadGraph(layout),
+      ...(input.values.url !== undefined ? { database: streamSettings(input) } : {}),
+      ...(server !== undefined ? { server } : {}),
     });
-    report(input, result);
   },
 };
-
-function test(input: CommandInput, layout: StreamLayout, graph: RevisionGraph, stream: StreamTarget): Promise<MigrationTestResult> {
-  const schema = layout.drizzle;
-  return testMigrations({
-    stream,
-    graph,
-    ...(schema ? { drift: { schemaFiles: schema.schemaFiles, ...(schema.casing ? { casing: schema.casing } : {}) } } : {}),
-    onStep: (step) => input.out.line(formatStep(step)),
-  });
-}
-
-function formatStep(step: MigrationTestStepResult): string {
-  return `  ok  ${step.step.padEnd(9)}  ${step.revision ?? ''}`.trimEnd() + `  (${formatDuration(step.durationMs)})`;
-}
-
-function report(input: CommandInput, result: MigrationTestResult): void {
-  input.out.result(result, () => {
-    const total = result.steps.reduce((sum, s) => sum + s.durationMs, 0);
-    input.out.line(`Stream "${result.stream}": migration test passed, ${result.revisions.length} revision(s), ${result.steps.length} steps in ${formatDuration(total)}.`);
-  });
-}

@@ -14,6 +14,8 @@ import { MysqlRenderer } from './mysql-renderer.js';
 import { readMysqlSchema, readMysqlUnmodelled } from './mysql-schema-reader.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
 import { estimateMysqlRows, isMysqlLockTimeout, MYSQL_SAFETY_RULES, openMysqlTimeouts } from './mysql-safety.js';
+import type { ScratchDatabases } from '../scratch.js';
+import { mysqlScratch } from './mysql-scratch.js';
 
 /**
  * MySQL 8 and MariaDB 10.11 (the tested stand-in): DDL commits implicitly, `?` placeholders,
@@ -30,6 +32,7 @@ export class MysqlDialect implements Dialect {
   readonly name = 'mysql' as const;
   // Every DDL statement commits the open transaction (https://dev.mysql.com/doc/refman/8.0/en/implicit-commit.html).
   readonly capabilities: DialectCapabilities = { transactionalDdl: false, enums: false, onlineIndexes: true };
+  readonly scratch: ScratchDatabases = mysqlScratch(this);
   readonly ledgerTypes: LedgerTypes = {
     // 191 utf8mb4 characters = 764 bytes: an index on (stream, version_num) fits even the old
     // 767-byte per-column limit of COMPACT rows, and the 3072-byte key limit.

@@ -14,6 +14,8 @@ import { readPostgresRoles, readPostgresSchema, readPostgresUnmodelled } from '.
 import { splitQualifiedName } from '../../schema/qualified-name.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
 import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POSTGRES_SAFETY_RULES, readPostgresServerVersion } from './postgres-safety.js';
+import type { ScratchDatabases } from '../scratch.js';
+import { postgresScratch } from './postgres-scratch.js';
 
 /**
  * PostgreSQL (tested on 15): transactional DDL, `$n` placeholders, `"` quoting, advisory lock.
@@ -28,6 +30,7 @@ import { estimatePostgresRows, isPostgresLockTimeout, openPostgresTimeouts, POST
 export class PostgresDialect implements Dialect {
   readonly name = 'postgresql' as const;
   readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: true, onlineIndexes: true, notValidConstraints: true };
+  readonly scratch: ScratchDatabases = postgresScratch(this);
   readonly ledgerTypes: LedgerTypes = {
     shortText: 'varchar(191)',
     longText: 'text',

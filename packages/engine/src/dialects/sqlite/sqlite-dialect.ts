@@ -13,6 +13,8 @@ import { SqliteRenderer } from './sqlite-renderer.js';
 import { readSqliteSchema, readSqliteStored, readSqliteUnmodelled } from './sqlite-schema-reader.js';
 import type { DdlTimeouts, SafetyRules, TimeoutScope } from '../safety.js';
 import { countSqliteRows, isSqliteLockTimeout, openSqliteTimeouts, SQLITE_SAFETY_RULES } from './sqlite-safety.js';
+import type { ScratchDatabases } from '../scratch.js';
+import { SQLITE_SCRATCH } from './sqlite-scratch.js';
 
 /**
  * SQLite through better-sqlite3: transactional DDL, `?` placeholders, `"` quoting, a lock row.
@@ -28,6 +30,7 @@ import { countSqliteRows, isSqliteLockTimeout, openSqliteTimeouts, SQLITE_SAFETY
 export class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const;
   readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: false };
+  readonly scratch: ScratchDatabases = SQLITE_SCRATCH;
   // SQLite columns have affinities, not types (https://www.sqlite.org/datatype3.html): these names
   // give TEXT and INTEGER affinity. Timestamps are ISO-8601 UTC strings, which sort in time order.
   readonly ledgerTypes: LedgerTypes = {

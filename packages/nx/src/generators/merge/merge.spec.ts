@@ -77,7 +77,7 @@ describe('@strata/nx:merge', () => {
   it('refuses a stream with a single head, naming the Nx target that lists the heads', async () => {
     write('apps/billing/migrations/20240101_0003_merge.ts', revisionFile('dddd00000004', ['bbbb00000002', 'cccc00000003']));
     await expect(mergeGenerator(tree, { project: 'billing' })).rejects.toThrow(
-      /NX_USAGE: Nothing to merge in stream "billing": only dddd00000004 \(the stream has a single head\)\.\nhint: .*nx run billing:migrate-status/,
+      /REVISION_NOTHING_TO_MERGE: Nothing to merge in stream "billing": only dddd00000004 \(the stream has a single head\)\.\nhint: .*nx run billing:migrate-status/,
     );
   });
 

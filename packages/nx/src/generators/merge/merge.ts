@@ -1,13 +1,13 @@
 import { formatFiles, type Tree } from '@nx/devkit';
 import { loadEngine } from '../../utils/engine';
 import { asGeneratorError } from '../../utils/generator-errors';
-import { listOption, logWritten, mergeFields, revisionGraph, streamOfProject, writeRevisionToTree } from '../../utils/revision-files';
+import { generatorOutput, listOption, revisionGraph, streamOfProject, treeRevisionWriter } from '../../utils/revision-files';
 import type { MergeGeneratorSchema } from './schema';
 
 /**
- * `nx g @strata/nx:merge <project>`: a merge revision whose parents are the stream's heads (or
- * `--revisions`), rendered by the engine as `strata merge` renders it and written through the Tree, so
- * `--dry-run` shows it without writing it. The `migrate-merge` target does the same through the executor.
+ * `nx g @strata/nx:merge <project>`: the engine's `mergeCommand` (as `strata merge`), a merge revision
+ * whose parents are the stream's heads (or `--revisions`), written through the Tree, so `--dry-run`
+ * shows it without writing it. The `migrate-merge` target does the same through the executor.
  *
  * @example
  * ```ts
@@ -19,16 +19,14 @@ export async function mergeGenerator(tree: Tree, options: MergeGeneratorSchema):
   try {
     const engine = await loadEngine();
     const { layout } = await streamOfProject(engine, tree, options.project);
-    const { parents, message } = mergeFields(engine, revisionGraph(engine, layout), {
-      stream: layout.name,
+    await engine.mergeCommand(generatorOutput(engine), {
+      stream: layout,
+      graph: revisionGraph(engine, layout),
       revisions: listOption(options.revisions),
-      message: options.message,
-      status: `nx run ${options.project}:migrate-status`,
+      writer: treeRevisionWriter(engine, tree),
+      ...(options.message !== undefined ? { message: options.message } : {}),
+      ...(options.revId !== undefined ? { revId: options.revId } : {}),
     });
-    const createdAt = new Date();
-    const id = options.revId ?? engine.newRevisionId();
-    const source = engine.renderRevisionSource({ id, parents, message, createdAt });
-    logWritten(writeRevisionToTree(engine, tree, layout.revisionsDir, createdAt, message, source), id, parents);
   } catch (error) {
     throw asGeneratorError(error, { tree, project: options.project });
   }

@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import { flushChanges, FsTree } from 'nx/src/generators/tree';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { streamGenerator } from '../stream/stream';
-import { migrationGenerator, renameHints } from './migration';
+import { migrationGenerator } from './migration';
 
 const REPO_NODE_MODULES = join(__dirname, '..', '..', '..', '..', '..', 'node_modules');
 
@@ -155,13 +155,14 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
     expect(stampRows(file)).toEqual([['aaaa00000001', 'stamp']]);
   });
 
-  it('turns rename flags into hints and rejects malformed ones', () => {
-    expect(renameHints({ rename: ['users.name=full_name'], renameTable: 'people=users', renameEnumValue: 'mood.sad=blue' })).toEqual({
-      columns: { 'users.name': 'full_name' },
-      tables: { people: 'users' },
-      enumValues: { 'mood.sad': 'blue' },
-    });
-    expect(() => renameHints({ rename: 'users=x' })).toThrow('--rename takes TABLE.OLD=NEW');
-    expect(() => renameHints({ renameEnumValue: 'sad=blue' })).toThrow('--renameEnumValue takes TYPE.OLD=NEW');
+  it('rejects a malformed rename hint with the engine\'s code, in Nx\'s spelling', async () => {
+    write('apps/billing/migrations/20240101_0000_initial.ts', "import { revision } from '@strata/engine';\nexport default revision({ id: 'aaaa00000001', parents: [], async upgrade() {}, async downgrade() {} });\n");
+    await expect(migrationGenerator(tree, { project: 'billing', message: 'rename', rename: 'users=x' })).rejects.toThrow(
+      /^AUTOGENERATE_RENAME_HINT_FORMAT: --rename takes TABLE\.OLD=NEW, not "users=x"\.\nhint: Write it as --rename users\.name=full_name\./,
+    );
+    await expect(migrationGenerator(tree, { project: 'billing', message: 'rename', renameEnumValue: 'sad=blue' })).rejects.toThrow(
+      /^AUTOGENERATE_RENAME_HINT_FORMAT: --renameEnumValue takes TYPE\.OLD=NEW, not "sad=blue"\./,
+    );
+    expect(written()).toEqual([]);
   });
 });

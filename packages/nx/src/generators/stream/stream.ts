@@ -4,7 +4,7 @@ import { formatFiles, logger, readProjectConfiguration, writeJson, type Generato
 import type { DialectName, StreamLayout } from '@strata/engine';
 import { loadEngine, type Engine } from '../../utils/engine';
 import { asGeneratorError } from '../../utils/generator-errors';
-import { logWritten, writeRevisionToTree } from '../../utils/revision-files';
+import { hasStreamConfig, treeRevisionWriter } from '../../utils/revision-files';
 import type { StreamGeneratorSchema } from './schema';
 
 /**
@@ -60,8 +60,8 @@ async function generate(tree: Tree, options: StreamGeneratorSchema): Promise<Gen
   } else {
     source = engine.renderRevisionSource({ id, parents: [], message, createdAt });
   }
-  const path = writeRevisionToTree(engine, tree, layout.revisionsDir, createdAt, message, source);
-  logWritten(path, id, []);
+  const path = treeRevisionWriter(engine, tree).write(layout.revisionsDir, engine.revisionFileName(createdAt, message), source);
+  logger.info(`Generating ${path} ... done (revision ${id}, parent <base>)`);
   if (!options.baseline) return () => {};
   return async () => {
     // After the files are on disk: the stream as `migrate` will see it, stamped without running.
@@ -109,10 +109,7 @@ async function refuseMismatchedBaseline(engine: Engine, cwd: string, options: St
  * strata.config, from a new strata.config.json written through the Tree (needs `--dialect`).
  */
 function streamLayout(engine: Engine, tree: Tree, root: string, cwd: string, options: StreamGeneratorSchema): StreamLayout {
-  const configured = ['drizzle', 'strata'].some((kind) =>
-    ['ts', 'mts', 'js', 'mjs', 'cjs', 'json'].some((ext) => tree.exists(join(root, `${kind}.config.${ext}`))),
-  );
-  if (configured) return engine.resolveStreamSettings({ cwd, ...(options.url ? { url: options.url } : {}), requireUrl: false });
+  if (hasStreamConfig(tree, root)) return engine.resolveStreamSettings({ cwd, ...(options.url ? { url: options.url } : {}), requireUrl: false });
   if (options.dialect === undefined) {
     throw new engine.StrataError('NX_STREAM_NOT_CONFIGURED', `Project "${options.project}" has no drizzle.config or strata.config.`, {
       hint: `Add a drizzle.config.ts (dialect, schema, dbCredentials), or pass --dialect=postgresql|mysql|sqlite (and --url) to write a strata.config.json.`,
