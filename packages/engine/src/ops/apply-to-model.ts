@@ -20,6 +20,7 @@ import type {
 } from '../schema/model.js';
 import { builtKeys } from '../schema/model.js';
 import { schemaOf } from '../schema/qualified-name.js';
+import { TableMap } from '../schema/table-map.js';
 import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere, toSequenceModel, toViewModel } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
@@ -425,11 +426,25 @@ function renameArrayElement(literal: string, from: string, to: string): string {
   return `'${replaced.replaceAll("'", "''")}'`;
 }
 
-/** A new model with `table` set (added or replaced in place). @internal */
+/**
+ * A new model with `table` set (added or replaced in place). A model whose tables are a
+ * {@link TableMap} keeps one, sharing the old model's storage. @internal
+ */
 function withTable(model: SchemaModel, table: TableModel): SchemaModel {
+  return { ...model, tables: model.tables instanceof TableMap ? model.tables.with(table) : new Map(model.tables).set(table.name, table) };
+}
+
+/** A new model without the table `name`, a {@link TableMap} kept as one. @internal */
+function withoutTable(model: SchemaModel, name: string): SchemaModel {
+  if (model.tables instanceof TableMap) return { ...model, tables: model.tables.without(name) };
   const tables = new Map(model.tables);
-  tables.set(table.name, table);
+  tables.delete(name);
   return { ...model, tables };
+}
+
+/** A new model with `tables` as its tables, held as a {@link TableMap} when the model's were one. @internal */
+function withTables(model: SchemaModel, tables: ReadonlyMap<string, TableModel>): SchemaModel {
+  return { ...model, tables: model.tables instanceof TableMap ? TableMap.from(tables) : tables };
 }
 
 /** A new model with `name` set to `value` (added or replaced in place). @internal */
@@ -615,7 +630,7 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
         : holder,
     );
   }
-  return { ...model, tables };
+  return withTables(model, tables);
 }
 
 /**
@@ -636,7 +651,7 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
     if (name === from) tables.set(to, requalified({ ...updated, name: to }, from));
     else tables.set(name, updated);
   }
-  return { ...model, tables };
+  return withTables(model, tables);
 }
 
 /** A renamed table whose own expressions still qualify columns by its old name `from`, qualified by its new one. @internal */
@@ -785,9 +800,7 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
         }
       }
       // The table's policies go with it (PostgreSQL drops them as dependent objects).
-      const tables = new Map(model.tables);
-      tables.delete(op.table);
-      return { ...model, tables };
+      return withoutTable(model, op.table);
     }
     case 'renameTable':
       return renameTable(model, op.table, op.to, op.kind);
