@@ -499,9 +499,18 @@ function requireReferenced(model: SchemaModel, foreignKey: ForeignKeyDefinition,
   if (referenced !== undefined) requireColumns(referenced, foreignKey.referencedColumns, op);
 }
 
-/** Every foreign key of the schema, with the table that holds it. @internal */
-function allForeignKeys(model: SchemaModel): { table: TableModel; foreignKey: ForeignKeyModel }[] {
-  return [...model.tables.values()].flatMap((table) => table.foreignKeys.map((foreignKey) => ({ table, foreignKey })));
+/**
+ * The tables holding a foreign key that references the table `name`, in the schema's order; a
+ * {@link TableMap} finds them without looking at every table. @internal
+ */
+function tablesReferencing(model: SchemaModel, name: string): TableModel[] {
+  if (model.tables instanceof TableMap) return model.tables.referencing(name);
+  return [...model.tables.values()].filter((table) => table.foreignKeys.some((fk) => fk.referencedTable === name));
+}
+
+/** The foreign keys that reference the table `name`, with the tables that hold them, in the schema's order. @internal */
+function foreignKeysReferencing(model: SchemaModel, name: string): { table: TableModel; foreignKey: ForeignKeyModel }[] {
+  return tablesReferencing(model, name).flatMap((table) => table.foreignKeys.filter((fk) => fk.referencedTable === name).map((foreignKey) => ({ table, foreignKey })));
 }
 
 /** `foreign key fk on table t`, for in-use messages. @internal */
@@ -550,8 +559,8 @@ function dropColumn(model: SchemaModel, tableName: string, column: string, op: s
   for (const policy of table.policies ?? []) if (mentions(policy.using, column) || mentions(policy.withCheck, column)) inUse(`policy ${policy.name}`);
   for (const other of table.columns) if (other.name !== column && mentions(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
   for (const foreignKey of table.foreignKeys) if (foreignKey.columns.includes(column)) inUse(foreignKeyLabel(table, foreignKey));
-  for (const { table: holder, foreignKey } of allForeignKeys(model)) {
-    if (foreignKey.referencedTable === tableName && foreignKey.referencedColumns.includes(column)) inUse(foreignKeyLabel(holder, foreignKey));
+  for (const { table: holder, foreignKey } of foreignKeysReferencing(model, tableName)) {
+    if (foreignKey.referencedColumns.includes(column)) inUse(foreignKeyLabel(holder, foreignKey));
   }
   const { primaryKey: _dropped, ...rest } = table;
   return withTable(model, {
@@ -614,23 +623,15 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
         }
       : {}),
   };
-  const tables = new Map<string, TableModel>();
-  for (const [name, current] of model.tables) {
-    const holder = name === tableName ? renamed : current;
-    const referencing = holder.foreignKeys.some((fk) => fk.referencedTable === tableName && fk.referencedColumns.includes(from));
-    tables.set(
-      name,
-      referencing
-        ? {
-            ...holder,
-            foreignKeys: holder.foreignKeys.map((fk) =>
-              fk.referencedTable === tableName ? { ...fk, referencedColumns: fk.referencedColumns.map(rename) } : fk,
-            ),
-          }
-        : holder,
-    );
+  let result = withTable(model, renamed);
+  for (const holder of tablesReferencing(result, tableName)) {
+    if (!holder.foreignKeys.some((fk) => fk.referencedTable === tableName && fk.referencedColumns.includes(from))) continue;
+    result = withTable(result, {
+      ...holder,
+      foreignKeys: holder.foreignKeys.map((fk) => (fk.referencedTable === tableName ? { ...fk, referencedColumns: fk.referencedColumns.map(rename) } : fk)),
+    });
   }
-  return withTables(model, tables);
+  return result;
 }
 
 /**
@@ -794,8 +795,8 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     }
     case 'dropTable': {
       requireTable(model, op.table, op.kind);
-      for (const { table, foreignKey } of allForeignKeys(model)) {
-        if (table.name !== op.table && foreignKey.referencedTable === op.table) {
+      for (const { table, foreignKey } of foreignKeysReferencing(model, op.table)) {
+        if (table.name !== op.table) {
           throw new ObjectInUseError('table', op.table, undefined, op.kind, foreignKeyLabel(table, foreignKey));
         }
       }

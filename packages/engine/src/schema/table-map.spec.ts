@@ -2,9 +2,18 @@ import { describe, expect, it } from 'vitest';
 import type { TableModel } from './model.js';
 import { TableMap } from './table-map.js';
 
-function table(name: string, column = 'id'): TableModel {
-  return { name, columns: [{ name: column, type: 'integer', nullable: false }], indexes: [], foreignKeys: [], uniqueConstraints: [], checkConstraints: [] };
+function table(name: string, column = 'id', references: readonly string[] = []): TableModel {
+  return {
+    name,
+    columns: [{ name: column, type: 'integer', nullable: false }],
+    indexes: [],
+    foreignKeys: references.map((referenced) => ({ name: `fk_${name}_${referenced}`, columns: [column], referencedTable: referenced, referencedColumns: ['id'], onDelete: 'no action', onUpdate: 'no action' })),
+    uniqueConstraints: [],
+    checkConstraints: [],
+  };
 }
+
+const names = (tables: readonly TableModel[]): string[] => tables.map((t) => t.name);
 
 /** The map's contents as plain entries (name and first column), in its order. */
 function contents(map: ReadonlyMap<string, TableModel>): [string, string | undefined][] {
@@ -79,5 +88,21 @@ describe('TableMap', () => {
     expect(seen).toEqual(['b:b', 'a:a']);
     expect([...map.keys()]).toEqual(['b', 'a']);
     expect([...map.values()].map((t) => t.name)).toEqual(['b', 'a']);
+  });
+
+  it('finds the tables whose foreign keys reference a table, in map order, as each version holds them', () => {
+    const v0 = TableMap.from(new Map([['users', table('users')], ['orders', table('orders', 'user_id', ['users'])]]));
+    const v1 = v0.with(table('audit', 'user_id', ['users', 'users'])).with(table('users', 'id', ['users']));
+    const v2 = v1.with(table('orders', 'user_id')).without('audit');
+    const v3 = v2.with(table('audit', 'user_id', ['orders']));
+
+    expect(names(v3.referencing('users'))).toEqual(['users']);
+    expect(names(v3.referencing('orders'))).toEqual(['audit']);
+    expect(names(v2.referencing('users'))).toEqual(['users']);
+    expect(names(v1.referencing('users'))).toEqual(['users', 'orders', 'audit']);
+    expect(names(v0.referencing('users'))).toEqual(['orders']);
+    expect(v0.referencing('nothing')).toEqual([]);
+    // Each holder is the table as that version holds it.
+    expect(v1.referencing('users')[1]).toBe(v1.get('orders'));
   });
 });

@@ -20,6 +20,25 @@ interface Store {
   readonly places: Map<string, number>;
   /** The place the next added table takes. */
   next: number;
+  /** For each table a foreign key references, the tables holding such a key. */
+  readonly referrers: Map<string, Set<string>>;
+}
+
+/** Adds (or, with `remove`, takes away) `table` as a holder of its foreign keys' references. */
+function index(referrers: Map<string, Set<string>>, table: TableModel, remove = false): void {
+  for (const { referencedTable } of table.foreignKeys) {
+    let holders = referrers.get(referencedTable);
+    if (holders === undefined) referrers.set(referencedTable, (holders = new Set()));
+    if (remove) holders.delete(table.name);
+    else holders.add(table.name);
+  }
+}
+
+/** A store of `tables` in the order given, with their places. */
+function storeOf(entries: readonly { readonly name: string; readonly table: TableModel; readonly place: number }[], next: number): Store {
+  const referrers = new Map<string, Set<string>>();
+  for (const { table } of entries) index(referrers, table);
+  return { tables: new Map(entries.map((e) => [e.name, e.table])), places: new Map(entries.map((e) => [e.name, e.place])), next, referrers };
 }
 
 /**
@@ -42,9 +61,8 @@ export class TableMap implements ReadonlyMap<string, TableModel> {
 
   /** A map holding `tables`, in their order (copied once: later changes share storage). */
   static from(tables: ReadonlyMap<string, TableModel>): TableMap {
-    const places = new Map<string, number>();
-    for (const name of tables.keys()) places.set(name, places.size);
-    return new TableMap({ tables: new Map(tables), places, next: places.size });
+    const entries = [...tables].map(([name, table], place) => ({ name, table, place }));
+    return new TableMap(storeOf(entries, entries.length));
   }
 
   /** A map with `table` set under its name: replaced in place, or added last. */
@@ -55,6 +73,17 @@ export class TableMap implements ReadonlyMap<string, TableModel> {
   /** A map without the table `name` (this map when it has none). */
   without(name: string): TableMap {
     return this.has(name) ? this.#change(name, ABSENT) : this;
+  }
+
+  /**
+   * The tables holding a foreign key that references `name` (itself included when it does), in the
+   * map's order, found without looking at the others.
+   */
+  referencing(name: string): TableModel[] {
+    const store = this.#own();
+    const holders = [...(store.referrers.get(name) ?? [])];
+    holders.sort((a, b) => (store.places.get(a) ?? 0) - (store.places.get(b) ?? 0));
+    return holders.flatMap((holder) => store.tables.get(holder) ?? []);
   }
 
   get size(): number {
@@ -103,6 +132,8 @@ export class TableMap implements ReadonlyMap<string, TableModel> {
     const place = store.places.get(name);
     const next = new TableMap(store);
     this.#newer = { version: next, undo: new Map([[name, before === undefined || place === undefined ? ABSENT : { table: before, place }]]) };
+    if (before !== undefined) index(store.referrers, before, true);
+    if (table !== ABSENT) index(store.referrers, table);
     if (table === ABSENT) {
       store.tables.delete(name);
       store.places.delete(name);
@@ -136,11 +167,7 @@ export class TableMap implements ReadonlyMap<string, TableModel> {
     for (const [name, table] of newest.tables) held.set(name, { table, place: newest.places.get(name) ?? 0 });
     for (let i = chain.length - 1; i >= 0; i--) for (const [name, entry] of chain[i]!) held.set(name, entry);
     const entries = [...held].flatMap(([name, entry]) => (entry === ABSENT ? [] : [{ name, ...entry }])).sort((a, b) => a.place - b.place);
-    this.#store = {
-      tables: new Map(entries.map((e) => [e.name, e.table])),
-      places: new Map(entries.map((e) => [e.name, e.place])),
-      next: newest.next,
-    };
+    this.#store = storeOf(entries, newest.next);
     this.#newer = undefined;
     return this.#store;
   }
