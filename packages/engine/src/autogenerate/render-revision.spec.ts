@@ -12,6 +12,7 @@ import { applyToModel } from '../ops/apply-to-model.js';
 import { createOpBuilders } from '../ops/op-builders.js';
 import type { Op } from '../ops/op.js';
 import { normalizeRevision, type MigrationContext, type Revision } from '../revision/revision.js';
+import { readStaticRevision } from '../revision/static-revision.js';
 import { emptySchema } from '../schema/model.js';
 import { findUnguardedOperations } from './check-guards.js';
 import { renderGeneratedRevision, type GeneratedRevisionInput } from './render-revision.js';
@@ -20,6 +21,7 @@ const engine = await import('../index.js');
 const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 const BASE = { id: '3f2a9c1d4e5b', parents: ['5c1e0a7b9d24'], message: 'generated', createdAt: new Date('2024-05-01T09:05:00Z') };
+const BASE_FIELDS = { id: BASE.id, parents: BASE.parents, message: BASE.message };
 
 /** A revision with one upgrade op and nothing in downgrade. */
 function renderOne(op: Op): string {
@@ -685,3 +687,19 @@ describe('renderGeneratedRevision: the output is a working revision', () => {
     }
   });
 });
+
+describe('the generated shape', () => {
+  it('is what the loader reads without compiling: hoisted definitions, guards, transactional: false and all', () => {
+    const source = renderGeneratedRevision({
+      ...BASE,
+      dependsOn: ['billing@9a8b7c6d5e4f'],
+      upgrade: [
+        { kind: 'createTable', table: 'users', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'ratio', type: 'numeric(10, 2)', default: '1 / 3' }] },
+        { kind: 'createIndex', table: 'users', name: 'ix_users_ratio', columns: ['ratio'], concurrently: true },
+      ],
+      downgrade: [{ kind: 'dropTable', table: 'users' }],
+    });
+    expect(readStaticRevision(source)).toEqual({ ...BASE_FIELDS, dependsOn: ['billing@9a8b7c6d5e4f'], transactional: false });
+  });
+});
+

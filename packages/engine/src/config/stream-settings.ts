@@ -214,6 +214,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
   const strataFile = findConfigFile(projectDir, STRATA_CONFIG_NAMES, options.config, '--config');
   const drizzle = drizzleFile === undefined ? undefined : readDrizzleConfig(drizzleFile, loader);
   const strata = strataFile === undefined ? undefined : readStrataConfig(strataFile, loader);
+  loader.flush();
   if (drizzle && strata) {
     for (const setting of ['dialect', 'url'] as const) {
       if (strata[setting] !== undefined) throw new ConfigDuplicateSettingError(setting, strata.file, drizzle.file);

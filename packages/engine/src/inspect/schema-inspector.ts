@@ -15,6 +15,7 @@ import {
 import { TableMissingError } from '../ops/errors.js';
 import { serverName, withServerNames } from '../ops/server-names.js';
 import type { IdentifierLimit } from '../schema/identifiers.js';
+import { TableMap } from '../schema/table-map.js';
 import type {
   CheckDefinition,
   ColumnDefinition,
@@ -218,7 +219,9 @@ export class SchemaInspector implements Inspector {
   async #load(): Promise<SchemaModel> {
     const generation = this.#generation;
     try {
-      const model = await this.#source.load();
+      const loaded = await this.#source.load();
+      // Held as a TableMap, each op replayed into it costs the same however many tables there are.
+      const model = loaded.tables instanceof TableMap ? loaded : { ...loaded, tables: TableMap.from(loaded.tables) };
       this.#loads += 1;
       if (generation === this.#generation) this.#current = model;
       return model;

@@ -40,8 +40,21 @@ export class TsModuleLoader {
     this.#virtual = virtualModules;
   }
 
-  /** Loads `file` (absolute) and returns its `module.exports`, reusing modules already loaded. */
-  load(file: string, source?: string): unknown {
+  /** The cache of compiled files this loader reads and fills; {@link TsModuleLoader.flush} writes it. */
+  get cache(): TransformCache {
+    return this.#compiled;
+  }
+
+  /** Writes what this loader compiled to the cache on disk (see {@link TransformCache.flush}). */
+  flush(options?: { readonly prune?: boolean }): void {
+    this.#compiled.flush(options);
+  }
+
+  /**
+   * Loads `file` (absolute) and returns its `module.exports`, reusing modules already loaded.
+   * @param hash the source's `contentHash`, when the caller has it already
+   */
+  load(file: string, source?: string, hash?: string): unknown {
     const cached = this.#cache.get(file);
     if (cached) return cached.exports;
     const text = source ?? readFileSync(file, 'utf8');
@@ -53,7 +66,7 @@ export class TsModuleLoader {
     this.#cache.set(file, mod);
     let code: string;
     try {
-      code = this.#compiled.get(file, text, () => transform(text, file));
+      code = this.#compiled.get(file, text, () => transform(text, file), hash);
     } catch (error) {
       this.#cache.delete(file);
       throw new ModuleLoadError(file, `syntax error: ${(error as Error).message}`, error);

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { emptySchema, type SchemaModel, type TableModel } from '../schema/model.js';
+import { TableMap } from '../schema/table-map.js';
+import { StrataError } from '../errors.js';
 import { PostgresNormalizer } from '../dialects/postgres/postgres-normalizer.js';
 import { applyToModel } from './apply-to-model.js';
 import type { Op } from './op.js';
@@ -674,3 +676,48 @@ describe('applyToModel: PostgreSQL schemas', () => {
     expect(emptied.reduce((current, op) => applyToModel(current, op, pg), model).schemas).toBeUndefined();
   });
 });
+
+describe('applyToModel on a model held as a TableMap', () => {
+  it('gives every op the same result and the same refusal as on a Map, and leaves each earlier model as it was', () => {
+    const ops: Op[] = [
+      { kind: 'createTable', table: 'users', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'boss', type: 'integer' }], foreignKeys: [{ name: 'fk_boss', columns: ['boss'], referencedTable: 'users', referencedColumns: ['id'] }] },
+      { kind: 'createTable', table: 'orders', columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'user_id', type: 'integer' }, { name: 'note', type: 'text' }], foreignKeys: [{ name: 'fk_user', columns: ['user_id'], referencedTable: 'users', referencedColumns: ['id'] }] },
+      { kind: 'createTable', table: 'audit', columns: [{ name: 'id', type: 'integer' }, { name: 'order_id', type: 'integer' }] },
+      { kind: 'createForeignKey', table: 'audit', foreignKey: { name: 'fk_order', columns: ['order_id'], referencedTable: 'orders', referencedColumns: ['id'] } },
+      { kind: 'createIndex', table: 'orders', name: 'ix_note', columns: ['note'] },
+      { kind: 'renameColumn', table: 'users', column: 'id', to: 'user_pk' },
+      { kind: 'dropColumn', table: 'users', column: 'user_pk' },
+      { kind: 'dropTable', table: 'users' },
+      { kind: 'dropColumn', table: 'orders', column: 'note' },
+      { kind: 'renameTable', table: 'orders', to: 'purchases' },
+      { kind: 'dropTable', table: 'purchases' },
+      { kind: 'dropForeignKey', table: 'audit', name: 'fk_order' },
+      { kind: 'dropTable', table: 'purchases' },
+      { kind: 'createTable', table: 'purchases', columns: [{ name: 'id', type: 'integer' }] },
+      { kind: 'addColumn', table: 'audit', column: { name: 'purchase_id', type: 'integer' } },
+    ];
+    let plain = emptySchema();
+    let held: SchemaModel = { ...emptySchema(), tables: TableMap.from(new Map()) };
+    const steps: { plain: SchemaModel; held: SchemaModel }[] = [];
+    const outcomes: string[] = [];
+    for (const op of ops) {
+      let refused: string | undefined;
+      try {
+        plain = applyToModel(plain, op, TEST_NORMALIZER);
+      } catch (error) {
+        if (!(error instanceof StrataError)) throw error;
+        refused = error.code;
+      }
+      if (refused === undefined) held = applyToModel(held, op, TEST_NORMALIZER);
+      else expect(codeOf(() => applyToModel(held, op, TEST_NORMALIZER))).toBe(refused);
+      outcomes.push(refused ?? 'ok');
+      expect(held.tables).toBeInstanceOf(TableMap);
+      expect([...held.tables]).toEqual([...plain.tables]);
+      steps.push({ plain, held });
+    }
+    expect(outcomes).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'ok', 'OPS_OBJECT_IN_USE', 'OPS_OBJECT_IN_USE', 'ok', 'ok', 'OPS_OBJECT_IN_USE', 'ok', 'ok', 'ok', 'ok']);
+    for (const step of steps) expect([...step.held.tables]).toEqual([...step.plain.tables]);
+    expect(table(held, 'audit').foreignKeys).toEqual([]);
+  });
+});
+

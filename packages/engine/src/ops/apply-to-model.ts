@@ -21,6 +21,7 @@ import type {
 import { mentionsColumn, renameIdentifier, renameQualifier } from '../schema/expression-identifiers.js';
 import { builtKeys } from '../schema/model.js';
 import { schemaOf } from '../schema/qualified-name.js';
+import { TableMap } from '../schema/table-map.js';
 import { defaultFields, expressionFields, policyExpressionFields, statedDefault, statedExpression, statedPair, statedPolicy, statedWhere, toSequenceModel, toViewModel } from '../schema/stated.js';
 import { ColumnMissingError, InvalidOpError, ObjectExistsError, ObjectInUseError, ObjectMissingError, TableMissingError } from './errors.js';
 import type {
@@ -325,11 +326,25 @@ function renameArrayElement(literal: string, from: string, to: string): string {
   return `'${replaced.replaceAll("'", "''")}'`;
 }
 
-/** A new model with `table` set (added or replaced in place). @internal */
+/**
+ * A new model with `table` set (added or replaced in place). A model whose tables are a
+ * {@link TableMap} keeps one, sharing the old model's storage. @internal
+ */
 function withTable(model: SchemaModel, table: TableModel): SchemaModel {
+  return { ...model, tables: model.tables instanceof TableMap ? model.tables.with(table) : new Map(model.tables).set(table.name, table) };
+}
+
+/** A new model without the table `name`, a {@link TableMap} kept as one. @internal */
+function withoutTable(model: SchemaModel, name: string): SchemaModel {
+  if (model.tables instanceof TableMap) return { ...model, tables: model.tables.without(name) };
   const tables = new Map(model.tables);
-  tables.set(table.name, table);
+  tables.delete(name);
   return { ...model, tables };
+}
+
+/** A new model with `tables` as its tables, held as a {@link TableMap} when the model's were one. @internal */
+function withTables(model: SchemaModel, tables: ReadonlyMap<string, TableModel>): SchemaModel {
+  return { ...model, tables: model.tables instanceof TableMap ? TableMap.from(tables) : tables };
 }
 
 /** A new model with `name` set to `value` (added or replaced in place). @internal */
@@ -384,9 +399,18 @@ function requireReferenced(model: SchemaModel, foreignKey: ForeignKeyDefinition,
   if (referenced !== undefined) requireColumns(referenced, foreignKey.referencedColumns, op);
 }
 
-/** Every foreign key of the schema, with the table that holds it. @internal */
-function allForeignKeys(model: SchemaModel): { table: TableModel; foreignKey: ForeignKeyModel }[] {
-  return [...model.tables.values()].flatMap((table) => table.foreignKeys.map((foreignKey) => ({ table, foreignKey })));
+/**
+ * The tables holding a foreign key that references the table `name`, in the schema's order; a
+ * {@link TableMap} finds them without looking at every table. @internal
+ */
+function tablesReferencing(model: SchemaModel, name: string): TableModel[] {
+  if (model.tables instanceof TableMap) return model.tables.referencing(name);
+  return [...model.tables.values()].filter((table) => table.foreignKeys.some((fk) => fk.referencedTable === name));
+}
+
+/** The foreign keys that reference the table `name`, with the tables that hold them, in the schema's order. @internal */
+function foreignKeysReferencing(model: SchemaModel, name: string): { table: TableModel; foreignKey: ForeignKeyModel }[] {
+  return tablesReferencing(model, name).flatMap((table) => table.foreignKeys.filter((fk) => fk.referencedTable === name).map((foreignKey) => ({ table, foreignKey })));
 }
 
 /** `foreign key fk on table t`, for in-use messages. @internal */
@@ -435,8 +459,8 @@ function dropColumn(model: SchemaModel, tableName: string, column: string, op: s
   for (const policy of table.policies ?? []) if (mentionsColumn(policy.using, column) || mentionsColumn(policy.withCheck, column)) inUse(`policy ${policy.name}`);
   for (const other of table.columns) if (other.name !== column && mentionsColumn(other.generated?.expression, column)) inUse(`generated column ${other.name}`);
   for (const foreignKey of table.foreignKeys) if (foreignKey.columns.includes(column)) inUse(foreignKeyLabel(table, foreignKey));
-  for (const { table: holder, foreignKey } of allForeignKeys(model)) {
-    if (foreignKey.referencedTable === tableName && foreignKey.referencedColumns.includes(column)) inUse(foreignKeyLabel(holder, foreignKey));
+  for (const { table: holder, foreignKey } of foreignKeysReferencing(model, tableName)) {
+    if (foreignKey.referencedColumns.includes(column)) inUse(foreignKeyLabel(holder, foreignKey));
   }
   const { primaryKey: _dropped, ...rest } = table;
   return withTable(model, {
@@ -499,23 +523,15 @@ function renameColumn(model: SchemaModel, tableName: string, from: string, to: s
         }
       : {}),
   };
-  const tables = new Map<string, TableModel>();
-  for (const [name, current] of model.tables) {
-    const holder = name === tableName ? renamed : current;
-    const referencing = holder.foreignKeys.some((fk) => fk.referencedTable === tableName && fk.referencedColumns.includes(from));
-    tables.set(
-      name,
-      referencing
-        ? {
-            ...holder,
-            foreignKeys: holder.foreignKeys.map((fk) =>
-              fk.referencedTable === tableName ? { ...fk, referencedColumns: fk.referencedColumns.map(rename) } : fk,
-            ),
-          }
-        : holder,
-    );
+  let result = withTable(model, renamed);
+  for (const holder of tablesReferencing(result, tableName)) {
+    if (!holder.foreignKeys.some((fk) => fk.referencedTable === tableName && fk.referencedColumns.includes(from))) continue;
+    result = withTable(result, {
+      ...holder,
+      foreignKeys: holder.foreignKeys.map((fk) => (fk.referencedTable === tableName ? { ...fk, referencedColumns: fk.referencedColumns.map(rename) } : fk)),
+    });
   }
-  return { ...model, tables };
+  return result;
 }
 
 /**
@@ -536,7 +552,7 @@ function renameTable(model: SchemaModel, from: string, to: string, op: string): 
     if (name === from) tables.set(to, requalified({ ...updated, name: to }, from));
     else tables.set(name, updated);
   }
-  return { ...model, tables };
+  return withTables(model, tables);
 }
 
 /** A renamed table whose own expressions still qualify columns by its old name `from`, qualified by its new one. @internal */
@@ -679,15 +695,13 @@ export function applyToModel(model: SchemaModel, op: Op, normalizer: SchemaNorma
     }
     case 'dropTable': {
       requireTable(model, op.table, op.kind);
-      for (const { table, foreignKey } of allForeignKeys(model)) {
-        if (table.name !== op.table && foreignKey.referencedTable === op.table) {
+      for (const { table, foreignKey } of foreignKeysReferencing(model, op.table)) {
+        if (table.name !== op.table) {
           throw new ObjectInUseError('table', op.table, undefined, op.kind, foreignKeyLabel(table, foreignKey));
         }
       }
       // The table's policies go with it (PostgreSQL drops them as dependent objects).
-      const tables = new Map(model.tables);
-      tables.delete(op.table);
-      return { ...model, tables };
+      return withoutTable(model, op.table);
     }
     case 'renameTable':
       return renameTable(model, op.table, op.to, op.kind);

@@ -1,9 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { StrataError } from '../errors.js';
 import { checksumOf, loadRevisions } from './load-revisions.js';
+import type { Revision } from './revision.js';
+import { renderRevisionSource } from './write-revision.js';
 
 const root = mkdtempSync(join(tmpdir(), 'strata-load-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -133,5 +135,102 @@ describe('loadRevisions', () => {
     const revisions = loadRevisions(folder(files));
     expect(revisions).toHaveLength(1000);
     expect(revisions[999]?.parents).toEqual(['r00998']);
+  });
+});
+
+describe('loadRevisions with the compile cache', () => {
+  let cacheDir: string;
+  const previous = process.env['STRATA_CACHE_DIR'];
+  beforeEach(() => {
+    cacheDir = join(root, `cache-${n++}`);
+    process.env['STRATA_CACHE_DIR'] = cacheDir;
+  });
+  afterEach(() => {
+    if (previous === undefined) delete process.env['STRATA_CACHE_DIR'];
+    else process.env['STRATA_CACHE_DIR'] = previous;
+  });
+
+  /** A file as `strata revision` writes it, with an upgrade that runs `sql`. */
+  const generated = (fields: { id: string; parents: string[]; message: string; dependsOn?: string[]; branchLabels?: string[] }, sql: string): string =>
+    renderRevisionSource({ ...fields, createdAt: new Date('2026-01-02T03:04:05Z') }).replace(
+      'async upgrade({ execute }) {},',
+      `async upgrade({ execute }) {\n    await execute('${sql}');\n  },`,
+    );
+
+  /** Removes the cache's compiled texts, so that whether a later load compiled anything shows on disk. */
+  const dropCodePacks = (): void => {
+    for (const name of readdirSync(join(cacheDir, 'packs'))) if (name.endsWith('.code.pack')) rmSync(join(cacheDir, 'packs', name));
+  };
+  const codePackWritten = (): boolean => existsSync(join(cacheDir, 'packs')) && readdirSync(join(cacheDir, 'packs')).some((name) => name.endsWith('.code.pack'));
+
+  /** The SQL a revision's upgrade runs. */
+  const upgradeSql = async (revision: Revision): Promise<string[]> => {
+    const ran: string[] = [];
+    await revision.upgrade({ execute: async (sql: string) => void ran.push(sql) } as never);
+    return ran;
+  };
+
+  /** A revision without its functions, every other field as loaded. */
+  const fieldsOf = (revision: Revision): Record<string, unknown> => {
+    const { upgrade: _upgrade, downgrade: _downgrade, ...fields } = revision;
+    return fields;
+  };
+
+  it('reads a generated file from the cache once it loaded cleanly: every field as a real load gives, the module compiled on the first upgrade', async () => {
+    const dir = folder({
+      '20260101_1200_base.ts': generated({ id: 'aaaa0001', parents: [], message: "it's the \"base\"", branchLabels: ['core'] }, 'CREATE TABLE a (id integer)'),
+      '20260101_1300_next.ts': generated({ id: 'bbbb0002', parents: ['aaaa0001'], message: 'next', dependsOn: ['billing@cccc0003'] }, 'CREATE TABLE b (id integer)'),
+    });
+    const real = loadRevisions(dir);
+    dropCodePacks();
+    const cached = loadRevisions(dir);
+    expect(codePackWritten()).toBe(false);
+    expect(cached.map(fieldsOf)).toEqual(real.map(fieldsOf));
+    expect(cached[0]).toMatchObject({ message: 'it\'s the "base"', branchLabels: ['core'], transactional: true, safetyAllow: [] });
+    expect(cached[1]).toMatchObject({ parents: ['aaaa0001'], dependsOn: ['billing@cccc0003'], checksum: real[1]?.checksum });
+    expect(await upgradeSql(cached[1]!)).toEqual(['CREATE TABLE b (id integer)']);
+    expect(await upgradeSql(cached[0]!)).toEqual(['CREATE TABLE a (id integer)']);
+  });
+
+  it('sees an edited file as edited: its new metadata and its new upgrade, whatever the cache holds', async () => {
+    const file = '20260101_1200_edited.ts';
+    const dir = folder({ [file]: generated({ id: 'dddd0004', parents: [], message: 'before' }, 'SELECT 1') });
+    loadRevisions(dir);
+    expect((await Promise.all(loadRevisions(dir).map(upgradeSql))).flat()).toEqual(['SELECT 1']);
+    const edited = generated({ id: 'dddd0004', parents: [], message: 'after' }, 'SELECT 2');
+    writeFileSync(join(dir, file), edited);
+    const [revision] = loadRevisions(dir);
+    expect(revision).toMatchObject({ message: 'after', checksum: checksumOf(edited) });
+    expect(await upgradeSql(revision!)).toEqual(['SELECT 2']);
+    expect(await upgradeSql(loadRevisions(dir)[0]!)).toEqual(['SELECT 2']);
+  });
+
+  it('loads a file of another shape on every load, never from its text', () => {
+    const loads = globalThis as { strataLoadCount?: number };
+    loads.strataLoadCount = 0;
+    const counted = generated({ id: 'eeee0005', parents: [], message: 'counted' }, 'SELECT 1').replace(
+      'export default',
+      'const seen = globalThis as { strataLoadCount?: number };\nseen.strataLoadCount = (seen.strataLoadCount ?? 0) + 1;\nexport default',
+    );
+    const templated = generated({ id: 'ffff0006', parents: ['eeee0005'], message: 'templated' }, 'SELECT 1').replace("'SELECT 1'", '`SELECT ${1}`');
+    const dir = folder({ '20260101_1200_counted.ts': counted, '20260101_1300_templated.ts': templated });
+    loadRevisions(dir);
+    dropCodePacks();
+    const again = loadRevisions(dir);
+    expect(loads.strataLoadCount).toBe(2);
+    // The template-literal file was compiled again: the code pack is back.
+    expect(codePackWritten()).toBe(true);
+    expect(again.map((r) => r.id)).toEqual(['eeee0005', 'ffff0006']);
+  });
+
+  it('loads every file as without a cache when the cache cannot be written', async () => {
+    const blocker = join(root, `blocker-${n++}`);
+    writeFileSync(blocker, '');
+    process.env['STRATA_CACHE_DIR'] = join(blocker, 'cache');
+    const dir = folder({ '20260101_1200_only.ts': generated({ id: 'abab0007', parents: [], message: 'only' }, 'SELECT 7') });
+    loadRevisions(dir);
+    const [revision] = loadRevisions(dir);
+    expect(revision).toMatchObject({ id: 'abab0007', message: 'only' });
+    expect(await upgradeSql(revision!)).toEqual(['SELECT 7']);
   });
 });

@@ -213,6 +213,7 @@ function loadSchemaExports(files: readonly string[]): Record<string, unknown> {
       imports[`${index}:${name}`] = value;
     }
   });
+  loader.flush();
   return imports;
 }
 
