@@ -153,6 +153,8 @@ export class DependencyNotAppliedError extends StrataError {
  */
 export class UnknownStreamError extends StrataError {
   static readonly CODE = 'RUNNER_UNKNOWN_STREAM';
+  /** The streams named by `dependsOn` that the run does not know, sorted. */
+  readonly unknownStreams: readonly string[];
   constructor(stream: string, references: readonly CrossStreamReference[], known: readonly string[]) {
     const unknown = streamsOf(references, 'dependsOnStream');
     super(
@@ -167,6 +169,7 @@ export class UnknownStreamError extends StrataError {
         details: { stream, references, known },
       },
     );
+    this.unknownStreams = unknown;
   }
 }
 

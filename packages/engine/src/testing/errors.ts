@@ -1,6 +1,6 @@
 import { redactUrl } from '../dialects/url.js';
 import { StrataError } from '../errors.js';
-import { RevisionFailedError } from '../runner/errors.js';
+import { RevisionFailedError, UnknownStreamError } from '../runner/errors.js';
 
 /** A step of {@link testMigrations}, in the order they run for each revision. */
 export type MigrationTestStep = 'setup' | 'upgrade' | 'downgrade' | 're-run' | 'drift' | 'base';
@@ -69,12 +69,25 @@ export class MigrationTestError extends StrataError {
     super(
       MigrationTestError.CODE,
       `Stream "${options.stream}": migration test failed ${revision === undefined ? '' : `at revision ${revision}, `}step "${options.step}": ${reason}`,
-      { hint: HINTS[options.step], details: { stream: options.stream, step: options.step, revision }, cause: options.cause },
+      { hint: hintFor(options.stream, options.step, options.cause), details: { stream: options.stream, step: options.step, revision }, cause: options.cause },
     );
     this.step = options.step;
     this.revision = revision;
     this.result = options.result;
   }
+}
+
+/**
+ * What to do about a failed step: the step's own advice, unless the revisions depend on streams the
+ * test was not given (`strata test` runs one stream; the Nx target migrates the streams it depends on first).
+ */
+function hintFor(stream: string, step: MigrationTestStep, cause: unknown): string {
+  if (!(cause instanceof UnknownStreamError)) return HINTS[step];
+  const others = cause.unknownStreams.join(', ');
+  return (
+    `The revisions depend on ${others}, which a one-stream test does not have: run \`nx run <project>:migrate-test\` for stream "${stream}", ` +
+    `which migrates ${others} first on the same throwaway database.`
+  );
 }
 
 /** {@link withThrowawayDatabase} was given something that names neither a server nor SQLite. */
