@@ -428,7 +428,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
-    const history = await ledger.history();
+    const history = await ledger.latestRows();
     const disagreement = compareLedger(graph, headsBefore, history);
     if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
     const plan = planRun(options, direction, headsBefore, fixedTargets);
@@ -486,8 +486,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       atomic = revision.transactional && dialect.capabilities.transactionalDdl;
       const body = () => (direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
       const record = async () => {
-        await ledger.moveHeads(step.headsBefore, step.headsAfter);
-        await ledger.record({
+        await ledger.advance(step.headsBefore, step.headsAfter, {
           revision: revision.id,
           direction,
           message: revision.message,
