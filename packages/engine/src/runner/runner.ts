@@ -663,7 +663,8 @@ export async function inRevisionTransaction(
 }
 
 async function inTransaction(connection: Connection, body: () => Promise<void>): Promise<void> {
-  await connection.begin();
+  // BEGIN travels with the first statement where the driver allows it: one round trip fewer per revision.
+  await connection.begin({ withFirstStatement: true });
   try {
     await body();
     await connection.commit();
