@@ -1,0 +1,115 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, expect, it } from 'vitest';
+import { describeDialects } from '../support/databases.js';
+import { describeRun, jsonOf, makeTempDir, snapshot, StreamFixture, tableOf, type CliRun } from '../support/streams.js';
+
+// Issue 9 item 3: `--transaction run` (Alembic's transaction_per_migration=False) beside the default
+// one transaction per revision.
+const A = 'aaaa00000001';
+const B = 'bbbb00000002';
+const C = 'cccc00000003';
+const D = 'dddd00000004';
+const FAILING = ['INSERT INTO no_such_table (id) VALUES (1)'];
+
+interface FailureDoc {
+  error: { code: string; message: string; details: { revision: string; rolledBack: boolean; rolledBackWith?: number } };
+}
+
+function expectOk(run: CliRun): void {
+  expect(run.code, describeRun(run)).toBe(0);
+}
+
+await describeDialects('transaction per run', (ctx) => {
+  const temp = makeTempDir(`transaction-mode-${ctx.name}`);
+  afterAll(() => temp.remove());
+  // Whether the database can keep one transaction around DDL: the run mode's promise depends on it.
+  const atomic = ctx.dialect.capabilities.transactionalDdl;
+
+  async function newStream(label: string): Promise<StreamFixture> {
+    const db = await ctx.createDatabase(label);
+    return new StreamFixture(temp.path, label, db.url);
+  }
+
+  it('--transaction run applies every revision, with the same version and history rows as per revision', async () => {
+    const s = await newStream('run-ok');
+    s.write([A, `${B}<-${A}`, `${C}<-${B}`]);
+    const run = await s.cli('upgrade', '--transaction', 'run');
+    expectOk(run);
+    expect(run.stderr.includes('RUNNER_RUN_TRANSACTION_UNSUPPORTED'), describeRun(run)).toBe(!atomic);
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    expect(held.tables).toEqual([tableOf(A), tableOf(B), tableOf(C)]);
+    expect(held.versions).toEqual([C]);
+    expect(held.history.map((r) => [r.revision, r.direction])).toEqual([A, B, C].map((id) => [id, 'up']));
+
+    expectOk(await s.cli('downgrade', 'base', '--transaction', 'run'));
+    const down = await snapshot(ctx.dialect, s.url, s.name);
+    expect(down.tables).toEqual([]);
+    expect(down.versions).toEqual([]);
+    expect(down.history.map((r) => [r.revision, r.direction]).slice(3)).toEqual([C, B, A].map((id) => [id, 'down']));
+  });
+
+  it('a failing revision under --transaction run rolls back the whole run where DDL is transactional; MySQL warns and keeps the revisions before it', async () => {
+    const s = await newStream('run-fails');
+    s.write([A, `${B}<-${A}`, `${C}<-${B}`, `${D}<-${C}`], { [D]: { upgrade: FAILING } });
+    expectOk(await s.cli('upgrade', A));
+    const run = await s.cli('upgrade', '--transaction', 'run', '--json');
+    expect(run.code, describeRun(run)).toBe(1);
+    const { error } = jsonOf<FailureDoc>(run);
+    expect(error.code).toBe('RUNNER_REVISION_FAILED');
+    expect(error.details.revision).toBe(D);
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    if (atomic) {
+      expect(error.details.rolledBackWith).toBe(2);
+      expect(error.message).toContain('the 2 earlier revision(s) of this run');
+      expect(held.tables).toEqual([tableOf(A)]);
+      expect(held.versions).toEqual([A]);
+      expect(held.history.map((r) => r.revision)).toEqual([A]);
+    } else {
+      expect(run.stderr).toContain('RUNNER_RUN_TRANSACTION_UNSUPPORTED');
+      expect(run.stderr).toContain(`Stream "${s.name}"`);
+      expect(error.details.rolledBackWith).toBeUndefined();
+      expect(held.tables).toEqual([tableOf(A), tableOf(B), tableOf(C)]);
+      expect(held.versions).toEqual([C]);
+      expect(held.history.map((r) => r.revision)).toEqual([A, B, C]);
+    }
+  });
+
+  it('the default (per revision) keeps the revisions before a failing one', async () => {
+    const s = await newStream('revision-fails');
+    s.write([A, `${B}<-${A}`, `${C}<-${B}`], { [C]: { upgrade: FAILING } });
+    const run = await s.cli('upgrade', '--json');
+    expect(run.code, describeRun(run)).toBe(1);
+    const { error } = jsonOf<FailureDoc>(run);
+    expect(error.details.revision).toBe(C);
+    expect(error.details.rolledBackWith).toBeUndefined();
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    expect(held.tables).toEqual([tableOf(A), tableOf(B)]);
+    expect(held.versions).toEqual([B]);
+  });
+
+  it('strata.config\'s transaction sets the mode, --transaction overrides it, and a wrong value is refused with its code', async () => {
+    const s = await newStream('config');
+    s.write([A, `${B}<-${A}`], { [B]: { upgrade: FAILING } });
+    const config = join(temp.path, `${s.name}.strata.config.json`);
+    writeFileSync(config, JSON.stringify({ transaction: 'run' }));
+    const run = await s.cli('upgrade', '--config', config, '--json');
+    expect(run.code, describeRun(run)).toBe(1);
+    expect(jsonOf<FailureDoc>(run).error.details.rolledBackWith).toBe(atomic ? 1 : undefined);
+    expect(await snapshot(ctx.dialect, s.url, s.name).then((held) => held.versions)).toEqual(atomic ? [] : [A]);
+
+    const overridden = await s.cli('upgrade', '--config', config, '--transaction', 'revision', '--json');
+    expect(overridden.code, describeRun(overridden)).toBe(1);
+    expect(jsonOf<FailureDoc>(overridden).error.details.rolledBackWith).toBeUndefined();
+    expect((await snapshot(ctx.dialect, s.url, s.name)).versions).toEqual([A]);
+
+    const flag = await s.cli('upgrade', '--transaction', 'all');
+    expect(flag.code, describeRun(flag)).toBe(2);
+    expect(flag.stderr).toContain('--transaction must be one of revision, run, not "all"');
+    writeFileSync(config, JSON.stringify({ transaction: 'all' }));
+    const file = await s.cli('upgrade', '--config', config, '--json');
+    expect(file.code, describeRun(file)).toBe(1);
+    expect(jsonOf<FailureDoc>(file).error.code).toBe('CONFIG_INVALID');
+    expect(jsonOf<FailureDoc>(file).error.message).toContain('`transaction` must be one of "revision", "run"');
+  });
+});
