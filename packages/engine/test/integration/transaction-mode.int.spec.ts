@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { describeDialects } from '../support/databases.js';
+import { writeOpsRevision } from '../support/schema.js';
 import { describeRun, jsonOf, makeTempDir, snapshot, StreamFixture, tableOf, type CliRun } from '../support/streams.js';
 
 // Issue 9 item 3: `--transaction run` (Alembic's transaction_per_migration=False) beside the default
@@ -111,5 +112,40 @@ await describeDialects('transaction per run', (ctx) => {
     expect(file.code, describeRun(file)).toBe(1);
     expect(jsonOf<FailureDoc>(file).error.code).toBe('CONFIG_INVALID');
     expect(jsonOf<FailureDoc>(file).error.message).toContain('`transaction` must be one of "revision", "run"');
+  });
+
+  it('under --transaction run, a transactional: false revision commits the run so far and runs outside; a later failure rolls back only what came after it', async () => {
+    const s = await newStream('run-split');
+    s.write([A]);
+    writeOpsRevision(s.dir, { id: B, parents: [A], transactional: false, upgrade: `await execute('CREATE TABLE ${tableOf(B)} (id integer PRIMARY KEY)');`, downgrade: '' });
+    s.write([`${C}<-${B}`, `${D}<-${C}`], { [D]: { upgrade: FAILING } });
+    const run = await s.cli('upgrade', '--transaction', 'run', '--json');
+    expect(run.code, describeRun(run)).toBe(1);
+    const { error } = jsonOf<FailureDoc>(run);
+    expect(error.details.revision).toBe(D);
+    expect(error.details.rolledBackWith).toBe(atomic ? 1 : undefined);
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    expect(held.tables).toEqual(atomic ? [tableOf(A), tableOf(B)] : [tableOf(A), tableOf(B), tableOf(C)]);
+    expect(held.versions).toEqual(atomic ? [B] : [C]);
+  });
+
+  it('a revision that reaches the driver first still runs inside its transaction (BEGIN held back for its first statement is sent before)', async () => {
+    const s = await newStream('driver-first');
+    const create = `CREATE TABLE ${tableOf(A)} (id integer PRIMARY KEY)`;
+    writeOpsRevision(s.dir, {
+      id: A,
+      upgrade: [
+        'const driver = ctx.connection.driver as { query?: (sql: string) => Promise<unknown>; exec?: (sql: string) => unknown };',
+        `if (dialect === 'sqlite') driver.exec?.(${JSON.stringify(create)});`,
+        `else await driver.query?.(${JSON.stringify(create)});`,
+        `await execute(${JSON.stringify(FAILING[0])});`,
+      ].join('\n'),
+      downgrade: '',
+    });
+    const run = await s.cli('upgrade');
+    expect(run.code, describeRun(run)).toBe(1);
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    expect(held.tables).toEqual(atomic ? [] : [tableOf(A)]);
+    expect(held.versions).toEqual([]);
   });
 });
