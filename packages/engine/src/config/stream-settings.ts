@@ -137,8 +137,7 @@ export const SAFETY_MODES: readonly SafetyMode[] = ['plain', 'online'];
  *   until the last revision commits. A revision with `transactional: false` ends the run's transaction
  *   before it (committing the revisions so far) and the next one starts a new one. A DDL lock timeout
  *   is not retried (`ddlLockRetries`) once earlier revisions share the transaction, since retrying
- *   would mean running them again; and on PostgreSQL a revision's own `lockTimeout`/`statementTimeout`
- *   (`SET LOCAL`) stays in force for the later revisions of the same transaction.
+ *   would mean running them again.
  *
  * MySQL/MariaDB commit each DDL statement by themselves: there `'run'` warns
  * (`RUNNER_RUN_TRANSACTION_UNSUPPORTED`) and runs per revision.

@@ -148,4 +148,28 @@ await describeDialects('transaction per run', (ctx) => {
     expect(held.tables).toEqual(atomic ? [] : [tableOf(A)]);
     expect(held.versions).toEqual([]);
   });
+
+  it('under --transaction run, a revision\'s own lock timeout does not carry over to the next revision of the transaction', async () => {
+    const s = await newStream('run-timeouts');
+    // PostgreSQL sets a revision's timeouts with SET LOCAL, which would last to the end of the run's transaction.
+    const setting = (expected: string) =>
+      `if (dialect === 'postgresql') { const [row] = await ctx.connection.query("SELECT current_setting('lock_timeout') AS v"); ` +
+      `if (row?.['v'] !== ${JSON.stringify(expected)}) throw new Error('lock_timeout is ' + String(row?.['v'])); }`;
+    writeFileSync(
+      join(s.dir, '20240201_0000_own_timeout.ts'),
+      [
+        "import { revision } from '@strata/engine';",
+        "import type { MigrationContext } from '@strata/engine';",
+        `export default revision({ id: ${JSON.stringify(A)}, parents: [], message: 'own timeout', lockTimeout: 4321,`,
+        `  async upgrade(ctx: MigrationContext) { const { dialect } = ctx; ${setting('4321ms')} },`,
+        '  async downgrade() {},',
+        '});',
+        '',
+      ].join('\n'),
+    );
+    writeOpsRevision(s.dir, { id: B, parents: [A], upgrade: setting('0'), downgrade: '' });
+    const run = await s.cli('upgrade', '--transaction', 'run');
+    expectOk(run);
+    expect((await snapshot(ctx.dialect, s.url, s.name)).versions).toEqual([B]);
+  });
 });
