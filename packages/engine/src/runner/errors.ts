@@ -65,7 +65,7 @@ export class RevisionFailedError extends StrataError {
     const causeHint = options.cause instanceof StrataError ? options.cause.hint : undefined;
     const earlier = options.rolledBackWith ?? 0;
     const after = earlier > 0
-      ? `Its changes were rolled back, and with them the ${earlier} earlier revision(s) of this run (one transaction per run): the database and the ledger are as before the run.`
+      ? runRolledBack(earlier)
       : options.rolledBack
       ? 'Its changes and its ledger update were rolled back; the database is as before it.'
       : `This database cannot roll DDL back: statements before the failing one stay done and the ledger still shows the revision as ${
@@ -91,6 +91,11 @@ export class RevisionFailedError extends StrataError {
     );
     this.result = options.result;
   }
+}
+
+/** What a failure in a run's one transaction undid, as the errors say it. */
+function runRolledBack(earlier: number): string {
+  return `Its changes were rolled back, and with them the ${earlier} earlier revision(s) of this run (one transaction per run): the database and the ledger are as before the run.`;
 }
 
 /** The code of the warning a run gives when it cannot keep one transaction for the run. */
@@ -259,12 +264,17 @@ export class DdlLockTimeoutError extends StrataError {
     /** Whether the revision could run again from its start: rolled back, or stopped at its first statement. */
     repeatable: boolean;
     rolledBack: boolean;
+    /** The earlier revisions of the run rolled back with it (one transaction per run), which is why it was not retried. */
+    rolledBackWith?: number;
     cause: unknown;
     result: RunResult;
   }) {
     const on = options.table === undefined ? 'a table lock' : `the lock on ${options.table}`;
     const tries = options.attempts === 1 ? 'once' : `${options.attempts} times`;
-    const after = options.rolledBack
+    const earlier = options.rolledBackWith ?? 0;
+    const after = earlier > 0
+      ? `${runRolledBack(earlier)} Not retried: a retry would run them again.`
+      : options.rolledBack
       ? 'Each try was rolled back; the database is as before the revision.'
       : options.repeatable
         ? 'The failing statement was the revision\'s first, so nothing of it was done.'
@@ -286,6 +296,7 @@ export class DdlLockTimeoutError extends StrataError {
           attempts: options.attempts,
           repeatable: options.repeatable,
           rolledBack: options.rolledBack,
+          ...(earlier > 0 ? { rolledBackWith: earlier } : {}),
         },
         cause: options.cause,
       },

@@ -601,6 +601,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 attempts: attempt,
                 repeatable,
                 rolledBack: atomic,
+                rolledBackWith,
                 cause: error,
                 result,
               });
