@@ -173,3 +173,40 @@ await describeDialects('transaction per run', (ctx) => {
     expect((await snapshot(ctx.dialect, s.url, s.name)).versions).toEqual([B]);
   });
 });
+
+// A held table lock needs a session-level lock other transactions wait on without blocking BEGIN: PostgreSQL's LOCK TABLE
+// (SQLite's only lock is the database's, taken at BEGIN, before any revision of the run has run).
+await describeDialects(
+  'transaction per run under a held table lock',
+  (ctx) => {
+    const temp = makeTempDir(`transaction-mode-lock-${ctx.name}`);
+    afterAll(() => temp.remove());
+
+    it('a DDL lock timeout under --transaction run rolls back the earlier revisions of the run and is not retried', async () => {
+      const db = await ctx.createDatabase('run-lock');
+      const s = new StreamFixture(temp.path, 'run-lock', db.url);
+      s.write([A, `${B}<-${A}`, `${C}<-${B}`], { [C]: { upgrade: [`CREATE INDEX ix_a ON ${tableOf(A)} (id)`] } });
+      expectOk(await s.cli('upgrade', A));
+      const holder = await ctx.dialect.connect(db.url);
+      try {
+        await holder.begin();
+        await holder.query(`LOCK TABLE ${tableOf(A)} IN ROW EXCLUSIVE MODE`);
+        const run = await s.cli('upgrade', '--transaction', 'run', '--ddl-lock-timeout', '300', '--ddl-lock-retries', '2', '--json');
+        expect(run.code, describeRun(run)).toBe(1);
+        const { error } = jsonOf<FailureDoc>(run);
+        expect(error.code).toBe('RUNNER_DDL_LOCK_TIMEOUT');
+        expect(error.details).toMatchObject({ revision: C, rolledBackWith: 1 });
+        expect(error.message).toContain('tried once');
+        expect(error.message).toContain('the 1 earlier revision(s) of this run');
+        expect(run.stderr).not.toMatch(/not granted in \d+ ms, retry/);
+      } finally {
+        await holder.rollback();
+        await holder.close();
+      }
+      const held = await snapshot(ctx.dialect, s.url, s.name);
+      expect(held.tables).toEqual([tableOf(A)]);
+      expect(held.versions).toEqual([A]);
+    });
+  },
+  ['postgresql'],
+);
