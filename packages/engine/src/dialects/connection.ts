@@ -42,7 +42,11 @@ export interface Connection {
   rollback(): Promise<void>;
   /** True while a transaction opened by {@link begin} is open. */
   readonly inTransaction: boolean;
-  /** The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data migrations. */
+  /**
+   * The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data
+   * migrations. Reading it sends a BEGIN held back by `begin({ withFirstStatement: true })` first, so
+   * what the caller then sends through the driver runs inside the transaction.
+   */
   readonly driver: unknown;
   /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */
   readonly drizzleAdapter?: string;

@@ -172,6 +172,29 @@ await describeDialects('transaction per run', (ctx) => {
     expectOk(run);
     expect((await snapshot(ctx.dialect, s.url, s.name)).versions).toEqual([B]);
   });
+
+  it('a Drizzle instance bound in an earlier revision still queries inside the later revision\'s transaction', async () => {
+    const s = await newStream('drizzle-later');
+    const create = `CREATE TABLE ${tableOf(B)} (id integer PRIMARY KEY)`;
+    writeOpsRevision(s.dir, { id: A, upgrade: 'await ctx.drizzle();', downgrade: '' });
+    writeOpsRevision(s.dir, {
+      id: B,
+      parents: [A],
+      upgrade: [
+        // Drizzle's own client: the driver object bound when revision A asked for Drizzle.
+        'const client = ((await ctx.drizzle()) as { $client: { query?: (sql: string) => Promise<unknown>; exec?: (sql: string) => unknown } }).$client;',
+        `if (dialect === 'sqlite') client.exec?.(${JSON.stringify(create)});`,
+        `else await client.query?.(${JSON.stringify(create)});`,
+        `await execute(${JSON.stringify(FAILING[0])});`,
+      ].join('\n'),
+      downgrade: '',
+    });
+    const run = await s.cli('upgrade');
+    expect(run.code, describeRun(run)).toBe(1);
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    expect(held.tables).toEqual(atomic ? [] : [tableOf(B)]);
+    expect(held.versions).toEqual([A]);
+  });
 });
 
 // A held table lock needs a session-level lock other transactions wait on without blocking BEGIN: PostgreSQL's LOCK TABLE
