@@ -129,19 +129,23 @@ await describeDialects('transaction per run', (ctx) => {
     expect(held.versions).toEqual(atomic ? [B] : [C]);
   });
 
+  /**
+   * A revision body that creates `t_<id>` through a raw driver object (`client`, an expression of the
+   * revision's scope), then fails through `execute`: the table must go with the revision's rollback.
+   */
+  const createThroughDriverThenFail = (id: string, client: string): string => {
+    const create = JSON.stringify(`CREATE TABLE ${tableOf(id)} (id integer PRIMARY KEY)`);
+    return [
+      `const client = (${client}) as { query?: (sql: string) => Promise<unknown>; exec?: (sql: string) => unknown };`,
+      `if (dialect === 'sqlite') client.exec?.(${create});`,
+      `else await client.query?.(${create});`,
+      `await execute(${JSON.stringify(FAILING[0])});`,
+    ].join('\n');
+  };
+
   it('a revision that reaches the driver first still runs inside its transaction (BEGIN held back for its first statement is sent before)', async () => {
     const s = await newStream('driver-first');
-    const create = `CREATE TABLE ${tableOf(A)} (id integer PRIMARY KEY)`;
-    writeOpsRevision(s.dir, {
-      id: A,
-      upgrade: [
-        'const driver = ctx.connection.driver as { query?: (sql: string) => Promise<unknown>; exec?: (sql: string) => unknown };',
-        `if (dialect === 'sqlite') driver.exec?.(${JSON.stringify(create)});`,
-        `else await driver.query?.(${JSON.stringify(create)});`,
-        `await execute(${JSON.stringify(FAILING[0])});`,
-      ].join('\n'),
-      downgrade: '',
-    });
+    writeOpsRevision(s.dir, { id: A, upgrade: createThroughDriverThenFail(A, 'ctx.connection.driver'), downgrade: '' });
     const run = await s.cli('upgrade');
     expect(run.code, describeRun(run)).toBe(1);
     const held = await snapshot(ctx.dialect, s.url, s.name);
@@ -175,20 +179,9 @@ await describeDialects('transaction per run', (ctx) => {
 
   it('a Drizzle instance bound in an earlier revision still queries inside the later revision\'s transaction', async () => {
     const s = await newStream('drizzle-later');
-    const create = `CREATE TABLE ${tableOf(B)} (id integer PRIMARY KEY)`;
     writeOpsRevision(s.dir, { id: A, upgrade: 'await ctx.drizzle();', downgrade: '' });
-    writeOpsRevision(s.dir, {
-      id: B,
-      parents: [A],
-      upgrade: [
-        // Drizzle's own client: the driver object bound when revision A asked for Drizzle.
-        'const client = ((await ctx.drizzle()) as { $client: { query?: (sql: string) => Promise<unknown>; exec?: (sql: string) => unknown } }).$client;',
-        `if (dialect === 'sqlite') client.exec?.(${JSON.stringify(create)});`,
-        `else await client.query?.(${JSON.stringify(create)});`,
-        `await execute(${JSON.stringify(FAILING[0])});`,
-      ].join('\n'),
-      downgrade: '',
-    });
+    // Drizzle's own client: the driver object bound when revision A asked for Drizzle.
+    writeOpsRevision(s.dir, { id: B, parents: [A], upgrade: createThroughDriverThenFail(B, '((await ctx.drizzle()) as { $client: unknown }).$client'), downgrade: '' });
     const run = await s.cli('upgrade');
     expect(run.code, describeRun(run)).toBe(1);
     const held = await snapshot(ctx.dialect, s.url, s.name);
