@@ -11,8 +11,11 @@ export const SEEDED_TABLES = 200;
 /** Guarded operations in that revision (a third each of createTable, addColumn, createIndex). */
 export const GUARDED_OPS = 100;
 
-/** A statement that is an operation's own DDL (the ledger's CREATE TABLE IF NOT EXISTS excluded). */
-const isOpDdl = (sql) => /^\s*(?:create|alter|drop)\b/i.test(sql) && !/strata_/i.test(sql);
+/**
+ * A statement that is an operation's own DDL (the ledger's CREATE TABLE IF NOT EXISTS excluded),
+ * also when PostgreSQL's runner sends the transaction's BEGIN with it (`BEGIN; CREATE …`).
+ */
+export const isOpDdl = (sql) => /^\s*(?:begin;\s*)?(?:create|alter|drop)\b/i.test(sql) && !/strata_/i.test(sql);
 
 /** The plain DDL of chain revision `n`, spelled as the engine renders its three operations. */
 export function guardedChainSql(n) {

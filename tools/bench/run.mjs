@@ -15,6 +15,7 @@ import { onlineIndexRows } from './online-index.mjs';
 import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
+import { runnerRows } from './runner.mjs';
 import { versionCpuRows } from './cli-start.mjs';
 import { untouchedTableRows } from './sqlite-untouched.mjs';
 import { BIG_STREAM_REVISIONS, bigStreamRows } from './big-stream.mjs';
@@ -35,6 +36,25 @@ const ENGINE_INDEX = here('../../packages/engine/dist/index.js');
 const CLI = here('../../packages/engine/bin/strata.js');
 const COLD_LOAD = here('./cold-load.mjs');
 const NOOP_FLOOR = here('./noop-floor.mjs');
+
+/**
+ * `--only runner`: only the runner table of each database (both transaction modes against the plain
+ * script); without it, every table.
+ */
+const ONLY = optionValue('--only');
+const SECTIONS = ['runner'];
+if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
+  console.error(`--only takes one of ${SECTIONS.join(', ')}, not "${ONLY}".`);
+  process.exit(2);
+}
+
+/** The value after `name` on the command line (`--only runner`, `--only=runner`). */
+function optionValue(name) {
+  const args = process.argv.slice(2);
+  const index = args.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
+  if (index === -1) return undefined;
+  return args[index].includes('=') ? args[index].slice(name.length + 1) : args[index + 1];
+}
 
 const TARGETS = [
   {
@@ -90,6 +110,17 @@ async function main() {
   console.log('Counts (round trips, statements) are exact, from the last run; their floor is the least possible.\n');
 
   const chain = writeChain(CHAIN);
+  const helpers = { runs: RUNS, createDatabase, dropDatabase, timed, median, expectSteps };
+  if (ONLY === 'runner') {
+    const graph = new RevisionGraph(loadRevisions(chain.tsDir));
+    for (const target of TARGETS) {
+      const version = await probe(target);
+      if (version === undefined) continue;
+      const rows = await runnerRows(target, graph, chain.count, chainScript(chain.count), upgradeSql(1).length, helpers);
+      printTable(`Runner: ${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
+    }
+    return;
+  }
   const bigChain = writeChain(BIG_CHAIN);
   const guardedChain = writeChain(CHAIN, { name: 'guarded', body: guardedRevisionBody, twins: false });
   printTable('Loading (dialect-independent: the same files serve every dialect)', [
@@ -103,12 +134,12 @@ async function main() {
   const untouchedChain = writeChain(UNTOUCHED_CHAIN, { name: 'untouched', body: guardedRevisionBody, twins: false });
   const untouchedGraph = new RevisionGraph(loadRevisions(untouchedChain.tsDir));
   const bigStream = writeChain(BIG_STREAM_REVISIONS, { name: 'big', twins: false });
-  const helpers = { runs: RUNS, createDatabase, dropDatabase, timed, median, expectSteps };
   for (const target of TARGETS) {
     const version = await probe(target);
     if (version === undefined) continue;
     const rows = [
       ...(await benchDialect(target, graph, chain)),
+      ...(await runnerRows(target, graph, chain.count, chainScript(chain.count), upgradeSql(1).length, helpers)),
       ...(await guardRoundTripRows(target, helpers)),
       ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
       ...(await onlineIndexRows(target, helpers)),
@@ -137,6 +168,13 @@ async function main() {
       pgliteRows({ workDir, runs: RUNS, median, timedSync }, postgres.serverUrl),
     );
   }
+}
+
+/** The DDL of revisions 1 to `count` as one plain script: the floor of a full upgrade. */
+function chainScript(count) {
+  return Array.from({ length: count }, (_, i) => upgradeSql(i + 1))
+    .flat()
+    .join(';\n');
 }
 
 /** The DDL of revision `n`, shared by the revision files and the plain-script floor. */
@@ -225,9 +263,7 @@ async function probe(target) {
 
 async function benchDialect(target, graph, chain) {
   const stream = { name: STREAM, dialect: target.dialect };
-  const script = Array.from({ length: chain.count }, (_, i) => upgradeSql(i + 1))
-    .flat()
-    .join(';\n');
+  const script = chainScript(chain.count);
 
   // Ours and the floor alternate, each on a fresh database, so drift in the server hits both alike.
   const full = [];

@@ -57,6 +57,8 @@ export {
   DEFAULT_LOCK_TIMEOUT_MS,
   SAFETY_MODES,
   type SafetyMode,
+  TRANSACTION_MODES,
+  type TransactionMode,
   type StreamSettings,
   type StreamLayout,
   type DrizzleSchemaSettings,

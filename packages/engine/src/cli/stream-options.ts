@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { resolveStreamSettings, type ResolveStreamSettingsOptions, type StreamLayout, type StreamSettings } from '../config/stream-settings.js';
+import { resolveStreamSettings, TRANSACTION_MODES, type ResolveStreamSettingsOptions, type StreamLayout, type StreamSettings, type TransactionMode } from '../config/stream-settings.js';
 import type { DialectName } from '../dialects/dialect.js';
 import { loadRevisions } from '../revision/load-revisions.js';
 import { RevisionGraph } from '../revision/revision-graph.js';
@@ -42,6 +42,16 @@ export const DDL_OPTIONS: OptionSpecs = {
   },
 };
 
+/** `upgrade` and `downgrade`'s choice of one transaction per revision or per run (see `TransactionMode`). */
+export const TRANSACTION_OPTIONS: OptionSpecs = {
+  transaction: {
+    type: 'string',
+    valueName: 'MODE',
+    description:
+      'revision (default): one transaction per revision, a failure rolls back that revision alone; run: one transaction for the whole run, a failure rolls back every revision of the run. PostgreSQL and SQLite only: MySQL/MariaDB commit each DDL statement, so run warns (RUNNER_RUN_TRANSACTION_UNSUPPORTED) and runs per revision. Overrides strata.config\'s transaction.',
+  },
+};
+
 const DIALECTS: readonly DialectName[] = ['postgresql', 'mysql', 'sqlite'];
 
 /** Resolves the stream's settings, database included, from the flags and the project's config files. */
@@ -64,6 +74,10 @@ function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
   if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout)) {
     throw new UsageError(`--lock-timeout takes a number of milliseconds, not "${lockTimeout}".`);
   }
+  const transaction = v.transaction as string | undefined;
+  if (transaction !== undefined && !(TRANSACTION_MODES as readonly string[]).includes(transaction)) {
+    throw new UsageError(`--transaction must be one of ${TRANSACTION_MODES.join(', ')}, not "${transaction}".`);
+  }
   const ddl = Object.fromEntries(
     ([['ddl-lock-timeout', 'lockTimeoutMs'], ['statement-timeout', 'statementTimeoutMs'], ['ddl-lock-retries', 'lockRetries']] as const).flatMap(([flag, key]) => {
       const value = v[flag] as string | undefined;
@@ -83,6 +97,7 @@ function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
     ...(lockTimeout ? { lockTimeoutMs: Number(lockTimeout) } : {}),
     ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
     ...(v['safe-forms'] === true ? { safety: 'online' as const } : {}),
+    ...(transaction === undefined ? {} : { transaction: transaction as TransactionMode }),
   };
 }
 

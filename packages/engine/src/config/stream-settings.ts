@@ -46,6 +46,8 @@ export interface StreamLayout {
   drizzle?: DrizzleSchemaSettings;
   /** How autogenerate writes ops that lock a live table (`--safe-forms`, strata.config's `safety`); absent: `'plain'`. */
   safety?: SafetyMode;
+  /** One transaction per revision or per run (`--transaction`, strata.config's `transaction`); absent: `'revision'`. */
+  transaction?: TransactionMode;
 }
 
 /**
@@ -104,6 +106,8 @@ export interface ResolveStreamSettingsOptions {
   ddl?: DdlSettings;
   /** `--safe-forms` (`'online'`); overrides strata.config's `safety`. */
   safety?: SafetyMode;
+  /** `--transaction`; overrides strata.config's `transaction`. */
+  transaction?: TransactionMode;
   /** Throw {@link ConfigMissingUrlError} when no URL is configured (default `true`). */
   requireUrl?: boolean;
 }
@@ -123,13 +127,41 @@ export type SafetyMode = 'plain' | 'online';
 /** The safety modes, as the options take them. */
 export const SAFETY_MODES: readonly SafetyMode[] = ['plain', 'online'];
 
+/**
+ * How `upgrade` and `downgrade` wrap revisions in transactions where the database rolls DDL back
+ * (PostgreSQL, SQLite):
+ *
+ * - `'revision'` (the default): one transaction per revision. A failing revision is rolled back alone;
+ *   the revisions before it stay applied, each committed with its ledger rows.
+ * - `'run'` (Alembic's `transaction_per_migration=False`): one transaction for the whole run. A failing
+ *   revision rolls back every revision of the run, so the database is either at the target or where it
+ *   started; the price is that the run's locks are held, and its work is invisible to other sessions,
+ *   until the last revision commits. A revision with `transactional: false` ends the run's transaction
+ *   before it (committing the revisions so far) and the next one starts a new one. A DDL lock timeout
+ *   is not retried (`ddlLockRetries`) once earlier revisions share the transaction, since retrying
+ *   would mean running them again.
+ *
+ * MySQL/MariaDB commit each DDL statement by themselves: there `'run'` warns
+ * (`RUNNER_RUN_TRANSACTION_UNSUPPORTED`) and runs per revision.
+ *
+ * @example
+ * ```ts
+ * import type { TransactionMode } from '@strata/engine';
+ * const mode: TransactionMode = 'run';
+ * ```
+ */
+export type TransactionMode = 'revision' | 'run';
+
+/** The transaction modes, as the options take them. */
+export const TRANSACTION_MODES: readonly TransactionMode[] = ['revision', 'run'];
+
 /** The environment variable that gives the database URL, above the config files and below `--url`. */
 export const DATABASE_URL_ENV = 'STRATA_DATABASE_URL';
 
 /** How long a runner waits for another runner's lock unless told otherwise: one minute. */
 export const DEFAULT_LOCK_TIMEOUT_MS = 60_000;
 
-const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs', 'ddlLockTimeoutMs', 'statementTimeoutMs', 'ddlLockRetries', 'safety'] as const;
+const STRATA_CONFIG_KEYS = ['stream', 'dir', 'dialect', 'url', 'lockTimeoutMs', 'ddlLockTimeoutMs', 'statementTimeoutMs', 'ddlLockRetries', 'safety', 'transaction'] as const;
 
 /**
  * drizzle.config keys Strata refuses, each with what does the job in Strata. Keys not listed and not read
@@ -167,6 +199,7 @@ interface ConfigFileSettings {
   readonly ddl?: DdlSettings;
   readonly drizzle?: DrizzleSchemaSettings;
   readonly safety?: SafetyMode;
+  readonly transaction?: TransactionMode;
 }
 
 /**
@@ -258,6 +291,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     if (!isMilliseconds(value)) throw new ConfigInvalidError(`the ${key} option`, `${String(value)} is not a whole, non-negative number`);
   }
   const safety = options.safety ?? strata?.safety;
+  const transaction = options.transaction ?? strata?.transaction;
   return {
     name: streamName(projectDir, options.stream, strata),
     ...(dialect === undefined ? {} : { dialect }),
@@ -270,6 +304,7 @@ export function resolveStreamSettings(options: ResolveStreamSettingsOptions): St
     configFiles,
     ...(drizzle?.drizzle === undefined ? {} : { drizzle: drizzle.drizzle }),
     ...(safety === undefined ? {} : { safety }),
+    ...(transaction === undefined ? {} : { transaction }),
   };
 }
 
@@ -489,6 +524,10 @@ function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSetti
   if (safety !== undefined && !(SAFETY_MODES as readonly unknown[]).includes(safety)) {
     throw new ConfigInvalidError(file, `\`safety\` must be one of ${SAFETY_MODES.map((mode) => `"${mode}"`).join(', ')}`);
   }
+  const transaction = config.transaction;
+  if (transaction !== undefined && !(TRANSACTION_MODES as readonly unknown[]).includes(transaction)) {
+    throw new ConfigInvalidError(file, `\`transaction\` must be one of ${TRANSACTION_MODES.map((mode) => `"${mode}"`).join(', ')}`);
+  }
   const ddl: { -readonly [K in keyof DdlSettings]: number } = {};
   for (const [key, setting] of [['ddlLockTimeoutMs', 'lockTimeoutMs'], ['statementTimeoutMs', 'statementTimeoutMs'], ['ddlLockRetries', 'lockRetries']] as const) {
     const value = config[key];
@@ -505,6 +544,7 @@ function readStrataConfig(file: string, loader: TsModuleLoader): ConfigFileSetti
     ...(lockTimeoutMs === undefined ? {} : { lockTimeoutMs: lockTimeoutMs as number }),
     ...(Object.keys(ddl).length > 0 ? { ddl } : {}),
     ...(safety === undefined ? {} : { safety: safety as SafetyMode }),
+    ...(transaction === undefined ? {} : { transaction: transaction as TransactionMode }),
   };
 }
 

@@ -3,6 +3,18 @@ import type { ConnectOptions, DialectName } from './dialect.js';
 /** One row as the driver returns it: column name to value. */
 export type Row = Record<string, unknown>;
 
+/** How {@link Connection.begin} opens a transaction. */
+export interface BeginOptions {
+  /**
+   * Hold BEGIN back and send it in the same round trip as the transaction's first statement, where
+   * the driver can (PostgreSQL: `BEGIN; <statement>` as one simple-query message, for a statement
+   * without parameters or semicolons; otherwise BEGIN goes alone just before it). A transaction that
+   * sends nothing sends no BEGIN and no COMMIT. The transaction is the same: PostgreSQL takes its
+   * snapshot at the first statement, not at BEGIN. Other dialects open the transaction at once.
+   */
+  readonly withFirstStatement?: boolean;
+}
+
 /**
  * One open database session. Every dialect's connection implements it over its driver
  * (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`); the runner never sees the driver.
@@ -19,15 +31,22 @@ export interface Connection {
   query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs a script of several statements without parameters (offline scripts, fixtures). */
   executeScript(sql: string): Promise<void>;
-  /** Opens a transaction (on SQLite `BEGIN IMMEDIATE`, which takes the write lock at once). */
-  begin(): Promise<void>;
+  /**
+   * Opens a transaction (on SQLite `BEGIN IMMEDIATE`, which takes the write lock at once). See
+   * {@link BeginOptions} for sending BEGIN together with the transaction's first statement.
+   */
+  begin(options?: BeginOptions): Promise<void>;
   /** Commits the open transaction. */
   commit(): Promise<void>;
   /** Rolls the open transaction back; a no-op when none is open. */
   rollback(): Promise<void>;
   /** True while a transaction opened by {@link begin} is open. */
   readonly inTransaction: boolean;
-  /** The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data migrations. */
+  /**
+   * The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data
+   * migrations. Reading it sends a BEGIN held back by `begin({ withFirstStatement: true })` first, so
+   * what the caller then sends through the driver runs inside the transaction.
+   */
   readonly driver: unknown;
   /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */
   readonly drizzleAdapter?: string;

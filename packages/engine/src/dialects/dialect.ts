@@ -30,6 +30,13 @@ export interface DialectCapabilities {
    * Absent: no.
    */
   readonly notValidConstraints?: boolean;
+  /**
+   * A data-modifying statement may sit in a `WITH` clause of another (PostgreSQL's
+   * `WITH moved AS (UPDATE … RETURNING 1) INSERT …`,
+   * https://www.postgresql.org/docs/current/queries-with.html#QUERIES-WITH-MODIFYING), so the ledger
+   * moves the version rows and appends the history row in one statement. Absent: no.
+   */
+  readonly dataModifyingCte?: boolean;
 }
 
 /** A held migration lock; release it in a `finally`. */
@@ -103,6 +110,12 @@ export interface Dialect extends SchemaSupport {
    * Absent, or an empty list: nothing.
    */
   offlinePreamble?(url: string): readonly string[];
+  /**
+   * The statements that create index `name` on `table (columns)` unless an index of that name exists,
+   * safe to run again (the ledger adds its history index to ledgers made before it had one). They go
+   * through a sink, so they must be valid in an offline script too.
+   */
+  createIndexIfMissing(table: string, name: string, columns: readonly string[]): readonly string[];
   /**
    * Whether a table of that name exists in the connection's database (PostgreSQL: on the search
    * path). Read-only commands ask it so that they never create the ledger.

@@ -15,3 +15,14 @@ export const HISTORY_TABLE = 'strata_history';
  * ```
  */
 export const STRATA_TABLES: readonly string[] = [VERSION_TABLE, HISTORY_TABLE, 'strata_lock'];
+
+/** The index on `strata_history` that the applied-set read and each stream's history read use. */
+export const HISTORY_INDEX = 'strata_history_stream_revision';
+
+/**
+ * `CREATE INDEX IF NOT EXISTS`, for the dialects that have it (PostgreSQL 9.5+, SQLite); see
+ * `Dialect.createIndexIfMissing`. @internal
+ */
+export function createIndexIfNotExists(quote: (name: string) => string, table: string, name: string, columns: readonly string[]): readonly string[] {
+  return [`CREATE INDEX IF NOT EXISTS ${quote(name)} ON ${quote(table)} (${columns.map(quote).join(', ')})`];
+}

@@ -1,6 +1,6 @@
 import { assertNever, isStrataErrorLike } from '../errors.js';
 import type { DialectName } from '../dialects/dialect.js';
-import type { DdlSettings } from '../config/stream-settings.js';
+import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { GuardDifference } from '../inspect/inspector.js';
 import { redactUrl, scrubPassword } from '../dialects/url.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
@@ -40,6 +40,8 @@ export interface FanoutStream {
   readonly lockTimeoutMs?: number;
   /** DDL lock and statement timeouts and lock retries, the same on every tenant (see `StreamTarget.ddl`). */
   readonly ddl?: DdlSettings;
+  /** One transaction per revision or per run, the same on every tenant (see `StreamTarget.transaction`). */
+  readonly transaction?: TransactionMode;
 }
 
 /** Options of {@link fanOut}. */
@@ -229,6 +231,7 @@ async function runTenant(
     projectDir: options.stream.projectDir,
     ...(options.stream.lockTimeoutMs === undefined ? {} : { lockTimeoutMs: options.stream.lockTimeoutMs }),
     ...(options.stream.ddl === undefined ? {} : { ddl: options.stream.ddl }),
+    ...(options.stream.transaction === undefined ? {} : { transaction: options.stream.transaction }),
   };
   const report = (
     status: TenantStatus,

@@ -17,6 +17,8 @@ import type { Output } from './output.js';
 export function printRunEvent(out: Output, event: RunEvent): void {
   if (event.type === 'plan' && event.revisions.length > 0) {
     out.line(`Stream "${event.stream}": ${event.direction === 'up' ? 'applying' : 'reverting'} ${event.revisions.length} revision(s).`);
+  } else if (event.type === 'warning') {
+    out.warn(`${event.message} (${event.code})`);
   } else if (event.type === 'guard-difference') {
     out.warn(guardDifferenceWarning(event.revision, event.difference));
   } else if (event.type === 'lock-retry') {

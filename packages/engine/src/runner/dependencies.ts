@@ -58,8 +58,8 @@ async function readLedger(target: StreamTarget): Promise<LedgerState> {
   return withConnection(dialect, target.url, async (connection) => {
     const ledger = new Ledger(new LiveSink(connection), dialect, target.name, connection);
     if (!(await ledger.exists())) return { known: false, applied: new Set() };
-    const history = await ledger.history();
-    return { known: history.length > 0, applied: new Set(appliedFromHistory(history).keys()) };
+    const latest = await ledger.latestRows();
+    return { known: latest.length > 0, applied: new Set(appliedFromHistory(latest).keys()) };
   });
 }
 

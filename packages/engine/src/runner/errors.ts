@@ -54,6 +54,8 @@ export class RevisionFailedError extends StrataError {
     file: string | undefined;
     direction: 'up' | 'down';
     rolledBack: boolean;
+    /** The earlier revisions of the run rolled back with it (one transaction per run); 0 or absent: none. */
+    rolledBackWith?: number;
     cause: unknown;
     result: RunResult;
   }) {
@@ -61,7 +63,10 @@ export class RevisionFailedError extends StrataError {
     const reason = (options.cause instanceof Error ? options.cause.message : String(options.cause)).replace(/\.\s*$/, '');
     const where = options.file ? ` (${options.file})` : '';
     const causeHint = options.cause instanceof StrataError ? options.cause.hint : undefined;
-    const after = options.rolledBack
+    const earlier = options.rolledBackWith ?? 0;
+    const after = earlier > 0
+      ? runRolledBack(earlier)
+      : options.rolledBack
       ? 'Its changes and its ledger update were rolled back; the database is as before it.'
       : `This database cannot roll DDL back: statements before the failing one stay done and the ledger still shows the revision as ${
           options.direction === 'up' ? 'not applied' : 'applied'
@@ -78,6 +83,7 @@ export class RevisionFailedError extends StrataError {
           file: options.file,
           direction: options.direction,
           rolledBack: options.rolledBack,
+          ...(earlier > 0 ? { rolledBackWith: earlier } : {}),
           ...(options.cause instanceof StrataError ? { causeCode: options.cause.code } : {}),
         },
         cause: options.cause,
@@ -85,6 +91,27 @@ export class RevisionFailedError extends StrataError {
     );
     this.result = options.result;
   }
+}
+
+/** What a failure in a run's one transaction undid, as the errors say it. */
+function runRolledBack(earlier: number): string {
+  return `Its changes were rolled back, and with them the ${earlier} earlier revision(s) of this run (one transaction per run): the database and the ledger are as before the run.`;
+}
+
+/** The code of the warning a run gives when it cannot keep one transaction for the run. */
+export const RUN_TRANSACTION_UNSUPPORTED = 'RUNNER_RUN_TRANSACTION_UNSUPPORTED';
+
+/**
+ * The warning (code and message) for `transaction: 'run'` on a database whose DDL commits by itself
+ * (MySQL/MariaDB): the run goes on one transaction per revision. @internal
+ */
+export function runTransactionUnsupported(stream: string, dialect: string): { readonly code: string; readonly message: string } {
+  return {
+    code: RUN_TRANSACTION_UNSUPPORTED,
+    message:
+      `Stream "${stream}": transaction "run" asks for one transaction around the whole run, but ${dialect} commits each DDL statement by itself, ` +
+      'so the revisions run one transaction each (as with transaction "revision"). Set transaction "revision" for this stream to silence this.',
+  };
 }
 
 /** Under `--strict`, a guard found its object under another definition than the revision's. */
@@ -240,12 +267,17 @@ export class DdlLockTimeoutError extends StrataError {
     /** Whether the revision could run again from its start: rolled back, or stopped at its first statement. */
     repeatable: boolean;
     rolledBack: boolean;
+    /** The earlier revisions of the run rolled back with it (one transaction per run), which is why it was not retried. */
+    rolledBackWith?: number;
     cause: unknown;
     result: RunResult;
   }) {
     const on = options.table === undefined ? 'a table lock' : `the lock on ${options.table}`;
     const tries = options.attempts === 1 ? 'once' : `${options.attempts} times`;
-    const after = options.rolledBack
+    const earlier = options.rolledBackWith ?? 0;
+    const after = earlier > 0
+      ? `${runRolledBack(earlier)} Not retried: a retry would run them again.`
+      : options.rolledBack
       ? 'Each try was rolled back; the database is as before the revision.'
       : options.repeatable
         ? 'The failing statement was the revision\'s first, so nothing of it was done.'
@@ -267,6 +299,7 @@ export class DdlLockTimeoutError extends StrataError {
           attempts: options.attempts,
           repeatable: options.repeatable,
           rolledBack: options.rolledBack,
+          ...(earlier > 0 ? { rolledBackWith: earlier } : {}),
         },
         cause: options.cause,
       },

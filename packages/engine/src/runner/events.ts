@@ -5,7 +5,11 @@ export interface StepResult {
   readonly revision: string;
   readonly message: string;
   readonly direction: 'up' | 'down';
-  readonly status: 'applied' | 'failed';
+  /**
+   * `rolled-back`: applied, then undone when a later revision of the same run failed inside the run's
+   * one transaction (`transaction: 'run'`).
+   */
+  readonly status: 'applied' | 'failed' | 'rolled-back';
   readonly durationMs: number;
   readonly file?: string;
   /** Guards that found their object under another definition while this revision ran. */
@@ -37,6 +41,13 @@ export type RunEvent =
       readonly retries: number;
       /** The pause before this retry, in milliseconds. */
       readonly delayMs: number;
+    }
+  | {
+      /** Something the run does differently from what was asked, with its code (`RUNNER_RUN_TRANSACTION_UNSUPPORTED`). */
+      readonly type: 'warning';
+      readonly stream: string;
+      readonly code: string;
+      readonly message: string;
     }
   | { readonly type: 'guard-difference'; readonly stream: string; readonly revision: string; readonly difference: GuardDifference }
   | {

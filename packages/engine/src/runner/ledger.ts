@@ -1,13 +1,29 @@
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Connection } from '../dialects/connection.js';
+import type { Connection, Row } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { SqlSink } from './sql-sink.js';
 import { SQL_NOW } from '../dialects/sql-now.js';
-import { HISTORY_TABLE, VERSION_TABLE } from '../dialects/strata-tables.js';
+import { HISTORY_INDEX, HISTORY_TABLE, VERSION_TABLE } from '../dialects/strata-tables.js';
 import { TOOL_VERSION } from '../version.js';
 
+/** One statement under construction: {@link Binder.bind} adds a parameter and returns its placeholder. */
+type Statement = (binder: Binder) => string;
 
+/** Numbers the parameters of one statement in the dialect's placeholder style. */
+class Binder {
+  readonly params: unknown[] = [];
+  readonly #dialect: Dialect;
+
+  constructor(dialect: Dialect) {
+    this.#dialect = dialect;
+  }
+
+  bind(value: unknown): string {
+    this.params.push(value);
+    return this.#dialect.placeholder(this.params.length);
+  }
+}
 
 /**
  * A revision file as the ledger and offline scripts record it: relative to the stream's project folder
@@ -90,6 +106,8 @@ export class Ledger {
         `${q('started_at')} ${t.timestamp} NOT NULL, ${q('finished_at')} ${t.timestamp} NOT NULL, ${q('duration_ms')} ${t.integer} NOT NULL, ` +
         `${q('applied_by')} ${t.longText} NOT NULL, ${q('tool_version')} ${t.shortText} NOT NULL)`,
     );
+    // Also added to ledgers made before the index existed; the migration lock keeps two runners from racing here.
+    for (const sql of this.#dialect.createIndexIfMissing(HISTORY_TABLE, HISTORY_INDEX, ['stream', 'revision', 'id'])) await this.#sink.run(sql);
   }
 
   /** True when the ledger tables exist (read-only commands must not create them). */
@@ -109,23 +127,44 @@ export class Ledger {
 
   /** Replaces the rows `before` with `after`, touching only the rows that differ (one UPDATE along a chain). */
   async moveHeads(before: readonly string[], after: readonly string[]): Promise<void> {
+    for (const statement of this.#moves(before, after)) await this.#runStatement(statement);
+  }
+
+  /**
+   * One step of a run: {@link moveHeads} and {@link record} together. Where the dialect has
+   * data-modifying `WITH` clauses they are one statement (one round trip instead of two or more);
+   * elsewhere the same statements one after another. Either way, call it inside the step's transaction.
+   */
+  async advance(before: readonly string[], after: readonly string[], entry: NewHistoryEntry): Promise<void> {
+    const moves = this.#moves(before, after);
+    if (!this.#dialect.capabilities.dataModifyingCte || moves.length === 0) {
+      for (const statement of moves) await this.#runStatement(statement);
+      await this.#runStatement(this.#insertHistory(entry));
+      return;
+    }
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
-    const p = (i: number) => this.#dialect.placeholder(i);
+    // Every data-modifying WITH clause runs to completion whether or not the main statement reads it.
+    await this.#runStatement((b) => `WITH ${moves.map((move, i) => `${q(`moved_${i}`)} AS (${move(b)} RETURNING 1)`).join(', ')} ${this.#insertHistory(entry)(b)}`);
+  }
+
+  /** The statements that turn the version rows `before` into `after`. */
+  #moves(before: readonly string[], after: readonly string[]): Statement[] {
+    const q = (name: string) => this.#dialect.quoteIdentifier(name);
     const removed = before.filter((h) => !after.includes(h));
     const added = after.filter((h) => !before.includes(h));
     if (removed.length === 1 && added.length === 1) {
-      await this.#sink.run(
-        `UPDATE ${this.#version} SET ${q('version_num')} = ${p(1)} WHERE ${q('stream')} = ${p(2)} AND ${q('version_num')} = ${p(3)}`,
-        [added[0], this.#stream, removed[0]],
-      );
-      return;
+      return [(b) => `UPDATE ${this.#version} SET ${q('version_num')} = ${b.bind(added[0])} WHERE ${q('stream')} = ${b.bind(this.#stream)} AND ${q('version_num')} = ${b.bind(removed[0])}`];
     }
-    for (const gone of removed) {
-      await this.#sink.run(`DELETE FROM ${this.#version} WHERE ${q('stream')} = ${p(1)} AND ${q('version_num')} = ${p(2)}`, [this.#stream, gone]);
-    }
-    for (const head of added) {
-      await this.#sink.run(`INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${p(1)}, ${p(2)})`, [this.#stream, head]);
-    }
+    return [
+      ...removed.map((gone): Statement => (b) => `DELETE FROM ${this.#version} WHERE ${q('stream')} = ${b.bind(this.#stream)} AND ${q('version_num')} = ${b.bind(gone)}`),
+      ...added.map((head): Statement => (b) => `INSERT INTO ${this.#version} (${q('stream')}, ${q('version_num')}) VALUES (${b.bind(this.#stream)}, ${b.bind(head)})`),
+    ];
+  }
+
+  async #runStatement(statement: Statement): Promise<Row[]> {
+    const binder = new Binder(this.#dialect);
+    const sql = statement(binder);
+    return this.#sink.run(sql, binder.params);
   }
 
   /** Removes every row of the stream (`stamp --purge`). */
@@ -138,6 +177,10 @@ export class Ledger {
 
   /** Appends one history row. */
   async record(entry: NewHistoryEntry): Promise<void> {
+    await this.#runStatement(this.#insertHistory(entry));
+  }
+
+  #insertHistory(entry: NewHistoryEntry): Statement {
     const columns = ['stream', 'revision', 'direction', 'message', 'file', 'checksum', 'started_at', 'finished_at', 'duration_ms', 'applied_by', 'tool_version'];
     const values = [
       this.#stream,
@@ -153,21 +196,38 @@ export class Ledger {
       this.#who,
       TOOL_VERSION,
     ];
-    await this.#sink.run(
-      `INSERT INTO ${this.#history} (${columns.map((c) => this.#dialect.quoteIdentifier(c)).join(', ')}) VALUES (${values.map((_, i) => this.#dialect.placeholder(i + 1)).join(', ')})`,
-      values,
-    );
+    return (b) =>
+      `INSERT INTO ${this.#history} (${columns.map((c) => this.#dialect.quoteIdentifier(c)).join(', ')}) VALUES (${values.map((v) => b.bind(v)).join(', ')})`;
   }
 
   /** The stream's history rows, oldest first. */
   async history(): Promise<HistoryEntry[]> {
+    return this.#selectHistory(() => '');
+  }
+
+  /**
+   * The history rows that decide what is applied, oldest first: per revision, its latest row other
+   * than `repair` and its latest `repair` row. {@link appliedFromHistory} reads the same from them as
+   * from the whole history (a revision is applied when its latest other row is `up`/`stamp`; a later
+   * `repair` replaces its checksum), and the database finds them through the history index.
+   */
+  async latestRows(): Promise<HistoryEntry[]> {
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
-    const rows = await this.#sink.run(
-      `SELECT ${q('id')} AS id, ${q('stream')} AS stream, ${q('revision')} AS revision, ${q('direction')} AS direction, ${q('message')} AS message, ` +
+    return this.#selectHistory(
+      (b) =>
+        ` AND ${q('id')} IN (SELECT MAX(${q('id')}) FROM ${this.#history} WHERE ${q('stream')} = ${b.bind(this.#stream)} ` +
+        `GROUP BY ${q('revision')}, CASE WHEN ${q('direction')} = 'repair' THEN 1 ELSE 0 END)`,
+    );
+  }
+
+  async #selectHistory(where: Statement): Promise<HistoryEntry[]> {
+    const q = (name: string) => this.#dialect.quoteIdentifier(name);
+    const rows = await this.#runStatement(
+      (b) =>
+        `SELECT ${q('id')} AS id, ${q('stream')} AS stream, ${q('revision')} AS revision, ${q('direction')} AS direction, ${q('message')} AS message, ` +
         `${q('file')} AS file, ${q('checksum')} AS checksum, ${q('started_at')} AS started_at, ${q('finished_at')} AS finished_at, ` +
         `${q('duration_ms')} AS duration_ms, ${q('applied_by')} AS applied_by, ${q('tool_version')} AS tool_version ` +
-        `FROM ${this.#history} WHERE ${q('stream')} = ${this.#dialect.placeholder(1)} ORDER BY ${q('id')}`,
-      [this.#stream],
+        `FROM ${this.#history} WHERE ${q('stream')} = ${b.bind(this.#stream)}${where(b)} ORDER BY ${q('id')}`,
     );
     return rows.map((r) => ({
       id: Number(r.id),
@@ -190,7 +250,7 @@ export class Ledger {
    * per revision, dropped again by a later `down`/`unstamp` row.
    */
   async appliedChecksums(): Promise<Map<string, string | null>> {
-    return appliedFromHistory(await this.history());
+    return appliedFromHistory(await this.latestRows());
   }
 }
 

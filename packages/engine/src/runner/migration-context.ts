@@ -139,6 +139,9 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     },
     drizzle<Database>(): Promise<Database> {
       const connection = live('ctx.drizzle()');
+      // Reading the driver sends a BEGIN the connection still holds back (Connection.driver): the Drizzle
+      // instance bound in an earlier revision calls the driver directly, and must query inside this one's transaction.
+      void connection.driver;
       drizzle ??= bindDrizzle(connection, connection.drizzleAdapter ?? parts.dialect.drizzleAdapter);
       return drizzle as Promise<Database>;
     },

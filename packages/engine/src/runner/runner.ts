@@ -8,7 +8,7 @@ import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { LiveSink, type SqlSink } from './sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
-import { ChecksumMismatchError, DdlLockTimeoutError, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
+import { ChecksumMismatchError, DdlLockTimeoutError, runTransactionUnsupported, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
 import { compareLedger } from './ledger-check.js';
 import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
@@ -18,7 +18,8 @@ import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
-import type { DdlSettings } from '../config/stream-settings.js';
+import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
+import type { RevisionScope } from '../dialects/revision-scope.js';
 import type { Revision } from '../revision/revision.js';
 
 /** Where a stream's ledger lives: the part of the stream settings the runner needs. */
@@ -37,6 +38,8 @@ export interface StreamTarget {
    * run again (see {@link DdlSettings}); a revision's own `lockTimeout`/`statementTimeout` win.
    */
   readonly ddl?: DdlSettings;
+  /** One transaction per revision (the default) or one for the whole run: see {@link TransactionMode}. */
+  readonly transaction?: TransactionMode;
 }
 
 /** Options shared by upgrade and downgrade. */
@@ -428,7 +431,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
-    const history = await ledger.history();
+    const history = await ledger.latestRows();
     const disagreement = compareLedger(graph, headsBefore, history);
     if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
     const plan = planRun(options, direction, headsBefore, fixedTargets);
@@ -475,109 +478,158 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     });
     const steps: StepResult[] = [];
     let heads: readonly string[] = headsBefore;
-    for (const [index, step] of plan.entries()) {
-      const { revision } = step;
-      running = revision.id;
-      differences = [];
-      const base = { stream: stream.name, direction, revision: revision.id, message: revision.message, index, total: plan.length };
-      emit({ type: 'revision-start', ...base });
-      const startedAt = timestamp();
-      const started = performance.now();
-      atomic = revision.transactional && dialect.capabilities.transactionalDdl;
-      const body = () => (direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
-      const record = async () => {
-        await ledger.moveHeads(step.headsBefore, step.headsAfter);
-        await ledger.record({
-          revision: revision.id,
-          direction,
-          message: revision.message,
-          file: recordedFile(revision.file, options.stream.projectDir),
-          checksum: revision.checksum ?? null,
-          startedAt,
-          finishedAt: timestamp(),
-          durationMs: performance.now() - started,
-        });
-      };
-      const timeouts = ddlTimeouts(revision, stream.ddl);
-      const retries = stream.ddl?.lockRetries ?? 0;
-      const once = async () => {
-        statements = 0;
-        lastTable = undefined;
-        touches.reset();
-        const scope = await dialect.openTimeouts(connection, timeouts, atomic);
-        // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
-        // revision succeeded, so a failure leaves it unrecorded and a re-run (guards) finishes it.
-        try {
-          if (atomic) {
-            await inRevisionTransaction(dialect, connection, () => touches.tables, async () => {
-              await scope.afterBegin();
+    const requested = stream.transaction ?? 'revision';
+    // One transaction for the whole run only where DDL rolls back with it; elsewhere per revision, said out loud.
+    const runTransaction = requested === 'run' && dialect.capabilities.transactionalDdl;
+    if (requested === 'run' && !runTransaction) emit({ type: 'warning', stream: stream.name, ...runTransactionUnsupported(stream.name, dialect.name) });
+    // The dialect's preparation around transactions (SQLite: foreign keys off), made once and kept
+    // across consecutive transactional revisions; a revision outside a transaction runs without it.
+    let prepared: RevisionScope | undefined;
+    const prepare = async () => (prepared ??= await dialect.openRevision(connection));
+    const unprepare = async () => {
+      const scope = prepared;
+      prepared = undefined;
+      await scope?.close();
+    };
+    // The run's open transaction (run mode): where its steps start and the heads before it.
+    let open: { readonly firstStep: number; readonly heads: readonly string[] } | undefined;
+    const commitRun = async () => {
+      if (open === undefined) return;
+      open = undefined;
+      await connection.commit();
+    };
+    try {
+      for (const [index, step] of plan.entries()) {
+        const { revision } = step;
+        running = revision.id;
+        differences = [];
+        const base = { stream: stream.name, direction, revision: revision.id, message: revision.message, index, total: plan.length };
+        emit({ type: 'revision-start', ...base });
+        const startedAt = timestamp();
+        const started = performance.now();
+        atomic = revision.transactional && dialect.capabilities.transactionalDdl;
+        const body = () => (direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
+        const record = async () => {
+          await ledger.advance(step.headsBefore, step.headsAfter, {
+            revision: revision.id,
+            direction,
+            message: revision.message,
+            file: recordedFile(revision.file, options.stream.projectDir),
+            checksum: revision.checksum ?? null,
+            startedAt,
+            finishedAt: timestamp(),
+            durationMs: performance.now() - started,
+          });
+        };
+        const timeouts = ddlTimeouts(revision, stream.ddl);
+        const retries = stream.ddl?.lockRetries ?? 0;
+        const once = async () => {
+          statements = 0;
+          lastTable = undefined;
+          touches.reset();
+          const scope = await dialect.openTimeouts(connection, timeouts, atomic);
+          // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
+          // revision succeeded, so a failure leaves it unrecorded and a re-run (guards) finishes it.
+          try {
+            if (atomic) {
+              const prep = await prepare();
+              const revisionBody = async () => {
+                await scope.afterBegin();
+                await body();
+                await record();
+                await prep.beforeCommit(touches.tables);
+              };
+              if (runTransaction) {
+                if (open === undefined) {
+                  await connection.begin({ withFirstStatement: true });
+                  open = { firstStep: steps.length, heads };
+                }
+                await revisionBody();
+              } else {
+                await inTransaction(connection, revisionBody);
+              }
+            } else {
+              // A revision that cannot run in a transaction ends the run's transaction before it.
+              await commitRun();
+              await unprepare();
               await body();
-              await record();
-            });
-          } else {
-            await body();
+            }
+          } catch (error) {
+            // The revision's error is the one to report, not a reset on a connection it broke.
+            await scope.close().catch(() => undefined);
+            throw error;
           }
-        } catch (error) {
-          // The revision's error is the one to report, not a reset on a connection it broke.
-          await scope.close().catch(() => undefined);
-          throw error;
-        }
-        await scope.close();
-        if (!atomic) await inRevisionTransaction(dialect, connection, () => new Set(), record);
-      };
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await once();
-          break;
-        } catch (error) {
-          // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
-          inspector.invalidate();
-          const lockTimeoutMs = timeouts.lockTimeoutMs;
-          const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
-          // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
-          const repeatable = atomic || statements <= 1;
-          if (lockTimedOut && repeatable && attempt <= retries) {
-            const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
-            emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(lastTable === undefined ? {} : { table: lastTable }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });
-            differences = [];
-            await new Promise((resolve) => setTimeout(resolve, delayMs));
-            continue;
-          }
-          const durationMs = performance.now() - started;
-          steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
-          const result = { stream: stream.name, direction, headsBefore, headsAfter: heads, steps };
-          if (lockTimedOut) {
-            throw new DdlLockTimeoutError({
+          await scope.close();
+          if (!atomic) await inTransaction(connection, record);
+        };
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await once();
+            break;
+          } catch (error) {
+            // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
+            inspector.invalidate();
+            // Run mode: the failure takes the run's whole open transaction with it, earlier revisions included.
+            const rolledBackWith = open === undefined ? 0 : steps.length - open.firstStep;
+            if (open !== undefined) {
+              await connection.rollback().catch(() => undefined);
+              steps.splice(open.firstStep, rolledBackWith, ...steps.slice(open.firstStep).map((done): StepResult => ({ ...done, status: 'rolled-back' })));
+              heads = open.heads;
+              open = undefined;
+            }
+            const lockTimeoutMs = timeouts.lockTimeoutMs;
+            const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
+            // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
+            const repeatable = rolledBackWith === 0 && (atomic || statements <= 1);
+            if (lockTimedOut && repeatable && attempt <= retries) {
+              const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
+              emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(lastTable === undefined ? {} : { table: lastTable }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });
+              differences = [];
+              await new Promise((resolve) => setTimeout(resolve, delayMs));
+              continue;
+            }
+            const durationMs = performance.now() - started;
+            steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
+            const result = { stream: stream.name, direction, headsBefore, headsAfter: heads, steps };
+            if (lockTimedOut) {
+              throw new DdlLockTimeoutError({
+                stream: stream.name,
+                revision: revision.id,
+                file: revision.file,
+                table: lastTable,
+                timeoutMs: lockTimeoutMs,
+                attempts: attempt,
+                repeatable,
+                rolledBack: atomic,
+                rolledBackWith,
+                cause: error,
+                result,
+              });
+            }
+            // Another process holding the database past the lock timeout is no fault of the revision
+            // (rolled back all the same): the lock's own error and its next step are what to report.
+            if (isDatabaseLocked(error)) throw error;
+            throw new RevisionFailedError({
               stream: stream.name,
               revision: revision.id,
               file: revision.file,
-              table: lastTable,
-              timeoutMs: lockTimeoutMs,
-              attempts: attempt,
-              repeatable,
+              direction,
               rolledBack: atomic,
+              rolledBackWith,
               cause: error,
               result,
             });
           }
-          // Another process holding the database past the lock timeout is no fault of the revision
-          // (rolled back all the same): the lock's own error and its next step are what to report.
-          if (isDatabaseLocked(error)) throw error;
-          throw new RevisionFailedError({
-            stream: stream.name,
-            revision: revision.id,
-            file: revision.file,
-            direction,
-            rolledBack: atomic,
-            cause: error,
-            result,
-          });
         }
+        const durationMs = performance.now() - started;
+        heads = step.headsAfter;
+        steps.push({ revision: revision.id, message: revision.message, direction, status: 'applied', durationMs, differences, ...fileOf(revision.file) });
+        emit({ type: 'revision-done', ...base, durationMs });
       }
-      const durationMs = performance.now() - started;
-      heads = step.headsAfter;
-      steps.push({ revision: revision.id, message: revision.message, direction, status: 'applied', durationMs, differences, ...fileOf(revision.file) });
-      emit({ type: 'revision-done', ...base, durationMs });
+      await commitRun();
+    } finally {
+      if (open !== undefined) await connection.rollback().catch(() => undefined);
+      await unprepare();
     }
     return { stream: stream.name, direction, headsBefore, headsAfter: [...heads].sort(), steps };
   });
@@ -664,7 +716,8 @@ export async function inRevisionTransaction(
 }
 
 async function inTransaction(connection: Connection, body: () => Promise<void>): Promise<void> {
-  await connection.begin();
+  // BEGIN travels with the first statement where the driver allows it: one round trip fewer per revision.
+  await connection.begin({ withFirstStatement: true });
   try {
     await body();
     await connection.commit();

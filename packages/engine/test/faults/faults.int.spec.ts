@@ -100,9 +100,9 @@ async function fingerprint(dialect: Dialect, url: string, stream: string): Promi
 }
 
 /** Runs `strata upgrade` as a child and kills it (SIGKILL) once it has printed `after` revision lines, plus `delayMs`. */
-function upgradeKilled(s: StreamFixture, after: number, delayMs: number): Promise<{ killed: boolean; run: CliRun }> {
+function upgradeKilled(s: StreamFixture, after: number, delayMs: number, flags: readonly string[] = []): Promise<{ killed: boolean; run: CliRun }> {
   return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [STRATA_BIN, 'upgrade', ...s.flags()], { cwd: s.root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [STRATA_BIN, 'upgrade', ...flags, ...s.flags()], { cwd: s.root, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     let killed = false;
@@ -171,6 +171,21 @@ await describeDialects('fault suite', (ctx) => {
     expect(killedMidRun, 'the kills landed before the run finished').toBeGreaterThan(0);
     console.log(`${ctx.target.title}: ${killedMidRun} of ${TRIALS} kill(s) landed mid-run, ${halfApplied} left a revision half-applied`);
   }, CASE_TIMEOUT_MS * TRIALS);
+
+  it('kill -9 during upgrade --transaction run: nothing of the run is left where DDL is transactional, and the re-run converges', async () => {
+    const { s, db } = await stream('kill-run-mode');
+    const { killed } = await upgradeKilled(s, Math.floor(REVISIONS / 2), 0, ['--transaction', 'run']);
+    expect(killed, 'the kill landed before the run finished').toBe(true);
+    const left = await fingerprint(ctx.dialect, s.url, s.name);
+    if (ctx.dialect.capabilities.transactionalDdl) {
+      expect(left.history).toEqual([]);
+      expect(Object.keys(left.tables)).toEqual([]);
+    }
+    const rerun = await s.cli('upgrade', '--transaction', 'run');
+    expect(rerun.code, describeRun(rerun)).toBe(0);
+    expect(await fingerprint(ctx.dialect, s.url, s.name)).toEqual(clean);
+    await db.drop();
+  }, CASE_TIMEOUT_MS);
 
   it(`${RUNNERS} concurrent runners on one database apply each revision once`, async () => {
     const { s, db } = await stream('concurrent');

@@ -1,6 +1,7 @@
 import { relative, sep } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { ALL_TARGETS, describeDialects } from '../support/databases.js';
+import { pick } from '../support/schema.js';
 import {
   StreamFixture,
   describeRun,
@@ -165,5 +166,35 @@ await describeDialects('ledger cross-check', (ctx) => {
     await expectCheckPasses(other);
     await expectCheckPasses(s);
     expectOk(await s.cli('upgrade'));
+  });
+
+  /** The names of the indexes on strata_history, as the catalog lists them. */
+  async function historyIndexes(url: string): Promise<string[]> {
+    const rows = await withConnection(ctx.dialect, url, (c) =>
+      c.query(
+        pick(ctx.dialect.name, {
+          postgresql: "SELECT indexname AS name FROM pg_indexes WHERE tablename = 'strata_history'",
+          mysql: "SELECT DISTINCT INDEX_NAME AS name FROM information_schema.STATISTICS WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = 'strata_history'",
+          sqlite: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'strata_history'",
+        }),
+      ),
+    );
+    return rows.map((r) => String(r.name));
+  }
+
+  it('strata_history gets its (stream, revision, id) index on a new ledger, and a ledger made without it gets it on the next run', async () => {
+    const s = await newStream('history-index');
+    s.write([A, `${B}<-${A}`]);
+    expectOk(await s.cli('upgrade', A));
+    expect(await historyIndexes(s.url)).toContain('strata_history_stream_revision');
+    const index = q('strata_history_stream_revision');
+    await sql(s.url, pick(ctx.dialect.name, { postgresql: `DROP INDEX ${index}`, mysql: `DROP INDEX ${index} ON ${q('strata_history')}`, sqlite: `DROP INDEX ${index}` }));
+    expect(await historyIndexes(s.url)).not.toContain('strata_history_stream_revision');
+    expectOk(await s.cli('upgrade'));
+    expectOk(await s.cli('upgrade'));
+    expect(await historyIndexes(s.url)).toContain('strata_history_stream_revision');
+    const held = await snapshot(ctx.dialect, s.url, s.name);
+    expect(held.versions).toEqual([B]);
+    expect(held.history.map((r) => [r.revision, r.direction])).toEqual([[A, 'up'], [B, 'up']]);
   });
 }, ALL_TARGETS);

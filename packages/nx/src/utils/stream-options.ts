@@ -1,6 +1,6 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { ExecutorContext } from '@nx/devkit';
-import type { DialectName, ResolveStreamSettingsOptions } from '@strata/engine';
+import type { DialectName, ResolveStreamSettingsOptions, TransactionMode } from '@strata/engine';
 
 /** The options every Strata executor takes: where the stream is and which database it migrates. */
 export interface StreamExecutorOptions {
@@ -26,6 +26,8 @@ export interface StreamExecutorOptions {
   statementTimeoutMs?: number;
   /** How often a revision that failed on the DDL lock timeout is run again. */
   ddlLockRetries?: number;
+  /** One transaction per revision (`revision`, the default) or for the whole run (`run`; PostgreSQL and SQLite). */
+  transaction?: TransactionMode;
   /** Print one JSON document instead of text. */
   json?: boolean;
   /** Write the JSON document (`json`) or the script (`sql`) to this file instead of stdout (relative to the workspace root). */
@@ -56,6 +58,7 @@ export function toSettingsOptions(options: StreamExecutorOptions, cwd: string): 
     ...(options.dialect ? { dialect: options.dialect } : {}),
     ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: Number(options.lockTimeoutMs) } : {}),
     ...(ddlOf(options) === undefined ? {} : { ddl: ddlOf(options) }),
+    ...(options.transaction ? { transaction: options.transaction } : {}),
   };
 }
 

@@ -2,10 +2,11 @@ import { migrateCommand, offlineCommand, upgradeDryRunCommand } from '../../comm
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
-import { DDL_OPTIONS, loadGraph, streamLayout, streamSettings } from '../stream-options.js';
+import { DDL_OPTIONS, loadGraph, streamLayout, streamSettings, TRANSACTION_OPTIONS } from '../stream-options.js';
 
 const RUN_OPTIONS = {
   ...DDL_OPTIONS,
+  ...TRANSACTION_OPTIONS,
   'allow-changed': { type: 'boolean', description: 'Run even if an applied revision\'s file changed since it was applied.' },
   strict: { type: 'boolean', description: 'Fail a revision whose guard finds its object defined differently (default: warn).' },
   sql: {

@@ -66,6 +66,23 @@ export class MysqlDialect implements Dialect {
     return acquireMysqlLock(connection, options);
   }
 
+  /**
+   * MySQL 8 has no `CREATE INDEX IF NOT EXISTS` (MariaDB has): the statement is chosen from
+   * information_schema.STATISTICS and run as a prepared statement, which both servers and the mysql
+   * client accept (https://dev.mysql.com/doc/refman/8.0/en/sql-prepared-statements.html).
+   */
+  createIndexIfMissing(table: string, name: string, columns: readonly string[]): readonly string[] {
+    const create = `CREATE INDEX ${this.quoteIdentifier(name)} ON ${this.quoteIdentifier(table)} (${columns.map((c) => this.quoteIdentifier(c)).join(', ')})`;
+    const text = (value: string) => `'${value.replaceAll("'", "''")}'`;
+    return [
+      `SET @strata_ddl = (SELECT IF(COUNT(*) = 0, ${text(create)}, 'SELECT 1') FROM information_schema.STATISTICS ` +
+        `WHERE TABLE_SCHEMA = DATABASE() AND TABLE_NAME = ${text(table)} AND INDEX_NAME = ${text(name)})`,
+      'PREPARE strata_ddl FROM @strata_ddl',
+      'EXECUTE strata_ddl',
+      'DEALLOCATE PREPARE strata_ddl',
+    ];
+  }
+
   tableExists(connection: Connection, name: string): Promise<boolean> {
     return connection
       .query('SELECT COUNT(*) AS n FROM information_schema.tables WHERE table_schema = DATABASE() AND table_name = ?', [name])

@@ -1,5 +1,5 @@
 import type { StrataError } from '../../errors.js';
-import type { Connection, Row } from '../connection.js';
+import type { BeginOptions, Connection, Row } from '../connection.js';
 import {
   AuthenticationError,
   CONNECTION_LOST_CODES,
@@ -72,6 +72,10 @@ export class PostgresConnection implements Connection {
   /** The role the URL logs in as, named in the grant a refused statement needs. */
   readonly #user: string;
   #inTransaction = false;
+  /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
+  #beginHeld = false;
+  /** A held BEGIN sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
+  #beginQueued: Promise<unknown> | undefined;
   #closed = false;
   /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
@@ -128,11 +132,27 @@ export class PostgresConnection implements Connection {
     return this.#inTransaction;
   }
 
+  /**
+   * The pg `Client`. A BEGIN still held back is queued on it first: pg runs a client's queries in
+   * the order they were issued, so the caller's own queries run inside the transaction.
+   */
   get driver(): unknown {
+    if (this.#beginHeld) {
+      this.#beginHeld = false;
+      this.#beginQueued = this.#client.query('BEGIN').then(() => undefined, (error: unknown) => error);
+    }
     return this.#client;
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    // A held BEGIN rides along in one simple-query message when the statement is alone and has no
+    // parameters (the simple protocol takes no parameters and would run a second statement too).
+    if (this.#beginHeld && params.length === 0 && !sql.replace(/;\s*$/, '').includes(';')) {
+      this.#beginHeld = false;
+      const results = await this.#run(sql, () => this.#client.query(`BEGIN; ${sql}`));
+      return Array.isArray(results) ? (results.at(-1)?.rows ?? []) : results.rows;
+    }
+    await this.#sendHeldBegin();
     // The extended protocol runs exactly one statement, with or without parameters, so query()
     // means the same thing on every dialect; executeScript() is the way to run several.
     const result = await this.#run(sql, () => this.#client.query({ text: sql, values: [...params], queryMode: 'extended' }));
@@ -140,16 +160,38 @@ export class PostgresConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
-    await this.#run(sql, () => this.#client.query(sql));
+    const begin = this.#beginHeld ? 'BEGIN; ' : '';
+    this.#beginHeld = false;
+    await this.#run(sql, () => this.#client.query(`${begin}${sql}`));
   }
 
-  async begin(): Promise<void> {
-    await this.#run('BEGIN', () => this.#client.query('BEGIN'));
+  async begin(options?: BeginOptions): Promise<void> {
+    if (options?.withFirstStatement) this.#beginHeld = true;
+    else await this.#run('BEGIN', () => this.#client.query('BEGIN'));
     this.#inTransaction = true;
   }
 
+  /** Sends a BEGIN still held back, or waits for the one queued ahead of the driver's user. */
+  async #sendHeldBegin(): Promise<void> {
+    if (this.#beginHeld) {
+      this.#beginHeld = false;
+      await this.#run('BEGIN', () => this.#client.query('BEGIN'));
+    }
+    const queued = this.#beginQueued;
+    this.#beginQueued = undefined;
+    const failure = await queued;
+    if (failure !== undefined) await this.#run('BEGIN', () => Promise.reject(failure));
+  }
+
   async commit(): Promise<void> {
+    if (this.#beginHeld) {
+      // Nothing was sent: there is no transaction to end.
+      this.#beginHeld = false;
+      this.#inTransaction = false;
+      return;
+    }
     try {
+      await this.#sendHeldBegin();
       await this.#run('COMMIT', () => this.#client.query('COMMIT'));
     } finally {
       // A failed COMMIT (a deferred constraint) still ends the transaction on PostgreSQL.
@@ -159,6 +201,13 @@ export class PostgresConnection implements Connection {
 
   async rollback(): Promise<void> {
     if (!this.#inTransaction) return;
+    if (this.#beginHeld) {
+      this.#beginHeld = false;
+      this.#inTransaction = false;
+      return;
+    }
+    await this.#beginQueued;
+    this.#beginQueued = undefined;
     try {
       await this.#run('ROLLBACK', () => this.#client.query('ROLLBACK'));
     } finally {

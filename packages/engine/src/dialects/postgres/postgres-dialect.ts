@@ -1,3 +1,4 @@
+import { createIndexIfNotExists } from '../strata-tables.js';
 import type { RoleModel, SchemaModel } from '../../schema/model.js';
 import { POSTGRES_DRIZZLE_FLAVOUR } from './postgres-drizzle-flavour.js';
 import { POSTGRES_DRIZZLE_SNAPSHOT } from './postgres-drizzle-snapshot.js';
@@ -29,7 +30,7 @@ import { postgresScratch } from './postgres-scratch.js';
  */
 export class PostgresDialect implements Dialect {
   readonly name = 'postgresql' as const;
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: true, onlineIndexes: true, notValidConstraints: true };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: true, onlineIndexes: true, notValidConstraints: true, dataModifyingCte: true };
   readonly scratch: ScratchDatabases = postgresScratch(this);
   readonly ledgerTypes: LedgerTypes = {
     shortText: 'varchar(191)',
@@ -72,6 +73,10 @@ export class PostgresDialect implements Dialect {
     if (schema === undefined) return [];
     const quoted = this.quoteIdentifier(schema);
     return [`CREATE SCHEMA IF NOT EXISTS ${quoted}`, `SET search_path TO ${quoted}`];
+  }
+
+  createIndexIfMissing(table: string, name: string, columns: readonly string[]): readonly string[] {
+    return createIndexIfNotExists((identifier) => this.quoteIdentifier(identifier), table, name, columns);
   }
 
   tableExists(connection: Connection, name: string): Promise<boolean> {

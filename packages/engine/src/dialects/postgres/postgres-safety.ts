@@ -252,7 +252,17 @@ export async function openPostgresTimeouts(connection: Connection, timeouts: Ddl
   const set = async (local: boolean) => {
     for (const [name, ms] of settings) await connection.query(`SET ${local ? 'LOCAL ' : ''}${name} = '${ms}ms'`);
   };
-  if (inTransaction) return { afterBegin: () => set(true), close: () => Promise.resolve() };
+  if (inTransaction) {
+    return {
+      afterBegin: () => set(true),
+      // After a committed revision SET LOCAL is gone with its transaction. Inside a transaction that
+      // goes on (one per run), the next revisions must not inherit this one's values: back to the session's.
+      close: async () => {
+        if (!connection.inTransaction) return;
+        for (const [name] of settings) await connection.query(`SET LOCAL ${name} TO DEFAULT`);
+      },
+    };
+  }
   await set(false);
   return {
     afterBegin: () => Promise.resolve(),

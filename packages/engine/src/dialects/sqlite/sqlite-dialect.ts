@@ -1,3 +1,4 @@
+import { createIndexIfNotExists } from '../strata-tables.js';
 import type { SchemaModel, StoredObject } from '../../schema/model.js';
 import { SQLITE_DRIZZLE_FLAVOUR } from './sqlite-drizzle-flavour.js';
 import { SQLITE_DRIZZLE_SNAPSHOT } from './sqlite-drizzle-snapshot.js';
@@ -60,6 +61,10 @@ export class SqliteDialect implements Dialect {
 
   acquireLock(connection: Connection, options: LockOptions): Promise<MigrationLock> {
     return acquireSqliteLock(connection, options);
+  }
+
+  createIndexIfMissing(table: string, name: string, columns: readonly string[]): readonly string[] {
+    return createIndexIfNotExists((identifier) => this.quoteIdentifier(identifier), table, name, columns);
   }
 
   tableExists(connection: Connection, name: string): Promise<boolean> {
