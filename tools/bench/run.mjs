@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
 import { selectHeads, withDriver } from './drivers.mjs';
@@ -15,6 +16,7 @@ import { onlineIndexRows } from './online-index.mjs';
 import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
+import { PEER_NOOP_RUNS, peerRows, writePeerProjects } from './peers.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -48,6 +50,10 @@ const TARGETS = [
   },
   { dialect: 'sqlite', title: 'SQLite', serverUrl: undefined, envVar: undefined, versionSql: 'SELECT sqlite_version() AS version' },
 ];
+
+/** `--only peers` runs the peers tables alone; with no option, the full run. */
+const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
+if (only !== undefined && only !== 'peers') throw new Error(`--only: unknown table '${only}' (known: peers)`);
 
 const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
 /** Databases made and not yet dropped: `cleanup` drops them whatever happened. */
@@ -85,6 +91,15 @@ async function main() {
   console.log('Counts (round trips, statements) are exact, from the last run; their floor is the least possible.\n');
 
   const chain = writeChain(CHAIN);
+  const peers = writePeerProjects({ workDir, count: CHAIN, upgradeSql, downgradeSql, script: chainScript(CHAIN) });
+  const peerHelpers = { workDir, chain, stream: STREAM, runs: RUNS, createDatabase, dropDatabase, median, timedSync };
+  if (only === 'peers') {
+    for (const target of TARGETS) {
+      const version = await probe(target);
+      if (version !== undefined) printPeerTable(target, version, await peerRows(target, peers, peerHelpers));
+    }
+    return;
+  }
   const bigChain = writeChain(BIG_CHAIN);
   const guardedChain = writeChain(CHAIN, { name: 'guarded', body: guardedRevisionBody, twins: false });
   printTable('Loading (dialect-independent: the same files serve every dialect)', [
@@ -105,6 +120,7 @@ async function main() {
       ...(await onlineIndexRows(target, helpers)),
     ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
+    printPeerTable(target, version, await peerRows(target, peers, peerHelpers));
   }
   // No server needed: the diff runs against the revisions' model (floor: drizzle-kit's own generate).
   printTable('Autogenerate (PostgreSQL schema, no database; floor = drizzle-kit generate)', await autogenerateRows());
@@ -131,11 +147,24 @@ function upgradeSql(n) {
   return [`CREATE TABLE t_${n} (id integer PRIMARY KEY, name varchar(100))`, `CREATE INDEX ix_t_${n}_name ON t_${n} (name)`];
 }
 
+/** The DDL that undoes revision `n`. */
+function downgradeSql(n) {
+  return [`DROP TABLE t_${n}`];
+}
+
+/** Revisions 1 to `count`'s DDL as one plain script: the full upgrade's floor. */
+function chainScript(count) {
+  return Array.from({ length: count }, (_, i) => upgradeSql(i + 1))
+    .flat()
+    .join(';\n');
+}
+
 /** The body of raw-chain revision `n`: its DDL through `execute` up, DROP TABLE down. */
 function rawRevisionBody(n) {
+  const execute = (statements) => statements.map((sql) => `await execute('${sql}');`);
   return {
-    upgrade: upgradeSql(n).map((sql) => `await execute('${sql}');`),
-    downgrade: [`await execute('DROP TABLE t_${n}');`],
+    upgrade: execute(upgradeSql(n)),
+    downgrade: execute(downgradeSql(n)),
     parameters: '{ execute }',
   };
 }
@@ -212,9 +241,7 @@ async function probe(target) {
 
 async function benchDialect(target, graph, chain) {
   const stream = { name: STREAM, dialect: target.dialect };
-  const script = Array.from({ length: chain.count }, (_, i) => upgradeSql(i + 1))
-    .flat()
-    .join(';\n');
+  const script = chainScript(chain.count);
 
   // Ours and the floor alternate, each on a fresh database, so drift in the server hits both alike.
   const full = [];
@@ -359,10 +386,19 @@ function formatRatio(ratio) {
   return `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(1)}×`;
 }
 
-function printTable(title, rows) {
+/** The peers table of one target: ours beside Alembic, drizzle-kit and the plain-script floor. */
+function printPeerTable(target, version, rows) {
+  printTable(
+    `Peers on ${target.title} ${version} (${CHAIN} revisions; wall time of each command-line process, Node's or Python's start-up included; medians of ${RUNS} full upgrades on fresh databases and ${PEER_NOOP_RUNS} no-ops at head; ratio = ours / peer)`,
+    rows,
+    'peer',
+  );
+}
+
+function printTable(title, rows, against = 'floor') {
   const format = (r, value) => (r.unit === 'count' ? formatCount(value) : formatMs(value));
   const cells = rows.map((r) => [r.metric, format(r, r.ours), format(r, r.floor), r.floor ? formatRatio(r.ours / r.floor) : '—']);
-  const header = ['metric', 'ours', 'floor', 'ratio'];
+  const header = ['metric', 'ours', against, 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
   console.log(title);
