@@ -119,7 +119,12 @@ export async function peerRows(target, projects, { workDir, chain, stream, runs,
   };
   const alembic = {
     label: '`alembic upgrade head`',
-    run: (database) => run(ALEMBIC, ['-c', join(projects.alembicDir, 'alembic.ini'), '-x', `url=${alembicUrl(target, database.url)}`, 'upgrade', 'head'], workDir),
+    // Python caches the compiled revision modules in __pycache__ unless told not to (as this machine's
+    // environment does): the cache stays on, as Strata's compiled-revision cache does.
+    run: (database) =>
+      run(ALEMBIC, ['-c', join(projects.alembicDir, 'alembic.ini'), '-x', `url=${alembicUrl(target, database.url)}`, 'upgrade', 'head'], workDir, {
+        PYTHONDONTWRITEBYTECODE: undefined,
+      }),
     // Alembic's ledger holds the head only: all or nothing for the check.
     applied: async (database) => {
       const [row] = await withDriver(target.dialect, database.url, (session) => session.query('SELECT version_num FROM alembic_version'));
@@ -141,6 +146,7 @@ export async function peerRows(target, projects, { workDir, chain, stream, runs,
   const floor = {
     label: 'node + driver + the same DDL as one plain script',
     run: (database) => run(process.execPath, [SCRIPT_FLOOR, target.dialect, database.url, projects.scriptFile], workDir),
+    // The child exits non-zero if any statement fails; there is no ledger to read.
     applied: async () => count,
     noNoop: true,
   };
