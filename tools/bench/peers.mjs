@@ -238,6 +238,7 @@ function alembicMissing(pythonDriver) {
 /** Runs a command from `cwd`; throws with its output on a non-zero exit. */
 function run(command, args, cwd, env = {}) {
   const child = spawnSync(command, args, { cwd, encoding: 'utf8', env: { ...process.env, ...env } });
+  if (child.error) throw new Error(`${command} ${args.join(' ')} did not run: ${child.error.message}`);
   if (child.status !== 0) throw new Error(`${command} ${args.join(' ')} exited with ${child.status ?? child.signal}:\n${child.stderr}${child.stdout}`);
   return child;
 }

@@ -53,7 +53,10 @@ const TARGETS = [
 
 /** `--only peers` runs the peers tables alone; with no option, the full run. */
 const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
-if (only !== undefined && only !== 'peers') throw new Error(`--only: unknown table '${only}' (known: peers)`);
+if (only !== undefined && only !== 'peers') {
+  console.error(`--only: unknown table '${only}' (known: peers)`);
+  process.exit(2);
+}
 
 const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
 /** Databases made and not yet dropped: `cleanup` drops them whatever happened. */
