@@ -387,7 +387,6 @@ function formatCount(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-/** Rows of `unit: 'count'` print counts; the others milliseconds. A floor of 0 (or none) has no ratio. */
 /** A ratio to one decimal; under 0.1 to two significant digits, so a safe form's 0.004× does not print as 0.0×. */
 function formatRatio(ratio) {
   return `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(1)}×`;
@@ -402,9 +401,10 @@ function printPeerTable(target, version, rows) {
   );
 }
 
+/** Rows of `unit: 'count'` print counts; the others milliseconds. A floor of 0 (or none), or no figure of ours, has no ratio; `against` heads the comparison column. */
 function printTable(title, rows, against = 'floor') {
   const format = (r, value) => (r.unit === 'count' ? formatCount(value) : formatMs(value));
-  const cells = rows.map((r) => [r.metric, format(r, r.ours), format(r, r.floor), r.floor ? formatRatio(r.ours / r.floor) : '—']);
+  const cells = rows.map((r) => [r.metric, format(r, r.ours), format(r, r.floor), r.floor && r.ours !== undefined ? formatRatio(r.ours / r.floor) : '—']);
   const header = ['metric', 'ours', against, 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
