@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
 import { selectHeads, withDriver } from './drivers.mjs';
@@ -19,6 +20,7 @@ import { runnerRows } from './runner.mjs';
 import { versionCpuRows } from './cli-start.mjs';
 import { untouchedTableRows } from './sqlite-untouched.mjs';
 import { BIG_STREAM_REVISIONS, bigStreamRows } from './big-stream.mjs';
+import { PEER_NOOP_RUNS, peerRows, writePeerProjects } from './peers.mjs';
 
 const CHAIN = 500;
 /** The issue's target: 1,000 revisions load "well under a second" cold. */
@@ -37,25 +39,6 @@ const CLI = here('../../packages/engine/bin/strata.js');
 const COLD_LOAD = here('./cold-load.mjs');
 const NOOP_FLOOR = here('./noop-floor.mjs');
 
-/**
- * `--only runner`: only the runner table of each database (both transaction modes against the plain
- * script); without it, every table.
- */
-const ONLY = optionValue('--only');
-const SECTIONS = ['runner'];
-if (ONLY !== undefined && !SECTIONS.includes(ONLY)) {
-  console.error(`--only takes one of ${SECTIONS.join(', ')}, not "${ONLY}".`);
-  process.exit(2);
-}
-
-/** The value after `name` on the command line (`--only runner`, `--only=runner`). */
-function optionValue(name) {
-  const args = process.argv.slice(2);
-  const index = args.findIndex((arg) => arg === name || arg.startsWith(`${name}=`));
-  if (index === -1) return undefined;
-  return args[index].includes('=') ? args[index].slice(name.length + 1) : args[index + 1];
-}
-
 const TARGETS = [
   {
     dialect: 'postgresql',
@@ -73,6 +56,17 @@ const TARGETS = [
   },
   { dialect: 'sqlite', title: 'SQLite', serverUrl: undefined, envVar: undefined, versionSql: 'SELECT sqlite_version() AS version' },
 ];
+
+/**
+ * `--only runner`: only each database's runner table (both transaction modes against the plain script);
+ * `--only peers`: only the peers tables. With no option, the full run.
+ */
+const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
+const SECTIONS = ['runner', 'peers'];
+if (only !== undefined && !SECTIONS.includes(only)) {
+  console.error(`--only: unknown table '${only}' (known: ${SECTIONS.join(', ')})`);
+  process.exit(2);
+}
 
 const workDir = mkdtempSync(join(tmpdir(), 'strata-bench-'));
 /** Databases made and not yet dropped: `cleanup` drops them whatever happened. */
@@ -105,19 +99,32 @@ try {
 async function main() {
   console.log(`Strata bench: node ${process.version}, ${availableParallelism()} CPUs (${cpus()[0]?.model.trim() ?? 'unknown model'}), ${process.platform}/${process.arch}`);
   console.log(`Chain: ${CHAIN} revisions, each CREATE TABLE + CREATE INDEX up, DROP TABLE down.`);
-  console.log(`Guards: one revision of ${GUARDED_OPS} guarded ops on ${SEEDED_TABLES} tables; a ${CHAIN}-revision chain of 3 guarded ops each (createTable, createIndex, addColumn).`);
-  console.log(`Medians of ${COLD_RUNS} cold loads, ${RUNS} full upgrades, guarded runs and CLI runs, ${NOOP_RUNS} API no-ops. Ratio = ours / floor.`);
-  console.log('Counts (round trips, statements) are exact, from the last run; their floor is the least possible.\n');
+  // The full run's tables; the peers tables' titles say what they measure.
+  if (only === undefined) {
+    console.log(`Guards: one revision of ${GUARDED_OPS} guarded ops on ${SEEDED_TABLES} tables; a ${CHAIN}-revision chain of 3 guarded ops each (createTable, createIndex, addColumn).`);
+    console.log(`Medians of ${COLD_RUNS} cold loads, ${RUNS} full upgrades, guarded runs and CLI runs, ${NOOP_RUNS} API no-ops. Ratio = ours / floor.`);
+    console.log('Counts (round trips, statements) are exact, from the last run; their floor is the least possible.');
+  }
+  console.log('');
 
   const chain = writeChain(CHAIN);
   const helpers = { runs: RUNS, createDatabase, dropDatabase, timed, median, expectSteps };
-  if (ONLY === 'runner') {
+  if (only === 'runner') {
     const graph = new RevisionGraph(loadRevisions(chain.tsDir));
     for (const target of TARGETS) {
       const version = await probe(target);
       if (version === undefined) continue;
       const rows = await runnerRows(target, graph, chain.count, chainScript(chain.count), upgradeSql(1).length, helpers);
       printTable(`Runner: ${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
+    }
+    return;
+  }
+  const peers = writePeerProjects({ workDir, count: CHAIN, upgradeSql, downgradeSql, script: chainScript(CHAIN) });
+  const peerHelpers = { workDir, chain, stream: STREAM, runs: RUNS, createDatabase, dropDatabase, median, timedSync };
+  if (only === 'peers') {
+    for (const target of TARGETS) {
+      const version = await probe(target);
+      if (version !== undefined) printPeerTable(target, version, await peerRows(target, peers, peerHelpers));
     }
     return;
   }
@@ -149,6 +156,7 @@ async function main() {
         : []),
     ];
     printTable(`${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
+    printPeerTable(target, version, await peerRows(target, peers, peerHelpers));
   }
   // No server needed: the diff runs against the revisions' model (floor: drizzle-kit's own generate).
   printTable('Autogenerate (PostgreSQL schema, no database; floor = drizzle-kit generate)', await autogenerateRows());
@@ -170,23 +178,29 @@ async function main() {
   }
 }
 
-/** The DDL of revisions 1 to `count` as one plain script: the floor of a full upgrade. */
+/** The DDL of revision `n`, shared by the revision files and the plain-script floor. */
+function upgradeSql(n) {
+  return [`CREATE TABLE t_${n} (id integer PRIMARY KEY, name varchar(100))`, `CREATE INDEX ix_t_${n}_name ON t_${n} (name)`];
+}
+
+/** The DDL that undoes revision `n`. */
+function downgradeSql(n) {
+  return [`DROP TABLE t_${n}`];
+}
+
+/** Revisions 1 to `count`'s DDL as one plain script: the full upgrade's floor. */
 function chainScript(count) {
   return Array.from({ length: count }, (_, i) => upgradeSql(i + 1))
     .flat()
     .join(';\n');
 }
 
-/** The DDL of revision `n`, shared by the revision files and the plain-script floor. */
-function upgradeSql(n) {
-  return [`CREATE TABLE t_${n} (id integer PRIMARY KEY, name varchar(100))`, `CREATE INDEX ix_t_${n}_name ON t_${n} (name)`];
-}
-
 /** The body of raw-chain revision `n`: its DDL through `execute` up, DROP TABLE down. */
 function rawRevisionBody(n) {
+  const execute = (statements) => statements.map((sql) => `await execute('${sql}');`);
   return {
-    upgrade: upgradeSql(n).map((sql) => `await execute('${sql}');`),
-    downgrade: [`await execute('DROP TABLE t_${n}');`],
+    upgrade: execute(upgradeSql(n)),
+    downgrade: execute(downgradeSql(n)),
     parameters: '{ execute }',
   };
 }
@@ -402,16 +416,25 @@ function formatCount(value) {
   return Number.isInteger(value) ? String(value) : value.toFixed(2);
 }
 
-/** Rows of `unit: 'count'` print counts; the others milliseconds. A floor of 0 (or none) has no ratio. */
 /** A ratio to one decimal; under 0.1 to two significant digits, so a safe form's 0.004× does not print as 0.0×. */
 function formatRatio(ratio) {
   return `${ratio < 0.1 ? ratio.toPrecision(2) : ratio.toFixed(1)}×`;
 }
 
-function printTable(title, rows) {
+/** The peers table of one target: ours beside Alembic, drizzle-kit and the plain-script floor. */
+function printPeerTable(target, version, rows) {
+  printTable(
+    `Peers on ${target.title} ${version} (${CHAIN} revisions; wall time of each command-line process, Node's or Python's start-up included; medians of ${RUNS} full upgrades on fresh databases and ${PEER_NOOP_RUNS} no-ops at head; ratio = ours / peer)`,
+    rows,
+    'peer',
+  );
+}
+
+/** Rows of `unit: 'count'` print counts; the others milliseconds. A floor of 0 (or none), or no figure of ours, has no ratio; `against` heads the comparison column. */
+function printTable(title, rows, against = 'floor') {
   const format = (r, value) => (r.unit === 'count' ? formatCount(value) : formatMs(value));
-  const cells = rows.map((r) => [r.metric, format(r, r.ours), format(r, r.floor), r.floor ? formatRatio(r.ours / r.floor) : '—']);
-  const header = ['metric', 'ours', 'floor', 'ratio'];
+  const cells = rows.map((r) => [r.metric, format(r, r.ours), format(r, r.floor), r.floor && r.ours !== undefined ? formatRatio(r.ours / r.floor) : '—']);
+  const header = ['metric', 'ours', against, 'ratio'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) => c.map((text, i) => (i === 0 ? text.padEnd(widths[i]) : text.padStart(widths[i]))).join('  ');
   console.log(title);
