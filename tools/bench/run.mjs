@@ -8,7 +8,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
+import { downgrade, loadRevisions, redactUrl, RevisionGraph, revisionFileName, upgrade } from '../../packages/engine/dist/index.js';
 import { selectHeads, withDriver } from './drivers.mjs';
 import { GUARDED_OPS, guardedChainRows, guardedRevisionBody, guardRoundTripRows, SEEDED_TABLES } from './guards.mjs';
 import { autogenerateRows } from './autogenerate.mjs';
@@ -278,6 +278,15 @@ async function probe(target) {
 async function benchDialect(target, graph, chain) {
   const stream = { name: STREAM, dialect: target.dialect };
   const script = chainScript(chain.count);
+  const dropScript = Array.from({ length: chain.count }, (_, i) => downgradeSql(chain.count - i))
+    .flat()
+    .join(';\n');
+  const down = [];
+  const downFloor = [];
+  const downgradeToBase = async (database) => {
+    down.push(await timed(async () => expectSteps(await downgrade({ stream: { ...stream, url: database.url }, graph, target: 'base' }), chain.count, 'downgrade to base')));
+    await dropDatabase(database);
+  };
 
   // Ours and the floor alternate, each on a fresh database, so drift in the server hits both alike.
   const full = [];
@@ -291,11 +300,12 @@ async function benchDialect(target, graph, chain) {
         expectSteps(result, chain.count, 'full upgrade');
       }),
     );
-    // The last upgraded database stays for the no-op runs.
-    if (applied) await dropDatabase(applied);
+    // The last upgraded database stays for the no-op runs, and is taken down to base after them.
+    if (applied) await downgradeToBase(applied);
     applied = ours;
     const floor = await createDatabase(target);
     fullFloor.push(await timed(() => withDriver(target.dialect, floor.url, (session) => session.script(script))));
+    downFloor.push(await timed(() => withDriver(target.dialect, floor.url, (session) => session.script(dropScript))));
     await dropDatabase(floor);
   }
 
@@ -321,13 +331,14 @@ async function benchDialect(target, graph, chain) {
     );
     cliFloor.push(timedSync(() => runChild([NOOP_FLOOR, target.dialect, applied.url, STREAM])));
   }
-  await dropDatabase(applied);
+  await downgradeToBase(applied);
 
   return [
     { metric: `upgrade head, ${chain.count} revisions (floor: one plain SQL script)`, ours: median(full), floor: median(fullFloor) },
     { metric: `  per revision`, ours: median(full) / chain.count, floor: median(fullFloor) / chain.count },
     { metric: 'no-op upgrade head, API (floor: connect + read version rows)', ours: median(noop), floor: median(noopFloor) },
     { metric: 'no-op `strata upgrade head`, wall (floor: node + driver + read)', ours: median(cli), floor: median(cliFloor) },
+    { metric: `downgrade base, ${chain.count} revisions (floor: the DROP TABLEs as one plain script)`, ours: median(down), floor: median(downFloor) },
   ];
 }
 
