@@ -12,12 +12,11 @@ const TARGET_MS = 1000;
  * `strata history` on `chain` (a {@link BIG_STREAM_REVISIONS}-revision folder), medians of `runs`, each
  * beside the same floor: a fresh node that imports the driver and reads the version rows (`noopFloor`).
  */
-export async function bigStreamRows({ chain, graph, runs, median, timedSync, runChild, createDatabase, dropDatabase, upgrade, cli, noopFloor }) {
+export async function bigStreamRows({ chain, graph, runs, median, timedSync, runChild, createDatabase, dropDatabase, expectSteps, upgrade, cli, noopFloor }) {
   const stream = 'big';
   const database = await createDatabase({ dialect: 'sqlite' });
   try {
-    const applied = await upgrade({ stream: { name: stream, dialect: 'sqlite', url: database.url }, graph, target: 'head' });
-    if (applied.steps.length !== chain.count) throw new Error(`big stream: expected ${chain.count} steps, got ${applied.steps.length}`);
+    expectSteps(await upgrade({ stream: { name: stream, dialect: 'sqlite', url: database.url }, graph, target: 'head' }), chain.count, 'big stream');
     const flags = ['--url', database.url, '--dir', chain.tsDir, '--stream', stream];
     const commands = [
       { label: 'no-op `strata upgrade head`', argv: ['upgrade', 'head', ...flags] },

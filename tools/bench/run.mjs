@@ -188,9 +188,12 @@ function downgradeSql(n) {
   return [`DROP TABLE t_${n}`];
 }
 
-/** Revisions 1 to `count`'s DDL as one plain script: the full upgrade's floor. */
-function chainScript(count) {
-  return Array.from({ length: count }, (_, i) => upgradeSql(i + 1))
+/**
+ * Revisions 1 to `count`'s DDL as one plain script: the full upgrade's floor; with `down`, their
+ * downgrades newest first, the floor of a downgrade to base.
+ */
+function chainScript(count, { down = false } = {}) {
+  return Array.from({ length: count }, (_, i) => (down ? downgradeSql(count - i) : upgradeSql(i + 1)))
     .flat()
     .join(';\n');
 }
@@ -278,9 +281,7 @@ async function probe(target) {
 async function benchDialect(target, graph, chain) {
   const stream = { name: STREAM, dialect: target.dialect };
   const script = chainScript(chain.count);
-  const dropScript = Array.from({ length: chain.count }, (_, i) => downgradeSql(chain.count - i))
-    .flat()
-    .join(';\n');
+  const dropScript = chainScript(chain.count, { down: true });
   const down = [];
   const downFloor = [];
   const downgradeToBase = async (database) => {
