@@ -47,6 +47,7 @@ import type {
   UniqueDefinition,
 } from '../ops/op.js';
 import type { ForeignKeyAction, GeneratedColumn } from '../schema/model.js';
+import { isParenthesized } from '../schema/expression-identifiers.js';
 import { localName, splitQualifiedName } from '../schema/qualified-name.js';
 import type { DialectName } from './dialect.js';
 import { UnsupportedOperationError } from './errors.js';
@@ -657,21 +658,4 @@ export function literalOrParenthesized(expression: string): string {
     /^(null|true|false)$/i.test(text) ||
     /^current_(timestamp|date|time)(\(\d*\))?$/i.test(text);
   return literal || isParenthesized(text) ? text : `(${text})`;
-}
-
-/** Whether the whole text is one parenthesised group (`(a + b)`, not `(a) + (b)`), outside string literals. */
-function isParenthesized(text: string): boolean {
-  if (!text.startsWith('(') || !text.endsWith(')')) return false;
-  let depth = 0;
-  let inString = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const character = text[index];
-    if (character === "'") inString = !inString;
-    else if (!inString && character === '(') depth += 1;
-    else if (!inString && character === ')') {
-      depth -= 1;
-      if (depth === 0 && index < text.length - 1) return false;
-    }
-  }
-  return depth === 0;
 }

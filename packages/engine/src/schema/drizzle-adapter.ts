@@ -33,6 +33,7 @@ import type {
   UniqueConstraintModel,
   ViewModel,
 } from './model.js';
+import { unwrapParentheses } from './expression-identifiers.js';
 import { clipIdentifier, exceedsLimit, shortenIdentifier } from './identifiers.js';
 import { builtKeys } from './model.js';
 import { isDefaultSchema, localName, qualifiedName, schemaOf } from './qualified-name.js';
@@ -474,7 +475,7 @@ function sqlIndexPart(
   const order = ordered?.[2]?.toLowerCase() === 'desc' ? { order: 'desc' as const } : {};
   const quoted = body.length > 1 && body.startsWith(quote) && body.endsWith(quote) ? body.slice(1, -1) : body;
   const column = Object.values(table.columns).find((candidate) => candidate.name === quoted);
-  return column === undefined ? { ...expression(unwrapParens(body)), ...order } : { column: id(column.name), ...order };
+  return column === undefined ? { ...expression(unwrapParentheses(body)), ...order } : { column: id(column.name), ...order };
 }
 
 function tableModel(
@@ -524,7 +525,7 @@ function tableModel(
 
   for (const index of Object.values(table.indexes ?? {})) {
     const flags = snapshot.internal?.indexes?.[index.name]?.columns ?? {};
-    const sqlPart = (text: string): IndexPart => sqlIndexPart(unwrapParens(text), table, rules.quote, id, expression);
+    const sqlPart = (text: string): IndexPart => sqlIndexPart(unwrapParentheses(text), table, rules.quote, id, expression);
     const parts = index.columns.map((part): IndexPart => {
       if (typeof part === 'string') return flags[part]?.isExpression === true ? sqlPart(part) : { column: id(part) };
       if (part.isExpression === true) return { ...sqlPart(part.expression), ...indexPartOptions(part) };
@@ -673,26 +674,6 @@ function stripQualifier(expression: string, qualifier: string, quote: '"' | '`')
     }
   }
   return out;
-}
-
-/** An expression without parentheses that wrap it whole (MySQL's functional key parts are written `(expr)`). */
-function unwrapParens(text: string): string {
-  let current = text.trim();
-  while (current.startsWith('(') && current.endsWith(')')) {
-    let depth = 0;
-    let wrapsAll = true;
-    for (let i = 0; i < current.length; i += 1) {
-      if (current[i] === '(') depth += 1;
-      else if (current[i] === ')') depth -= 1;
-      if (depth === 0 && i < current.length - 1) {
-        wrapsAll = false;
-        break;
-      }
-    }
-    if (!wrapsAll) break;
-    current = current.slice(1, -1).trim();
-  }
-  return current;
 }
 
 function foreignKeyAction(value: string | undefined): ForeignKeyAction {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mentionsColumn, renameIdentifier, renameQualifier } from './expression-identifiers.js';
+import { isParenthesized, mentionsColumn, renameIdentifier, renameQualifier, unwrapParentheses } from './expression-identifiers.js';
 
 describe('mentionsColumn', () => {
   it('finds bare words case-insensitively and quoted names exactly', () => {
@@ -29,5 +29,28 @@ describe('renameIdentifier and renameQualifier', () => {
 
   it('renames a table only where it qualifies a column', () => {
     expect(renameQualifier('"users"."age" > users', 'users', 'people')).toBe('"people"."age" > users');
+  });
+});
+
+describe('isParenthesized / unwrapParentheses', () => {
+  it('tells one group from several', () => {
+    expect(isParenthesized('(a + b)')).toBe(true);
+    expect(isParenthesized('((a))')).toBe(true);
+    expect(isParenthesized('(a) + (b)')).toBe(false);
+    expect(isParenthesized('a + (b)')).toBe(false);
+  });
+
+  it('ignores parentheses inside string literals and quoted identifiers', () => {
+    expect(isParenthesized("(name || ')')")).toBe(true);
+    expect(isParenthesized("('(' || name)")).toBe(true);
+    expect(isParenthesized('("a)b" + 1)')).toBe(true);
+    expect(isParenthesized('(`x)` * 2)')).toBe(true);
+    expect(isParenthesized("(name) || ('it''s)')")).toBe(false);
+  });
+
+  it('unwraps every pair that wraps the whole expression, and no other', () => {
+    expect(unwrapParentheses(' ((lower(name))) ')).toBe('lower(name)');
+    expect(unwrapParentheses("(lower(name) || ')')")).toBe("lower(name) || ')'");
+    expect(unwrapParentheses('(a) + (b)')).toBe('(a) + (b)');
   });
 });

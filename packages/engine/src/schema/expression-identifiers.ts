@@ -1,6 +1,6 @@
 // The identifiers of SQL expressions (checks, index expressions and predicates, generated columns,
-// policies), read by one small lexer: which columns an expression names, and the expression with one
-// renamed. Dialect-neutral: '…' strings, "…" and `…` quoted identifiers, bare words.
+// policies), read by one small lexer: which columns an expression names, the expression with one
+// renamed, and whether parentheses wrap it whole. Dialect-neutral: '…' strings, "…" and `…` quoted identifiers, bare words.
 
 /**
  * One identifier token of an SQL expression: where it is, its text, and how it is quoted.
@@ -27,13 +27,7 @@ function identifierTokens(expression: string): IdentifierToken[] {
   while (i < expression.length) {
     const char = expression[i] as string;
     if (char === "'") {
-      i += 1;
-      while (i < expression.length) {
-        if (expression[i] === "'" && expression[i + 1] === "'") i += 2;
-        else if (expression[i] === "'") break;
-        else i += 1;
-      }
-      i += 1;
+      i = afterQuoted(expression, i);
     } else if (char === '"' || char === '`') {
       const start = i;
       let name = '';
@@ -62,6 +56,48 @@ function identifierTokens(expression: string): IdentifierToken[] {
     }
   }
   return tokens;
+}
+
+/** The index just past the quoted run that opens at `start` (`'…'`, `"…"` or `` `…` ``, a doubled quote standing for itself). @internal */
+function afterQuoted(expression: string, start: number): number {
+  const quote = expression[start];
+  let i = start + 1;
+  while (i < expression.length) {
+    if (expression[i] === quote && expression[i + 1] === quote) i += 2;
+    else if (expression[i] === quote) break;
+    else i += 1;
+  }
+  return i + 1;
+}
+
+/**
+ * Whether the whole expression is one parenthesised group: `(a + b)`, not `(a) + (b)`; parentheses
+ * inside string literals and quoted identifiers do not count (`(name || ')')` is one group).
+ */
+export function isParenthesized(expression: string): boolean {
+  if (!expression.startsWith('(') || !expression.endsWith(')')) return false;
+  let depth = 0;
+  for (let i = 0; i < expression.length; ) {
+    const char = expression[i];
+    if (char === "'" || char === '"' || char === '`') {
+      i = afterQuoted(expression, i);
+      continue;
+    }
+    if (char === '(') depth += 1;
+    else if (char === ')') {
+      depth -= 1;
+      if (depth === 0 && i < expression.length - 1) return false;
+    }
+    i += 1;
+  }
+  return depth === 0;
+}
+
+/** The expression without the parentheses that wrap it whole, however many pairs (`((a))` is `a`). */
+export function unwrapParentheses(expression: string): string {
+  let current = expression.trim();
+  while (isParenthesized(current)) current = current.slice(1, -1).trim();
+  return current;
 }
 
 /** Whether a token names `column`: quoted exactly, bare case-insensitively (as the servers fold). @internal */
