@@ -13,9 +13,10 @@ export const GUARDED_OPS = 100;
 
 /**
  * A statement that is an operation's own DDL (the ledger's CREATE TABLE IF NOT EXISTS excluded),
- * also when PostgreSQL's runner sends the transaction's BEGIN with it (`BEGIN; CREATE …`).
+ * also when PostgreSQL's runner sends the transaction's BEGIN with it (`BEGIN; CREATE …`, or
+ * `BEGIN; SET LOCAL synchronous_commit TO off; CREATE …` for a commit that need not wait for the disk).
  */
-export const isOpDdl = (sql) => /^\s*(?:begin;\s*)?(?:create|alter|drop)\b/i.test(sql) && !/strata_/i.test(sql);
+export const isOpDdl = (sql) => /^\s*(?:begin;\s*(?:set local [^;]*;\s*)?)?(?:create|alter|drop)\b/i.test(sql) && !/strata_/i.test(sql);
 
 /** The plain DDL of chain revision `n`, spelled as the engine renders its three operations. */
 export function guardedChainSql(n) {

@@ -59,10 +59,11 @@ const TARGETS = [
 
 /**
  * `--only runner`: only each database's runner table (both transaction modes against the plain script);
+ * `--only guards`: only each database's guard rows (the guarded revision and the guarded chain);
  * `--only peers`: only the peers tables. With no option, the full run.
  */
 const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
-const SECTIONS = ['runner', 'peers'];
+const SECTIONS = ['runner', 'guards', 'peers'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   console.error(`--only: unknown table '${only}' (known: ${SECTIONS.join(', ')})`);
   process.exit(2);
@@ -116,6 +117,17 @@ async function main() {
       if (version === undefined) continue;
       const rows = await runnerRows(target, graph, chain.count, chainScript(chain.count), upgradeSql(1).length, helpers);
       printTable(`Runner: ${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
+    }
+    return;
+  }
+  if (only === 'guards') {
+    const guardedChain = writeChain(CHAIN, { name: 'guarded', body: guardedRevisionBody, twins: false });
+    const guardedGraph = new RevisionGraph(loadRevisions(guardedChain.tsDir));
+    for (const target of TARGETS) {
+      const version = await probe(target);
+      if (version === undefined) continue;
+      const rows = [...(await guardRoundTripRows(target, helpers)), ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers))];
+      printTable(`Guards: ${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
     }
     return;
   }

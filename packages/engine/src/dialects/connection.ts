@@ -13,6 +13,14 @@ export interface BeginOptions {
    * snapshot at the first statement, not at BEGIN. Other dialects open the transaction at once.
    */
   readonly withFirstStatement?: boolean;
+  /**
+   * `false`: the commit may return before the transaction reaches the disk (PostgreSQL:
+   * `SET LOCAL synchronous_commit TO off`, sent with BEGIN). The transaction stays atomic and its
+   * effects are visible at once; it is flushed with the next durable commit on the server (the log is
+   * flushed in order) or within a fraction of a second, and only a crash of the server before that
+   * loses it, whole. Default `true`. Dialects without such a setting ignore it.
+   */
+  readonly durable?: boolean;
 }
 
 /**
@@ -50,8 +58,42 @@ export interface Connection {
   readonly driver: unknown;
   /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */
   readonly drizzleAdapter?: string;
+  /**
+   * Runs `statements` in order as one transaction of their own, in one round trip (MySQL/MariaDB:
+   * `START TRANSACTION; …; COMMIT` as one multi-statement query, parameters escaped by the client).
+   * A failing statement rolls the transaction back and its error is thrown. Absent where the driver
+   * cannot: {@link inOneTransaction} then opens and commits the transaction around the statements.
+   */
+  runTransaction?(statements: readonly SqlStatement[]): Promise<void>;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
+}
+
+/** One statement with its parameters (placeholders as {@link Connection.query} takes them). */
+export interface SqlStatement {
+  readonly sql: string;
+  readonly params: readonly unknown[];
+}
+
+/**
+ * Runs `statements` as one transaction of their own: through {@link Connection.runTransaction} where
+ * the connection has it (one round trip), else BEGIN (with the first statement where the driver
+ * allows), the statements and COMMIT, rolled back on a failure. No transaction may be open.
+ */
+export async function inOneTransaction(connection: Connection, statements: readonly SqlStatement[]): Promise<void> {
+  if (connection.runTransaction !== undefined) {
+    await connection.runTransaction(statements);
+    return;
+  }
+  await connection.begin({ withFirstStatement: true });
+  try {
+    for (const { sql, params } of statements) await connection.query(sql, params);
+    await connection.commit();
+  } catch (error) {
+    // Report the statement's error, not a rollback that fails because the connection broke.
+    await connection.rollback().catch(() => undefined);
+    throw error;
+  }
 }
 
 /**

@@ -12,7 +12,8 @@ import { ChecksumMismatchError, DdlLockTimeoutError, runTransactionUnsupported, 
 import { compareLedger } from './ledger-check.js';
 import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
-import { appliedFromHistory, Ledger, recordedFile, type HistoryEntry } from './ledger.js';
+import { appliedFromHistory, Ledger, recordedFile, type HistoryEntry, type NewHistoryEntry } from './ledger.js';
+import { LedgerQueue } from './ledger-queue.js';
 import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { withConnection } from '../dialects/connection.js';
@@ -493,11 +494,16 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     };
     // The run's open transaction (run mode): where its steps start and the heads before it.
     let open: { readonly firstStep: number; readonly heads: readonly string[] } | undefined;
+    // The ledger rows of revisions whose bodies sent nothing wait for the next write (see LedgerQueue).
+    const queue = new LedgerQueue(ledger, headsBefore);
     const commitRun = async () => {
       if (open === undefined) return;
       open = undefined;
+      await queue.write();
       await connection.commit();
+      queue.committed();
     };
+    const writeWaiting = () => queue.writeAlone(connection);
     try {
       for (const [index, step] of plan.entries()) {
         const { revision } = step;
@@ -509,8 +515,10 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         const started = performance.now();
         atomic = revision.transactional && dialect.capabilities.transactionalDdl;
         const body = () => (direction === 'up' ? revision.upgrade(ctx) : revision.downgrade(ctx));
-        const record = async () => {
-          await ledger.advance(step.headsBefore, step.headsAfter, {
+        // Queues the revision's ledger row; true when it must be written now, false when the body sent
+        // nothing at all and the row may wait.
+        const finish = (): boolean => {
+          const entry: NewHistoryEntry = {
             revision: revision.id,
             direction,
             message: revision.message,
@@ -519,8 +527,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             startedAt,
             finishedAt: timestamp(),
             durationMs: performance.now() - started,
-          });
+          };
+          queue.add(index, entry, step.headsAfter);
+          return statements > 0 || touches.tables === undefined;
         };
+        // The last revision's commit is flushed to disk, and with it every commit before it; the others
+        // need not wait for the disk (PostgreSQL: synchronous_commit off), each atomic all the same.
+        const durable = index === plan.length - 1;
         const timeouts = ddlTimeouts(revision, stream.ddl);
         const retries = stream.ddl?.lockRetries ?? 0;
         const once = async () => {
@@ -536,7 +549,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
               const revisionBody = async () => {
                 await scope.afterBegin();
                 await body();
-                await record();
+                if (finish()) await queue.write();
                 await prep.beforeCommit(touches.tables);
               };
               if (runTransaction) {
@@ -546,7 +559,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 }
                 await revisionBody();
               } else {
-                await inTransaction(connection, revisionBody);
+                await inTransaction(connection, revisionBody, { durable });
+                queue.committed();
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.
@@ -560,7 +574,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             throw error;
           }
           await scope.close();
-          if (!atomic) await inTransaction(connection, record);
+          if (!atomic && finish()) await queue.writeAlone(connection);
         };
         for (let attempt = 1; ; attempt++) {
           try {
@@ -571,6 +585,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             inspector.invalidate();
             // Run mode: the failure takes the run's whole open transaction with it, earlier revisions included.
             const rolledBackWith = open === undefined ? 0 : steps.length - open.firstStep;
+            queue.rolledBack(open?.firstStep ?? index);
             if (open !== undefined) {
               await connection.rollback().catch(() => undefined);
               steps.splice(open.firstStep, rolledBackWith, ...steps.slice(open.firstStep).map((done): StepResult => ({ ...done, status: 'rolled-back' })));
@@ -588,6 +603,9 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
               await new Promise((resolve) => setTimeout(resolve, delayMs));
               continue;
             }
+            // The rows of the revisions that did apply before it are written (another process holding
+            // the database would hold up the write as well); the revision's own error is the one to report.
+            if (!isDatabaseLocked(error)) await writeWaiting().catch(() => undefined);
             const durationMs = performance.now() - started;
             steps.push({ revision: revision.id, message: revision.message, direction, status: 'failed', durationMs, differences, ...fileOf(revision.file) });
             const result = { stream: stream.name, direction, headsBefore, headsAfter: heads, steps };
@@ -627,6 +645,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         emit({ type: 'revision-done', ...base, durationMs });
       }
       await commitRun();
+      await writeWaiting();
     } finally {
       if (open !== undefined) await connection.rollback().catch(() => undefined);
       await unprepare();
@@ -715,9 +734,9 @@ export async function inRevisionTransaction(
   }
 }
 
-async function inTransaction(connection: Connection, body: () => Promise<void>): Promise<void> {
+async function inTransaction(connection: Connection, body: () => Promise<void>, options: { durable?: boolean } = {}): Promise<void> {
   // BEGIN travels with the first statement where the driver allows it: one round trip fewer per revision.
-  await connection.begin({ withFirstStatement: true });
+  await connection.begin({ withFirstStatement: true, ...options });
   try {
     await body();
     await connection.commit();

@@ -1,4 +1,4 @@
-import type { Connection, Row } from '../connection.js';
+import type { Connection, Row, SqlStatement } from '../connection.js';
 import {
   AuthenticationError,
   CONNECTION_LOST_CODES,
@@ -151,6 +151,24 @@ export class MysqlConnection implements Connection {
 
   async executeScript(sql: string): Promise<void> {
     await this.#run(sql, () => this.#client.query(sql));
+  }
+
+  async runTransaction(statements: readonly SqlStatement[]): Promise<void> {
+    for (const { sql } of statements) {
+      if (hasSeveralStatements(sql)) throw new MultipleStatementsError({ dialect: 'mysql', redactedUrl: this.redactedUrl, sql: scrubPassword(sql, this.#url) });
+    }
+    const body = statements.map(({ sql }) => sql).join('; ');
+    const script = `START TRANSACTION; ${body}; COMMIT`;
+    this.#inTransaction = true;
+    try {
+      // mysql2 escapes the parameters of every statement into the one text, in order.
+      await this.#run(body, () => this.#client.query(script, statements.flatMap(({ params }) => [...params])));
+      this.#inTransaction = false;
+    } catch (error) {
+      // The server stops at the failing statement, inside the transaction: end it.
+      await this.rollback().catch(() => undefined);
+      throw error;
+    }
   }
 
   async begin(): Promise<void> {

@@ -74,6 +74,8 @@ export class PostgresConnection implements Connection {
   #inTransaction = false;
   /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
   #beginHeld = false;
+  /** What opens the transaction `begin` was asked for: BEGIN, with the setting of a commit that need not wait for the disk. */
+  #beginSql = 'BEGIN';
   /** A held BEGIN sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
   #beginQueued: Promise<unknown> | undefined;
   #closed = false;
@@ -139,7 +141,7 @@ export class PostgresConnection implements Connection {
   get driver(): unknown {
     if (this.#beginHeld) {
       this.#beginHeld = false;
-      this.#beginQueued = this.#client.query('BEGIN').then(() => undefined, (error: unknown) => error);
+      this.#beginQueued = this.#client.query(this.#beginSql).then(() => undefined, (error: unknown) => error);
     }
     return this.#client;
   }
@@ -149,7 +151,7 @@ export class PostgresConnection implements Connection {
     // parameters (the simple protocol takes no parameters and would run a second statement too).
     if (this.#beginHeld && params.length === 0 && !sql.replace(/;\s*$/, '').includes(';')) {
       this.#beginHeld = false;
-      const results = await this.#run(sql, () => this.#client.query(`BEGIN; ${sql}`));
+      const results = await this.#run(sql, () => this.#client.query(`${this.#beginSql}; ${sql}`));
       return Array.isArray(results) ? (results.at(-1)?.rows ?? []) : results.rows;
     }
     await this.#sendHeldBegin();
@@ -160,14 +162,15 @@ export class PostgresConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
-    const begin = this.#beginHeld ? 'BEGIN; ' : '';
+    const begin = this.#beginHeld ? `${this.#beginSql}; ` : '';
     this.#beginHeld = false;
     await this.#run(sql, () => this.#client.query(`${begin}${sql}`));
   }
 
   async begin(options?: BeginOptions): Promise<void> {
+    this.#beginSql = options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN';
     if (options?.withFirstStatement) this.#beginHeld = true;
-    else await this.#run('BEGIN', () => this.#client.query('BEGIN'));
+    else await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
     this.#inTransaction = true;
   }
 
@@ -175,7 +178,7 @@ export class PostgresConnection implements Connection {
   async #sendHeldBegin(): Promise<void> {
     if (this.#beginHeld) {
       this.#beginHeld = false;
-      await this.#run('BEGIN', () => this.#client.query('BEGIN'));
+      await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
     }
     const queued = this.#beginQueued;
     this.#beginQueued = undefined;

@@ -1,0 +1,82 @@
+import { inOneTransaction, type Connection } from '../dialects/connection.js';
+import type { Ledger, NewHistoryEntry } from './ledger.js';
+
+/** One finished revision's history row, and the heads the stream has once it is recorded. */
+interface QueuedRow {
+  /** The revision's index in the run's plan. */
+  readonly step: number;
+  readonly entry: NewHistoryEntry;
+  readonly heads: readonly string[];
+}
+
+/**
+ * A run's ledger writes. A revision whose body sent nothing may leave its row waiting: re-running it
+ * would send nothing either, so until the row is written the ledger merely says less than is true, and
+ * a run cut short there does it again. The rows that wait go out with the next revision that writes,
+ * or at the end of the run, as one version move and one history INSERT; a re-run where every guard
+ * skips writes the ledger once instead of once per revision.
+ *
+ * Rows written inside a transaction count as recorded only once it commits ({@link committed});
+ * after a rollback ({@link rolledBack}) those of revisions that stay applied wait again.
+ */
+export class LedgerQueue {
+  readonly #ledger: Ledger;
+  /** Rows not written yet. */
+  #waiting: QueuedRow[] = [];
+  /** Rows written in the open transaction. */
+  #written: QueuedRow[] = [];
+  /** The version rows as committed. */
+  #committedHeads: readonly string[];
+  /** The version rows as the open transaction sees them. */
+  #heads: readonly string[];
+
+  constructor(ledger: Ledger, heads: readonly string[]) {
+    this.#ledger = ledger;
+    this.#committedHeads = heads;
+    this.#heads = heads;
+  }
+
+  /** Queues the row of a revision that finished (step = its index in the plan). */
+  add(step: number, entry: NewHistoryEntry, heads: readonly string[]): void {
+    this.#waiting.push({ step, entry, heads });
+  }
+
+  /** Writes the waiting rows, in the caller's transaction. */
+  async write(): Promise<void> {
+    const last = this.#waiting.at(-1);
+    if (last === undefined) return;
+    await this.#ledger.advance(this.#heads, last.heads, this.#waiting.map((row) => row.entry));
+    this.#written.push(...this.#waiting);
+    this.#waiting = [];
+    this.#heads = last.heads;
+  }
+
+  /**
+   * Writes the waiting rows in a transaction of their own, outside any other (one round trip where
+   * the connection can: `inOneTransaction`), and counts them recorded once it committed.
+   */
+  async writeAlone(connection: Connection): Promise<void> {
+    const last = this.#waiting.at(-1);
+    if (last === undefined) return;
+    await inOneTransaction(connection, this.#ledger.advanceStatements(this.#heads, last.heads, this.#waiting.map((row) => row.entry)));
+    this.#waiting = [];
+    this.#heads = last.heads;
+    this.#committedHeads = last.heads;
+  }
+
+  /** The transaction the written rows went out in committed. */
+  committed(): void {
+    this.#written = [];
+    this.#committedHeads = this.#heads;
+  }
+
+  /**
+   * The open transaction rolled back, and with it every revision from plan index `from` on: their rows
+   * are dropped; the rows of earlier revisions written in it wait again.
+   */
+  rolledBack(from: number): void {
+    this.#waiting = [...this.#written, ...this.#waiting].filter((row) => row.step < from);
+    this.#written = [];
+    this.#heads = this.#committedHeads;
+  }
+}
