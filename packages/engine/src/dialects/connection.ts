@@ -65,6 +65,13 @@ export interface Connection {
    * cannot: {@link inOneTransaction} then opens and commits the transaction around the statements.
    */
   runTransaction?(statements: readonly SqlStatement[]): Promise<void>;
+  /**
+   * Runs `statements` as the open transaction's last and commits it, in one round trip (PostgreSQL:
+   * one simple-query message, the parameters written as literals). On a failure the transaction is
+   * left to the caller's rollback. Absent where the driver cannot: {@link commitWith} then sends the
+   * statements and COMMIT one by one.
+   */
+  commitWith?(statements: readonly SqlStatement[]): Promise<void>;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }
@@ -73,6 +80,19 @@ export interface Connection {
 export interface SqlStatement {
   readonly sql: string;
   readonly params: readonly unknown[];
+}
+
+/**
+ * Sends `statements` as the open transaction's last and commits it: through {@link Connection.commitWith}
+ * where the connection has it (one round trip), else one by one and COMMIT. With no statement, a commit.
+ */
+export async function commitWith(connection: Connection, statements: readonly SqlStatement[]): Promise<void> {
+  if (statements.length > 0 && connection.commitWith !== undefined) {
+    await connection.commitWith(statements);
+    return;
+  }
+  for (const { sql, params } of statements) await connection.query(sql, params);
+  await connection.commit();
 }
 
 /**

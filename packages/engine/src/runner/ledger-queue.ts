@@ -1,4 +1,4 @@
-import { inOneTransaction, type Connection } from '../dialects/connection.js';
+import { commitWith, inOneTransaction, type Connection, type SqlStatement } from '../dialects/connection.js';
 import type { Ledger, NewHistoryEntry } from './ledger.js';
 
 /** One finished revision's history row, and the heads the stream has once it is recorded. */
@@ -21,6 +21,7 @@ interface QueuedRow {
  */
 export class LedgerQueue {
   readonly #ledger: Ledger;
+  readonly #connection: Connection;
   /** Rows not written yet. */
   #waiting: QueuedRow[] = [];
   /** Rows written in the open transaction. */
@@ -30,8 +31,9 @@ export class LedgerQueue {
   /** The version rows as the open transaction sees them. */
   #heads: readonly string[];
 
-  constructor(ledger: Ledger, heads: readonly string[]) {
+  constructor(ledger: Ledger, connection: Connection, heads: readonly string[]) {
     this.#ledger = ledger;
+    this.#connection = connection;
     this.#committedHeads = heads;
     this.#heads = heads;
   }
@@ -41,27 +43,29 @@ export class LedgerQueue {
     this.#waiting.push({ step, entry, heads });
   }
 
-  /** Writes the waiting rows, in the caller's transaction. */
+  /** Writes the waiting rows in the open transaction, which stays open. */
   async write(): Promise<void> {
-    const last = this.#waiting.at(-1);
-    if (last === undefined) return;
-    await this.#ledger.advance(this.#heads, last.heads, this.#waiting.map((row) => row.entry));
-    this.#written.push(...this.#waiting);
-    this.#waiting = [];
-    this.#heads = last.heads;
+    for (const { sql, params } of this.#take()) await this.#connection.query(sql, params);
+  }
+
+  /**
+   * Writes the waiting rows as the open transaction's last statements and commits it, in one round
+   * trip where the connection can (`commitWith`); with no row waiting, only commits.
+   */
+  async commit(): Promise<void> {
+    await commitWith(this.#connection, this.#take());
+    this.committed();
   }
 
   /**
    * Writes the waiting rows in a transaction of their own, outside any other (one round trip where
-   * the connection can: `inOneTransaction`), and counts them recorded once it committed.
+   * the connection can: `inOneTransaction`).
    */
-  async writeAlone(connection: Connection): Promise<void> {
-    const last = this.#waiting.at(-1);
-    if (last === undefined) return;
-    await inOneTransaction(connection, this.#ledger.advanceStatements(this.#heads, last.heads, this.#waiting.map((row) => row.entry)));
-    this.#waiting = [];
-    this.#heads = last.heads;
-    this.#committedHeads = last.heads;
+  async writeAlone(): Promise<void> {
+    const statements = this.#take();
+    if (statements.length === 0) return;
+    await inOneTransaction(this.#connection, statements);
+    this.committed();
   }
 
   /** The transaction the written rows went out in committed. */
@@ -78,5 +82,16 @@ export class LedgerQueue {
     this.#waiting = [...this.#written, ...this.#waiting].filter((row) => row.step < from);
     this.#written = [];
     this.#heads = this.#committedHeads;
+  }
+
+  /** The statements that record the waiting rows, which count as written from here on. */
+  #take(): SqlStatement[] {
+    const last = this.#waiting.at(-1);
+    if (last === undefined) return [];
+    const statements = this.#ledger.advanceStatements(this.#heads, last.heads, this.#waiting.map((row) => row.entry));
+    this.#written.push(...this.#waiting);
+    this.#waiting = [];
+    this.#heads = last.heads;
+    return statements;
   }
 }

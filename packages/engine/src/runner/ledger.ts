@@ -131,17 +131,12 @@ export class Ledger {
   }
 
   /**
-   * Steps of a run: {@link moveHeads} from `before` to `after` and one history row per entry, in order
-   * (several revisions whose bodies sent nothing are recorded together, with the next revision that
-   * writes). Where the dialect has data-modifying `WITH` clauses they are one statement (one round trip
-   * instead of two or more); elsewhere the same statements one after another. Either way, call it
-   * inside a transaction.
+   * The statements of steps of a run: {@link moveHeads} from `before` to `after` and one history row
+   * per entry, in order (several revisions whose bodies sent nothing are recorded together, with the
+   * next revision that writes). Where the dialect has data-modifying `WITH` clauses the move and the
+   * first rows are one statement; elsewhere the same statements one after another. The caller sends
+   * them inside a transaction (`LedgerQueue`).
    */
-  async advance(before: readonly string[], after: readonly string[], entries: readonly NewHistoryEntry[]): Promise<void> {
-    for (const { sql, params } of this.advanceStatements(before, after, entries)) await this.#sink.run(sql, params);
-  }
-
-  /** The statements of {@link advance}, for a caller that sends them itself (`inOneTransaction`). */
   advanceStatements(before: readonly string[], after: readonly string[], entries: readonly NewHistoryEntry[]): SqlStatement[] {
     const moves = this.#moves(before, after);
     const [first = [], ...rest] = chunks(entries, HISTORY_ROWS_PER_INSERT);

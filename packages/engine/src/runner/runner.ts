@@ -495,15 +495,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     // The run's open transaction (run mode): where its steps start and the heads before it.
     let open: { readonly firstStep: number; readonly heads: readonly string[] } | undefined;
     // The ledger rows of revisions whose bodies sent nothing wait for the next write (see LedgerQueue).
-    const queue = new LedgerQueue(ledger, headsBefore);
+    const queue = new LedgerQueue(ledger, connection, headsBefore);
     const commitRun = async () => {
       if (open === undefined) return;
       open = undefined;
-      await queue.write();
-      await connection.commit();
-      queue.committed();
+      await queue.commit();
     };
-    const writeWaiting = () => queue.writeAlone(connection);
+    const writeWaiting = () => queue.writeAlone();
     try {
       for (const [index, step] of plan.entries()) {
         const { revision } = step;
@@ -546,21 +544,26 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
           try {
             if (atomic) {
               const prep = await prepare();
-              const revisionBody = async () => {
+              if (runTransaction && open === undefined) {
+                await connection.begin({ withFirstStatement: true });
+                open = { firstStep: steps.length, heads };
+              } else if (!runTransaction) {
+                await connection.begin({ withFirstStatement: true, durable });
+              }
+              try {
                 await scope.afterBegin();
                 await body();
-                if (finish()) await queue.write();
+                const mustWrite = finish();
                 await prep.beforeCommit(touches.tables);
-              };
-              if (runTransaction) {
-                if (open === undefined) {
-                  await connection.begin({ withFirstStatement: true });
-                  open = { firstStep: steps.length, heads };
-                }
-                await revisionBody();
-              } else {
-                await inTransaction(connection, revisionBody, { durable });
-                queue.committed();
+                // Per revision, the ledger rows go with the COMMIT (one round trip where the driver allows).
+                if (runTransaction) {
+                  if (mustWrite) await queue.write();
+                } else if (mustWrite) await queue.commit();
+                else await connection.commit();
+              } catch (error) {
+                // Run mode: the run's transaction is rolled back below, with the steps it took along.
+                if (!runTransaction) await connection.rollback().catch(() => undefined);
+                throw error;
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.
@@ -574,7 +577,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             throw error;
           }
           await scope.close();
-          if (!atomic && finish()) await queue.writeAlone(connection);
+          if (!atomic && finish()) await queue.writeAlone();
         };
         for (let attempt = 1; ; attempt++) {
           try {
@@ -734,9 +737,9 @@ export async function inRevisionTransaction(
   }
 }
 
-async function inTransaction(connection: Connection, body: () => Promise<void>, options: { durable?: boolean } = {}): Promise<void> {
+async function inTransaction(connection: Connection, body: () => Promise<void>): Promise<void> {
   // BEGIN travels with the first statement where the driver allows it: one round trip fewer per revision.
-  await connection.begin({ withFirstStatement: true, ...options });
+  await connection.begin({ withFirstStatement: true });
   try {
     await body();
     await connection.commit();

@@ -112,6 +112,23 @@ await describeDialects('ledger rows of revisions that send nothing', (ctx) => {
     }
   });
 
+  it('the ledger row sent with the COMMIT keeps quotes, backslashes and placeholder-like text as written', async () => {
+    const stream = await streamOn('literals');
+    const message = "it's C:\\temp\\new $1 ? 'quoted' \\' end";
+    const graph = new RevisionGraph([
+      revision({ id: rev(1), parents: [], message, upgrade: guardedTable('a'), downgrade: async () => undefined }),
+      revision({ id: rev(2), parents: [rev(1)], message: 'next', upgrade: guardedTable('b'), downgrade: async () => undefined }),
+    ]);
+    await upgrade({ stream, graph, target: 'head' });
+    const held = await snapshot(ctx.dialect, stream.url, stream.name);
+    expect(held.versions).toEqual([rev(2)]);
+    expect(held.history.map((r) => [r.revision, r.message])).toEqual([
+      [rev(1), message],
+      [rev(2), 'next'],
+    ]);
+    expect(held.history.every((r) => r.durationMs >= 0 && r.finishedAt.getTime() >= r.startedAt.getTime())).toBe(true);
+  });
+
   it('inOneTransaction: all the statements or none, and the session goes on after a failure', async () => {
     const db = await ctx.createDatabase('one-transaction');
     await withConnection(ctx.dialect, db.url, async (c) => {

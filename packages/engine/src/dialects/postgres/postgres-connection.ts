@@ -1,5 +1,5 @@
 import type { StrataError } from '../../errors.js';
-import type { BeginOptions, Connection, Row } from '../connection.js';
+import type { BeginOptions, Connection, Row, SqlStatement } from '../connection.js';
 import {
   AuthenticationError,
   CONNECTION_LOST_CODES,
@@ -202,6 +202,17 @@ export class PostgresConnection implements Connection {
     }
   }
 
+  async commitWith(statements: readonly SqlStatement[]): Promise<void> {
+    const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
+    // Nothing sent yet: BEGIN, the statements and COMMIT are one message.
+    const begin = this.#beginHeld ? `${this.#beginSql}; ` : '';
+    this.#beginHeld = false;
+    await this.#sendHeldBegin();
+    // A failing statement leaves the transaction open (aborted) for the caller's rollback.
+    await this.#run(last, () => this.#client.query(`${begin}${last}; COMMIT`));
+    this.#inTransaction = false;
+  }
+
   async rollback(): Promise<void> {
     if (!this.#inTransaction) return;
     if (this.#beginHeld) {
@@ -244,6 +255,29 @@ export class PostgresConnection implements Connection {
       throw statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
     }
   }
+}
+
+/**
+ * `sql` with its `$n` placeholders replaced by literals, for a simple-query message (which takes no
+ * parameters). Strings with a backslash are written `E'…'` with it doubled, so the literal means the
+ * same whatever `standard_conforming_strings` says; dates as ISO text, which the column's type reads.
+ * Placeholders inside the statement's own string literals are not told apart: the ledger's have none.
+ */
+function withLiterals(sql: string, params: readonly unknown[]): string {
+  return sql.replace(/\$(\d+)/g, (placeholder, index: string) => {
+    const n = Number(index);
+    return n >= 1 && n <= params.length ? postgresLiteral(params[n - 1]) : placeholder;
+  });
+}
+
+function postgresLiteral(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  const text = value instanceof Date ? value.toISOString() : typeof value === 'string' ? value : undefined;
+  if (text === undefined) throw new TypeError(`No PostgreSQL literal for a parameter of type ${typeof value}`);
+  const quoted = `'${text.replaceAll("'", "''")}'`;
+  return text.includes('\\') ? `E${quoted.replaceAll('\\', '\\\\')}` : quoted;
 }
 
 /**
