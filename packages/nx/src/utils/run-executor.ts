@@ -1,15 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
-import { loadEngine, type Engine } from './engine';
+import { loadShell, type EngineShell } from './engine';
 import { inNxSpelling, spellingContextOf } from './nx-spelling';
 import { fromWorkspace, projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
 import { outputFileOf, taskChain, type TaskChain } from './task-chain';
 import { buildWorkspace, streamProjectsAround, type StrataWorkspace, type WorkspaceReach } from './workspace';
 
-/** What an executor body gets: the engine, the output, and the stream's settings on demand. */
+/**
+ * What an executor body gets: the engine's shell (settings, revisions, output; the body imports its
+ * verb from `@strata/engine/commands/<verb>`), the output, and the stream's settings on demand.
+ */
 export interface StrataRun {
-  readonly engine: Engine;
+  readonly engine: EngineShell;
   readonly out: Output;
   readonly context: ExecutorContext;
   /** The command-line parameters this task shares with the tasks it depends on, and the tasks waiting on it. */
@@ -38,7 +41,7 @@ export async function runStrata(
 ): Promise<{ success: boolean }> {
   let out: Output | undefined;
   try {
-    const engine = await loadEngine();
+    const engine = await loadShell();
     const chain = taskChain(context);
     const file = options.outputFile ? fromWorkspace(context.root, outputFileOf(options.outputFile, chain, context.projectName)) : undefined;
     out = new engine.Output({ json: options.json === true, ...(file ? { file } : {}) });
@@ -74,7 +77,7 @@ export async function runStrata(
  * A relative SQLite path typed there is taken from the workspace root, where `nx` was run, so that every
  * stream of the chain opens the same file (each task runs in its own project folder).
  */
-function chainDatabase(engine: Engine, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
+function chainDatabase(engine: EngineShell, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
   const { url, dialect } = chain.params;
   const sqlite = typeof url === 'string' && url !== '' && engine.dialectFromUrl(url) === 'sqlite' && url !== ':memory:';
   return {
