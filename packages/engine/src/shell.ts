@@ -28,5 +28,5 @@ export {
 } from './config/stream-settings.js';
 export { RevisionGraph } from './revision/revision-graph.js';
 export { loadRevisions } from './revision/load-revisions.js';
-export { redactUrl, dialectFromUrl, sqlitePathFromUrl } from './dialects/url.js';
+export { redactUrl, dialectFromUrl, absoluteDatabaseUrl } from './dialects/url.js';
 export { parseShard, type Shard } from './fanout/shard.js';

@@ -1,4 +1,3 @@
-import { pathToFileURL } from 'node:url';
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
 import { loadShell, type EngineShell } from './engine';
@@ -74,14 +73,19 @@ export async function runStrata(
 /**
  * `--url` and `--dialect` given on the command line name the database of the whole chain: the streams
  * a run checks (the ones it depends on, or that depend on it) are read there too, not on their own URL.
- * A relative SQLite path typed there is taken from the workspace root, where `nx` was run, so that every
- * stream of the chain opens the same file (each task runs in its own project folder).
+ * A URL that names a local file (SQLite) or folder (PGlite) by a relative path is taken from the
+ * workspace root, where `nx` was run, so that every stream of the chain opens the same database (each
+ * task runs in its own project folder): the engine's `absoluteDatabaseUrl`, which knows each dialect's
+ * forms, with the dialect as a stream resolves it (`--dialect`, else the URL's).
+ *
+ * @internal Exported for its spec.
  */
-function chainDatabase(engine: EngineShell, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
-  const { url, dialect } = chain.params;
-  const sqlite = typeof url === 'string' && url !== '' && engine.dialectFromUrl(url) === 'sqlite' && url !== ':memory:';
+export function chainDatabase(engine: EngineShell, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
+  const url = typeof chain.params['url'] === 'string' && chain.params['url'] !== '' ? chain.params['url'] : undefined;
+  const dialect = typeof chain.params['dialect'] === 'string' && chain.params['dialect'] !== '' ? (chain.params['dialect'] as NonNullable<StreamExecutorOptions['dialect']>) : undefined;
+  const urlDialect = dialect ?? (url === undefined ? undefined : engine.dialectFromUrl(url));
   return {
-    ...(typeof url === 'string' && url !== '' ? { url: sqlite ? pathToFileURL(engine.sqlitePathFromUrl(url, workspaceRoot)).href : url } : {}),
-    ...(typeof dialect === 'string' && dialect !== '' ? { dialect: dialect as StreamExecutorOptions['dialect'] } : {}),
+    ...(url === undefined ? {} : { url: urlDialect === undefined ? url : engine.absoluteDatabaseUrl(url, urlDialect, workspaceRoot) }),
+    ...(dialect === undefined ? {} : { dialect }),
   };
 }
