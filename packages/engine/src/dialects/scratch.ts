@@ -1,5 +1,5 @@
 import { withConnection } from './connection.js';
-import type { Dialect } from './dialect.js';
+import type { Dialect, DialectName } from './dialect.js';
 
 /** A throwaway database made by {@link ScratchDatabases.create}. */
 export interface ScratchDatabase {
@@ -25,6 +25,31 @@ export interface ScratchDatabases {
   /** Creates the database `name` on `serverUrl` (a server URL, or an embedded server as {@link embeddedServer} names it). */
   create(serverUrl: string, name: string): Promise<ScratchDatabase>;
 }
+
+/** Where a dialect's throwaway databases are made, known before its module is loaded (see {@link SCRATCH_SERVERS}). */
+export interface ScratchServer {
+  /** {@link ScratchDatabases.embeddedServer}: the server used when none is named; undefined when the dialect needs a running one. */
+  readonly embedded: string | undefined;
+  /** What `--server` takes for this dialect, as a hint shows it: a server URL of a usual local install, or the embedded server's name. */
+  readonly example: string;
+}
+
+/**
+ * Each dialect's {@link ScratchServer}, a table rather than a member of the dialect so that a test can
+ * tell which dialect `--server sqlite` names, and say what to pass, without loading any dialect module.
+ * The dialects' `scratch.embeddedServer` read it too.
+ *
+ * @example
+ * ```ts
+ * import { SCRATCH_SERVERS } from './scratch.js';
+ * SCRATCH_SERVERS.mysql.example; // 'mysql://root@127.0.0.1:3306/'
+ * ```
+ */
+export const SCRATCH_SERVERS: Readonly<Record<DialectName, ScratchServer>> = {
+  postgresql: { embedded: 'pglite:', example: 'postgres://postgres@127.0.0.1:5432/postgres' },
+  mysql: { embedded: undefined, example: 'mysql://root@127.0.0.1:3306/' },
+  sqlite: { embedded: 'sqlite', example: 'sqlite' },
+};
 
 /**
  * @internal A database made with `CREATE DATABASE` on a server and dropped with `dropStatement` (the

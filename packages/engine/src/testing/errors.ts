@@ -1,3 +1,5 @@
+import type { DialectName } from '../dialects/dialect.js';
+import { SCRATCH_SERVERS } from '../dialects/scratch.js';
 import { redactUrl } from '../dialects/url.js';
 import { StrataError } from '../errors.js';
 import { RevisionFailedError, UnknownStreamError } from '../runner/errors.js';
@@ -115,8 +117,8 @@ export class ThrowawayServerUrlError extends StrataError {
 export class TestingNeedsServerError extends StrataError {
   static readonly CODE = 'TESTING_NEEDS_SERVER';
   /** `configuredServer`: whether a URL configured for the stream (drizzle.config, STRATA_DATABASE_URL) would have served. */
-  constructor(stream: string, dialect: string, configuredServer: boolean) {
-    const example = dialect === 'mysql' ? 'mysql://root@127.0.0.1:3306/' : 'postgres://postgres@127.0.0.1:5432/postgres';
+  constructor(stream: string, dialect: DialectName, configuredServer: boolean) {
+    const example = SCRATCH_SERVERS[dialect].example;
     super(
       TestingNeedsServerError.CODE,
       `Stream "${stream}": the migration test needs a ${dialect} server to make its throwaway database on, and ${dialect} has no embedded one` +

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import type { DialectName } from '../dialects/dialect.js';
+import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
+import { SCRATCH_SERVERS } from '../dialects/scratch.js';
 import { dialectFromUrl } from '../dialects/url.js';
 import { ThrowawayServerUrlError } from './errors.js';
 
@@ -28,9 +29,10 @@ export async function embeddedThrowawayServer(dialect: DialectName | undefined):
   return dialect === undefined ? undefined : (await loadDialect(dialect)).scratch.embeddedServer;
 }
 
-/** @internal The dialect of a server a throwaway database is made on: `"sqlite"`, or a server URL's. */
+/** @internal The dialect of a server a throwaway database is made on: the dialect whose embedded server it names (`"sqlite"`), or the URL's. */
 export function throwawayServerDialect(serverUrlOrSqlite: string): DialectName | undefined {
-  return serverUrlOrSqlite.trim().toLowerCase() === 'sqlite' ? 'sqlite' : dialectFromUrl(serverUrlOrSqlite);
+  const given = serverUrlOrSqlite.trim().toLowerCase();
+  return DIALECT_NAMES.find((name) => SCRATCH_SERVERS[name].embedded?.toLowerCase() === given) ?? dialectFromUrl(serverUrlOrSqlite);
 }
 
 /**

@@ -1,15 +1,17 @@
-import { pathToFileURL } from 'node:url';
 import type { ExecutorContext } from '@nx/devkit';
 import type { Output, ResolveStreamSettingsOptions, RevisionGraph, StreamLayout, StreamSettings } from '@strata/engine';
-import { loadEngine, type Engine } from './engine';
+import { loadShell, type EngineShell } from './engine';
 import { inNxSpelling, spellingContextOf } from './nx-spelling';
 import { fromWorkspace, projectDirectory, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
 import { outputFileOf, taskChain, type TaskChain } from './task-chain';
 import { buildWorkspace, streamProjectsAround, type StrataWorkspace, type WorkspaceReach } from './workspace';
 
-/** What an executor body gets: the engine, the output, and the stream's settings on demand. */
+/**
+ * What an executor body gets: the engine's shell (settings, revisions, output; the body imports its
+ * verb from `@strata/engine/commands/<verb>`), the output, and the stream's settings on demand.
+ */
 export interface StrataRun {
-  readonly engine: Engine;
+  readonly engine: EngineShell;
   readonly out: Output;
   readonly context: ExecutorContext;
   /** The command-line parameters this task shares with the tasks it depends on, and the tasks waiting on it. */
@@ -38,7 +40,7 @@ export async function runStrata(
 ): Promise<{ success: boolean }> {
   let out: Output | undefined;
   try {
-    const engine = await loadEngine();
+    const engine = await loadShell();
     const chain = taskChain(context);
     const file = options.outputFile ? fromWorkspace(context.root, outputFileOf(options.outputFile, chain, context.projectName)) : undefined;
     out = new engine.Output({ json: options.json === true, ...(file ? { file } : {}) });
@@ -71,14 +73,19 @@ export async function runStrata(
 /**
  * `--url` and `--dialect` given on the command line name the database of the whole chain: the streams
  * a run checks (the ones it depends on, or that depend on it) are read there too, not on their own URL.
- * A relative SQLite path typed there is taken from the workspace root, where `nx` was run, so that every
- * stream of the chain opens the same file (each task runs in its own project folder).
+ * A URL that names a local file (SQLite) or folder (PGlite) by a relative path is taken from the
+ * workspace root, where `nx` was run, so that every stream of the chain opens the same database (each
+ * task runs in its own project folder): the engine's `absoluteDatabaseUrl`, which knows each dialect's
+ * forms, with the dialect as a stream resolves it (`--dialect`, else the URL's).
+ *
+ * @internal Exported for its spec.
  */
-function chainDatabase(engine: Engine, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
-  const { url, dialect } = chain.params;
-  const sqlite = typeof url === 'string' && url !== '' && engine.dialectFromUrl(url) === 'sqlite' && url !== ':memory:';
+export function chainDatabase(engine: EngineShell, chain: TaskChain, workspaceRoot: string): Pick<StreamExecutorOptions, 'url' | 'dialect'> {
+  const url = typeof chain.params['url'] === 'string' && chain.params['url'] !== '' ? chain.params['url'] : undefined;
+  const dialect = typeof chain.params['dialect'] === 'string' && chain.params['dialect'] !== '' ? (chain.params['dialect'] as NonNullable<StreamExecutorOptions['dialect']>) : undefined;
+  const urlDialect = dialect ?? (url === undefined ? undefined : engine.dialectFromUrl(url));
   return {
-    ...(typeof url === 'string' && url !== '' ? { url: sqlite ? pathToFileURL(engine.sqlitePathFromUrl(url, workspaceRoot)).href : url } : {}),
-    ...(typeof dialect === 'string' && dialect !== '' ? { dialect: dialect as StreamExecutorOptions['dialect'] } : {}),
+    ...(url === undefined ? {} : { url: urlDialect === undefined ? url : engine.absoluteDatabaseUrl(url, urlDialect, workspaceRoot) }),
+    ...(dialect === undefined ? {} : { dialect }),
   };
 }

@@ -42,7 +42,8 @@ export async function fanOutTenants(run: StrataRun, action: FanoutAction, option
   if (options.tenantsFile && options.tenantsSql) throw new UsageError('Pass either tenantsFile or tenantsSql, not both.');
   // The query runs on the stream's own database, which a tenants file does not need.
   const stream = options.tenantsFile ? run.layout() : run.settings();
-  const result = await engine.fanOutCommand(out, {
+  const { fanOutCommand } = await import('@strata/engine/commands/fanout');
+  const result = await fanOutCommand(out, {
     stream,
     graph: run.graph(stream),
     action,

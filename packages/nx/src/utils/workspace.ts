@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { ExecutorContext, ProjectGraph, ProjectGraphProjectNode, TargetConfiguration } from '@nx/devkit';
 import type { Output } from '@strata/engine';
-import type { Engine } from './engine';
+import type { Engine, EngineShell } from './engine';
 import { fromWorkspace, interpolate, toSettingsOptions, type StreamExecutorOptions } from './stream-options';
 import { PACKAGE_NAME } from './versions';
 
@@ -71,7 +71,7 @@ export function migrateOptionsOf(node: ProjectGraphProjectNode, workspaceRoot: s
  * with a warning: the engine then reports the dependency it cannot check.
  */
 export function buildWorkspace(
-  engine: Engine,
+  engine: Pick<EngineShell, 'resolveStreamSettings' | 'RevisionGraph' | 'loadRevisions'>,
   context: Pick<ExecutorContext, 'projectGraph' | 'root'>,
   projects: readonly string[],
   out: Output,
@@ -107,7 +107,7 @@ export interface StreamFolder {
  * (the engine's `tableOwners`). A project whose layout cannot be resolved, or that has no dialect or
  * revisions, is skipped with `warn`.
  */
-export async function tableOwnersOf(engine: Engine, folders: readonly StreamFolder[], self: string, warn: (message: string) => void): Promise<Map<string, import('@strata/engine').TableOwner>> {
+export async function tableOwnersOf(engine: Pick<Engine, 'resolveStreamSettings' | 'RevisionGraph' | 'loadRevisions' | 'tableOwners'>, folders: readonly StreamFolder[], self: string, warn: (message: string) => void): Promise<Map<string, import('@strata/engine').TableOwner>> {
   const streams: import('@strata/engine').OwnerStream[] = [];
   for (const folder of folders) {
     try {

@@ -1,5 +1,5 @@
 import type { Dialect } from '../dialect.js';
-import { createOnServer, type ScratchDatabase, type ScratchDatabases } from '../scratch.js';
+import { createOnServer, SCRATCH_SERVERS, type ScratchDatabase, type ScratchDatabases } from '../scratch.js';
 import { disposePglite, isPgliteUrl } from './pglite-connection.js';
 
 /**
@@ -11,7 +11,7 @@ import { disposePglite, isPgliteUrl } from './pglite-connection.js';
  */
 export function postgresScratch(dialect: Dialect): ScratchDatabases {
   return {
-    embeddedServer: 'pglite:',
+    embeddedServer: SCRATCH_SERVERS.postgresql.embedded,
     async create(serverUrl: string, name: string): Promise<ScratchDatabase> {
       if (isPgliteUrl(serverUrl)) {
         const query = serverUrl.trim().indexOf('?');

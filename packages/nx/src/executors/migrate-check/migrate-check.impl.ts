@@ -1,5 +1,6 @@
 import type { ExecutorContext } from '@nx/devkit';
 import { UsageError } from '../../utils/errors';
+import { loadEngine } from '../../utils/engine';
 import { runStrata } from '../../utils/run-executor';
 import { CHECK_DB_TARGET } from '../../utils/target-names';
 import { PACKAGE_NAME } from '../../utils/versions';
@@ -16,7 +17,7 @@ import type { MigrateCheckExecutorSchema } from './schema';
  * so `--db` is refused there: the inferred `migrate-check-db` passes it, uncached.
  */
 export default async function migrateCheckExecutor(options: MigrateCheckExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runStrata(options, context, async ({ engine, out, settings, layout, graph }) => {
+  return runStrata(options, context, async ({ out, settings, layout, graph }) => {
     if (options.db && context.target?.cache === true) {
       // Nx would replay this result from its cache while the database moves on.
       const project = context.projectName ?? '<project>';
@@ -31,6 +32,8 @@ export default async function migrateCheckExecutor(options: MigrateCheckExecutor
     const others = Object.entries(context.projectGraph.nodes)
       .filter(([name, node]) => name !== context.projectName && isStreamProject(node))
       .map(([name, node]) => ({ project: name, cwd: fromWorkspace(context.root, node.data.root) }));
+    // The check loads autogenerate anyway: the whole engine costs it little.
+    const engine = await loadEngine();
     const owners = await tableOwnersOf(engine, others, stream.name, (message) => out.warn(message));
     const project = context.projectName ?? '<project>';
     await engine.checkCommand(out, {

@@ -9,9 +9,10 @@ import type { MigrateMergeExecutorSchema } from './schema';
  * `nx g @strata/nx:merge <project>`, the generator (which writes through the Tree, so `--dry-run` works).
  */
 export default async function migrateMergeExecutor(options: MigrateMergeExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runStrata(options, context, async ({ engine, out, layout, graph }) => {
+  return runStrata(options, context, async ({ out, layout, graph }) => {
     const stream = layout();
-    await engine.mergeCommand(out, {
+    const { mergeCommand } = await import('@strata/engine/commands/merge');
+    await mergeCommand(out, {
       stream,
       graph: graph(stream),
       revisions: toList(options.revisions),

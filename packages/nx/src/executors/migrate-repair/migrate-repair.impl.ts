@@ -7,8 +7,9 @@ import type { MigrateRepairExecutorSchema } from './schema';
  * was edited since it was applied (`strata repair`), so that `migrate` runs again without --allow-changed.
  */
 export default async function migrateRepairExecutor(options: MigrateRepairExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
-  return runStrata(options, context, async ({ engine, out, settings, graph }) => {
+  return runStrata(options, context, async ({ out, settings, graph }) => {
     const stream = settings();
-    await engine.repairCommand(out, { stream, graph: graph(stream) });
+    const { repairCommand } = await import('@strata/engine/commands/repair');
+    await repairCommand(out, { stream, graph: graph(stream) });
   });
 }

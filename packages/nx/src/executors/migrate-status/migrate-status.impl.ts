@@ -10,10 +10,11 @@ import type { MigrateStatusExecutorSchema } from './schema';
  */
 export default async function migrateStatusExecutor(options: MigrateStatusExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, async (run) => {
-    const { engine, out, settings, graph } = run;
+    const { out, settings, graph } = run;
     if (namesTenants(options)) return fanOutTenants(run, { command: 'current' }, options);
     const stream = settings();
-    await engine.statusCommand(out, {
+    const { statusCommand } = await import('@strata/engine/commands/current');
+    await statusCommand(out, {
       stream,
       graph: graph(stream),
       resolveDependencies: options.resolveDependencies === true,

@@ -15,7 +15,8 @@ import type { MigrateTestExecutorSchema } from './schema';
 export default async function migrateTestExecutor(options: MigrateTestExecutorSchema, context: ExecutorContext): Promise<{ success: boolean }> {
   return runStrata(options, context, async (run) => {
     const layout = run.layout();
-    await run.engine.testCommand(run.out, {
+    const { testCommand } = await import('@strata/engine/commands/test');
+    await testCommand(run.out, {
       stream: layout,
       graph: run.graph(layout),
       dependencies: dependencyLayouts(run),

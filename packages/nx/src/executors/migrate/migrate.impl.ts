@@ -40,16 +40,17 @@ export async function migrate(
   target: string,
   options: { sql?: boolean; strict?: boolean; allowChanged?: boolean; cascade?: boolean; dryRun?: boolean; strictSafety?: boolean },
 ): Promise<void> {
-  const { engine, out } = run;
+  const { out } = run;
+  const { migrateCommand, offlineCommand, upgradeDryRunCommand } = await import('@strata/engine/commands/migrate');
   if (options.sql) {
     const layout = run.layout();
-    return engine.offlineCommand(out, { stream: layout, graph: run.graph(layout), direction, range: target });
+    return offlineCommand(out, { stream: layout, graph: run.graph(layout), direction, range: target });
   }
   const stream = run.settings();
   const graph = run.graph(stream);
-  if (direction === 'up' && options.dryRun) return engine.upgradeDryRunCommand(out, { stream, graph, target });
+  if (direction === 'up' && options.dryRun) return upgradeDryRunCommand(out, { stream, graph, target });
   const project = run.context.projectName ?? '<project>';
-  await engine.migrateCommand(out, {
+  await migrateCommand(out, {
     stream,
     graph,
     direction,
