@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Dialect } from '../dialects/dialect.js';
 import type { DrizzleCasing, DrizzleKitApi, DrizzleSnapshotRules } from '../dialects/drizzle-snapshot.js';
 import type { SchemaNormalizer } from '../dialects/renderer.js';
+import { requireDeferring } from '../loader/deferred-require.js';
 import { TsModuleLoader } from '../loader/ts-module-loader.js';
 import {
   SchemaDrizzleKitFailedError,
@@ -241,19 +242,41 @@ function refuseOtherSchemaTables(dialect: string, imports: Record<string, unknow
  * a second at every `strata revision --autogenerate`, for the same snapshot.
  */
 async function importDrizzleKit(schemaFile: string | undefined): Promise<DrizzleKitApi> {
-  const specifier = 'drizzle-kit/api';
   try {
-    return createRequire(import.meta.url)(specifier) as DrizzleKitApi;
+    return requireDrizzleKit(import.meta.url);
   } catch (error) {
     if (schemaFile !== undefined) {
       try {
-        return createRequire(schemaFile)(specifier) as DrizzleKitApi;
+        return requireDrizzleKit(schemaFile);
       } catch {
         // Not there either: report the first failure.
       }
     }
     throw new SchemaDrizzleKitMissingError(error);
   }
+}
+
+/** drizzle-orm's dialect modules (`drizzle-orm/pg-core`, `drizzle-orm/mysql-core`...). */
+const DRIZZLE_DIALECT_MODULE = /^drizzle-orm\/[a-z0-9]+-core$/;
+
+/**
+ * `drizzle-kit/api` resolved from `from`. Its api requires every drizzle-orm dialect module when it
+ * loads (~90 ms for the three a schema does not use); the ones the schema files have not loaded are
+ * handed to it deferred ({@link requireDeferring}), so a dialect's module is loaded only if
+ * drizzle-kit reads it, as `drizzle-kit generate` loads only the dialect it runs.
+ */
+function requireDrizzleKit(from: string): DrizzleKitApi {
+  const api = createRequire(from).resolve('drizzle-kit/api');
+  const fromApi = createRequire(api);
+  const unloaded = (specifier: string): boolean => {
+    if (!DRIZZLE_DIALECT_MODULE.test(specifier)) return false;
+    try {
+      return fromApi.cache[fromApi.resolve(specifier)] === undefined;
+    } catch {
+      return false; // Not installed: the require itself fails, as it would have.
+    }
+  };
+  return requireDeferring(api, unloaded) as DrizzleKitApi;
 }
 
 /** A snapshot sequence (`pgSequence`): options as decimal strings. */
