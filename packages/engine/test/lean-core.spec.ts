@@ -48,3 +48,19 @@ it('ts-morph comes in when guards are checked, and the probe sees it', () => {
   );
   expect(loaded).toContain('ts-morph');
 });
+
+/** The engine's own modules (paths under dist/) a fresh process has loaded as ES modules after running `body`. */
+function engineModulesLoadedAfter(body: string): string[] {
+  const hook = `export async function load(url, context, next) { if (url.includes('/dist/')) process.stderr.write('LOADED ' + url + '\\n'); return next(url, context); }`;
+  const register = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hook)}`)});`;
+  const run = spawnSync(process.execPath, ['--import', `data:text/javascript,${encodeURIComponent(register)}`, '--input-type=module', '-e', body], { cwd: ENGINE_DIR, encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  const dist = `${join(ENGINE_DIR, 'dist')}/`;
+  return run.stderr.split('\n').filter((line) => line.startsWith('LOADED file://')).map((line) => decodeURIComponent(line.slice('LOADED file://'.length)).replace(dist, ''));
+}
+
+it('the command line loads a verb\'s command when the verb runs: parsing loads no runner, fan-out or command module', () => {
+  const loaded = engineModulesLoadedAfter(`await import(${dist('cli/commands/index.js')}); await import(${dist('cli/stream-options.js')});`);
+  expect(loaded).toContain('cli/commands/revision.js');
+  expect(loaded.filter((file) => file.startsWith('commands/') || file.startsWith('runner/') || file === 'fanout/fanout.js' || file.startsWith('autogenerate/generate'))).toEqual([]);
+});

@@ -6,13 +6,11 @@ import type { Op, RenameEnumValueOp } from '../ops/op.js';
 import { reverseOp } from '../ops/reverse.js';
 import { newRevisionParents } from '../revision/resolve-target.js';
 import type { RevisionGraph } from '../revision/revision-graph.js';
-import { upgrade } from '../runner/runner.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
 import { crossStreamForeignKeys, dependenciesOf, type CrossStreamForeignKey, type TableOwner } from './cross-stream.js';
 import { diffSchemas, type SchemaDiff } from './diff.js';
 import { AmbiguousRenameError, BlindReplayError, EnumRenameHintError } from './errors.js';
-import { withConnection } from '../dialects/connection.js';
 import { toSafeForms, type SafetyMode } from './safe-forms.js';
 
 /** Rename hints, as the command line takes them (`--rename users.name=full_name`, `--rename-table old=new`). */
@@ -191,6 +189,8 @@ async function replayInModel(options: GenerateOptions, to: string): Promise<Sche
  */
 async function replayOnShadow(options: GenerateOptions, to: string, url: string, roles: readonly string[]): Promise<SchemaModel> {
   const stream = { name: options.stream, dialect: options.dialect, url };
+  // The runner and the connection load here only: without --shadow-url the revisions replay in the model.
+  const [{ upgrade }, { withConnection }] = await Promise.all([import('../runner/runner.js'), import('../dialects/connection.js')]);
   if (to !== 'base') await upgrade({ stream, graph: options.graph, target: to });
   const dialect = await loadDialect(options.dialect);
   return withConnection(dialect, url, async (connection) => {

@@ -514,12 +514,16 @@ const MAX_LINE = 120;
  * @internal
  */
 function layout(value: Literal, level: number, used: number): string {
-  const oneLine = flat(value);
-  if (!Array.isArray(value) && !isLiteralObject(value)) return oneLine;
+  if (!Array.isArray(value) && !isLiteralObject(value)) return flat(value);
   const items: [string, Literal][] = Array.isArray(value) ? value.map((item) => ['', item]) : entries(value as LiteralObject);
   const listOfRecords = Array.isArray(value) && value.some((item) => isLiteralObject(item) && entries(item).length >= 2);
   const nested = items.map(([k, item]) => (k === '' ? '' : `${key(k)}: `) + layout(item, level + 1, 2 * (level + 1) + (k === '' ? 0 : key(k).length + 2)));
-  if (!listOfRecords && !nested.some((text) => text.includes('\n')) && used + oneLine.length + 1 <= MAX_LINE) return oneLine;
+  if (!listOfRecords && !nested.some((text) => text.includes('\n'))) {
+    // Every item came back on one line, so each is its `flat` text: the value's own `flat` is them
+    // joined, without walking the value again (a walk per level cost its size times its depth).
+    const oneLine = Array.isArray(value) ? `[${nested.join(', ')}]` : nested.length === 0 ? '{}' : `{ ${nested.join(', ')} }`;
+    if (used + oneLine.length + 1 <= MAX_LINE) return oneLine;
+  }
   const indent = '  '.repeat(level + 1);
   const [open, close] = Array.isArray(value) ? ['[', ']'] : ['{', '}'];
   return `${open}\n${nested.map((text) => `${indent}${text},\n`).join('')}${'  '.repeat(level)}${close}`;

@@ -1,7 +1,6 @@
 import { resolve } from 'node:path';
-import { fanOutCommand } from '../commands/fanout.js';
-import { DEFAULT_FANOUT_CONCURRENCY, type FanoutAction, type TenantSource } from '../fanout/fanout.js';
-import { parseShard } from '../fanout/shard.js';
+import { DEFAULT_FANOUT_CONCURRENCY } from '../fanout/default-concurrency.js';
+import type { FanoutAction, TenantSource } from '../fanout/fanout.js';
 import type { CommandInput, OptionSpecs } from './command.js';
 import { UsageError } from './errors.js';
 import { loadGraph, streamLayout, streamSettings } from './stream-options.js';
@@ -52,6 +51,8 @@ export async function runFanout(input: CommandInput, action: FanoutAction): Prom
   const v = input.values;
   const concurrency = v['concurrency'] as string | undefined;
   if (concurrency !== undefined && !/^[1-9]\d*$/.test(concurrency)) throw new UsageError(`--concurrency takes a whole number of tenants (1 or more), not "${concurrency}".`);
+  // The fan-out (the runner, the census, the reports) loads here only: the verbs that take these options load this file.
+  const [{ fanOutCommand }, { parseShard }] = await Promise.all([import('../commands/fanout.js'), import('../fanout/shard.js')]);
   const shard = v['shard'] === undefined ? undefined : parseShard(v['shard'] as string);
   const file = v['targets'] as string | undefined;
   // The targets query runs on the stream's own database, which a targets file does not need.

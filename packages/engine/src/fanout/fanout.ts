@@ -8,12 +8,12 @@ import type { RunResult, StepResult } from '../runner/events.js';
 import { current, downgrade, stamp, upgrade, type RunPlan, type StreamTarget } from '../runner/runner.js';
 import { findDestructiveOperations, type DestructiveReport } from '../autogenerate/check-destructive.js';
 import { census, type CensusEntry } from './census.js';
+import { DEFAULT_FANOUT_CONCURRENCY } from './default-concurrency.js';
 import { InvalidConcurrencyError, NoTargetsError } from './errors.js';
 import { inShard, type Shard } from './shard.js';
 import { parseTargets, queryTargets, readTargetsFile, resolveTenant, type TenantTarget } from './targets.js';
 
-/** How many tenants a fan-out runs at once unless told otherwise. */
-export const DEFAULT_FANOUT_CONCURRENCY = 4;
+export { DEFAULT_FANOUT_CONCURRENCY };
 
 /** What a fan-out does on each tenant: one of the verbs that work on a database. */
 export type FanoutAction =

@@ -1,4 +1,3 @@
-import { checkCommand as runCheck } from '../../commands/check.js';
 import type { Command } from '../command.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
@@ -29,6 +28,7 @@ export const checkCommand: Command = {
   maxPositionals: 0,
   async run(input) {
     const stream = input.values.db ? streamSettings(input) : streamLayout(input);
+    const { checkCommand: runCheck } = await import('../../commands/check.js');
     await runCheck(input.out, {
       stream,
       graph: loadGraph(stream),

@@ -1,4 +1,3 @@
-import { initCommand as runInit } from '../../commands/init.js';
 import type { Command } from '../command.js';
 
 /** `strata init`. */
@@ -22,6 +21,7 @@ export const initCommand: Command = {
   async run(input) {
     const text = (name: string): string | undefined => (input.values[name] as string | undefined) || undefined;
     const given = { dir: text('dir'), stream: text('stream'), url: text('url'), dialect: text('dialect') };
+    const { initCommand: runInit } = await import('../../commands/init.js');
     runInit(input.out, { projectDir: input.cwd, ...Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) });
   },
 };

@@ -1,11 +1,6 @@
-import { currentCommand as runCurrent } from '../../commands/current.js';
-import { branchesCommand as runBranches, headsCommand as runHeads, showCommand as runShow } from '../../commands/graph-views.js';
-import { historyCommand as runHistory } from '../../commands/history.js';
-import { appliedHistory, current } from '../../runner/runner.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
-import { reportAppliedHistory } from '../../report/history-report.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
 
 const VERBOSE = { verbose: { type: 'boolean', short: 'v', description: 'Show each revision in full (parents, children, labels, file).' } } as const;
@@ -25,6 +20,7 @@ export const currentCommand: Command = {
   async run(input) {
     if (fanoutRequested(input, ['verbose'])) return runFanout(input, { command: 'current' });
     const stream = streamSettings(input);
+    const { currentCommand: runCurrent } = await import('../../commands/current.js');
     await runCurrent(input.out, { stream, graph: loadGraph(stream), verbose: input.values.verbose === true });
   },
 };
@@ -42,6 +38,7 @@ export const headsCommand: Command = {
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
+    const { headsCommand: runHeads } = await import('../../commands/graph-views.js');
     runHeads(input.out, { graph: loadGraph(streamLayout(input)), verbose: input.values.verbose === true, resolveDependencies: input.values['resolve-dependencies'] === true });
   },
 };
@@ -56,6 +53,7 @@ export const branchesCommand: Command = {
   streamOptions: true,
   maxPositionals: 0,
   async run(input) {
+    const { branchesCommand: runBranches } = await import('../../commands/graph-views.js');
     runBranches(input.out, { graph: loadGraph(streamLayout(input)), verbose: input.values.verbose === true });
   },
 };
@@ -72,6 +70,7 @@ export const showCommand: Command = {
   async run(input) {
     const target = input.positionals[0];
     if (target === undefined) throw new UsageError('strata show needs a revision: an id, a prefix, head, or <label>@head.');
+    const { showCommand: runShow } = await import('../../commands/graph-views.js');
     runShow(input.out, { graph: loadGraph(streamLayout(input)), target });
   },
 };
@@ -98,10 +97,12 @@ export const historyCommand: Command = {
   async run(input) {
     if (input.values.applied) {
       const settings = streamSettings(input);
+      const [{ appliedHistory }, { reportAppliedHistory }] = await Promise.all([import('../../runner/runner.js'), import('../../report/history-report.js')]);
       reportAppliedHistory(input.out, settings.name, await appliedHistory(settings), input.values.verbose === true);
       return;
     }
     const layout = streamLayout(input);
+    const [{ historyCommand: runHistory }, { current }] = await Promise.all([import('../../commands/history.js'), import('../../runner/runner.js')]);
     await runHistory(input.out, {
       stream: layout,
       graph: loadGraph(layout),

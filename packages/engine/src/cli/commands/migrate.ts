@@ -1,4 +1,3 @@
-import { migrateCommand, offlineCommand, upgradeDryRunCommand } from '../../commands/migrate.js';
 import type { Command, CommandInput } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
@@ -35,10 +34,12 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
   }
   if (input.values.sql === true) {
     const stream = streamLayout(input);
+    const { offlineCommand } = await import('../../commands/migrate.js');
     return offlineCommand(input.out, { stream, graph: loadGraph(stream), direction, range: target });
   }
   const stream = streamSettings(input);
   const graph = loadGraph(stream);
+  const { migrateCommand, upgradeDryRunCommand } = await import('../../commands/migrate.js');
   if (direction === 'up' && input.values['dry-run'] === true) return upgradeDryRunCommand(input.out, { stream, graph, target });
   return migrateCommand(input.out, {
     stream,

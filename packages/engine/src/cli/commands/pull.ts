@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { PullFileExistsError } from '../../autogenerate/errors.js';
-import { pullSchema } from '../../autogenerate/pull.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { streamSettings } from '../stream-options.js';
@@ -39,6 +38,7 @@ export const pullCommand: Command = {
           ? resolve(input.cwd, input.values.out as string)
           : join(settings.drizzle?.schemaFiles[0] !== undefined ? dirname(settings.drizzle.schemaFiles[0]) : settings.projectDir, DEFAULT_FILE);
     if (file !== undefined && existsSync(file) && input.values.force !== true) throw new PullFileExistsError(file);
+    const { pullSchema } = await import('../../autogenerate/pull.js');
     const result = await pullSchema({ dialect: settings.dialect, url: settings.url });
     const summary = { url: result.url, tables: [...result.model.tables.keys()], enums: [...result.model.enums.keys()] };
     if (file === undefined) {

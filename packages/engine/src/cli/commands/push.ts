@@ -1,5 +1,6 @@
 import { createInterface } from 'node:readline/promises';
-import { describeAmbiguous, pushSchema, type PushPlan, type PushResult } from '../../autogenerate/push.js';
+import type { AmbiguousRename } from '../../autogenerate/diff.js';
+import type { PushPlan, PushResult } from '../../autogenerate/push.js';
 import type { Output } from '../../report/output.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
@@ -36,6 +37,7 @@ export const pushCommand: Command = {
     }
     const dryRun = input.values['dry-run'] === true || input.values.sql === true;
     const { out } = input;
+    const { describeAmbiguous, pushSchema } = await import('../../autogenerate/push.js');
     const result = await pushSchema({
       stream: settings,
       graph: loadGraph(settings, { missingIsEmpty: true }),
@@ -43,11 +45,11 @@ export const pushCommand: Command = {
       ...(settings.drizzle.casing ? { casing: settings.drizzle.casing } : {}),
       dryRun,
       force: input.values.force === true,
-      onPlan: (plan) => printPlan(out, plan),
+      onPlan: (plan) => printPlan(out, plan, describeAmbiguous),
       ...(canAsk() ? { confirm: ask } : {}),
     });
-    if (dryRun) printDryRun(out, result);
-    else printResult(out, result);
+    if (dryRun) printDryRun(out, result, describeAmbiguous);
+    else printResult(out, result, describeAmbiguous);
   },
 };
 
@@ -72,14 +74,17 @@ async function ask(plan: PushPlan): Promise<boolean> {
   }
 }
 
+/** How a rename push cannot tell from a drop and an add is described (`describeAmbiguous`, loaded with push itself). */
+type DescribeAmbiguous = (rename: AmbiguousRename) => string;
+
 /** Before anything runs: the SQL on stdout (human output only), what needs --force on stderr. */
-function printPlan(out: Output, plan: PushPlan): void {
+function printPlan(out: Output, plan: PushPlan, describeAmbiguous: DescribeAmbiguous): void {
   out.line(`Stream "${plan.stream}": ${plan.operations.length} operation(s) to push to ${plan.url}:`);
   for (const sql of plan.statements) out.line(`${sql.trimEnd()};`);
-  printWarnings(out, plan);
+  printWarnings(out, plan, describeAmbiguous);
 }
 
-function printWarnings(out: Output, plan: PushPlan): void {
+function printWarnings(out: Output, plan: PushPlan, describeAmbiguous: DescribeAmbiguous): void {
   if (plan.ledgerHeads.length > 0) {
     out.warn(`stream "${plan.stream}" is at ${plan.ledgerHeads.join(', ')} in strata_version: pushing makes the schema differ from its revisions`);
   }
@@ -90,7 +95,7 @@ function printWarnings(out: Output, plan: PushPlan): void {
   }
 }
 
-function printResult(out: Output, result: PushResult): void {
+function printResult(out: Output, result: PushResult, describeAmbiguous: DescribeAmbiguous): void {
   out.result(result, () => {
     if (!result.applied) {
       out.line(`Stream "${result.stream}": ${result.url} matches the Drizzle schema; nothing to push.`);
@@ -98,7 +103,7 @@ function printResult(out: Output, result: PushResult): void {
     }
     out.line(`Pushed ${result.operations.length} operation(s) (${result.statements.length} statement(s)) to ${result.url}; no revision written, the ledger untouched.`);
   });
-  if (!result.applied) printWarnings(out, result);
+  if (!result.applied) printWarnings(out, result, describeAmbiguous);
   else if (result.ledgerHeads.length > 0) {
     out.warn(
       `the revisions of stream "${result.stream}" (at ${result.ledgerHeads.join(', ')}) no longer build this database's schema: \`strata check\` fails until a revision covers the change (\`strata revision --autogenerate\`)`,
@@ -107,8 +112,8 @@ function printResult(out: Output, result: PushResult): void {
 }
 
 /** `--dry-run` and `--sql`: the script is the document, the warnings go to stderr. */
-function printDryRun(out: Output, result: PushResult): void {
-  printWarnings(out, result);
+function printDryRun(out: Output, result: PushResult, describeAmbiguous: DescribeAmbiguous): void {
+  printWarnings(out, result, describeAmbiguous);
   out.result(result, () => {
     if (result.statements.length === 0) out.raw(`-- Stream "${result.stream}": ${result.url} matches the Drizzle schema; nothing to push.\n`);
     else out.raw(`-- Stream "${result.stream}": strata push --dry-run (nothing changed)\n${result.statements.map((sql) => `${sql.trimEnd()};`).join('\n')}\n`);

@@ -1,4 +1,3 @@
-import { repairCommand as runRepair } from '../../commands/repair.js';
 import type { Command } from '../command.js';
 import { loadGraph, streamSettings } from '../stream-options.js';
 
@@ -17,6 +16,7 @@ export const repairCommand: Command = {
   maxPositionals: 0,
   async run(input) {
     const settings = streamSettings(input);
+    const { repairCommand: runRepair } = await import('../../commands/repair.js');
     await runRepair(input.out, { stream: settings, graph: loadGraph(settings) });
   },
 };

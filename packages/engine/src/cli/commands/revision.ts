@@ -1,5 +1,3 @@
-import { mergeCommand as runMerge } from '../../commands/merge.js';
-import { revisionCommand as runRevision } from '../../commands/revision.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadGraph, streamLayout } from '../stream-options.js';
@@ -39,6 +37,7 @@ export const revisionCommand: Command = {
     const stream = streamLayout(input);
     const list = (name: string): readonly string[] | undefined => input.values[name] as string[] | undefined;
     const text = (name: string): string | undefined => input.values[name] as string | undefined;
+    const { revisionCommand: runRevision } = await import('../../commands/revision.js');
     await runRevision(input.out, {
       stream,
       graph: loadGraph(stream, { missingIsEmpty: true }),
@@ -67,6 +66,7 @@ export const mergeCommand: Command = {
   maxPositionals: Infinity,
   async run(input) {
     const stream = streamLayout(input);
+    const { mergeCommand: runMerge } = await import('../../commands/merge.js');
     await runMerge(input.out, {
       stream,
       graph: loadGraph(stream),

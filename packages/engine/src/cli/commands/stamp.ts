@@ -1,4 +1,3 @@
-import { stampCommand as runStamp } from '../../commands/stamp.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { FANOUT_OPTIONS, fanoutRequested, runFanout } from '../fanout-options.js';
@@ -24,6 +23,7 @@ export const stampCommand: Command = {
     if (input.positionals.length === 0) throw new UsageError('strata stamp needs a TARGET: head, an id, or base.', 'Example: `strata stamp head`.');
     if (fanoutRequested(input)) return runFanout(input, { command: 'stamp', targets: input.positionals, purge: input.values.purge === true });
     const settings = streamSettings(input);
+    const { stampCommand: runStamp } = await import('../../commands/stamp.js');
     await runStamp(input.out, { stream: settings, graph: loadGraph(settings), targets: input.positionals, purge: input.values.purge === true });
   },
 };

@@ -1,4 +1,3 @@
-import { testCommand as runTest } from '../../commands/test.js';
 import type { Command } from '../command.js';
 import { UsageError } from '../errors.js';
 import { loadGraph, streamLayout, streamSettings } from '../stream-options.js';
@@ -34,6 +33,7 @@ export const testCommand: Command = {
       throw new UsageError('--url and --server exclude each other: test on an existing empty database (--url) or on a throwaway one (--server).');
     }
     const layout = streamLayout(input);
+    const { testCommand: runTest } = await import('../../commands/test.js');
     await runTest(input.out, {
       stream: layout,
       graph: loadGraph(layout),
