@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveStreamSettings, TRANSACTION_MODES, type ResolveStreamSettingsOptions, type StreamLayout, type StreamSettings, type TransactionMode } from '../config/stream-settings.js';
-import type { DialectName } from '../dialects/dialect.js';
+import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
 import { loadRevisions } from '../revision/load-revisions.js';
 import { RevisionGraph } from '../revision/revision-graph.js';
 import type { CommandInput, OptionSpecs } from './command.js';
@@ -52,8 +52,6 @@ export const TRANSACTION_OPTIONS: OptionSpecs = {
   },
 };
 
-const DIALECTS: readonly DialectName[] = ['postgresql', 'mysql', 'sqlite'];
-
 /** Resolves the stream's settings, database included, from the flags and the project's config files. */
 export function streamSettings(input: CommandInput): StreamSettings {
   return resolveStreamSettings({ ...settingsOptions(input), requireUrl: true });
@@ -67,8 +65,8 @@ export function streamLayout(input: CommandInput): StreamLayout {
 function settingsOptions(input: CommandInput): ResolveStreamSettingsOptions {
   const v = input.values;
   const dialect = v.dialect as string | undefined;
-  if (dialect !== undefined && !DIALECTS.includes(dialect as DialectName)) {
-    throw new UsageError(`--dialect must be one of ${DIALECTS.join(', ')}, not "${dialect}".`);
+  if (dialect !== undefined && !DIALECT_NAMES.includes(dialect as DialectName)) {
+    throw new UsageError(`--dialect must be one of ${DIALECT_NAMES.join(', ')}, not "${dialect}".`);
   }
   const lockTimeout = v['lock-timeout'] as string | undefined;
   if (lockTimeout !== undefined && !/^\d+$/.test(lockTimeout)) {
