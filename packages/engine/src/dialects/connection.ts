@@ -97,18 +97,28 @@ export async function commitWith(connection: Connection, statements: readonly Sq
 
 /**
  * Runs `statements` as one transaction of their own: through {@link Connection.runTransaction} where
- * the connection has it (one round trip), else BEGIN (with the first statement where the driver
- * allows), the statements and COMMIT, rolled back on a failure. No transaction may be open.
+ * the connection has it (one round trip), else through {@link inTransaction} (PostgreSQL: BEGIN, the
+ * statements and COMMIT in one message). No transaction may be open.
  */
 export async function inOneTransaction(connection: Connection, statements: readonly SqlStatement[]): Promise<void> {
-  if (connection.runTransaction !== undefined) {
-    await connection.runTransaction(statements);
-    return;
-  }
-  await connection.begin({ withFirstStatement: true });
+  if (connection.runTransaction !== undefined) await connection.runTransaction(statements);
+  else await inTransaction(connection, async () => statements);
+}
+
+/**
+ * Runs `body` in a transaction and commits it, sending the statements `body` returns (if any) as the
+ * transaction's last, with the COMMIT ({@link commitWith}); on a failure rolls back and throws the
+ * body's error. BEGIN travels with the first statement where the driver allows it (`options` are
+ * {@link BeginOptions} besides that).
+ */
+export async function inTransaction(
+  connection: Connection,
+  body: () => Promise<readonly SqlStatement[] | void>,
+  options: Omit<BeginOptions, 'withFirstStatement'> = {},
+): Promise<void> {
+  await connection.begin({ ...options, withFirstStatement: true });
   try {
-    for (const { sql, params } of statements) await connection.query(sql, params);
-    await connection.commit();
+    await commitWith(connection, (await body()) ?? []);
   } catch (error) {
     // Report the statement's error, not a rollback that fails because the connection broke.
     await connection.rollback().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { commitWith, inOneTransaction, type Connection, type SqlStatement } from '../dialects/connection.js';
+import { inOneTransaction, type Connection, type SqlStatement } from '../dialects/connection.js';
 import type { Ledger, NewHistoryEntry } from './ledger.js';
 
 /** One finished revision's history row, and the heads the stream has once it is recorded. */
@@ -43,26 +43,12 @@ export class LedgerQueue {
     this.#waiting.push({ step, entry, heads });
   }
 
-  /** Writes the waiting rows in the open transaction, which stays open. */
-  async write(): Promise<void> {
-    for (const { sql, params } of this.#take()) await this.#connection.query(sql, params);
-  }
-
-  /**
-   * Writes the waiting rows as the open transaction's last statements and commits it, in one round
-   * trip where the connection can (`commitWith`); with no row waiting, only commits.
-   */
-  async commit(): Promise<void> {
-    await commitWith(this.#connection, this.#take());
-    this.committed();
-  }
-
   /**
    * Writes the waiting rows in a transaction of their own, outside any other (one round trip where
    * the connection can: `inOneTransaction`).
    */
   async writeAlone(): Promise<void> {
-    const statements = this.#take();
+    const statements = this.take();
     if (statements.length === 0) return;
     await inOneTransaction(this.#connection, statements);
     this.committed();
@@ -84,8 +70,11 @@ export class LedgerQueue {
     this.#heads = this.#committedHeads;
   }
 
-  /** The statements that record the waiting rows, which count as written from here on. */
-  #take(): SqlStatement[] {
+  /**
+   * The statements that record the waiting rows, for the caller to send in its open transaction; the
+   * rows count as written from here on, and as recorded once it commits ({@link committed}).
+   */
+  take(): SqlStatement[] {
     const last = this.#waiting.at(-1);
     if (last === undefined) return [];
     const statements = this.#ledger.advanceStatements(this.#heads, last.heads, this.#waiting.map((row) => row.entry));

@@ -16,7 +16,7 @@ import { appliedFromHistory, Ledger, recordedFile, type HistoryEntry, type NewHi
 import { LedgerQueue } from './ledger-queue.js';
 import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
-import { withConnection } from '../dialects/connection.js';
+import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
 import { isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
@@ -499,7 +499,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     const commitRun = async () => {
       if (open === undefined) return;
       open = undefined;
-      await queue.commit();
+      await commitWith(connection, queue.take());
+      queue.committed();
     };
     const writeWaiting = () => queue.writeAlone();
     try {
@@ -544,26 +545,24 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
           try {
             if (atomic) {
               const prep = await prepare();
-              if (runTransaction && open === undefined) {
-                await connection.begin({ withFirstStatement: true });
-                open = { firstStep: steps.length, heads };
-              } else if (!runTransaction) {
-                await connection.begin({ withFirstStatement: true, durable });
-              }
-              try {
+              // The revision's work; returns the ledger statements still to send in its transaction.
+              const revisionBody = async () => {
                 await scope.afterBegin();
                 await body();
                 const mustWrite = finish();
                 await prep.beforeCommit(touches.tables);
-                // Per revision, the ledger rows go with the COMMIT (one round trip where the driver allows).
-                if (runTransaction) {
-                  if (mustWrite) await queue.write();
-                } else if (mustWrite) await queue.commit();
-                else await connection.commit();
-              } catch (error) {
-                // Run mode: the run's transaction is rolled back below, with the steps it took along.
-                if (!runTransaction) await connection.rollback().catch(() => undefined);
-                throw error;
+                return mustWrite ? queue.take() : [];
+              };
+              if (runTransaction) {
+                if (open === undefined) {
+                  await connection.begin({ withFirstStatement: true });
+                  open = { firstStep: steps.length, heads };
+                }
+                for (const { sql, params } of await revisionBody()) await connection.query(sql, params);
+              } else {
+                // The ledger rows go with the COMMIT (one round trip where the driver allows).
+                await inTransaction(connection, revisionBody, { durable });
+                queue.committed();
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.
@@ -734,19 +733,6 @@ export async function inRevisionTransaction(
     });
   } finally {
     await scope.close();
-  }
-}
-
-async function inTransaction(connection: Connection, body: () => Promise<void>): Promise<void> {
-  // BEGIN travels with the first statement where the driver allows it: one round trip fewer per revision.
-  await connection.begin({ withFirstStatement: true });
-  try {
-    await body();
-    await connection.commit();
-  } catch (error) {
-    // Report the statement's error, not a rollback that fails because the connection broke.
-    await connection.rollback().catch(() => undefined);
-    throw error;
   }
 }
 
