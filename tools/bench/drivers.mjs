@@ -3,7 +3,12 @@
 // on first use, so a child process that needs one dialect loads only that driver.
 import { fileURLToPath } from 'node:url';
 
-/** One open session: `query` runs one statement and returns its rows, `script` runs several at once. */
+/**
+ * One open session: `query` runs one statement and returns its rows; `script` runs several at once as
+ * one transaction (PostgreSQL's one simple-query message is one; SQLite's is wrapped in BEGIN/COMMIT;
+ * MySQL commits each DDL statement whatever is asked); `batch` runs several at once as written, their
+ * own BEGIN and COMMIT included.
+ */
 const drivers = {
   async postgresql(url) {
     const { default: pg } = await import('pg');
@@ -13,6 +18,7 @@ const drivers = {
       query: async (sql) => (await client.query(sql)).rows,
       // pg sends a string without parameters as one simple-protocol message, several statements included.
       script: (sql) => client.query(sql),
+      batch: (sql) => client.query(sql),
       close: () => client.end(),
     };
   },
@@ -22,6 +28,7 @@ const drivers = {
     return {
       query: async (sql) => (await client.query(sql))[0],
       script: (sql) => client.query(sql),
+      batch: (sql) => client.query(sql),
       close: () => client.end(),
     };
   },
@@ -30,7 +37,8 @@ const drivers = {
     const db = new Database(fileURLToPath(url));
     return {
       query: async (sql) => db.prepare(sql).all(),
-      script: async (sql) => db.exec(sql),
+      script: async (sql) => db.transaction(() => db.exec(sql))(),
+      batch: async (sql) => db.exec(sql),
       close: async () => db.close(),
     };
   },

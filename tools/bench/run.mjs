@@ -115,7 +115,7 @@ async function main() {
     for (const target of TARGETS) {
       const version = await probe(target);
       if (version === undefined) continue;
-      const rows = await runnerRows(target, graph, chain.count, chainScript(chain.count), upgradeSql(1).length, helpers);
+      const rows = await runnerRows(target, graph, chain.count, { up: upgradeSql, down: downgradeSql }, upgradeSql(1).length, helpers);
       printTable(`Runner: ${target.title} ${version}${target.serverUrl ? ` at ${redactUrl(target.serverUrl)}` : ''}`, rows);
     }
     return;
@@ -158,7 +158,7 @@ async function main() {
     if (version === undefined) continue;
     const rows = [
       ...(await benchDialect(target, graph, chain)),
-      ...(await runnerRows(target, graph, chain.count, chainScript(chain.count), upgradeSql(1).length, helpers)),
+      ...(await runnerRows(target, graph, chain.count, { up: upgradeSql, down: downgradeSql }, upgradeSql(1).length, helpers)),
       ...(await guardRoundTripRows(target, helpers)),
       ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
       ...(await onlineIndexRows(target, helpers)),

@@ -1,7 +1,8 @@
 // The runner rows of the bench (issue 9 item 3, "the runner at the floor"): the raw chain applied by
-// `upgrade` in both transaction modes against the same DDL as one plain script, with the statements
-// each revision costs beyond its own DDL, counted at the driver (statement-log.mjs).
-import { upgrade } from '../../packages/engine/dist/index.js';
+// `upgrade` and taken back by `downgrade` in both transaction modes, against the same DDL as one plain
+// script, with the statements each revision costs beyond its own DDL, counted at the driver
+// (statement-log.mjs), and a reference row: the same plain SQL with a COMMIT per revision.
+import { downgrade, upgrade } from '../../packages/engine/dist/index.js';
 import { withDriver } from './drivers.mjs';
 import { isOpDdl } from './guards.mjs';
 import { withStatementLog } from './statement-log.mjs';
@@ -10,43 +11,91 @@ import { withStatementLog } from './statement-log.mjs';
 const MODES = ['revision', 'run'];
 
 /**
- * Per mode: `upgrade head` of `count` revisions on a fresh database, alternating with the plain
- * script (`script`, its DDL) on another, so drift in the server hits both alike. `ddlPerRevision`:
- * the DDL statements each revision runs, to check that the driver saw all of them.
+ * Per mode: `upgrade head` of `count` revisions on a fresh database, then `downgrade base` on it,
+ * alternating with the plain scripts on other databases (one transaction for the whole chain, and one
+ * per revision), so drift in the server hits all alike. `sql`: `{ up(n), down(n) }`, revision `n`'s
+ * statements; `ddlPerRevision`: how many `up` has, to check that the driver saw all of them.
  */
-export async function runnerRows(target, graph, count, script, ddlPerRevision, h) {
+export async function runnerRows(target, graph, count, sql, ddlPerRevision, h) {
   const stream = { name: 'bench_runner', dialect: target.dialect };
-  const floor = [];
-  const ours = Object.fromEntries(MODES.map((mode) => [mode, { times: [], statements: [] }]));
+  const revisions = Array.from({ length: count }, (_, i) => i + 1);
+  const upBodies = revisions.map((n) => sql.up(n));
+  const downBodies = [...revisions].reverse().map((n) => sql.down(n));
+  const scripts = {
+    up: oneTransaction(upBodies),
+    down: oneTransaction(downBodies),
+    upPerRevision: transactionPerRevision(target.dialect, upBodies),
+    downPerRevision: transactionPerRevision(target.dialect, downBodies),
+  };
+  const floor = { up: [], down: [], upPerRevision: [], downPerRevision: [] };
+  const ours = Object.fromEntries(MODES.map((mode) => [mode, { up: [], down: [], statements: [] }]));
   for (let i = 0; i < h.runs; i++) {
     for (const mode of MODES) {
       const database = await h.createDatabase(target);
-      ours[mode].times.push(
+      const modeStream = { ...stream, url: database.url, transaction: mode };
+      ours[mode].up.push(
         await withStatementLog(target.dialect, (log) =>
           h.timed(async () => {
-            const result = await upgrade({ stream: { ...stream, url: database.url, transaction: mode }, graph, target: 'head' });
-            h.expectSteps(result, count, `upgrade --transaction ${mode}`);
+            h.expectSteps(await upgrade({ stream: modeStream, graph, target: 'head' }), count, `upgrade --transaction ${mode}`);
             ours[mode].statements = log.statements;
           }),
         ),
       );
+      ours[mode].down.push(await h.timed(async () => h.expectSteps(await downgrade({ stream: modeStream, graph, target: 'base' }), count, `downgrade --transaction ${mode}`)));
       await h.dropDatabase(database);
     }
-    const database = await h.createDatabase(target);
-    floor.push(await h.timed(() => withDriver(target.dialect, database.url, (session) => session.script(script))));
-    await h.dropDatabase(database);
+    for (const [up, down] of [['up', 'down'], ['upPerRevision', 'downPerRevision']]) {
+      const database = await h.createDatabase(target);
+      await withDriver(target.dialect, database.url, async (session) => {
+        floor[up].push(await h.timed(() => session.batch(scripts[up])));
+        floor[down].push(await h.timed(() => session.batch(scripts[down])));
+      });
+      await h.dropDatabase(database);
+    }
   }
-  const floorMs = h.median(floor);
-  return MODES.flatMap((mode) => {
-    const { times, statements } = ours[mode];
-    const ddl = statements.filter(isOpDdl).length;
-    if (ddl !== ddlPerRevision * count) throw new Error(`--transaction ${mode}: expected ${ddlPerRevision * count} DDL statements, the driver saw ${ddl}`);
-    const ms = h.median(times);
-    return [
-      { metric: `upgrade head, ${count} revisions, --transaction ${mode} (floor: one plain SQL script)`, ours: ms, floor: floorMs },
-      { metric: '  statements per revision beyond its DDL (whole run, lock and ledger reads included)', ours: (statements.length - ddl) / count, floor: 0, unit: 'count' },
-      { metric: '  ms per revision (floor: the script\'s per revision)', ours: ms / count, floor: floorMs / count },
-      { metric: '  marginal ms per revision beyond the floor\'s', ours: (ms - floorMs) / count },
-    ];
+  const floorMs = Object.fromEntries(Object.entries(floor).map(([key, times]) => [key, h.median(times)]));
+  const reference = (what) => ({
+    metric: `  reference: the same plain SQL with a COMMIT per revision${target.dialect === 'postgresql' ? ' (synchronous_commit off but the last)' : ''}`,
+    ours: floorMs[`${what}PerRevision`],
+    floor: floorMs[what],
   });
+  return [
+    ...MODES.flatMap((mode) => {
+      const { up, statements } = ours[mode];
+      const ddl = statements.filter(isOpDdl).length;
+      if (ddl !== ddlPerRevision * count) throw new Error(`--transaction ${mode}: expected ${ddlPerRevision * count} DDL statements, the driver saw ${ddl}`);
+      const ms = h.median(up);
+      return [
+        { metric: `upgrade head, ${count} revisions, --transaction ${mode} (floor: one plain SQL script, one transaction)`, ours: ms, floor: floorMs.up },
+        { metric: '  statements per revision beyond its DDL (whole run, lock and ledger reads included)', ours: (statements.length - ddl) / count, floor: 0, unit: 'count' },
+        { metric: '  ms per revision (floor: the script\'s per revision)', ours: ms / count, floor: floorMs.up / count },
+        { metric: '  marginal ms per revision beyond the floor\'s', ours: (ms - floorMs.up) / count },
+      ];
+    }),
+    reference('up'),
+    ...MODES.map((mode) => ({
+      metric: `downgrade base, ${count} revisions, --transaction ${mode} (floor: the DROPs as one plain script, one transaction)`,
+      ours: h.median(ours[mode].down),
+      floor: floorMs.down,
+    })),
+    reference('down'),
+  ];
+}
+
+/** The statements as one script in one transaction. */
+function oneTransaction(bodies) {
+  return ['BEGIN', ...bodies.flat(), 'COMMIT'].join(';\n');
+}
+
+/**
+ * The statements as one script with a transaction per revision, as the runner commits them by default:
+ * on PostgreSQL every commit but the last without waiting for the disk, as the runner does.
+ */
+function transactionPerRevision(dialect, bodies) {
+  return bodies
+    .map((statements, i) => {
+      const relaxed = dialect === 'postgresql' && i < bodies.length - 1 ? ['SET LOCAL synchronous_commit TO off'] : [];
+      return ['BEGIN', ...relaxed, ...statements, 'COMMIT'].join(';\n');
+    })
+    .join(';\n');
 }

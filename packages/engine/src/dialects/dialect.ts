@@ -37,6 +37,15 @@ export interface DialectCapabilities {
    * moves the version rows and appends the history row in one statement. Absent: no.
    */
   readonly dataModifyingCte?: boolean;
+  /**
+   * Per revision (`--transaction revision`), consecutive revisions share one transaction, each behind a
+   * savepoint: a failing revision rolls back to its savepoint and the revisions before it commit, the
+   * outcome of one transaction per revision without a COMMIT per revision. For SQLite, where the write
+   * lock covers the whole file either way and every COMMIT waits for the disk. The cost: other
+   * connections see the run's revisions only at its end, and a killed run keeps none of them (the
+   * re-run applies them again). Absent: one transaction per revision.
+   */
+  readonly revisionSavepoints?: boolean;
 }
 
 /** A held migration lock; release it in a `finally`. */

@@ -156,6 +156,8 @@ export interface CurrentResult {
 const LOCK_RETRY_BASE_MS = 500;
 /** The longest pause between two retries. */
 const LOCK_RETRY_MAX_MS = 10_000;
+/** The savepoint each revision runs behind where the dialect keeps revisions in one transaction. */
+const REVISION_SAVEPOINT = 'strata_revision';
 
 /**
  * Applies the revisions between the stream's current heads and `target`, parents and dependencies
@@ -483,6 +485,9 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     // One transaction for the whole run only where DDL rolls back with it; elsewhere per revision, said out loud.
     const runTransaction = requested === 'run' && dialect.capabilities.transactionalDdl;
     if (requested === 'run' && !runTransaction) emit({ type: 'warning', stream: stream.name, ...runTransactionUnsupported(stream.name, dialect.name) });
+    // Per revision on a dialect that keeps consecutive revisions in one transaction, each behind a
+    // savepoint (see DialectCapabilities.revisionSavepoints).
+    const savepoints = !runTransaction && dialect.capabilities.revisionSavepoints === true;
     // The dialect's preparation around transactions (SQLite: foreign keys off), made once and kept
     // across consecutive transactional revisions; a revision outside a transaction runs without it.
     let prepared: RevisionScope | undefined;
@@ -492,7 +497,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       prepared = undefined;
       await scope?.close();
     };
-    // The run's open transaction (run mode): where its steps start and the heads before it.
+    // The run's open transaction (run mode, or savepoints): where its steps start and the heads before it.
     let open: { readonly firstStep: number; readonly heads: readonly string[] } | undefined;
     // The ledger rows of revisions whose bodies sent nothing wait for the next write (see LedgerQueue).
     const queue = new LedgerQueue(ledger, connection, headsBefore);
@@ -503,6 +508,35 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       queue.committed();
     };
     const writeWaiting = () => queue.writeAlone();
+    // After a failure in the open transaction: undoes the failed revision (plan index `failed`) and
+    // returns how many revisions before it went back with it. With savepoints only the failed one goes
+    // and those before it commit; otherwise (run mode), or when the transaction is already lost (SQLite
+    // ends it on some errors), all of the transaction.
+    const undo = async (failed: number): Promise<number> => {
+      const run = open;
+      if (run === undefined) {
+        queue.rolledBack(failed);
+        return 0;
+      }
+      if (savepoints) {
+        try {
+          await connection.query(`ROLLBACK TO SAVEPOINT ${REVISION_SAVEPOINT}`);
+          await connection.query(`RELEASE SAVEPOINT ${REVISION_SAVEPOINT}`);
+          queue.rolledBack(failed);
+          await commitRun();
+          return 0;
+        } catch {
+          // The transaction is gone or cannot commit: what it held is rolled back below and reported so.
+        }
+      }
+      open = undefined;
+      queue.rolledBack(run.firstStep);
+      await connection.rollback().catch(() => undefined);
+      const count = steps.length - run.firstStep;
+      steps.splice(run.firstStep, count, ...steps.slice(run.firstStep).map((done): StepResult => ({ ...done, status: 'rolled-back' })));
+      heads = run.heads;
+      return count;
+    };
     try {
       for (const [index, step] of plan.entries()) {
         const { revision } = step;
@@ -545,23 +579,26 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
           try {
             if (atomic) {
               const prep = await prepare();
-              // The revision's work; returns the ledger statements still to send in its transaction.
+              // The revision's work; true when its ledger rows must be written in its transaction.
               const revisionBody = async () => {
                 await scope.afterBegin();
                 await body();
                 const mustWrite = finish();
                 await prep.beforeCommit(touches.tables);
-                return mustWrite ? queue.take() : [];
+                return mustWrite;
               };
-              if (runTransaction) {
+              if (runTransaction || savepoints) {
                 if (open === undefined) {
                   await connection.begin({ withFirstStatement: true });
                   open = { firstStep: steps.length, heads };
                 }
-                for (const { sql, params } of await revisionBody()) await connection.query(sql, params);
+                // Every row waits for the transaction's COMMIT, which keeps or loses them with their revisions.
+                if (savepoints) await connection.query(`SAVEPOINT ${REVISION_SAVEPOINT}`);
+                await revisionBody();
+                if (savepoints) await connection.query(`RELEASE SAVEPOINT ${REVISION_SAVEPOINT}`);
               } else {
                 // The ledger rows go with the COMMIT (one round trip where the driver allows).
-                await inTransaction(connection, revisionBody, { durable });
+                await inTransaction(connection, async () => ((await revisionBody()) ? queue.take() : []), { durable });
                 queue.committed();
               }
             } else {
@@ -585,15 +622,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
           } catch (error) {
             // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
             inspector.invalidate();
-            // Run mode: the failure takes the run's whole open transaction with it, earlier revisions included.
-            const rolledBackWith = open === undefined ? 0 : steps.length - open.firstStep;
-            queue.rolledBack(open?.firstStep ?? index);
-            if (open !== undefined) {
-              await connection.rollback().catch(() => undefined);
-              steps.splice(open.firstStep, rolledBackWith, ...steps.slice(open.firstStep).map((done): StepResult => ({ ...done, status: 'rolled-back' })));
-              heads = open.heads;
-              open = undefined;
-            }
+            // The revision is undone; in run mode the whole open transaction with it, earlier revisions included.
+            const rolledBackWith = await undo(index);
             const lockTimeoutMs = timeouts.lockTimeoutMs;
             const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
             // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.

@@ -112,6 +112,44 @@ await describeDialects('ledger rows of revisions that send nothing', (ctx) => {
     }
   });
 
+  it('per revision, SQLite keeps the run\'s revisions in one transaction (other connections see them at its end); elsewhere each commits', async () => {
+    const stream = await streamOn('savepoints');
+    const seenFromOutside: boolean[] = [];
+    const look: Body = async () => {
+      seenFromOutside.push(await withConnection(ctx.dialect, stream.url, (c) => ctx.dialect.tableExists(c, 'a')));
+    };
+    await upgrade({ stream, graph: chain([guardedTable('a'), look, look]), target: 'head' });
+    const batched = ctx.dialect.capabilities.revisionSavepoints === true;
+    expect(batched).toBe(ctx.name === 'sqlite');
+    expect(seenFromOutside).toEqual([!batched, !batched]);
+    const held = await snapshot(ctx.dialect, stream.url, stream.name);
+    expect(held.tables).toEqual(['a']);
+    expect(held.versions).toEqual([rev(3)]);
+    expect(held.history.map((r) => r.revision)).toEqual([rev(1), rev(2), rev(3)]);
+  });
+
+  it('a revision that ends the transaction itself and then fails: with savepoints the revisions before it are reported rolled back with it', async () => {
+    const stream = await streamOn('lost-transaction');
+    const endsItsTransaction: Body = async ({ execute }) => {
+      await execute('ROLLBACK');
+      await execute('INSERT INTO no_such_table (id) VALUES (1)');
+    };
+    const error = await upgrade({ stream, graph: chain([guardedTable('a'), guardedTable('b'), endsItsTransaction]), target: 'head' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RevisionFailedError);
+    const failure = error as RevisionFailedError;
+    const held = await snapshot(ctx.dialect, stream.url, stream.name);
+    if (ctx.dialect.capabilities.revisionSavepoints === true) {
+      expect(failure.result.steps.map((s) => s.status)).toEqual(['rolled-back', 'rolled-back', 'failed']);
+      expect(failure.details).toMatchObject({ rolledBackWith: 2 });
+      expect(held.tables).toEqual([]);
+      expect(held.versions).toEqual([]);
+    } else {
+      expect(failure.result.steps.map((s) => s.status)).toEqual(['applied', 'applied', 'failed']);
+      expect(held.tables).toEqual(['a', 'b']);
+      expect(held.versions).toEqual([rev(2)]);
+    }
+  });
+
   it('the ledger row sent with the COMMIT keeps quotes, backslashes and placeholder-like text as written', async () => {
     const stream = await streamOn('literals');
     const message = "it's C:\\temp\\new $1 ? 'quoted' \\' end";

@@ -30,7 +30,7 @@ import { SQLITE_SCRATCH } from './sqlite-scratch.js';
  */
 export class SqliteDialect implements Dialect {
   readonly name = 'sqlite' as const;
-  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: false };
+  readonly capabilities: DialectCapabilities = { transactionalDdl: true, enums: false, revisionSavepoints: true };
   readonly scratch: ScratchDatabases = SQLITE_SCRATCH;
   // SQLite columns have affinities, not types (https://www.sqlite.org/datatype3.html): these names
   // give TEXT and INTEGER affinity. Timestamps are ISO-8601 UTC strings, which sort in time order.
