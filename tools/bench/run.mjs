@@ -60,10 +60,10 @@ const TARGETS = [
 /**
  * `--only runner`: only each database's runner table (both transaction modes against the plain script);
  * `--only guards`: only each database's guard rows (the guarded revision and the guarded chain);
- * `--only peers`: only the peers tables. With no option, the full run.
+ * `--only peers`: only the peers tables; `--only nx`: only the Nx table. With no option, the full run.
  */
 const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
-const SECTIONS = ['runner', 'guards', 'peers'];
+const SECTIONS = ['runner', 'guards', 'peers', 'nx'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   console.error(`--only: unknown table '${only}' (known: ${SECTIONS.join(', ')})`);
   process.exit(2);
@@ -131,6 +131,10 @@ async function main() {
     }
     return;
   }
+  if (only === 'nx') {
+    printNxTable();
+    return;
+  }
   const peers = writePeerProjects({ workDir, count: CHAIN, upgradeSql, downgradeSql, script: chainScript(CHAIN) });
   const peerHelpers = { workDir, chain, stream: STREAM, runs: RUNS, createDatabase, dropDatabase, median, timedSync };
   if (only === 'peers') {
@@ -172,11 +176,7 @@ async function main() {
   }
   // No server needed: the diff runs against the revisions' model (floor: drizzle-kit's own generate).
   printTable('Autogenerate (PostgreSQL schema, no database; floor = drizzle-kit generate)', await autogenerateRows());
-  // SQLite only: the Nx layer's cost is the same whatever the database.
-  printTable(
-    `Nx ${NX_VERSION} (SQLite only; wall time of child processes, medians of ${NX_NOOP_RUNS} single-project and ${RUNS} run-many runs; floor = the engine's own CLI)`,
-    nxRows({ workDir, runs: RUNS, median, timedSync }),
-  );
+  printNxTable();
   printTable(
     `Fan-out (SQLite; ${FANOUT_TENANTS} tenant files, ${FANOUT_REVISIONS} revisions, --concurrency ${FANOUT_CONCURRENCY}; one run each; floor = a sequential shell loop of the CLI)`,
     fanoutRows({ workDir, timedSync }),
@@ -188,6 +188,14 @@ async function main() {
       pgliteRows({ workDir, runs: RUNS, median, timedSync }, postgres.serverUrl),
     );
   }
+}
+
+/** The Nx table. SQLite only: the Nx layer's cost is the same whatever the database. */
+function printNxTable() {
+  printTable(
+    `Nx ${NX_VERSION} (SQLite only; wall time of child processes, medians of ${NX_NOOP_RUNS} single-project and ${RUNS} run-many runs; floor = the engine's own CLI)`,
+    nxRows({ workDir, runs: RUNS, median, timedSync }),
+  );
 }
 
 /** The DDL of revision `n`, shared by the revision files and the plain-script floor. */

@@ -1,11 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DependencyType, type CreateDependencies, type ProjectConfiguration, type RawProjectGraphDependency } from '@nx/devkit';
+import type { CreateDependencies, DependencyType, ProjectConfiguration, RawProjectGraphDependency } from '@nx/devkit';
 import type { StrataPluginOptions } from '../utils/target-names';
 import type { StreamMetadata } from './plugin';
 
 /** The revision files the engine loads (its loader's rule): modules, not declarations, tests, configs or `_private` helpers. */
 const REVISION_FILE = /^(?![._])(?!.*\.config\.)(?!.*\.(?:spec|test|d)\.[^.]+$).+\.(?:ts|mts|js|mjs)$/;
+/** `DependencyType.static`, written out: the value import would load the whole `@nx/devkit` barrel into the plugin worker (see plugin.ts). */
+const STATIC = 'static' as DependencyType.static;
 /** A `dependsOn: [ ... ]` list in a revision file (may span lines). */
 const DEPENDS_ON = /\bdependsOn\s*:\s*\[([^\]]*)\]/g;
 /** One `'stream@rev'` entry in such a list (`"…"` and `` `…` `` too); `rev` may be an id, prefix or label. */
@@ -43,7 +45,7 @@ export const createDependencies: CreateDependencies<StrataPluginOptions> = (_opt
       for (const stream of crossStreamDependencies(readText(join(context.workspaceRoot, file)))) {
         const target = projectOfStream.get(stream);
         if (target === undefined || target === name) continue;
-        dependencies.push({ source: name, target, sourceFile: file, type: DependencyType.static });
+        dependencies.push({ source: name, target, sourceFile: file, type: STATIC });
       }
     }
   }

@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CreateNodesContext } from '@nx/devkit';
+import { AggregateCreateNodesError, type CreateNodesContext } from '@nx/devkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodes } from './plugin';
 
@@ -133,6 +133,22 @@ describe('@strata/nx/plugin createNodes', () => {
     } finally {
       delete process.env.STRATA_SPEC_DB;
     }
+  });
+
+  it('reports a file that fails in an AggregateCreateNodesError, with the other files\' projects as partial results', async () => {
+    write('apps/ok/project.json', '{ "name": "ok" }');
+    write('apps/ok/strata.config.json', '{ "dialect": "sqlite" }');
+    write('apps/broken/strata.config.json', '{ "dialect": "sqlite" }');
+    // A folder where the manifest should be: reading it throws EISDIR.
+    mkdirSync(join(root, 'apps/broken/project.json'));
+    const error: unknown = await Promise.resolve(createNodes[1](['apps/ok/strata.config.json', 'apps/broken/strata.config.json'], {}, context)).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AggregateCreateNodesError);
+    const aggregate = error as AggregateCreateNodesError;
+    expect(aggregate.errors.map(([file, e]) => [file, (e as NodeJS.ErrnoException).code])).toEqual([['apps/broken/strata.config.json', 'EISDIR']]);
+    expect(aggregate.partialResults.map(([file, result]) => [file, Object.keys(result.projects ?? {})])).toEqual([['apps/ok/strata.config.json', ['apps/ok']]]);
   });
 
   it('reuses cached targets until a config file changes', async () => {

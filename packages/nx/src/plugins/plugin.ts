@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, dirname, join, relative, sep } from 'node:path';
-import {
-  createNodesFromFiles,
-  type CreateNodes,
-  type CreateNodesContext,
-  type CreateNodesResult,
-  type TargetConfiguration,
-} from '@nx/devkit';
+import type { CreateNodes, CreateNodesContext, CreateNodesResult, CreateNodesResultV2, TargetConfiguration } from '@nx/devkit';
 import type { StreamLayout } from '@strata/engine';
 import CONFIG_FILES from '@strata/engine/config-files.json';
 import { loadEngine } from '../utils/engine';
@@ -77,12 +71,7 @@ export const createNodes: CreateNodes<StrataPluginOptions> = [
     // Only the entries this run used are written back, so the cache does not grow with every edit.
     const used: TargetsCache = {};
     try {
-      return await createNodesFromFiles(
-        (configFile, _options, ctx) => createNodesInternal(configFile, normalized, ctx, engineInput, targetsCache, used),
-        configFiles,
-        options ?? {},
-        context,
-      );
+      return await eachConfigFile(configFiles, (configFile) => createNodesInternal(configFile, normalized, context, engineInput, targetsCache, used));
     } finally {
       if (!sameKeys(Object.keys(used), cachedKeys)) writeTargetsCache(cachePath, used);
     }
@@ -91,6 +80,34 @@ export const createNodes: CreateNodes<StrataPluginOptions> = [
 
 /** The same function for Nx versions that still read `createNodesV2` (before Nx 23). */
 export const createNodesV2 = createNodes;
+
+/**
+ * What `createNodesFromFiles` of `@nx/devkit` does (each file on its own, the failures together in one
+ * `AggregateCreateNodesError` beside the other files' results), without loading `@nx/devkit` unless a
+ * file fails: its barrel (the generator helpers, prettier's loader...) costs about 0.35 s of CPU in the
+ * plugin worker that Nx starts for this plugin on every command without the daemon, and the project graph
+ * waits for it (`tools/bench/nx.mjs`).
+ */
+async function eachConfigFile(configFiles: readonly string[], build: (configFile: string) => Promise<CreateNodesResult>): Promise<CreateNodesResultV2> {
+  const settled = await Promise.all(
+    configFiles.map(async (file) => {
+      try {
+        return { file, result: await build(file) };
+      } catch (error) {
+        return { file, error };
+      }
+    }),
+  );
+  const results: [string, CreateNodesResult][] = [];
+  const errors: [string, Error][] = [];
+  for (const entry of settled) {
+    if ('error' in entry) errors.push([entry.file, entry.error as Error]);
+    else results.push([entry.file, entry.result]);
+  }
+  if (errors.length === 0) return results;
+  const { AggregateCreateNodesError } = await import('@nx/devkit');
+  throw new AggregateCreateNodesError(errors, results);
+}
 
 async function createNodesInternal(
   configFile: string,
