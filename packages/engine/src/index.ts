@@ -104,6 +104,7 @@ export {
   ConnectionFailedError,
   ConnectionLostError,
   SqliteCannotOpenError,
+  DatabaseFileMissingError,
   SqliteBusyError,
   isDatabaseLocked,
   LockTimeoutError,
