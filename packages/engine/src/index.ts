@@ -43,7 +43,7 @@ export {
 } from './revision/errors.js';
 
 export { upgrade, downgrade, stamp, repair, current, appliedHistory, readLedger, type LedgerState } from './runner/runner.js';
-export type { RunOptions, RunPlan, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, StreamTarget } from './runner/runner.js';
+export type { RunOptions, RunPlan, StampOptions, StampResult, RepairOptions, RepairResult, RepairedRevision, CurrentResult, CurrentOptions, StreamTarget } from './runner/runner.js';
 export { upgradeStream, type UpgradeStreamOptions, type UpgradeStreamResult } from './runner/upgrade-stream.js';
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, DdlLockTimeoutError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
@@ -104,6 +104,7 @@ export {
   ConnectionFailedError,
   ConnectionLostError,
   SqliteCannotOpenError,
+  DatabaseFileMissingError,
   SqliteBusyError,
   isDatabaseLocked,
   LockTimeoutError,

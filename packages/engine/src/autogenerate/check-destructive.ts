@@ -235,14 +235,19 @@ export async function previewUpgrade(options: {
 
 /** Adds the live row counts to the dropped tables and columns. */
 async function withRowCounts(dialect: Dialect, url: string, report: DestructiveReport): Promise<DestructiveReport> {
-  const operations = await withConnection(dialect, url, async (connection) => {
-    const counted: PendingDestructiveOperation[] = [];
-    for (const operation of report.operations) {
-      const rows = await countRows(dialect, connection, operation);
-      counted.push(rows === undefined ? operation : { ...operation, rows });
-    }
-    return counted;
-  });
+  const operations = await withConnection(
+    dialect,
+    url,
+    async (connection) => {
+      const counted: PendingDestructiveOperation[] = [];
+      for (const operation of report.operations) {
+        const rows = await countRows(dialect, connection, operation);
+        counted.push(rows === undefined ? operation : { ...operation, rows });
+      }
+      return counted;
+    },
+    { mustExist: true },
+  );
   return { ...report, operations };
 }
 

@@ -71,10 +71,15 @@ export function findUnsafeOperations(dialect: Pick<Dialect, 'safetyRules'>, grap
 export async function findLiveUnsafeOperations(dialect: Dialect, url: string, graph: RevisionGraph, pending: PendingOperations): Promise<UnsafeOperation[]> {
   if (pending.revisions.length === 0) return [];
   if (dialect.serverVersion === undefined) return withRowEstimates(dialect, url, findUnsafeOperations(dialect, graph, pending));
-  return withConnection(dialect, url, async (connection) => {
-    const serverVersion = await dialect.serverVersion?.(connection);
-    return estimateRowsOn(dialect, connection, findUnsafeOperations(dialect, graph, pending, serverVersion));
-  });
+  return withConnection(
+    dialect,
+    url,
+    async (connection) => {
+      const serverVersion = await dialect.serverVersion?.(connection);
+      return estimateRowsOn(dialect, connection, findUnsafeOperations(dialect, graph, pending, serverVersion));
+    },
+    { mustExist: true },
+  );
 }
 
 /**
@@ -89,7 +94,7 @@ export async function findLiveUnsafeOperations(dialect: Dialect, url: string, gr
  */
 export async function withRowEstimates(dialect: Dialect, url: string, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {
   if (operations.length === 0) return [];
-  return withConnection(dialect, url, (connection) => estimateRowsOn(dialect, connection, operations));
+  return withConnection(dialect, url, (connection) => estimateRowsOn(dialect, connection, operations), { mustExist: true });
 }
 
 async function estimateRowsOn(dialect: Dialect, connection: Connection, operations: readonly UnsafeOperation[]): Promise<UnsafeOperation[]> {

@@ -119,7 +119,7 @@ export async function checkStream(options: CheckOptions): Promise<CheckFinding[]
     }
   }
   if (options.database) {
-    const live = await withConnection(dialect, options.database.url, (connection) => readOwnedSchema(dialect, connection, owned));
+    const live = await withConnection(dialect, options.database.url, (connection) => readOwnedSchema(dialect, connection, owned), { mustExist: true });
     const drift = diffSchemas(live, drizzle, { capabilities }).ops;
     if (drift.length > 0) findings.push({ kind: 'database-drift', operations: drift });
   }

@@ -45,12 +45,17 @@ export interface PullResult {
  */
 export async function pullSchema(options: PullOptions): Promise<PullResult> {
   const dialect = await loadDialect(options.dialect);
-  return withConnection(dialect, options.url, async (connection) => {
-    const unmodelled = await dialect.readUnmodelled(connection);
-    if (unmodelled.length > 0) {
-      throw new PullUnsupportedError(unmodelled.join(', '), 'Strata does not read these into its schema model yet, so the file would lack them');
-    }
-    const model = await dialect.readSchema(connection);
-    return { source: renderDrizzleSchema(model, dialect.drizzleFlavour), model, url: connection.redactedUrl };
-  });
+  return withConnection(
+    dialect,
+    options.url,
+    async (connection) => {
+      const unmodelled = await dialect.readUnmodelled(connection);
+      if (unmodelled.length > 0) {
+        throw new PullUnsupportedError(unmodelled.join(', '), 'Strata does not read these into its schema model yet, so the file would lack them');
+      }
+      const model = await dialect.readSchema(connection);
+      return { source: renderDrizzleSchema(model, dialect.drizzleFlavour), model, url: connection.redactedUrl };
+    },
+    { mustExist: true },
+  );
 }

@@ -66,6 +66,13 @@ export interface ConnectOptions {
    * fails (SQLite: the busy timeout on the file); the migration lock's wait is {@link LockOptions}.
    */
   readonly lockTimeoutMs?: number;
+  /**
+   * Fail with `DIALECT_DATABASE_FILE_MISSING` instead of creating a database that does not exist
+   * yet (a SQLite file). For the commands that only read: opening a mistyped path must not leave an
+   * empty database behind. Server databases are never created on connect, so only file-based
+   * dialects look at it; an in-memory database always opens. Default `false`.
+   */
+  readonly mustExist?: boolean;
 }
 
 /** Column types the ledger tables use in this dialect. */

@@ -21,6 +21,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_CONNECTION_FAILED',
   'DIALECT_CONNECTION_LOST',
   'DIALECT_SQLITE_CANNOT_OPEN',
+  'DIALECT_DATABASE_FILE_MISSING',
   'DIALECT_SQLITE_BUSY',
   'DIALECT_PGLITE_CANNOT_OPEN',
   'DIALECT_LOCK_TIMEOUT',
@@ -331,6 +332,34 @@ export class SqliteCannotOpenError extends StrataError {
       `Cannot open the SQLite database ${context.path} (from ${context.redactedUrl}): ${context.reason}.`,
       options(context, context.hint, { path: context.path, reason: context.reason }),
     );
+  }
+}
+
+/**
+ * A command that only reads was pointed at a database file that does not exist
+ * (`ConnectOptions.mustExist`). Opening it would create an empty database, and the command would
+ * answer "nothing applied" for what is most likely a mistyped path; so nothing is created, and the
+ * error names the path and the two ways forward.
+ *
+ * @example
+ * ```ts
+ * import { DatabaseFileMissingError } from '@strata/engine';
+ * const error = new DatabaseFileMissingError({ dialect: 'sqlite', redactedUrl: 'file:./app.db', path: '/repo/app.db' });
+ * error.code; // 'DIALECT_DATABASE_FILE_MISSING'
+ * ```
+ */
+export class DatabaseFileMissingError extends StrataError {
+  static readonly CODE = 'DIALECT_DATABASE_FILE_MISSING';
+  /** The absolute path that was looked for. */
+  readonly path: string;
+  /** @param context.what what the path names, when not the dialect's database file (`PGlite data directory`) */
+  constructor(context: DialectErrorContext & { readonly path: string; readonly what?: string }) {
+    super(
+      DatabaseFileMissingError.CODE,
+      `The ${context.what ?? `${SERVER_NAMES[context.dialect]} database file`} ${context.path} (from ${context.redactedUrl}) does not exist; this command only reads, so it was not created.`,
+      options(context, 'Check the path in the URL; for a new database, run `strata upgrade` to create it.', { path: context.path }),
+    );
+    this.path = context.path;
   }
 }
 

@@ -119,7 +119,7 @@ export async function queryTargets(sql: string, database: TargetsQueryDatabase):
   let rows: Record<string, unknown>[];
   try {
     const dialect = await loadDialect(dialectName);
-    rows = await withConnection(dialect, url, (connection) => connection.query(sql));
+    rows = await withConnection(dialect, url, (connection) => connection.query(sql), { mustExist: true });
   } catch (error) {
     const reason = scrubPassword(error instanceof Error ? error.message : String(error), url);
     throw new TargetsQueryFailedError({ sql, database: redactUrl(url), reason, cause: error });

@@ -5,6 +5,7 @@ import { DependencyNotAppliedError, UnknownStreamError, type CrossStreamReferenc
 import { appliedFromHistory, Ledger } from './ledger.js';
 import type { StreamTarget } from './runner.js';
 import { withConnection } from '../dialects/connection.js';
+import { DatabaseFileMissingError } from '../dialects/errors.js';
 
 /**
  * One stream of the workspace as the runner sees it: where its ledger lives, and its revisions (whose
@@ -51,16 +52,27 @@ interface LedgerState {
  * reads them. The history rather than the version rows plus the other stream's graph, because it needs
  * no revision file of the other stream (so a stream the workspace does not list, sharing the database,
  * can be checked too), and it says the same thing: every run and stamp writes its version rows and its
- * history rows in one transaction. Reads without the lock and never creates the ledger. @internal
+ * history rows in one transaction. Reads without the lock and never creates the ledger, nor the
+ * database: one that does not exist yet (the other stream's SQLite file) has nothing applied. @internal
  */
 async function readLedger(target: StreamTarget): Promise<LedgerState> {
   const dialect = await loadDialect(target.dialect);
-  return withConnection(dialect, target.url, async (connection) => {
-    const ledger = new Ledger(new LiveSink(connection), dialect, target.name, connection);
-    if (!(await ledger.exists())) return { known: false, applied: new Set() };
-    const latest = await ledger.latestRows();
-    return { known: latest.length > 0, applied: new Set(appliedFromHistory(latest).keys()) };
-  });
+  try {
+    return await withConnection(
+      dialect,
+      target.url,
+      async (connection) => {
+        const ledger = new Ledger(new LiveSink(connection), dialect, target.name, connection);
+        if (!(await ledger.exists())) return { known: false, applied: new Set<string>() };
+        const latest = await ledger.latestRows();
+        return { known: latest.length > 0, applied: new Set(appliedFromHistory(latest).keys()) };
+      },
+      { mustExist: true },
+    );
+  } catch (error) {
+    if (error instanceof DatabaseFileMissingError) return { known: false, applied: new Set() };
+    throw error;
+  }
 }
 
 /**

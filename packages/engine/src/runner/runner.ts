@@ -17,7 +17,7 @@ import { LedgerQueue } from './ledger-queue.js';
 import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
-import { isDatabaseLocked } from '../dialects/errors.js';
+import { DatabaseFileMissingError, isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { RevisionScope } from '../dialects/revision-scope.js';
@@ -150,6 +150,16 @@ export interface CurrentResult {
   readonly stream: string;
   /** The rows of `strata_version`; empty when nothing is applied (or the ledger does not exist yet). */
   readonly heads: readonly string[];
+}
+
+/** How {@link current} treats a database that does not exist yet (a SQLite file, a PGlite folder). */
+export interface CurrentOptions {
+  /**
+   * `'error'` (default): throw `DIALECT_DATABASE_FILE_MISSING`, since a read of a mistyped path must
+   * not answer "nothing applied". `'empty'`: nothing is applied there; for callers about to create the
+   * database anyway (a downgrade's cascade, the migration test's scratch database). Neither creates it.
+   */
+  readonly ifMissing?: 'error' | 'empty';
 }
 
 /** The pause before the first retry of a revision that failed on the DDL lock timeout; it doubles per retry. */
@@ -309,7 +319,8 @@ function stampChanges(
 }
 
 /**
- * Reads the stream's current heads without locking and without creating the ledger.
+ * Reads the stream's current heads without locking and without creating the ledger or the database
+ * (see {@link CurrentOptions} for a database that does not exist).
  *
  * @example
  * ```ts
@@ -317,15 +328,21 @@ function stampChanges(
  * const { heads } = await current({ name: 'app', dialect: 'sqlite', url: 'file:app.db' });
  * ```
  */
-export async function current(stream: StreamTarget): Promise<CurrentResult> {
-  return withSession(stream, { lock: false }, async ({ ledger }) => ({
-    stream: stream.name,
-    heads: (await ledger.exists()) ? await ledger.heads() : [],
-  }));
+export async function current(stream: StreamTarget, options: CurrentOptions = {}): Promise<CurrentResult> {
+  try {
+    return await withSession(stream, { lock: false }, async ({ ledger }) => ({
+      stream: stream.name,
+      heads: (await ledger.exists()) ? await ledger.heads() : [],
+    }));
+  } catch (error) {
+    if (options.ifMissing === 'empty' && error instanceof DatabaseFileMissingError) return { stream: stream.name, heads: [] };
+    throw error;
+  }
 }
 
 /**
- * Reads the stream's rows of `strata_history`, oldest first (empty when the ledger does not exist).
+ * Reads the stream's rows of `strata_history`, oldest first (empty when the ledger does not exist;
+ * `DIALECT_DATABASE_FILE_MISSING` when the database does not).
  *
  * @example
  * ```ts
@@ -348,10 +365,10 @@ export interface LedgerState {
 }
 
 /**
- * Reads the stream's version rows and history without locking and without creating the ledger, as
- * one state: every step of a run changes the version rows and appends history in one transaction,
- * so a history read between two equal reads of the rows belongs to them. A run committing meanwhile
- * makes it read again.
+ * Reads the stream's version rows and history without locking and without creating the ledger (nor
+ * the database: `DIALECT_DATABASE_FILE_MISSING`), as one state: every step of a run changes the
+ * version rows and appends history in one transaction, so a history read between two equal reads of
+ * the rows belongs to them. A run committing meanwhile makes it read again.
  *
  * @example
  * ```ts
@@ -392,7 +409,8 @@ function planRun(options: RunOptions, direction: 'up' | 'down', heads: readonly 
  * reverted what it depended on.
  */
 async function cascadeDependents(options: RunOptions, workspace: Workspace, fixedTargets: readonly string[] | undefined): Promise<RunResult[]> {
-  const { heads } = await current(options.stream);
+  // A database not created yet has nothing to revert; the downgrade itself creates it, as today.
+  const { heads } = await current(options.stream, { ifMissing: 'empty' });
   const reverting = new Set(planRun(options, 'down', heads, fixedTargets).map((step) => step.revision.id));
   if (reverting.size === 0) return [];
   const results: RunResult[] = [];
@@ -713,7 +731,10 @@ interface Session {
   readonly ledger: Ledger;
 }
 
-/** Opens a connection (and, for writers, the lock and the ledger tables), runs `body`, and always cleans up. */
+/**
+ * Opens a connection (and, for writers, the lock and the ledger tables), runs `body`, and always
+ * cleans up. Readers (no lock) never create the database: a missing one is `DIALECT_DATABASE_FILE_MISSING`.
+ */
 async function withSession<T>(
   stream: StreamTarget,
   options: { lock: boolean },
@@ -739,7 +760,7 @@ async function withSession<T>(
     }
     await lock.release();
     return result;
-  }, { lockTimeoutMs });
+  }, { lockTimeoutMs, mustExist: !options.lock });
 }
 
 /**

@@ -103,7 +103,7 @@ export async function testMigrations(options: TestMigrationsOptions): Promise<Mi
 
   const baseline = await step('setup', undefined, async () => {
     if (heads.length > 1) throw new Error(`the stream has ${heads.length} heads (${heads.join(', ')}); a migration test needs one: join them with \`strata merge\``);
-    const applied = (await current(stream)).heads;
+    const applied = (await current(stream, { ifMissing: 'empty' })).heads;
     if (applied.length > 0) {
       throw new Error(`the database already has revisions of the stream applied (${applied.join(', ')}); the test starts from base on a database it may change`);
     }

@@ -243,6 +243,73 @@ describe('strata CLI: bad revision files and targets', () => {
   });
 });
 
+describe('strata CLI: a SQLite database file that does not exist', () => {
+  const temp = makeTempDir('cli-missing-file');
+  let n = 0;
+  afterAll(() => temp.remove());
+
+  /** Idempotent, so that `strata test` passes on it. */
+  const guarded = (id: string) => ({ upgrade: [`CREATE TABLE IF NOT EXISTS t_${id} (id integer PRIMARY KEY)`], downgrade: [`DROP TABLE IF EXISTS t_${id}`] });
+
+  /** A stream of two revisions whose database file (`path`, in a folder that exists) is not there yet. */
+  function missing(): { s: StreamFixture; path: string } {
+    n += 1;
+    const root = join(temp.path, `m${n}`);
+    const path = join(root, 'typo.db');
+    const s = new StreamFixture(root, `missing${n}`, `file:${path}`);
+    s.write([A, `${B}<-${A}`], { [A]: guarded(A), [B]: guarded(B) });
+    return { s, path };
+  }
+
+  const on = (s: StreamFixture, argv: readonly string[]) => (json: boolean) => s.cli(...argv, ...(json ? ['--json'] : []));
+
+  it.each([
+    [['current']],
+    [['history', '-i']],
+    [['history', '-r', 'current:']],
+    [['history', '--applied']],
+    [['check', '--db']],
+    [['upgrade', '--dry-run']],
+    [['pull', '--stdout']],
+  ])('%j only reads: DIALECT_DATABASE_FILE_MISSING naming the path and the next step, and the file stays missing', async (argv) => {
+    const { s, path } = missing();
+    const error = await expectFailure(on(s, argv), 'DIALECT_DATABASE_FILE_MISSING');
+    expect(error.message).toBe(`The SQLite database file ${path} (from ${error.details['url'] as string}) does not exist; this command only reads, so it was not created.`);
+    expect(error.hint).toBe('Check the path in the URL; for a new database, run `strata upgrade` to create it.');
+    expect(error.details).toMatchObject({ dialect: 'sqlite', path });
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('a missing folder is a missing file too for a read: the same error, no folder made', async () => {
+    const { s } = missing();
+    const folder = join(s.root, 'no', 'such');
+    const typo = new StreamFixture(s.root, s.name, `file:${join(folder, 'app.db')}`, s.dir);
+    const error = await expectFailure(on(typo, ['current']), 'DIALECT_DATABASE_FILE_MISSING');
+    expect(error.details['path']).toBe(join(folder, 'app.db'));
+    expect(existsSync(join(s.root, 'no'))).toBe(false);
+  });
+
+  it.each([[['upgrade']], [['stamp', 'head']], [['downgrade', 'base']], [['test', '--url']]])('%j writes: it creates the file, as before', async (argv) => {
+    const { s, path } = missing();
+    // `test --url` takes the URL as its own argument (an empty database it may change).
+    const run = argv[0] === 'test' ? await runCli(['test', '--url', s.url, '--dir', s.dir, '--stream', s.name], { cwd: s.root }) : await s.cli(...argv);
+    expect(run.code, describeRun(run)).toBe(0);
+    expect(existsSync(path)).toBe(true);
+    // ...after which the reads answer.
+    const current = await s.cli('current', '--json');
+    expect(current.code, describeRun(current)).toBe(0);
+  });
+
+  it('the migration test on its own scratch file, and an in-memory URL, still work', async () => {
+    const { s } = missing();
+    const scratch = await runCli(['test', '--dir', s.dir, '--stream', s.name, '--dialect', 'sqlite'], { cwd: s.root });
+    expect(scratch.code, describeRun(scratch)).toBe(0);
+    const memory = await runCli(['current', '--url', ':memory:', '--dir', s.dir, '--stream', s.name, '--json'], { cwd: s.root });
+    expect(memory.code, describeRun(memory)).toBe(0);
+    expect(jsonOf(memory)).toMatchObject({ stream: s.name, heads: [] });
+  });
+});
+
 /** Every place a password could leak: both streams of both runs (text and --json). */
 function expectNoSecret(runs: readonly CliRun[], secrets: readonly string[]): void {
   for (const run of runs) {

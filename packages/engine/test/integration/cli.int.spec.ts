@@ -20,6 +20,7 @@ import {
   tableOf,
   type CliRun,
   type LedgerSnapshot,
+  withConnection,
 } from '../support/streams.js';
 
 // Revision ids: 12 characters, each with a distinct 4-character prefix so `upgrade <prefix>` is unambiguous.
@@ -103,6 +104,12 @@ await describeDialects('strata CLI', (ctx) => {
     const s = await newStream('linear');
     const files = s.write([A, `${B}<-${A}`, `${C}<-${B}`]);
 
+    // A SQLite database is fresh once its file exists; before that, a read is refused and creates
+    // nothing (DIALECT_DATABASE_FILE_MISSING, see cli-errors), and a writer makes the file.
+    if (ctx.name === 'sqlite') {
+      expect((await s.cli('current')).stderr).toContain('DIALECT_DATABASE_FILE_MISSING');
+      await withConnection(ctx.dialect, s.url, async () => undefined);
+    }
     // current on a fresh database reads without creating the ledger.
     const fresh = await s.cli('current', '--json');
     expectOk(fresh);

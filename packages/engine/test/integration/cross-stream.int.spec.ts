@@ -1,4 +1,6 @@
+import { existsSync, rmSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { sqlitePathFromUrl } from '../../src/dialects/url.js';
 import type { Dialect } from '../../src/dialects/dialect.js';
 import { revision, type Revision } from '../../src/revision/revision.js';
 import { RevisionGraph } from '../../src/revision/revision-graph.js';
@@ -216,6 +218,36 @@ await describeDialects('cross-stream dependencies', (ctx) => {
       expect(toBase.cascaded?.map((r) => [r.stream, r.steps.map((step) => step.revision)])).toEqual([['billing', [B1]]]);
       expect(await heads(s, 'accounts')).toEqual([]);
       expect(await heads(s, 'billing')).toEqual([]);
+    });
+  }
+
+  if (ctx.name === 'sqlite') {
+    it('[separate databases] a stream whose database file does not exist yet has nothing applied, and its file stays missing', async () => {
+      const entries = new Map<string, WorkspaceStream>();
+      for (const name of Object.keys(GRAPHS)) {
+        const url = (await ctx.createDatabase(`not_created_${name}`)).url;
+        entries.set(name, { stream: { name, dialect: ctx.name, url, lockTimeoutMs: 10_000 }, graph: GRAPHS[name] as RevisionGraph });
+      }
+      const entry = (name: string): WorkspaceStream => entries.get(name) as WorkspaceStream;
+      const fileOf = (name: string): string => sqlitePathFromUrl(entry(name).stream.url);
+
+      // Reading accounts' ledger for billing's dependsOn: not applied, as in an empty database.
+      await expect(upgrade({ ...entry('billing'), target: 'head', workspace: entries })).rejects.toBeInstanceOf(DependencyNotAppliedError);
+      expect(existsSync(fileOf('accounts'))).toBe(false);
+
+      // Reading the dependents' ledgers for a downgrade of accounts (and its cascade): none applied.
+      await upgrade({ ...entry('accounts'), target: 'head', workspace: entries });
+      rmSync(fileOf('billing'));
+      await downgrade({ ...entry('accounts'), target: 'base', workspace: entries });
+      await upgrade({ ...entry('accounts'), target: 'head', workspace: entries });
+      const cascaded = await downgrade({ ...entry('accounts'), target: 'base', workspace: entries, cascade: true });
+      expect(cascaded.cascaded ?? []).toEqual([]);
+      expect(existsSync(fileOf('billing'))).toBe(false);
+      expect(existsSync(fileOf('reports'))).toBe(false);
+      // current itself refuses the missing file unless asked to read it as empty.
+      await expect(current(entry('billing').stream)).rejects.toMatchObject({ code: 'DIALECT_DATABASE_FILE_MISSING' });
+      expect(await current(entry('billing').stream, { ifMissing: 'empty' })).toEqual({ stream: 'billing', heads: [] });
+      expect(existsSync(fileOf('billing'))).toBe(false);
     });
   }
 }, ALL_TARGETS);

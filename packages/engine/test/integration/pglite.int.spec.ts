@@ -125,4 +125,21 @@ describe('PGlite: the embedded PostgreSQL (issue 14)', () => {
     expect(onFile.code, describeRun(onFile)).toBe(1);
     expect(jsonOf<{ error: JsonError }>(onFile).error).toMatchObject({ code: 'DIALECT_PGLITE_CANNOT_OPEN', details: { path: file, reason: 'it is a file, not a directory' } });
   });
+
+  it('a data directory that does not exist: read-only commands refuse it with DIALECT_DATABASE_FILE_MISSING and make nothing', async () => {
+    const dataDir = join(temp.path, 'typo-pgdata');
+    const s = new StreamFixture(temp.path, 'typo', `pglite:${dataDir}`);
+    writeOpsStream(s.dir, [tableRevision(A, 'items')]);
+    for (const argv of [['current'], ['history', '--applied']]) {
+      const run = await s.cli(...argv, '--json');
+      expect(run.code, describeRun(run)).toBe(1);
+      const error = jsonOf<{ error: JsonError }>(run).error;
+      expect(error).toMatchObject({ code: 'DIALECT_DATABASE_FILE_MISSING', details: { path: dataDir } });
+      expect(error.message).toContain(`The PGlite data directory ${dataDir} (from pglite:`);
+      expect(existsSync(dataDir)).toBe(false);
+    }
+    const up = await s.cli('upgrade', 'head');
+    expect(up.code, describeRun(up)).toBe(0);
+    expect(existsSync(join(dataDir, 'PG_VERSION'))).toBe(true);
+  });
 });

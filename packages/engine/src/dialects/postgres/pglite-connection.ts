@@ -1,8 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { Connection, Row } from '../connection.js';
-import type { LockOptions, MigrationLock } from '../dialect.js';
-import { DriverMissingError, EmbeddedExtensionMissingError, InvalidUrlError, LockTimeoutError, PgliteCannotOpenError, type DialectErrorContext } from '../errors.js';
+import type { ConnectOptions, LockOptions, MigrationLock } from '../dialect.js';
+import { DatabaseFileMissingError, DriverMissingError, EmbeddedExtensionMissingError, InvalidUrlError, LockTimeoutError, PgliteCannotOpenError, type DialectErrorContext } from '../errors.js';
 import { statementError } from './postgres-connection.js';
 
 /** @internal The part of a PGlite instance Strata uses (structural: `@electric-sql/pglite` stays an optional peer). */
@@ -132,11 +132,18 @@ export class PgliteConnection implements Connection {
     this.#instance = instance;
   }
 
-  /** Opens (or joins) the PGlite instance the URL names, loading PGlite and the extensions asked for on first use. */
-  static async open(url: string): Promise<PgliteConnection> {
+  /**
+   * Opens (or joins) the PGlite instance the URL names, loading PGlite and the extensions asked for on
+   * first use. With `options.mustExist`, a data directory that does not exist throws
+   * `DatabaseFileMissingError` and is not created.
+   */
+  static async open(url: string, options: ConnectOptions = {}): Promise<PgliteConnection> {
     const location = pgliteLocation(url);
     const key = instanceKey(location);
     let shared = instances.get(key);
+    if (shared === undefined && options.mustExist === true && !location.memory && !existsSync(location.dataDir)) {
+      throw new DatabaseFileMissingError({ dialect: 'postgresql', redactedUrl: url.trim(), path: location.dataDir, what: 'PGlite data directory' });
+    }
     if (shared === undefined) {
       shared = { instance: createInstance(url, location), users: 0, locked: false, waiting: [] };
       instances.set(key, shared);

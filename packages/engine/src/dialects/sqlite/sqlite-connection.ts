@@ -2,7 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Connection, Row } from '../connection.js';
 import type { ConnectOptions } from '../dialect.js';
-import { DriverMissingError, QueryFailedError, SqliteBusyError, SqliteCannotOpenError, type DialectErrorContext } from '../errors.js';
+import {
+  DatabaseFileMissingError,
+  DriverMissingError,
+  QueryFailedError,
+  SqliteBusyError,
+  SqliteCannotOpenError,
+  type DialectErrorContext,
+} from '../errors.js';
 import { redactUrl, sqlitePathFromUrl } from '../url.js';
 
 /** @internal The part of a better-sqlite3 prepared statement Strata uses. */
@@ -23,7 +30,7 @@ export interface SqliteDatabase {
 }
 
 /** @internal What Strata needs from `better-sqlite3`. */
-type SqliteModule = new (path: string, options: { timeout: number }) => SqliteDatabase;
+type SqliteModule = new (path: string, options: { timeout: number; fileMustExist: boolean }) => SqliteDatabase;
 
 /**
  * How long a statement waits for another connection's lock before failing with SQLITE_BUSY, when the
@@ -63,20 +70,26 @@ export class SqliteConnection implements Connection {
   /**
    * Opens (creating if absent) the database file with `foreign_keys = ON` and a busy timeout of
    * `options.lockTimeoutMs` (default 5 s): every statement waits that long for another process's
-   * lock on the file, then throws `SqliteBusyError`. A missing directory, a directory in place of
-   * the file, no permission, or a file that is not a SQLite database throws `SqliteCannotOpenError`
-   * with the path.
+   * lock on the file, then throws `SqliteBusyError`. With `options.mustExist`, a file that does not
+   * exist throws `DatabaseFileMissingError` and is not created (`:memory:` still opens). A missing
+   * directory, a directory in place of the file, no permission, or a file that is not a SQLite
+   * database throws `SqliteCannotOpenError` with the path.
    */
   static async open(url: string, baseDir?: string, options: ConnectOptions = {}): Promise<SqliteConnection> {
     const context: DialectErrorContext = { dialect: 'sqlite', redactedUrl: redactUrl(url) };
     const path = sqlitePathFromUrl(url, baseDir);
     const busyTimeoutMs = options.lockTimeoutMs ?? BUSY_TIMEOUT_MS;
     const Database = await loadBetterSqlite3(context);
+    const fileMustExist = options.mustExist === true && path !== ':memory:';
+    // Before checkPath: for a command that only reads, a missing folder is a missing file too.
+    if (fileMustExist && !existsSync(path)) throw new DatabaseFileMissingError({ ...context, path });
     if (path !== ':memory:') checkPath(path, context);
     let db: SqliteDatabase;
     try {
-      db = new Database(path, { timeout: busyTimeoutMs });
+      // The driver checks too (no SQLITE_OPEN_CREATE), so a file removed since the check above is not made again.
+      db = new Database(path, { timeout: busyTimeoutMs, fileMustExist });
     } catch (error) {
+      if (fileMustExist && !existsSync(path)) throw new DatabaseFileMissingError({ ...context, cause: error, path });
       throw new SqliteCannotOpenError({ ...context, cause: error, path, reason: messageOf(error), hint: 'Check the path and its permissions.' });
     }
     try {

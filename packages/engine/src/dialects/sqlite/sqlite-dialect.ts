@@ -45,7 +45,8 @@ export class SqliteDialect implements Dialect {
 
   /**
    * Opens the file a `file:`/`sqlite:` URL, a bare path (relative to the current directory) or
-   * `:memory:` names; statements wait up to `options.lockTimeoutMs` for other processes' locks.
+   * `:memory:` names, creating a missing file unless `options.mustExist`; statements wait up to
+   * `options.lockTimeoutMs` for other processes' locks.
    */
   connect(url: string, options?: ConnectOptions): Promise<Connection> {
     return SqliteConnection.open(url, undefined, options);

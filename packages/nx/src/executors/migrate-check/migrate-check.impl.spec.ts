@@ -118,6 +118,9 @@ describe('@strata/nx:migrate-check (cross-stream foreign keys) and migrate-repai
     expect(output).toContain('nx run billing:migrate-check is cached, so it cannot read the live database (--db).');
     expect(output).toContain('Run nx run billing:db-check, the uncached target that passes --db.');
 
+    // The uncached target reads the database, so it needs one: migrated first, as in real use.
+    expect(await migrateExecutor({ cwd: 'apps/accounts' }, context('accounts', 'migrate'))).toEqual({ success: true });
+    expect(await migrateExecutor({ cwd: 'apps/billing' }, context('billing', 'migrate'))).toEqual({ success: true });
     output = '';
     expect(await migrateCheckExecutor({ cwd: 'apps/billing', db: true }, { ...cached, targetName: 'db-check', target: checkTargets['db-check'] }), output).toEqual({ success: true });
     expect(output).toContain('the database matches it');

@@ -175,6 +175,20 @@ describe('@strata/nx:migrate and migrate-down', () => {
     expect(output).toContain('dryRun previews one database; it does not combine with tenantsFile or tenantsSql.');
   });
 
+  it('migrate-status before the first migrate: DIALECT_DATABASE_FILE_MISSING with the migrate target as the next step, no file made', async () => {
+    const file = join(root, 'apps', 'accounts', 'accounts.db');
+    expect(await migrateStatusExecutor({ cwd: 'apps/accounts' }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain(`error DIALECT_DATABASE_FILE_MISSING: The SQLite database file ${file} (from file:`);
+    expect(output).toContain('hint: Check the path in the URL; for a new database, run `nx run accounts:migrate` to create it.');
+    expect(existsSync(file)).toBe(false);
+    expect(existsSync(join(root, 'accounts.db'))).toBe(false);
+    expect(await migrateExecutor({ cwd: 'apps/accounts' }, context('accounts'))).toEqual({ success: true });
+    expect(existsSync(file)).toBe(true);
+    output = '';
+    expect(await migrateStatusExecutor({ cwd: 'apps/accounts' }, context('accounts'))).toEqual({ success: true });
+    expect(output).toContain('Up to date.');
+  });
+
   it('prints the SQL script with --sql, without a database', async () => {
     expect(await migrateExecutor({ cwd: 'apps/accounts', sql: true }, context('accounts'))).toEqual({ success: true });
     expect(output).toContain('CREATE TABLE "users"');

@@ -133,6 +133,12 @@ describe('@strata/nx:migration and @strata/nx:stream', () => {
 
   it('stream --baseline refuses a database without the Drizzle schema, listing the differences; --force stamps anyway (issue 12, item 6)', async () => {
     const url = `file:${join(root, 'empty.db')}`;
+    // A file that does not exist is no database to baseline either: refused as missing, and not created.
+    await expect(streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001', baseline: true, url })).rejects.toThrow(
+      /^DIALECT_DATABASE_FILE_MISSING: The SQLite database file .*empty\.db .*does not exist.*\nhint: .*`nx run billing:migrate`/s,
+    );
+    expect(existsSync(join(root, 'empty.db'))).toBe(false);
+    new Database(join(root, 'empty.db')).close();
     const refused = streamGenerator(tree, { project: 'billing', revId: 'aaaa00000001', baseline: true, url });
     await expect(refused).rejects.toThrow(/^NX_BASELINE_MISMATCH: Project "billing": --baseline would stamp .*empty\.db as having the Drizzle schema, but the database differs from it \(1 change needed: createTable invoices\)\.\nhint: .*--force/s);
     expect(written(), 'nothing is written').toEqual([]);
