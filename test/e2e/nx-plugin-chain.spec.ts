@@ -192,13 +192,18 @@ describe('@strata/nx: a chain of streams under one command line [SQLite]', () =>
       'apps/reports/src/schema.ts',
       "import * as sqlite from 'drizzle-orm/sqlite-core';\nexport const reports = sqlite.sqliteTable('reports', { id: sqlite.integer('id').primaryKey(), title: sqlite.text('title').notNull() });\n",
     );
+    // A mistyped path is refused as missing, not created and compared as empty.
+    const missing = await ws.nx(['g', '@strata/nx:stream', 'reports', '--baseline', '--url=file:missing.sqlite', '--no-interactive']);
+    expect(missing.code, missing.output).not.toBe(0);
+    expect(missing.output).toContain('DIALECT_DATABASE_FILE_MISSING');
+    await ws.write('apps/reports/empty.sqlite', '');
     const refused = await ws.nx(['g', '@strata/nx:stream', 'reports', '--baseline', '--url=file:empty.sqlite', '--no-interactive']);
     expect(refused.code, refused.output).not.toBe(0);
     expect(refused.output).toContain('NX_BASELINE_MISMATCH');
     expect(refused.output).toContain('createTable reports');
     expect(refused.output).toContain('--force');
-    // The generator wrote no file; the comparison opened the database (relative to the project, as a
-    // drizzle.config URL is), which SQLite creates empty, and recorded nothing in it.
+    // The generator wrote no file; the comparison read the empty database (relative to the project, as a
+    // drizzle.config URL is) and recorded nothing in it.
     expect((await ws.list('apps/reports')).sort(), 'nothing is written').toEqual(['drizzle.config.ts', 'empty.sqlite', 'project.json', 'src']);
     const sqlite = await loadDialect('sqlite');
     const empty = `file:${join(ws.root, 'apps', 'reports', 'empty.sqlite')}`;
