@@ -39,6 +39,13 @@ type SqliteModule = new (path: string, options: { timeout: number; fileMustExist
 const BUSY_TIMEOUT_MS = 5000;
 
 /**
+ * How many prepared statements a connection keeps for reuse. The statements a run repeats (savepoints,
+ * `foreign_key_check`, the inspector's and the ledger's queries) stay prepared; a revision's own DDL,
+ * seen once, passes through.
+ */
+const STATEMENT_CACHE_SIZE = 64;
+
+/**
  * A SQLite session over one better-sqlite3 `Database`. The driver is synchronous; each method is
  * `async` so its errors arrive as rejections, like the other dialects'.
  *
@@ -59,6 +66,8 @@ export class SqliteConnection implements Connection {
   readonly #db: SqliteDatabase;
   readonly #path: string;
   readonly #busyTimeoutMs: number;
+  /** Prepared statements by SQL text, least recently used first (SQLite prepares them again itself after a schema change). */
+  readonly #statements = new Map<string, SqliteStatement>();
 
   private constructor(url: string, db: SqliteDatabase, path: string, busyTimeoutMs: number) {
     this.redactedUrl = redactUrl(url);
@@ -121,12 +130,26 @@ export class SqliteConnection implements Connection {
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     return this.#run(sql, () => {
-      const statement = this.#db.prepare(sql);
+      const statement = this.#prepare(sql);
       const values = params.map(toSqliteValue);
       if (statement.reader) return statement.all(...values) as Row[];
       statement.run(...values);
       return [];
     });
+  }
+
+  /** The statement for `sql`, prepared once and reused while it stays among the most recent. */
+  #prepare(sql: string): SqliteStatement {
+    const cached = this.#statements.get(sql);
+    if (cached !== undefined) {
+      this.#statements.delete(sql);
+      this.#statements.set(sql, cached);
+      return cached;
+    }
+    const statement = this.#db.prepare(sql);
+    this.#statements.set(sql, statement);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) this.#statements.delete(this.#statements.keys().next().value as string);
+    return statement;
   }
 
   async executeScript(sql: string): Promise<void> {
