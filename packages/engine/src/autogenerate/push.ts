@@ -134,7 +134,8 @@ export async function pushSchema(options: PushOptions): Promise<PushResult> {
         await lock.release().catch(() => undefined);
       }
     },
-    { lockTimeoutMs },
+    // A dry run only reads: a database file that is not there yet is an error, not made.
+    { lockTimeoutMs, mustExist: options.dryRun === true },
   );
 }
 

@@ -1,4 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { diffSchemas } from '../../src/autogenerate/diff.js';
 import type { Dialect, DialectName } from '../../src/dialects/dialect.js';
@@ -386,6 +388,33 @@ await describeDialects(
         expect(run.stderr).not.toContain('[y/N]');
       } finally {
         p.remove();
+      }
+    });
+  },
+  ['sqlite'],
+);
+
+await describeDialects(
+  'strata push on a SQLite file that does not exist yet',
+  (ctx) => {
+    it('--dry-run and --sql only read: DIALECT_DATABASE_FILE_MISSING, exit 1, no file made; push itself creates it', async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'strata-push-new-'));
+      const file = join(folder, 'new.db');
+      const p = new Project(ctx.name, `file:${file}`);
+      try {
+        p.version(1);
+        for (const flag of ['--dry-run', '--sql']) {
+          const run = await p.cli('push', flag);
+          expectExit(run, 1);
+          expect(run.stderr).toContain('error DIALECT_DATABASE_FILE_MISSING');
+          expect(run.stderr).toContain(file);
+          expect(existsSync(file)).toBe(false);
+        }
+        expectExit(await p.cli('push'), 0);
+        expect(await listTables(ctx.dialect, `file:${file}`)).toEqual(['memberships', 'orgs', 'users']);
+      } finally {
+        p.remove();
+        rmSync(folder, { recursive: true, force: true });
       }
     });
   },
