@@ -1,7 +1,9 @@
 // The runner rows of the bench (issue 9 item 3, "the runner at the floor"): the raw chain applied by
 // `upgrade` and taken back by `downgrade` in both transaction modes, against the same DDL as one plain
 // script, with the statements each revision costs beyond its own DDL, counted at the driver
-// (statement-log.mjs), and a reference row: the same plain SQL with a COMMIT per revision.
+// (statement-log.mjs), and two reference rows: the same plain SQL with a COMMIT per revision, and the
+// same again with a version row moved and a history row written in each revision's transaction (what
+// one transaction per revision costs the database itself, with no engine and no round trip).
 import { downgrade, upgrade } from '../../packages/engine/dist/index.js';
 import { withDriver } from './drivers.mjs';
 import { isOpDdl } from './guards.mjs';
@@ -26,8 +28,10 @@ export async function runnerRows(target, graph, count, sql, ddlPerRevision, h) {
     down: oneTransaction(downBodies),
     upPerRevision: transactionPerRevision(target.dialect, upBodies),
     downPerRevision: transactionPerRevision(target.dialect, downBodies),
+    upRecorded: transactionPerRevision(target.dialect, recorded(upBodies, 'up')),
+    downRecorded: transactionPerRevision(target.dialect, recorded(downBodies, 'down')),
   };
-  const floor = { up: [], down: [], upPerRevision: [], downPerRevision: [] };
+  const floor = { up: [], down: [], upPerRevision: [], downPerRevision: [], upRecorded: [], downRecorded: [] };
   const ours = Object.fromEntries(MODES.map((mode) => [mode, { up: [], down: [], statements: [] }]));
   for (let i = 0; i < h.runs; i++) {
     for (const mode of MODES) {
@@ -44,9 +48,10 @@ export async function runnerRows(target, graph, count, sql, ddlPerRevision, h) {
       ours[mode].down.push(await h.timed(async () => h.expectSteps(await downgrade({ stream: modeStream, graph, target: 'base' }), count, `downgrade --transaction ${mode}`)));
       await h.dropDatabase(database);
     }
-    for (const [up, down] of [['up', 'down'], ['upPerRevision', 'downPerRevision']]) {
+    for (const [up, down] of [['up', 'down'], ['upPerRevision', 'downPerRevision'], ['upRecorded', 'downRecorded']]) {
       const database = await h.createDatabase(target);
       await withDriver(target.dialect, database.url, async (session) => {
+        if (up === 'upRecorded') await session.batch(REFERENCE_LEDGER);
         floor[up].push(await h.timed(() => session.batch(scripts[up])));
         floor[down].push(await h.timed(() => session.batch(scripts[down])));
       });
@@ -54,11 +59,11 @@ export async function runnerRows(target, graph, count, sql, ddlPerRevision, h) {
     }
   }
   const floorMs = Object.fromEntries(Object.entries(floor).map(([key, times]) => [key, h.median(times)]));
-  const reference = (what) => ({
-    metric: `  reference: the same plain SQL with a COMMIT per revision${target.dialect === 'postgresql' ? ' (synchronous_commit off but the last)' : ''}`,
-    ours: floorMs[`${what}PerRevision`],
-    floor: floorMs[what],
-  });
+  const relaxed = target.dialect === 'postgresql' ? ' (synchronous_commit off but the last)' : '';
+  const reference = (what) => [
+    { metric: `  reference: the same plain SQL with a COMMIT per revision${relaxed}`, ours: floorMs[`${what}PerRevision`], floor: floorMs[what] },
+    { metric: '  reference: the same, each revision also moving a version row and writing a history row', ours: floorMs[`${what}Recorded`], floor: floorMs[what] },
+  ];
   return [
     ...MODES.flatMap((mode) => {
       const { up, statements } = ours[mode];
@@ -72,14 +77,30 @@ export async function runnerRows(target, graph, count, sql, ddlPerRevision, h) {
         { metric: '  marginal ms per revision beyond the floor\'s', ours: (ms - floorMs.up) / count },
       ];
     }),
-    reference('up'),
+    ...reference('up'),
     ...MODES.map((mode) => ({
       metric: `downgrade base, ${count} revisions, --transaction ${mode} (floor: the DROPs as one plain script, one transaction)`,
       ours: h.median(ours[mode].down),
       floor: floorMs.down,
     })),
-    reference('down'),
+    ...reference('down'),
   ];
+}
+
+/** The reference's own ledger: one version row and a history table, made before the timed scripts. */
+const REFERENCE_LEDGER = [
+  'CREATE TABLE ref_version (version_num varchar(32) NOT NULL)',
+  "INSERT INTO ref_version VALUES ('0')",
+  'CREATE TABLE ref_history (revision varchar(32) NOT NULL, direction varchar(8) NOT NULL, applied_at varchar(32) NOT NULL)',
+].join(';\n');
+
+/** Each revision's statements followed by the ledger writes the runner makes for it (its version move and history row). */
+function recorded(bodies, direction) {
+  return bodies.map((statements, i) => [
+    ...statements,
+    `UPDATE ref_version SET version_num = '${i + 1}'`,
+    `INSERT INTO ref_history VALUES ('${i + 1}', '${direction}', '2026-01-01T00:00:00.000Z')`,
+  ]);
 }
 
 /** The statements as one script in one transaction. */
