@@ -1,6 +1,6 @@
 import { hostname, userInfo } from 'node:os';
 import { isAbsolute, relative, sep } from 'node:path';
-import type { Connection, Row, SqlStatement } from '../dialects/connection.js';
+import { inOneTransaction, type Connection, type Row, type SqlStatement } from '../dialects/connection.js';
 import type { Dialect } from '../dialects/dialect.js';
 import type { SqlSink } from './sql-sink.js';
 import { SQL_NOW } from '../dialects/sql-now.js';
@@ -91,23 +91,37 @@ export class Ledger {
     this.#who = whoAmI();
   }
 
-  /** Creates both tables when absent. Call it while holding the migration lock. */
+  /**
+   * Creates both tables (and the history index) when absent, through the ledger's sink: the offline
+   * script's statements. Call it while holding the migration lock.
+   */
   async ensureTables(): Promise<void> {
+    for (const sql of this.tableStatements()) await this.#sink.run(sql);
+  }
+
+  /**
+   * The same on a live connection, as one transaction of its own: one round trip where the driver
+   * allows (`inOneTransaction`), and on SQLite one commit to disk for a new database instead of three.
+   */
+  async ensureTablesOn(connection: Connection): Promise<void> {
+    await inOneTransaction(connection, this.tableStatements().map((sql) => ({ sql, params: [] })));
+  }
+
+  /** The statements that create the tables and the history index when absent. */
+  tableStatements(): string[] {
     const t = this.#dialect.ledgerTypes;
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
-    await this.#sink.run(
+    return [
       `CREATE TABLE IF NOT EXISTS ${this.#version} (${q('stream')} ${t.shortText} NOT NULL, ${q('version_num')} ${t.shortText} NOT NULL, ` +
         `PRIMARY KEY (${q('stream')}, ${q('version_num')}))`,
-    );
-    await this.#sink.run(
       `CREATE TABLE IF NOT EXISTS ${this.#history} (${q('id')} ${t.autoIncrementPrimaryKey}, ` +
         `${q('stream')} ${t.shortText} NOT NULL, ${q('revision')} ${t.shortText} NOT NULL, ${q('direction')} ${t.shortText} NOT NULL, ` +
         `${q('message')} ${t.longText} NOT NULL, ${q('file')} ${t.longText}, ${q('checksum')} ${t.shortText}, ` +
         `${q('started_at')} ${t.timestamp} NOT NULL, ${q('finished_at')} ${t.timestamp} NOT NULL, ${q('duration_ms')} ${t.integer} NOT NULL, ` +
         `${q('applied_by')} ${t.longText} NOT NULL, ${q('tool_version')} ${t.shortText} NOT NULL)`,
-    );
-    // Also added to ledgers made before the index existed; the migration lock keeps two runners from racing here.
-    for (const sql of this.#dialect.createIndexIfMissing(HISTORY_TABLE, HISTORY_INDEX, ['stream', 'revision', 'id'])) await this.#sink.run(sql);
+      // Also added to ledgers made before the index existed; the migration lock keeps two runners from racing here.
+      ...this.#dialect.createIndexIfMissing(HISTORY_TABLE, HISTORY_INDEX, ['stream', 'revision', 'id']),
+    ];
   }
 
   /** True when the ledger tables exist (read-only commands must not create them). */

@@ -750,7 +750,7 @@ async function withSession<T>(
     let result: T;
     try {
       await dialect.ensureLedgerHome?.(connection);
-      await ledger.ensureTables();
+      await ledger.ensureTablesOn(connection);
       result = await body({ connection, dialect, sink, ledger });
     } catch (error) {
       // The body's error is the one to report; a lock that cannot be released on a broken
