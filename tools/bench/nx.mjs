@@ -3,11 +3,12 @@
 // child process timed from the outside. See README.md ("Nx table").
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { revisionFileName } from '../../packages/engine/dist/index.js';
+import { createNodes as strataCreateNodes } from '../../packages/nx/dist/plugin.js';
 
 /** Revisions of the single-project workspace's `app` stream. */
 const APP_REVISIONS = 10;
@@ -32,6 +33,9 @@ const NX_BIN = (() => {
 export const NX_VERSION = JSON.parse(readFileSync(NX_PACKAGE, 'utf8')).version;
 
 const WITH_PLUGIN = { plugins: [{ plugin: '@strata/nx/plugin', options: {} }] };
+/** The floors' plugin and executor package, linked into every workspace's node_modules (see `linkNodeModules`). */
+const NOTHING_PLUGIN = '@bench/nothing-plugin';
+const WITH_NOTHING_PLUGIN = { plugins: [{ plugin: NOTHING_PLUGIN, options: {} }] };
 
 /** Workspaces whose daemon may be running: `stopNxDaemons` stops them (the bench's cleanup calls it). */
 const daemonWorkspaces = new Set();
@@ -41,10 +45,11 @@ const daemonWorkspaces = new Set();
  * and SQLite files go in `workDir`, which run.mjs removes).
  */
 export function nxRows({ workDir, runs, median, timedSync }) {
+  const nothingPlugin = writeNothingPlugin(join(workDir, 'nx-nothing-plugin'));
   return [
-    ...singleProjectRows({ workDir, runs: NX_NOOP_RUNS, median, timedSync }),
-    ...projectGraphRows({ workDir, runs: NX_NOOP_RUNS, median, timedSync }),
-    ...runManyRows({ workDir, runs, median, timedSync }),
+    ...singleProjectRows({ workDir, nothingPlugin, runs: NX_NOOP_RUNS, median, timedSync }),
+    ...projectGraphRows({ workDir, nothingPlugin, runs: NX_NOOP_RUNS, median, timedSync }),
+    ...runManyRows({ workDir, nothingPlugin, runs, median, timedSync }),
   ];
 }
 
@@ -63,9 +68,9 @@ export function stopNxDaemons() {
  * (1) A no-op `nx run app:migrate` beside a no-op `strata upgrade head` on the same stream, Nx's built-in
  * `nx:noop` and an executor that does nothing.
  */
-function singleProjectRows({ workDir, runs, median, timedSync }) {
+function singleProjectRows({ workDir, nothingPlugin, runs, median, timedSync }) {
   const database = join(workDir, 'nx-app.db');
-  const root = writeWorkspace(join(workDir, 'nx-single'), [{ name: 'app', revisions: APP_REVISIONS, database }]);
+  const root = writeWorkspace(join(workDir, 'nx-single'), [{ name: 'app', revisions: APP_REVISIONS, database }], nothingPlugin);
   const cliArgs = [CLI, 'upgrade', 'head', '--cwd', join(root, 'apps/app'), '--json'];
 
   // Untimed: applies the chain and leaves the project graph cached in .nx/workspace-data, as in a
@@ -118,12 +123,12 @@ function singleProjectRows({ workDir, runs, median, timedSync }) {
 /**
  * (2) What the plugin adds to computing the project graph of GRAPH_PROJECTS stream projects: `nx show
  * projects` with the graph cache off, with `@strata/nx/plugin` registered (its targets cache warm, as
- * after any earlier nx command) beside the same workspace without it.
+ * after any earlier nx command) beside the same workspace without it and with NOTHING_PLUGIN instead.
  */
-function projectGraphRows({ workDir, runs, median, timedSync }) {
+function projectGraphRows({ workDir, nothingPlugin, runs, median, timedSync }) {
   const database = join(workDir, 'nx-graph.db');
   const streams = Array.from({ length: GRAPH_PROJECTS }, (_, i) => ({ name: streamName(i + 1), revisions: 1, database }));
-  const root = writeWorkspace(join(workDir, 'nx-graph'), streams);
+  const root = writeWorkspace(join(workDir, 'nx-graph'), streams, nothingPlugin);
   const env = { ...nxEnv(false), NX_CACHE_PROJECT_GRAPH: 'false' };
   const showProjects = () => {
     const listed = node(root, [NX_BIN, 'show', 'projects', '--json'], env).stdout;
@@ -139,7 +144,7 @@ function projectGraphRows({ workDir, runs, median, timedSync }) {
     withPlugin.push(timedSync(showProjects));
     writeJson(join(root, 'nx.json'), {});
     without.push(timedSync(showProjects));
-    writeJson(join(root, 'nx.json'), { plugins: ['./tools/nothing'] });
+    writeJson(join(root, 'nx.json'), WITH_NOTHING_PLUGIN);
     nothing.push(timedSync(showProjects));
   }
   writeJson(join(root, 'nx.json'), WITH_PLUGIN);
@@ -154,14 +159,14 @@ function projectGraphRows({ workDir, runs, median, timedSync }) {
  * (3) `nx run-many -t migrate` over STREAMS streams on a fresh database (applies everything), then again
  * (no-op), beside the sum of the STREAMS engine CLI runs, in dependency order, doing the same.
  */
-function runManyRows({ workDir, runs, median, timedSync }) {
+function runManyRows({ workDir, nothingPlugin, runs, median, timedSync }) {
   const database = join(workDir, 'nx-many.db');
   // svc02 depends on svc01, svc04 on svc03, ...: half the streams wait for another.
   const streams = Array.from({ length: STREAMS }, (_, i) => {
     const name = streamName(i + 1);
     return { name, revisions: STREAM_REVISIONS, database, dependsOn: (i + 1) % 2 === 0 ? streamName(i) : undefined };
   });
-  const root = writeWorkspace(join(workDir, 'nx-many'), streams);
+  const root = writeWorkspace(join(workDir, 'nx-many'), streams, nothingPlugin);
   const runMany = ['run-many', '-t', 'migrate', `--parallel=${PARALLEL}`];
 
   // Untimed: computes and caches the project graph, and checks the cross-stream edges are in it.
@@ -212,17 +217,16 @@ function streamName(n) {
 }
 
 /**
- * A workspace in `root`: package.json, nx.json registering `@strata/nx/plugin`, node_modules linked to
- * the repository's (where @strata/engine and @strata/nx are the built packages), and per stream a
- * project under apps/<name> with project.json, drizzle.config.ts (SQLite, the given database file, kept
- * outside the workspace so that Nx never sees it change) and a chain of raw-SQL revisions.
+ * A workspace in `root`: package.json, nx.json registering `@strata/nx/plugin`, node_modules (see
+ * `linkNodeModules`), and per stream a project under apps/<name> with project.json, drizzle.config.ts
+ * (SQLite, the given database file, kept outside the workspace so that Nx never sees it change) and a
+ * chain of raw-SQL revisions.
  */
-function writeWorkspace(root, streams) {
+function writeWorkspace(root, streams, nothingPlugin) {
   mkdirSync(root);
-  symlinkSync(NODE_MODULES, join(root, 'node_modules'), 'dir');
+  linkNodeModules(root, nothingPlugin);
   writeJson(join(root, 'package.json'), { name: `strata-bench-${root.split(/[\\/]/).pop()}`, version: '0.0.0', private: true });
   writeJson(join(root, 'nx.json'), WITH_PLUGIN);
-  writeNothingPlugin(join(root, 'tools', 'nothing'));
   const heads = new Map();
   // Streams that others depend on are listed (and written) first, so that their head ids are known.
   for (const stream of streams) {
@@ -234,7 +238,7 @@ function writeWorkspace(root, streams) {
       name: stream.name,
       $schema: '../../node_modules/nx/schemas/project-schema.json',
       projectType: 'application',
-      targets: { noop: { executor: 'nx:noop' }, nothing: { executor: './tools/nothing:nothing' } },
+      targets: { noop: { executor: 'nx:noop' }, nothing: { executor: `${NOTHING_PLUGIN}:nothing` } },
     });
     writeFileSync(
       join(project, 'drizzle.config.ts'),
@@ -269,19 +273,51 @@ function writeWorkspace(root, streams) {
 }
 
 /**
- * A local Nx plugin that does nothing: its one executor, `nothing`, returns success at once, and its
- * createNodes matches every drizzle.config.ts (as @strata/nx/plugin does) and infers nothing.
+ * `root/node_modules`: a symlink to each entry of the repository's node_modules (where @strata/engine and
+ * @strata/nx are npm's links to the built packages), and NOTHING_PLUGIN linked to `nothingPlugin`, a
+ * folder outside the workspace, as npm links @strata/nx to packages/nx. Nx then finds both plugins the
+ * same way: through node_modules, at a path outside the workspace. A plugin named by a path inside the
+ * workspace (`./tools/nothing`) is a workspace-local plugin to Nx, whose worker first lists the
+ * workspace's projects (Nx's default plugins over every project file) to look for it among them: a
+ * floor that came out above our plugin.
+ */
+function linkNodeModules(root, nothingPlugin) {
+  const nodeModules = join(root, 'node_modules');
+  mkdirSync(nodeModules);
+  for (const entry of readdirSync(NODE_MODULES)) symlinkSync(join(NODE_MODULES, entry), join(nodeModules, entry));
+  mkdirSync(join(nodeModules, dirname(NOTHING_PLUGIN)));
+  symlinkSync(nothingPlugin, join(nodeModules, NOTHING_PLUGIN), 'dir');
+}
+
+/**
+ * The package NOTHING_PLUGIN, in `dir`: an Nx plugin that does nothing, in plain CommonJS. Its one
+ * executor, `nothing`, returns success at once; it exports what @strata/nx/plugin exports, createNodes
+ * (also as createNodesV2) on @strata/nx/plugin's own glob, inferring nothing, and createDependencies,
+ * finding none. Returns `dir`.
  */
 function writeNothingPlugin(dir) {
-  mkdirSync(dir, { recursive: true });
-  writeJson(join(dir, 'package.json'), { name: 'nothing', version: '0.0.0', main: './index.js', executors: './executors.json' });
+  mkdirSync(dir);
+  writeJson(join(dir, 'package.json'), {
+    name: NOTHING_PLUGIN,
+    version: '0.0.0',
+    type: 'commonjs',
+    main: './index.js',
+    exports: { '.': './index.js', './package.json': './package.json' },
+    executors: './executors.json',
+  });
   writeFileSync(
     join(dir, 'index.js'),
-    "exports.createNodes = ['**/drizzle.config.ts', async (configFiles) => configFiles.map((file) => [file, {}])];\nexports.createNodesV2 = exports.createNodes;\n",
+    [
+      `exports.createNodes = [${JSON.stringify(strataCreateNodes[0])}, async (configFiles) => configFiles.map((file) => [file, {}])];`,
+      'exports.createNodesV2 = exports.createNodes;',
+      'exports.createDependencies = () => [];',
+      '',
+    ].join('\n'),
   );
   writeJson(join(dir, 'executors.json'), { executors: { nothing: { implementation: './impl.js', schema: './schema.json', description: 'Returns success at once.' } } });
   writeJson(join(dir, 'schema.json'), { type: 'object', properties: {} });
   writeFileSync(join(dir, 'impl.js'), 'module.exports = async function nothing() {\n  return { success: true };\n};\n');
+  return dir;
 }
 
 function revisionId(stream, n) {
