@@ -592,7 +592,8 @@ export class PermissionDeniedError extends StrataError {
 }
 
 /**
- * `query()` was given more than one statement on MySQL, where it would otherwise run them all.
+ * `query()` was given more than one statement on MySQL, where it would otherwise run them all, or on
+ * SQLite, whose driver refuses it.
  *
  * @example
  * ```ts

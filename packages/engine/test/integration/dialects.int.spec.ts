@@ -127,10 +127,25 @@ await describeDialects('dialect', (ctx) => {
       expect(error.details['driverCode']).toBe(expectedCode);
     });
 
-    it.runIf(name === 'mysql')('refuses several statements in query() before running any', async () => {
+    it.runIf(name === 'mysql' || name === 'sqlite')('refuses several statements in query() before running any', async () => {
       const error = await rejection(connection.query(`insert into ${q('script_t')} (id) values (3); select 1`));
       expect(error.code).toBe('DIALECT_MULTIPLE_STATEMENTS');
       expect(await connection.query(`select id from ${q('script_t')} where id = 3`)).toEqual([]);
+      const ddl = await rejection(connection.query(`create table ${q('two_a')} (id integer); create table ${q('two_b')} (id integer)`));
+      expect(ddl.code).toBe('DIALECT_MULTIPLE_STATEMENTS');
+      expect((await rejection(connection.query(`select id from ${q('two_a')}`))).code).toBe('DIALECT_QUERY_FAILED');
+    });
+
+    it.runIf(name === 'sqlite')('runs a lone CREATE, ALTER or DROP, and a trigger whose body holds semicolons, as one statement each', async () => {
+      await connection.query('create table ddl_t (id integer primary key);  ');
+      await connection.query('alter table ddl_t add column note text');
+      await connection.query('create table ddl_log (id integer)');
+      await connection.query('create trigger ddl_t_logged after insert on ddl_t begin insert into ddl_log (id) values (new.id); insert into ddl_log (id) values (-new.id); end');
+      await connection.query('insert into ddl_t (id, note) values (?, ?)', [7, 'seven']);
+      expect(await connection.query('select id from ddl_log order by id')).toEqual([{ id: -7 }, { id: 7 }]);
+      await connection.query('drop table ddl_log');
+      expect(await connection.query("select name from sqlite_master where name like 'ddl_%' order by name")).toEqual([{ name: 'ddl_t' }, { name: 'ddl_t_logged' }]);
+      expect((await rejection(connection.query('create table ddl_t (id integer)'))).code).toBe('DIALECT_QUERY_FAILED');
     });
   });
 
