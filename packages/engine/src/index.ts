@@ -48,7 +48,7 @@ export { upgradeStream, type UpgradeStreamOptions, type UpgradeStreamResult } fr
 export type { RunEvent, RunListener, RunResult, StepResult } from './runner/events.js';
 export { ChecksumMismatchError, DdlLockTimeoutError, RevisionFailedError, GuardDifferenceError, ConcurrentIndexInTransactionError, LedgerMismatchError } from './runner/errors.js';
 export { compareLedger, type LedgerDisagreement } from './runner/ledger-check.js';
-export { type HistoryEntry, type HistoryDirection } from './runner/ledger.js';
+export { type HistoryEntry, type HistoryDirection, type HistoryState } from './runner/ledger.js';
 export { VERSION_TABLE, HISTORY_TABLE } from './dialects/strata-tables.js';
 
 export {

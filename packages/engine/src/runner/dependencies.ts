@@ -64,7 +64,7 @@ async function readLedger(target: StreamTarget): Promise<LedgerState> {
       async (connection) => {
         const ledger = new Ledger(new LiveSink(connection), dialect, target.name, connection);
         if (!(await ledger.exists())) return { known: false, applied: new Set<string>() };
-        const latest = await ledger.latestRows();
+        const latest = await ledger.latestStates();
         return { known: latest.length > 0, applied: new Set(appliedFromHistory(latest).keys()) };
       },
       { mustExist: true },

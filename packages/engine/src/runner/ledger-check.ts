@@ -1,5 +1,5 @@
 import type { RevisionGraph } from '../revision/revision-graph.js';
-import { appliedFromHistory, type HistoryEntry } from './ledger.js';
+import { appliedFromHistory, type HistoryState } from './ledger.js';
 
 /**
  * How a stream's two ledger tables disagree. Every field lists revision ids, sorted; an empty list
@@ -37,7 +37,7 @@ export interface LedgerDisagreement {
  * // if (problem) throw new LedgerMismatchError('app', problem);
  * ```
  */
-export function compareLedger(graph: RevisionGraph, rows: readonly string[], history: readonly HistoryEntry[]): LedgerDisagreement | undefined {
+export function compareLedger(graph: RevisionGraph, rows: readonly string[], history: readonly HistoryState[]): LedgerDisagreement | undefined {
   if (rows.some((id) => !graph.has(id))) return undefined;
   const recorded = [...appliedFromHistory(history).keys()];
   const known = recorded.filter((id) => graph.has(id));

@@ -61,6 +61,9 @@ export interface HistoryEntry {
   readonly toolVersion: string;
 }
 
+/** What a history row says about its revision's state: all that {@link appliedFromHistory} reads. */
+export type HistoryState = Pick<HistoryEntry, 'revision' | 'direction' | 'checksum'>;
+
 /** A history row before it is written (the ledger fills in who and the tool version). */
 export type NewHistoryEntry = Omit<HistoryEntry, 'id' | 'stream' | 'appliedBy' | 'toolVersion'>;
 
@@ -234,13 +237,17 @@ export class Ledger {
    * revision: the form `id IN (SELECT MAX(id) … GROUP BY …)` let PostgreSQL, on a history table grown
    * faster than its statistics, pick a nested loop over every pair of rows (1.5 s for 3,500 rows).
    */
-  async latestRows(): Promise<HistoryEntry[]> {
+  async latestStates(): Promise<HistoryState[]> {
     const q = (name: string) => this.#dialect.quoteIdentifier(name);
-    return this.#selectHistory(
+    // Only the columns that decide the state: a run reads this before every upgrade, however long the history.
+    const rows = await this.#runStatement(
       (b) =>
-        `(SELECT ${q('h')}.*, ROW_NUMBER() OVER (PARTITION BY ${q('revision')}, CASE WHEN ${q('direction')} = 'repair' THEN 1 ELSE 0 END ` +
-        `ORDER BY ${q('id')} DESC) AS ${q('newest')} FROM ${this.#history} ${q('h')} WHERE ${q('stream')} = ${b.bind(this.#stream)}) ${q('latest')} WHERE ${q('newest')} = 1`,
+        `SELECT ${q('revision')} AS revision, ${q('direction')} AS direction, ${q('checksum')} AS checksum FROM ` +
+        `(SELECT ${q('id')}, ${q('revision')}, ${q('direction')}, ${q('checksum')}, ROW_NUMBER() OVER (PARTITION BY ${q('revision')}, ` +
+        `CASE WHEN ${q('direction')} = 'repair' THEN 1 ELSE 0 END ORDER BY ${q('id')} DESC) AS ${q('newest')} ` +
+        `FROM ${this.#history} WHERE ${q('stream')} = ${b.bind(this.#stream)}) ${q('latest')} WHERE ${q('newest')} = 1 ORDER BY ${q('id')}`,
     );
+    return rows.map((r) => ({ revision: String(r.revision), direction: String(r.direction) as HistoryDirection, checksum: r.checksum === null ? null : String(r.checksum) }));
   }
 
   /** The history rows `source` (a table or subquery with the history's columns, and its WHERE) yields, oldest first. */
@@ -274,7 +281,7 @@ export class Ledger {
    * per revision, dropped again by a later `down`/`unstamp` row.
    */
   async appliedChecksums(): Promise<Map<string, string | null>> {
-    return appliedFromHistory(await this.latestRows());
+    return appliedFromHistory(await this.latestStates());
   }
 }
 
@@ -300,7 +307,7 @@ function isoTimestamp(value: unknown): string {
  * with: the latest `up`/`stamp` row per revision, dropped again by a later `down`/`unstamp` row; a
  * `repair` row replaces the checksum of a revision that is applied and applies nothing by itself.
  */
-export function appliedFromHistory(rows: readonly HistoryEntry[]): Map<string, string | null> {
+export function appliedFromHistory(rows: readonly HistoryState[]): Map<string, string | null> {
   const result = new Map<string, string | null>();
   for (const row of rows) {
     if (row.direction === 'up' || row.direction === 'stamp') result.set(row.revision, row.checksum);

@@ -452,7 +452,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
   const emit = (event: RunEvent) => options.onEvent?.(event);
   return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
     const headsBefore = await ledger.heads();
-    const history = await ledger.latestRows();
+    const history = await ledger.latestStates();
     const disagreement = compareLedger(graph, headsBefore, history);
     if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
     const plan = planRun(options, direction, headsBefore, fixedTargets);
