@@ -1,5 +1,5 @@
 import type { RoleModel, SchemaModel, StoredObject } from '../schema/model.js';
-import type { Connection } from './connection.js';
+import type { Connection, SqlStatement } from './connection.js';
 import type { DrizzleFlavour } from './drizzle-flavour.js';
 import type { DrizzleSnapshotRules } from './drizzle-snapshot.js';
 import type { Renderer, SchemaNormalizer } from './renderer.js';
@@ -51,6 +51,14 @@ export interface DialectCapabilities {
 /** A held migration lock; release it in a `finally`. */
 export interface MigrationLock {
   release(): Promise<void>;
+  /**
+   * For a lock held as a row (SQLite): the statements that release it, for the caller to send with
+   * its last transaction's COMMIT instead of committing the release on its own. Once that transaction
+   * has committed, the caller calls {@link releasedWith}; if it rolled back, {@link release} still releases.
+   */
+  readonly releaseStatements?: readonly SqlStatement[];
+  /** The transaction that carried {@link releaseStatements} committed: `release()` has nothing left to do. */
+  releasedWith?(): void;
 }
 
 /** How long a runner waits for another runner's lock before it gives up. */

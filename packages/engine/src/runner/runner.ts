@@ -1,5 +1,5 @@
 import type { Connection } from '../dialects/connection.js';
-import type { Dialect, DialectName } from '../dialects/dialect.js';
+import type { Dialect, DialectName, MigrationLock } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
 import { planDowngrade, planStamp, planUpgrade, type Step } from '../revision/plan.js';
 import { resolveTarget, targetBranch } from '../revision/resolve-target.js';
@@ -450,7 +450,7 @@ async function verifyCrossStream(options: RunOptions, direction: 'up' | 'down', 
 async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: readonly string[] | undefined): Promise<RunResult> {
   const { stream, graph } = options;
   const emit = (event: RunEvent) => options.onEvent?.(event);
-  return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger }) => {
+  return withSession(stream, { lock: true }, async ({ connection, dialect, sink, ledger, lock }) => {
     const headsBefore = await ledger.heads();
     const history = await ledger.latestStates();
     const disagreement = compareLedger(graph, headsBefore, history);
@@ -519,11 +519,14 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     let open: { readonly firstStep: number; readonly heads: readonly string[] } | undefined;
     // The ledger rows of revisions whose bodies sent nothing wait for the next write (see LedgerQueue).
     const queue = new LedgerQueue(ledger, connection, headsBefore);
-    const commitRun = async () => {
+    // `releasing`: the run's last commit, which also carries the release of a lock held as a row.
+    const commitRun = async (releasing?: MigrationLock) => {
       if (open === undefined) return;
       open = undefined;
-      await commitWith(connection, queue.take());
+      const release = releasing?.releaseStatements ?? [];
+      await commitWith(connection, [...queue.take(), ...release]);
       queue.committed();
+      if (release.length > 0) releasing?.releasedWith?.();
     };
     const writeWaiting = () => queue.writeAlone();
     // After a failure in the open transaction: undoes the failed revision (plan index `failed`) and
@@ -694,7 +697,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         steps.push({ revision: revision.id, message: revision.message, direction, status: 'applied', durationMs, differences, ...fileOf(revision.file) });
         emit({ type: 'revision-done', ...base, durationMs });
       }
-      await commitRun();
+      await commitRun(lock);
       await writeWaiting();
     } finally {
       if (open !== undefined) await connection.rollback().catch(() => undefined);
@@ -729,6 +732,8 @@ interface Session {
   readonly dialect: Dialect;
   readonly sink: SqlSink;
   readonly ledger: Ledger;
+  /** The migration lock, for writers. */
+  readonly lock?: MigrationLock;
 }
 
 /**
@@ -751,7 +756,7 @@ async function withSession<T>(
     try {
       await dialect.ensureLedgerHome?.(connection);
       await ledger.ensureTablesOn(connection);
-      result = await body({ connection, dialect, sink, ledger });
+      result = await body({ connection, dialect, sink, ledger, lock });
     } catch (error) {
       // The body's error is the one to report; a lock that cannot be released on a broken
       // connection is gone with the session anyway.

@@ -128,6 +128,24 @@ await describeDialects('ledger rows of revisions that send nothing', (ctx) => {
     expect(held.history.map((r) => r.revision)).toEqual([rev(1), rev(2), rev(3)]);
   });
 
+  it.runIf(ctx.name === 'sqlite')('SQLite: the lock row goes with the run\'s last COMMIT, and a failed run still leaves it released', async () => {
+    const stream = await streamOn('lock-release');
+    const lockRows = () => withConnection(ctx.dialect, stream.url, (c) => c.query('SELECT owner FROM strata_lock'));
+    const held: number[] = [];
+    const watch: Body = async () => {
+      held.push((await lockRows()).length);
+    };
+    await upgrade({ stream, graph: chain([guardedTable('a'), watch]), target: 'head' });
+    expect(held).toEqual([1]);
+    expect(await lockRows()).toEqual([]);
+    const failed = await upgrade({ stream, graph: chain([guardedTable('a'), watch, guardedTable('b'), failing]), target: 'head' }).catch((e: unknown) => e);
+    expect(failed).toBeInstanceOf(RevisionFailedError);
+    expect(await lockRows()).toEqual([]);
+    const after = await snapshot(ctx.dialect, stream.url, stream.name);
+    expect(after.tables).toEqual(['a', 'b']);
+    expect(after.versions).toEqual([rev(3)]);
+  });
+
   it('a revision that ends the transaction itself and then fails: with savepoints the revisions before it are reported rolled back with it', async () => {
     const stream = await streamOn('lost-transaction');
     const endsItsTransaction: Body = async ({ execute }) => {
