@@ -30,7 +30,7 @@ function bigTablesScript(rows) {
 export async function untouchedTableRows({ workDir, graph, count, runs, median, timed, expectSteps }) {
   const template = join(workDir, 'untouched-template.db');
   const templateUrl = pathToFileURL(template).href;
-  await withDriver('sqlite', templateUrl, (session) => session.script(bigTablesScript(UNTOUCHED_ROWS)));
+  await withDriver('sqlite', templateUrl, (session) => session.batch(bigTablesScript(UNTOUCHED_ROWS)));
   const run = async (file) => {
     const url = pathToFileURL(file).href;
     try {
