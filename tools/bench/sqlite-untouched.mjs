@@ -1,7 +1,7 @@
 // A SQLite upgrade beside a big table no revision touches: the runner checks foreign keys only on the
 // tables a revision's operations named (and those referencing them), so a 500k-row child table elsewhere
 // in the database must cost nothing. Both sides run the same generated (guarded, op-based) revisions.
-import { copyFileSync, rmSync } from 'node:fs';
+import { closeSync, copyFileSync, fsyncSync, openSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { upgrade } from '../../packages/engine/dist/index.js';
@@ -45,6 +45,11 @@ export async function untouchedTableRows({ workDir, graph, count, runs, median, 
     alone.push(await run(join(workDir, `untouched-alone-${i}.db`)));
     const copy = join(workDir, `untouched-beside-${i}.db`);
     copyFileSync(template, copy);
+    // At rest, as a real database is: otherwise the upgrade's first commit waits for the disk to take
+    // the copy's pages still in the page cache (its COMMIT took 10.5 ms instead of 3.8 ms, measured).
+    const fd = openSync(copy, 'r+');
+    fsyncSync(fd);
+    closeSync(fd);
     beside.push(await run(copy));
   }
   rmSync(template, { force: true });
