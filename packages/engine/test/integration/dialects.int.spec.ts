@@ -136,6 +136,23 @@ await describeDialects('dialect', (ctx) => {
       expect((await rejection(connection.query(`select id from ${q('two_a')}`))).code).toBe('DIALECT_QUERY_FAILED');
     });
 
+    it.runIf(name === 'sqlite')('a statement run again after the schema changed reads the schema as it is now (prepared statements are reused)', async () => {
+      await connection.query('create table reuse_t (id integer primary key)');
+      await connection.query('insert into reuse_t (id) values (?)', [1]);
+      expect(await connection.query('select * from reuse_t')).toEqual([{ id: 1 }]);
+      await connection.query('alter table reuse_t add column note text');
+      await connection.query('update reuse_t set note = ? where id = ?', ['one', 1]);
+      expect(await connection.query('select * from reuse_t')).toEqual([{ id: 1, note: 'one' }]);
+      // More distinct statements than the connection keeps, then the first one again.
+      for (let i = 0; i < 100; i++) await connection.query(`select ${i} as n from reuse_t`);
+      await connection.query('drop table reuse_t');
+      expect((await rejection(connection.query('select * from reuse_t'))).code).toBe('DIALECT_QUERY_FAILED');
+      await connection.query('create table reuse_t (other text)');
+      expect(await connection.query('select * from reuse_t')).toEqual([]);
+      await connection.query("insert into reuse_t (other) values ('x')");
+      expect(await connection.query('select * from reuse_t')).toEqual([{ other: 'x' }]);
+    });
+
     it.runIf(name === 'sqlite')('runs a lone CREATE, ALTER or DROP, and a trigger whose body holds semicolons, as one statement each', async () => {
       await connection.query('create table ddl_t (id integer primary key);  ');
       await connection.query('alter table ddl_t add column note text');
