@@ -18,6 +18,13 @@ export const GUARDED_OPS = 100;
  */
 export const isOpDdl = (sql) => /^\s*(?:begin;\s*(?:set local [^;]*;\s*)?)?(?:create|alter|drop)\b/i.test(sql) && !/strata_/i.test(sql);
 
+/**
+ * How many operation DDL statements one driver call carries: one, or more when MySQL's runner sends
+ * the previous revision's ledger transaction in front of it (`START TRANSACTION; …; COMMIT; SET
+ * @strata_held = n; CREATE …`). Split at semicolons: the bench's statements hold none in literals.
+ */
+export const opDdlIn = (sql) => sql.split(/;\s*/).filter((statement) => /^\s*(?:create|alter|drop)\b/i.test(statement) && !/strata_/i.test(statement)).length;
+
 /** The plain DDL of chain revision `n`, spelled as the engine renders its three operations. */
 export function guardedChainSql(n) {
   return [

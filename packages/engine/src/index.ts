@@ -103,6 +103,7 @@ export {
   NoDatabaseError,
   ConnectionFailedError,
   ConnectionLostError,
+  HeldTransactionError,
   SqliteCannotOpenError,
   DatabaseFileMissingError,
   SqliteBusyError,

@@ -72,6 +72,17 @@ export interface Connection {
    * statements and COMMIT one by one.
    */
   commitWith?(statements: readonly SqlStatement[]): Promise<void>;
+  /**
+   * Holds `statements` back, to run as one transaction of their own in front of whatever this
+   * connection is asked to send next: in the same round trip as a `query` or `runTransaction`
+   * (MySQL/MariaDB: one multi-statement text), alone just before anything else (`begin`, `driver`,
+   * `close`...). Only one transaction is held at a time; no transaction may be open. `settled` is told
+   * the outcome as soon as it is known: `true` when it committed. When it failed, it rolled back, the
+   * statement it travelled with did not run, and that call throws `DIALECT_HELD_TRANSACTION_FAILED`
+   * (`HeldTransactionError`) with its error. Absent where the driver cannot: callers run the
+   * transaction at once ({@link inOneTransaction}).
+   */
+  holdTransaction?(statements: readonly SqlStatement[], settled: (committed: boolean) => void): void;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }

@@ -20,6 +20,7 @@ export const DIALECT_ERROR_CODES = [
   'DIALECT_NO_DATABASE',
   'DIALECT_CONNECTION_FAILED',
   'DIALECT_CONNECTION_LOST',
+  'DIALECT_HELD_TRANSACTION_FAILED',
   'DIALECT_SQLITE_CANNOT_OPEN',
   'DIALECT_DATABASE_FILE_MISSING',
   'DIALECT_SQLITE_BUSY',
@@ -310,6 +311,31 @@ export class ConnectionLostError extends StrataError {
         'Check that the server is up, then run the command again: committed revisions are recorded and will not run twice.',
         { reason: context.reason },
       ),
+    );
+  }
+}
+
+/**
+ * A transaction held back to travel in front of the next statement (`Connection.holdTransaction`)
+ * failed and rolled back; the statement it travelled with did not run. The cause is its statement's error.
+ *
+ * @example
+ * ```ts
+ * import { HeldTransactionError, QueryFailedError } from '@strata/engine';
+ * const cause = new QueryFailedError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', sql: 'UPDATE strata_version SET revision = ?', reason: "Table 'app.strata_version' doesn't exist" });
+ * new HeldTransactionError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', cause });
+ * ```
+ */
+export class HeldTransactionError extends StrataError {
+  static readonly CODE = 'DIALECT_HELD_TRANSACTION_FAILED';
+  constructor(context: DialectErrorContext & { readonly cause: unknown }) {
+    const reason = (context.cause instanceof Error ? context.cause.message : String(context.cause)).replace(/\.\s*$/, '');
+    super(
+      HeldTransactionError.CODE,
+      `A transaction held back to run before the next statement on ${context.redactedUrl} failed and rolled back: ${reason}.`,
+      options(context, context.cause instanceof StrataError ? context.cause.hint : undefined, {
+        ...(context.cause instanceof StrataError ? { causeCode: context.cause.code } : {}),
+      }),
     );
   }
 }

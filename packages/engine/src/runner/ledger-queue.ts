@@ -26,6 +26,10 @@ export class LedgerQueue {
   #waiting: QueuedRow[] = [];
   /** Rows written in the open transaction. */
   #written: QueuedRow[] = [];
+  /** The version rows once the rows the connection holds ({@link hold}) commit; undefined when it holds none. */
+  #heldHeads: readonly string[] | undefined;
+  /** The plan index of the last revision whose held rows failed to commit, until {@link takeUnrecorded}. */
+  #unrecorded: number | undefined;
   /** The version rows as committed. */
   #committedHeads: readonly string[];
   /** The version rows as the open transaction sees them. */
@@ -54,6 +58,45 @@ export class LedgerQueue {
     this.committed();
   }
 
+  /**
+   * Hands the waiting rows to the connection, to be written as one transaction in front of the next
+   * statement it sends (`Connection.holdTransaction`): the next revision's first statement carries
+   * them, one round trip less per revision, and they still commit before that statement runs. Where
+   * the connection cannot hold a transaction, they are written now ({@link writeAlone}). No
+   * transaction may be open.
+   */
+  async hold(): Promise<void> {
+    const last = this.#waiting.at(-1);
+    if (last === undefined) return;
+    if (this.#connection.holdTransaction === undefined) return this.writeAlone();
+    const rows = this.#waiting;
+    const statements = this.#ledger.advanceStatements(this.#heads, last.heads, rows.map((row) => row.entry));
+    this.#waiting = [];
+    this.#heads = last.heads;
+    this.#heldHeads = last.heads;
+    this.#connection.holdTransaction(statements, (committed) => {
+      this.#heldHeads = undefined;
+      if (committed) {
+        this.#committedHeads = last.heads;
+        return;
+      }
+      // Rolled back: the rows wait again, before any queued since.
+      this.#waiting = sortBySteps([...rows, ...this.#waiting]);
+      this.#heads = this.#committedHeads;
+      this.#unrecorded = last.step;
+    });
+  }
+
+  /**
+   * After a statement failed with `DIALECT_HELD_TRANSACTION_FAILED`: the plan index of the last
+   * revision whose rows that held transaction carried (the revision the failure belongs to), once.
+   */
+  takeUnrecorded(): number | undefined {
+    const step = this.#unrecorded;
+    this.#unrecorded = undefined;
+    return step;
+  }
+
   /** The transaction the written rows went out in committed. */
   committed(): void {
     this.#written = [];
@@ -65,9 +108,9 @@ export class LedgerQueue {
    * are dropped; the rows of earlier revisions written in it wait again.
    */
   rolledBack(from: number): void {
-    this.#waiting = [...this.#written, ...this.#waiting].filter((row) => row.step < from);
+    this.#waiting = sortBySteps([...this.#written, ...this.#waiting]).filter((row) => row.step < from);
     this.#written = [];
-    this.#heads = this.#committedHeads;
+    this.#heads = this.#heldHeads ?? this.#committedHeads;
   }
 
   /**
@@ -83,4 +126,9 @@ export class LedgerQueue {
     this.#heads = last.heads;
     return statements;
   }
+}
+
+/** `rows` in the order their revisions ran. */
+function sortBySteps(rows: QueuedRow[]): QueuedRow[] {
+  return rows.sort((a, b) => a.step - b.step);
 }

@@ -17,7 +17,7 @@ import { LedgerQueue } from './ledger-queue.js';
 import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
-import { DatabaseFileMissingError, isDatabaseLocked } from '../dialects/errors.js';
+import { DatabaseFileMissingError, HeldTransactionError, isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { RevisionScope } from '../dialects/revision-scope.js';
@@ -558,6 +558,28 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       heads = run.heads;
       return count;
     };
+    // The rows of the revisions up to plan index `failed`, sent in front of a later revision's first
+    // statement, did not commit, so that statement never ran: the failure is revision `failed`'s, as
+    // when its rows are written on their own. Its body ran (DDL does not roll back there); a re-run
+    // runs it again, its guards skipping what is done. The rows of revisions before it are written.
+    const recordingFailed = async (failed: number, error: HeldTransactionError): Promise<RevisionFailedError> => {
+      inspector.invalidate();
+      queue.rolledBack(failed);
+      await writeWaiting().catch(() => undefined);
+      const { revision } = plan[failed] as Step;
+      const done = steps[failed] as StepResult;
+      steps.splice(failed, steps.length - failed, { ...done, status: 'failed' });
+      const headsAfter = failed === 0 ? headsBefore : (plan[failed - 1] as Step).headsAfter;
+      return new RevisionFailedError({
+        stream: stream.name,
+        revision: revision.id,
+        file: revision.file,
+        direction,
+        rolledBack: false,
+        cause: error.cause ?? error,
+        result: { stream: stream.name, direction, headsBefore, headsAfter, steps },
+      });
+    };
     try {
       for (const [index, step] of plan.entries()) {
         const { revision } = step;
@@ -634,13 +656,17 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             throw error;
           }
           await scope.close();
-          if (!atomic && finish()) await queue.writeAlone();
+          // Outside a transaction the rows are written on their own: the run's last revision now, the
+          // others with the next statement the connection sends, where it can hold them until then.
+          if (!atomic && finish()) await (durable ? queue.writeAlone() : queue.hold());
         };
         for (let attempt = 1; ; attempt++) {
           try {
             await once();
             break;
           } catch (error) {
+            const unrecorded = queue.takeUnrecorded();
+            if (unrecorded !== undefined && error instanceof HeldTransactionError) throw await recordingFailed(unrecorded, error);
             // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
             inspector.invalidate();
             // The revision is undone; in run mode the whole open transaction with it, earlier revisions included.

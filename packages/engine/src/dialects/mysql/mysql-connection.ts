@@ -4,6 +4,7 @@ import {
   CONNECTION_LOST_CODES,
   ConnectionFailedError,
   ConnectionLostError,
+  HeldTransactionError,
   ConnectionRefusedError,
   DriverMissingError,
   HOST_NOT_FOUND_CODES,
@@ -35,6 +36,14 @@ export interface MysqlClient {
   destroy(): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
+}
+
+/** A transaction held back to travel in front of the next statement (see `Connection.holdTransaction`). */
+interface HeldTransaction {
+  readonly statements: readonly SqlStatement[];
+  readonly settled: (committed: boolean) => void;
+  /** The value it sets `@strata_held` to once committed. */
+  readonly marker: number;
 }
 
 /** @internal What Strata needs from `mysql2/promise`. */
@@ -82,6 +91,12 @@ export class MysqlConnection implements Connection {
   readonly #login: { readonly user: string; readonly database: string };
   #inTransaction = false;
   #closed = false;
+  /** The transaction {@link holdTransaction} holds back, not sent yet. */
+  #held: HeldTransaction | undefined;
+  /** A held transaction sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
+  #heldQueued: Promise<unknown> | undefined;
+  /** Counts held transactions, so the marker each one sets after its COMMIT is its own. */
+  #heldCount = 0;
   /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
@@ -135,34 +150,40 @@ export class MysqlConnection implements Connection {
     return this.#inTransaction;
   }
 
+  /**
+   * The mysql2 connection. A transaction still held back is queued on it first: mysql2 runs a
+   * connection's commands in the order they were issued, so it commits before the caller's own queries.
+   */
   get driver(): unknown {
+    const held = this.#held;
+    if (held !== undefined) {
+      this.#held = undefined;
+      this.#heldQueued = this.#send(held, undefined).then(() => undefined, (error: unknown) => error);
+    }
     return this.#client;
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    if (hasSeveralStatements(sql)) {
-      throw new MultipleStatementsError({ dialect: 'mysql', redactedUrl: this.redactedUrl, sql: scrubPassword(sql, this.#url) });
-    }
+    this.#refuseSeveral(sql);
     // The text protocol with client-side escaping (as Kysely's MySQL driver does): prepared
     // statements would reject some DDL and bind JS numbers as DOUBLE.
-    const [rows] = await this.#run(sql, () => this.#client.query(sql, [...params]));
+    const rows = await this.#send(await this.#takeHeld(), { sql, text: sql, params });
     return Array.isArray(rows) ? (rows as Row[]) : [];
   }
 
   async executeScript(sql: string): Promise<void> {
+    await this.#sendHeld();
     await this.#run(sql, () => this.#client.query(sql));
   }
 
   async runTransaction(statements: readonly SqlStatement[]): Promise<void> {
-    for (const { sql } of statements) {
-      if (hasSeveralStatements(sql)) throw new MultipleStatementsError({ dialect: 'mysql', redactedUrl: this.redactedUrl, sql: scrubPassword(sql, this.#url) });
-    }
+    for (const { sql } of statements) this.#refuseSeveral(sql);
     const body = statements.map(({ sql }) => sql).join('; ');
-    const script = `START TRANSACTION; ${body}; COMMIT`;
+    const held = await this.#takeHeld();
     this.#inTransaction = true;
     try {
       // mysql2 escapes the parameters of every statement into the one text, in order.
-      await this.#run(body, () => this.#client.query(script, statements.flatMap(({ params }) => [...params])));
+      await this.#send(held, { sql: body, text: `START TRANSACTION; ${body}; COMMIT`, params: statements.flatMap(({ params }) => [...params]) });
       this.#inTransaction = false;
     } catch (error) {
       // The server stops at the failing statement, inside the transaction: end it.
@@ -171,7 +192,15 @@ export class MysqlConnection implements Connection {
     }
   }
 
+  holdTransaction(statements: readonly SqlStatement[], settled: (committed: boolean) => void): void {
+    if (this.#held !== undefined) throw new Error('holdTransaction: a transaction is already held on this connection');
+    for (const { sql } of statements) this.#refuseSeveral(sql);
+    this.#heldCount += 1;
+    this.#held = { statements, settled, marker: this.#heldCount };
+  }
+
   async begin(): Promise<void> {
+    await this.#sendHeld();
     await this.#run('START TRANSACTION', () => this.#client.query('START TRANSACTION'));
     this.#inTransaction = true;
   }
@@ -195,6 +224,8 @@ export class MysqlConnection implements Connection {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    // A held transaction is the caller's record of work done: it goes out before the session ends.
+    await this.#sendHeld().catch(() => undefined);
     this.#closed = true;
     if (this.#lostReason !== undefined) {
       // end() would send COM_QUIT on a dead socket and wait; there is nothing left to close politely.
@@ -202,6 +233,74 @@ export class MysqlConnection implements Connection {
       return;
     }
     await this.#client.end();
+  }
+
+  #refuseSeveral(sql: string): void {
+    if (hasSeveralStatements(sql)) {
+      throw new MultipleStatementsError({ dialect: 'mysql', redactedUrl: this.redactedUrl, sql: scrubPassword(sql, this.#url) });
+    }
+  }
+
+  /** The held transaction, now to be sent; first the outcome of one queued ahead of the driver's user. */
+  async #takeHeld(): Promise<HeldTransaction | undefined> {
+    const queued = this.#heldQueued;
+    this.#heldQueued = undefined;
+    const failure = await queued;
+    if (failure !== undefined) throw failure;
+    const held = this.#held;
+    this.#held = undefined;
+    return held;
+  }
+
+  /** Sends a held transaction on its own. */
+  async #sendHeld(): Promise<void> {
+    const held = await this.#takeHeld();
+    if (held !== undefined) await this.#send(held, undefined);
+  }
+
+  /**
+   * Sends `statement` (its `text` with its `params`; `sql` is what error messages quote), behind the
+   * `held` transaction when there is one, in one round trip, and returns the statement's result.
+   * The held transaction sets a marker after its COMMIT; when the round trip fails, the marker tells
+   * whether the failure came after the COMMIT (the statement's error) or before it (the held
+   * transaction is rolled back and `HeldTransactionError` thrown).
+   */
+  async #send(held: HeldTransaction | undefined, statement: { sql: string; text: string; params: readonly unknown[] } | undefined): Promise<unknown> {
+    if (held === undefined) {
+      if (statement === undefined) return undefined;
+      const [rows] = await this.#run(statement.sql, () => this.#client.query(statement.text, [...statement.params]));
+      return rows;
+    }
+    const body = held.statements.map(({ sql }) => sql).join('; ');
+    const prefix = `START TRANSACTION; ${body}; COMMIT; SET @strata_held = ${held.marker}`;
+    const params = held.statements.flatMap(({ params }) => [...params]);
+    try {
+      const [results] = await this.#client.query(statement === undefined ? prefix : `${prefix}; ${statement.text}`, statement === undefined ? params : [...params, ...statement.params]);
+      held.settled(true);
+      return statement === undefined ? undefined : (results as unknown[]).at(-1);
+    } catch (error) {
+      if (await this.#markerSet(held.marker)) {
+        held.settled(true);
+        return this.#run(statement?.sql ?? body, () => Promise.reject(error));
+      }
+      held.settled(false);
+      // The server stopped inside the held transaction (or the session is gone): end it.
+      await this.#client.query('ROLLBACK').catch(() => undefined);
+      const failure = await this.#run(body, () => Promise.reject(error)).catch((mapped: unknown) => mapped);
+      if (failure instanceof ConnectionLostError) throw failure;
+      throw new HeldTransactionError({ dialect: 'mysql', redactedUrl: this.redactedUrl, cause: failure });
+    }
+  }
+
+  /** True when the session's marker says the held transaction numbered `marker` committed; false when it did not or cannot tell. */
+  async #markerSet(marker: number): Promise<boolean> {
+    if (this.#lostReason !== undefined) return false;
+    try {
+      const [rows] = await this.#client.query('SELECT @strata_held AS marker');
+      return Number((rows as { marker?: unknown }[])[0]?.marker) === marker;
+    } catch {
+      return false;
+    }
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */

@@ -1,0 +1,180 @@
+import { expect, it } from 'vitest';
+import type { Connection } from '../../src/dialects/connection.js';
+import { HeldTransactionError, QueryFailedError } from '../../src/dialects/errors.js';
+import { RevisionFailedError } from '../../src/runner/errors.js';
+import { revision, type MigrationContext } from '../../src/revision/revision.js';
+import { RevisionGraph } from '../../src/revision/revision-graph.js';
+import { downgrade, upgrade } from '../../src/runner/runner.js';
+import { describeDialects } from '../support/databases.js';
+import { snapshot, withConnection } from '../support/streams.js';
+
+// Issue 9 item 3, MySQL/MariaDB: DDL commits by itself there, so each revision's ledger rows are a
+// transaction of their own. They travel in front of the next revision's first statement, one round
+// trip instead of two, and still commit before that statement runs.
+
+type Body = (ctx: MigrationContext) => Promise<void>;
+
+const rev = (n: number): string => `rev_${n}`;
+
+/** A linear chain r1 <- r2 <- …; each downgrade drops the table its upgrade made, if any. */
+function chain(bodies: readonly Body[]): RevisionGraph {
+  return new RevisionGraph(
+    bodies.map((body, i) =>
+      revision({
+        id: rev(i + 1),
+        parents: i === 0 ? [] : [rev(i)],
+        message: `step ${i + 1}`,
+        upgrade: body,
+        downgrade: async ({ op, inspect }) => {
+          if (await inspect.hasTable(`t${i + 1}`)) await op.dropTable(`t${i + 1}`);
+        },
+      }),
+    ),
+  );
+}
+
+/** Creates table t<n> unless it exists. */
+const table =
+  (n: number): Body =>
+  async ({ op, inspect }) => {
+    if (!(await inspect.hasTable(`t${n}`))) await op.createTable(`t${n}`, { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+  };
+
+const countItems = async (c: Connection): Promise<number> => Number((await c.query('SELECT COUNT(*) AS n FROM items'))[0]?.['n']);
+const insertItem = (id: number) => ({ sql: 'INSERT INTO items (id) VALUES (?)', params: [id] });
+
+await describeDialects(
+  'a ledger transaction held for the next statement',
+  (ctx) => {
+    /** A connection on a new database with an `items` table, and what `settled` was told. */
+    const withItems = async (label: string, body: (c: Connection, outcomes: boolean[]) => Promise<void>) => {
+      const db = await ctx.createDatabase(label);
+      await withConnection(ctx.dialect, db.url, async (c) => {
+        await c.query('CREATE TABLE items (id integer PRIMARY KEY)');
+        await c.query('CREATE TABLE other (id integer PRIMARY KEY)');
+        await body(c, []);
+      });
+      return db;
+    };
+    const hold = (c: Connection, outcomes: boolean[], ids: readonly number[]) =>
+      c.holdTransaction?.(ids.map(insertItem), (committed) => outcomes.push(committed));
+
+    it('the held transaction commits before the statement it travels with, which sees its rows', async () => {
+      await withItems('carried', async (c, outcomes) => {
+        expect(c.holdTransaction).toBeDefined();
+        hold(c, outcomes, [1, 2]);
+        expect(outcomes).toEqual([]);
+        expect(await countItems(c)).toBe(2);
+        expect(outcomes).toEqual([true]);
+        expect(c.inTransaction).toBe(false);
+        // A transaction of the caller's own carries the next one.
+        hold(c, outcomes, [3]);
+        await c.runTransaction?.([insertItem(4)]);
+        expect(await countItems(c)).toBe(4);
+        expect(outcomes).toEqual([true, true]);
+      });
+    });
+
+    it('a failing held transaction rolls back whole, the statement it carried does not run, and the session goes on', async () => {
+      await withItems('held-fails', async (c, outcomes) => {
+        await c.query('INSERT INTO items (id) VALUES (7)');
+        hold(c, outcomes, [1, 7]);
+        const failure = await c.query('INSERT INTO other (id) VALUES (1)').catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(HeldTransactionError);
+        expect((failure as HeldTransactionError).code).toBe('DIALECT_HELD_TRANSACTION_FAILED');
+        expect((failure as HeldTransactionError).cause).toBeInstanceOf(QueryFailedError);
+        expect((failure as Error).message).toMatch(/Duplicate entry '7'/);
+        expect(outcomes).toEqual([false]);
+        expect(c.inTransaction).toBe(false);
+        expect((await c.query('SELECT id FROM items ORDER BY id')).map((r) => Number(r['id']))).toEqual([7]);
+        expect(await c.query('SELECT id FROM other')).toEqual([]);
+      });
+    });
+
+    it('when the carried statement fails, its own error comes back and the held transaction stays committed', async () => {
+      await withItems('statement-fails', async (c, outcomes) => {
+        hold(c, outcomes, [1]);
+        const failure = await c.query('INSERT INTO no_such_table (id) VALUES (1)').catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(QueryFailedError);
+        expect((failure as Error).message).toMatch(/no_such_table/);
+        expect(outcomes).toEqual([true]);
+        expect(await countItems(c)).toBe(1);
+      });
+    });
+
+    it('the driver gets the held transaction first; closing the session sends one still held', async () => {
+      const db = await withItems('driver', async (c, outcomes) => {
+        hold(c, outcomes, [1]);
+        const client = c.driver as { query(sql: string): Promise<[{ n: number }[], unknown]> };
+        const [rows] = await client.query('SELECT COUNT(*) AS n FROM items');
+        expect(Number(rows[0]?.n)).toBe(1);
+        expect(outcomes).toEqual([true]);
+        hold(c, outcomes, [2]);
+      });
+      await withConnection(ctx.dialect, db.url, async (c) => expect(await countItems(c)).toBe(2));
+    });
+
+    it('a run: each revision finds the revision before it recorded when its first statement runs', async () => {
+      const db = await ctx.createDatabase('run-order');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const seen: string[] = [];
+      const recordedBefore =
+        (n: number): Body =>
+        async (context) => {
+          const [row] = await context.execute('SELECT MAX(version_num) AS r FROM strata_version');
+          seen.push(String(row?.['r']));
+          await table(n)(context);
+        };
+      const graph = chain([table(1), recordedBefore(2), recordedBefore(3), recordedBefore(4)]);
+      await upgrade({ stream, graph, target: 'head' });
+      expect(seen).toEqual([rev(1), rev(2), rev(3)]);
+      const up = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(up.versions).toEqual([rev(4)]);
+      expect(up.history.map((r) => [r.revision, r.direction])).toEqual([1, 2, 3, 4].map((n) => [rev(n), 'up']));
+      await downgrade({ stream, graph, target: 'base' });
+      const down = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(down.versions).toEqual([]);
+      expect(down.tables).toEqual([]);
+      expect(down.history.slice(4).map((r) => [r.revision, r.direction])).toEqual([4, 3, 2, 1].map((n) => [rev(n), 'down']));
+    });
+
+    it('a run: a ledger write that fails with the next statement stops the run there; fixed, a re-run finishes', async () => {
+      const db = await ctx.createDatabase('ledger-fails');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      // Revision 2, on its first run, leaves the history table refusing new rows: its own row cannot be written.
+      let broken = false;
+      const breaksHistory: Body = async (context) => {
+        await table(2)(context);
+        if (!broken) await context.execute('ALTER TABLE strata_history ADD COLUMN must integer NOT NULL');
+        broken = true;
+      };
+      const graph = chain([table(1), breaksHistory, table(3)]);
+      const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      // The failure is revision 2's, as when its row is written on its own: its body ran, its row is not there.
+      const error = failure as RevisionFailedError;
+      expect(error.details).toMatchObject({ revision: rev(2), rolledBack: false, causeCode: 'DIALECT_QUERY_FAILED' });
+      expect(error.message).toMatch(/upgrade of revision rev_2 failed: .*Field 'must' doesn't have a default value/s);
+      expect(error.result.steps.map((s) => [s.revision, s.status])).toEqual([
+        [rev(1), 'applied'],
+        [rev(2), 'failed'],
+      ]);
+      expect(error.result.headsAfter).toEqual([rev(1)]);
+      const after = await snapshot(ctx.dialect, db.url, stream.name);
+      // Revision 2 ran but is not recorded; revision 3's statement never ran.
+      expect(after.versions).toEqual([rev(1)]);
+      expect(after.tables).toEqual(['t1', 't2']);
+      await withConnection(ctx.dialect, db.url, (c) => c.query('ALTER TABLE strata_history DROP COLUMN must'));
+      const rerun = await upgrade({ stream, graph, target: 'head' });
+      expect(rerun.steps.map((s) => [s.revision, s.status])).toEqual([
+        [rev(2), 'applied'],
+        [rev(3), 'applied'],
+      ]);
+      const fixed = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(fixed.versions).toEqual([rev(3)]);
+      expect(fixed.tables).toEqual(['t1', 't2', 't3']);
+      expect(fixed.history.map((r) => r.revision)).toEqual([rev(1), rev(2), rev(3)]);
+    });
+  },
+  ['mysql'],
+);
