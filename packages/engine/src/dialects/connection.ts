@@ -77,15 +77,31 @@ export interface Connection {
    * connection is asked to send next: in the same round trip as a `query` or `runTransaction`
    * (MySQL/MariaDB: one multi-statement text), alone just before anything else (`begin`, `driver`,
    * `close`...). Only one transaction is held at a time; no transaction may be open. `settled` is told
-   * the outcome as soon as it is known: `true` when it committed. When it failed, it rolled back, the
-   * statement it travelled with did not run, and that call throws `DIALECT_HELD_TRANSACTION_FAILED`
-   * (`HeldTransactionError`) with its error. Absent where the driver cannot: callers run the
+   * the outcome as soon as it is known ({@link HeldOutcome}). When it failed, it rolled back, the
+   * statement it travelled with did not run, and that call throws the same error. Absent where the driver cannot: callers run the
    * transaction at once ({@link inOneTransaction}).
    */
-  holdTransaction?(statements: readonly SqlStatement[], settled: (committed: boolean) => void): void;
+  holdTransaction?(statements: readonly SqlStatement[], settled: HeldOutcome): void;
+  /**
+   * Like {@link commitWith}, but holds `statements` and the COMMIT back, to go out in front of the
+   * next thing this connection sends: with the next transaction's held BEGIN and its first statement
+   * in one round trip (PostgreSQL: one simple-query message), alone before anything else. The
+   * transaction counts as ended for the caller at once. `settled` and a failure are as for
+   * {@link holdTransaction}: when the COMMIT (or a statement before it) failed, the transaction
+   * rolled back whole. Absent where the driver cannot: {@link inTransaction} then commits at once.
+   */
+  commitLater?(statements: readonly SqlStatement[], settled: HeldOutcome): Promise<void>;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }
+
+/**
+ * Told the outcome of a held transaction or commit ({@link Connection.holdTransaction},
+ * {@link Connection.commitLater}) once it is known: `true` when it committed; `false` with the
+ * `DIALECT_HELD_TRANSACTION_FAILED` error (`HeldTransactionError`, its cause the statement's error)
+ * when it rolled back, or with `DIALECT_CONNECTION_LOST` when the session broke before it could tell.
+ */
+export type HeldOutcome = (committed: boolean, failure?: Error) => void;
 
 /** One statement with its parameters (placeholders as {@link Connection.query} takes them). */
 export interface SqlStatement {
@@ -116,20 +132,38 @@ export async function inOneTransaction(connection: Connection, statements: reado
   else await inTransaction(connection, async () => statements);
 }
 
+/** How {@link inTransaction} may end its transaction. */
+export interface TransactionEnd {
+  /**
+   * Given: the COMMIT may be held back to travel with the next statement where the connection can
+   * ({@link Connection.commitLater}), and this is told the outcome (`true`: committed) once it is known;
+   * where it cannot, the commit is made at once and this is told `true`.
+   */
+  readonly settled?: HeldOutcome;
+}
+
 /**
  * Runs `body` in a transaction and commits it, sending the statements `body` returns (if any) as the
  * transaction's last, with the COMMIT ({@link commitWith}); on a failure rolls back and throws the
  * body's error. BEGIN travels with the first statement where the driver allows it (`options` are
- * {@link BeginOptions} besides that).
+ * {@link BeginOptions} besides that), and with {@link TransactionEnd.settled} the COMMIT may travel
+ * with the next transaction's first statement.
  */
 export async function inTransaction(
   connection: Connection,
   body: () => Promise<readonly SqlStatement[] | void>,
-  options: Omit<BeginOptions, 'withFirstStatement'> = {},
+  options: Omit<BeginOptions, 'withFirstStatement'> & TransactionEnd = {},
 ): Promise<void> {
-  await connection.begin({ ...options, withFirstStatement: true });
+  const { settled, ...begin } = options;
+  await connection.begin({ ...begin, withFirstStatement: true });
   try {
-    await commitWith(connection, (await body()) ?? []);
+    const statements = (await body()) ?? [];
+    if (settled !== undefined && connection.commitLater !== undefined) {
+      await connection.commitLater(statements, settled);
+      return;
+    }
+    await commitWith(connection, statements);
+    settled?.(true);
   } catch (error) {
     // Report the statement's error, not a rollback that fails because the connection broke.
     await connection.rollback().catch(() => undefined);

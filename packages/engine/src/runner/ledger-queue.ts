@@ -1,4 +1,5 @@
-import { inOneTransaction, type Connection, type SqlStatement } from '../dialects/connection.js';
+import { inOneTransaction, type Connection, type HeldOutcome, type SqlStatement } from '../dialects/connection.js';
+import { HeldTransactionError } from '../dialects/errors.js';
 import type { Ledger, NewHistoryEntry } from './ledger.js';
 
 /** One finished revision's history row, and the heads the stream has once it is recorded. */
@@ -28,8 +29,8 @@ export class LedgerQueue {
   #written: QueuedRow[] = [];
   /** The version rows once the rows the connection holds ({@link hold}) commit; undefined when it holds none. */
   #heldHeads: readonly string[] | undefined;
-  /** The plan index of the last revision whose held rows failed to commit, until {@link takeUnrecorded}. */
-  #unrecorded: number | undefined;
+  /** The revision whose held rows failed to commit, and why, until {@link takeUnrecorded}. */
+  #unrecorded: Unrecorded | undefined;
   /** The version rows as committed. */
   #committedHeads: readonly string[];
   /** The version rows as the open transaction sees them. */
@@ -74,7 +75,7 @@ export class LedgerQueue {
     this.#waiting = [];
     this.#heads = last.heads;
     this.#heldHeads = last.heads;
-    this.#connection.holdTransaction(statements, (committed) => {
+    this.#connection.holdTransaction(statements, (committed, failure) => {
       this.#heldHeads = undefined;
       if (committed) {
         this.#committedHeads = last.heads;
@@ -83,24 +84,49 @@ export class LedgerQueue {
       // Rolled back: the rows wait again, before any queued since.
       this.#waiting = sortBySteps([...rows, ...this.#waiting]);
       this.#heads = this.#committedHeads;
-      this.#unrecorded = last.step;
+      this.#failed(last.step, failure);
     });
   }
 
   /**
-   * After a statement failed with `DIALECT_HELD_TRANSACTION_FAILED`: the plan index of the last
-   * revision whose rows that held transaction carried (the revision the failure belongs to), once.
+   * The outcome of the commit of revision `step`'s transaction, which the connection may hold back
+   * (`Connection.commitLater`): committed, the rows written in it are recorded; rolled back, they
+   * went with it ({@link rolledBack}).
    */
-  takeUnrecorded(): number | undefined {
-    const step = this.#unrecorded;
-    this.#unrecorded = undefined;
-    return step;
+  commitOutcome(step: number): HeldOutcome {
+    return (committed, failure) => {
+      if (committed) {
+        this.committed(step);
+        return;
+      }
+      this.rolledBack(step);
+      this.#failed(step, failure);
+    };
   }
 
-  /** The transaction the written rows went out in committed. */
-  committed(): void {
-    this.#written = [];
-    this.#committedHeads = this.#heads;
+  /**
+   * After a failure: the revision whose rows a held transaction or commit did not record
+   * (`DIALECT_HELD_TRANSACTION_FAILED`), the revision the failure belongs to, once; undefined when none.
+   */
+  takeUnrecorded(): Unrecorded | undefined {
+    const unrecorded = this.#unrecorded;
+    this.#unrecorded = undefined;
+    return unrecorded;
+  }
+
+  /** A held write of revision `step`'s rows failed; a lost session leaves its outcome unknown, not failed. */
+  #failed(step: number, failure: Error | undefined): void {
+    if (failure instanceof HeldTransactionError) this.#unrecorded = { step, failure };
+  }
+
+  /**
+   * The transaction the written rows went out in committed; `upTo`: the transaction that carried
+   * the rows of the revisions up to that plan index, when a later one has begun writing meanwhile.
+   */
+  committed(upTo = Number.POSITIVE_INFINITY): void {
+    const done = this.#written.filter((row) => row.step <= upTo);
+    this.#written = this.#written.filter((row) => row.step > upTo);
+    this.#committedHeads = this.#written.length === 0 ? this.#heads : (done.at(-1)?.heads ?? this.#committedHeads);
   }
 
   /**
@@ -126,6 +152,13 @@ export class LedgerQueue {
     this.#heads = last.heads;
     return statements;
   }
+}
+
+/** A revision whose ledger rows a held write did not record. */
+export interface Unrecorded {
+  /** Its index in the run's plan. */
+  readonly step: number;
+  readonly failure: HeldTransactionError;
 }
 
 /** `rows` in the order their revisions ran. */

@@ -13,11 +13,11 @@ import { compareLedger } from './ledger-check.js';
 import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
 import { appliedFromHistory, Ledger, recordedFile, type HistoryEntry, type NewHistoryEntry } from './ledger.js';
-import { LedgerQueue } from './ledger-queue.js';
+import { LedgerQueue, type Unrecorded } from './ledger-queue.js';
 import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
-import { DatabaseFileMissingError, HeldTransactionError, isDatabaseLocked } from '../dialects/errors.js';
+import { DatabaseFileMissingError, isDatabaseLocked } from '../dialects/errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { RevisionScope } from '../dialects/revision-scope.js';
@@ -558,11 +558,12 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       heads = run.heads;
       return count;
     };
-    // The rows of the revisions up to plan index `failed`, sent in front of a later revision's first
-    // statement, did not commit, so that statement never ran: the failure is revision `failed`'s, as
-    // when its rows are written on their own. Its body ran (DDL does not roll back there); a re-run
-    // runs it again, its guards skipping what is done. The rows of revisions before it are written.
-    const recordingFailed = async (failed: number, error: HeldTransactionError): Promise<RevisionFailedError> => {
+    // The ledger rows of the revision at plan index `step`, held back to travel with the next statement
+    // the connection sent, did not commit, so that statement never ran: the failure is revision
+    // `step`'s, as if it had committed on its own. Where DDL is transactional its changes rolled back
+    // with its rows; elsewhere its body ran, and a re-run runs it again, its guards skipping what is
+    // done. The rows of revisions before it are written.
+    const recordingFailed = async ({ step: failed, failure }: Unrecorded): Promise<RevisionFailedError> => {
       inspector.invalidate();
       queue.rolledBack(failed);
       await writeWaiting().catch(() => undefined);
@@ -575,8 +576,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         revision: revision.id,
         file: revision.file,
         direction,
-        rolledBack: false,
-        cause: error.cause ?? error,
+        rolledBack: revision.transactional && dialect.capabilities.transactionalDdl,
+        cause: failure.cause ?? failure,
         result: { stream: stream.name, direction, headsBefore, headsAfter, steps },
       });
     };
@@ -640,9 +641,12 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 await revisionBody();
                 if (savepoints) await connection.query(`RELEASE SAVEPOINT ${REVISION_SAVEPOINT}`);
               } else {
-                // The ledger rows go with the COMMIT (one round trip where the driver allows).
-                await inTransaction(connection, async () => ((await revisionBody()) ? queue.take() : []), { durable });
-                queue.committed();
+                // The ledger rows go with the COMMIT (one round trip where the driver allows). Except
+                // for the run's last, the COMMIT may wait to travel with the next revision's first
+                // statement; the outcome reaches the queue either way.
+                const settled = queue.commitOutcome(index);
+                await inTransaction(connection, async () => ((await revisionBody()) ? queue.take() : []), durable ? { durable } : { durable, settled });
+                if (durable) settled(true);
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.
@@ -666,7 +670,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             break;
           } catch (error) {
             const unrecorded = queue.takeUnrecorded();
-            if (unrecorded !== undefined && error instanceof HeldTransactionError) throw await recordingFailed(unrecorded, error);
+            if (unrecorded !== undefined) throw await recordingFailed(unrecorded);
             // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
             inspector.invalidate();
             // The revision is undone; in run mode the whole open transaction with it, earlier revisions included.

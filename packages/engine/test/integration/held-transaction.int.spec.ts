@@ -8,9 +8,10 @@ import { downgrade, upgrade } from '../../src/runner/runner.js';
 import { describeDialects } from '../support/databases.js';
 import { snapshot, withConnection } from '../support/streams.js';
 
-// Issue 9 item 3, MySQL/MariaDB: DDL commits by itself there, so each revision's ledger rows are a
-// transaction of their own. They travel in front of the next revision's first statement, one round
-// trip instead of two, and still commit before that statement runs.
+// Issue 9 item 3: what ends a revision travels with the next revision's first statement, one round
+// trip less per revision, and still commits before that statement runs. MySQL/MariaDB (DDL commits by
+// itself there): the ledger rows as a transaction of their own (Connection.holdTransaction).
+// PostgreSQL: the ledger rows and the COMMIT of the revision's transaction (Connection.commitLater).
 
 type Body = (ctx: MigrationContext) => Promise<void>;
 
@@ -40,6 +41,23 @@ const table =
     if (!(await inspect.hasTable(`t${n}`))) await op.createTable(`t${n}`, { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
   };
 
+/** Runs `body` and counts the calls the dialect's driver got meanwhile (each a round trip); their SQL goes to `sent`. */
+async function countDriverCalls(dialect: string, sent: string[], body: () => Promise<void>): Promise<number> {
+  const proto = dialect === 'postgresql' ? (await import('pg')).default.Client.prototype : (await import('mysql2/promise') as unknown as { default: { PromiseConnection: { prototype: { query: unknown } } } }).default.PromiseConnection.prototype;
+  const original = proto.query as (...args: unknown[]) => unknown;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const [first] = args;
+    sent.push(typeof first === 'string' ? first : String((first as { text?: string; sql?: string }).text ?? (first as { sql?: string }).sql));
+    return original.apply(this, args);
+  } as typeof proto.query;
+  try {
+    await body();
+  } finally {
+    proto.query = original as typeof proto.query;
+  }
+  return sent.length;
+}
+
 const countItems = async (c: Connection): Promise<number> => Number((await c.query('SELECT COUNT(*) AS n FROM items'))[0]?.['n']);
 const insertItem = (id: number) => ({ sql: 'INSERT INTO items (id) VALUES (?)', params: [id] });
 
@@ -59,7 +77,7 @@ await describeDialects(
     const hold = (c: Connection, outcomes: boolean[], ids: readonly number[]) =>
       c.holdTransaction?.(ids.map(insertItem), (committed) => outcomes.push(committed));
 
-    it('the held transaction commits before the statement it travels with, which sees its rows', async () => {
+    it.runIf(ctx.name === 'mysql')('the held transaction commits before the statement it travels with, which sees its rows', async () => {
       await withItems('carried', async (c, outcomes) => {
         expect(c.holdTransaction).toBeDefined();
         hold(c, outcomes, [1, 2]);
@@ -75,7 +93,7 @@ await describeDialects(
       });
     });
 
-    it('a failing held transaction rolls back whole, the statement it carried does not run, and the session goes on', async () => {
+    it.runIf(ctx.name === 'mysql')('a failing held transaction rolls back whole, the statement it carried does not run, and the session goes on', async () => {
       await withItems('held-fails', async (c, outcomes) => {
         await c.query('INSERT INTO items (id) VALUES (7)');
         hold(c, outcomes, [1, 7]);
@@ -91,7 +109,7 @@ await describeDialects(
       });
     });
 
-    it('when the carried statement fails, its own error comes back and the held transaction stays committed', async () => {
+    it.runIf(ctx.name === 'mysql')('when the carried statement fails, its own error comes back and the held transaction stays committed', async () => {
       await withItems('statement-fails', async (c, outcomes) => {
         hold(c, outcomes, [1]);
         const failure = await c.query('INSERT INTO no_such_table (id) VALUES (1)').catch((e: unknown) => e);
@@ -102,7 +120,7 @@ await describeDialects(
       });
     });
 
-    it('the driver gets the held transaction first; closing the session sends one still held', async () => {
+    it.runIf(ctx.name === 'mysql')('the driver gets the held transaction first; closing the session sends one still held', async () => {
       const db = await withItems('driver', async (c, outcomes) => {
         hold(c, outcomes, [1]);
         const client = c.driver as { query(sql: string): Promise<[{ n: number }[], unknown]> };
@@ -112,6 +130,77 @@ await describeDialects(
         hold(c, outcomes, [2]);
       });
       await withConnection(ctx.dialect, db.url, async (c) => expect(await countItems(c)).toBe(2));
+    });
+
+    /** PostgreSQL: a transaction that inserted `body` and holds its commit, with `last` as its last statements. */
+    const commitLater = async (c: Connection, outcomes: boolean[], body: readonly number[], last: readonly number[]) => {
+      await c.begin({ withFirstStatement: true });
+      for (const id of body) await c.query(`INSERT INTO items (id) VALUES (${id})`);
+      await c.commitLater?.(last.map((id) => ({ sql: 'INSERT INTO items (id) VALUES ($1)', params: [id] })), (committed) => outcomes.push(committed));
+    };
+    const othersSee = async (url: string): Promise<number> => withConnection(ctx.dialect, url, countItems);
+
+    it.runIf(ctx.name === 'postgresql')('a held COMMIT goes out with the next transaction\'s BEGIN and first statement, which sees its rows', async () => {
+      const db = await withItems('pg-carried', async (c, outcomes) => {
+        expect(c.commitLater).toBeDefined();
+        await commitLater(c, outcomes, [1], [2]);
+        expect(c.inTransaction).toBe(false);
+        expect(outcomes).toEqual([]);
+        await c.begin({ withFirstStatement: true });
+        expect(await countItems(c)).toBe(2);
+        expect(outcomes).toEqual([true]);
+        await c.commit();
+        // With parameters the statement cannot share the message: the COMMIT and BEGIN go first, together.
+        await commitLater(c, outcomes, [3], [4]);
+        await c.begin({ withFirstStatement: true });
+        expect(await c.query('SELECT COUNT(*) AS n FROM items WHERE id > $1', [0])).toEqual([{ n: '4' }]);
+        await c.rollback();
+        // A rollback sends a held COMMIT first: it ends the transaction before.
+        await commitLater(c, outcomes, [5], [6]);
+        await c.rollback();
+        expect(outcomes).toEqual([true, true, true]);
+      });
+      expect(await othersSee(db.url)).toBe(6);
+    });
+
+    it.runIf(ctx.name === 'postgresql')('a held COMMIT that fails rolls its transaction back whole; the next statement does not run; the session goes on', async () => {
+      await withItems('pg-held-fails', async (c, outcomes) => {
+        await commitLater(c, outcomes, [1], [1]);
+        await c.begin({ withFirstStatement: true });
+        const failure = await c.query('INSERT INTO other (id) VALUES (1)').catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(HeldTransactionError);
+        expect((failure as Error).message).toMatch(/duplicate key/);
+        expect(outcomes).toEqual([false]);
+        await c.rollback();
+        expect(c.inTransaction).toBe(false);
+        expect(await countItems(c)).toBe(0);
+        expect(await c.query('SELECT id FROM other')).toEqual([]);
+      });
+    });
+
+    it.runIf(ctx.name === 'postgresql')('when the statement after a held COMMIT fails, its own error comes back and the COMMIT stands', async () => {
+      const db = await withItems('pg-statement-fails', async (c, outcomes) => {
+        await commitLater(c, outcomes, [1], [2]);
+        await c.begin({ withFirstStatement: true });
+        const failure = await c.query('INSERT INTO no_such_table (id) VALUES (1)').catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(QueryFailedError);
+        expect((failure as Error).message).toMatch(/no_such_table/);
+        expect(outcomes).toEqual([true]);
+        await c.rollback();
+        expect(await countItems(c)).toBe(2);
+      });
+      expect(await othersSee(db.url)).toBe(2);
+    });
+
+    it.runIf(ctx.name === 'postgresql')('the driver gets a held COMMIT first; closing the session sends one still held', async () => {
+      const db = await withItems('pg-driver', async (c, outcomes) => {
+        await commitLater(c, outcomes, [1], [2]);
+        const client = c.driver as { query(sql: string): Promise<{ rows: { n: string }[] }> };
+        expect((await client.query('SELECT COUNT(*) AS n FROM items')).rows).toEqual([{ n: '2' }]);
+        expect(outcomes).toEqual([true]);
+        await commitLater(c, outcomes, [3], [4]);
+      });
+      expect(await othersSee(db.url)).toBe(4);
     });
 
     it('a run: each revision finds the revision before it recorded when its first statement runs', async () => {
@@ -138,6 +227,21 @@ await describeDialects(
       expect(down.history.slice(4).map((r) => [r.revision, r.direction])).toEqual([4, 3, 2, 1].map((n) => [rev(n), 'down']));
     });
 
+    it('a run of 30 one-statement revisions: one round trip each, plus a constant for the lock and the ledger', async () => {
+      const db = await ctx.createDatabase('round-trips');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const graph = chain(Array.from({ length: 30 }, (_, i) => table(i + 1)));
+      const sent: string[] = [];
+      const count = await countDriverCalls(ctx.name, sent, async () => {
+        await upgrade({ stream, graph, target: 'head' });
+        await downgrade({ stream, graph, target: 'base' });
+      });
+      const carrying = sent.filter((sql) => /\b(CREATE|DROP) TABLE [`"]?t\d+\b/.test(sql));
+      expect(carrying).toHaveLength(60);
+      // Two round trips per revision would be 120 and more.
+      expect(count).toBeLessThan(60 + 30);
+    });
+
     it('a run: a ledger write that fails with the next statement stops the run there; fixed, a re-run finishes', async () => {
       const db = await ctx.createDatabase('ledger-fails');
       const stream = { name: 'app', dialect: ctx.name, url: db.url };
@@ -145,26 +249,31 @@ await describeDialects(
       let broken = false;
       const breaksHistory: Body = async (context) => {
         await table(2)(context);
-        if (!broken) await context.execute('ALTER TABLE strata_history ADD COLUMN must integer NOT NULL');
+        if (!broken) {
+          await context.execute('ALTER TABLE strata_history ADD COLUMN must integer NOT NULL DEFAULT 0');
+          await context.execute('ALTER TABLE strata_history ALTER COLUMN must DROP DEFAULT');
+        }
         broken = true;
       };
+      // PostgreSQL rolls revision 2 back whole, the column with it; MySQL keeps what its DDL did.
+      const transactional = ctx.name === 'postgresql';
       const graph = chain([table(1), breaksHistory, table(3)]);
       const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(RevisionFailedError);
       // The failure is revision 2's, as when its row is written on its own: its body ran, its row is not there.
       const error = failure as RevisionFailedError;
-      expect(error.details).toMatchObject({ revision: rev(2), rolledBack: false, causeCode: 'DIALECT_QUERY_FAILED' });
-      expect(error.message).toMatch(/upgrade of revision rev_2 failed: .*Field 'must' doesn't have a default value/s);
+      expect(error.details).toMatchObject({ revision: rev(2), rolledBack: transactional, causeCode: 'DIALECT_QUERY_FAILED' });
+      expect(error.message).toMatch(transactional ? /upgrade of revision rev_2 failed: .*"must".*not-null.*rolled back/s : /upgrade of revision rev_2 failed: .*Field 'must' doesn't have a default value/s);
       expect(error.result.steps.map((s) => [s.revision, s.status])).toEqual([
         [rev(1), 'applied'],
         [rev(2), 'failed'],
       ]);
       expect(error.result.headsAfter).toEqual([rev(1)]);
       const after = await snapshot(ctx.dialect, db.url, stream.name);
-      // Revision 2 ran but is not recorded; revision 3's statement never ran.
+      // Revision 2 is not recorded (on MySQL it ran); revision 3's statement never ran.
       expect(after.versions).toEqual([rev(1)]);
-      expect(after.tables).toEqual(['t1', 't2']);
-      await withConnection(ctx.dialect, db.url, (c) => c.query('ALTER TABLE strata_history DROP COLUMN must'));
+      expect(after.tables).toEqual(transactional ? ['t1'] : ['t1', 't2']);
+      if (!transactional) await withConnection(ctx.dialect, db.url, (c) => c.query('ALTER TABLE strata_history DROP COLUMN must'));
       const rerun = await upgrade({ stream, graph, target: 'head' });
       expect(rerun.steps.map((s) => [s.revision, s.status])).toEqual([
         [rev(2), 'applied'],
@@ -176,5 +285,5 @@ await describeDialects(
       expect(fixed.history.map((r) => r.revision)).toEqual([rev(1), rev(2), rev(3)]);
     });
   },
-  ['mysql'],
+  ['mysql', 'postgresql'],
 );

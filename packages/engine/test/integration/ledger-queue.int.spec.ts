@@ -112,10 +112,11 @@ await describeDialects('ledger rows of revisions that send nothing', (ctx) => {
     }
   });
 
-  it('per revision, SQLite keeps the run\'s revisions in one transaction (other connections see them at its end); elsewhere each commits', async () => {
+  it('per revision, SQLite keeps the run\'s revisions in one transaction (other connections see them at its end); elsewhere each commits before the next one\'s first statement', async () => {
     const stream = await streamOn('savepoints');
     const seenFromOutside: boolean[] = [];
-    const look: Body = async () => {
+    const look: Body = async ({ execute }) => {
+      await execute('SELECT 1');
       seenFromOutside.push(await withConnection(ctx.dialect, stream.url, (c) => ctx.dialect.tableExists(c, 'a')));
     };
     await upgrade({ stream, graph: chain([guardedTable('a'), look, look]), target: 'head' });

@@ -1,4 +1,4 @@
-import type { Connection, Row, SqlStatement } from '../connection.js';
+import type { Connection, HeldOutcome, Row, SqlStatement } from '../connection.js';
 import {
   AuthenticationError,
   CONNECTION_LOST_CODES,
@@ -41,7 +41,7 @@ export interface MysqlClient {
 /** A transaction held back to travel in front of the next statement (see `Connection.holdTransaction`). */
 interface HeldTransaction {
   readonly statements: readonly SqlStatement[];
-  readonly settled: (committed: boolean) => void;
+  readonly settled: HeldOutcome;
   /** The value it sets `@strata_held` to once committed. */
   readonly marker: number;
 }
@@ -192,7 +192,7 @@ export class MysqlConnection implements Connection {
     }
   }
 
-  holdTransaction(statements: readonly SqlStatement[], settled: (committed: boolean) => void): void {
+  holdTransaction(statements: readonly SqlStatement[], settled: HeldOutcome): void {
     if (this.#held !== undefined) throw new Error('holdTransaction: a transaction is already held on this connection');
     for (const { sql } of statements) this.#refuseSeveral(sql);
     this.#heldCount += 1;
@@ -283,12 +283,9 @@ export class MysqlConnection implements Connection {
         held.settled(true);
         return this.#run(statement?.sql ?? body, () => Promise.reject(error));
       }
-      held.settled(false);
       // The server stopped inside the held transaction (or the session is gone): end it.
       await this.#client.query('ROLLBACK').catch(() => undefined);
-      const failure = await this.#run(body, () => Promise.reject(error)).catch((mapped: unknown) => mapped);
-      if (failure instanceof ConnectionLostError) throw failure;
-      throw new HeldTransactionError({ dialect: 'mysql', redactedUrl: this.redactedUrl, cause: failure });
+      throw await this.#heldFailed(held, body, error);
     }
   }
 
@@ -301,6 +298,14 @@ export class MysqlConnection implements Connection {
     } catch {
       return false;
     }
+  }
+
+  /** The error for a held transaction that did not commit (`sql`: its statements), as `settled` is told it too. */
+  async #heldFailed(held: HeldTransaction, sql: string, error: unknown): Promise<Error> {
+    const mapped = await this.#run(sql, () => Promise.reject(error)).catch((failure: unknown) => failure);
+    const failure = mapped instanceof ConnectionLostError ? mapped : new HeldTransactionError({ dialect: 'mysql', redactedUrl: this.redactedUrl, cause: mapped });
+    held.settled(false, failure);
+    return failure;
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */

@@ -1,5 +1,5 @@
 import type { StrataError } from '../../errors.js';
-import type { BeginOptions, Connection, Row, SqlStatement } from '../connection.js';
+import type { BeginOptions, Connection, HeldOutcome, Row, SqlStatement } from '../connection.js';
 import {
   AuthenticationError,
   CONNECTION_LOST_CODES,
@@ -7,6 +7,7 @@ import {
   ConnectionLostError,
   ConnectionRefusedError,
   DriverMissingError,
+  HeldTransactionError,
   HOST_NOT_FOUND_CODES,
   HostNotFoundError,
   InvalidUrlError,
@@ -38,6 +39,19 @@ export interface PgClient {
 /** @internal What Strata needs from the `pg` module. */
 interface PgModule {
   Client: new (config: { connectionString: string; connectionTimeoutMillis: number; application_name: string }) => PgClient;
+}
+
+/** The session setting a held commit sets before its COMMIT (see `PostgresConnection.commitLater`). */
+const HELD_MARKER = 'strata.held_commit';
+
+/** The end of a transaction held back to travel in front of the next statement. */
+interface HeldCommit {
+  /** The transaction's last statements, as error messages quote them. */
+  readonly sql: string;
+  /** Those statements, the marker and COMMIT, as sent. */
+  readonly text: string;
+  readonly settled: HeldOutcome;
+  readonly marker: number;
 }
 
 /** SQLSTATEs (and pg's own messages) that mean the session is gone, not that the statement was wrong. */
@@ -78,6 +92,12 @@ export class PostgresConnection implements Connection {
   #beginSql = 'BEGIN';
   /** A held BEGIN sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
   #beginQueued: Promise<unknown> | undefined;
+  /** The end of a transaction {@link commitLater} holds back, not sent yet. */
+  #heldCommit: HeldCommit | undefined;
+  /** A held commit sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
+  #commitQueued: Promise<unknown> | undefined;
+  /** Counts held commits, so the marker each one sets before its COMMIT is its own. */
+  #heldCount = 0;
   #closed = false;
   /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
@@ -139,6 +159,11 @@ export class PostgresConnection implements Connection {
    * the order they were issued, so the caller's own queries run inside the transaction.
    */
   get driver(): unknown {
+    const held = this.#heldCommit;
+    if (held !== undefined) {
+      this.#heldCommit = undefined;
+      this.#commitQueued = this.#carry(held, undefined).then(() => undefined, (error: unknown) => error);
+    }
     if (this.#beginHeld) {
       this.#beginHeld = false;
       this.#beginQueued = this.#client.query(this.#beginSql).then(() => undefined, (error: unknown) => error);
@@ -148,13 +173,16 @@ export class PostgresConnection implements Connection {
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     // A held BEGIN rides along in one simple-query message when the statement is alone and has no
-    // parameters (the simple protocol takes no parameters and would run a second statement too).
+    // parameters (the simple protocol takes no parameters and would run a second statement too), and
+    // so does the end of the transaction before it when that is held too.
     if (this.#beginHeld && params.length === 0 && !sql.replace(/;\s*$/, '').includes(';')) {
+      const held = await this.#takeHeldCommit();
       this.#beginHeld = false;
-      const results = await this.#run(sql, () => this.#client.query(`${this.#beginSql}; ${sql}`));
-      return Array.isArray(results) ? (results.at(-1)?.rows ?? []) : results.rows;
+      const text = `${this.#beginSql}; ${sql}`;
+      const results = held === undefined ? await this.#run(sql, () => this.#client.query(text)) : await this.#carry(held, { sql, text });
+      return Array.isArray(results) ? (results.at(-1)?.rows ?? []) : (results?.rows ?? []);
     }
-    await this.#sendHeldBegin();
+    await this.#sendHeld();
     // The extended protocol runs exactly one statement, with or without parameters, so query()
     // means the same thing on every dialect; executeScript() is the way to run several.
     const result = await this.#run(sql, () => this.#client.query({ text: sql, values: [...params], queryMode: 'extended' }));
@@ -162,12 +190,15 @@ export class PostgresConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
+    await this.#sendHeldCommit();
     const begin = this.#beginHeld ? `${this.#beginSql}; ` : '';
     this.#beginHeld = false;
     await this.#run(sql, () => this.#client.query(`${begin}${sql}`));
   }
 
   async begin(options?: BeginOptions): Promise<void> {
+    // A held commit waits for the new transaction's first statement, unless BEGIN goes now.
+    if (!options?.withFirstStatement) await this.#sendHeldCommit();
     this.#beginSql = options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN';
     if (options?.withFirstStatement) this.#beginHeld = true;
     else await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
@@ -187,6 +218,7 @@ export class PostgresConnection implements Connection {
   }
 
   async commit(): Promise<void> {
+    await this.#sendHeldCommit();
     if (this.#beginHeld) {
       // Nothing was sent: there is no transaction to end.
       this.#beginHeld = false;
@@ -203,6 +235,7 @@ export class PostgresConnection implements Connection {
   }
 
   async commitWith(statements: readonly SqlStatement[]): Promise<void> {
+    await this.#sendHeldCommit();
     const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
     // Nothing sent yet: BEGIN, the statements and COMMIT are one message.
     const begin = this.#beginHeld ? `${this.#beginSql}; ` : '';
@@ -213,7 +246,26 @@ export class PostgresConnection implements Connection {
     this.#inTransaction = false;
   }
 
+  async commitLater(statements: readonly SqlStatement[], settled: HeldOutcome): Promise<void> {
+    await this.#sendHeldCommit();
+    if (this.#beginHeld || statements.length === 0) {
+      // Nothing sent yet (BEGIN, the statements and COMMIT would be one message anyway), or nothing to add: now.
+      await (statements.length === 0 ? this.commit() : this.commitWith(statements));
+      settled(true);
+      return;
+    }
+    await this.#sendHeldBegin();
+    this.#heldCount += 1;
+    const marker = this.#heldCount;
+    const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
+    // The marker is a session setting made inside the transaction: it stays only if the transaction commits.
+    this.#heldCommit = { sql: last, text: `${last}; SELECT set_config('${HELD_MARKER}', '${marker}', false); COMMIT`, settled, marker };
+    this.#inTransaction = false;
+  }
+
   async rollback(): Promise<void> {
+    // A held commit ends a transaction that is over for the caller: it goes out, whatever is rolled back now.
+    await this.#sendHeldCommit();
     if (!this.#inTransaction) return;
     if (this.#beginHeld) {
       this.#beginHeld = false;
@@ -231,9 +283,81 @@ export class PostgresConnection implements Connection {
 
   async close(): Promise<void> {
     if (this.#closed) return;
+    // A held commit is the caller's finished work: it goes out before the session ends.
+    await this.#sendHeldCommit().catch(() => undefined);
     this.#closed = true;
     if (this.#lostReason !== undefined) return;
     await this.#client.end();
+  }
+
+  /** The held commit, now to be sent; first the outcome of one queued ahead of the driver's user. */
+  async #takeHeldCommit(): Promise<HeldCommit | undefined> {
+    const queued = this.#commitQueued;
+    this.#commitQueued = undefined;
+    const failure = await queued;
+    if (failure !== undefined) throw failure;
+    const held = this.#heldCommit;
+    this.#heldCommit = undefined;
+    return held;
+  }
+
+  /** Sends a held commit and a held BEGIN, as one message when both are held. */
+  async #sendHeld(): Promise<void> {
+    const held = await this.#takeHeldCommit();
+    if (held !== undefined && this.#beginHeld) {
+      this.#beginHeld = false;
+      await this.#carry(held, { sql: this.#beginSql, text: this.#beginSql });
+      return;
+    }
+    if (held !== undefined) await this.#carry(held, undefined);
+    await this.#sendHeldBegin();
+  }
+
+  /** Sends a held commit on its own. */
+  async #sendHeldCommit(): Promise<void> {
+    const held = await this.#takeHeldCommit();
+    if (held !== undefined) await this.#carry(held, undefined);
+  }
+
+  /**
+   * Sends the `held` commit and `next` (a text opening the next transaction with its first
+   * statement; `sql` is what error messages quote) as one message and returns pg's results. When it
+   * fails, whatever is open is rolled back and the marker tells whether the held transaction
+   * committed (the error is `next`'s) or not (`HeldTransactionError`).
+   */
+  async #carry(held: HeldCommit, next: { sql: string; text: string } | undefined): Promise<PgResult | PgResult[] | undefined> {
+    try {
+      const results = await this.#client.query(next === undefined ? held.text : `${held.text}; ${next.text}`);
+      held.settled(true);
+      return results;
+    } catch (error) {
+      await this.#client.query('ROLLBACK').catch(() => undefined);
+      this.#inTransaction = false;
+      if (await this.#markerSet(held.marker)) {
+        held.settled(true);
+        return this.#run(next?.sql ?? held.sql, () => Promise.reject(error));
+      }
+      throw await this.#heldFailed(held, held.sql, error);
+    }
+  }
+
+  /** True when the session's marker says the held commit numbered `marker` went through; false when it did not or cannot tell. */
+  async #markerSet(marker: number): Promise<boolean> {
+    if (this.#lostReason !== undefined) return false;
+    try {
+      const result = (await this.#client.query(`SELECT current_setting('${HELD_MARKER}', true) AS marker`)) as PgResult;
+      return result.rows[0]?.['marker'] === String(marker);
+    } catch {
+      return false;
+    }
+  }
+
+  /** The error for a held transaction that did not commit (`sql`: its statements), as `settled` is told it too. */
+  async #heldFailed(held: HeldCommit, sql: string, error: unknown): Promise<Error> {
+    const mapped = await this.#run(sql, () => Promise.reject(error)).catch((failure: unknown) => failure);
+    const failure = mapped instanceof ConnectionLostError ? mapped : new HeldTransactionError({ dialect: 'postgresql', redactedUrl: this.redactedUrl, cause: mapped });
+    held.settled(false, failure);
+    return failure;
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
