@@ -20,6 +20,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
+import { HeldSlot } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
 
@@ -91,12 +92,8 @@ export class MysqlConnection implements Connection {
   readonly #login: { readonly user: string; readonly database: string };
   #inTransaction = false;
   #closed = false;
-  /** The transaction {@link holdTransaction} holds back, not sent yet. */
-  #held: HeldTransaction | undefined;
-  /** A held transaction sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
-  #heldQueued: Promise<unknown> | undefined;
-  /** Counts held transactions, so the marker each one sets after its COMMIT is its own. */
-  #heldCount = 0;
+  /** The transaction {@link holdTransaction} holds back. */
+  readonly #held = new HeldSlot<HeldTransaction>();
   /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
@@ -155,11 +152,7 @@ export class MysqlConnection implements Connection {
    * connection's commands in the order they were issued, so it commits before the caller's own queries.
    */
   get driver(): unknown {
-    const held = this.#held;
-    if (held !== undefined) {
-      this.#held = undefined;
-      this.#heldQueued = this.#send(held, undefined).then(() => undefined, (error: unknown) => error);
-    }
+    this.#held.sendEarly((held) => this.#send(held, undefined));
     return this.#client;
   }
 
@@ -167,7 +160,7 @@ export class MysqlConnection implements Connection {
     this.#refuseSeveral(sql);
     // The text protocol with client-side escaping (as Kysely's MySQL driver does): prepared
     // statements would reject some DDL and bind JS numbers as DOUBLE.
-    const rows = await this.#send(await this.#takeHeld(), { sql, text: sql, params });
+    const rows = await this.#send(await this.#held.take(), { sql, text: sql, params });
     return Array.isArray(rows) ? (rows as Row[]) : [];
   }
 
@@ -179,7 +172,7 @@ export class MysqlConnection implements Connection {
   async runTransaction(statements: readonly SqlStatement[]): Promise<void> {
     for (const { sql } of statements) this.#refuseSeveral(sql);
     const body = statements.map(({ sql }) => sql).join('; ');
-    const held = await this.#takeHeld();
+    const held = await this.#held.take();
     this.#inTransaction = true;
     try {
       // mysql2 escapes the parameters of every statement into the one text, in order.
@@ -193,10 +186,8 @@ export class MysqlConnection implements Connection {
   }
 
   holdTransaction(statements: readonly SqlStatement[], settled: HeldOutcome): void {
-    if (this.#held !== undefined) throw new Error('holdTransaction: a transaction is already held on this connection');
     for (const { sql } of statements) this.#refuseSeveral(sql);
-    this.#heldCount += 1;
-    this.#held = { statements, settled, marker: this.#heldCount };
+    this.#held.hold((marker) => ({ statements, settled, marker }));
   }
 
   async begin(): Promise<void> {
@@ -241,20 +232,9 @@ export class MysqlConnection implements Connection {
     }
   }
 
-  /** The held transaction, now to be sent; first the outcome of one queued ahead of the driver's user. */
-  async #takeHeld(): Promise<HeldTransaction | undefined> {
-    const queued = this.#heldQueued;
-    this.#heldQueued = undefined;
-    const failure = await queued;
-    if (failure !== undefined) throw failure;
-    const held = this.#held;
-    this.#held = undefined;
-    return held;
-  }
-
   /** Sends a held transaction on its own. */
   async #sendHeld(): Promise<void> {
-    const held = await this.#takeHeld();
+    const held = await this.#held.take();
     if (held !== undefined) await this.#send(held, undefined);
   }
 

@@ -18,6 +18,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
+import { HeldSlot } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { INSUFFICIENT_PRIVILEGE, missingPostgresPrivilege } from './postgres-privileges.js';
 
@@ -92,12 +93,8 @@ export class PostgresConnection implements Connection {
   #beginSql = 'BEGIN';
   /** A held BEGIN sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
   #beginQueued: Promise<unknown> | undefined;
-  /** The end of a transaction {@link commitLater} holds back, not sent yet. */
-  #heldCommit: HeldCommit | undefined;
-  /** A held commit sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
-  #commitQueued: Promise<unknown> | undefined;
-  /** Counts held commits, so the marker each one sets before its COMMIT is its own. */
-  #heldCount = 0;
+  /** The end of a transaction {@link commitLater} holds back. */
+  readonly #heldCommit = new HeldSlot<HeldCommit>();
   #closed = false;
   /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
@@ -159,11 +156,7 @@ export class PostgresConnection implements Connection {
    * the order they were issued, so the caller's own queries run inside the transaction.
    */
   get driver(): unknown {
-    const held = this.#heldCommit;
-    if (held !== undefined) {
-      this.#heldCommit = undefined;
-      this.#commitQueued = this.#carry(held, undefined).then(() => undefined, (error: unknown) => error);
-    }
+    this.#heldCommit.sendEarly((held) => this.#carry(held, undefined));
     if (this.#beginHeld) {
       this.#beginHeld = false;
       this.#beginQueued = this.#client.query(this.#beginSql).then(() => undefined, (error: unknown) => error);
@@ -176,7 +169,7 @@ export class PostgresConnection implements Connection {
     // parameters (the simple protocol takes no parameters and would run a second statement too), and
     // so does the end of the transaction before it when that is held too.
     if (this.#beginHeld && params.length === 0 && !sql.replace(/;\s*$/, '').includes(';')) {
-      const held = await this.#takeHeldCommit();
+      const held = await this.#heldCommit.take();
       this.#beginHeld = false;
       const text = `${this.#beginSql}; ${sql}`;
       const results = held === undefined ? await this.#run(sql, () => this.#client.query(text)) : await this.#carry(held, { sql, text });
@@ -255,11 +248,9 @@ export class PostgresConnection implements Connection {
       return;
     }
     await this.#sendHeldBegin();
-    this.#heldCount += 1;
-    const marker = this.#heldCount;
     const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
     // The marker is a session setting made inside the transaction: it stays only if the transaction commits.
-    this.#heldCommit = { sql: last, text: `${last}; SELECT set_config('${HELD_MARKER}', '${marker}', false); COMMIT`, settled, marker };
+    this.#heldCommit.hold((marker) => ({ sql: last, text: `${last}; SELECT set_config('${HELD_MARKER}', '${marker}', false); COMMIT`, settled, marker }));
     this.#inTransaction = false;
   }
 
@@ -290,20 +281,9 @@ export class PostgresConnection implements Connection {
     await this.#client.end();
   }
 
-  /** The held commit, now to be sent; first the outcome of one queued ahead of the driver's user. */
-  async #takeHeldCommit(): Promise<HeldCommit | undefined> {
-    const queued = this.#commitQueued;
-    this.#commitQueued = undefined;
-    const failure = await queued;
-    if (failure !== undefined) throw failure;
-    const held = this.#heldCommit;
-    this.#heldCommit = undefined;
-    return held;
-  }
-
   /** Sends a held commit and a held BEGIN, as one message when both are held. */
   async #sendHeld(): Promise<void> {
-    const held = await this.#takeHeldCommit();
+    const held = await this.#heldCommit.take();
     if (held !== undefined && this.#beginHeld) {
       this.#beginHeld = false;
       await this.#carry(held, { sql: this.#beginSql, text: this.#beginSql });
@@ -315,7 +295,7 @@ export class PostgresConnection implements Connection {
 
   /** Sends a held commit on its own. */
   async #sendHeldCommit(): Promise<void> {
-    const held = await this.#takeHeldCommit();
+    const held = await this.#heldCommit.take();
     if (held !== undefined) await this.#carry(held, undefined);
   }
 
