@@ -97,3 +97,19 @@ it('after raw SQL the check covers the whole database, orphans made elsewhere in
   expect(await s.query('SELECT name FROM customers')).toEqual([{ name: 'Ada' }]);
   expect(await s.heads()).toEqual(['fk0000000002']);
 });
+
+it('a table whose definition spells the parent in another case, bracketed, is still found and checked', async () => {
+  await s.script('PRAGMA foreign_keys = OFF; CREATE TABLE "Line_Items" (id integer PRIMARY KEY, order_id integer REFERENCES [ORDERS] (id)); INSERT INTO "Line_Items" VALUES (1, 77);');
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000005',
+    parents: ['fk0000000002'],
+    message: 'recreate orders again',
+    upgrade: "await op.alterColumn('orders', 'customer_id', { nullable: true });",
+    downgrade: '',
+  });
+  expect(violationsOf(await stream().upgrade('fk0000000005').catch((e: unknown) => e))).toEqual(['Line_Items -> ORDERS']);
+  expect(await s.heads()).toEqual(['fk0000000002']);
+  await s.script('DELETE FROM "Line_Items";');
+  await stream().upgrade('fk0000000005');
+  expect(await s.heads()).toEqual(['fk0000000005']);
+});
