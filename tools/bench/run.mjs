@@ -298,37 +298,14 @@ async function probe(target) {
   }
 }
 
+/**
+ * The no-op rows: a database at head, then `upgrade` again through the API and the CLI. The full
+ * upgrade and the downgrade to base are timed in the runner rows, against floors measured with care.
+ */
 async function benchDialect(target, graph, chain) {
   const stream = { name: STREAM, dialect: target.dialect };
-  const script = chainScript(chain.count);
-  const dropScript = chainScript(chain.count, { down: true });
-  const down = [];
-  const downFloor = [];
-  const downgradeToBase = async (database) => {
-    down.push(await timed(async () => expectSteps(await downgrade({ stream: { ...stream, url: database.url }, graph, target: 'base' }), chain.count, 'downgrade to base')));
-    await dropDatabase(database);
-  };
-
-  // Ours and the floor alternate, each on a fresh database, so drift in the server hits both alike.
-  const full = [];
-  const fullFloor = [];
-  let applied;
-  for (let i = 0; i < RUNS; i++) {
-    const ours = await createDatabase(target);
-    full.push(
-      await timed(async () => {
-        const result = await upgrade({ stream: { ...stream, url: ours.url }, graph, target: 'head' });
-        expectSteps(result, chain.count, 'full upgrade');
-      }),
-    );
-    // The last upgraded database stays for the no-op runs, and is taken down to base after them.
-    if (applied) await downgradeToBase(applied);
-    applied = ours;
-    const floor = await createDatabase(target);
-    fullFloor.push(await timed(() => withDriver(target.dialect, floor.url, (session) => session.script(script))));
-    downFloor.push(await timed(() => withDriver(target.dialect, floor.url, (session) => session.script(dropScript))));
-    await dropDatabase(floor);
-  }
+  const applied = await createDatabase(target);
+  expectSteps(await upgrade({ stream: { ...stream, url: applied.url }, graph, target: 'head' }), chain.count, 'full upgrade');
 
   const noop = [];
   const noopFloor = [];
@@ -352,14 +329,11 @@ async function benchDialect(target, graph, chain) {
     );
     cliFloor.push(timedSync(() => runChild([NOOP_FLOOR, target.dialect, applied.url, STREAM])));
   }
-  await downgradeToBase(applied);
+  await dropDatabase(applied);
 
   return [
-    { metric: `upgrade head, ${chain.count} revisions (floor: one plain SQL script)`, ours: median(full), floor: median(fullFloor) },
-    { metric: `  per revision`, ours: median(full) / chain.count, floor: median(fullFloor) / chain.count },
     { metric: 'no-op upgrade head, API (floor: connect + read version rows)', ours: median(noop), floor: median(noopFloor) },
     { metric: 'no-op `strata upgrade head`, wall (floor: node + driver + read)', ours: median(cli), floor: median(cliFloor) },
-    { metric: `downgrade base, ${chain.count} revisions (floor: the DROP TABLEs as one plain script)`, ours: median(down), floor: median(downFloor) },
   ];
 }
 
