@@ -78,8 +78,8 @@ export interface Connection {
    * (MySQL/MariaDB: one multi-statement text), alone just before anything else (`begin`, `driver`,
    * `close`...). Only one transaction is held at a time; no transaction may be open. `settled` is told
    * the outcome as soon as it is known ({@link HeldOutcome}). When it failed, it rolled back, the
-   * statement it travelled with did not run, and that call throws the same error. Absent where the driver cannot: callers run the
-   * transaction at once ({@link inOneTransaction}).
+   * statement it travelled with did not run, and that call throws the same error. Absent where the
+   * driver cannot: callers run the transaction at once ({@link inOneTransaction}).
    */
   holdTransaction?(statements: readonly SqlStatement[], settled: HeldOutcome): void;
   /**

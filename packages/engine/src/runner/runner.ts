@@ -568,8 +568,10 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       queue.rolledBack(failed);
       await writeWaiting().catch(() => undefined);
       const { revision } = plan[failed] as Step;
-      const done = steps[failed] as StepResult;
-      steps.splice(failed, steps.length - failed, { ...done, status: 'failed' });
+      // Its step is there unless the failure came before the revision itself had finished.
+      const done = steps[failed];
+      const step: StepResult = done === undefined ? { revision: revision.id, message: revision.message, direction, status: 'failed', durationMs: 0, differences: [], ...fileOf(revision.file) } : { ...done, status: 'failed' };
+      steps.splice(failed, steps.length - failed, step);
       const headsAfter = failed === 0 ? headsBefore : (plan[failed - 1] as Step).headsAfter;
       return new RevisionFailedError({
         stream: stream.name,
