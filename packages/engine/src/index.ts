@@ -207,7 +207,7 @@ export { repairCommand } from './commands/repair.js';
 export { checkCommand, CheckDialectMissingError, type CheckCommandOptions } from './commands/check.js';
 export { historyCommand, type HistoryCommandOptions } from './commands/history.js';
 export { fanOutCommand } from './commands/fanout.js';
-export { migrateCommand, upgradeDryRunCommand, offlineCommand, OfflineDialectMissingError, type MigrateCommandOptions } from './commands/migrate.js';
+export { migrateCommand, upgradeDryRunCommand, offlineCommand, OfflineDialectMissingError, StrictSafetyOfflineError, type MigrateCommandOptions, type UpgradeDryRunOptions } from './commands/migrate.js';
 export { OfflineNeedsDatabaseError } from './runner/migration-context.js';
 
 export { readDrizzleSchema, type DrizzleCasing, type DrizzleReadingDialect, type ReadDrizzleSchemaOptions } from './schema/drizzle-adapter.js';

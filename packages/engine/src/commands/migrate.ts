@@ -75,18 +75,49 @@ export async function migrateCommand(out: Output, options: MigrateCommandOptions
   printRunResult(out, { ...result, ...(destructive ? { destructive } : {}), ...(unsafe.length > 0 ? { unsafe } : {}) }, target);
 }
 
+/** What {@link upgradeDryRunCommand} previews. */
+export interface UpgradeDryRunOptions {
+  readonly stream: StreamSettings;
+  readonly graph: RevisionGraph;
+  readonly target: string;
+  /** Fail (`AUTOGENERATE_CHECK_UNSAFE`) when a pending operation locks a live table for long, as the upgrade itself would. */
+  readonly strictSafety?: boolean;
+  /** How the person re-runs this with strict safety, in their shell's spelling (named in the warning). */
+  readonly strictSafetyRerun: string;
+}
+
 /**
- * `--dry-run` of an upgrade: the revisions it would apply and each destructive operation with the
- * rows it would affect, counted in the database; nothing changes.
+ * `--dry-run` of an upgrade: the revisions it would apply, each destructive operation with the rows
+ * it would affect (counted in the database), and each operation that would lock a live table for
+ * long (warnings; with `strictSafety`, the failure the upgrade would stop with); nothing changes.
  *
  * @example
  * ```ts
  * import { Output, upgradeDryRunCommand } from '@strata/engine';
- * // await upgradeDryRunCommand(new Output({ json: false }), { stream, graph, target: 'head' });
+ * // await upgradeDryRunCommand(new Output({ json: false }), { stream, graph, target: 'head', strictSafetyRerun: 'strata upgrade --dry-run --strict-safety' });
  * ```
  */
-export async function upgradeDryRunCommand(out: Output, options: { readonly stream: StreamSettings; readonly graph: RevisionGraph; readonly target: string }): Promise<void> {
-  printUpgradePreview(out, await previewUpgrade({ ...options, estimateRows: true }), options.target);
+export async function upgradeDryRunCommand(out: Output, options: UpgradeDryRunOptions): Promise<void> {
+  const { stream, graph, target } = options;
+  const preview = await previewUpgrade({ stream, graph, target, estimateRows: true });
+  const pending = await recordPending({ dialect: stream.dialect, graph, stream: stream.name, from: preview.headsBefore, revisions: preview.revisions });
+  const unsafe = await findLiveUnsafeOperations(await loadDialect(stream.dialect), stream.url, graph, pending);
+  printUnsafe(out, stream.name, unsafe, { strict: options.strictSafety === true, rerun: options.strictSafetyRerun });
+  printUpgradePreview(out, { ...preview, ...(unsafe.length > 0 ? { unsafe } : {}) }, target);
+}
+
+/**
+ * `--sql` with `--strict-safety`: the safety of an operation is judged against the live tables (their
+ * rows, the server's version), and `--sql` opens no database.
+ */
+export class StrictSafetyOfflineError extends StrataError {
+  static readonly CODE = 'OFFLINE_STRICT_SAFETY';
+  constructor(stream: string, check: string) {
+    super(StrictSafetyOfflineError.CODE, `Stream "${stream}": --strict-safety judges pending operations against the live tables, and --sql opens no database.`, {
+      hint: `Run \`${check}\` to judge the revisions without a database, or drop --sql to judge them against it.`,
+      details: { stream },
+    });
+  }
 }
 
 /** `--sql` without a dialect: the script cannot be written. */
@@ -113,9 +144,17 @@ export class OfflineDialectMissingError extends StrataError {
  */
 export async function offlineCommand(
   out: Output,
-  options: { readonly stream: StreamLayout; readonly graph: RevisionGraph; readonly direction: 'up' | 'down'; readonly range: string },
+  options: {
+    readonly stream: StreamLayout;
+    readonly graph: RevisionGraph;
+    readonly direction: 'up' | 'down';
+    readonly range: string;
+    /** Set when strict safety was asked for too: the command that judges the revisions without a database, named in the refusal. */
+    readonly strictSafetyCheck?: string;
+  },
 ): Promise<void> {
   const { stream } = options;
+  if (options.strictSafetyCheck !== undefined) throw new StrictSafetyOfflineError(stream.name, options.strictSafetyCheck);
   if (stream.dialect === undefined) throw new OfflineDialectMissingError(stream.name);
   const result = await renderOfflineScript({
     stream: { name: stream.name, dialect: stream.dialect, projectDir: stream.projectDir, ...(stream.url === undefined ? {} : { url: stream.url }) },

@@ -139,6 +139,23 @@ await describeDialects('safety lint', (ctx) => {
     }
     if (ctx.name !== 'mysql') expect((await s.cli('check', '--db')).stderr).toContain('(~3 rows)');
 
+    // The dry run judges them against the database as the upgrade would: warnings, or with --strict-safety its failure.
+    const preview = await s.cli('upgrade', '--dry-run', '--json');
+    expect(preview.code, describeRun(preview)).toBe(0);
+    expect(jsonOf<{ unsafe: UnsafeOperation[] }>(preview).unsafe.map((o) => [o.revision, o.kind])).toEqual(EXPECTED[ctx.name].map(([r, k]) => [r, k]));
+    expect(preview.stderr).toContain(`warning: safety: stream "${s.name}", revision ${C} alterColumn amount on orders`);
+    const strictPreview = await s.cli('upgrade', '--dry-run', '--strict-safety');
+    expect(strictPreview.code, describeRun(strictPreview)).toBe(1);
+    expect(strictPreview.stderr).toContain('AUTOGENERATE_CHECK_UNSAFE');
+    expect(strictPreview.stderr).toContain('strata upgrade --dry-run --strict-safety');
+    // --sql opens no database to judge against: refused, naming the check that needs none.
+    const offline = await s.cli('upgrade', '--sql', '--strict-safety');
+    expect(offline.code, describeRun(offline)).toBe(1);
+    expect(offline.stderr).toContain('OFFLINE_STRICT_SAFETY');
+    expect(offline.stderr).toContain('strata check --strict-safety');
+    expect(offline.stdout).toBe('');
+    expect(await versionRows(ctx.dialect, s.url, s.name)).toEqual([A]);
+
     // upgrade lints the same operations before any revision runs: --strict-safety stops there, else one warning each.
     const refused = await s.cli('upgrade', '--strict-safety');
     expect(refused.code, describeRun(refused)).toBe(1);

@@ -32,15 +32,18 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     const run = { target, allowChanged: input.values['allow-changed'] === true, strict: input.values.strict === true };
     return runFanout(input, { command: direction === 'up' ? 'upgrade' : 'downgrade', ...run });
   }
+  const strictSafety = input.values['strict-safety'] === true;
   if (input.values.sql === true) {
     const stream = streamLayout(input);
     const { offlineCommand } = await import('../../commands/migrate.js');
-    return offlineCommand(input.out, { stream, graph: loadGraph(stream), direction, range: target });
+    return offlineCommand(input.out, { stream, graph: loadGraph(stream), direction, range: target, ...(strictSafety ? { strictSafetyCheck: 'strata check --strict-safety' } : {}) });
   }
   const stream = streamSettings(input);
   const graph = loadGraph(stream);
   const { migrateCommand, upgradeDryRunCommand } = await import('../../commands/migrate.js');
-  if (direction === 'up' && input.values['dry-run'] === true) return upgradeDryRunCommand(input.out, { stream, graph, target });
+  if (direction === 'up' && input.values['dry-run'] === true) {
+    return upgradeDryRunCommand(input.out, { stream, graph, target, strictSafety, strictSafetyRerun: 'strata upgrade --dry-run --strict-safety' });
+  }
   return migrateCommand(input.out, {
     stream,
     graph,
@@ -48,7 +51,7 @@ async function migrate(input: CommandInput, direction: 'up' | 'down', target: st
     target,
     allowChanged: input.values['allow-changed'] === true,
     strict: input.values.strict === true,
-    strictSafety: input.values['strict-safety'] === true,
+    strictSafety,
     strictSafetyRerun: 'strata upgrade --strict-safety',
   });
 }
@@ -66,7 +69,8 @@ export const upgradeCommand: Command = {
     'Before running, warns of every pending operation that drops a table, column, constraint or index, narrows a column or\n' +
     'runs raw SQL (also in --json, as "destructive"); --dry-run prints that with the rows each drop would affect, and stops.\n' +
     'It also warns of each pending operation that locks a live table for long, as `strata check` does (in --json, "unsafe");\n' +
-    '--strict-safety stops the run there instead, before any revision runs.\n' +
+    '--strict-safety stops the run there instead, before any revision runs (with --dry-run: fails the preview the same way;\n' +
+    'with --sql, which opens no database, it is refused: `strata check --strict-safety` judges without one).\n' +
     '--ddl-lock-timeout bounds each statement\'s wait for a table lock (the server\'s locks; --lock-timeout is the wait for another\n' +
     'runner) and --ddl-lock-retries runs a revision that gave up on it again; a revision\'s lockTimeout/statementTimeout win.\n' +
     'With --targets FILE or --targets-from-sql SQL, upgrades every tenant database listed (--concurrency at once, each under\n' +

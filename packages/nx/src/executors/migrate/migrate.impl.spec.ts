@@ -193,4 +193,11 @@ describe('@strata/nx:migrate and migrate-down', () => {
     expect(await migrateExecutor({ cwd: 'apps/accounts', sql: true }, context('accounts'))).toEqual({ success: true });
     expect(output).toContain('CREATE TABLE "users"');
   });
+
+  it('sql with strictSafety is refused, naming migrate-check, which judges without a database; nothing printed as a script', async () => {
+    expect(await migrateExecutor({ cwd: 'apps/accounts', sql: true, strictSafety: true }, context('accounts'))).toEqual({ success: false });
+    expect(output).toContain('error OFFLINE_STRICT_SAFETY: Stream "accounts": --strictSafety judges pending operations against the live tables, and --sql opens no database.');
+    expect(output).toContain('`nx run accounts:migrate-check --strictSafety`');
+    expect(output).not.toContain('CREATE TABLE');
+  });
 });

@@ -42,14 +42,19 @@ export async function migrate(
 ): Promise<void> {
   const { out } = run;
   const { migrateCommand, offlineCommand, upgradeDryRunCommand } = await import('@strata/engine/commands/migrate');
+  const project = run.context.projectName ?? '<project>';
+  const targetName = run.context.targetName ?? 'migrate';
   if (options.sql) {
     const layout = run.layout();
-    return offlineCommand(out, { stream: layout, graph: run.graph(layout), direction, range: target });
+    const strictSafetyCheck = `nx run ${project}:migrate-check --strictSafety`;
+    return offlineCommand(out, { stream: layout, graph: run.graph(layout), direction, range: target, ...(options.strictSafety ? { strictSafetyCheck } : {}) });
   }
   const stream = run.settings();
   const graph = run.graph(stream);
-  if (direction === 'up' && options.dryRun) return upgradeDryRunCommand(out, { stream, graph, target });
-  const project = run.context.projectName ?? '<project>';
+  if (direction === 'up' && options.dryRun) {
+    const strictSafetyRerun = `nx run ${project}:${targetName} --dryRun --strictSafety`;
+    return upgradeDryRunCommand(out, { stream, graph, target, strictSafety: options.strictSafety === true, strictSafetyRerun });
+  }
   await migrateCommand(out, {
     stream,
     graph,
@@ -58,7 +63,7 @@ export async function migrate(
     allowChanged: options.allowChanged === true,
     strict: options.strict === true,
     strictSafety: options.strictSafety === true,
-    strictSafetyRerun: `nx run ${project}:${run.context.targetName ?? 'migrate'} --strictSafety`,
+    strictSafetyRerun: `nx run ${project}:${targetName} --strictSafety`,
     workspace: run.workspace(direction === 'up' ? 'dependencies' : 'both', stream, graph),
     ...(direction === 'down' && options.cascade ? { cascade: true } : {}),
   });
