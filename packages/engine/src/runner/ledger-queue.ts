@@ -67,13 +67,10 @@ export class LedgerQueue {
    * transaction may be open.
    */
   async hold(): Promise<void> {
-    const last = this.#waiting.at(-1);
-    if (last === undefined) return;
     if (this.#connection.holdTransaction === undefined) return this.writeAlone();
-    const rows = this.#waiting;
-    const statements = this.#ledger.advanceStatements(this.#heads, last.heads, rows.map((row) => row.entry));
-    this.#waiting = [];
-    this.#heads = last.heads;
+    const drained = this.#drain();
+    if (drained === undefined) return;
+    const { rows, last, statements } = drained;
     this.#heldHeads = last.heads;
     this.#connection.holdTransaction(statements, (committed, failure) => {
       this.#heldHeads = undefined;
@@ -144,13 +141,21 @@ export class LedgerQueue {
    * rows count as written from here on, and as recorded once it commits ({@link committed}).
    */
   take(): SqlStatement[] {
-    const last = this.#waiting.at(-1);
-    if (last === undefined) return [];
-    const statements = this.#ledger.advanceStatements(this.#heads, last.heads, this.#waiting.map((row) => row.entry));
-    this.#written.push(...this.#waiting);
+    const drained = this.#drain();
+    if (drained === undefined) return [];
+    this.#written.push(...drained.rows);
+    return drained.statements;
+  }
+
+  /** Takes the waiting rows and the statements that record them; the heads move past them. Undefined when none wait. */
+  #drain(): { rows: QueuedRow[]; last: QueuedRow; statements: SqlStatement[] } | undefined {
+    const rows = this.#waiting;
+    const last = rows.at(-1);
+    if (last === undefined) return undefined;
+    const statements = this.#ledger.advanceStatements(this.#heads, last.heads, rows.map((row) => row.entry));
     this.#waiting = [];
     this.#heads = last.heads;
-    return statements;
+    return { rows, last, statements };
   }
 }
 
