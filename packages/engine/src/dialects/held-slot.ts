@@ -1,3 +1,6 @@
+import type { HeldOutcome } from './connection.js';
+import { ConnectionLostError, HeldTransactionError, type DialectErrorContext } from './errors.js';
+
 /**
  * What a connection holds back to send in front of its next statement (a ledger transaction, the
  * end of a transaction: `Connection.holdTransaction`, `Connection.commitLater`), and the outcome of
@@ -41,5 +44,50 @@ export class HeldSlot<T> {
     const held = this.#held;
     this.#held = undefined;
     return held;
+  }
+}
+
+/** What every held item carries: what to tell of its outcome, the marker it sets once committed, and its statements as messages quote them. */
+export interface HeldItem {
+  readonly settled: HeldOutcome;
+  readonly marker: number;
+  readonly sql: string;
+}
+
+/** What one connection supplies to {@link sendHeldRoundTrip}: its driver calls and its error mapping. */
+export interface HeldRoundTrip<T> {
+  /** Sends the held item and what travels with it as one round trip. */
+  readonly send: () => Promise<T>;
+  /** Ends whatever the failed round trip left open; never throws. */
+  readonly rollback: () => Promise<void>;
+  /** The session's marker after a failure; undefined when it cannot be read (the session is gone). */
+  readonly readMarker: () => Promise<unknown>;
+  /** Rethrows a driver error as the connection reports it (`QueryFailedError`, `ConnectionLostError`...), quoting `sql`. */
+  readonly rethrow: (sql: string, error: unknown) => Promise<never>;
+  readonly context: DialectErrorContext;
+}
+
+/**
+ * Sends a held item (and, `nextSql` quoting it, what travels with it) in one round trip, and tells
+ * the item's outcome. When the round trip fails, whatever it left open is rolled back and the
+ * marker, which the held item sets only once committed, says which part failed: after the commit,
+ * the error is the next statement's; before it, the held item rolled back and the error is
+ * `DIALECT_HELD_TRANSACTION_FAILED` (or the lost connection, whose outcome nobody can tell).
+ */
+export async function sendHeldRoundTrip<T>(held: HeldItem, nextSql: string | undefined, trip: HeldRoundTrip<T>): Promise<T> {
+  try {
+    const result = await trip.send();
+    held.settled(true);
+    return result;
+  } catch (error) {
+    await trip.rollback();
+    if (String(await trip.readMarker()) === String(held.marker)) {
+      held.settled(true);
+      return trip.rethrow(nextSql ?? held.sql, error);
+    }
+    const mapped = await trip.rethrow(held.sql, error).catch((failure: unknown) => failure);
+    const failure = mapped instanceof ConnectionLostError ? mapped : new HeldTransactionError({ ...trip.context, cause: mapped });
+    held.settled(false, failure);
+    throw failure;
   }
 }

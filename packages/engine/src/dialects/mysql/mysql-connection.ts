@@ -4,7 +4,6 @@ import {
   CONNECTION_LOST_CODES,
   ConnectionFailedError,
   ConnectionLostError,
-  HeldTransactionError,
   ConnectionRefusedError,
   DriverMissingError,
   HOST_NOT_FOUND_CODES,
@@ -20,7 +19,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { HeldSlot } from '../held-slot.js';
+import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
 
@@ -40,11 +39,8 @@ export interface MysqlClient {
 }
 
 /** A transaction held back to travel in front of the next statement (see `Connection.holdTransaction`). */
-interface HeldTransaction {
+interface HeldTransaction extends HeldItem {
   readonly statements: readonly SqlStatement[];
-  readonly settled: HeldOutcome;
-  /** The value it sets `@strata_held` to once committed. */
-  readonly marker: number;
 }
 
 /** @internal What Strata needs from `mysql2/promise`. */
@@ -187,7 +183,7 @@ export class MysqlConnection implements Connection {
 
   holdTransaction(statements: readonly SqlStatement[], settled: HeldOutcome): void {
     for (const { sql } of statements) this.#refuseSeveral(sql);
-    this.#held.hold((marker) => ({ statements, settled, marker }));
+    this.#held.hold((marker) => ({ statements, settled, marker, sql: statements.map(({ sql }) => sql).join('; ') }));
   }
 
   async begin(): Promise<void> {
@@ -240,10 +236,9 @@ export class MysqlConnection implements Connection {
 
   /**
    * Sends `statement` (its `text` with its `params`; `sql` is what error messages quote), behind the
-   * `held` transaction when there is one, in one round trip, and returns the statement's result.
-   * The held transaction sets a marker after its COMMIT; when the round trip fails, the marker tells
-   * whether the failure came after the COMMIT (the statement's error) or before it (the held
-   * transaction is rolled back and `HeldTransactionError` thrown).
+   * `held` transaction when there is one, in one round trip, and returns the statement's result. The
+   * held transaction sets `@strata_held` after its COMMIT: when the round trip fails, that tells
+   * which part failed (see `sendHeldRoundTrip`).
    */
   async #send(held: HeldTransaction | undefined, statement: { sql: string; text: string; params: readonly unknown[] } | undefined): Promise<unknown> {
     if (held === undefined) {
@@ -251,41 +246,23 @@ export class MysqlConnection implements Connection {
       const [rows] = await this.#run(statement.sql, () => this.#client.query(statement.text, [...statement.params]));
       return rows;
     }
-    const body = held.statements.map(({ sql }) => sql).join('; ');
-    const prefix = `START TRANSACTION; ${body}; COMMIT; SET @strata_held = ${held.marker}`;
+    const prefix = `START TRANSACTION; ${held.sql}; COMMIT; SET @strata_held = ${held.marker}`;
     const params = held.statements.flatMap(({ params }) => [...params]);
-    try {
-      const [results] = await this.#client.query(statement === undefined ? prefix : `${prefix}; ${statement.text}`, statement === undefined ? params : [...params, ...statement.params]);
-      held.settled(true);
-      return statement === undefined ? undefined : (results as unknown[]).at(-1);
-    } catch (error) {
-      if (await this.#markerSet(held.marker)) {
-        held.settled(true);
-        return this.#run(statement?.sql ?? body, () => Promise.reject(error));
-      }
-      // The server stopped inside the held transaction (or the session is gone): end it.
-      await this.#client.query('ROLLBACK').catch(() => undefined);
-      throw await this.#heldFailed(held, body, error);
-    }
-  }
-
-  /** True when the session's marker says the held transaction numbered `marker` committed; false when it did not or cannot tell. */
-  async #markerSet(marker: number): Promise<boolean> {
-    if (this.#lostReason !== undefined) return false;
-    try {
-      const [rows] = await this.#client.query('SELECT @strata_held AS marker');
-      return Number((rows as { marker?: unknown }[])[0]?.marker) === marker;
-    } catch {
-      return false;
-    }
-  }
-
-  /** The error for a held transaction that did not commit (`sql`: its statements), as `settled` is told it too. */
-  async #heldFailed(held: HeldTransaction, sql: string, error: unknown): Promise<Error> {
-    const mapped = await this.#run(sql, () => Promise.reject(error)).catch((failure: unknown) => failure);
-    const failure = mapped instanceof ConnectionLostError ? mapped : new HeldTransactionError({ dialect: 'mysql', redactedUrl: this.redactedUrl, cause: mapped });
-    held.settled(false, failure);
-    return failure;
+    return sendHeldRoundTrip(held, statement?.sql, {
+      send: async () => {
+        const [results] = await this.#client.query(statement === undefined ? prefix : `${prefix}; ${statement.text}`, statement === undefined ? params : [...params, ...statement.params]);
+        return statement === undefined ? undefined : (results as unknown[]).at(-1);
+      },
+      // The server stopped inside the held transaction, or after it (user variables outlive a rollback).
+      rollback: () => this.#client.query('ROLLBACK').then(() => undefined, () => undefined),
+      readMarker: async () => {
+        if (this.#lostReason !== undefined) return undefined;
+        const [rows] = await this.#client.query('SELECT @strata_held AS marker').catch(() => [[]]);
+        return (rows as { marker?: unknown }[])[0]?.marker;
+      },
+      rethrow: (sql, error) => this.#run(sql, () => Promise.reject(error)),
+      context: { dialect: 'mysql', redactedUrl: this.redactedUrl },
+    });
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */

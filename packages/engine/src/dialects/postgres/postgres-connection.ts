@@ -7,7 +7,6 @@ import {
   ConnectionLostError,
   ConnectionRefusedError,
   DriverMissingError,
-  HeldTransactionError,
   HOST_NOT_FOUND_CODES,
   HostNotFoundError,
   InvalidUrlError,
@@ -18,7 +17,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { HeldSlot } from '../held-slot.js';
+import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { INSUFFICIENT_PRIVILEGE, missingPostgresPrivilege } from './postgres-privileges.js';
 
@@ -46,13 +45,9 @@ interface PgModule {
 const HELD_MARKER = 'strata.held_commit';
 
 /** The end of a transaction held back to travel in front of the next statement. */
-interface HeldCommit {
-  /** The transaction's last statements, as error messages quote them. */
-  readonly sql: string;
-  /** Those statements, the marker and COMMIT, as sent. */
+interface HeldCommit extends HeldItem {
+  /** The transaction's last statements (`sql`), the marker and COMMIT, as sent. */
   readonly text: string;
-  readonly settled: HeldOutcome;
-  readonly marker: number;
 }
 
 /** SQLSTATEs (and pg's own messages) that mean the session is gone, not that the statement was wrong. */
@@ -301,43 +296,26 @@ export class PostgresConnection implements Connection {
 
   /**
    * Sends the `held` commit and `next` (a text opening the next transaction with its first
-   * statement; `sql` is what error messages quote) as one message and returns pg's results. When it
-   * fails, whatever is open is rolled back and the marker tells whether the held transaction
-   * committed (the error is `next`'s) or not (`HeldTransactionError`).
+   * statement; `sql` is what error messages quote) as one message and returns pg's results. The
+   * marker is a session setting made before the COMMIT, kept only if it commits: when the message
+   * fails, that tells which part failed (see `sendHeldRoundTrip`).
    */
-  async #carry(held: HeldCommit, next: { sql: string; text: string } | undefined): Promise<PgResult | PgResult[] | undefined> {
-    try {
-      const results = await this.#client.query(next === undefined ? held.text : `${held.text}; ${next.text}`);
-      held.settled(true);
-      return results;
-    } catch (error) {
-      await this.#client.query('ROLLBACK').catch(() => undefined);
-      this.#inTransaction = false;
-      if (await this.#markerSet(held.marker)) {
-        held.settled(true);
-        return this.#run(next?.sql ?? held.sql, () => Promise.reject(error));
-      }
-      throw await this.#heldFailed(held, held.sql, error);
-    }
-  }
-
-  /** True when the session's marker says the held commit numbered `marker` went through; false when it did not or cannot tell. */
-  async #markerSet(marker: number): Promise<boolean> {
-    if (this.#lostReason !== undefined) return false;
-    try {
-      const result = (await this.#client.query(`SELECT current_setting('${HELD_MARKER}', true) AS marker`)) as PgResult;
-      return result.rows[0]?.['marker'] === String(marker);
-    } catch {
-      return false;
-    }
-  }
-
-  /** The error for a held transaction that did not commit (`sql`: its statements), as `settled` is told it too. */
-  async #heldFailed(held: HeldCommit, sql: string, error: unknown): Promise<Error> {
-    const mapped = await this.#run(sql, () => Promise.reject(error)).catch((failure: unknown) => failure);
-    const failure = mapped instanceof ConnectionLostError ? mapped : new HeldTransactionError({ dialect: 'postgresql', redactedUrl: this.redactedUrl, cause: mapped });
-    held.settled(false, failure);
-    return failure;
+  #carry(held: HeldCommit, next: { sql: string; text: string } | undefined): Promise<PgResult | PgResult[] | undefined> {
+    return sendHeldRoundTrip(held, next?.sql, {
+      send: () => this.#client.query(next === undefined ? held.text : `${held.text}; ${next.text}`),
+      // An aborted transaction answers nothing else: end it before reading the marker.
+      rollback: async () => {
+        await this.#client.query('ROLLBACK').catch(() => undefined);
+        this.#inTransaction = false;
+      },
+      readMarker: async () => {
+        if (this.#lostReason !== undefined) return undefined;
+        const result = (await this.#client.query(`SELECT current_setting('${HELD_MARKER}', true) AS marker`).catch(() => undefined)) as PgResult | undefined;
+        return result?.rows[0]?.['marker'];
+      },
+      rethrow: (sql, error) => this.#run(sql, () => Promise.reject(error)),
+      context: { dialect: 'postgresql', redactedUrl: this.redactedUrl },
+    });
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
