@@ -10,6 +10,7 @@ import { LedgerMismatchError } from '../runner/errors.js';
 import { compareLedger } from '../runner/ledger-check.js';
 import { readLedger, type StreamTarget } from '../runner/runner.js';
 import type { ColumnModel } from '../schema/model.js';
+import { findLiveUnsafeOperations, type UnsafeOperation } from './check-safety.js';
 import { isWideningType } from './compare/columns.js';
 
 /**
@@ -202,6 +203,8 @@ export interface UpgradePreview {
   /** The revisions the upgrade would apply, in order. */
   readonly revisions: readonly string[];
   readonly destructive: DestructiveReport;
+  /** With `judgeSafety`: the pending operations that lock a live table for long, when there are any. */
+  readonly unsafe?: readonly UnsafeOperation[];
 }
 
 /**
@@ -222,15 +225,20 @@ export async function previewUpgrade(options: {
   readonly graph: RevisionGraph;
   readonly target: string;
   readonly estimateRows?: boolean;
+  /** Also judge each pending operation's lock against the live tables, as the upgrade's own lint does (`unsafe`). */
+  readonly judgeSafety?: boolean;
 }): Promise<UpgradePreview> {
   const { stream, graph } = options;
   const { heads, history } = await readLedger(stream);
   const disagreement = compareLedger(graph, heads, history);
   if (disagreement) throw new LedgerMismatchError(stream.name, disagreement);
   const revisions = planUpgrade(graph, heads, resolveTarget(graph, options.target, heads, 'upgrade')).map((step) => step.revision.id);
-  const found = await findDestructiveOperations({ dialect: stream.dialect, graph, stream: stream.name, from: heads, revisions });
-  const destructive = options.estimateRows ? await withRowCounts(await loadDialect(stream.dialect), stream.url, found) : found;
-  return { stream: stream.name, headsBefore: heads, revisions, destructive };
+  const pending = await recordPending({ dialect: stream.dialect, graph, stream: stream.name, from: heads, revisions });
+  const found = destructiveOperationsOf(pending);
+  const dialect = options.estimateRows || options.judgeSafety ? await loadDialect(stream.dialect) : undefined;
+  const destructive = options.estimateRows && dialect ? await withRowCounts(dialect, stream.url, found) : found;
+  const unsafe = options.judgeSafety && dialect ? await findLiveUnsafeOperations(dialect, stream.url, graph, pending) : [];
+  return { stream: stream.name, headsBefore: heads, revisions, destructive, ...(unsafe.length > 0 ? { unsafe } : {}) };
 }
 
 /** Adds the live row counts to the dropped tables and columns. */

@@ -99,11 +99,9 @@ export interface UpgradeDryRunOptions {
  */
 export async function upgradeDryRunCommand(out: Output, options: UpgradeDryRunOptions): Promise<void> {
   const { stream, graph, target } = options;
-  const preview = await previewUpgrade({ stream, graph, target, estimateRows: true });
-  const pending = await recordPending({ dialect: stream.dialect, graph, stream: stream.name, from: preview.headsBefore, revisions: preview.revisions });
-  const unsafe = await findLiveUnsafeOperations(await loadDialect(stream.dialect), stream.url, graph, pending);
-  printUnsafe(out, stream.name, unsafe, { strict: options.strictSafety === true, rerun: options.strictSafetyRerun });
-  printUpgradePreview(out, { ...preview, ...(unsafe.length > 0 ? { unsafe } : {}) }, target);
+  const preview = await previewUpgrade({ stream, graph, target, estimateRows: true, judgeSafety: true });
+  printUnsafe(out, stream.name, preview.unsafe ?? [], { strict: options.strictSafety === true, rerun: options.strictSafetyRerun });
+  printUpgradePreview(out, preview, target);
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { DestructiveReport, UpgradePreview } from '../autogenerate/check-destructive.js';
-import type { UnsafeOperation } from '../autogenerate/check-safety.js';
 import type { Output } from './output.js';
 
 /**
@@ -34,7 +33,7 @@ export function printDestructive(out: Output, stream: string, report: Destructiv
  * // printUpgradePreview(new Output({ json: false }), await previewUpgrade({ ..., estimateRows: true }), 'head');
  * ```
  */
-export function printUpgradePreview(out: Output, preview: UpgradePreview & { readonly unsafe?: readonly UnsafeOperation[] }, target: string): void {
+export function printUpgradePreview(out: Output, preview: UpgradePreview, target: string): void {
   out.result({ dryRun: true, ...preview }, () => {
     const current = preview.headsBefore.join(', ') || '<base>';
     if (preview.revisions.length === 0) {
