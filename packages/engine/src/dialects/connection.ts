@@ -52,8 +52,10 @@ export interface Connection {
   readonly inTransaction: boolean;
   /**
    * The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data
-   * migrations. Reading it sends a BEGIN held back by `begin({ withFirstStatement: true })` first, so
-   * what the caller then sends through the driver runs inside the transaction.
+   * migrations. What the caller sends through it runs inside the transaction, after what the
+   * connection holds back (a BEGIN held by `begin({ withFirstStatement: true })`, a held ledger
+   * transaction or COMMIT): reading it sends those (mysql2 queues calls in order), or its queries
+   * wait for them (PostgreSQL: pg deprecates a query issued while another is waiting).
    */
   readonly driver: unknown;
   /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */

@@ -13,6 +13,11 @@ export class HeldSlot<T> {
   /** Counts what was held, so each gets a marker of its own. */
   #count = 0;
 
+  /** Whether something is held and not yet sent. */
+  get holding(): boolean {
+    return this.#held !== undefined;
+  }
+
   /** Holds what `make` builds, given a marker no earlier one had. */
   hold(make: (marker: number) => T): void {
     if (this.#held !== undefined) throw new Error('HeldSlot.hold: something is held already and not sent');

@@ -139,8 +139,8 @@ export function createMigrationContext(parts: ContextParts): MigrationContext {
     },
     drizzle<Database>(): Promise<Database> {
       const connection = live('ctx.drizzle()');
-      // Reading the driver sends a BEGIN the connection still holds back (Connection.driver): the Drizzle
-      // instance bound in an earlier revision calls the driver directly, and must query inside this one's transaction.
+      // The Drizzle instance bound in an earlier revision calls the driver directly, and must query after what the
+      // connection holds back now: reading the driver sends that where the driver queues calls (Connection.driver).
       void connection.driver;
       drizzle ??= bindDrizzle(connection, connection.drizzleAdapter ?? parts.dialect.drizzleAdapter);
       return drizzle as Promise<Database>;

@@ -203,6 +203,43 @@ await describeDialects(
       expect(await othersSee(db.url)).toBe(4);
     });
 
+    it.runIf(ctx.name === 'postgresql')('ctx.drizzle() and the driver wait for what is held: pg never gets a query while another waits', async () => {
+      const db = await ctx.createDatabase('pg-driver-waits');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const { sql } = await import('drizzle-orm');
+      const seen: string[] = [];
+      // Revision n's first statements go through Drizzle, then through the driver itself, while revision n-1's COMMIT and n's BEGIN are held.
+      const throughDrizzle =
+        (n: number): Body =>
+        async (context) => {
+          const orm = (await context.drizzle()) as { execute(query: unknown): Promise<{ rows: { r: string }[] }> };
+          seen.push((await orm.execute(sql`SELECT MAX(version_num) AS r FROM strata_version`)).rows[0]?.r ?? '');
+          const client = context.connection.driver as { query(text: string): Promise<unknown> };
+          await client.query(`CREATE TABLE t${n} (id integer PRIMARY KEY)`);
+        };
+      const graph = chain([table(1), throughDrizzle(2), throughDrizzle(3)]);
+      // pg's own test before it warns that a queued query is deprecated (refused from pg@9): another one waits in its queue.
+      const pg = (await import('pg')).default;
+      const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+      const original = proto.query;
+      const waiting: number[] = [];
+      proto.query = function (this: { _queryQueue: unknown[] }, ...args: unknown[]) {
+        waiting.push(this._queryQueue.length);
+        return original.apply(this, args);
+      };
+      try {
+        await upgrade({ stream, graph, target: 'head' });
+      } finally {
+        proto.query = original;
+      }
+      expect(seen).toEqual([rev(1), rev(2)]);
+      expect(waiting.length).toBeGreaterThan(6);
+      expect(waiting.filter((n) => n > 0)).toEqual([]);
+      const after = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(after.versions).toEqual([rev(3)]);
+      expect(after.tables).toEqual(['t1', 't2', 't3']);
+    });
+
     it('a run: each revision finds the revision before it recorded when its first statement runs', async () => {
       const db = await ctx.createDatabase('run-order');
       const stream = { name: 'app', dialect: ctx.name, url: db.url };

@@ -86,8 +86,10 @@ export class PostgresConnection implements Connection {
   #beginHeld = false;
   /** What opens the transaction `begin` was asked for: BEGIN, with the setting of a commit that need not wait for the disk. */
   #beginSql = 'BEGIN';
-  /** A held BEGIN sent ahead of the caller's own use of the driver, and how it ended (an error, or undefined). */
-  #beginQueued: Promise<unknown> | undefined;
+  /** The pg `Client` as {@link driver} hands it out: its `query` first sends what the connection holds. */
+  readonly #driver: unknown;
+  /** What is held, being sent ahead of a query the caller made through the driver. */
+  #driverReady: Promise<void> | undefined;
   /** The end of a transaction {@link commitLater} holds back. */
   readonly #heldCommit = new HeldSlot<HeldCommit>();
   #closed = false;
@@ -100,6 +102,13 @@ export class PostgresConnection implements Connection {
     this.schema = schema;
     this.redactedUrl = redactUrl(url);
     this.#client = client;
+    this.#driver = new Proxy(client, {
+      get: (target, key) => {
+        if (key === 'query') return (...args: unknown[]) => this.#driverQuery(args);
+        const value: unknown = Reflect.get(target, key, target);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
     // pg emits 'error' on the client when an idle session dies (server restart, pg_terminate_backend);
     // without a listener Node would crash the process on it.
     client.on('error', (error) => {
@@ -147,16 +156,37 @@ export class PostgresConnection implements Connection {
   }
 
   /**
-   * The pg `Client`. A BEGIN still held back is queued on it first: pg runs a client's queries in
-   * the order they were issued, so the caller's own queries run inside the transaction.
+   * The pg `Client`, for the caller's own queries (Drizzle's among them). Its `query` first sends
+   * what the connection holds back (the end of the transaction before, a BEGIN), so the caller's
+   * query runs inside the current transaction, and only after those are answered: pg never has two
+   * queries waiting (which it deprecates). A held part that fails fails the caller's query.
    */
   get driver(): unknown {
-    this.#heldCommit.sendEarly((held) => this.#carry(held, undefined));
-    if (this.#beginHeld) {
-      this.#beginHeld = false;
-      this.#beginQueued = this.#client.query(this.#beginSql).then(() => undefined, (error: unknown) => error);
+    return this.#driver;
+  }
+
+  /**
+   * The driver's `query(...args)`: at once when nothing is held, else once what is held is sent.
+   * Returns what pg's own would: the promise, or, for a callback or a submittable (pg-cursor,
+   * pg-query-stream), what pg returns for those, the failure of the held part going to them.
+   */
+  #driverQuery(args: unknown[]): unknown {
+    const query = (): unknown => (this.#client.query as (...values: unknown[]) => unknown)(...args);
+    if (this.#driverReady === undefined && !this.#beginHeld && !this.#heldCommit.holding) return query();
+    const before = this.#driverReady;
+    const ready = (before === undefined ? this.#sendHeld() : before.catch(() => undefined).then(() => this.#sendHeld())).finally(() => {
+      if (this.#driverReady === ready) this.#driverReady = undefined;
+    });
+    this.#driverReady = ready;
+    const [first] = args;
+    const last = args.at(-1);
+    const submittable = typeof (first as { submit?: unknown } | undefined)?.submit === 'function' ? (first as { handleError?: (error: unknown) => void }) : undefined;
+    if (submittable !== undefined || typeof last === 'function') {
+      const fail = submittable !== undefined ? (error: unknown) => submittable.handleError?.(error) : (last as (error: unknown) => void);
+      ready.then(query, fail);
+      return submittable;
     }
-    return this.#client;
+    return ready.then(query);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -193,16 +223,11 @@ export class PostgresConnection implements Connection {
     this.#inTransaction = true;
   }
 
-  /** Sends a BEGIN still held back, or waits for the one queued ahead of the driver's user. */
+  /** Sends a BEGIN still held back. */
   async #sendHeldBegin(): Promise<void> {
-    if (this.#beginHeld) {
-      this.#beginHeld = false;
-      await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
-    }
-    const queued = this.#beginQueued;
-    this.#beginQueued = undefined;
-    const failure = await queued;
-    if (failure !== undefined) await this.#run('BEGIN', () => Promise.reject(failure));
+    if (!this.#beginHeld) return;
+    this.#beginHeld = false;
+    await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
   }
 
   async commit(): Promise<void> {
@@ -258,8 +283,7 @@ export class PostgresConnection implements Connection {
       this.#inTransaction = false;
       return;
     }
-    await this.#beginQueued;
-    this.#beginQueued = undefined;
+    await this.#driverReady?.catch(() => undefined);
     try {
       await this.#run('ROLLBACK', () => this.#client.query('ROLLBACK'));
     } finally {
