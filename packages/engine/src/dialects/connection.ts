@@ -85,21 +85,20 @@ export interface Connection {
    */
   holdTransaction?(statements: readonly SqlStatement[], settled: HeldOutcome): void;
   /**
-   * Like {@link commitWith}, but holds `statements` and the COMMIT back, to go out in front of the
-   * next thing this connection sends: with the next transaction's held BEGIN and its first statement
-   * in one round trip (PostgreSQL: one simple-query message), alone before anything else. The
-   * transaction counts as ended for the caller at once. `settled` and a failure are as for
-   * {@link holdTransaction}: when the COMMIT (or a statement before it) failed, the transaction
-   * rolled back whole. Absent where the driver cannot: {@link inTransaction} then commits at once.
+   * Defers `sql` (one statement without parameters that returns no rows) to go out in the open
+   * transaction's next message: with the next statement sent, or with the COMMIT, one round trip for
+   * them all. Returns false, deferring nothing, when it cannot (the caller then sends it with
+   * {@link query}). A deferred statement that fails rolls the transaction back and its error,
+   * quoting it, is thrown by the call that sent it, not by this one. Absent where the driver cannot
+   * send several statements in one message inside a transaction (PostgreSQL only).
    */
-  commitLater?(statements: readonly SqlStatement[], settled: HeldOutcome): Promise<void>;
+  deferStatement?(sql: string): boolean;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }
 
 /**
- * Told the outcome of a held transaction or commit ({@link Connection.holdTransaction},
- * {@link Connection.commitLater}) once it is known: `true` when it committed; `false` with the
+ * Told the outcome of a held transaction ({@link Connection.holdTransaction}) once it is known: `true` when it committed; `false` with the
  * `DIALECT_HELD_TRANSACTION_FAILED` error (`HeldTransactionError`, its cause the statement's error)
  * when it rolled back, or with `DIALECT_CONNECTION_LOST` when the session broke before it could tell.
  */
@@ -134,38 +133,20 @@ export async function inOneTransaction(connection: Connection, statements: reado
   else await inTransaction(connection, async () => statements);
 }
 
-/** How {@link inTransaction} may end its transaction. */
-export interface TransactionEnd {
-  /**
-   * Given: the COMMIT may be held back to travel with the next statement where the connection can
-   * ({@link Connection.commitLater}), and this is told the outcome (`true`: committed) once it is known;
-   * where it cannot, the commit is made at once and this is told `true`.
-   */
-  readonly settled?: HeldOutcome;
-}
-
 /**
  * Runs `body` in a transaction and commits it, sending the statements `body` returns (if any) as the
  * transaction's last, with the COMMIT ({@link commitWith}); on a failure rolls back and throws the
  * body's error. BEGIN travels with the first statement where the driver allows it (`options` are
- * {@link BeginOptions} besides that), and with {@link TransactionEnd.settled} the COMMIT may travel
- * with the next transaction's first statement.
+ * {@link BeginOptions} besides that).
  */
 export async function inTransaction(
   connection: Connection,
   body: () => Promise<readonly SqlStatement[] | void>,
-  options: Omit<BeginOptions, 'withFirstStatement'> & TransactionEnd = {},
+  options: Omit<BeginOptions, 'withFirstStatement'> = {},
 ): Promise<void> {
-  const { settled, ...begin } = options;
-  await connection.begin({ ...begin, withFirstStatement: true });
+  await connection.begin({ ...options, withFirstStatement: true });
   try {
-    const statements = (await body()) ?? [];
-    if (settled !== undefined && connection.commitLater !== undefined) {
-      await connection.commitLater(statements, settled);
-      return;
-    }
-    await commitWith(connection, statements);
-    settled?.(true);
+    await commitWith(connection, (await body()) ?? []);
   } catch (error) {
     // Report the statement's error, not a rollback that fails because the connection broke.
     await connection.rollback().catch(() => undefined);

@@ -2,9 +2,9 @@ import type { HeldOutcome } from './connection.js';
 import { ConnectionLostError, HeldTransactionError, type DialectErrorContext } from './errors.js';
 
 /**
- * What a connection holds back to send in front of its next statement (a ledger transaction, the
- * end of a transaction: `Connection.holdTransaction`, `Connection.commitLater`), and the outcome of
- * one it had to send early, without waiting, ahead of the caller's own use of the driver.
+ * What a connection holds back to send in front of its next statement (a ledger transaction:
+ * `Connection.holdTransaction`), and the outcome of one it had to send early, without waiting, ahead
+ * of the caller's own use of the driver.
  */
 export class HeldSlot<T> {
   #held: T | undefined;
@@ -12,11 +12,6 @@ export class HeldSlot<T> {
   #queued: Promise<unknown> | undefined;
   /** Counts what was held, so each gets a marker of its own. */
   #count = 0;
-
-  /** Whether something is held and not yet sent. */
-  get holding(): boolean {
-    return this.#held !== undefined;
-  }
 
   /** Holds what `make` builds, given a marker no earlier one had. */
   hold(make: (marker: number) => T): void {

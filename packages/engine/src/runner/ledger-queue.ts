@@ -1,4 +1,4 @@
-import { inOneTransaction, type Connection, type HeldOutcome, type SqlStatement } from '../dialects/connection.js';
+import { inOneTransaction, type Connection, type SqlStatement } from '../dialects/connection.js';
 import { HeldTransactionError } from '../dialects/errors.js';
 import type { Ledger, NewHistoryEntry } from './ledger.js';
 
@@ -86,23 +86,7 @@ export class LedgerQueue {
   }
 
   /**
-   * The outcome of the commit of revision `step`'s transaction, which the connection may hold back
-   * (`Connection.commitLater`): committed, the rows written in it are recorded; rolled back, they
-   * went with it ({@link rolledBack}).
-   */
-  commitOutcome(step: number): HeldOutcome {
-    return (committed, failure) => {
-      if (committed) {
-        this.committed(step);
-        return;
-      }
-      this.rolledBack(step);
-      this.#failed(step, failure);
-    };
-  }
-
-  /**
-   * After a failure: the revision whose rows a held transaction or commit did not record
+   * After a failure: the revision whose rows a held transaction did not record
    * (`DIALECT_HELD_TRANSACTION_FAILED`), the revision the failure belongs to, once; undefined when none.
    */
   takeUnrecorded(): Unrecorded | undefined {
@@ -116,14 +100,10 @@ export class LedgerQueue {
     if (failure instanceof HeldTransactionError) this.#unrecorded = { step, failure };
   }
 
-  /**
-   * The transaction the written rows went out in committed; `upTo`: the transaction that carried
-   * the rows of the revisions up to that plan index, when a later one has begun writing meanwhile.
-   */
-  committed(upTo = Number.POSITIVE_INFINITY): void {
-    const done = this.#written.filter((row) => row.step <= upTo);
-    this.#written = this.#written.filter((row) => row.step > upTo);
-    this.#committedHeads = this.#written.length === 0 ? this.#heads : (done.at(-1)?.heads ?? this.#committedHeads);
+  /** The transaction the written rows went out in committed. */
+  committed(): void {
+    this.#written = [];
+    this.#committedHeads = this.#heads;
   }
 
   /**

@@ -18,6 +18,7 @@ import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
 import { DatabaseFileMissingError, isDatabaseLocked } from '../dialects/errors.js';
+import { StrataError } from '../errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { RevisionScope } from '../dialects/revision-scope.js';
@@ -474,9 +475,14 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     let atomic = false;
     const touches = new RevisionTouches();
     // What the running revision has sent so far: a retry after a lock timeout is safe on MySQL only
-    // when the failing statement was its first, and the error names the table of the last op.
+    // when the failing statement was its first, and the error names the table of the op whose
+    // statement failed (`tableOf`: the table each statement's op named), else of the last op.
     let statements = 0;
     let lastTable: string | undefined;
+    const tableOf = new Map<string, string | undefined>();
+    // In a revision's own transaction, statements that return no rows go out together, with the next
+    // one that does or with the COMMIT (Connection.deferStatement): one round trip where the driver can.
+    let deferring = false;
     const ctx = createMigrationContext({
       dialect,
       stream: stream.name,
@@ -484,6 +490,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         offline: false,
         run: (sql, params) => {
           statements += 1;
+          tableOf.set(sql, lastTable);
+          if (deferring && (params === undefined || params.length === 0) && connection.deferStatement?.(sql) === true) return Promise.resolve([]);
           return sink.run(sql, params);
         },
       },
@@ -618,6 +626,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         const once = async () => {
           statements = 0;
           lastTable = undefined;
+          tableOf.clear();
           touches.reset();
           const scope = await dialect.openTimeouts(connection, timeouts, atomic);
           // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
@@ -643,12 +652,15 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 await revisionBody();
                 if (savepoints) await connection.query(`RELEASE SAVEPOINT ${REVISION_SAVEPOINT}`);
               } else {
-                // The ledger rows go with the COMMIT (one round trip where the driver allows). Except
-                // for the run's last, the COMMIT may wait to travel with the next revision's first
-                // statement; the outcome reaches the queue either way.
-                const settled = queue.commitOutcome(index);
-                await inTransaction(connection, async () => ((await revisionBody()) ? queue.take() : []), durable ? { durable } : { durable, settled });
-                if (durable) settled(true);
+                // The ledger rows go with the COMMIT, and with them, where the connection defers them,
+                // the revision's statements: one round trip.
+                deferring = true;
+                try {
+                  await inTransaction(connection, async () => ((await revisionBody()) ? queue.take() : []), { durable });
+                } finally {
+                  deferring = false;
+                }
+                queue.committed();
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.
@@ -679,11 +691,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             const rolledBackWith = await undo(index);
             const lockTimeoutMs = timeouts.lockTimeoutMs;
             const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
+            const failedSql = error instanceof StrataError ? error.details['sql'] : undefined;
+            const table = typeof failedSql === 'string' && tableOf.has(failedSql) ? tableOf.get(failedSql) : lastTable;
             // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
             const repeatable = rolledBackWith === 0 && (atomic || statements <= 1);
             if (lockTimedOut && repeatable && attempt <= retries) {
               const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
-              emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(lastTable === undefined ? {} : { table: lastTable }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });
+              emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(table === undefined ? {} : { table }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });
               differences = [];
               await new Promise((resolve) => setTimeout(resolve, delayMs));
               continue;
@@ -699,7 +713,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 stream: stream.name,
                 revision: revision.id,
                 file: revision.file,
-                table: lastTable,
+                table,
                 timeoutMs: lockTimeoutMs,
                 attempts: attempt,
                 repeatable,

@@ -8,10 +8,11 @@ import { downgrade, upgrade } from '../../src/runner/runner.js';
 import { describeDialects } from '../support/databases.js';
 import { snapshot, withConnection } from '../support/streams.js';
 
-// Issue 9 item 3: what ends a revision travels with the next revision's first statement, one round
-// trip less per revision, and still commits before that statement runs. MySQL/MariaDB (DDL commits by
-// itself there): the ledger rows as a transaction of their own (Connection.holdTransaction).
-// PostgreSQL: the ledger rows and the COMMIT of the revision's transaction (Connection.commitLater).
+// Issue 9 item 3: one round trip per revision. MySQL/MariaDB (DDL commits by itself there): the
+// revision's ledger rows, a transaction of their own, travel with the next revision's first statement
+// (Connection.holdTransaction) and still commit before it runs. PostgreSQL: the revision's statements
+// go out with its ledger rows and COMMIT as one message (Connection.deferStatement, its own suite);
+// the run-level tests here hold for both.
 
 type Body = (ctx: MigrationContext) => Promise<void>;
 
@@ -130,77 +131,6 @@ await describeDialects(
         hold(c, outcomes, [2]);
       });
       await withConnection(ctx.dialect, db.url, async (c) => expect(await countItems(c)).toBe(2));
-    });
-
-    /** PostgreSQL: a transaction that inserted `body` and holds its commit, with `last` as its last statements. */
-    const commitLater = async (c: Connection, outcomes: boolean[], body: readonly number[], last: readonly number[]) => {
-      await c.begin({ withFirstStatement: true });
-      for (const id of body) await c.query(`INSERT INTO items (id) VALUES (${id})`);
-      await c.commitLater?.(last.map((id) => ({ sql: 'INSERT INTO items (id) VALUES ($1)', params: [id] })), (committed) => outcomes.push(committed));
-    };
-    const othersSee = async (url: string): Promise<number> => withConnection(ctx.dialect, url, countItems);
-
-    it.runIf(ctx.name === 'postgresql')('a held COMMIT goes out with the next transaction\'s BEGIN and first statement, which sees its rows', async () => {
-      const db = await withItems('pg-carried', async (c, outcomes) => {
-        expect(c.commitLater).toBeDefined();
-        await commitLater(c, outcomes, [1], [2]);
-        expect(c.inTransaction).toBe(false);
-        expect(outcomes).toEqual([]);
-        await c.begin({ withFirstStatement: true });
-        expect(await countItems(c)).toBe(2);
-        expect(outcomes).toEqual([true]);
-        await c.commit();
-        // With parameters the statement cannot share the message: the COMMIT and BEGIN go first, together.
-        await commitLater(c, outcomes, [3], [4]);
-        await c.begin({ withFirstStatement: true });
-        expect(await c.query('SELECT COUNT(*) AS n FROM items WHERE id > $1', [0])).toEqual([{ n: '4' }]);
-        await c.rollback();
-        // A rollback sends a held COMMIT first: it ends the transaction before.
-        await commitLater(c, outcomes, [5], [6]);
-        await c.rollback();
-        expect(outcomes).toEqual([true, true, true]);
-      });
-      expect(await othersSee(db.url)).toBe(6);
-    });
-
-    it.runIf(ctx.name === 'postgresql')('a held COMMIT that fails rolls its transaction back whole; the next statement does not run; the session goes on', async () => {
-      await withItems('pg-held-fails', async (c, outcomes) => {
-        await commitLater(c, outcomes, [1], [1]);
-        await c.begin({ withFirstStatement: true });
-        const failure = await c.query('INSERT INTO other (id) VALUES (1)').catch((e: unknown) => e);
-        expect(failure).toBeInstanceOf(HeldTransactionError);
-        expect((failure as Error).message).toMatch(/duplicate key/);
-        expect(outcomes).toEqual([false]);
-        await c.rollback();
-        expect(c.inTransaction).toBe(false);
-        expect(await countItems(c)).toBe(0);
-        expect(await c.query('SELECT id FROM other')).toEqual([]);
-      });
-    });
-
-    it.runIf(ctx.name === 'postgresql')('when the statement after a held COMMIT fails, its own error comes back and the COMMIT stands', async () => {
-      const db = await withItems('pg-statement-fails', async (c, outcomes) => {
-        await commitLater(c, outcomes, [1], [2]);
-        await c.begin({ withFirstStatement: true });
-        const failure = await c.query('INSERT INTO no_such_table (id) VALUES (1)').catch((e: unknown) => e);
-        expect(failure).toBeInstanceOf(QueryFailedError);
-        expect((failure as Error).message).toMatch(/no_such_table/);
-        expect(outcomes).toEqual([true]);
-        await c.rollback();
-        expect(await countItems(c)).toBe(2);
-      });
-      expect(await othersSee(db.url)).toBe(2);
-    });
-
-    it.runIf(ctx.name === 'postgresql')('the driver gets a held COMMIT first; closing the session sends one still held', async () => {
-      const db = await withItems('pg-driver', async (c, outcomes) => {
-        await commitLater(c, outcomes, [1], [2]);
-        const client = c.driver as { query(sql: string): Promise<{ rows: { n: string }[] }> };
-        expect((await client.query('SELECT COUNT(*) AS n FROM items')).rows).toEqual([{ n: '2' }]);
-        expect(outcomes).toEqual([true]);
-        await commitLater(c, outcomes, [3], [4]);
-      });
-      expect(await othersSee(db.url)).toBe(4);
     });
 
     it.runIf(ctx.name === 'postgresql')('ctx.drizzle() and the driver wait for what is held: pg never gets a query while another waits', async () => {

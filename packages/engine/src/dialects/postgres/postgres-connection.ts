@@ -1,5 +1,5 @@
 import type { StrataError } from '../../errors.js';
-import type { BeginOptions, Connection, HeldOutcome, Row, SqlStatement } from '../connection.js';
+import type { BeginOptions, Connection, Row, SqlStatement } from '../connection.js';
 import {
   AuthenticationError,
   CONNECTION_LOST_CODES,
@@ -17,7 +17,6 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { INSUFFICIENT_PRIVILEGE, missingPostgresPrivilege } from './postgres-privileges.js';
 
@@ -31,23 +30,66 @@ export interface PgClient {
   connect(): Promise<unknown>;
   query(config: { text: string; values?: unknown[]; queryMode?: 'extended' }): Promise<PgResult>;
   query(text: string): Promise<PgResult | PgResult[]>;
+  query(query: PgQuery): PgQuery;
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
 }
 
+/** @internal A pg `Query` built by Strata, so that it can count the statements the server completed. */
+interface PgQuery {
+  handleCommandComplete(...args: unknown[]): unknown;
+}
+
+/** @internal pg's `Query` class: a simple query, told its results through `callback`. */
+type PgQueryClass = new (text: string, values: undefined, callback: (error: Error | null, results: unknown) => void) => PgQuery;
+
 /** @internal What Strata needs from the `pg` module. */
 interface PgModule {
   Client: new (config: { connectionString: string; connectionTimeoutMillis: number; application_name: string }) => PgClient;
+  Query: PgQueryClass;
 }
 
-/** The session setting a held commit sets before its COMMIT (see `PostgresConnection.commitLater`). */
-const HELD_MARKER = 'strata.held_commit';
-
-/** The end of a transaction held back to travel in front of the next statement. */
-interface HeldCommit extends HeldItem {
-  /** The transaction's last statements (`sql`), the marker and COMMIT, as sent. */
+/** One part of a simple-query message: its text, what an error in it quotes, and how many statements it holds. */
+interface MessagePart {
   readonly text: string;
+  readonly sql: string;
+  readonly count: number;
+}
+
+/** What separates the parts of a message: a newline ends a `--` comment a part may end with. */
+const PART_SEPARATOR = ';\n';
+
+/**
+ * The `sql` of the part of a message that `error` came from. PostgreSQL gives the position in the
+ * message of a syntax error (found before any statement runs) and of an unknown name; otherwise
+ * `completed`, the statements that completed before it, tells the failing statement.
+ */
+function failedPart(parts: readonly MessagePart[], error: unknown, completed: number): string {
+  const position = Number((error as { position?: unknown }).position);
+  if (Number.isInteger(position) && position > 0) {
+    let start = 0;
+    for (const part of parts) {
+      start += part.text.length + PART_SEPARATOR.length;
+      if (position <= start) return part.sql;
+    }
+  }
+  let rest = completed;
+  for (const part of parts) {
+    if (rest < part.count) return part.sql;
+    rest -= part.count;
+  }
+  return parts.at(-1)?.sql ?? '';
+}
+
+/** What may be deferred (see `PostgresConnection.deferStatement`): statements that return no rows, unless asked to. */
+const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|delete|truncate)\b/i;
+const RETURNING = /\breturning\b/i;
+const SAVEPOINT = /^\s*savepoint\b/i;
+
+/** True when `sql` holds no `;` but a final one: one statement, as far as a plain look can tell. */
+function isOneStatement(sql: string): boolean {
+  return !sql.replace(/;\s*$/, '').includes(';');
 }
 
 /** SQLSTATEs (and pg's own messages) that mean the session is gone, not that the statement was wrong. */
@@ -84,20 +126,25 @@ export class PostgresConnection implements Connection {
   #inTransaction = false;
   /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
   #beginHeld = false;
+  /** Statements of the open transaction {@link deferStatement} keeps for its next message. */
+  #deferred: string[] = [];
+  /** A SAVEPOINT was sent in the open transaction: nothing more is deferred in it. */
+  #savepointSet = false;
+  /** pg's `Query` class (see `#counted`). */
+  readonly #Query: PgQueryClass;
   /** What opens the transaction `begin` was asked for: BEGIN, with the setting of a commit that need not wait for the disk. */
   #beginSql = 'BEGIN';
   /** The pg `Client` as {@link driver} hands it out: its `query` first sends what the connection holds. */
   readonly #driver: unknown;
   /** What is held, being sent ahead of a query the caller made through the driver. */
   #driverReady: Promise<void> | undefined;
-  /** The end of a transaction {@link commitLater} holds back. */
-  readonly #heldCommit = new HeldSlot<HeldCommit>();
   #closed = false;
   /** Why the session dropped, once pg has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
-  private constructor(url: string, client: PgClient, user: string, schema: string | undefined) {
+  private constructor(url: string, client: PgClient, Query: PgQueryClass, user: string, schema: string | undefined) {
     this.#url = url;
+    this.#Query = Query;
     this.#user = user;
     this.schema = schema;
     this.redactedUrl = redactUrl(url);
@@ -134,7 +181,7 @@ export class PostgresConnection implements Connection {
       connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
       application_name: 'strata',
     });
-    const connection = new PostgresConnection(url, client, parsed.user, parsed.schema);
+    const connection = new PostgresConnection(url, client, pg.Query, parsed.user, parsed.schema);
     try {
       await client.connect();
     } catch (error) {
@@ -157,9 +204,9 @@ export class PostgresConnection implements Connection {
 
   /**
    * The pg `Client`, for the caller's own queries (Drizzle's among them). Its `query` first sends
-   * what the connection holds back (the end of the transaction before, a BEGIN), so the caller's
-   * query runs inside the current transaction, and only after those are answered: pg never has two
-   * queries waiting (which it deprecates). A held part that fails fails the caller's query.
+   * what the connection holds back (a BEGIN, deferred statements), so the caller's query runs
+   * inside the current transaction, and only after those are answered: pg never has two queries
+   * waiting (which it deprecates). A held part that fails fails the caller's query.
    */
   get driver(): unknown {
     return this.#driver;
@@ -172,11 +219,13 @@ export class PostgresConnection implements Connection {
    */
   #driverQuery(args: unknown[]): unknown {
     const query = (): unknown => (this.#client.query as (...values: unknown[]) => unknown)(...args);
-    if (this.#driverReady === undefined && !this.#beginHeld && !this.#heldCommit.holding) return query();
+    if (this.#driverReady === undefined && !this.#holdsAnything()) return query();
     const before = this.#driverReady;
-    const ready = (before === undefined ? this.#sendHeld() : before.catch(() => undefined).then(() => this.#sendHeld())).finally(() => {
-      if (this.#driverReady === ready) this.#driverReady = undefined;
-    });
+    const ready = (before === undefined ? this.#sendWithHeld(undefined) : before.catch(() => undefined).then(() => this.#sendWithHeld(undefined)))
+      .then(() => undefined)
+      .finally(() => {
+        if (this.#driverReady === ready) this.#driverReady = undefined;
+      });
     this.#driverReady = ready;
     const [first] = args;
     const last = args.at(-1);
@@ -189,18 +238,31 @@ export class PostgresConnection implements Connection {
     return ready.then(query);
   }
 
+  /**
+   * Defers `sql`, a statement that returns no rows (DDL, GRANT, COMMENT, or INSERT, UPDATE, DELETE
+   * without RETURNING) and takes no parameters, to go out in the open transaction's next message:
+   * with the next statement sent, or with the COMMIT. False, and nothing deferred, when no
+   * transaction is open, when `sql` is not one such statement, or after a SAVEPOINT in this
+   * transaction (whoever sets one catches errors statement by statement). A deferred statement that
+   * fails rolls its transaction back (as any failed statement does on PostgreSQL) and its error,
+   * quoting it, is thrown by the call that sent it.
+   */
+  deferStatement(sql: string): boolean {
+    if (!this.#inTransaction || this.#savepointSet || !DEFERRABLE.test(sql) || RETURNING.test(sql) || !isOneStatement(sql)) return false;
+    this.#deferred.push(sql.replace(/;\s*$/, ''));
+    return true;
+  }
+
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    // A held BEGIN rides along in one simple-query message when the statement is alone and has no
-    // parameters (the simple protocol takes no parameters and would run a second statement too), and
-    // so does the end of the transaction before it when that is held too.
-    if (this.#beginHeld && params.length === 0 && !sql.replace(/;\s*$/, '').includes(';')) {
-      const held = await this.#heldCommit.take();
-      this.#beginHeld = false;
-      const text = `${this.#beginSql}; ${sql}`;
-      const results = held === undefined ? await this.#run(sql, () => this.#client.query(text)) : await this.#carry(held, { sql, text });
+    if (SAVEPOINT.test(sql)) this.#savepointSet = true;
+    // What is held (a BEGIN, deferred statements) rides along in one simple-query message
+    // when the statement is alone and has no parameters (the simple protocol takes no parameters and
+    // would run a second statement too).
+    if (this.#holdsAnything() && params.length === 0 && isOneStatement(sql)) {
+      const results = await this.#sendWithHeld({ sql, text: sql });
       return Array.isArray(results) ? (results.at(-1)?.rows ?? []) : (results?.rows ?? []);
     }
-    await this.#sendHeld();
+    await this.#sendWithHeld(undefined);
     // The extended protocol runs exactly one statement, with or without parameters, so query()
     // means the same thing on every dialect; executeScript() is the way to run several.
     const result = await this.#run(sql, () => this.#client.query({ text: sql, values: [...params], queryMode: 'extended' }));
@@ -208,142 +270,105 @@ export class PostgresConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
-    await this.#sendHeldCommit();
-    const begin = this.#beginHeld ? `${this.#beginSql}; ` : '';
-    this.#beginHeld = false;
-    await this.#run(sql, () => this.#client.query(`${begin}${sql}`));
+    await this.#sendWithHeld({ sql, text: sql });
   }
 
   async begin(options?: BeginOptions): Promise<void> {
-    // A held commit waits for the new transaction's first statement, unless BEGIN goes now.
-    if (!options?.withFirstStatement) await this.#sendHeldCommit();
     this.#beginSql = options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN';
+    // BEGIN waits to go out with the transaction's first statement, unless asked to go now.
     if (options?.withFirstStatement) this.#beginHeld = true;
-    else await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
+    else await this.#sendWithHeld({ sql: this.#beginSql, text: this.#beginSql });
     this.#inTransaction = true;
   }
 
-  /** Sends a BEGIN still held back. */
-  async #sendHeldBegin(): Promise<void> {
-    if (!this.#beginHeld) return;
-    this.#beginHeld = false;
-    await this.#run(this.#beginSql, () => this.#client.query(this.#beginSql));
-  }
-
   async commit(): Promise<void> {
-    await this.#sendHeldCommit();
-    if (this.#beginHeld) {
+    if (this.#beginHeld && this.#deferred.length === 0) {
       // Nothing was sent: there is no transaction to end.
-      this.#beginHeld = false;
-      this.#inTransaction = false;
+      this.#endTransaction();
       return;
     }
     try {
-      await this.#sendHeldBegin();
-      await this.#run('COMMIT', () => this.#client.query('COMMIT'));
+      await this.#sendWithHeld({ sql: 'COMMIT', text: 'COMMIT' });
     } finally {
       // A failed COMMIT (a deferred constraint) still ends the transaction on PostgreSQL.
-      this.#inTransaction = false;
+      this.#endTransaction();
     }
   }
 
   async commitWith(statements: readonly SqlStatement[]): Promise<void> {
-    await this.#sendHeldCommit();
     const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
-    // Nothing sent yet: BEGIN, the statements and COMMIT are one message.
-    const begin = this.#beginHeld ? `${this.#beginSql}; ` : '';
-    this.#beginHeld = false;
-    await this.#sendHeldBegin();
-    // A failing statement leaves the transaction open (aborted) for the caller's rollback.
-    await this.#run(last, () => this.#client.query(`${begin}${last}; COMMIT`));
-    this.#inTransaction = false;
-  }
-
-  async commitLater(statements: readonly SqlStatement[], settled: HeldOutcome): Promise<void> {
-    await this.#sendHeldCommit();
-    if (this.#beginHeld || statements.length === 0) {
-      // Nothing sent yet (BEGIN, the statements and COMMIT would be one message anyway), or nothing to add: now.
-      await (statements.length === 0 ? this.commit() : this.commitWith(statements));
-      settled(true);
-      return;
-    }
-    await this.#sendHeldBegin();
-    const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
-    // The marker is a session setting made inside the transaction: it stays only if the transaction commits.
-    this.#heldCommit.hold((marker) => ({ sql: last, text: `${last}; SELECT set_config('${HELD_MARKER}', '${marker}', false); COMMIT`, settled, marker }));
-    this.#inTransaction = false;
+    // What is held back, the statements and COMMIT are one message. A failing statement leaves the
+    // transaction open (aborted) for the caller's rollback.
+    await this.#sendWithHeld({ sql: last, text: `${last}; COMMIT` });
+    this.#endTransaction();
   }
 
   async rollback(): Promise<void> {
-    // A held commit ends a transaction that is over for the caller: it goes out, whatever is rolled back now.
-    await this.#sendHeldCommit();
+    // Deferred statements would be rolled back: they are dropped.
+    this.#deferred = [];
     if (!this.#inTransaction) return;
     if (this.#beginHeld) {
-      this.#beginHeld = false;
-      this.#inTransaction = false;
+      this.#endTransaction();
       return;
     }
     await this.#driverReady?.catch(() => undefined);
     try {
       await this.#run('ROLLBACK', () => this.#client.query('ROLLBACK'));
     } finally {
-      this.#inTransaction = false;
+      this.#endTransaction();
     }
   }
 
   async close(): Promise<void> {
     if (this.#closed) return;
-    // A held commit is the caller's finished work: it goes out before the session ends.
-    await this.#sendHeldCommit().catch(() => undefined);
+    // An open transaction ends with the session, its deferred statements with it.
     this.#closed = true;
     if (this.#lostReason !== undefined) return;
     await this.#client.end();
   }
 
-  /** Sends a held commit and a held BEGIN, as one message when both are held. */
-  async #sendHeld(): Promise<void> {
-    const held = await this.#heldCommit.take();
-    if (held !== undefined && this.#beginHeld) {
-      this.#beginHeld = false;
-      await this.#carry(held, { sql: this.#beginSql, text: this.#beginSql });
-      return;
-    }
-    if (held !== undefined) await this.#carry(held, undefined);
-    await this.#sendHeldBegin();
+  #endTransaction(): void {
+    this.#inTransaction = false;
+    this.#beginHeld = false;
+    this.#savepointSet = false;
   }
 
-  /** Sends a held commit on its own. */
-  async #sendHeldCommit(): Promise<void> {
-    const held = await this.#heldCommit.take();
-    if (held !== undefined) await this.#carry(held, undefined);
+  #holdsAnything(): boolean {
+    return this.#beginHeld || this.#deferred.length > 0;
   }
 
   /**
-   * Sends the `held` commit and `next` (a text opening the next transaction with its first
-   * statement; `sql` is what error messages quote) as one message and returns pg's results. The
-   * marker is a session setting made before the COMMIT, kept only if it commits: when the message
-   * fails, that tells which part failed (see `sendHeldRoundTrip`).
+   * Sends, in one simple-query message, what is held back (a BEGIN, the deferred statements), then
+   * `own` when given (one or more statements; `sql` is what an error in it quotes), and returns pg's
+   * results (undefined when there was nothing to send). A failure quotes the part it came from.
    */
-  #carry(held: HeldCommit, next: { sql: string; text: string } | undefined): Promise<PgResult | PgResult[] | undefined> {
-    return sendHeldRoundTrip(held, next?.sql, {
-      send: () => this.#client.query(next === undefined ? held.text : `${held.text}; ${next.text}`),
-      // An aborted transaction answers nothing else: end it before reading the marker.
-      rollback: async () => {
-        await this.#client.query('ROLLBACK').catch(() => undefined);
-        this.#inTransaction = false;
-      },
-      readMarker: async () => {
-        if (this.#lostReason !== undefined) return undefined;
-        const result = (await this.#client.query(`SELECT current_setting('${HELD_MARKER}', true) AS marker`).catch(() => undefined)) as PgResult | undefined;
-        return result?.rows[0]?.['marker'];
-      },
-      rethrow: (sql, error) => this.#run(sql, () => Promise.reject(error)),
-      context: { dialect: 'postgresql', redactedUrl: this.redactedUrl },
-    });
+  async #sendWithHeld(own: { sql: string; text: string } | undefined): Promise<PgResult | PgResult[] | undefined> {
+    const parts: MessagePart[] = [];
+    if (this.#beginHeld) parts.push({ text: this.#beginSql, sql: this.#beginSql, count: this.#beginSql.split(';').length });
+    this.#beginHeld = false;
+    for (const sql of this.#deferred) parts.push({ text: sql, sql, count: 1 });
+    this.#deferred = [];
+    if (own !== undefined) parts.push({ ...own, count: Infinity });
+    if (parts.length === 0) return undefined;
+    let completed = 0;
+    return this.#run(
+      (error) => failedPart(parts, error, completed),
+      () =>
+        new Promise<PgResult | PgResult[]>((resolve, reject) => {
+          const text = parts.map((part) => part.text).join(PART_SEPARATOR);
+          const query = new this.#Query(text, undefined, (error, results) => (error ? reject(error) : resolve(results as PgResult | PgResult[])));
+          const complete = query.handleCommandComplete;
+          query.handleCommandComplete = (...args: unknown[]) => {
+            completed += 1;
+            return complete.apply(query, args);
+          };
+          this.#client.query(query);
+        }),
+    );
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
-  async #run<T>(sql: string, call: () => Promise<T>): Promise<T> {
+  async #run<T>(sql: string | ((error: unknown) => string), call: () => Promise<T>): Promise<T> {
     const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: this.redactedUrl };
     if (this.#lostReason !== undefined) {
       this.#inTransaction = false;
@@ -358,7 +383,7 @@ export class PostgresConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
-      throw statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
+      throw statementError(context, error, scrubPassword(typeof sql === 'string' ? sql : sql(error), this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
     }
   }
 }

@@ -1,0 +1,230 @@
+import { expect, it } from 'vitest';
+import type { Connection } from '../../src/dialects/connection.js';
+import { QueryFailedError } from '../../src/dialects/errors.js';
+import { RevisionFailedError } from '../../src/runner/errors.js';
+import { revision, type MigrationContext } from '../../src/revision/revision.js';
+import { RevisionGraph } from '../../src/revision/revision-graph.js';
+import { downgrade, upgrade } from '../../src/runner/runner.js';
+import { describeDialects } from '../support/databases.js';
+import { snapshot, withConnection } from '../support/streams.js';
+
+// PostgreSQL: inside a revision's transaction, the statements that return no rows wait for the next
+// statement that does, or for the COMMIT, and go out with it in one message (Connection.deferStatement):
+// one round trip per revision instead of one per statement. A failure still quotes its own statement.
+
+type Body = (ctx: MigrationContext) => Promise<void>;
+
+const rev = (n: number): string => `rev_${n}`;
+
+function chain(bodies: readonly Body[], down?: (n: number) => Body): RevisionGraph {
+  return new RevisionGraph(
+    bodies.map((body, i) =>
+      revision({
+        id: rev(i + 1),
+        parents: i === 0 ? [] : [rev(i)],
+        message: `step ${i + 1}`,
+        upgrade: body,
+        downgrade: down?.(i + 1) ?? (async () => undefined),
+      }),
+    ),
+  );
+}
+
+/** Counts the messages pg's client sends while `body` runs; their text goes to `sent`. */
+async function countMessages(sent: string[], body: () => Promise<void>): Promise<number> {
+  const proto = (await import('pg')).default.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const [first] = args;
+    sent.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
+    return original.apply(this, args);
+  };
+  try {
+    await body();
+  } finally {
+    proto.query = original;
+  }
+  return sent.length;
+}
+
+const tables = async (c: Connection): Promise<string[]> =>
+  (await c.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")).map((r) => String(r['t']));
+
+await describeDialects(
+  'statements deferred to the next message of a transaction',
+  (ctx) => {
+    const withDatabase = async (label: string, body: (c: Connection) => Promise<void>) => {
+      const db = await ctx.createDatabase(label);
+      await withConnection(ctx.dialect, db.url, body);
+      return db;
+    };
+
+    it('only inside a transaction, and only single statements that return no rows; what reads next sees them', async () => {
+      await withDatabase('defer-rules', async (c) => {
+        expect(c.deferStatement?.('CREATE TABLE a (id integer PRIMARY KEY)')).toBe(false);
+        await c.query('CREATE TABLE a (id integer PRIMARY KEY)');
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('CREATE TABLE b (id integer PRIMARY KEY);')).toBe(true);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (1)')).toBe(true);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (2) RETURNING id')).toBe(false);
+        expect(c.deferStatement?.('SELECT 1')).toBe(false);
+        expect(c.deferStatement?.('CREATE TABLE c (id integer); CREATE TABLE d (id integer)')).toBe(false);
+        expect((await c.query('SELECT count(*)::int AS n FROM a'))[0]?.['n']).toBe(1);
+        expect(c.deferStatement?.('INSERT INTO b (id) VALUES (1)')).toBe(true);
+        await c.commit();
+        expect(await tables(c)).toEqual(['a', 'b']);
+        expect((await c.query('SELECT count(*)::int AS n FROM b'))[0]?.['n']).toBe(1);
+      });
+    });
+
+    it('a rollback drops what is deferred; after a SAVEPOINT nothing more is deferred, so a caught failure can roll back to it', async () => {
+      await withDatabase('defer-savepoint', async (c) => {
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('CREATE TABLE gone (id integer)')).toBe(true);
+        await c.rollback();
+        expect(await tables(c)).toEqual([]);
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('CREATE TABLE kept (id integer PRIMARY KEY)')).toBe(true);
+        await c.query('SAVEPOINT attempt');
+        expect(c.deferStatement?.('INSERT INTO kept (id) VALUES (1)')).toBe(false);
+        const failure = await c.query('INSERT INTO missing (id) VALUES (1)').catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(QueryFailedError);
+        await c.query('ROLLBACK TO SAVEPOINT attempt');
+        await c.query('INSERT INTO kept (id) VALUES (1)');
+        await c.commit();
+        expect(await tables(c)).toEqual(['kept']);
+        // The next transaction defers again.
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('INSERT INTO kept (id) VALUES (2)')).toBe(true);
+        await c.commit();
+        expect((await c.query('SELECT count(*)::int AS n FROM kept'))[0]?.['n']).toBe(2);
+      });
+    });
+
+    it('a deferred statement that fails is the error of the call that sent it, quoting that statement; the transaction rolls back whole', async () => {
+      await withDatabase('defer-fails', async (c) => {
+        await c.query('CREATE TABLE a (id integer PRIMARY KEY)');
+        await c.query('INSERT INTO a (id) VALUES (1)');
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('CREATE TABLE b (id integer)')).toBe(true);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (1)')).toBe(true);
+        expect(c.deferStatement?.('CREATE TABLE c (id integer)')).toBe(true);
+        const failure = await c.query('SELECT 1 AS one').catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(QueryFailedError);
+        expect((failure as QueryFailedError).details['sql']).toBe('INSERT INTO a (id) VALUES (1)');
+        expect((failure as Error).message).toMatch(/duplicate key/);
+        await c.rollback();
+        expect(await tables(c)).toEqual(['a']);
+        // A failure in what the caller sent with them quotes the caller's statement.
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('CREATE TABLE b (id integer)')).toBe(true);
+        const own = await c.query('SELECT * FROM no_such_table').catch((e: unknown) => e);
+        expect((own as QueryFailedError).details['sql']).toBe('SELECT * FROM no_such_table');
+        await c.rollback();
+        expect(await tables(c)).toEqual(['a']);
+      });
+    });
+
+    it('a run: one message per revision whatever its statements, each revision still committed before the next one runs', async () => {
+      const db = await ctx.createDatabase('defer-run');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const threeStatements =
+        (n: number): Body =>
+        async ({ op, inspect, execute }) => {
+          if (!(await inspect.hasTable(`t${n}`))) await op.createTable(`t${n}`, { columns: [{ name: 'id', type: 'integer', primaryKey: true }, { name: 'name', type: 'text' }] });
+          await op.createIndex(`ix_t${n}_name`, `t${n}`, ['name']);
+          await execute(`INSERT INTO t${n} (id, name) VALUES (${n}, 'row ${n}')`);
+        };
+      const dropIt =
+        (n: number): Body =>
+        async ({ op }) => {
+          await op.dropIndex(`ix_t${n}_name`, `t${n}`);
+          await op.dropTable(`t${n}`);
+        };
+      const graph = chain(
+        Array.from({ length: 20 }, (_, i) => threeStatements(i + 1)),
+        dropIt,
+      );
+      const sent: string[] = [];
+      const count = await countMessages(sent, () => upgrade({ stream, graph, target: 'head' }).then(() => undefined));
+      const carrying = sent.filter((text) => /CREATE TABLE "?t\d+"?/.test(text));
+      expect(carrying).toHaveLength(20);
+      // Each carries its revision's three statements, its ledger rows and COMMIT.
+      for (const text of carrying) expect(text).toMatch(/CREATE TABLE[\s\S]*CREATE INDEX[\s\S]*INSERT INTO "?t\d+"?[\s\S]*COMMIT/);
+      // Three round trips per revision would be 60 and more.
+      expect(count).toBeLessThan(20 + 15);
+      const up = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(up.versions).toEqual([rev(20)]);
+      expect(up.history.map((r) => r.revision)).toEqual(Array.from({ length: 20 }, (_, i) => rev(i + 1)));
+      await withConnection(ctx.dialect, db.url, async (c) => {
+        expect((await c.query("SELECT name FROM t7"))[0]?.['name']).toBe('row 7');
+        expect((await c.query("SELECT count(*)::int AS n FROM pg_indexes WHERE indexname LIKE 'ix_t%_name'"))[0]?.['n']).toBe(20);
+      });
+      await downgrade({ stream, graph, target: 'base' });
+      expect((await snapshot(ctx.dialect, db.url, stream.name)).tables).toEqual([]);
+    });
+
+    it('a run: a statement failing in the middle of a revision fails that revision, quoted; its transaction rolls back; those before stay', async () => {
+      const db = await ctx.createDatabase('defer-run-fails');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const make =
+        (n: number): Body =>
+        async ({ execute }) => {
+          await execute(`CREATE TABLE t${n} (id integer PRIMARY KEY)`);
+          await execute(`INSERT INTO t${n} (id) VALUES (1)`);
+          if (n === 3) await execute(`INSERT INTO t${n} (id) VALUES (1)`);
+          await execute(`CREATE TABLE u${n} (id integer)`);
+        };
+      const graph = chain([make(1), make(2), make(3), make(4)]);
+      const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      const error = failure as RevisionFailedError;
+      expect(error.details).toMatchObject({ revision: rev(3), rolledBack: true, causeCode: 'DIALECT_QUERY_FAILED' });
+      expect(error.message).toMatch(/upgrade of revision rev_3 failed: [\s\S]*duplicate key[\s\S]*INSERT INTO t3 \(id\) VALUES \(1\)/);
+      expect(error.message).not.toContain('CREATE TABLE u3');
+      expect(error.result.steps.map((s) => [s.revision, s.status])).toEqual([
+        [rev(1), 'applied'],
+        [rev(2), 'applied'],
+        [rev(3), 'failed'],
+      ]);
+      const after = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(after.versions).toEqual([rev(2)]);
+      expect(after.tables).toEqual(['t1', 't2', 'u1', 'u2']);
+    });
+
+    // PostgreSQL parses a whole message before it runs any of it: a syntax error in the revision's
+    // statements stops the previous revision's held COMMIT too, which is not that revision's fault.
+    for (const [label, statement] of [
+      ['a deferred statement', 'CREATE TABEL broken (id integer)'],
+      ['the statement that carries the held COMMIT', 'SELEC 1'],
+    ] as const) {
+      it(`a run: a syntax error in ${label} fails its own revision; the revision before is committed and recorded`, async () => {
+        const db = await ctx.createDatabase(`defer-syntax-${statement.length}`);
+        const stream = { name: 'app', dialect: ctx.name, url: db.url };
+        const graph = chain([
+          async ({ execute }) => {
+            await execute('CREATE TABLE first (id integer)');
+          },
+          async ({ execute }) => {
+            await execute(statement);
+          },
+        ]);
+        const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(RevisionFailedError);
+        const error = failure as RevisionFailedError;
+        expect(error.details).toMatchObject({ revision: rev(2), causeCode: 'DIALECT_QUERY_FAILED' });
+        expect(error.message).toContain('syntax error');
+        expect(error.message).toContain(statement);
+        expect(error.result.steps.map((s) => [s.revision, s.status])).toEqual([
+          [rev(1), 'applied'],
+          [rev(2), 'failed'],
+        ]);
+        const after = await snapshot(ctx.dialect, db.url, stream.name);
+        expect(after.versions).toEqual([rev(1)]);
+        expect(after.tables).toEqual(['first']);
+        expect(after.history.map((r) => r.revision)).toEqual([rev(1)]);
+      });
+    }
+  },
+  ['postgresql'],
+);
