@@ -191,40 +191,6 @@ await describeDialects(
       expect(after.versions).toEqual([rev(2)]);
       expect(after.tables).toEqual(['t1', 't2', 'u1', 'u2']);
     });
-
-    // PostgreSQL parses a whole message before it runs any of it: a syntax error in the revision's
-    // statements stops the previous revision's held COMMIT too, which is not that revision's fault.
-    for (const [label, statement] of [
-      ['a deferred statement', 'CREATE TABEL broken (id integer)'],
-      ['the statement that carries the held COMMIT', 'SELEC 1'],
-    ] as const) {
-      it(`a run: a syntax error in ${label} fails its own revision; the revision before is committed and recorded`, async () => {
-        const db = await ctx.createDatabase(`defer-syntax-${statement.length}`);
-        const stream = { name: 'app', dialect: ctx.name, url: db.url };
-        const graph = chain([
-          async ({ execute }) => {
-            await execute('CREATE TABLE first (id integer)');
-          },
-          async ({ execute }) => {
-            await execute(statement);
-          },
-        ]);
-        const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
-        expect(failure).toBeInstanceOf(RevisionFailedError);
-        const error = failure as RevisionFailedError;
-        expect(error.details).toMatchObject({ revision: rev(2), causeCode: 'DIALECT_QUERY_FAILED' });
-        expect(error.message).toContain('syntax error');
-        expect(error.message).toContain(statement);
-        expect(error.result.steps.map((s) => [s.revision, s.status])).toEqual([
-          [rev(1), 'applied'],
-          [rev(2), 'failed'],
-        ]);
-        const after = await snapshot(ctx.dialect, db.url, stream.name);
-        expect(after.versions).toEqual([rev(1)]);
-        expect(after.tables).toEqual(['first']);
-        expect(after.history.map((r) => r.revision)).toEqual([rev(1)]);
-      });
-    }
   },
   ['postgresql'],
 );

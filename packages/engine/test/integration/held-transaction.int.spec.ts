@@ -251,6 +251,40 @@ await describeDialects(
       expect(fixed.tables).toEqual(['t1', 't2', 't3']);
       expect(fixed.history.map((r) => r.revision)).toEqual([rev(1), rev(2), rev(3)]);
     });
+
+    // PostgreSQL parses a whole message before it runs any of it; MySQL runs a multi-statement text
+    // statement by statement. Either way a syntax error is its own revision's, never the one before.
+    for (const [label, statement] of [
+      ['a statement that returns no rows (PostgreSQL: deferred)', 'CREATE TABEL broken (id integer)'],
+      ['a statement that reads (MySQL: it carries the ledger rows before it)', 'SELEC 1'],
+    ] as const) {
+      it(`a run: a syntax error in ${label} fails its own revision; the revision before is committed and recorded`, async () => {
+        const db = await ctx.createDatabase(`syntax-${statement.length}`);
+        const stream = { name: 'app', dialect: ctx.name, url: db.url };
+        const graph = chain([
+          async ({ execute }) => {
+            await execute('CREATE TABLE first (id integer)');
+          },
+          async ({ execute }) => {
+            await execute(statement);
+          },
+        ]);
+        const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(RevisionFailedError);
+        const error = failure as RevisionFailedError;
+        expect(error.details).toMatchObject({ revision: rev(2), causeCode: 'DIALECT_QUERY_FAILED' });
+        expect(error.message).toMatch(/syntax/i);
+        expect(error.message).toContain(statement);
+        expect(error.result.steps.map((s) => [s.revision, s.status])).toEqual([
+          [rev(1), 'applied'],
+          [rev(2), 'failed'],
+        ]);
+        const after = await snapshot(ctx.dialect, db.url, stream.name);
+        expect(after.versions).toEqual([rev(1)]);
+        expect(after.tables).toEqual(['first']);
+        expect(after.history.map((r) => r.revision)).toEqual([rev(1)]);
+      });
+    }
   },
   ['mysql', 'postgresql'],
 );
