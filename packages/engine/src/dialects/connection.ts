@@ -93,6 +93,8 @@ export interface Connection {
    * send several statements in one message inside a transaction (PostgreSQL only).
    */
   deferStatement?(sql: string): boolean;
+  /** Sends the statements {@link deferStatement} keeps, now, as one message; nothing when it keeps none. */
+  sendDeferred?(): Promise<void>;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;
 }

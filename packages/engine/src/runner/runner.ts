@@ -480,8 +480,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     let statements = 0;
     let lastTable: string | undefined;
     const tableOf = new Map<string, string | undefined>();
-    // In a revision's own transaction, statements that return no rows go out together, with the next
-    // one that does or with the COMMIT (Connection.deferStatement): one round trip where the driver can.
+    // In a revision's transaction, statements that return no rows go out together, with the next one
+    // that does or with the COMMIT (Connection.deferStatement): one round trip where the driver can.
     let deferring = false;
     const ctx = createMigrationContext({
       dialect,
@@ -642,25 +642,26 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 await prep.beforeCommit(touches.tables);
                 return mustWrite;
               };
-              if (runTransaction || savepoints) {
-                if (open === undefined) {
-                  await connection.begin({ withFirstStatement: true });
-                  open = { firstStep: steps.length, heads };
-                }
-                // Every row waits for the transaction's COMMIT, which keeps or loses them with their revisions.
-                if (savepoints) await connection.query(`SAVEPOINT ${REVISION_SAVEPOINT}`);
-                await revisionBody();
-                if (savepoints) await connection.query(`RELEASE SAVEPOINT ${REVISION_SAVEPOINT}`);
-              } else {
-                // The ledger rows go with the COMMIT, and with them, where the connection defers them,
-                // the revision's statements: one round trip.
-                deferring = true;
-                try {
+              deferring = true;
+              try {
+                if (runTransaction || savepoints) {
+                  if (open === undefined) {
+                    await connection.begin({ withFirstStatement: true });
+                    open = { firstStep: steps.length, heads };
+                  }
+                  // Every row waits for the transaction's COMMIT, which keeps or loses them with their revisions.
+                  if (savepoints) await connection.query(`SAVEPOINT ${REVISION_SAVEPOINT}`);
+                  await revisionBody();
+                  // The revision's deferred statements go now, as one message: a failure is still this revision's.
+                  await connection.sendDeferred?.();
+                  if (savepoints) await connection.query(`RELEASE SAVEPOINT ${REVISION_SAVEPOINT}`);
+                } else {
+                  // The ledger rows go with the COMMIT, and with them the revision's deferred statements: one round trip.
                   await inTransaction(connection, async () => ((await revisionBody()) ? queue.take() : []), { durable });
-                } finally {
-                  deferring = false;
+                  queue.committed();
                 }
-                queue.committed();
+              } finally {
+                deferring = false;
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.

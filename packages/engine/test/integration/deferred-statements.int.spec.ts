@@ -191,6 +191,37 @@ await describeDialects(
       expect(after.versions).toEqual([rev(2)]);
       expect(after.tables).toEqual(['t1', 't2', 'u1', 'u2']);
     });
+
+    it('--transaction run: one message per revision too; a statement failing in one fails that revision and rolls the run back', async () => {
+      const db = await ctx.createDatabase('defer-run-mode');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url, transaction: 'run' as const };
+      const make =
+        (n: number, fail: boolean): Body =>
+        async ({ execute }) => {
+          await execute(`CREATE TABLE t${n} (id integer PRIMARY KEY)`);
+          await execute(`INSERT INTO t${n} (id) VALUES (1)`);
+          if (fail) await execute(`INSERT INTO t${n} (id) VALUES (1)`);
+          await execute(`CREATE INDEX ix_t${n} ON t${n} (id)`);
+        };
+      const sent: string[] = [];
+      const count = await countMessages(sent, async () => {
+        await upgrade({ stream, graph: chain(Array.from({ length: 10 }, (_, i) => make(i + 1, false))), target: 'head' });
+      });
+      expect(sent.filter((text) => /CREATE TABLE t\d+[\s\S]*INSERT INTO t\d+[\s\S]*CREATE INDEX/.test(text))).toHaveLength(10);
+      expect(count).toBeLessThan(10 + 15);
+      expect((await snapshot(ctx.dialect, db.url, stream.name)).versions).toEqual([rev(10)]);
+
+      const other = await ctx.createDatabase('defer-run-mode-fails');
+      const failing = { ...stream, url: other.url };
+      const failure = await upgrade({ stream: failing, graph: chain([make(1, false), make(2, false), make(3, true), make(4, false)]), target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      const error = failure as RevisionFailedError;
+      expect(error.details).toMatchObject({ revision: rev(3), rolledBack: true, rolledBackWith: 2 });
+      expect(error.message).toMatch(/duplicate key[\s\S]*INSERT INTO t3 \(id\) VALUES \(1\)/);
+      const after = await snapshot(ctx.dialect, other.url, failing.name);
+      expect(after.versions).toEqual([]);
+      expect(after.tables).toEqual([]);
+    });
   },
   ['postgresql'],
 );

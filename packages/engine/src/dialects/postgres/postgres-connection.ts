@@ -83,7 +83,7 @@ function failedPart(parts: readonly MessagePart[], error: unknown, completed: nu
 }
 
 /** What may be deferred (see `PostgresConnection.deferStatement`): statements that return no rows, unless asked to. */
-const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|delete|truncate)\b/i;
+const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|delete|truncate|set)\b/i;
 const RETURNING = /\breturning\b/i;
 const SAVEPOINT = /^\s*savepoint\b/i;
 
@@ -239,8 +239,8 @@ export class PostgresConnection implements Connection {
   }
 
   /**
-   * Defers `sql`, a statement that returns no rows (DDL, GRANT, COMMENT, or INSERT, UPDATE, DELETE
-   * without RETURNING) and takes no parameters, to go out in the open transaction's next message:
+   * Defers `sql`, a statement that returns no rows (DDL, GRANT, COMMENT, SET, or INSERT, UPDATE,
+   * DELETE without RETURNING) and takes no parameters, to go out in the open transaction's next message:
    * with the next statement sent, or with the COMMIT. False, and nothing deferred, when no
    * transaction is open, when `sql` is not one such statement, or after a SAVEPOINT in this
    * transaction (whoever sets one catches errors statement by statement). A deferred statement that
@@ -251,6 +251,10 @@ export class PostgresConnection implements Connection {
     if (!this.#inTransaction || this.#savepointSet || !DEFERRABLE.test(sql) || RETURNING.test(sql) || !isOneStatement(sql)) return false;
     this.#deferred.push(sql.replace(/;\s*$/, ''));
     return true;
+  }
+
+  async sendDeferred(): Promise<void> {
+    if (this.#deferred.length > 0) await this.#sendWithHeld(undefined);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {

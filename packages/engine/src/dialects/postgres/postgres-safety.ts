@@ -249,21 +249,24 @@ export async function openPostgresTimeouts(connection: Connection, timeouts: Ddl
     (entry): entry is readonly ['lock_timeout' | 'statement_timeout', number] => entry[1] !== undefined,
   );
   if (settings.length === 0) return NO_TIMEOUT_SCOPE;
-  const set = async (local: boolean) => {
-    for (const [name, ms] of settings) await connection.query(`SET ${local ? 'LOCAL ' : ''}${name} = '${ms}ms'`);
+  // Inside the transaction a SET LOCAL goes out with the revision's next statement where the connection defers it.
+  const setLocal = async (sql: string) => {
+    if (connection.deferStatement?.(sql) !== true) await connection.query(sql);
   };
   if (inTransaction) {
     return {
-      afterBegin: () => set(true),
+      afterBegin: async () => {
+        for (const [name, ms] of settings) await setLocal(`SET LOCAL ${name} = '${ms}ms'`);
+      },
       // After a committed revision SET LOCAL is gone with its transaction. Inside a transaction that
       // goes on (one per run), the next revisions must not inherit this one's values: back to the session's.
       close: async () => {
         if (!connection.inTransaction) return;
-        for (const [name] of settings) await connection.query(`SET LOCAL ${name} TO DEFAULT`);
+        for (const [name] of settings) await setLocal(`SET LOCAL ${name} TO DEFAULT`);
       },
     };
   }
-  await set(false);
+  for (const [name, ms] of settings) await connection.query(`SET ${name} = '${ms}ms'`);
   return {
     afterBegin: () => Promise.resolve(),
     close: async () => {
