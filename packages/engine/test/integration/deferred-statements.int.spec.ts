@@ -101,6 +101,27 @@ await describeDialects(
       });
     });
 
+    it('a SAVEPOINT sent through the driver stops deferral too; a thousand waiting statements go out with the next', async () => {
+      await withDatabase('defer-limits', async (c) => {
+        await c.query('CREATE TABLE a (id integer PRIMARY KEY)');
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (1)')).toBe(true);
+        await (c.driver as { query(text: string): Promise<unknown> }).query('SAVEPOINT mine');
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (2)')).toBe(false);
+        await c.rollback();
+        await c.begin({ withFirstStatement: true });
+        let deferred = 0;
+        for (let id = 1; id <= 2500; id++) {
+          const sql = `INSERT INTO a (id) VALUES (${id})`;
+          if (c.deferStatement?.(sql) === true) deferred += 1;
+          else await c.query(sql);
+        }
+        expect(deferred).toBe(2498);
+        await c.commit();
+        expect((await c.query('SELECT count(*)::int AS n FROM a'))[0]?.['n']).toBe(2500);
+      });
+    });
+
     it('a deferred statement that fails is the error of the call that sent it, quoting that statement; the transaction rolls back whole', async () => {
       await withDatabase('defer-fails', async (c) => {
         await c.query('CREATE TABLE a (id integer PRIMARY KEY)');

@@ -87,6 +87,10 @@ const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|
 const RETURNING = /\breturning\b/i;
 const SAVEPOINT = /^\s*savepoint\b/i;
 
+/** How much {@link PostgresConnection.deferStatement} keeps before the next statement goes with it: a data migration's thousands of INSERTs go in batches. */
+const DEFERRED_MAX_STATEMENTS = 1000;
+const DEFERRED_MAX_CHARS = 1 << 20;
+
 /** True when `sql` holds no `;` but a final one: one statement, as far as a plain look can tell. */
 function isOneStatement(sql: string): boolean {
   return !sql.replace(/;\s*$/, '').includes(';');
@@ -126,8 +130,9 @@ export class PostgresConnection implements Connection {
   #inTransaction = false;
   /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
   #beginHeld = false;
-  /** Statements of the open transaction {@link deferStatement} keeps for its next message. */
+  /** Statements of the open transaction {@link deferStatement} keeps for its next message, and their length. */
   #deferred: string[] = [];
+  #deferredChars = 0;
   /** A SAVEPOINT was sent in the open transaction: nothing more is deferred in it. */
   #savepointSet = false;
   /** pg's `Query` class (see `#counted`). */
@@ -218,6 +223,9 @@ export class PostgresConnection implements Connection {
    * pg-query-stream), what pg returns for those, the failure of the held part going to them.
    */
   #driverQuery(args: unknown[]): unknown {
+    const [first] = args;
+    const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
+    if (typeof text === 'string' && SAVEPOINT.test(text)) this.#savepointSet = true;
     const query = (): unknown => (this.#client.query as (...values: unknown[]) => unknown)(...args);
     if (this.#driverReady === undefined && !this.#holdsAnything()) return query();
     const before = this.#driverReady;
@@ -227,7 +235,6 @@ export class PostgresConnection implements Connection {
         if (this.#driverReady === ready) this.#driverReady = undefined;
       });
     this.#driverReady = ready;
-    const [first] = args;
     const last = args.at(-1);
     const submittable = typeof (first as { submit?: unknown } | undefined)?.submit === 'function' ? (first as { handleError?: (error: unknown) => void }) : undefined;
     if (submittable !== undefined || typeof last === 'function') {
@@ -242,14 +249,17 @@ export class PostgresConnection implements Connection {
    * Defers `sql`, a statement that returns no rows (DDL, GRANT, COMMENT, SET, or INSERT, UPDATE,
    * DELETE without RETURNING) and takes no parameters, to go out in the open transaction's next message:
    * with the next statement sent, or with the COMMIT. False, and nothing deferred, when no
-   * transaction is open, when `sql` is not one such statement, or after a SAVEPOINT in this
-   * transaction (whoever sets one catches errors statement by statement). A deferred statement that
+   * transaction is open, when `sql` is not one such statement, after a SAVEPOINT in this
+   * transaction (whoever sets one catches errors statement by statement), or when a thousand
+   * statements or a megabyte wait already (the caller's query then sends them with `sql`). A deferred statement that
    * fails rolls its transaction back (as any failed statement does on PostgreSQL) and its error,
    * quoting it, is thrown by the call that sent it.
    */
   deferStatement(sql: string): boolean {
     if (!this.#inTransaction || this.#savepointSet || !DEFERRABLE.test(sql) || RETURNING.test(sql) || !isOneStatement(sql)) return false;
+    if (this.#deferred.length >= DEFERRED_MAX_STATEMENTS || this.#deferredChars + sql.length > DEFERRED_MAX_CHARS) return false;
     this.#deferred.push(sql.replace(/;\s*$/, ''));
+    this.#deferredChars += sql.length;
     return true;
   }
 
@@ -309,7 +319,7 @@ export class PostgresConnection implements Connection {
 
   async rollback(): Promise<void> {
     // Deferred statements would be rolled back: they are dropped.
-    this.#deferred = [];
+    this.#dropDeferred();
     if (!this.#inTransaction) return;
     if (this.#beginHeld) {
       this.#endTransaction();
@@ -337,6 +347,11 @@ export class PostgresConnection implements Connection {
     this.#savepointSet = false;
   }
 
+  #dropDeferred(): void {
+    this.#deferred = [];
+    this.#deferredChars = 0;
+  }
+
   #holdsAnything(): boolean {
     return this.#beginHeld || this.#deferred.length > 0;
   }
@@ -351,7 +366,7 @@ export class PostgresConnection implements Connection {
     if (this.#beginHeld) parts.push({ text: this.#beginSql, sql: this.#beginSql, count: this.#beginSql.split(';').length });
     this.#beginHeld = false;
     for (const sql of this.#deferred) parts.push({ text: sql, sql, count: 1 });
-    this.#deferred = [];
+    this.#dropDeferred();
     if (own !== undefined) parts.push({ ...own, count: Infinity });
     if (parts.length === 0) return undefined;
     let completed = 0;
