@@ -136,6 +136,19 @@ await describeDialects(
         expect((failure as Error).message).toMatch(/duplicate key/);
         await c.rollback();
         expect(await tables(c)).toEqual(['a']);
+        // Failing at commit(), the transaction ends all the same: the session goes on.
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (1)')).toBe(true);
+        expect(await c.commit().catch((e: unknown) => e)).toBeInstanceOf(QueryFailedError);
+        expect(c.inTransaction).toBe(false);
+        expect((await c.query('SELECT count(*)::int AS n FROM a'))[0]?.['n']).toBe(1);
+        // A syntax error stops the whole message before it runs: its position (in characters, not UTF-16 units) tells the statement.
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.(`COMMENT ON TABLE a IS '${'🙂'.repeat(20)}'`)).toBe(true);
+        expect(c.deferStatement?.('CREATE TABEL b (id integer)')).toBe(true);
+        const syntax = await c.commit().catch((e: unknown) => e);
+        expect((syntax as QueryFailedError).details['sql']).toBe('CREATE TABEL b (id integer)');
+        await c.rollback();
         // A failure in what the caller sent with them quotes the caller's statement.
         await c.begin({ withFirstStatement: true });
         expect(c.deferStatement?.('CREATE TABLE b (id integer)')).toBe(true);

@@ -62,16 +62,16 @@ const PART_SEPARATOR = ';\n';
 
 /**
  * The `sql` of the part of a message that `error` came from. PostgreSQL gives the position in the
- * message of a syntax error (found before any statement runs) and of an unknown name; otherwise
- * `completed`, the statements that completed before it, tells the failing statement.
+ * message (in characters) of a syntax error (found before any statement runs) and of an unknown
+ * name; otherwise `completed`, the statements that completed before it, tells the failing statement.
  */
 function failedPart(parts: readonly MessagePart[], error: unknown, completed: number): string {
   const position = Number((error as { position?: unknown }).position);
   if (Number.isInteger(position) && position > 0) {
-    let start = 0;
+    let end = 0;
     for (const part of parts) {
-      start += part.text.length + PART_SEPARATOR.length;
-      if (position <= start) return part.sql;
+      end += Array.from(part.text).length + PART_SEPARATOR.length;
+      if (position <= end) return part.sql;
     }
   }
   let rest = completed;
@@ -303,8 +303,12 @@ export class PostgresConnection implements Connection {
     }
     try {
       await this.#sendWithHeld({ sql: 'COMMIT', text: 'COMMIT' });
+    } catch (error) {
+      // A failed COMMIT (a deferred constraint) ends the transaction on PostgreSQL; a deferred
+      // statement that failed before it left the transaction open, aborted: it ends here too.
+      await this.#client.query('ROLLBACK').catch(() => undefined);
+      throw error;
     } finally {
-      // A failed COMMIT (a deferred constraint) still ends the transaction on PostgreSQL.
       this.#endTransaction();
     }
   }
