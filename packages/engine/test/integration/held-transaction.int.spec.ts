@@ -142,8 +142,10 @@ await describeDialects(
       const throughDrizzle =
         (n: number): Body =>
         async (context) => {
+          // Deferred (Connection.deferStatement): Drizzle's query sends it first, and sees its table.
+          await context.execute(`CREATE TABLE pre${n} (id integer)`);
           const orm = (await context.drizzle()) as { execute(query: unknown): Promise<{ rows: { r: string }[] }> };
-          seen.push((await orm.execute(sql`SELECT MAX(version_num) AS r FROM strata_version`)).rows[0]?.r ?? '');
+          seen.push((await orm.execute(sql.raw(`SELECT MAX(version_num) AS r FROM strata_version, (SELECT count(*) FROM pre${n}) AS pre`))).rows[0]?.r ?? '');
           const client = context.connection.driver as { query(text: string): Promise<unknown> };
           await client.query(`CREATE TABLE t${n} (id integer PRIMARY KEY)`);
         };
@@ -167,7 +169,7 @@ await describeDialects(
       expect(waiting.filter((n) => n > 0)).toEqual([]);
       const after = await snapshot(ctx.dialect, db.url, stream.name);
       expect(after.versions).toEqual([rev(3)]);
-      expect(after.tables).toEqual(['t1', 't2', 't3']);
+      expect(after.tables).toEqual(['pre2', 'pre3', 't1', 't2', 't3']);
     });
 
     it('a run: each revision finds the revision before it recorded when its first statement runs', async () => {
