@@ -17,6 +17,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
+import { DeferredStatements } from '../deferred-statements.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { INSUFFICIENT_PRIVILEGE, missingPostgresPrivilege } from './postgres-privileges.js';
 
@@ -82,14 +83,9 @@ function failedPart(parts: readonly MessagePart[], error: unknown, completed: nu
   return parts.at(-1)?.sql ?? '';
 }
 
-/** What may be deferred (see `PostgresConnection.deferStatement`): statements that return no rows, unless asked to. */
+/** What may be deferred (see `PostgresConnection.deferStatement`): the kinds of statement that return no rows. */
 const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|delete|truncate|set)\b/i;
-const RETURNING = /\breturning\b/i;
 const SAVEPOINT = /^\s*savepoint\b/i;
-
-/** How much {@link PostgresConnection.deferStatement} keeps before the next statement goes with it: a data migration's thousands of INSERTs go in batches. */
-const DEFERRED_MAX_STATEMENTS = 1000;
-const DEFERRED_MAX_CHARS = 1 << 20;
 
 /** True when `sql` holds no `;` but a final one: one statement, as far as a plain look can tell. */
 function isOneStatement(sql: string): boolean {
@@ -130,9 +126,8 @@ export class PostgresConnection implements Connection {
   #inTransaction = false;
   /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
   #beginHeld = false;
-  /** Statements of the open transaction {@link deferStatement} keeps for its next message, and their length. */
-  #deferred: string[] = [];
-  #deferredChars = 0;
+  /** Statements of the open transaction {@link deferStatement} keeps for its next message. */
+  readonly #deferred = new DeferredStatements(DEFERRABLE, isOneStatement);
   /** A SAVEPOINT was sent in the open transaction: nothing more is deferred in it. */
   #savepointSet = false;
   /** pg's `Query` class (see `#counted`). */
@@ -247,24 +242,20 @@ export class PostgresConnection implements Connection {
 
   /**
    * Defers `sql`, a statement that returns no rows (DDL, GRANT, COMMENT, SET, or INSERT, UPDATE,
-   * DELETE without RETURNING) and takes no parameters, to go out in the open transaction's next message:
-   * with the next statement sent, or with the COMMIT. False, and nothing deferred, when no
+   * DELETE without RETURNING) and takes no parameters, to go out in the open transaction's next
+   * message: with the next statement sent, or with the COMMIT. False, and nothing deferred, when no
    * transaction is open, when `sql` is not one such statement, after a SAVEPOINT in this
    * transaction (whoever sets one catches errors statement by statement), or when a thousand
-   * statements or a megabyte wait already (the caller's query then sends them with `sql`). A deferred statement that
-   * fails rolls its transaction back (as any failed statement does on PostgreSQL) and its error,
-   * quoting it, is thrown by the call that sent it.
+   * statements or a megabyte wait already (the caller's query then sends them with `sql`). A
+   * deferred statement that fails rolls its transaction back (as any failed statement does on
+   * PostgreSQL) and its error, quoting it, is thrown by the call that sent it.
    */
   deferStatement(sql: string): boolean {
-    if (!this.#inTransaction || this.#savepointSet || !DEFERRABLE.test(sql) || RETURNING.test(sql) || !isOneStatement(sql)) return false;
-    if (this.#deferred.length >= DEFERRED_MAX_STATEMENTS || this.#deferredChars + sql.length > DEFERRED_MAX_CHARS) return false;
-    this.#deferred.push(sql.replace(/;\s*$/, ''));
-    this.#deferredChars += sql.length;
-    return true;
+    return this.#inTransaction && !this.#savepointSet && this.#deferred.add(sql);
   }
 
   async sendDeferred(): Promise<void> {
-    if (this.#deferred.length > 0) await this.#sendWithHeld(undefined);
+    if (this.#deferred.pending) await this.#sendWithHeld(undefined);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -296,7 +287,7 @@ export class PostgresConnection implements Connection {
   }
 
   async commit(): Promise<void> {
-    if (this.#beginHeld && this.#deferred.length === 0) {
+    if (this.#beginHeld && !this.#deferred.pending) {
       // Nothing was sent: there is no transaction to end.
       this.#endTransaction();
       return;
@@ -323,7 +314,7 @@ export class PostgresConnection implements Connection {
 
   async rollback(): Promise<void> {
     // Deferred statements would be rolled back: they are dropped.
-    this.#dropDeferred();
+    this.#deferred.drop();
     if (!this.#inTransaction) return;
     if (this.#beginHeld) {
       this.#endTransaction();
@@ -351,13 +342,8 @@ export class PostgresConnection implements Connection {
     this.#savepointSet = false;
   }
 
-  #dropDeferred(): void {
-    this.#deferred = [];
-    this.#deferredChars = 0;
-  }
-
   #holdsAnything(): boolean {
-    return this.#beginHeld || this.#deferred.length > 0;
+    return this.#beginHeld || this.#deferred.pending;
   }
 
   /**
@@ -369,8 +355,7 @@ export class PostgresConnection implements Connection {
     const parts: MessagePart[] = [];
     if (this.#beginHeld) parts.push({ text: this.#beginSql, sql: this.#beginSql, count: this.#beginSql.split(';').length });
     this.#beginHeld = false;
-    for (const sql of this.#deferred) parts.push({ text: sql, sql, count: 1 });
-    this.#dropDeferred();
+    for (const sql of this.#deferred.take()) parts.push({ text: sql, sql, count: 1 });
     if (own !== undefined) parts.push({ ...own, count: Infinity });
     if (parts.length === 0) return undefined;
     let completed = 0;
