@@ -23,11 +23,12 @@ export class HeldSlot<T> {
   /**
    * Sends what is held now through `send`, not waiting for it: the driver runs a connection's
    * calls in the order they are made, so it goes before whatever the caller sends next. Its failure
-   * is thrown by the next {@link take}.
+   * is thrown by the next {@link take}. Nothing is sent when nothing is held, unless `always` (the
+   * connection has more to send with it).
    */
-  sendEarly(send: (held: T) => Promise<unknown>): void {
+  sendEarly(send: (held: T | undefined) => Promise<unknown>, always = false): void {
     const held = this.#held;
-    if (held === undefined) return;
+    if (held === undefined && !always) return;
     this.#held = undefined;
     // Called at once, so that the driver has it before anything the caller sends after this.
     const sent = send(held).then(() => undefined, (error: unknown) => error);
@@ -68,13 +69,14 @@ export interface HeldRoundTrip<T> {
 }
 
 /**
- * Sends a held item (and, `nextSql` quoting it, what travels with it) in one round trip, and tells
+ * Sends a held item (and what travels with it, `nextSql` naming what its failure quotes, read
+ * after `readMarker`) in one round trip, and tells
  * the item's outcome. When the round trip fails, whatever it left open is rolled back and the
  * marker, which the held item sets only once committed, says which part failed: after the commit,
  * the error is the next statement's; before it, the held item rolled back and the error is
  * `DIALECT_HELD_TRANSACTION_FAILED` (or the lost connection, whose outcome nobody can tell).
  */
-export async function sendHeldRoundTrip<T>(held: HeldItem, nextSql: string | undefined, trip: HeldRoundTrip<T>): Promise<T> {
+export async function sendHeldRoundTrip<T>(held: HeldItem, nextSql: (() => string) | undefined, trip: HeldRoundTrip<T>): Promise<T> {
   try {
     const result = await trip.send();
     held.settled(true);
@@ -83,7 +85,7 @@ export async function sendHeldRoundTrip<T>(held: HeldItem, nextSql: string | und
     await trip.rollback();
     if (String(await trip.readMarker()) === String(held.marker)) {
       held.settled(true);
-      return trip.rethrow(nextSql ?? held.sql, error);
+      return trip.rethrow(nextSql?.() ?? held.sql, error);
     }
     const mapped = await trip.rethrow(held.sql, error).catch((failure: unknown) => failure);
     const failure = mapped instanceof ConnectionLostError ? mapped : new HeldTransactionError({ ...trip.context, cause: mapped });

@@ -474,14 +474,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     });
     let atomic = false;
     const touches = new RevisionTouches();
-    // What the running revision has sent so far: a retry after a lock timeout is safe on MySQL only
-    // when the failing statement was its first, and the error names the table of the op whose
-    // statement failed (`tableOf`: the table each statement's op named), else of the last op.
-    let statements = 0;
+    // What the running revision has sent so far, each statement with the table its op named: a retry
+    // after a lock timeout is safe on MySQL only when the failing statement was its first, and the
+    // error names the table of the op whose statement failed (else of the last op).
+    let sent: { readonly sql: string; readonly table: string | undefined }[] = [];
     let lastTable: string | undefined;
-    const tableOf = new Map<string, string | undefined>();
-    // In a revision's transaction, statements that return no rows go out together, with the next one
-    // that does or with the COMMIT (Connection.deferStatement): one round trip where the driver can.
+    // Statements that return no rows go out together, with the next one that does or at the end of
+    // the revision's body (Connection.deferStatement): one round trip where the driver can.
     let deferring = false;
     const ctx = createMigrationContext({
       dialect,
@@ -489,8 +488,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       sink: {
         offline: false,
         run: (sql, params) => {
-          statements += 1;
-          tableOf.set(sql, lastTable);
+          sent.push({ sql, table: lastTable });
           if (deferring && (params === undefined || params.length === 0) && connection.deferStatement?.(sql) === true) return Promise.resolve([]);
           return sink.run(sql, params);
         },
@@ -616,7 +614,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             durationMs: performance.now() - started,
           };
           queue.add(index, entry, step.headsAfter);
-          return statements > 0 || touches.tables === undefined;
+          return sent.length > 0 || touches.tables === undefined;
         };
         // The last revision's commit is flushed to disk, and with it every commit before it; the others
         // need not wait for the disk (PostgreSQL: synchronous_commit off), each atomic all the same.
@@ -624,9 +622,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         const timeouts = ddlTimeouts(revision, stream.ddl);
         const retries = stream.ddl?.lockRetries ?? 0;
         const once = async () => {
-          statements = 0;
+          sent = [];
           lastTable = undefined;
-          tableOf.clear();
           touches.reset();
           const scope = await dialect.openTimeouts(connection, timeouts, atomic);
           // Atomic where the dialect rolls DDL back; elsewhere the ledger is written only after the
@@ -667,7 +664,18 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
               // A revision that cannot run in a transaction ends the run's transaction before it.
               await commitRun();
               await unprepare();
-              await body();
+              deferring = true;
+              try {
+                await body();
+                // Its deferred statements go now, as one message: a failure is still this revision's.
+                await connection.sendDeferred?.();
+              } catch (error) {
+                // What the body sent before it threw runs, as it would have sent alone; its own error is reported.
+                await connection.sendDeferred?.().catch(() => undefined);
+                throw error;
+              } finally {
+                deferring = false;
+              }
             }
           } catch (error) {
             // The revision's error is the one to report, not a reset on a connection it broke.
@@ -693,9 +701,10 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             const lockTimeoutMs = timeouts.lockTimeoutMs;
             const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
             const failedSql = error instanceof StrataError ? error.details['sql'] : undefined;
-            const table = typeof failedSql === 'string' && tableOf.has(failedSql) ? tableOf.get(failedSql) : lastTable;
+            const failed = sent.findIndex(({ sql }) => sql === failedSql);
+            const table = failed === -1 ? lastTable : sent[failed]?.table;
             // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
-            const repeatable = rolledBackWith === 0 && (atomic || statements <= 1);
+            const repeatable = rolledBackWith === 0 && (atomic || (failed === -1 ? sent.length <= 1 : failed === 0));
             if (lockTimedOut && repeatable && attempt <= retries) {
               const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
               emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(table === undefined ? {} : { table }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });

@@ -259,3 +259,82 @@ await describeDialects(
   },
   ['postgresql'],
 );
+
+// MySQL/MariaDB: DDL commits by itself, so a revision runs outside a transaction; its statements that
+// return no rows still go out together, behind the previous revision's held ledger rows, one round
+// trip per revision. After a failure, the statements before the failing one stay done (as when each
+// is sent alone), those after it never run, and the error quotes the one that failed.
+await describeDialects(
+  'statements deferred to the next message (MySQL/MariaDB)',
+  (ctx) => {
+    it('what a query sends with them keeps its parameters; a `?` in a deferred literal is left alone; the driver sends them first', async () => {
+      const db = await ctx.createDatabase('my-defer-rules');
+      await withConnection(ctx.dialect, db.url, async (c) => {
+        await c.query('CREATE TABLE a (id integer PRIMARY KEY, note varchar(20))');
+        expect(c.deferStatement?.("INSERT INTO a (id, note) VALUES (1, 'what?')")).toBe(true);
+        expect(c.deferStatement?.('SELECT 1')).toBe(false);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (9); INSERT INTO a (id) VALUES (10)')).toBe(false);
+        const rows = await c.query('SELECT id, note FROM a WHERE id = ?', [1]);
+        expect(rows.map((r) => [Number(r['id']), r['note']])).toEqual([[1, 'what?']]);
+        await c.begin();
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (2)')).toBe(false);
+        await c.rollback();
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (3)')).toBe(true);
+        const client = c.driver as { query(sql: string): Promise<[{ n: number }[], unknown]> };
+        const [counted] = await client.query('SELECT COUNT(*) AS n FROM a');
+        expect(Number(counted[0]?.n)).toBe(2);
+      });
+    });
+
+    it('a run: one message per revision whatever its statements; a statement failing midway leaves those before it done and fails its revision, quoted', async () => {
+      const db = await ctx.createDatabase('my-defer-run');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const make =
+        (n: number, fail = false): Body =>
+        async ({ execute }) => {
+          await execute(`CREATE TABLE t${n} (id integer PRIMARY KEY, name varchar(20))`);
+          await execute(`INSERT INTO t${n} (id, name) VALUES (1, 'row ${n}')`);
+          if (fail) await execute(`INSERT INTO t${n} (id, name) VALUES (1, 'again')`);
+          await execute(`CREATE INDEX ix_t${n} ON t${n} (name)`);
+        };
+      const sent: string[] = [];
+      const mysql2 = (await import('mysql2/promise')) as unknown as { default: { PromiseConnection: { prototype: { query: (...args: unknown[]) => unknown } } } };
+      const proto = mysql2.default.PromiseConnection.prototype;
+      const original = proto.query;
+      proto.query = function (this: unknown, ...args: unknown[]) {
+        sent.push(String(args[0]));
+        return original.apply(this, args);
+      };
+      try {
+        await upgrade({ stream, graph: chain(Array.from({ length: 20 }, (_, i) => make(i + 1))), target: 'head' });
+      } finally {
+        proto.query = original;
+      }
+      const carrying = sent.filter((text) => /CREATE TABLE t\d+/.test(text));
+      expect(carrying).toHaveLength(20);
+      for (const text of carrying) expect(text).toMatch(/CREATE TABLE t\d+[\s\S]*INSERT INTO t\d+[\s\S]*CREATE INDEX/);
+      // Three round trips per revision would be 60 and more.
+      expect(sent.length).toBeLessThan(20 + 15);
+      const up = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(up.versions).toEqual([rev(20)]);
+      expect(up.history.map((r) => r.revision)).toEqual(Array.from({ length: 20 }, (_, i) => rev(i + 1)));
+
+      const other = await ctx.createDatabase('my-defer-run-fails');
+      const failing = { ...stream, url: other.url };
+      const failure = await upgrade({ stream: failing, graph: chain([make(1), make(2), make(3, true), make(4)]), target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      const error = failure as RevisionFailedError;
+      expect(error.details).toMatchObject({ revision: rev(3), rolledBack: false, causeCode: 'DIALECT_QUERY_FAILED' });
+      expect(error.message).toMatch(/Duplicate entry[\s\S]*INSERT INTO t3 \(id, name\) VALUES \(1, 'again'\)/);
+      const after = await snapshot(ctx.dialect, other.url, failing.name);
+      expect(after.versions).toEqual([rev(2)]);
+      // Revision 3's first two statements ran; its index never did.
+      expect(after.tables).toEqual(['t1', 't2', 't3']);
+      await withConnection(ctx.dialect, other.url, async (c) => {
+        expect((await c.query('SELECT name FROM t3')).map((r) => r['name'])).toEqual(['row 3']);
+        expect(await c.query("SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 't3' AND index_name = 'ix_t3'")).toEqual([]);
+      });
+    });
+  },
+  ['mysql'],
+);

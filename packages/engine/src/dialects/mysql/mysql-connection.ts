@@ -19,6 +19,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
+import { DeferredStatements } from '../deferred-statements.js';
 import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
@@ -32,11 +33,19 @@ const ONLINE_DDL_REFUSED_CODES: ReadonlySet<string> = new Set(['ER_ALTER_OPERATI
 /** @internal The part of a mysql2/promise `Connection` Strata uses (structural: `mysql2` stays an optional peer). */
 export interface MysqlClient {
   query(sql: string, values?: unknown[]): Promise<[unknown, unknown]>;
+  /** The text `query` would send for `sql` and `values`, the values escaped by the client. */
+  format(sql: string, values: unknown[]): string;
   end(): Promise<void>;
   destroy(): void;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
 }
+
+/** What may be deferred (see `MysqlConnection.deferStatement`): the kinds of statement that return no rows. */
+const DEFERRABLE = /^\s*(?:create|alter|drop|rename|truncate|grant|revoke|insert|update|delete|replace|set)\b/i;
+
+/** The user variable a message with deferred statements sets after each of them: after a failure, how many ran. */
+const DONE_MARKER = '@strata_done';
 
 /** A transaction held back to travel in front of the next statement (see `Connection.holdTransaction`). */
 interface HeldTransaction extends HeldItem {
@@ -90,6 +99,8 @@ export class MysqlConnection implements Connection {
   #closed = false;
   /** The transaction {@link holdTransaction} holds back. */
   readonly #held = new HeldSlot<HeldTransaction>();
+  /** The statements {@link deferStatement} keeps for the next message. */
+  readonly #deferred = new DeferredStatements(DEFERRABLE, (sql) => !hasSeveralStatements(sql));
   /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
@@ -144,12 +155,30 @@ export class MysqlConnection implements Connection {
   }
 
   /**
-   * The mysql2 connection. A transaction still held back is queued on it first: mysql2 runs a
-   * connection's commands in the order they were issued, so it commits before the caller's own queries.
+   * The mysql2 connection. A transaction still held back and the deferred statements are queued on it
+   * first: mysql2 runs a connection's commands in the order they were issued, so they run before the
+   * caller's own queries.
    */
   get driver(): unknown {
-    this.#held.sendEarly((held) => this.#send(held, undefined));
+    this.#held.sendEarly((held) => this.#send(held, undefined), this.#deferred.pending);
     return this.#client;
+  }
+
+  /**
+   * Defers `sql`, a statement that returns no rows (DDL, GRANT, SET, or INSERT, UPDATE, DELETE,
+   * REPLACE without RETURNING) and takes no parameters, to go out in front of the next statement
+   * sent, in the same round trip, or with {@link sendDeferred}. DDL commits by itself here: the
+   * statements before a failing one stay done, and those after it do not run, as when each is sent
+   * alone. False, and nothing deferred, inside a transaction {@link begin} opened, when `sql` is not
+   * one such statement, or when a thousand statements or a megabyte wait already. A deferred
+   * statement that fails is thrown, quoting it, by the call that sent it.
+   */
+  deferStatement(sql: string): boolean {
+    return !this.#inTransaction && this.#deferred.add(sql);
+  }
+
+  async sendDeferred(): Promise<void> {
+    if (this.#deferred.pending) await this.#send(await this.#held.take(), undefined);
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -182,6 +211,8 @@ export class MysqlConnection implements Connection {
   }
 
   holdTransaction(statements: readonly SqlStatement[], settled: HeldOutcome): void {
+    // Held rows record work done: what is deferred must have gone out before them.
+    if (this.#deferred.pending) throw new Error('MysqlConnection.holdTransaction: send the deferred statements first (sendDeferred)');
     for (const { sql } of statements) this.#refuseSeveral(sql);
     this.#held.hold((marker) => ({ statements, settled, marker, sql: statements.map(({ sql }) => sql).join('; ') }));
   }
@@ -212,6 +243,8 @@ export class MysqlConnection implements Connection {
   async close(): Promise<void> {
     if (this.#closed) return;
     // A held transaction is the caller's record of work done: it goes out before the session ends.
+    // Statements still deferred were not asked for by anyone who waited: they are dropped.
+    this.#deferred.drop();
     await this.#sendHeld().catch(() => undefined);
     this.#closed = true;
     if (this.#lostReason !== undefined) {
@@ -228,35 +261,62 @@ export class MysqlConnection implements Connection {
     }
   }
 
-  /** Sends a held transaction on its own. */
+  /** Sends a held transaction and the deferred statements, without a statement of the caller's. */
   async #sendHeld(): Promise<void> {
     const held = await this.#held.take();
-    if (held !== undefined) await this.#send(held, undefined);
+    if (held !== undefined || this.#deferred.pending) await this.#send(held, undefined);
   }
 
   /**
-   * Sends `statement` (its `text` with its `params`; `sql` is what error messages quote), behind the
-   * `held` transaction when there is one, in one round trip, and returns the statement's result. The
-   * held transaction sets `@strata_held` after its COMMIT: when the round trip fails, that tells
-   * which part failed (see `sendHeldRoundTrip`).
+   * Sends `statement` (its `text` with its `params`; `sql` is what error messages quote) behind the
+   * `held` transaction and the deferred statements, in one round trip, and returns the statement's
+   * result. The text goes out with its values already escaped (`format`), so a `?` in a deferred
+   * statement's literal is left alone. The held transaction sets `@strata_held` after its COMMIT, and
+   * each deferred statement `@strata_done` after it: when the round trip fails, they tell which part
+   * failed (see `sendHeldRoundTrip`) and which statement.
    */
   async #send(held: HeldTransaction | undefined, statement: { sql: string; text: string; params: readonly unknown[] } | undefined): Promise<unknown> {
-    if (held === undefined) {
+    const deferred = this.#deferred.take();
+    if (held === undefined && deferred.length === 0) {
       if (statement === undefined) return undefined;
       const [rows] = await this.#run(statement.sql, () => this.#client.query(statement.text, [...statement.params]));
       return rows;
     }
-    const prefix = `START TRANSACTION; ${held.sql}; COMMIT; SET @strata_held = ${held.marker}`;
-    const params = held.statements.flatMap(({ params }) => [...params]);
-    return sendHeldRoundTrip(held, statement?.sql, {
-      send: async () => {
-        const [results] = await this.#client.query(statement === undefined ? prefix : `${prefix}; ${statement.text}`, statement === undefined ? params : [...params, ...statement.params]);
-        return statement === undefined ? undefined : (results as unknown[]).at(-1);
-      },
+    const parts = [
+      ...(held === undefined ? [] : [`START TRANSACTION; ${this.#client.format(held.sql, held.statements.flatMap(({ params }) => [...params]))}; COMMIT; SET @strata_held = ${held.marker}`]),
+      ...(deferred.length === 0 ? [] : [`SET ${DONE_MARKER} = 0`, ...deferred.flatMap((sql, i) => [sql, `SET ${DONE_MARKER} = ${i + 1}`])]),
+      ...(statement === undefined ? [] : [this.#client.format(statement.text, [...statement.params])]),
+    ];
+    const sendAll = async () => {
+      const [results] = await this.#client.query(parts.join(';\n'));
+      return statement === undefined ? undefined : (results as unknown[]).at(-1);
+    };
+    // After a failure: the deferred statement that failed (how many set the marker), else the caller's.
+    let done: unknown;
+    const failedSql = (): string => {
+      const ran = Number(done);
+      return Number.isInteger(ran) && ran < deferred.length ? (deferred[ran] as string) : (statement?.sql ?? deferred.at(-1) ?? '');
+    };
+    const readDone = async (): Promise<void> => {
+      if (deferred.length === 0 || this.#lostReason !== undefined) return;
+      const [rows] = await this.#client.query(`SELECT ${DONE_MARKER} AS done`).catch(() => [[]]);
+      done = (rows as { done?: unknown }[])[0]?.done;
+    };
+    if (held === undefined) {
+      try {
+        return await sendAll();
+      } catch (error) {
+        await readDone();
+        return this.#run(failedSql(), () => Promise.reject(error));
+      }
+    }
+    return sendHeldRoundTrip(held, deferred.length === 0 && statement === undefined ? undefined : failedSql, {
+      send: sendAll,
       // The server stopped inside the held transaction, or after it (user variables outlive a rollback).
       rollback: () => this.#client.query('ROLLBACK').then(() => undefined, () => undefined),
       readMarker: async () => {
         if (this.#lostReason !== undefined) return undefined;
+        await readDone();
         const [rows] = await this.#client.query('SELECT @strata_held AS marker').catch(() => [[]]);
         return (rows as { marker?: unknown }[])[0]?.marker;
       },
