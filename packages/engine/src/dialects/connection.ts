@@ -85,12 +85,13 @@ export interface Connection {
    */
   holdTransaction?(statements: readonly SqlStatement[], settled: HeldOutcome): void;
   /**
-   * Defers `sql` (one statement without parameters that returns no rows) to go out in the open
-   * transaction's next message: with the next statement sent, or with the COMMIT, one round trip for
-   * them all. Returns false, deferring nothing, when it cannot (the caller then sends it with
-   * {@link query}). A deferred statement that fails rolls the transaction back and its error,
-   * quoting it, is thrown by the call that sent it, not by this one. Absent where the driver cannot
-   * send several statements in one message inside a transaction (PostgreSQL only).
+   * Defers `sql` (one statement without parameters that returns no rows) to go out in this
+   * connection's next message: with the next statement sent, with the COMMIT, or with
+   * {@link sendDeferred}, one round trip for them all, in order. Returns false, deferring nothing,
+   * when it cannot (the caller then sends it with {@link query}): PostgreSQL defers only inside a
+   * transaction, MySQL/MariaDB only outside one. A deferred statement that fails is thrown, quoting
+   * it, by the call that sent it, not by this one; on PostgreSQL its transaction rolls back. Absent
+   * where the driver cannot send several statements in one message (SQLite, PGlite).
    */
   deferStatement?(sql: string): boolean;
   /** Sends the statements {@link deferStatement} keeps, now, as one message; nothing when it keeps none. */

@@ -63,10 +63,10 @@ export interface MigrationContext {
   readonly inspect: Inspector;
   /**
    * Runs one SQL statement (placeholders: `$1` on PostgreSQL, `?` on MySQL and SQLite) and returns its
-   * rows; offline, appends it to the script and returns none. On PostgreSQL, inside the revision's
-   * transaction, a statement without parameters that returns no rows (DDL, SET, or INSERT, UPDATE,
-   * DELETE without RETURNING) goes out with the next statement that reads, or with the COMMIT: its
-   * failure is thrown there (quoting it), not by this call, unless a SAVEPOINT was set before.
+   * rows; offline, appends it to the script and returns none. On PostgreSQL and MySQL/MariaDB, a
+   * statement without parameters that returns no rows (DDL, SET, or INSERT, UPDATE, DELETE without
+   * RETURNING) goes out with the next statement that reads, or when the body returns: its failure
+   * is thrown there (quoting it), not by this call (on PostgreSQL, unless a SAVEPOINT was set before).
    */
   execute(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
   /** True while writing an offline script (`--sql`): nothing can be read from a database. */
