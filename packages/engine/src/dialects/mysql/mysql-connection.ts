@@ -282,9 +282,11 @@ export class MysqlConnection implements Connection {
       const [rows] = await this.#run(statement.sql, () => this.#client.query(statement.text, [...statement.params]));
       return rows;
     }
+    // Markers only where the failing statement must be told from another.
+    const marked = deferred.length + (statement === undefined ? 0 : 1) > 1;
     const parts = [
       ...(held === undefined ? [] : [`START TRANSACTION; ${this.#client.format(held.sql, held.statements.flatMap(({ params }) => [...params]))}; COMMIT; SET @strata_held = ${held.marker}`]),
-      ...(deferred.length === 0 ? [] : [`SET ${DONE_MARKER} = 0`, ...deferred.flatMap((sql, i) => [sql, `SET ${DONE_MARKER} = ${i + 1}`])]),
+      ...(marked ? [`SET ${DONE_MARKER} = 0`, ...deferred.flatMap((sql, i) => [sql, `SET ${DONE_MARKER} = ${i + 1}`])] : deferred),
       ...(statement === undefined ? [] : [this.#client.format(statement.text, [...statement.params])]),
     ];
     const sendAll = async () => {
@@ -298,7 +300,11 @@ export class MysqlConnection implements Connection {
       return Number.isInteger(ran) && ran < deferred.length ? (deferred[ran] as string) : (statement?.sql ?? deferred.at(-1) ?? '');
     };
     const readDone = async (): Promise<void> => {
-      if (deferred.length === 0 || this.#lostReason !== undefined) return;
+      if (!marked) {
+        done = 0;
+        return;
+      }
+      if (this.#lostReason !== undefined) return;
       const [rows] = await this.#client.query(`SELECT ${DONE_MARKER} AS done`).catch(() => [[]]);
       done = (rows as { done?: unknown }[])[0]?.done;
     };
