@@ -17,6 +17,7 @@ import { NX_NOOP_RUNS, NX_VERSION, nxRows, stopNxDaemons } from './nx.mjs';
 import { FANOUT_CONCURRENCY, FANOUT_REVISIONS, FANOUT_TENANTS, fanoutRows } from './fanout.mjs';
 import { PGLITE_REVISIONS, pgliteRows } from './pglite.mjs';
 import { runnerRows } from './runner.mjs';
+import { LATENCY_MS, latencyRows } from './latency.mjs';
 import { versionCpuRows } from './cli-start.mjs';
 import { untouchedTableRows } from './sqlite-untouched.mjs';
 import { BIG_STREAM_REVISIONS, bigStreamRows } from './big-stream.mjs';
@@ -60,10 +61,11 @@ const TARGETS = [
 /**
  * `--only runner`: only each database's runner table (both transaction modes against the plain script);
  * `--only guards`: only each database's guard rows (the guarded revision and the guarded chain);
+ * `--only latency`: only the server databases' guarded chain over a delaying link;
  * `--only peers`: only the peers tables; `--only nx`: only the Nx table. With no option, the full run.
  */
 const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
-const SECTIONS = ['runner', 'guards', 'peers', 'nx'];
+const SECTIONS = ['runner', 'guards', 'latency', 'peers', 'nx'];
 if (only !== undefined && !SECTIONS.includes(only)) {
   console.error(`--only: unknown table '${only}' (known: ${SECTIONS.join(', ')})`);
   process.exit(2);
@@ -131,6 +133,16 @@ async function main() {
     }
     return;
   }
+  if (only === 'latency') {
+    const guardedChain = writeChain(CHAIN, { name: 'guarded', body: guardedRevisionBody, twins: false });
+    const guardedGraph = new RevisionGraph(loadRevisions(guardedChain.tsDir));
+    for (const target of TARGETS.filter(({ serverUrl }) => serverUrl !== undefined)) {
+      const version = await probe(target);
+      if (version === undefined) continue;
+      printTable(`Latency: ${target.title} ${version} through a proxy adding ${LATENCY_MS} ms each way`, await latencyRows(target, guardedGraph, guardedChain.count, helpers));
+    }
+    return;
+  }
   if (only === 'nx') {
     printNxTable();
     return;
@@ -165,6 +177,7 @@ async function main() {
       ...(await runnerRows(target, graph, chain.count, { up: upgradeSql, down: downgradeSql }, upgradeSql(1).length, helpers)),
       ...(await guardRoundTripRows(target, helpers)),
       ...(await guardedChainRows(target, version, guardedGraph, guardedChain.count, helpers)),
+      ...(target.serverUrl === undefined ? [] : await latencyRows(target, guardedGraph, guardedChain.count, helpers)),
       ...(await onlineIndexRows(target, helpers)),
       ...(target.dialect === 'sqlite' ? await untouchedTableRows({ workDir, graph: untouchedGraph, count: untouchedChain.count, ...helpers }) : []),
       ...(target.dialect === 'sqlite'
