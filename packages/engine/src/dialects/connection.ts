@@ -54,8 +54,8 @@ export interface Connection {
    * The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data
    * migrations. What the caller sends through it runs inside the transaction, after what the
    * connection holds back (a BEGIN held by `begin({ withFirstStatement: true })`, a held ledger
-   * transaction or COMMIT): reading it sends those (mysql2 queues calls in order), or its queries
-   * wait for them (PostgreSQL: pg deprecates a query issued while another is waiting).
+   * transaction, deferred statements): reading it sends those (mysql2 queues calls in order), or its
+   * queries wait for them (PostgreSQL: pg deprecates a query issued while another is waiting).
    */
   readonly driver: unknown;
   /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */
@@ -101,9 +101,10 @@ export interface Connection {
 }
 
 /**
- * Told the outcome of a held transaction ({@link Connection.holdTransaction}) once it is known: `true` when it committed; `false` with the
- * `DIALECT_HELD_TRANSACTION_FAILED` error (`HeldTransactionError`, its cause the statement's error)
- * when it rolled back, or with `DIALECT_CONNECTION_LOST` when the session broke before it could tell.
+ * Told the outcome of a held transaction ({@link Connection.holdTransaction}) once it is known:
+ * `true` when it committed; `false` with the `DIALECT_HELD_TRANSACTION_FAILED` error
+ * (`HeldTransactionError`, its cause the statement's error) when it rolled back, or with
+ * `DIALECT_CONNECTION_LOST` when the session broke before it could tell.
  */
 export type HeldOutcome = (committed: boolean, failure?: Error) => void;
 

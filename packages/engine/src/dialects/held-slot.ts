@@ -69,12 +69,12 @@ export interface HeldRoundTrip<T> {
 }
 
 /**
- * Sends a held item (and what travels with it, `nextSql` naming what its failure quotes, read
- * after `readMarker`) in one round trip, and tells
- * the item's outcome. When the round trip fails, whatever it left open is rolled back and the
- * marker, which the held item sets only once committed, says which part failed: after the commit,
- * the error is the next statement's; before it, the held item rolled back and the error is
- * `DIALECT_HELD_TRANSACTION_FAILED` (or the lost connection, whose outcome nobody can tell).
+ * Sends a held item and what travels with it in one round trip, and tells the item's outcome. When
+ * the round trip fails, whatever it left open is rolled back and the marker, which the held item
+ * sets only once committed, says which part failed: after the commit, the error is that of what
+ * travelled with it (`nextSql`, asked after `readMarker`, names the statement it quotes); before it,
+ * the held item rolled back and the error is `DIALECT_HELD_TRANSACTION_FAILED` (or the lost
+ * connection, whose outcome nobody can tell).
  */
 export async function sendHeldRoundTrip<T>(held: HeldItem, nextSql: (() => string) | undefined, trip: HeldRoundTrip<T>): Promise<T> {
   try {

@@ -130,7 +130,7 @@ export class PostgresConnection implements Connection {
   readonly #deferred = new DeferredStatements(DEFERRABLE, isOneStatement);
   /** A SAVEPOINT was sent in the open transaction: nothing more is deferred in it. */
   #savepointSet = false;
-  /** pg's `Query` class (see `#counted`). */
+  /** pg's `Query` class: `#sendWithHeld` builds its messages with it, to count the statements that completed. */
   readonly #Query: PgQueryClass;
   /** What opens the transaction `begin` was asked for: BEGIN, with the setting of a commit that need not wait for the disk. */
   #beginSql = 'BEGIN';
