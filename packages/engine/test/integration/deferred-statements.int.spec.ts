@@ -2,50 +2,14 @@ import { expect, it } from 'vitest';
 import type { Connection } from '../../src/dialects/connection.js';
 import { QueryFailedError } from '../../src/dialects/errors.js';
 import { RevisionFailedError } from '../../src/runner/errors.js';
-import { revision, type MigrationContext } from '../../src/revision/revision.js';
-import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import { downgrade, upgrade } from '../../src/runner/runner.js';
 import { describeDialects } from '../support/databases.js';
+import { chain, countDriverCalls, rev, type Body } from '../support/runs.js';
 import { snapshot, withConnection } from '../support/streams.js';
 
 // PostgreSQL: inside a revision's transaction, the statements that return no rows wait for the next
 // statement that does, or for the COMMIT, and go out with it in one message (Connection.deferStatement):
 // one round trip per revision instead of one per statement. A failure still quotes its own statement.
-
-type Body = (ctx: MigrationContext) => Promise<void>;
-
-const rev = (n: number): string => `rev_${n}`;
-
-function chain(bodies: readonly Body[], down?: (n: number) => Body): RevisionGraph {
-  return new RevisionGraph(
-    bodies.map((body, i) =>
-      revision({
-        id: rev(i + 1),
-        parents: i === 0 ? [] : [rev(i)],
-        message: `step ${i + 1}`,
-        upgrade: body,
-        downgrade: down?.(i + 1) ?? (async () => undefined),
-      }),
-    ),
-  );
-}
-
-/** Counts the messages pg's client sends while `body` runs; their text goes to `sent`. */
-async function countMessages(sent: string[], body: () => Promise<void>): Promise<number> {
-  const proto = (await import('pg')).default.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const [first] = args;
-    sent.push(typeof first === 'string' ? first : String((first as { text?: string }).text));
-    return original.apply(this, args);
-  };
-  try {
-    await body();
-  } finally {
-    proto.query = original;
-  }
-  return sent.length;
-}
 
 const tables = async (c: Connection): Promise<string[]> =>
   (await c.query("SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY 1")).map((r) => String(r['t']));
@@ -180,7 +144,7 @@ await describeDialects(
         dropIt,
       );
       const sent: string[] = [];
-      const count = await countMessages(sent, () => upgrade({ stream, graph, target: 'head' }).then(() => undefined));
+      const count = await countDriverCalls(ctx.name, sent, () => upgrade({ stream, graph, target: 'head' }).then(() => undefined));
       const carrying = sent.filter((text) => /CREATE TABLE "?t\d+"?/.test(text));
       expect(carrying).toHaveLength(20);
       // Each carries its revision's three statements, its ledger rows and COMMIT.
@@ -238,7 +202,7 @@ await describeDialects(
           await execute(`CREATE INDEX ix_t${n} ON t${n} (id)`);
         };
       const sent: string[] = [];
-      const count = await countMessages(sent, async () => {
+      const count = await countDriverCalls(ctx.name, sent, async () => {
         await upgrade({ stream, graph: chain(Array.from({ length: 10 }, (_, i) => make(i + 1, false))), target: 'head' });
       });
       expect(sent.filter((text) => /CREATE TABLE t\d+[\s\S]*INSERT INTO t\d+[\s\S]*CREATE INDEX/.test(text))).toHaveLength(10);
@@ -298,18 +262,9 @@ await describeDialects(
           await execute(`CREATE INDEX ix_t${n} ON t${n} (name)`);
         };
       const sent: string[] = [];
-      const mysql2 = (await import('mysql2/promise')) as unknown as { default: { PromiseConnection: { prototype: { query: (...args: unknown[]) => unknown } } } };
-      const proto = mysql2.default.PromiseConnection.prototype;
-      const original = proto.query;
-      proto.query = function (this: unknown, ...args: unknown[]) {
-        sent.push(String(args[0]));
-        return original.apply(this, args);
-      };
-      try {
+      await countDriverCalls(ctx.name, sent, async () => {
         await upgrade({ stream, graph: chain(Array.from({ length: 20 }, (_, i) => make(i + 1))), target: 'head' });
-      } finally {
-        proto.query = original;
-      }
+      });
       const carrying = sent.filter((text) => /CREATE TABLE t\d+/.test(text));
       expect(carrying).toHaveLength(20);
       for (const text of carrying) expect(text).toMatch(/CREATE TABLE t\d+[\s\S]*INSERT INTO t\d+[\s\S]*CREATE INDEX/);

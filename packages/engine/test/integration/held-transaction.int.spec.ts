@@ -2,10 +2,9 @@ import { expect, it } from 'vitest';
 import type { Connection } from '../../src/dialects/connection.js';
 import { HeldTransactionError, QueryFailedError } from '../../src/dialects/errors.js';
 import { RevisionFailedError } from '../../src/runner/errors.js';
-import { revision, type MigrationContext } from '../../src/revision/revision.js';
-import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import { downgrade, upgrade } from '../../src/runner/runner.js';
 import { describeDialects } from '../support/databases.js';
+import { chain, countDriverCalls, rev, watchDriverCalls, type Body } from '../support/runs.js';
 import { snapshot, withConnection } from '../support/streams.js';
 
 // Issue 9 item 3: one round trip per revision. MySQL/MariaDB (DDL commits by itself there): the
@@ -14,26 +13,12 @@ import { snapshot, withConnection } from '../support/streams.js';
 // go out with its ledger rows and COMMIT as one message (Connection.deferStatement, its own suite);
 // the run-level tests here hold for both.
 
-type Body = (ctx: MigrationContext) => Promise<void>;
-
-const rev = (n: number): string => `rev_${n}`;
-
-/** A linear chain r1 <- r2 <- …; each downgrade drops the table its upgrade made, if any. */
-function chain(bodies: readonly Body[]): RevisionGraph {
-  return new RevisionGraph(
-    bodies.map((body, i) =>
-      revision({
-        id: rev(i + 1),
-        parents: i === 0 ? [] : [rev(i)],
-        message: `step ${i + 1}`,
-        upgrade: body,
-        downgrade: async ({ op, inspect }) => {
-          if (await inspect.hasTable(`t${i + 1}`)) await op.dropTable(`t${i + 1}`);
-        },
-      }),
-    ),
-  );
-}
+/** Revision n's downgrade: drops the table its upgrade made, if any. */
+const dropIfMade =
+  (n: number): Body =>
+  async ({ op, inspect }) => {
+    if (await inspect.hasTable(`t${n}`)) await op.dropTable(`t${n}`);
+  };
 
 /** Creates table t<n> unless it exists. */
 const table =
@@ -41,23 +26,6 @@ const table =
   async ({ op, inspect }) => {
     if (!(await inspect.hasTable(`t${n}`))) await op.createTable(`t${n}`, { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
   };
-
-/** Runs `body` and counts the calls the dialect's driver got meanwhile (each a round trip); their SQL goes to `sent`. */
-async function countDriverCalls(dialect: string, sent: string[], body: () => Promise<void>): Promise<number> {
-  const proto = dialect === 'postgresql' ? (await import('pg')).default.Client.prototype : (await import('mysql2/promise') as unknown as { default: { PromiseConnection: { prototype: { query: unknown } } } }).default.PromiseConnection.prototype;
-  const original = proto.query as (...args: unknown[]) => unknown;
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const [first] = args;
-    sent.push(typeof first === 'string' ? first : String((first as { text?: string; sql?: string }).text ?? (first as { sql?: string }).sql));
-    return original.apply(this, args);
-  } as typeof proto.query;
-  try {
-    await body();
-  } finally {
-    proto.query = original as typeof proto.query;
-  }
-  return sent.length;
-}
 
 const countItems = async (c: Connection): Promise<number> => Number((await c.query('SELECT COUNT(*) AS n FROM items'))[0]?.['n']);
 const insertItem = (id: number) => ({ sql: 'INSERT INTO items (id) VALUES (?)', params: [id] });
@@ -149,21 +117,14 @@ await describeDialects(
           const client = context.connection.driver as { query(text: string): Promise<unknown> };
           await client.query(`CREATE TABLE t${n} (id integer PRIMARY KEY)`);
         };
-      const graph = chain([table(1), throughDrizzle(2), throughDrizzle(3)]);
+      const graph = chain([table(1), throughDrizzle(2), throughDrizzle(3)], dropIfMade);
       // pg's own test before it warns that a queued query is deprecated (refused from pg@9): another one waits in its queue.
-      const pg = (await import('pg')).default;
-      const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-      const original = proto.query;
       const waiting: number[] = [];
-      proto.query = function (this: { _queryQueue: unknown[] }, ...args: unknown[]) {
-        waiting.push(this._queryQueue.length);
-        return original.apply(this, args);
-      };
-      try {
-        await upgrade({ stream, graph, target: 'head' });
-      } finally {
-        proto.query = original;
-      }
+      await watchDriverCalls(
+        ctx.name,
+        (_sql, client) => waiting.push((client as { _queryQueue: unknown[] })._queryQueue.length),
+        () => upgrade({ stream, graph, target: 'head' }).then(() => undefined),
+      );
       expect(seen).toEqual([rev(1), rev(2)]);
       expect(waiting.length).toBeGreaterThan(6);
       expect(waiting.filter((n) => n > 0)).toEqual([]);
@@ -183,7 +144,7 @@ await describeDialects(
           seen.push(String(row?.['r']));
           await table(n)(context);
         };
-      const graph = chain([table(1), recordedBefore(2), recordedBefore(3), recordedBefore(4)]);
+      const graph = chain([table(1), recordedBefore(2), recordedBefore(3), recordedBefore(4)], dropIfMade);
       await upgrade({ stream, graph, target: 'head' });
       expect(seen).toEqual([rev(1), rev(2), rev(3)]);
       const up = await snapshot(ctx.dialect, db.url, stream.name);
@@ -199,7 +160,7 @@ await describeDialects(
     it('a run of 30 one-statement revisions: one round trip each, plus a constant for the lock and the ledger', async () => {
       const db = await ctx.createDatabase('round-trips');
       const stream = { name: 'app', dialect: ctx.name, url: db.url };
-      const graph = chain(Array.from({ length: 30 }, (_, i) => table(i + 1)));
+      const graph = chain(Array.from({ length: 30 }, (_, i) => table(i + 1)), dropIfMade);
       const sent: string[] = [];
       const count = await countDriverCalls(ctx.name, sent, async () => {
         await upgrade({ stream, graph, target: 'head' });
@@ -226,7 +187,7 @@ await describeDialects(
       };
       // PostgreSQL rolls revision 2 back whole, the column with it; MySQL keeps what its DDL did.
       const transactional = ctx.name === 'postgresql';
-      const graph = chain([table(1), breaksHistory, table(3)]);
+      const graph = chain([table(1), breaksHistory, table(3)], dropIfMade);
       const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
       expect(failure).toBeInstanceOf(RevisionFailedError);
       // The failure is revision 2's, as when its row is written on its own: its body ran, its row is not there.
