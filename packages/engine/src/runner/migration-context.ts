@@ -49,11 +49,15 @@ export interface ContextParts {
   readonly transaction: () => { readonly stream: string; readonly revision: string; readonly atomic: boolean };
 }
 
+/** One `CREATE` statement: no `;` before its end (a second statement, or one in a literal, counts as unknown). */
+const CREATES_ONLY = /^\s*create\s[^;]*;?\s*$/i;
+
 /**
  * The tables one revision changed, as far as its operations say: each op's table (a renamed table
  * under both names). Raw SQL, the revision's own connection or Drizzle could change any table, which
- * makes the set unknown. The dialect's check before commit (SQLite's `foreign_key_check`) covers only
- * these tables when the set is known.
+ * makes the set unknown, except a lone `CREATE` (a table, index, view or trigger): it makes something
+ * new and changes no row of an existing table. The dialect's check before commit (SQLite's
+ * `foreign_key_check`) covers only these tables when the set is known.
  */
 export class RevisionTouches {
   #tables = new Set<string>();
@@ -67,7 +71,7 @@ export class RevisionTouches {
 
   /** Counts an operation that is about to run. */
   record(op: Op): void {
-    if (op.kind === 'execute') this.#unknown = true;
+    if (op.kind === 'execute') this.#unknown ||= !CREATES_ONLY.test(op.sql);
     else if ('table' in op) this.#tables.add(op.table);
     if (op.kind === 'renameTable') this.#tables.add(op.to);
   }

@@ -1,7 +1,7 @@
 // SQLite runs each revision with foreign keys off and checks them before commit (a table recreate
 // drops and renames tables others reference). The check covers what the revision can have broken:
 // the tables its operations named and the tables referencing them, or the whole database after raw
-// SQL or Drizzle. Rows already orphaned in a table no revision touches stop nothing; orphans a
+// SQL (other than a lone CREATE) or Drizzle. Rows already orphaned in a table no revision touches stop nothing; orphans a
 // revision makes still roll it back.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -112,4 +112,32 @@ it('a table whose definition spells the parent in another case, bracketed, is st
   await s.script('DELETE FROM "Line_Items";');
   await stream().upgrade('fk0000000005');
   expect(await s.heads()).toEqual(['fk0000000005']);
+});
+
+it('raw CREATE statements change no existing row: they run beside orphans elsewhere, and the next raw statement checks again', async () => {
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000006',
+    parents: ['fk0000000005'],
+    message: 'raw creates',
+    upgrade: `
+await execute('CREATE TABLE refunds (id integer PRIMARY KEY, order_id integer REFERENCES orders (id))');
+await execute('CREATE INDEX ix_refunds_order ON refunds (order_id);');
+await execute('create view order_ids as select id from orders');`,
+    downgrade: '',
+  });
+  await stream().upgrade('fk0000000006');
+  expect(await s.heads()).toEqual(['fk0000000006']);
+  // An INSERT may break a foreign key: the whole database is checked again, and the revision rolls back.
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000007',
+    parents: ['fk0000000006'],
+    message: 'raw create, then an insert',
+    upgrade: `
+await execute('CREATE TABLE refund_notes (id integer PRIMARY KEY)');
+await execute("INSERT INTO refunds VALUES (1, 10)");`,
+    downgrade: '',
+  });
+  expect(violationsOf(await stream().upgrade('fk0000000007').catch((e: unknown) => e))).toEqual(['note_links -> notes']);
+  expect(await s.heads()).toEqual(['fk0000000006']);
+  expect(await s.query("SELECT name FROM sqlite_master WHERE name IN ('refunds', 'refund_notes') ORDER BY name")).toEqual([{ name: 'refunds' }]);
 });

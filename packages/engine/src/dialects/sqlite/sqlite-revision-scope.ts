@@ -24,8 +24,8 @@ export class ForeignKeyViolationError extends StrataError {
  * deleting parent rows deletes the children itself, as `foreign_key_check` will insist.
  *
  * The check covers what the revision can have broken: when only operations ran, the tables they
- * named and the tables whose foreign keys reference those; after raw SQL, Drizzle or the connection,
- * the whole database. An untouched table of millions of rows costs nothing, and rows already
+ * named and the tables whose foreign keys reference those; after raw SQL (other than a lone `CREATE`,
+ * which changes no existing row), Drizzle or the connection, the whole database. An untouched table of millions of rows costs nothing, and rows already
  * orphaned in a table no revision touches do not stop every later migration.
  */
 export async function openSqliteRevision(connection: Connection): Promise<RevisionScope> {
