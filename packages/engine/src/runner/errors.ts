@@ -44,6 +44,26 @@ export class LedgerMismatchError extends StrataError {
 }
 
 /** A revision's upgrade or downgrade threw; the run stopped there. */
+/**
+ * The error a revision's failure is told by: the first Strata error in the chain of causes (Drizzle
+ * wraps a query's failure in its own "Failed query", which names its query, not the deferred
+ * statement that failed before it), else the error itself.
+ */
+function toldCause(error: unknown): unknown {
+  for (let current: unknown = error; current instanceof Error; current = current.cause) {
+    if (current instanceof StrataError) return current;
+  }
+  return error;
+}
+
+/** An error's message, with the message of the driver error it wraps when it does not say it (Drizzle's "Failed query"). */
+function reasonOf(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const own = error.message.trim();
+  const inner = error instanceof StrataError ? undefined : error.cause;
+  return inner instanceof Error && !own.includes(inner.message) ? `${own} (${inner.message.trim()})` : own;
+}
+
 export class RevisionFailedError extends StrataError {
   static readonly CODE = 'RUNNER_REVISION_FAILED';
   /** What happened before the failure: revisions applied, the one that failed. */
@@ -59,10 +79,11 @@ export class RevisionFailedError extends StrataError {
     cause: unknown;
     result: RunResult;
   }) {
+    const told = toldCause(options.cause);
     // The cause's own sentence may end with a period already: one full stop, not two.
-    const reason = (options.cause instanceof Error ? options.cause.message : String(options.cause)).replace(/\.\s*$/, '');
+    const reason = reasonOf(told).replace(/\.\s*$/, '');
     const where = options.file ? ` (${options.file})` : '';
-    const causeHint = options.cause instanceof StrataError ? options.cause.hint : undefined;
+    const causeHint = told instanceof StrataError ? told.hint : undefined;
     const earlier = options.rolledBackWith ?? 0;
     const after = earlier > 0
       ? runRolledBack(earlier)
@@ -84,7 +105,7 @@ export class RevisionFailedError extends StrataError {
           direction: options.direction,
           rolledBack: options.rolledBack,
           ...(earlier > 0 ? { rolledBackWith: earlier } : {}),
-          ...(options.cause instanceof StrataError ? { causeCode: options.cause.code } : {}),
+          ...(told instanceof StrataError ? { causeCode: told.code } : {}),
         },
         cause: options.cause,
       },

@@ -530,7 +530,13 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       if (open === undefined) return;
       open = undefined;
       const release = releasing?.releaseStatements ?? [];
-      await commitWith(connection, [...queue.take(), ...release]);
+      try {
+        await commitWith(connection, [...queue.take(), ...release]);
+      } catch (error) {
+        // A failed statement leaves the transaction open, aborted: it ends here, not with the session.
+        await connection.rollback().catch(() => undefined);
+        throw error;
+      }
       queue.committed();
       if (release.length > 0) releasing?.releasedWith?.();
     };
@@ -701,7 +707,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             const lockTimeoutMs = timeouts.lockTimeoutMs;
             const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
             const failedSql = error instanceof StrataError ? error.details['sql'] : undefined;
-            const failed = sent.findIndex(({ sql }) => sql === failedSql);
+            // The last statement of that text: should a revision send the same text twice, a retry is then never taken for safe.
+            const failed = sent.map(({ sql }) => sql).lastIndexOf(failedSql as string);
             const table = failed === -1 ? lastTable : sent[failed]?.table;
             // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
             const repeatable = rolledBackWith === 0 && (atomic || (failed === -1 ? sent.length <= 1 : failed === 0));
