@@ -54,8 +54,9 @@ export interface Connection {
    * The driver's own object (pg `Client`, mysql2 `Connection`, better-sqlite3 `Database`), for data
    * migrations. What the caller sends through it runs inside the transaction, after what the
    * connection holds back (a BEGIN held by `begin({ withFirstStatement: true })`, a held ledger
-   * transaction, deferred statements): reading it sends those (mysql2 queues calls in order), or its
-   * queries wait for them (PostgreSQL: pg deprecates a query issued while another is waiting).
+   * transaction, deferred statements): each call on it sends those first (mysql2 queues calls in
+   * order), or its queries wait for them (PostgreSQL: pg deprecates a query issued while another is
+   * waiting), however long ago the caller got hold of it.
    */
   readonly driver: unknown;
   /** The Drizzle ORM adapter module for {@link driver}, when it is not the dialect's usual one (PGlite's). */
@@ -90,11 +91,17 @@ export interface Connection {
    * {@link sendDeferred}, one round trip for them all, in order. Returns false, deferring nothing,
    * when it cannot (the caller then sends it with {@link query}): PostgreSQL defers only inside a
    * transaction, MySQL/MariaDB only outside one. A deferred statement that fails is thrown, quoting
-   * it, by the call that sent it, not by this one; on PostgreSQL its transaction rolls back. Absent
-   * where the driver cannot send several statements in one message (SQLite, PGlite).
+   * it, by the call that sent it, not by this one, and again by {@link sendDeferred} (and on
+   * PostgreSQL by the COMMIT: its transaction is aborted and rolls back). Absent where the driver
+   * cannot send several statements in one message (SQLite, PGlite).
    */
   deferStatement?(sql: string): boolean;
-  /** Sends the statements {@link deferStatement} keeps, now, as one message; nothing when it keeps none. */
+  /**
+   * Sends the statements {@link deferStatement} keeps, now, as one message; nothing when it keeps none.
+   * Throws the error of a deferred statement that failed since the last call, even one the caller
+   * caught where it surfaced (its own later statement, which did not run): the caller's unit of work
+   * (a revision) fails with the statement that did.
+   */
   sendDeferred?(): Promise<void>;
   /** Closes the session; safe to call twice. */
   close(): Promise<void>;

@@ -36,12 +36,17 @@ export class HeldSlot<T> {
     this.#queued = before === undefined ? sent : Promise.all([before, sent]).then(([first, second]) => first ?? second);
   }
 
-  /** What is held, now the caller's to send (undefined: nothing); first throws the failure of one sent early. */
-  async take(): Promise<T | undefined> {
+  /** Throws the failure of what was sent early, once; what is held stays held. */
+  async settle(): Promise<void> {
     const queued = this.#queued;
     this.#queued = undefined;
     const failure = await queued;
     if (failure !== undefined) throw failure;
+  }
+
+  /** What is held, now the caller's to send (undefined: nothing); first throws the failure of one sent early. */
+  async take(): Promise<T | undefined> {
+    await this.settle();
     const held = this.#held;
     this.#held = undefined;
     return held;

@@ -220,6 +220,118 @@ await describeDialects(
       expect(after.versions).toEqual([]);
       expect(after.tables).toEqual([]);
     });
+
+    it('what may be two statements, change how the message is read, or carry a password goes alone; a `--` comment ending one does not take the next with it', async () => {
+      await withDatabase('defer-alone', async (c) => {
+        await c.query('CREATE TABLE a (id integer PRIMARY KEY, v text)');
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (1); /* one */')).toBe(false);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (2);;')).toBe(false);
+        expect(c.deferStatement?.("INSERT INTO a (id, v) VALUES (3, 'a;b')")).toBe(false);
+        expect(c.deferStatement?.('SET LOCAL standard_conforming_strings = off')).toBe(false);
+        expect(c.deferStatement?.("SET client_encoding TO 'LATIN1'")).toBe(false);
+        expect(c.deferStatement?.("CREATE ROLE strata_nobody PASSWORD 'secret'")).toBe(false);
+        expect(c.deferStatement?.('SET LOCAL lock_timeout = 5000')).toBe(true);
+        expect(c.deferStatement?.('CREATE TABLE b (id integer) -- the second table')).toBe(true);
+        expect(c.deferStatement?.('CREATE TABLE c (id integer)')).toBe(true);
+        await c.commit();
+        expect(await tables(c)).toEqual(['a', 'b', 'c']);
+      });
+    });
+
+    it('a run: a setting that changes how literals read applies to the statements after it, as when each goes alone', async () => {
+      const db = await ctx.createDatabase('defer-literals');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE t (v text)'));
+      const graph = chain([
+        async ({ execute }) => {
+          await execute('SET LOCAL standard_conforming_strings = off');
+          // With the setting off, the literal 'a\\b' is a, one backslash, b.
+          await execute("INSERT INTO t (v) VALUES ('a\\\\b')");
+        },
+      ]);
+      await upgrade({ stream, graph, target: 'head' });
+      await withConnection(ctx.dialect, db.url, async (c) => expect((await c.query('SELECT v FROM t'))[0]?.['v']).toBe('a\\b'));
+    });
+
+    it('a run: a SAVEPOINT behind a comment stops deferral too, so the caught failure rolls back to it', async () => {
+      const db = await ctx.createDatabase('defer-savepoint-comment');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.executeScript("CREATE TABLE s (k text PRIMARY KEY); INSERT INTO s VALUES ('a')"));
+      const graph = chain([
+        async ({ execute }) => {
+          await execute('-- retry point\nSAVEPOINT before_insert');
+          try {
+            await execute("INSERT INTO s VALUES ('a')");
+          } catch {
+            await execute('ROLLBACK TO SAVEPOINT before_insert');
+          }
+          await execute("INSERT INTO s VALUES ('b')");
+        },
+      ]);
+      await upgrade({ stream, graph, target: 'head' });
+      await withConnection(ctx.dialect, db.url, async (c) => expect((await c.query('SELECT k FROM s ORDER BY k')).map((r) => r['k'])).toEqual(['a', 'b']));
+    });
+
+    it('a deferred failure caught where it surfaced still fails its revision, quoting the statement that failed, through a read or Drizzle', async () => {
+      await withDatabase('defer-caught', async (c) => {
+        await c.begin({ withFirstStatement: true });
+        expect(c.deferStatement?.('CREATE TABLE existing (id integer)')).toBe(true);
+        expect(c.deferStatement?.('CREATE TABLE existing (id integer)')).toBe(true);
+        await expect(c.query('SELECT $1::int AS n', [1])).rejects.toThrow(/already exists/);
+        // Not PostgreSQL's silent rollback of a COMMIT on an aborted transaction: the failure again.
+        await expect(c.commit()).rejects.toMatchObject({ details: { sql: 'CREATE TABLE existing (id integer)' } });
+        expect(c.inTransaction).toBe(false);
+        expect(await tables(c)).toEqual([]);
+      });
+      const db = await ctx.createDatabase('defer-caught-run');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE existing (id integer)'));
+      const { sql } = await import('drizzle-orm');
+      const bodies: Body[] = [
+        async ({ execute }) => {
+          await execute('CREATE TABLE existing (id integer)');
+          try {
+            await execute('SELECT count(*) FROM existing WHERE id = $1', [1]);
+          } catch {
+            // An optional read, the author thought.
+          }
+        },
+        async (context) => {
+          await context.execute('CREATE TABLE existing (id integer)');
+          const orm = (await context.drizzle()) as { execute(query: unknown): Promise<unknown> };
+          await orm.execute(sql.raw('SELECT 1 AS one'));
+        },
+      ];
+      for (const body of bodies) {
+        const failure = await upgrade({ stream, graph: chain([body]), target: 'head' }).catch((e: unknown) => e);
+        expect(failure).toBeInstanceOf(RevisionFailedError);
+        expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1), causeCode: 'DIALECT_QUERY_FAILED' });
+        expect((failure as Error).message).toMatch(/already exists[\s\S]*CREATE TABLE existing/);
+        expect((await snapshot(ctx.dialect, db.url, stream.name)).versions).toEqual([]);
+      }
+    });
+
+    it('on a SQL_ASCII database (positions counted in bytes) a syntax error after non-ASCII text is still told by its own statement', async () => {
+      const server = ctx.target.serverUrl as string;
+      const name = `strata_t_sql_ascii_${process.pid}_${Date.now().toString(36)}`;
+      await withConnection(ctx.dialect, server, (c) => c.query(`CREATE DATABASE ${name} ENCODING 'SQL_ASCII' LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0`));
+      const url = new URL(server);
+      url.pathname = `/${name}`;
+      try {
+        await withConnection(ctx.dialect, url.toString(), async (c) => {
+          await c.query('CREATE TABLE a (id integer)');
+          await c.begin({ withFirstStatement: true });
+          expect(c.deferStatement?.(`COMMENT ON TABLE a IS 'caf${'é'.repeat(30)}'`)).toBe(true);
+          expect(c.deferStatement?.('CREATE TABEL b (id integer)')).toBe(true);
+          expect(c.deferStatement?.('CREATE TABLE c (id integer)')).toBe(true);
+          const failure = await c.commit().catch((e: unknown) => e);
+          expect((failure as QueryFailedError).details['sql']).toBe('CREATE TABEL b (id integer)');
+        });
+      } finally {
+        await withConnection(ctx.dialect, server, (c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
+      }
+    });
   },
   ['postgresql'],
 );
@@ -289,6 +401,98 @@ await describeDialects(
         expect((await c.query('SELECT name FROM t3')).map((r) => r['name'])).toEqual(['row 3']);
         expect(await c.query("SELECT index_name FROM information_schema.statistics WHERE table_schema = DATABASE() AND table_name = 't3' AND index_name = 'ix_t3'")).toEqual([]);
       });
+    });
+
+    it('a failure sent early by a driver call is its own revision\'s, unrecorded, and the next revision never runs', async () => {
+      const db = await ctx.createDatabase('my-defer-early');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE existing (id integer)'));
+      const graph = chain([
+        async ({ execute, connection }) => {
+          await execute('CREATE TABLE existing (id integer)');
+          await (connection.driver as { query(sql: string): Promise<unknown> }).query('SELECT 1').catch(() => undefined);
+        },
+        async ({ execute }) => {
+          await execute('CREATE TABLE second (id integer)');
+        },
+      ]);
+      const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1), causeCode: 'DIALECT_QUERY_FAILED' });
+      expect((failure as Error).message).toMatch(/already exists[\s\S]*CREATE TABLE existing/);
+      const after = await snapshot(ctx.dialect, db.url, stream.name);
+      expect(after.versions).toEqual([]);
+      expect(after.tables).not.toContain('second');
+    });
+
+    it('the driver or Drizzle, got hold of before the statements were executed, still sees them', async () => {
+      const db = await ctx.createDatabase('my-defer-order');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      const { sql } = await import('drizzle-orm');
+      const seen: number[] = [];
+      const graph = chain([
+        async (context) => {
+          const driver = context.connection.driver as { query(sql: string): Promise<[{ n: unknown }[], unknown]> };
+          const orm = (await context.drizzle()) as { execute(query: unknown): Promise<[{ n: unknown }[], unknown]> };
+          await context.execute('CREATE TABLE x (id integer)');
+          await context.execute('INSERT INTO x (id) VALUES (1)');
+          const [viaDriver] = await driver.query('SELECT COUNT(*) AS n FROM x');
+          await context.execute('INSERT INTO x (id) VALUES (2)');
+          const [viaDrizzle] = await orm.execute(sql.raw('SELECT COUNT(*) AS n FROM x'));
+          seen.push(Number(viaDriver[0]?.n), Number(viaDrizzle[0]?.n));
+        },
+      ]);
+      await upgrade({ stream, graph, target: 'head' });
+      expect(seen).toEqual([1, 2]);
+    });
+
+    it('what returns rows after all, may be two statements, changes how the text is read, or carries a password goes alone', async () => {
+      const db = await ctx.createDatabase('my-defer-alone');
+      await withConnection(ctx.dialect, db.url, async (c) => {
+        await c.query('CREATE TABLE a (id integer)');
+        expect(c.deferStatement?.('SET STATEMENT max_statement_time=10 FOR SELECT id FROM a')).toBe(false);
+        expect(c.deferStatement?.('SET NAMES latin1')).toBe(false);
+        expect(c.deferStatement?.("SET SESSION sql_mode = 'ANSI_QUOTES'")).toBe(false);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (3); /* three */')).toBe(false);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (4);;')).toBe(false);
+        expect(c.deferStatement?.("CREATE USER strata_nobody IDENTIFIED BY 'secret'")).toBe(false);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (5) -- five')).toBe(true);
+        expect(c.deferStatement?.('INSERT INTO a (id) VALUES (6)')).toBe(true);
+        expect((await c.query('SELECT id FROM a ORDER BY id')).map((r) => Number(r['id']))).toEqual([5, 6]);
+      });
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      let rows: Record<string, unknown>[] = [];
+      await upgrade({
+        stream,
+        graph: chain([
+          async ({ execute }) => {
+            rows = await execute('SET STATEMENT max_statement_time=10 FOR SELECT id FROM a ORDER BY id');
+          },
+        ]),
+        target: 'head',
+      });
+      expect(rows.map((r) => Number(r['id']))).toEqual([5, 6]);
+    });
+
+    it('a deferred failure caught where it surfaced still fails its revision, quoting the statement that failed', async () => {
+      const db = await ctx.createDatabase('my-defer-caught');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE settings (k varchar(20) PRIMARY KEY, v integer)'));
+      const graph = chain([
+        async ({ execute }) => {
+          await execute('ALTER TABLE nosuch ADD COLUMN x integer');
+          try {
+            await execute('INSERT INTO settings (k, v) VALUES (?, ?)', ['feature', 1]);
+          } catch {
+            // The setting may be there already, the author thought.
+          }
+        },
+      ]);
+      const failure = await upgrade({ stream, graph, target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1), causeCode: 'DIALECT_QUERY_FAILED' });
+      expect((failure as Error).message).toMatch(/ALTER TABLE nosuch/);
+      expect((await snapshot(ctx.dialect, db.url, stream.name)).versions).toEqual([]);
     });
   },
   ['mysql'],

@@ -19,7 +19,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { DeferredStatements } from '../deferred-statements.js';
+import { DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
 import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
@@ -43,6 +43,12 @@ export interface MysqlClient {
 
 /** What may be deferred (see `MysqlConnection.deferStatement`): the kinds of statement that return no rows. */
 const DEFERRABLE = /^\s*(?:create|alter|drop|rename|truncate|grant|revoke|insert|update|delete|replace|set)\b/i;
+/**
+ * Statements of those kinds that go alone: MariaDB's `SET STATEMENT … FOR` returns what its statement
+ * returns, and `SET NAMES`, `SET CHARACTER SET` and `sql_mode` change how the server reads the text
+ * after them (the character set, backslashes, double quotes).
+ */
+const SENT_ALONE = /^\s*set\s+(?:statement\b|names\b|character\s+set\b|charset\b|(?:(?:session|global|local|persist)\s+|@@(?:session\.|global\.|local\.)?)?sql_mode\b)/i;
 
 /** The user variable a message with deferred statements sets after each of them: after a failure, how many ran. */
 const DONE_MARKER = '@strata_done';
@@ -100,7 +106,15 @@ export class MysqlConnection implements Connection {
   /** The transaction {@link holdTransaction} holds back. */
   readonly #held = new HeldSlot<HeldTransaction>();
   /** The statements {@link deferStatement} keeps for the next message. */
-  readonly #deferred = new DeferredStatements(DEFERRABLE, (sql) => !hasSeveralStatements(sql));
+  readonly #deferred = new DeferredStatements(DEFERRABLE, SENT_ALONE);
+  /**
+   * The error of a deferred statement that failed, thrown where it surfaced (the caller's next
+   * statement, which did not run). A caller that catches it there and goes on gets it again from
+   * {@link sendDeferred}, so the revision fails with the statement that did.
+   */
+  #deferredFailure: Error | undefined;
+  /** The mysql2 connection as {@link driver} hands it out: each of its calls first sends what the connection holds. */
+  readonly #driver: unknown;
   /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
@@ -109,6 +123,16 @@ export class MysqlConnection implements Connection {
     this.#login = login;
     this.redactedUrl = redactUrl(url);
     this.#client = client;
+    this.#driver = new Proxy(client, {
+      get: (target, key) => {
+        const value: unknown = Reflect.get(target, key, target);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          this.#sendEarly();
+          return (value as (...values: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
     // mysql2 emits 'error' for a fatal error with no command waiting (server restart, KILL); without a
     // listener Node would crash the process on it.
     client.on('error', (error) => {
@@ -155,13 +179,18 @@ export class MysqlConnection implements Connection {
   }
 
   /**
-   * The mysql2 connection. A transaction still held back and the deferred statements are queued on it
-   * first: mysql2 runs a connection's commands in the order they were issued, so they run before the
-   * caller's own queries.
+   * The mysql2 connection. Each call made on it first queues a transaction still held back and the
+   * deferred statements: mysql2 runs a connection's commands in the order they were issued, so they
+   * run before the caller's own queries, whenever the caller got hold of the connection. A failure
+   * of theirs is thrown by this connection's next call, {@link sendDeferred} at the latest.
    */
   get driver(): unknown {
+    return this.#driver;
+  }
+
+  /** Queues what is held and deferred on the driver now, not waiting for it (see {@link driver}). */
+  #sendEarly(): void {
     this.#held.sendEarly((held) => this.#send(held, undefined), this.#deferred.pending);
-    return this.#client;
   }
 
   /**
@@ -170,15 +199,27 @@ export class MysqlConnection implements Connection {
    * sent, in the same round trip, or with {@link sendDeferred}. DDL commits by itself here: the
    * statements before a failing one stay done, and those after it do not run, as when each is sent
    * alone. False, and nothing deferred, inside a transaction {@link begin} opened, when `sql` is not
-   * one such statement, or when a thousand statements or a megabyte wait already. A deferred
-   * statement that fails is thrown, quoting it, by the call that sent it.
+   * one such statement or is one that goes alone (`SET STATEMENT … FOR`, `SET NAMES`, `sql_mode`), or
+   * when a thousand statements or a megabyte wait already. A deferred statement that fails is thrown,
+   * quoting it, by the call that sent it, and again by {@link sendDeferred} should the caller catch it.
    */
   deferStatement(sql: string): boolean {
     return !this.#inTransaction && this.#deferred.add(sql);
   }
 
+  /** Also throws the failure of what was sent early through the driver, or of a deferred statement whose error the caller caught. */
   async sendDeferred(): Promise<void> {
-    if (this.#deferred.pending) await this.#send(await this.#held.take(), undefined);
+    let failure: unknown;
+    try {
+      await this.#held.settle();
+      if (this.#deferred.pending) await this.#send(await this.#held.take(), undefined);
+    } catch (error) {
+      failure = error;
+    }
+    // The first deferred statement that failed is the one to tell, however it was thrown before.
+    const first = this.#deferredFailure ?? failure;
+    this.#deferredFailure = undefined;
+    if (first !== undefined) throw first;
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -290,14 +331,20 @@ export class MysqlConnection implements Connection {
       ...(statement === undefined ? [] : [this.#client.format(statement.text, [...statement.params])]),
     ];
     const sendAll = async () => {
-      const [results] = await this.#client.query(parts.join(';\n'));
+      const [results] = await this.#client.query(parts.join(STATEMENT_SEPARATOR));
       return statement === undefined ? undefined : (results as unknown[]).at(-1);
     };
     // After a failure: the deferred statement that failed (how many set the marker), else the caller's.
     let done: unknown;
-    const failedSql = (): string => {
+    const failedDeferred = (): string | undefined => {
       const ran = Number(done);
-      return Number.isInteger(ran) && ran < deferred.length ? (deferred[ran] as string) : (statement?.sql ?? deferred.at(-1) ?? '');
+      return Number.isInteger(ran) && ran < deferred.length ? deferred[ran] : statement === undefined ? deferred.at(-1) : undefined;
+    };
+    const failedSql = (): string => failedDeferred() ?? statement?.sql ?? '';
+    // A deferred statement's failure is remembered, whoever catches it (see #deferredFailure).
+    const remember = (error: unknown): never => {
+      if (failedDeferred() !== undefined && !(error instanceof ConnectionLostError)) this.#deferredFailure = error as Error;
+      throw error;
     };
     const readDone = async (): Promise<void> => {
       if (!marked) {
@@ -313,7 +360,7 @@ export class MysqlConnection implements Connection {
         return await sendAll();
       } catch (error) {
         await readDone();
-        return this.#run(failedSql(), () => Promise.reject(error));
+        return this.#run(failedSql(), () => Promise.reject(error)).catch(remember);
       }
     }
     return sendHeldRoundTrip(held, deferred.length === 0 && statement === undefined ? undefined : failedSql, {
@@ -326,7 +373,8 @@ export class MysqlConnection implements Connection {
         const [rows] = await this.#client.query('SELECT @strata_held AS marker').catch(() => [[]]);
         return (rows as { marker?: unknown }[])[0]?.marker;
       },
-      rethrow: (sql, error) => this.#run(sql, () => Promise.reject(error)),
+      // The held transaction's own failure is the ledger's (DIALECT_HELD_TRANSACTION_FAILED), not a statement's.
+      rethrow: (sql, error) => this.#run(sql, () => Promise.reject(error)).catch(sql === held.sql ? undefined : remember),
       context: { dialect: 'mysql', redactedUrl: this.redactedUrl },
     });
   }

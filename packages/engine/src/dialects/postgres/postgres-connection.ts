@@ -17,7 +17,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { DeferredStatements } from '../deferred-statements.js';
+import { DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { INSUFFICIENT_PRIVILEGE, missingPostgresPrivilege } from './postgres-privileges.js';
 
@@ -35,6 +35,8 @@ export interface PgClient {
   end(): Promise<void>;
   on(event: 'error', listener: (error: Error) => void): unknown;
   on(event: 'end', listener: () => void): unknown;
+  /** pg's protocol connection, which reports the server's settings as they come (`server_encoding` at startup). */
+  readonly connection?: { on(event: 'parameterStatus', listener: (message: { parameterName: string; parameterValue: string }) => void): unknown };
 }
 
 /** @internal A pg `Query` built by Strata, so that it can count the statements the server completed. */
@@ -58,39 +60,52 @@ interface MessagePart {
   readonly count: number;
 }
 
-/** What separates the parts of a message: a newline ends a `--` comment a part may end with. */
-const PART_SEPARATOR = ';\n';
-
 /**
- * The `sql` of the part of a message that `error` came from. PostgreSQL gives the position in the
- * message (in characters) of a syntax error (found before any statement runs) and of an unknown
- * name; otherwise `completed`, the statements that completed before it, tells the failing statement.
+ * The index of the part of a message that `error` came from. PostgreSQL gives the position in the
+ * message of a syntax error (found before any statement runs) and of an unknown name, counted in the
+ * server's characters: `length` measures a text the same way. Otherwise `completed`, the statements
+ * that completed before it, tells the failing statement.
  */
-function failedPart(parts: readonly MessagePart[], error: unknown, completed: number): string {
+function failedPart(parts: readonly MessagePart[], error: unknown, completed: number, length: (text: string) => number): number {
   const position = Number((error as { position?: unknown }).position);
   if (Number.isInteger(position) && position > 0) {
     let end = 0;
-    for (const part of parts) {
-      end += Array.from(part.text).length + PART_SEPARATOR.length;
-      if (position <= end) return part.sql;
+    for (const [index, part] of parts.entries()) {
+      end += length(part.text) + STATEMENT_SEPARATOR.length;
+      if (position <= end) return index;
     }
   }
   let rest = completed;
-  for (const part of parts) {
-    if (rest < part.count) return part.sql;
+  for (const [index, part] of parts.entries()) {
+    if (rest < part.count) return index;
     rest -= part.count;
   }
-  return parts.at(-1)?.sql ?? '';
+  return parts.length - 1;
+}
+
+/** A text's length in characters as a server in `encoding` counts them: SQL_ASCII takes the client's UTF-8 bytes as they come. */
+function serverLength(encoding: string | undefined): (text: string) => number {
+  return encoding === 'SQL_ASCII' ? (text) => Buffer.byteLength(text) : (text) => Array.from(text).length;
 }
 
 /** What may be deferred (see `PostgresConnection.deferStatement`): the kinds of statement that return no rows. */
 const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|delete|truncate|set)\b/i;
-const SAVEPOINT = /^\s*savepoint\b/i;
+/**
+ * Settings that change how the server reads string literals and text: PostgreSQL reads a whole
+ * message before running any of it, so after one of these the rest of the message would be read the
+ * old way. They go alone.
+ */
+const READING_SETTINGS = /^\s*set\s+(?:(?:session|local)\s+)?(?:standard_conforming_strings|backslash_quote|client_encoding|names)\b/i;
+/** A statement that may set, release or roll back to a savepoint: wherever the word stands, to be safe. */
+const SAVEPOINT = /\bsavepoint\b/i;
 
 /** True when `sql` holds no `;` but a final one: one statement, as far as a plain look can tell. */
 function isOneStatement(sql: string): boolean {
   return !sql.replace(/;\s*$/, '').includes(';');
 }
+
+/** SQLSTATE in_failed_sql_transaction: a statement sent after an earlier one of the transaction failed. */
+const IN_FAILED_TRANSACTION = '25P02';
 
 /** SQLSTATEs (and pg's own messages) that mean the session is gone, not that the statement was wrong. */
 const LOST_SQLSTATES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006']);
@@ -127,7 +142,16 @@ export class PostgresConnection implements Connection {
   /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
   #beginHeld = false;
   /** Statements of the open transaction {@link deferStatement} keeps for its next message. */
-  readonly #deferred = new DeferredStatements(DEFERRABLE, isOneStatement);
+  readonly #deferred = new DeferredStatements(DEFERRABLE, READING_SETTINGS);
+  /**
+   * The error of a deferred statement that failed in the open transaction. Whoever catches it where
+   * it surfaced (the caller's later statement) cannot go on: the transaction is aborted, and the
+   * COMMIT, or any later statement in it, throws this error again rather than PostgreSQL's "current
+   * transaction is aborted".
+   */
+  #deferredFailure: Error | undefined;
+  /** The server's encoding (from its startup report): how it counts the characters of an error's position. */
+  #serverEncoding: string | undefined;
   /** A SAVEPOINT was sent in the open transaction: nothing more is deferred in it. */
   #savepointSet = false;
   /** pg's `Query` class: `#sendWithHeld` builds its messages with it, to count the statements that completed. */
@@ -163,6 +187,9 @@ export class PostgresConnection implements Connection {
     });
     client.on('end', () => {
       if (!this.#closed) this.#lostReason ??= 'the server closed the connection';
+    });
+    client.connection?.on('parameterStatus', (message) => {
+      if (message.parameterName === 'server_encoding') this.#serverEncoding = message.parameterValue;
     });
   }
 
@@ -245,16 +272,20 @@ export class PostgresConnection implements Connection {
    * DELETE without RETURNING) and takes no parameters, to go out in the open transaction's next
    * message: with the next statement sent, or with the COMMIT. False, and nothing deferred, when no
    * transaction is open, when `sql` is not one such statement, after a SAVEPOINT in this
-   * transaction (whoever sets one catches errors statement by statement), or when a thousand
-   * statements or a megabyte wait already (the caller's query then sends them with `sql`). A
-   * deferred statement that fails rolls its transaction back (as any failed statement does on
-   * PostgreSQL) and its error, quoting it, is thrown by the call that sent it.
+   * transaction (whoever sets one catches errors statement by statement), for a setting that
+   * changes how the server reads text (`standard_conforming_strings`, `client_encoding`...), or when
+   * a thousand statements or a megabyte wait already (the caller's query then sends them with `sql`).
+   * A deferred statement that fails aborts its transaction (as any failed statement does on
+   * PostgreSQL); its error, quoting it, is thrown by the call that sent it, and again by the COMMIT
+   * or any later statement of that transaction, should the caller catch it and go on.
    */
   deferStatement(sql: string): boolean {
     return this.#inTransaction && !this.#savepointSet && this.#deferred.add(sql);
   }
 
+  /** Also throws the failure of a deferred statement that aborted the transaction, should the caller have caught it. */
   async sendDeferred(): Promise<void> {
+    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
     if (this.#deferred.pending) await this.#sendWithHeld(undefined);
   }
 
@@ -275,6 +306,7 @@ export class PostgresConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
+    if (SAVEPOINT.test(sql)) this.#savepointSet = true;
     await this.#sendWithHeld({ sql, text: sql });
   }
 
@@ -287,6 +319,12 @@ export class PostgresConnection implements Connection {
   }
 
   async commit(): Promise<void> {
+    // PostgreSQL would answer COMMIT on the aborted transaction with a rollback, and no error.
+    const failure = this.#deferredFailure;
+    if (failure !== undefined) {
+      await this.rollback().catch(() => undefined);
+      throw failure;
+    }
     if (this.#beginHeld && !this.#deferred.pending) {
       // Nothing was sent: there is no transaction to end.
       this.#endTransaction();
@@ -305,6 +343,8 @@ export class PostgresConnection implements Connection {
   }
 
   async commitWith(statements: readonly SqlStatement[]): Promise<void> {
+    // The transaction is aborted: nothing more is sent in it, the caller rolls it back.
+    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
     const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
     // What is held back, the statements and COMMIT are one message. A failing statement leaves the
     // transaction open (aborted) for the caller's rollback.
@@ -340,6 +380,7 @@ export class PostgresConnection implements Connection {
     this.#inTransaction = false;
     this.#beginHeld = false;
     this.#savepointSet = false;
+    this.#deferredFailure = undefined;
   }
 
   #holdsAnything(): boolean {
@@ -356,14 +397,19 @@ export class PostgresConnection implements Connection {
     if (this.#beginHeld) parts.push({ text: this.#beginSql, sql: this.#beginSql, count: this.#beginSql.split(';').length });
     this.#beginHeld = false;
     for (const sql of this.#deferred.take()) parts.push({ text: sql, sql, count: 1 });
+    const deferred = parts.length;
     if (own !== undefined) parts.push({ ...own, count: Infinity });
     if (parts.length === 0) return undefined;
     let completed = 0;
-    return this.#run(
-      (error) => failedPart(parts, error, completed),
+    let failed = -1;
+    const sent = this.#run(
+      (error) => {
+        failed = failedPart(parts, error, completed, serverLength(this.#serverEncoding));
+        return parts[failed]?.sql ?? '';
+      },
       () =>
         new Promise<PgResult | PgResult[]>((resolve, reject) => {
-          const text = parts.map((part) => part.text).join(PART_SEPARATOR);
+          const text = parts.map((part) => part.text).join(STATEMENT_SEPARATOR);
           const query = new this.#Query(text, undefined, (error, results) => (error ? reject(error) : resolve(results as PgResult | PgResult[])));
           const complete = query.handleCommandComplete;
           query.handleCommandComplete = (...args: unknown[]) => {
@@ -373,6 +419,10 @@ export class PostgresConnection implements Connection {
           this.#client.query(query);
         }),
     );
+    return sent.catch((error: unknown) => {
+      if (failed !== -1 && failed < deferred && this.#inTransaction && !(error instanceof ConnectionLostError)) this.#deferredFailure = error as Error;
+      throw error;
+    });
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
@@ -391,6 +441,8 @@ export class PostgresConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
+      // "current transaction is aborted": the deferred statement that aborted it is the error to tell.
+      if ((error as { code?: unknown }).code === IN_FAILED_TRANSACTION && this.#deferredFailure !== undefined) throw this.#deferredFailure;
       throw statementError(context, error, scrubPassword(typeof sql === 'string' ? sql : sql(error), this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
     }
   }
