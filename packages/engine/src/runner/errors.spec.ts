@@ -29,3 +29,32 @@ describe('RevisionFailedError: the cause knows the next step', () => {
     expect(plain.details).not.toHaveProperty('causeCode');
   });
 });
+
+describe('RevisionFailedError: a library wrapping the failure (Drizzle)', () => {
+  const result = { stream: 'app', direction: 'up' as const, headsBefore: [], headsAfter: [], steps: [] };
+  /** Drizzle's own error shape: its query in the message, the driver's error as the cause. */
+  const drizzleFailure = (cause: Error) => Object.assign(new Error('Failed query: select "id" from "clients"\nparams: '), { cause });
+
+  it("adds the driver's reason the wrapper's message leaves out", () => {
+    const cause = drizzleFailure(new Error('relation "clients" does not exist'));
+    const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause, result });
+    expect(error.message).toMatch(/failed: Failed query: select "id" from "clients"\nparams: \(relation "clients" does not exist\)\. Its changes/);
+    expect(error.cause).toBe(cause);
+  });
+
+  it('is told by the Strata error inside it: the statement that failed, its code and hint', () => {
+    const inner = new PermissionDeniedError({
+      dialect: 'postgresql',
+      redactedUrl: 'postgres://reader@db/app',
+      sql: 'CREATE TABLE t ()',
+      reason: 'permission denied for schema public',
+      driverCode: '42501',
+      missing: { privilege: 'CREATE on schema public', grant: 'GRANT CREATE ON SCHEMA public TO "reader";' },
+    });
+    const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause: drizzleFailure(inner), result });
+    expect(error.message).toContain(inner.message.replace(/\.\s*$/, ''));
+    expect(error.message).not.toContain('Failed query');
+    expect(error.details['causeCode']).toBe('DIALECT_PERMISSION_DENIED');
+    expect(error.hint).toContain('GRANT CREATE ON SCHEMA public TO "reader";');
+  });
+});
