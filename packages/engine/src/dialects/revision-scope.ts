@@ -8,8 +8,10 @@ export interface RevisionScope {
    * Runs inside the transaction, after the revision and its ledger rows; throws to roll back.
    * @param touched the tables the revision's operations named, or undefined when it may have changed
    *   any (raw SQL, its own connection or Drizzle)
+   * @param created those of `touched` the revision created: tables no row that was there before it
+   *   can point at
    */
-  beforeCommit(touched?: ReadonlySet<string>): Promise<void>;
+  beforeCommit(touched?: ReadonlySet<string>, created?: ReadonlySet<string>): Promise<void>;
   /** Runs after commit or rollback, outside the transaction. */
   close(): Promise<void>;
 }

@@ -61,16 +61,20 @@ const CREATES_ONLY = /^\s*create\s[^;]*;?\s*$/i;
  */
 export class RevisionTouches {
   #tables = new Set<string>();
+  #created = new Set<string>();
   #unknown = false;
 
   /** Starts over, for the next revision. */
   reset(): void {
     this.#tables = new Set();
+    this.#created = new Set();
     this.#unknown = false;
   }
 
   /** Counts an operation that is about to run. */
   record(op: Op): void {
+    // A table the revision creates before any other op of it names the name is new: no existing row points at it.
+    if (op.kind === 'createTable' && !this.#tables.has(op.table)) this.#created.add(op.table);
     if (op.kind === 'execute') this.#unknown ||= !CREATES_ONLY.test(op.sql);
     else if ('table' in op) this.#tables.add(op.table);
     if (op.kind === 'renameTable') this.#tables.add(op.to);
@@ -84,6 +88,11 @@ export class RevisionTouches {
   /** The tables changed, or undefined when any may have been. */
   get tables(): ReadonlySet<string> | undefined {
     return this.#unknown ? undefined : this.#tables;
+  }
+
+  /** Those of {@link tables} the revision created: no row that was there before it can point at them. */
+  get created(): ReadonlySet<string> {
+    return this.#created;
   }
 }
 

@@ -642,7 +642,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
                 await scope.afterBegin();
                 await body();
                 const mustWrite = finish();
-                await prep.beforeCommit(touches.tables);
+                await prep.beforeCommit(touches.tables, touches.created);
                 return mustWrite;
               };
               deferring = true;

@@ -141,3 +141,31 @@ await execute("INSERT INTO refunds VALUES (1, 10)");`,
   expect(await s.heads()).toEqual(['fk0000000006']);
   expect(await s.query("SELECT name FROM sqlite_master WHERE name IN ('refunds', 'refund_notes') ORDER BY name")).toEqual([{ name: 'refunds' }]);
 });
+
+it('a table the revision creates is new: rows that pointed at nothing before it stop nothing', async () => {
+  // Rows written before Strata against a table that does not exist yet (foreign keys off).
+  await s.script('PRAGMA foreign_keys = OFF; CREATE TABLE legacy_links (id integer PRIMARY KEY, archive_id integer REFERENCES archive (id)); INSERT INTO legacy_links VALUES (1, 5);');
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000008',
+    parents: ['fk0000000006'],
+    message: 'create archive',
+    upgrade: "await op.createTable('archive', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });",
+    downgrade: '',
+  });
+  await stream().upgrade('fk0000000008');
+  expect(await s.heads()).toEqual(['fk0000000008']);
+  // A name made free in the same revision is not new: the tables that pointed at it are checked. An
+  // orphan in one (a link to archive row 6) rolls the revision back.
+  await s.script('PRAGMA foreign_keys = OFF; CREATE TABLE archive_links (id integer PRIMARY KEY, archive_id integer REFERENCES archive (id)); INSERT INTO archive_links VALUES (1, 6);');
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000009',
+    parents: ['fk0000000008'],
+    message: 'archive anew',
+    upgrade: `
+await op.renameTable('archive', 'archive_old');
+await op.createTable('archive', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });`,
+    downgrade: '',
+  });
+  expect(violationsOf(await stream().upgrade('fk0000000009').catch((e: unknown) => e)).sort()).toEqual(['archive_links -> archive_old', 'legacy_links -> archive_old']);
+  expect(await s.heads()).toEqual(['fk0000000008']);
+});
