@@ -73,11 +73,17 @@ export class RevisionTouches {
 
   /** Counts an operation that is about to run. */
   record(op: Op): void {
-    // A table the revision creates before any other op of it names the name is new: no existing row points at it.
+    // A table the revision creates before any other op of it names the name is new: no existing row
+    // points at it. Dropped or renamed away, the name is free; renamed to, it is an older table's.
     if (op.kind === 'createTable' && !this.#tables.has(op.table)) this.#created.add(op.table);
+    if (op.kind === 'dropTable') this.#created.delete(op.table);
     if (op.kind === 'execute') this.#unknown ||= !CREATES_ONLY.test(op.sql);
     else if ('table' in op) this.#tables.add(op.table);
-    if (op.kind === 'renameTable') this.#tables.add(op.to);
+    if (op.kind === 'renameTable') {
+      this.#tables.add(op.to);
+      this.#created.delete(op.table);
+      this.#created.delete(op.to);
+    }
   }
 
   /** The revision reached past the operations (its connection, Drizzle). */

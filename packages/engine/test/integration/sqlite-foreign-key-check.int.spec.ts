@@ -169,3 +169,20 @@ await op.createTable('archive', { columns: [{ name: 'id', type: 'integer', prima
   expect(violationsOf(await stream().upgrade('fk0000000009').catch((e: unknown) => e)).sort()).toEqual(['archive_links -> archive_old', 'legacy_links -> archive_old']);
   expect(await s.heads()).toEqual(['fk0000000008']);
 });
+
+it('a name the revision created, freed and then gave an older table is that table\'s: the tables referencing it are checked', async () => {
+  await s.script('PRAGMA foreign_keys = OFF; INSERT INTO orders VALUES (12, 3);');
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000010',
+    parents: ['fk0000000008'],
+    message: 'customers take a freed name',
+    upgrade: `
+await op.createTable('customers_v2', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+await op.dropTable('customers_v2');
+await op.renameTable('customers', 'customers_v2');
+await op.alterColumn('customers_v2', 'name', { nullable: false });`,
+    downgrade: '',
+  });
+  expect(violationsOf(await stream().upgrade('fk0000000010').catch((e: unknown) => e))).toEqual(['orders -> customers_v2']);
+  expect(await s.heads()).toEqual(['fk0000000008']);
+});
