@@ -169,7 +169,8 @@ export interface Dialect extends SchemaSupport {
   openTimeouts(connection: Connection, timeouts: DdlTimeouts, inTransaction: boolean): Promise<TimeoutScope>;
   /**
    * Whether `error` is a statement that gave up waiting for a table lock under the DDL lock timeout
-   * (PostgreSQL SQLSTATE 55P03, MySQL ER_LOCK_WAIT_TIMEOUT 1205, SQLite SQLITE_BUSY): what a retry may cure.
+   * (PostgreSQL SQLSTATE 55P03, MySQL ER_LOCK_WAIT_TIMEOUT 1205, SQLite SQLITE_BUSY): what a retry may
+   * cure. `error` is Strata's, or the driver's own for a query sent through the driver or Drizzle.
    */
   isLockTimeout(error: unknown): boolean;
   /** The lock each op takes on a live table and the work it does under it (the safety lint's rules). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PermissionDeniedError } from '../dialects/errors.js';
+import { PermissionDeniedError, QueryFailedError } from '../dialects/errors.js';
 import { RevisionFailedError } from './errors.js';
 
 describe('RevisionFailedError', () => {
@@ -42,7 +42,7 @@ describe('RevisionFailedError: a library wrapping the failure (Drizzle)', () => 
     expect(error.cause).toBe(cause);
   });
 
-  it('is told by the Strata error inside it: the statement that failed, its code and hint', () => {
+  it('tells the Strata error inside it too: the statement that failed, its code and hint', () => {
     const inner = new PermissionDeniedError({
       dialect: 'postgresql',
       redactedUrl: 'postgres://reader@db/app',
@@ -52,9 +52,20 @@ describe('RevisionFailedError: a library wrapping the failure (Drizzle)', () => 
       missing: { privilege: 'CREATE on schema public', grant: 'GRANT CREATE ON SCHEMA public TO "reader";' },
     });
     const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause: drizzleFailure(inner), result });
-    expect(error.message).toContain(inner.message.replace(/\.\s*$/, ''));
-    expect(error.message).not.toContain('Failed query');
+    expect(error.message).toContain(`Failed query: select "id" from "clients"\nparams: (${inner.message.replace(/\.\s*$/, '')})`);
     expect(error.details['causeCode']).toBe('DIALECT_PERMISSION_DENIED');
     expect(error.hint).toContain('GRANT CREATE ON SCHEMA public TO "reader";');
+  });
+});
+
+describe("RevisionFailedError: the revision's own error wrapping a Strata error", () => {
+  it('keeps its words and adds the statement that failed', () => {
+    const inner = new QueryFailedError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app', sql: 'UPDATE accounts SET tier = 2', reason: 'deadlock detected' });
+    const own = new Error('backfill of accounts.tier stopped at batch 7 of 40; rerun with --from-batch 7', { cause: inner });
+    const result = { stream: 'app', direction: 'up' as const, headsBefore: [], headsAfter: [], steps: [] };
+    const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause: own, result });
+    expect(error.message).toContain('failed: backfill of accounts.tier stopped at batch 7 of 40; rerun with --from-batch 7 (');
+    expect(error.message).toContain('deadlock detected');
+    expect(error.details['causeCode']).toBe('DIALECT_QUERY_FAILED');
   });
 });

@@ -45,23 +45,27 @@ export class LedgerMismatchError extends StrataError {
 
 /** A revision's upgrade or downgrade threw; the run stopped there. */
 /**
- * The error a revision's failure is told by: the first Strata error in the chain of causes (Drizzle
- * wraps a query's failure in its own "Failed query", which names its query, not the deferred
- * statement that failed before it), else the error itself.
+ * The first Strata error in `error`'s chain of causes, itself included: what a library wrapping the
+ * failure (Drizzle's "Failed query") or the revision's own error wrapping it still knows about it (the
+ * statement that failed, its code, the next step).
  */
-function toldCause(error: unknown): unknown {
-  for (let current: unknown = error; current instanceof Error; current = current.cause) {
-    if (current instanceof StrataError) return current;
-  }
-  return error;
+export function strataCauseOf(error: unknown): StrataError | undefined {
+  return causeChain(error).find((cause): cause is StrataError => cause instanceof StrataError);
 }
 
-/** An error's message, with the message of the driver error it wraps when it does not say it (Drizzle's "Failed query"). */
+/** `error` and the errors it wraps (`cause`), outermost first. */
+export function causeChain(error: unknown): unknown[] {
+  const chain: unknown[] = [error];
+  for (let current: unknown = error; current instanceof Error && current.cause !== undefined && !chain.includes(current.cause); current = current.cause) chain.push(current.cause);
+  return chain;
+}
+
+/** An error's message, followed by the message of the error it wraps when it does not say it already (Drizzle's "Failed query"). */
 function reasonOf(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const own = error.message.trim();
   const inner = error instanceof StrataError ? undefined : error.cause;
-  return inner instanceof Error && !own.includes(inner.message) ? `${own} (${inner.message.trim()})` : own;
+  return inner instanceof Error && !own.includes(inner.message) ? `${own} (${inner.message.trim().replace(/\.$/, '')})` : own;
 }
 
 export class RevisionFailedError extends StrataError {
@@ -79,11 +83,11 @@ export class RevisionFailedError extends StrataError {
     cause: unknown;
     result: RunResult;
   }) {
-    const told = toldCause(options.cause);
+    const told = strataCauseOf(options.cause);
     // The cause's own sentence may end with a period already: one full stop, not two.
-    const reason = reasonOf(told).replace(/\.\s*$/, '');
+    const reason = reasonOf(options.cause).replace(/\.\s*$/, '');
     const where = options.file ? ` (${options.file})` : '';
-    const causeHint = told instanceof StrataError ? told.hint : undefined;
+    const causeHint = told?.hint;
     const earlier = options.rolledBackWith ?? 0;
     const after = earlier > 0
       ? runRolledBack(earlier)
@@ -105,7 +109,7 @@ export class RevisionFailedError extends StrataError {
           direction: options.direction,
           rolledBack: options.rolledBack,
           ...(earlier > 0 ? { rolledBackWith: earlier } : {}),
-          ...(told instanceof StrataError ? { causeCode: told.code } : {}),
+          ...(told === undefined ? {} : { causeCode: told.code }),
         },
         cause: options.cause,
       },

@@ -8,7 +8,7 @@ import type { GuardDifference } from '../inspect/inspector.js';
 import { liveSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { LiveSink, type SqlSink } from './sql-sink.js';
 import { cascadeTargets, findAppliedDependents, verifyDependencies, type Workspace } from './dependencies.js';
-import { ChecksumMismatchError, DdlLockTimeoutError, runTransactionUnsupported, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError } from './errors.js';
+import { causeChain, ChecksumMismatchError, DdlLockTimeoutError, runTransactionUnsupported, DependentsAppliedError, GuardDifferenceError, LedgerMismatchError, RevisionFailedError, strataCauseOf } from './errors.js';
 import { compareLedger } from './ledger-check.js';
 import { createMigrationContext, RevisionTouches } from './migration-context.js';
 import type { RunEvent, RunListener, RunResult, StepResult } from './events.js';
@@ -18,7 +18,6 @@ import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
 import { DatabaseFileMissingError, isDatabaseLocked } from '../dialects/errors.js';
-import { StrataError } from '../errors.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { RevisionScope } from '../dialects/revision-scope.js';
@@ -705,13 +704,16 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             // The revision is undone; in run mode the whole open transaction with it, earlier revisions included.
             const rolledBackWith = await undo(index);
             const lockTimeoutMs = timeouts.lockTimeoutMs;
-            const lockTimedOut = lockTimeoutMs !== undefined && dialect.isLockTimeout(error);
-            const failedSql = error instanceof StrataError ? error.details['sql'] : undefined;
+            // The error as thrown, or wrapped (a Drizzle query's "Failed query" around the driver's or Strata's).
+            const chain = causeChain(error);
+            const lockTimedOut = lockTimeoutMs !== undefined && chain.some((cause) => dialect.isLockTimeout(cause));
+            const failedSql = strataCauseOf(error)?.details['sql'];
             // The last statement of that text: should a revision send the same text twice, a retry is then never taken for safe.
             const failed = sent.map(({ sql }) => sql).lastIndexOf(failedSql as string);
             const table = failed === -1 ? lastTable : sent[failed]?.table;
-            // Run again only what left nothing behind: a rolled-back transaction, or a first statement that never ran.
-            const repeatable = rolledBackWith === 0 && (atomic || (failed === -1 ? sent.length <= 1 : failed === 0));
+            // Run again only what left nothing behind: a rolled-back transaction, or a first statement that
+            // never ran (not when the revision also sent statements of its own through the driver or Drizzle).
+            const repeatable = rolledBackWith === 0 && (atomic || (failed === -1 ? sent.length <= 1 && touches.tables !== undefined : failed === 0));
             if (lockTimedOut && repeatable && attempt <= retries) {
               const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
               emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(table === undefined ? {} : { table }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });

@@ -321,6 +321,38 @@ export default revision({
         await holder.close();
       }
     });
+
+    it('a lock timeout a Drizzle query hits is a lock timeout too (retried where rolled back)', async () => {
+      const db = await ctx.createDatabase('safety_drizzle');
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE t (id integer)'));
+      const { sql } = await import('drizzle-orm');
+      const { chain } = await import('../support/runs.js');
+      const { upgrade } = await import('../../src/runner/runner.js');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url, ddl: { lockTimeoutMs: 200, lockRetries: 1 } };
+      const events: string[] = [];
+      const holder = await ctx.dialect.connect(db.url);
+      try {
+        await holder.begin();
+        await holder.query(ctx.name === 'postgresql' ? 'LOCK TABLE t IN ACCESS EXCLUSIVE MODE' : 'SELECT * FROM t');
+        const failure = await upgrade({
+          stream,
+          target: 'head',
+          onEvent: (event) => events.push(event.type),
+          graph: chain([
+            async (context) => {
+              const orm = (await context.drizzle()) as { execute(query: unknown): Promise<unknown> };
+              await orm.execute(sql.raw('ALTER TABLE t ADD COLUMN x integer'));
+            },
+          ]),
+        }).catch((e: unknown) => e);
+        expect((failure as { code?: unknown }).code).toBe('RUNNER_DDL_LOCK_TIMEOUT');
+        // PostgreSQL rolled the revision back and tries again; on MySQL what Drizzle sent may have run.
+        expect(events.filter((type) => type === 'lock-retry')).toHaveLength(ctx.name === 'postgresql' ? 1 : 0);
+      } finally {
+        await holder.rollback();
+        await holder.close();
+      }
+    });
   },
   ['postgresql', 'mysql'],
 );

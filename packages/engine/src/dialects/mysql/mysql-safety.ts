@@ -73,7 +73,8 @@ export async function openMysqlTimeouts(connection: Connection, timeouts: DdlTim
 
 /** @internal Error 1205: the statement waited `lock_wait_timeout` for a lock. */
 export function isMysqlLockTimeout(error: unknown): boolean {
-  return error instanceof QueryFailedError && error.driverCode === LOCK_WAIT_TIMEOUT;
+  // Strata's error, or the driver's own (a query sent through the driver or Drizzle).
+  return error instanceof QueryFailedError ? error.driverCode === LOCK_WAIT_TIMEOUT : (error as { code?: unknown } | null)?.code === LOCK_WAIT_TIMEOUT;
 }
 
 /** @internal `information_schema.TABLES.TABLE_ROWS`: InnoDB's sampled estimate. */

@@ -277,7 +277,8 @@ export async function openPostgresTimeouts(connection: Connection, timeouts: Ddl
 
 /** @internal SQLSTATE 55P03: the statement waited `lock_timeout` for a table lock. */
 export function isPostgresLockTimeout(error: unknown): boolean {
-  return error instanceof QueryFailedError && error.driverCode === LOCK_NOT_AVAILABLE;
+  // Strata's error, or the driver's own (a query sent through the driver or Drizzle).
+  return error instanceof QueryFailedError ? error.driverCode === LOCK_NOT_AVAILABLE : (error as { code?: unknown } | null)?.code === LOCK_NOT_AVAILABLE;
 }
 
 /** @internal `pg_class.reltuples`: the planner's row estimate, -1 before the first VACUUM or ANALYZE. */
