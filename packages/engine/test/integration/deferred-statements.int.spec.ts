@@ -312,6 +312,53 @@ await describeDialects(
       }
     });
 
+    it('a failure caught in one revision is that revision\'s, whatever reads next: the driver, Drizzle, or the next revision of the run', async () => {
+      const db = await ctx.createDatabase('defer-caught-next');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE existing (id integer)'));
+      const { sql } = await import('drizzle-orm');
+      const bodies: Body[] = [
+        async (context) => {
+          await context.execute('CREATE TABLE existing (id integer)');
+          const driver = context.connection.driver as { query(text: string): Promise<unknown> };
+          await driver.query('SELECT 1').catch(() => undefined);
+          await driver.query('SELECT 2');
+        },
+        async (context) => {
+          await context.execute('CREATE TABLE existing (id integer)');
+          const orm = (await context.drizzle()) as { execute(query: unknown): Promise<unknown> };
+          await orm.execute(sql.raw('SELECT 1')).catch(() => undefined);
+          await orm.execute(sql.raw('SELECT 2'));
+        },
+      ];
+      for (const body of bodies) {
+        const failure = await upgrade({ stream, graph: chain([body]), target: 'head' }).catch((e: unknown) => e);
+        expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1), causeCode: 'DIALECT_QUERY_FAILED' });
+        expect((failure as Error).message).toMatch(/already exists[\s\S]*CREATE TABLE existing/);
+      }
+      // One transaction for the run: a read of revision 1 that failed and was caught fails revision 1, not 2.
+      const failure = await upgrade({
+        stream: { ...stream, transaction: 'run' },
+        target: 'head',
+        graph: chain([
+          async ({ execute }) => {
+            await execute('CREATE TABLE t1 (id integer)');
+            try {
+              await execute('SELECT * FROM maybe_missing WHERE id = $1', [1]);
+            } catch {
+              // An optional read, the author thought.
+            }
+          },
+          async ({ execute }) => {
+            await execute('CREATE TABLE t2 (id integer)');
+          },
+        ]),
+      }).catch((e: unknown) => e);
+      expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1) });
+      expect((failure as Error).message).toMatch(/maybe_missing/);
+      expect((await snapshot(ctx.dialect, db.url, stream.name)).tables).toEqual(['existing']);
+    });
+
     it('on a SQL_ASCII database (positions counted in bytes) a syntax error after non-ASCII text is still told by its own statement', async () => {
       const server = ctx.target.serverUrl as string;
       const name = `strata_t_sql_ascii_${process.pid}_${Date.now().toString(36)}`;

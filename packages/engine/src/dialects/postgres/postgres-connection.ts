@@ -144,12 +144,13 @@ export class PostgresConnection implements Connection {
   /** Statements of the open transaction {@link deferStatement} keeps for its next message. */
   readonly #deferred = new DeferredStatements(DEFERRABLE, READING_SETTINGS);
   /**
-   * The error of a deferred statement that failed in the open transaction. Whoever catches it where
-   * it surfaced (the caller's later statement) cannot go on: the transaction is aborted, and the
-   * COMMIT, or any later statement in it, throws this error again rather than PostgreSQL's "current
-   * transaction is aborted".
+   * The error of the first statement that failed in the open transaction (before any SAVEPOINT: whoever
+   * sets one handles errors statement by statement). Whoever catches it (a deferred statement's error
+   * surfaces at the caller's next statement) cannot go on: the transaction is aborted, and the COMMIT,
+   * {@link sendDeferred}, the driver's next query or any later statement throw this error again rather
+   * than PostgreSQL's "current transaction is aborted".
    */
-  #deferredFailure: Error | undefined;
+  #abortedBy: Error | undefined;
   /** The server's encoding (from its startup report): how it counts the characters of an error's position. */
   #serverEncoding: string | undefined;
   /** A SAVEPOINT was sent in the open transaction: nothing more is deferred in it. */
@@ -249,14 +250,10 @@ export class PostgresConnection implements Connection {
     const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
     if (typeof text === 'string' && SAVEPOINT.test(text)) this.#savepointSet = true;
     const query = (): unknown => (this.#client.query as (...values: unknown[]) => unknown)(...args);
-    if (this.#driverReady === undefined && !this.#holdsAnything()) return query();
-    const before = this.#driverReady;
-    const ready = (before === undefined ? this.#sendWithHeld(undefined) : before.catch(() => undefined).then(() => this.#sendWithHeld(undefined)))
-      .then(() => undefined)
-      .finally(() => {
-        if (this.#driverReady === ready) this.#driverReady = undefined;
-      });
-    this.#driverReady = ready;
+    const aborted = this.#abortedBy;
+    if (aborted === undefined && this.#driverReady === undefined && !this.#holdsAnything()) return query();
+    // In an aborted transaction the query fails with what aborted it, not with "current transaction is aborted".
+    const ready = aborted !== undefined ? Promise.reject(aborted) : this.#driverSend();
     const last = args.at(-1);
     const submittable = typeof (first as { submit?: unknown } | undefined)?.submit === 'function' ? (first as { handleError?: (error: unknown) => void }) : undefined;
     if (submittable !== undefined || typeof last === 'function') {
@@ -265,6 +262,18 @@ export class PostgresConnection implements Connection {
       return submittable;
     }
     return ready.then(query);
+  }
+
+  /** Sends what is held, after what the driver's earlier queries are sending; the driver's next query waits for it. */
+  #driverSend(): Promise<void> {
+    const before = this.#driverReady;
+    const ready = (before === undefined ? this.#sendWithHeld(undefined) : before.catch(() => undefined).then(() => this.#sendWithHeld(undefined)))
+      .then(() => undefined)
+      .finally(() => {
+        if (this.#driverReady === ready) this.#driverReady = undefined;
+      });
+    this.#driverReady = ready;
+    return ready;
   }
 
   /**
@@ -283,9 +292,9 @@ export class PostgresConnection implements Connection {
     return this.#inTransaction && !this.#savepointSet && this.#deferred.add(sql);
   }
 
-  /** Also throws the failure of a deferred statement that aborted the transaction, should the caller have caught it. */
+  /** Also throws the failure of the statement that aborted the transaction, should the caller have caught it. */
   async sendDeferred(): Promise<void> {
-    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
+    if (this.#abortedBy !== undefined) throw this.#abortedBy;
     if (this.#deferred.pending) await this.#sendWithHeld(undefined);
   }
 
@@ -320,7 +329,7 @@ export class PostgresConnection implements Connection {
 
   async commit(): Promise<void> {
     // PostgreSQL would answer COMMIT on the aborted transaction with a rollback, and no error.
-    const failure = this.#deferredFailure;
+    const failure = this.#abortedBy;
     if (failure !== undefined) {
       await this.rollback().catch(() => undefined);
       throw failure;
@@ -344,7 +353,7 @@ export class PostgresConnection implements Connection {
 
   async commitWith(statements: readonly SqlStatement[]): Promise<void> {
     // The transaction is aborted: nothing more is sent in it, the caller rolls it back.
-    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
+    if (this.#abortedBy !== undefined) throw this.#abortedBy;
     const last = statements.map(({ sql, params }) => withLiterals(sql, params)).join('; ');
     // What is held back, the statements and COMMIT are one message. A failing statement leaves the
     // transaction open (aborted) for the caller's rollback.
@@ -380,7 +389,7 @@ export class PostgresConnection implements Connection {
     this.#inTransaction = false;
     this.#beginHeld = false;
     this.#savepointSet = false;
-    this.#deferredFailure = undefined;
+    this.#abortedBy = undefined;
   }
 
   #holdsAnything(): boolean {
@@ -397,16 +406,11 @@ export class PostgresConnection implements Connection {
     if (this.#beginHeld) parts.push({ text: this.#beginSql, sql: this.#beginSql, count: this.#beginSql.split(';').length });
     this.#beginHeld = false;
     for (const sql of this.#deferred.take()) parts.push({ text: sql, sql, count: 1 });
-    const deferred = parts.length;
     if (own !== undefined) parts.push({ ...own, count: Infinity });
     if (parts.length === 0) return undefined;
     let completed = 0;
-    let failed = -1;
-    const sent = this.#run(
-      (error) => {
-        failed = failedPart(parts, error, completed, serverLength(this.#serverEncoding));
-        return parts[failed]?.sql ?? '';
-      },
+    return this.#run(
+      (error) => parts[failedPart(parts, error, completed, serverLength(this.#serverEncoding))]?.sql ?? '',
       () =>
         new Promise<PgResult | PgResult[]>((resolve, reject) => {
           const text = parts.map((part) => part.text).join(STATEMENT_SEPARATOR);
@@ -419,10 +423,6 @@ export class PostgresConnection implements Connection {
           this.#client.query(query);
         }),
     );
-    return sent.catch((error: unknown) => {
-      if (failed !== -1 && failed < deferred && this.#inTransaction && !(error instanceof ConnectionLostError)) this.#deferredFailure = error as Error;
-      throw error;
-    });
   }
 
   /** Runs one driver call, turning driver errors into `QueryFailedError` or `ConnectionLostError`. */
@@ -441,9 +441,11 @@ export class PostgresConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
-      // "current transaction is aborted": the deferred statement that aborted it is the error to tell.
-      if ((error as { code?: unknown }).code === IN_FAILED_TRANSACTION && this.#deferredFailure !== undefined) throw this.#deferredFailure;
-      throw statementError(context, error, scrubPassword(typeof sql === 'string' ? sql : sql(error), this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
+      // "current transaction is aborted": the statement that aborted it is the error to tell.
+      if ((error as { code?: unknown }).code === IN_FAILED_TRANSACTION && this.#abortedBy !== undefined) throw this.#abortedBy;
+      const failure = statementError(context, error, scrubPassword(typeof sql === 'string' ? sql : sql(error), this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
+      if (this.#inTransaction && !this.#savepointSet) this.#abortedBy ??= failure;
+      throw failure;
     }
   }
 }
