@@ -1,12 +1,17 @@
 /** A statement that returns rows whatever its kind (PostgreSQL and MariaDB: `INSERT … RETURNING`). */
 const RETURNING = /\breturning\b/i;
 
-/**
- * A statement that may carry a password (`CREATE USER … IDENTIFIED BY`, `ALTER ROLE … PASSWORD`):
- * it goes alone, since a server's error about another statement of the message may quote the text
- * that follows it (MariaDB's "near '…'").
- */
+/** See {@link carriesSecret}. */
 const SECRET = /\b(?:identified|password)\b/i;
+
+/**
+ * Whether `sql` may carry a password (`CREATE USER … IDENTIFIED BY`, `ALTER ROLE … PASSWORD`): it goes
+ * alone, in a message of its own, since a server's error about another statement of a message may
+ * quote the text that follows it (MariaDB's "near '…'").
+ */
+export function carriesSecret(sql: string): boolean {
+  return SECRET.test(sql);
+}
 
 /** How many statements may wait: a data migration's thousands of INSERTs go in batches. */
 const MAX_STATEMENTS = 1000;
@@ -46,7 +51,7 @@ export class DeferredStatements {
   /** Keeps `sql` (its final `;` dropped); false, keeping nothing, when it is not one such statement or the batch is full. */
   add(sql: string): boolean {
     const statement = sql.replace(/;\s*$/, '');
-    if (!this.#kinds.test(statement) || this.#refused?.test(statement) || RETURNING.test(statement) || SECRET.test(statement) || statement.includes(';')) return false;
+    if (!this.#kinds.test(statement) || this.#refused?.test(statement) || RETURNING.test(statement) || carriesSecret(statement) || statement.includes(';')) return false;
     if (this.#statements.length >= MAX_STATEMENTS || this.#chars + statement.length > MAX_CHARS) return false;
     this.#statements.push(statement);
     this.#chars += statement.length;

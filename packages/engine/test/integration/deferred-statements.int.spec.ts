@@ -521,6 +521,80 @@ await describeDialects(
       expect(rows.map((r) => Number(r['id']))).toEqual([5, 6]);
     });
 
+    it('what the driver hands out (its raw connection, prepared statements, Drizzle\'s iterator) runs after the statements executed before', async () => {
+      const db = await ctx.createDatabase('my-defer-handed');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.executeScript('CREATE TABLE a (id integer PRIMARY KEY); INSERT INTO a VALUES (1)'));
+      const { mysqlTable, int } = await import('drizzle-orm/mysql-core');
+      const a = mysqlTable('a', { id: int('id').primaryKey() });
+      const seen: unknown[] = [];
+      await upgrade({
+        stream,
+        target: 'head',
+        graph: chain([
+          async (context) => {
+            const driver = context.connection.driver as {
+              prepare(sql: string): Promise<{ execute(values: unknown[]): Promise<unknown>; close(): void }>;
+              connection: { query(sql: string, done: (error: unknown, rows: { n: unknown }[]) => void): void };
+            };
+            const insert = await driver.prepare('INSERT INTO a (id) VALUES (?)');
+            await context.execute('DELETE FROM a');
+            await insert.execute([2]);
+            insert.close();
+            await context.execute('INSERT INTO a (id) VALUES (3)');
+            seen.push(await new Promise((resolve, reject) => driver.connection.query('SELECT COUNT(*) AS n FROM a', (error, rows) => (error ? reject(error) : resolve(Number(rows[0]?.n))))));
+            const orm = (await context.drizzle()) as { select(): { from(table: unknown): { iterator(): AsyncIterable<{ id: number }> } } };
+            await context.execute('INSERT INTO a (id) VALUES (4)');
+            for await (const row of orm.select().from(a).iterator()) seen.push(row.id);
+          },
+        ]),
+      });
+      expect(seen).toEqual([2, 2, 3, 4]);
+    });
+
+    it('after a deferred statement failed, nothing after it runs, even what the body sends once it caught the error', async () => {
+      const db = await ctx.createDatabase('my-defer-after');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.executeScript('CREATE TABLE a (id integer PRIMARY KEY); INSERT INTO a VALUES (1); CREATE TABLE b (id integer)'));
+      const bodies: Body[] = [
+        async ({ execute, connection }) => {
+          await execute('INSERT INTO a (id) VALUES (1)');
+          const literal = (connection.driver as { escape(value: unknown): string }).escape(7);
+          await execute(`INSERT INTO b (id) VALUES (${literal})`);
+        },
+        async ({ execute }) => {
+          await execute('INSERT INTO a (id) VALUES (1)');
+          await execute('SELECT 1').catch(() => undefined);
+          await execute('INSERT INTO b (id) VALUES (8)');
+          await execute('INSERT INTO b (id) VALUES (?)', [9]).catch(() => undefined);
+        },
+      ];
+      for (const body of bodies) {
+        const failure = await upgrade({ stream, target: 'head', graph: chain([body]) }).catch((e: unknown) => e);
+        expect((failure as Error).message).toMatch(/Duplicate entry[\s\S]*INSERT INTO a \(id\) VALUES \(1\)/);
+      }
+      await withConnection(ctx.dialect, db.url, async (c) => expect(await c.query('SELECT id FROM b')).toEqual([]));
+    });
+
+    it('a statement that may carry a password goes in a message of its own: an error about another statement cannot quote it', async () => {
+      const db = await ctx.createDatabase('my-defer-secret');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE a (id integer PRIMARY KEY)'));
+      const failure = await upgrade({
+        stream,
+        target: 'head',
+        graph: chain([
+          async ({ execute }) => {
+            await execute('INSERT INTO a (id) VALUES (1 2)');
+            await execute("CREATE USER strata_never IDENTIFIED BY 'hunter2'");
+          },
+        ]),
+      }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      expect((failure as Error).message).toMatch(/syntax/);
+      expect(JSON.stringify(failure, Object.getOwnPropertyNames(failure))).not.toContain('hunter2');
+    });
+
     it('a deferred failure caught where it surfaced still fails its revision, quoting the statement that failed', async () => {
       const db = await ctx.createDatabase('my-defer-caught');
       const stream = { name: 'app', dialect: ctx.name, url: db.url };

@@ -19,7 +19,7 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
+import { carriesSecret, DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
 import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
@@ -115,6 +115,8 @@ export class MysqlConnection implements Connection {
   #deferredFailure: Error | undefined;
   /** The mysql2 connection as {@link driver} hands it out: each of its calls first sends what the connection holds. */
   readonly #driver: unknown;
+  /** The driver was handed out since the last {@link sendDeferred}: nothing is deferred until then. */
+  #driverOut = false;
   /** Why the session dropped, once mysql2 has reported it; every later call fails fast with it. */
   #lostReason: string | undefined;
 
@@ -179,12 +181,17 @@ export class MysqlConnection implements Connection {
   }
 
   /**
-   * The mysql2 connection. Each call made on it first queues a transaction still held back and the
-   * deferred statements: mysql2 runs a connection's commands in the order they were issued, so they
-   * run before the caller's own queries, whenever the caller got hold of the connection. A failure
-   * of theirs is thrown by this connection's next call, {@link sendDeferred} at the latest.
+   * The mysql2 connection. Reading it queues a transaction still held back and the deferred
+   * statements on it (mysql2 runs a connection's commands in the order they were issued), and nothing
+   * more is deferred until {@link sendDeferred}: what the caller sends through it, or through what it
+   * hands out (`connection`, prepared statements, Drizzle's iterators), runs in the order it was
+   * asked for. A caller that kept it from before gets the same order: each call on it first queues
+   * what is held. A failure of what was queued is thrown by this connection's next call,
+   * {@link sendDeferred} at the latest.
    */
   get driver(): unknown {
+    this.#sendEarly();
+    this.#driverOut = true;
     return this.#driver;
   }
 
@@ -204,26 +211,37 @@ export class MysqlConnection implements Connection {
    * quoting it, by the call that sent it, and again by {@link sendDeferred} should the caller catch it.
    */
   deferStatement(sql: string): boolean {
-    return !this.#inTransaction && this.#deferred.add(sql);
+    return !this.#inTransaction && !this.#driverOut && this.#deferredFailure === undefined && this.#deferred.add(sql);
   }
 
-  /** Also throws the failure of what was sent early through the driver, or of a deferred statement whose error the caller caught. */
+  /**
+   * Also throws the failure of what was sent early through the driver, or of a deferred statement
+   * whose error the caller caught; the statements deferred after it are then dropped, as they would
+   * never have run. Ends the statement-by-statement order the {@link driver} started.
+   */
   async sendDeferred(): Promise<void> {
     let failure: unknown;
     try {
       await this.#held.settle();
-      if (this.#deferred.pending) await this.#send(await this.#held.take(), undefined);
+      if (this.#deferredFailure === undefined && this.#deferred.pending) await this.#send(await this.#held.take(), undefined);
     } catch (error) {
       failure = error;
     }
+    this.#driverOut = false;
     // The first deferred statement that failed is the one to tell, however it was thrown before.
     const first = this.#deferredFailure ?? failure;
     this.#deferredFailure = undefined;
-    if (first !== undefined) throw first;
+    if (first === undefined) return;
+    this.#deferred.drop();
+    throw first;
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     this.#refuseSeveral(sql);
+    // After a deferred statement failed, nothing more runs: the caller would have stopped there.
+    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
+    // What a password travels in goes alone: an error about another statement could quote it.
+    if (carriesSecret(sql)) await this.#sendHeld();
     // The text protocol with client-side escaping (as Kysely's MySQL driver does): prepared
     // statements would reject some DDL and bind JS numbers as DOUBLE.
     const rows = await this.#send(await this.#held.take(), { sql, text: sql, params });
@@ -231,6 +249,7 @@ export class MysqlConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
+    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
     await this.#sendHeld();
     await this.#run(sql, () => this.#client.query(sql));
   }
