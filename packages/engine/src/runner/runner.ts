@@ -539,6 +539,34 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       queue.committed();
       if (release.length > 0) releasing?.releasedWith?.();
     };
+    // The failure of the run's own COMMIT (a deferred constraint), once told as a revision's.
+    let commitFailure: RevisionFailedError | undefined;
+    // Commits the run's open transaction; a failed COMMIT rolled all of it back, and is told as the
+    // failure of its last revision (whose COMMIT it was), the others rolled back with it.
+    const finishRun = async (releasing?: MigrationLock) => {
+      const run = open;
+      try {
+        await commitRun(releasing);
+      } catch (error) {
+        if (run === undefined) throw error;
+        queue.rolledBack(run.firstStep);
+        const count = steps.length - run.firstStep;
+        steps.splice(run.firstStep, count, ...steps.slice(run.firstStep).map((done, i): StepResult => ({ ...done, status: i === count - 1 ? 'failed' : 'rolled-back' })));
+        heads = run.heads;
+        const { revision } = plan[steps.length - 1] as Step;
+        commitFailure = new RevisionFailedError({
+          stream: stream.name,
+          revision: revision.id,
+          file: revision.file,
+          direction,
+          rolledBack: true,
+          rolledBackWith: count - 1,
+          cause: error,
+          result: { stream: stream.name, direction, headsBefore, headsAfter: heads, steps },
+        });
+        throw commitFailure;
+      }
+    };
     const writeWaiting = () => queue.writeAlone();
     // After a failure in the open transaction: undoes the failed revision (plan index `failed`) and
     // returns how many revisions before it went back with it. With savepoints only the failed one goes
@@ -667,7 +695,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
               }
             } else {
               // A revision that cannot run in a transaction ends the run's transaction before it.
-              await commitRun();
+              await finishRun();
               await unprepare();
               deferring = true;
               try {
@@ -697,6 +725,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             await once();
             break;
           } catch (error) {
+            // The run's COMMIT before this revision failed: that is the run's failure, told already.
+            if (error === commitFailure) throw error;
             const unrecorded = queue.takeUnrecorded();
             if (unrecorded !== undefined) throw await recordingFailed(unrecorded);
             // What the failed revision did is rolled back (or half there, on MySQL): reflect again if the run goes on.
@@ -762,7 +792,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         steps.push({ revision: revision.id, message: revision.message, direction, status: 'applied', durationMs, differences, ...fileOf(revision.file) });
         emit({ type: 'revision-done', ...base, durationMs });
       }
-      await commitRun(lock);
+      await finishRun(lock);
       await writeWaiting();
     } finally {
       if (open !== undefined) await connection.rollback().catch(() => undefined);

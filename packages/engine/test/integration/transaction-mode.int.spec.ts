@@ -1,7 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
+import { RevisionFailedError } from '../../src/runner/errors.js';
 import { describeDialects } from '../support/databases.js';
+import type { Body } from '../support/runs.js';
 import { writeOpsRevision } from '../support/schema.js';
 import { describeRun, jsonOf, makeTempDir, snapshot, StreamFixture, tableOf, type CliRun } from '../support/streams.js';
 
@@ -222,6 +224,44 @@ await describeDialects(
       const held = await snapshot(ctx.dialect, s.url, s.name);
       expect(held.tables).toEqual([tableOf(A)]);
       expect(held.versions).toEqual([A]);
+    });
+
+    it('a COMMIT of the run that fails (a deferred constraint) is the failure of the revision before it; the run rolls back whole', async () => {
+      const { revision } = await import('../../src/revision/revision.js');
+      const { RevisionGraph } = await import('../../src/revision/revision-graph.js');
+      const { upgrade } = await import('../../src/runner/runner.js');
+      const step = (n: number, upgradeBody: Body, transactional = true) =>
+        revision({ id: `rev_${n}`, parents: n === 1 ? [] : [`rev_${n - 1}`], message: `step ${n}`, transactional, upgrade: upgradeBody, downgrade: async () => undefined });
+      const parent = step(1, async ({ execute }) => {
+        await execute('CREATE TABLE p (id integer PRIMARY KEY)');
+      });
+      const violating = step(2, async ({ execute }) => {
+        await execute('CREATE TABLE c (pid integer REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)');
+        await execute('INSERT INTO c (pid) VALUES (99)');
+      });
+      const outside = step(3, async ({ execute }) => {
+        await execute('CREATE TABLE other (id integer)');
+      }, false);
+      // The run's last COMMIT, and the COMMIT before a revision that runs outside the transaction.
+      for (const [label, revisions] of [
+        ['end', [parent, violating]],
+        ['before-outside', [parent, violating, outside]],
+      ] as const) {
+        const db = await ctx.createDatabase(`run-commit-${label}`);
+        const stream = { name: 'app', dialect: ctx.name, url: db.url, transaction: 'run' as const };
+        const failure = await upgrade({ stream, graph: new RevisionGraph([...revisions]), target: 'head' }).catch((e: unknown) => e);
+        expect(failure, label).toBeInstanceOf(RevisionFailedError);
+        const error = failure as RevisionFailedError;
+        expect(error.details, label).toMatchObject({ revision: 'rev_2', rolledBack: true, rolledBackWith: 1, causeCode: 'DIALECT_QUERY_FAILED' });
+        expect(error.message, label).toMatch(/foreign key/);
+        expect(error.result.steps.map((done) => [done.revision, done.status]), label).toEqual([
+          ['rev_1', 'rolled-back'],
+          ['rev_2', 'failed'],
+        ]);
+        const after = await snapshot(ctx.dialect, db.url, stream.name);
+        expect(after.tables, label).toEqual([]);
+        expect(after.versions, label).toEqual([]);
+      }
     });
   },
   ['postgresql'],
