@@ -1,3 +1,4 @@
+import { DrizzleQueryError } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { PermissionDeniedError, QueryFailedError } from '../dialects/errors.js';
 import { RevisionFailedError } from './errors.js';
@@ -32,18 +33,9 @@ describe('RevisionFailedError: the cause knows the next step', () => {
 
 describe('RevisionFailedError: a library wrapping the failure (Drizzle)', () => {
   const result = { stream: 'app', direction: 'up' as const, headsBefore: [], headsAfter: [], steps: [] };
-  /** Drizzle's own error shape: its query in the message, the driver's error as the cause. */
-  const drizzleFailure = (cause: Error) => Object.assign(new Error('Failed query: select "id" from "clients"\nparams: '), { cause });
-
-  it("adds the driver's reason the wrapper's message leaves out", () => {
-    const cause = drizzleFailure(new Error('relation "clients" does not exist'));
-    const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause, result });
-    expect(error.message).toMatch(/failed: Failed query: select "id" from "clients"\nparams: \(relation "clients" does not exist\)\. Its changes/);
-    expect(error.cause).toBe(cause);
-  });
-
-  it('tells the Strata error inside it too: the statement that failed, its code and hint', () => {
-    const inner = new PermissionDeniedError({
+  const failed = (cause: unknown) => new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause, result });
+  const denied = () =>
+    new PermissionDeniedError({
       dialect: 'postgresql',
       redactedUrl: 'postgres://reader@db/app',
       sql: 'CREATE TABLE t ()',
@@ -51,13 +43,32 @@ describe('RevisionFailedError: a library wrapping the failure (Drizzle)', () => 
       driverCode: '42501',
       missing: { privilege: 'CREATE on schema public', grant: 'GRANT CREATE ON SCHEMA public TO "reader";' },
     });
-    const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause: drizzleFailure(inner), result });
-    expect(error.message).toContain(`Failed query: select "id" from "clients"\nparams: (${inner.message.replace(/\.\s*$/, '')})`);
+
+  it("shows the query with the driver's reason, never the query's parameters", () => {
+    const cause = new DrizzleQueryError('select "id" from "clients" where "token" = $1', ['s3cret'], new Error('relation "clients" does not exist'));
+    const error = failed(cause);
+    expect(error.message).toContain('failed: Failed query: select "id" from "clients" where "token" = $1 (relation "clients" does not exist). Its changes');
+    expect(error.message).not.toContain('s3cret');
+    expect(error.cause).toBe(cause);
+  });
+
+  it('around a Strata error, tells that error alone (the wrapped query did not fail), with its code and hint', () => {
+    const inner = denied();
+    const error = failed(new DrizzleQueryError('insert into "users" values ($1)', ['s3cret'], inner));
+    expect(error.message).toContain(`failed: ${inner.message.replace(/\.\s*$/, '')}. Its changes`);
+    expect(error.message).not.toContain('Failed query');
+    expect(error.message).not.toContain('s3cret');
     expect(error.details['causeCode']).toBe('DIALECT_PERMISSION_DENIED');
     expect(error.hint).toContain('GRANT CREATE ON SCHEMA public TO "reader";');
   });
-});
 
+  it("inside the revision's own error, the own words come first and the Strata error after them", () => {
+    const inner = denied();
+    const error = failed(new Error('seeding the lookup table failed', { cause: new DrizzleQueryError('select 1', [], inner) }));
+    expect(error.message).toContain(`failed: seeding the lookup table failed (${inner.message.replace(/\.\s*$/, '')}). Its changes`);
+    expect(error.details['causeCode']).toBe('DIALECT_PERMISSION_DENIED');
+  });
+});
 describe("RevisionFailedError: the revision's own error wrapping a Strata error", () => {
   it('keeps its words and adds the statement that failed', () => {
     const inner = new QueryFailedError({ dialect: 'postgresql', redactedUrl: 'postgres://db/app', sql: 'UPDATE accounts SET tier = 2', reason: 'deadlock detected' });

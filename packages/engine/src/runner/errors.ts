@@ -60,12 +60,33 @@ export function causeChain(error: unknown): unknown[] {
   return chain;
 }
 
-/** An error's message, followed by the message of the error it wraps when it does not say it already (Drizzle's "Failed query"). */
+/**
+ * The query of a library's wrapper around a failed query (Drizzle's "Failed query: … params: …"), whose
+ * own message holds the query's parameters; undefined for any other error.
+ */
+function wrappedQuery(error: unknown): string | undefined {
+  const query = (error as { query?: unknown } | null)?.query;
+  return error instanceof Error && !(error instanceof StrataError) && 'params' in error && typeof query === 'string' ? query : undefined;
+}
+
+/**
+ * What a failure says: the outermost error's words (a query wrapper's query, never its parameters),
+ * then in parentheses the Strata error inside it, else the driver's error at the bottom, unless the
+ * words say it already. A query wrapper around a Strata error is left out: its query did not fail,
+ * a statement deferred before it did.
+ */
 function reasonOf(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const own = error.message.trim();
-  const inner = error instanceof StrataError ? undefined : error.cause;
-  return inner instanceof Error && !own.includes(inner.message) ? `${own} (${inner.message.trim().replace(/\.$/, '')})` : own;
+  const chain = causeChain(error);
+  const inner = chain.find((cause) => cause instanceof StrataError) ?? chain.at(-1);
+  const text = (cause: unknown): string => {
+    const query = wrappedQuery(cause);
+    const words = query === undefined ? (cause instanceof Error ? cause.message : String(cause)) : `Failed query: ${query}`;
+    return words.trim().replace(/\.$/, '');
+  };
+  const outer = chain[0];
+  if (outer === inner || (inner instanceof StrataError && wrappedQuery(outer) !== undefined)) return text(inner);
+  const said = text(outer);
+  return said.includes(text(inner)) ? said : `${said} (${text(inner)})`;
 }
 
 export class RevisionFailedError extends StrataError {
