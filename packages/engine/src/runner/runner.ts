@@ -541,15 +541,18 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
     };
     // The failure of the run's own COMMIT (a deferred constraint), once told as a revision's.
     let commitFailure: RevisionFailedError | undefined;
-    // Commits the run's open transaction; a failed COMMIT rolled all of it back, and is told as the
-    // failure of its last revision (whose COMMIT it was), the others rolled back with it.
+    // Commits the run's open transaction. Under --transaction run a failed COMMIT (a deferred
+    // constraint) rolled all of it back, and is told as the failure of its last revision (whose COMMIT
+    // it was), the others rolled back with it; the rows of revisions committed before it are written.
+    // Another process holding the database is no revision's fault: its own error goes as it is.
     const finishRun = async (releasing?: MigrationLock) => {
       const run = open;
       try {
         await commitRun(releasing);
       } catch (error) {
-        if (run === undefined) throw error;
+        if (run === undefined || !runTransaction || isDatabaseLocked(error)) throw error;
         queue.rolledBack(run.firstStep);
+        await writeWaiting().catch(() => undefined);
         const count = steps.length - run.firstStep;
         steps.splice(run.firstStep, count, ...steps.slice(run.firstStep).map((done, i): StepResult => ({ ...done, status: i === count - 1 ? 'failed' : 'rolled-back' })));
         heads = run.heads;

@@ -79,3 +79,31 @@ describe('SQLite held by another process: wait up to --lock-timeout, then DIALEC
     });
   }
 });
+
+describe('SQLite held at the run\'s COMMIT', () => {
+  it('a reader that holds up the COMMIT of the run\'s shared transaction is reported as DIALECT_SQLITE_BUSY, not as a revision\'s failure', async () => {
+    const { upgrade } = await import('../../src/runner/runner.js');
+    const { chain } = await import('../support/runs.js');
+    const database = await createTestDatabase('sqlite', 'busy-commit');
+    const holder = new Database(database.name);
+    holder.exec('CREATE TABLE other (note integer)');
+    try {
+      const failure = await upgrade({
+        stream: { name: 'app', dialect: 'sqlite', url: database.url, lockTimeoutMs: 300 },
+        target: 'head',
+        graph: chain([
+          async ({ op }) => op.createTable('a', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] }),
+          async ({ op }) => {
+            await op.createTable('b', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+            HOLDS['a read transaction'](holder);
+          },
+        ]),
+      }).catch((e: unknown) => e);
+      expect((failure as { code?: unknown }).code).toBe('DIALECT_SQLITE_BUSY');
+    } finally {
+      if (holder.inTransaction) holder.exec('ROLLBACK');
+      holder.close();
+      await database.drop();
+    }
+  });
+});

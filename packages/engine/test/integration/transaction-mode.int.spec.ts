@@ -5,7 +5,7 @@ import { RevisionFailedError } from '../../src/runner/errors.js';
 import { describeDialects } from '../support/databases.js';
 import type { Body } from '../support/runs.js';
 import { writeOpsRevision } from '../support/schema.js';
-import { describeRun, jsonOf, makeTempDir, snapshot, StreamFixture, tableOf, type CliRun } from '../support/streams.js';
+import { describeRun, jsonOf, makeTempDir, snapshot, StreamFixture, tableOf, withConnection, type CliRun } from '../support/streams.js';
 
 // Issue 9 item 3: `--transaction run` (Alembic's transaction_per_migration=False) beside the default
 // one transaction per revision.
@@ -262,6 +262,16 @@ await describeDialects(
         expect(after.tables, label).toEqual([]);
         expect(after.versions, label).toEqual([]);
       }
+      // A revision committed before the run's transaction, whose body sent nothing (its row waiting), stays recorded.
+      const db = await ctx.createDatabase('run-commit-waiting');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url, transaction: 'run' as const };
+      await withConnection(ctx.dialect, db.url, (c) => c.executeScript('CREATE TABLE p (id integer PRIMARY KEY); CREATE TABLE c (pid integer REFERENCES p (id) DEFERRABLE INITIALLY DEFERRED)'));
+      const quiet = step(1, async () => undefined, false);
+      const orphan = revision({ id: 'rev_2', parents: ['rev_1'], message: 'orphan', upgrade: async ({ execute }) => void (await execute('INSERT INTO c (pid) VALUES (99)')), downgrade: async () => undefined });
+      const failure = (await upgrade({ stream, graph: new RevisionGraph([quiet, orphan]), target: 'head' }).catch((e: unknown) => e)) as RevisionFailedError;
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      expect(failure.result.headsAfter).toEqual(['rev_1']);
+      expect((await snapshot(ctx.dialect, db.url, stream.name)).versions).toEqual(['rev_1']);
     });
   },
   ['postgresql'],
