@@ -359,6 +359,50 @@ await describeDialects(
       expect((await snapshot(ctx.dialect, db.url, stream.name)).tables).toEqual(['existing']);
     });
 
+    it('a failure of the driver\'s or Drizzle\'s own query caught in revision 1 of a run is revision 1\'s; after a caught failure nothing more is sent', async () => {
+      const { sql } = await import('drizzle-orm');
+      const firsts: Body[] = [
+        async (context) => {
+          await context.execute('CREATE TABLE t1 (id integer)');
+          await (context.connection.driver as { query(text: string): Promise<unknown> }).query('SELECT * FROM maybe_missing').catch(() => undefined);
+        },
+        async (context) => {
+          await context.execute('CREATE TABLE t1 (id integer)');
+          const orm = (await context.drizzle()) as { execute(query: unknown): Promise<unknown> };
+          await orm.execute(sql.raw('SELECT * FROM maybe_missing')).catch(() => undefined);
+        },
+      ];
+      for (const first of firsts) {
+        const db = await ctx.createDatabase('defer-driver-caught');
+        const stream = { name: 'app', dialect: ctx.name, url: db.url, transaction: 'run' as const };
+        const failure = await upgrade({ stream, target: 'head', graph: chain([first, async ({ execute }) => void (await execute('CREATE TABLE t2 (id integer)'))]) }).catch((e: unknown) => e);
+        expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1) });
+        expect((failure as Error).message).toMatch(/maybe_missing/);
+        expect((failure as Error).message).not.toMatch(/current transaction is aborted/);
+      }
+      // A syntax error in the revision's first statement: its message held the BEGIN, which never ran
+      // either; what the body sends after catching it must not commit on its own.
+      const db = await ctx.createDatabase('defer-begin-lost');
+      await withConnection(ctx.dialect, db.url, (c) => c.query('CREATE TABLE a (id integer)'));
+      const failure = await upgrade({
+        stream: { name: 'app', dialect: ctx.name, url: db.url },
+        target: 'head',
+        graph: chain([
+          async ({ execute }) => {
+            try {
+              await execute('SELEC 1');
+            } catch {
+              // An older server, the author thought.
+            }
+            await execute('INSERT INTO a (id) VALUES ($1)', [1]);
+          },
+        ]),
+      }).catch((e: unknown) => e);
+      expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1), rolledBack: true });
+      expect((failure as Error).message).toMatch(/SELEC 1/);
+      await withConnection(ctx.dialect, db.url, async (c) => expect((await c.query('SELECT count(*)::int AS n FROM a'))[0]?.['n']).toBe(0));
+    });
+
     it('on a SQL_ASCII database (positions counted in bytes) a syntax error after non-ASCII text is still told by its own statement', async () => {
       const server = ctx.target.serverUrl as string;
       const name = `strata_t_sql_ascii_${process.pid}_${Date.now().toString(36)}`;

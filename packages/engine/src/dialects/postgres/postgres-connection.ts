@@ -249,19 +249,46 @@ export class PostgresConnection implements Connection {
     const [first] = args;
     const text = typeof first === 'string' ? first : (first as { text?: unknown } | undefined)?.text;
     if (typeof text === 'string' && SAVEPOINT.test(text)) this.#savepointSet = true;
-    const query = (): unknown => (this.#client.query as (...values: unknown[]) => unknown)(...args);
+    // The caller's own failure aborts the transaction as any other: it is remembered (see #abortedBy).
+    const noted = (error: unknown): void => this.#noteFailure(typeof text === 'string' ? text : '', error);
+    const last = args.at(-1);
+    const callback = typeof last === 'function' ? (last as (error: unknown, ...rest: unknown[]) => unknown) : undefined;
+    const callArgs =
+      callback === undefined
+        ? args
+        : [
+            ...args.slice(0, -1),
+            (error: unknown, ...rest: unknown[]) => {
+              if (error) noted(error);
+              return callback(error, ...rest);
+            },
+          ];
+    const query = (): unknown => {
+      const result = (this.#client.query as (...values: unknown[]) => unknown)(...callArgs);
+      if (!(result instanceof Promise)) return result;
+      return result.catch((error: unknown) => {
+        noted(error);
+        throw error;
+      });
+    };
     const aborted = this.#abortedBy;
     if (aborted === undefined && this.#driverReady === undefined && !this.#holdsAnything()) return query();
     // In an aborted transaction the query fails with what aborted it, not with "current transaction is aborted".
     const ready = aborted !== undefined ? Promise.reject(aborted) : this.#driverSend();
-    const last = args.at(-1);
     const submittable = typeof (first as { submit?: unknown } | undefined)?.submit === 'function' ? (first as { handleError?: (error: unknown) => void }) : undefined;
-    if (submittable !== undefined || typeof last === 'function') {
-      const fail = submittable !== undefined ? (error: unknown) => submittable.handleError?.(error) : (last as (error: unknown) => void);
+    if (submittable !== undefined || callback !== undefined) {
+      const fail = submittable !== undefined ? (error: unknown) => submittable.handleError?.(error) : (callback as (error: unknown) => void);
       ready.then(query, fail);
       return submittable;
     }
     return ready.then(query);
+  }
+
+  /** Remembers the failure of a query the caller sent through the driver, as `#run` does for the connection's own. */
+  #noteFailure(sql: string, error: unknown): void {
+    if (!this.#inTransaction || this.#savepointSet || this.#abortedBy !== undefined || typeof (error as { code?: unknown }).code !== 'string' || isLost(error)) return;
+    const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: this.redactedUrl };
+    this.#abortedBy = statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
   }
 
   /** Sends what is held, after what the driver's earlier queries are sending; the driver's next query waits for it. */
@@ -289,7 +316,7 @@ export class PostgresConnection implements Connection {
    * or any later statement of that transaction, should the caller catch it and go on.
    */
   deferStatement(sql: string): boolean {
-    return this.#inTransaction && !this.#savepointSet && this.#deferred.add(sql);
+    return this.#inTransaction && !this.#savepointSet && this.#abortedBy === undefined && this.#deferred.add(sql);
   }
 
   /** Also throws the failure of the statement that aborted the transaction, should the caller have caught it. */
@@ -299,6 +326,9 @@ export class PostgresConnection implements Connection {
   }
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    // Nothing more is sent in an aborted transaction: it would fail there, or, where the failed
+    // message held its BEGIN (never run then), commit on its own.
+    if (this.#abortedBy !== undefined) throw this.#abortedBy;
     if (SAVEPOINT.test(sql)) this.#savepointSet = true;
     // What is held (a BEGIN, deferred statements) rides along in one simple-query message
     // when the statement is alone and has no parameters (the simple protocol takes no parameters and
@@ -315,6 +345,7 @@ export class PostgresConnection implements Connection {
   }
 
   async executeScript(sql: string): Promise<void> {
+    if (this.#abortedBy !== undefined) throw this.#abortedBy;
     if (SAVEPOINT.test(sql)) this.#savepointSet = true;
     await this.#sendWithHeld({ sql, text: sql });
   }
