@@ -620,6 +620,30 @@ await describeDialects(
       await withConnection(ctx.dialect, db.url, async (c) => expect(await c.query('SELECT id FROM b')).toEqual([]));
     });
 
+    it('after a deferred statement failed, what the body sends through the driver or Drizzle does not run either', async () => {
+      const db = await ctx.createDatabase('my-defer-after-driver');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.executeScript('CREATE TABLE a (id integer PRIMARY KEY); INSERT INTO a VALUES (1); CREATE TABLE b (id integer)'));
+      const { sql } = await import('drizzle-orm');
+      const bodies: Body[] = [
+        async ({ execute, connection }) => {
+          await execute('INSERT INTO a (id) VALUES (1)');
+          await (connection.driver as { query(text: string): Promise<unknown> }).query('INSERT INTO b (id) VALUES (8)');
+        },
+        async (context) => {
+          await context.execute('INSERT INTO a (id) VALUES (1)');
+          const orm = (await context.drizzle()) as { execute(query: unknown): Promise<unknown> };
+          await orm.execute(sql.raw('INSERT INTO b (id) VALUES (9)'));
+        },
+      ];
+      for (const body of bodies) {
+        const failure = await upgrade({ stream, target: 'head', graph: chain([body]) }).catch((e: unknown) => e);
+        expect((failure as RevisionFailedError).details).toMatchObject({ revision: rev(1), causeCode: 'DIALECT_QUERY_FAILED' });
+        expect((failure as Error).message).toMatch(/Duplicate entry[\s\S]*INSERT INTO a \(id\) VALUES \(1\)/);
+      }
+      await withConnection(ctx.dialect, db.url, async (c) => expect(await c.query('SELECT id FROM b')).toEqual([]));
+    });
+
     it('a statement that may carry a password goes in a message of its own: an error about another statement cannot quote it', async () => {
       const db = await ctx.createDatabase('my-defer-secret');
       const stream = { name: 'app', dialect: ctx.name, url: db.url };

@@ -50,6 +50,9 @@ const DEFERRABLE = /^\s*(?:create|alter|drop|rename|truncate|grant|revoke|insert
  */
 const SENT_ALONE = /^\s*set\s+(?:statement\b|names\b|character\s+set\b|charset\b|(?:(?:session|global|local|persist)\s+|@@(?:session\.|global\.|local\.)?)?sql_mode\b)/i;
 
+/** The mysql2 promise connection's methods that send a command: through {@link MysqlConnection.driver} they wait for what is held. */
+const DRIVER_COMMANDS: ReadonlySet<string> = new Set(['query', 'execute', 'prepare', 'beginTransaction', 'commit', 'rollback', 'changeUser', 'ping']);
+
 /** The user variable a message with deferred statements sets after each of them: after a failure, how many ran. */
 const DONE_MARKER = '@strata_done';
 
@@ -129,9 +132,17 @@ export class MysqlConnection implements Connection {
       get: (target, key) => {
         const value: unknown = Reflect.get(target, key, target);
         if (typeof value !== 'function') return value;
+        const call = (args: unknown[]): unknown => (value as (...values: unknown[]) => unknown).apply(target, args);
+        // A command waits for what is held to be answered: after a failure it is not sent at all.
+        if (typeof key === 'string' && DRIVER_COMMANDS.has(key)) {
+          return async (...args: unknown[]) => {
+            await this.#driverReady();
+            return call(args);
+          };
+        }
         return (...args: unknown[]) => {
           this.#sendEarly();
-          return (value as (...values: unknown[]) => unknown).apply(target, args);
+          return call(args);
         };
       },
     });
@@ -186,8 +197,10 @@ export class MysqlConnection implements Connection {
    * more is deferred until {@link sendDeferred}: what the caller sends through it, or through what it
    * hands out (`connection`, prepared statements, Drizzle's iterators), runs in the order it was
    * asked for. A caller that kept it from before gets the same order: each call on it first queues
-   * what is held. A failure of what was queued is thrown by this connection's next call,
-   * {@link sendDeferred} at the latest.
+   * what is held, and a command (`query`, `execute`, `prepare`…) waits for it to be answered, so that
+   * after a failed deferred statement the caller's command is not sent but throws that failure.
+   * A failure of what was queued is also thrown by this connection's next call, {@link sendDeferred}
+   * at the latest.
    */
   get driver(): unknown {
     this.#sendEarly();
@@ -198,6 +211,13 @@ export class MysqlConnection implements Connection {
   /** Queues what is held and deferred on the driver now, not waiting for it (see {@link driver}). */
   #sendEarly(): void {
     this.#held.sendEarly((held) => this.#send(held, undefined), this.#deferred.pending);
+  }
+
+  /** Sends what is held and waits for it; throws its failure, or that of a deferred statement before it. */
+  async #driverReady(): Promise<void> {
+    this.#sendEarly();
+    await this.#held.settle();
+    if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
   }
 
   /**
