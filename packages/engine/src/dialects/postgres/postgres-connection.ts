@@ -460,7 +460,7 @@ export class PostgresConnection implements Connection {
   async #run<T>(sql: string | ((error: unknown) => string), call: () => Promise<T>): Promise<T> {
     const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: this.redactedUrl };
     if (this.#lostReason !== undefined) {
-      this.#inTransaction = false;
+      this.#endTransaction();
       throw new ConnectionLostError({ ...context, reason: this.#lostReason });
     }
     if (this.#closed) throw new Error(`The connection to ${this.redactedUrl} is closed.`);
@@ -469,7 +469,8 @@ export class PostgresConnection implements Connection {
     } catch (error) {
       if (this.#lostReason !== undefined || isLost(error)) {
         this.#lostReason ??= scrubPassword(messageOf(error), this.#url);
-        this.#inTransaction = false;
+        // The transaction ended with the session: nothing of it is held or remembered any more.
+        this.#endTransaction();
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
       // "current transaction is aborted": the statement that aborted it is the error to tell.
