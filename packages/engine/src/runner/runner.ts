@@ -539,8 +539,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       queue.committed();
       if (release.length > 0) releasing?.releasedWith?.();
     };
-    // The failure of the run's own COMMIT (a deferred constraint), once told as a revision's.
-    let commitFailure: RevisionFailedError | undefined;
+    // The failure of the COMMIT of the run's open transaction, as thrown: the run's, not a revision's.
+    let commitFailure: unknown;
     // Commits the run's open transaction. Under --transaction run a failed COMMIT (a deferred
     // constraint) rolled all of it back, and is told as the failure of its last revision (whose COMMIT
     // it was), the others rolled back with it; the rows of revisions committed before it are written.
@@ -550,7 +550,10 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       try {
         await commitRun(releasing);
       } catch (error) {
-        if (run === undefined || !runTransaction || isDatabaseLocked(error)) throw error;
+        if (run === undefined || !runTransaction || isDatabaseLocked(error)) {
+          commitFailure = error;
+          throw error;
+        }
         queue.rolledBack(run.firstStep);
         await writeWaiting().catch(() => undefined);
         const count = steps.length - run.firstStep;
@@ -728,7 +731,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             await once();
             break;
           } catch (error) {
-            // The run's COMMIT before this revision failed: that is the run's failure, told already.
+            // The COMMIT of the run's transaction before this revision failed: the run's failure, not this revision's.
             if (error === commitFailure) throw error;
             const unrecorded = queue.takeUnrecorded();
             if (unrecorded !== undefined) throw await recordingFailed(unrecorded);

@@ -107,3 +107,54 @@ describe('SQLite held at the run\'s COMMIT', () => {
     }
   });
 });
+
+describe('SQLite held at the COMMIT before a revision that runs outside a transaction', () => {
+  it('the busy COMMIT fails the run as DIALECT_SQLITE_BUSY: not retried as the next revision\'s lock timeout, nothing recorded that did not commit', async () => {
+    const { upgrade } = await import('../../src/runner/runner.js');
+    const { revision } = await import('../../src/revision/revision.js');
+    const { RevisionGraph } = await import('../../src/revision/revision-graph.js');
+    for (const transaction of ['revision', 'run'] as const) {
+      const database = await createTestDatabase('sqlite', `busy-before-outside-${transaction}`);
+      const holder = new Database(database.name);
+      holder.exec('CREATE TABLE other (note integer)');
+      try {
+        const graph = new RevisionGraph([
+          revision({
+            id: 'rev_1',
+            parents: [],
+            message: 'one',
+            downgrade: async () => undefined,
+            upgrade: async ({ execute }) => {
+              await execute('CREATE TABLE a (id integer)');
+              HOLDS['a read transaction'](holder);
+            },
+          }),
+          revision({ id: 'rev_2', parents: ['rev_1'], message: 'two', transactional: false, downgrade: async () => undefined, upgrade: async ({ execute }) => void (await execute('CREATE TABLE b (id integer)')) }),
+        ]);
+        const failure = await upgrade({
+          stream: { name: 'app', dialect: 'sqlite', url: database.url, transaction, lockTimeoutMs: 300, ddl: { lockTimeoutMs: 300, lockRetries: 1 } },
+          target: 'head',
+          graph,
+          onEvent: (event) => {
+            if (event.type === 'lock-retry' && holder.inTransaction) holder.exec('ROLLBACK');
+          },
+        }).catch((e: unknown) => e);
+        expect((failure as { code?: unknown }).code, transaction).toBe('DIALECT_SQLITE_BUSY');
+        if (holder.inTransaction) holder.exec('ROLLBACK');
+        const dialect = await loadDialect('sqlite');
+        const connection = await dialect.connect(database.url);
+        try {
+          const tables = (await connection.query("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('a', 'b') ORDER BY name")).map((r) => r['name']);
+          expect(tables, transaction).toEqual([]);
+        } finally {
+          await connection.close();
+        }
+        expect(await versionRows(dialect, database.url, 'app'), transaction).toEqual([]);
+      } finally {
+        if (holder.inTransaction) holder.exec('ROLLBACK');
+        holder.close();
+        await database.drop();
+      }
+    }
+  });
+});
