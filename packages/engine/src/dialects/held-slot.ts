@@ -36,6 +36,12 @@ export class HeldSlot<T> {
     this.#queued = before === undefined ? sent : Promise.all([before, sent]).then(([first, second]) => first ?? second);
   }
 
+  /** Waits for what was sent early and throws its failure, which {@link settle} and {@link take} still throw after. */
+  async outcome(): Promise<void> {
+    const failure = await this.#queued;
+    if (failure !== undefined) throw failure;
+  }
+
   /** Throws the failure of what was sent early, once; what is held stays held. */
   async settle(): Promise<void> {
     const queued = this.#queued;

@@ -644,6 +644,39 @@ await describeDialects(
       await withConnection(ctx.dialect, db.url, async (c) => expect(await c.query('SELECT id FROM b')).toEqual([]));
     });
 
+    it('driver commands issued together go out in the order they were issued, and after a failed deferred statement none of them runs', async () => {
+      const db = await ctx.createDatabase('my-defer-together');
+      const stream = { name: 'app', dialect: ctx.name, url: db.url };
+      await withConnection(ctx.dialect, db.url, (c) => c.executeScript('CREATE TABLE a (id integer PRIMARY KEY); INSERT INTO a VALUES (1); CREATE TABLE b (seq integer AUTO_INCREMENT PRIMARY KEY, id integer)'));
+      type Driver = { query(text: string): Promise<unknown> };
+      await upgrade({
+        stream,
+        target: 'head',
+        graph: chain([
+          async ({ execute, connection }) => {
+            await execute('INSERT INTO b (id) VALUES (1)');
+            const driver = connection.driver as Driver;
+            await Promise.all([driver.query('INSERT INTO b (id) VALUES (2)'), driver.query('INSERT INTO b (id) VALUES (3)')]);
+          },
+        ]),
+      });
+      await withConnection(ctx.dialect, db.url, async (c) => expect((await c.query('SELECT id FROM b ORDER BY seq')).map((r) => Number(r['id']))).toEqual([1, 2, 3]));
+      const failure = await upgrade({
+        stream,
+        target: 'head',
+        graph: chain([
+          async () => undefined,
+          async ({ execute, connection }) => {
+            await execute('INSERT INTO a (id) VALUES (1)');
+            const driver = connection.driver as Driver;
+            await Promise.all([driver.query('INSERT INTO b (id) VALUES (8)'), driver.query('INSERT INTO b (id) VALUES (9)')]);
+          },
+        ]),
+      }).catch((e: unknown) => e);
+      expect((failure as Error).message).toMatch(/Duplicate entry/);
+      await withConnection(ctx.dialect, db.url, async (c) => expect((await c.query('SELECT id FROM b ORDER BY seq')).map((r) => Number(r['id']))).toEqual([1, 2, 3]));
+    });
+
     it('a statement that may carry a password goes in a message of its own: an error about another statement cannot quote it', async () => {
       const db = await ctx.createDatabase('my-defer-secret');
       const stream = { name: 'app', dialect: ctx.name, url: db.url };

@@ -213,10 +213,13 @@ export class MysqlConnection implements Connection {
     this.#held.sendEarly((held) => this.#send(held, undefined), this.#deferred.pending);
   }
 
-  /** Sends what is held and waits for it; throws its failure, or that of a deferred statement before it. */
+  /**
+   * Sends what is held and waits for it; throws its failure, or that of a deferred statement before
+   * it. Commands issued together all wait for the same send, and go out in the order they were issued.
+   */
   async #driverReady(): Promise<void> {
     this.#sendEarly();
-    await this.#held.settle();
+    await this.#held.outcome();
     if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
   }
 
