@@ -80,3 +80,14 @@ describe("RevisionFailedError: the revision's own error wrapping a Strata error"
     expect(error.details['causeCode']).toBe('DIALECT_QUERY_FAILED');
   });
 });
+
+describe('RevisionFailedError: a cause that is not an error', () => {
+  it('adds nothing for it (no "[object Object]", no "null")', () => {
+    const result = { stream: 'app', direction: 'up' as const, headsBefore: [], headsAfter: [], steps: [] };
+    for (const cause of [{ table: 'users', row: 3 }, null]) {
+      const own = new Error('seeding the lookup table failed', { cause });
+      const error = new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause: own, result });
+      expect(error.message).toContain('failed: seeding the lookup table failed. Its changes');
+    }
+  });
+});

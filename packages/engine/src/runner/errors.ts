@@ -53,10 +53,10 @@ export function strataCauseOf(error: unknown): StrataError | undefined {
   return causeChain(error).find((cause): cause is StrataError => cause instanceof StrataError);
 }
 
-/** `error` and the errors it wraps (`cause`), outermost first. */
+/** `error` and the errors it wraps (`cause`, when that is an error too), outermost first. */
 export function causeChain(error: unknown): unknown[] {
   const chain: unknown[] = [error];
-  for (let current: unknown = error; current instanceof Error && current.cause !== undefined && !chain.includes(current.cause); current = current.cause) chain.push(current.cause);
+  for (let current: unknown = error; current instanceof Error && current.cause instanceof Error && !chain.includes(current.cause); current = current.cause) chain.push(current.cause);
   return chain;
 }
 
