@@ -104,6 +104,9 @@ function isOneStatement(sql: string): boolean {
   return !sql.replace(/;\s*$/, '').includes(';');
 }
 
+/** An error code the server sent (five characters), not one of Node's or the client's. */
+const SQLSTATE = /^[0-9A-Z]{5}$/;
+
 /** SQLSTATE in_failed_sql_transaction: a statement sent after an earlier one of the transaction failed. */
 const IN_FAILED_TRANSACTION = '25P02';
 
@@ -286,7 +289,9 @@ export class PostgresConnection implements Connection {
 
   /** Remembers the failure of a query the caller sent through the driver, as `#run` does for the connection's own. */
   #noteFailure(sql: string, error: unknown): void {
-    if (!this.#inTransaction || this.#savepointSet || this.#abortedBy !== undefined || typeof (error as { code?: unknown }).code !== 'string' || isLost(error)) return;
+    // Only the server's refusals (a SQLSTATE) abort the transaction; a client-side error sent nothing.
+    const code = (error as { code?: unknown }).code;
+    if (!this.#inTransaction || this.#savepointSet || this.#abortedBy !== undefined || typeof code !== 'string' || !SQLSTATE.test(code) || isLost(error)) return;
     const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: this.redactedUrl };
     this.#abortedBy = statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
   }
@@ -351,6 +356,9 @@ export class PostgresConnection implements Connection {
   }
 
   async begin(options?: BeginOptions): Promise<void> {
+    // A new transaction starts clean, however the last one ended (user SQL may have ended it).
+    this.#abortedBy = undefined;
+    this.#savepointSet = false;
     this.#beginSql = options?.durable === false ? 'BEGIN; SET LOCAL synchronous_commit TO off' : 'BEGIN';
     // BEGIN waits to go out with the transaction's first statement, unless asked to go now.
     if (options?.withFirstStatement) this.#beginHeld = true;
