@@ -291,9 +291,19 @@ export class PostgresConnection implements Connection {
   #noteFailure(sql: string, error: unknown): void {
     // Only the server's refusals (a SQLSTATE) abort the transaction; a client-side error sent nothing.
     const code = (error as { code?: unknown }).code;
-    if (!this.#inTransaction || this.#savepointSet || this.#abortedBy !== undefined || typeof code !== 'string' || !SQLSTATE.test(code) || isLost(error)) return;
+    if (this.#abortedBy !== undefined || typeof code !== 'string' || !SQLSTATE.test(code) || isLost(error)) return;
+    this.#aborts(this.#refused(sql, error));
+  }
+
+  /** The error for a statement PostgreSQL refused, quoting `sql`; passwords scrubbed. */
+  #refused(sql: string, error: unknown): StrataError {
     const context: DialectErrorContext = { dialect: 'postgresql', redactedUrl: this.redactedUrl };
-    this.#abortedBy = statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
+    return statementError(context, error, scrubPassword(sql, this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
+  }
+
+  /** Remembers `failure` as what aborted the open transaction, if it is the first (see #abortedBy). */
+  #aborts(failure: Error): void {
+    if (this.#inTransaction && !this.#savepointSet) this.#abortedBy ??= failure;
   }
 
   /** Sends what is held, after what the driver's earlier queries are sending; the driver's next query waits for it. */
@@ -483,8 +493,8 @@ export class PostgresConnection implements Connection {
       }
       // "current transaction is aborted": the statement that aborted it is the error to tell.
       if ((error as { code?: unknown }).code === IN_FAILED_TRANSACTION && this.#abortedBy !== undefined) throw this.#abortedBy;
-      const failure = statementError(context, error, scrubPassword(typeof sql === 'string' ? sql : sql(error), this.#url), scrubPassword(messageOf(error), this.#url), this.#user);
-      if (this.#inTransaction && !this.#savepointSet) this.#abortedBy ??= failure;
+      const failure = this.#refused(typeof sql === 'string' ? sql : sql(error), error);
+      this.#aborts(failure);
       throw failure;
     }
   }
