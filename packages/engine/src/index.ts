@@ -92,6 +92,7 @@ export {
 } from './dialects/dialect.js';
 export { loadDialect } from './dialects/registry.js';
 export { redactUrl, scrubPassword, dialectFromUrl, sqlitePathFromUrl, absoluteDatabaseUrl } from './dialects/url.js';
+export { maskQuotedSecrets, maskStatementSecrets } from './dialects/sql-secrets.js';
 export {
   DIALECT_ERROR_CODES,
   DriverMissingError,

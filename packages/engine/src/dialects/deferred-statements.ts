@@ -1,17 +1,8 @@
+import { carriesSecret } from './sql-secrets.js';
+
 /** A statement that returns rows whatever its kind (PostgreSQL and MariaDB: `INSERT … RETURNING`). */
 const RETURNING = /\breturning\b/i;
 
-/** See {@link carriesSecret}. */
-const SECRET = /\b(?:identified|password)\b/i;
-
-/**
- * Whether `sql` may carry a password (`CREATE USER … IDENTIFIED BY`, `ALTER ROLE … PASSWORD`): it goes
- * alone, in a message of its own, since a server's error about another statement of a message may
- * quote the text that follows it (MariaDB's "near '…'").
- */
-export function carriesSecret(sql: string): boolean {
-  return SECRET.test(sql);
-}
 
 /** How many statements may wait: a data migration's thousands of INSERTs go in batches. */
 const MAX_STATEMENTS = 1000;
@@ -48,7 +39,12 @@ export class DeferredStatements {
     this.#refused = refused;
   }
 
-  /** Keeps `sql` (its final `;` dropped); false, keeping nothing, when it is not one such statement or the batch is full. */
+  /**
+   * Keeps `sql` (its final `;` dropped); false, keeping nothing, when it is not one such statement or
+   * the batch is full. A statement that may carry a password is never kept: it goes alone, in a message
+   * of its own, since a server's error about another statement of a message may quote the text that
+   * follows it (MariaDB's "near '…'").
+   */
   add(sql: string): boolean {
     const statement = sql.replace(/;\s*$/, '');
     if (!this.#kinds.test(statement) || this.#refused?.test(statement) || RETURNING.test(statement) || carriesSecret(statement) || statement.includes(';')) return false;

@@ -1,5 +1,6 @@
 import { StrataError } from '../errors.js';
 import type { DialectName } from './dialect.js';
+import { maskQuotedSecrets, maskStatementSecrets } from './sql-secrets.js';
 
 /**
  * Every code the dialect layer throws. A unit test checks they are unique across the engine.
@@ -65,6 +66,20 @@ export interface DialectErrorContext {
 }
 
 /** Shared constructor plumbing: the code, the URL and the dialect always land in `details`. */
+/**
+ * A refused statement and the server's words about it, the passwords the statement writes masked in
+ * both (see `maskStatementSecrets`): an error is printed, logged and kept in CI output.
+ */
+function maskedStatement(context: { readonly sql: string; readonly reason: string }): { sql: string; reason: string } {
+  return { sql: maskStatementSecrets(context.sql), reason: maskQuotedSecrets(context.reason, [context.sql]) };
+}
+
+/** The first 500 characters of a statement, indented under the message's first line. */
+function excerptOf(sql: string): string {
+  const excerpt = sql.length > 500 ? `${sql.slice(0, 500)}…` : sql;
+  return excerpt.replaceAll('\n', '\n  ');
+}
+
 function options(
   context: DialectErrorContext,
   hint: string | undefined,
@@ -254,14 +269,15 @@ export class UnknownDatabaseError extends StrataError {
 export class NoDatabaseError extends StrataError {
   static readonly CODE = 'DIALECT_NO_DATABASE';
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string }) {
+    const { sql, reason } = maskedStatement(context);
     super(
       NoDatabaseError.CODE,
-      `The URL ${context.redactedUrl} names no database, and the statement needs one (${context.reason}):\n  ${context.sql.split('\n')[0]}`,
+      `The URL ${context.redactedUrl} names no database, and the statement needs one (${reason}):\n  ${sql.split('\n')[0]}`,
       options(
         context,
         'Put the database in the URL\'s path (mysql://user@host:3306/<database>; CREATE DATABASE first if it does not exist). ' +
           'To test revisions on a throwaway database, give the server URL to `strata test --server` instead.',
-        { sql: context.sql, reason: context.reason },
+        { sql, reason },
       ),
     );
   }
@@ -529,11 +545,11 @@ export class QueryFailedError extends StrataError {
   readonly driverCode: string | undefined;
 
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
-    const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
+    const { sql, reason } = maskedStatement(context);
     super(
       QueryFailedError.CODE,
-      `Statement failed on ${context.redactedUrl}: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
-      options(context, undefined, { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null }),
+      `Statement failed on ${context.redactedUrl}: ${reason}\n  ${excerptOf(sql)}`,
+      options(context, undefined, { sql, reason, driverCode: context.driverCode ?? null }),
     );
     this.driverCode = context.driverCode;
   }
@@ -557,14 +573,14 @@ export class OnlineDdlRefusedError extends StrataError {
   readonly driverCode: string | undefined;
 
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
-    const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
+    const { sql, reason } = maskedStatement(context);
     super(
       OnlineDdlRefusedError.CODE,
-      `${SERVER_NAMES[context.dialect]} at ${context.redactedUrl} cannot run this statement without blocking writes: ${context.reason}\n  ${excerpt.replaceAll('\n', '\n  ')}`,
+      `${SERVER_NAMES[context.dialect]} at ${context.redactedUrl} cannot run this statement without blocking writes: ${reason}\n  ${excerptOf(sql)}`,
       options(
         context,
         'Leave `concurrently` out of the op to let the server take the lock it needs (in a quiet window), or change the operation to one the server runs in place.',
-        { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null },
+        { sql, reason, driverCode: context.driverCode ?? null },
       ),
     );
     this.driverCode = context.driverCode;
@@ -603,14 +619,14 @@ export class PermissionDeniedError extends StrataError {
   constructor(
     context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string; readonly missing: MissingPrivilege },
   ) {
-    const excerpt = context.sql.length > 500 ? `${context.sql.slice(0, 500)}…` : context.sql;
+    const { sql, reason } = maskedStatement(context);
     super(
       PermissionDeniedError.CODE,
-      `Permission denied on ${context.redactedUrl}: ${context.reason.replace(/\.\s*$/, '')}. The statement needs ${context.missing.privilege}:\n  ${excerpt.replaceAll('\n', '\n  ')}`,
+      `Permission denied on ${context.redactedUrl}: ${reason.replace(/\.\s*$/, '')}. The statement needs ${context.missing.privilege}:\n  ${excerptOf(sql)}`,
       options(
         context,
         `Grant it as the object's owner or an administrator (${context.missing.grant}), or run migrations as a role that owns the schema.`,
-        { sql: context.sql, reason: context.reason, driverCode: context.driverCode ?? null, privilege: context.missing.privilege, grant: context.missing.grant },
+        { sql, reason, driverCode: context.driverCode ?? null, privilege: context.missing.privilege, grant: context.missing.grant },
       ),
     );
     this.driverCode = context.driverCode;
@@ -630,12 +646,11 @@ export class PermissionDeniedError extends StrataError {
 export class MultipleStatementsError extends StrataError {
   static readonly CODE = 'DIALECT_MULTIPLE_STATEMENTS';
   constructor(context: DialectErrorContext & { readonly sql: string }) {
+    const sql = maskStatementSecrets(context.sql);
     super(
       MultipleStatementsError.CODE,
-      `query() runs one statement, but the SQL sent to ${context.redactedUrl} holds several: ${context.sql.slice(0, 200)}`,
-      options(context, 'Run scripts of several statements (or a trigger/procedure body) with executeScript().', {
-        sql: context.sql,
-      }),
+      `query() runs one statement, but the SQL sent to ${context.redactedUrl} holds several: ${sql.slice(0, 200)}`,
+      options(context, 'Run scripts of several statements (or a trigger/procedure body) with executeScript().', { sql }),
     );
   }
 }

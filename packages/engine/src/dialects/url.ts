@@ -2,8 +2,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { DialectName } from './dialect.js';
 
-/** What a masked secret is replaced with. */
-const MASK = '***';
+/** @internal What a masked secret is replaced with. */
+export const MASK = '***';
 
 /** `scheme:` at the start of a string (RFC 3986 scheme syntax). */
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;

@@ -1,5 +1,6 @@
 import type { GuardDifference } from '../inspect/inspector.js';
 import { StrataError } from '../errors.js';
+import { maskQuotedSecrets, maskStatementSecrets } from '../dialects/sql-secrets.js';
 import type { RunResult } from './events.js';
 import { describeDisagreement, repairCommand, type LedgerDisagreement } from './ledger-check.js';
 
@@ -78,9 +79,11 @@ function wrappedQuery(error: unknown): string | undefined {
 function reasonOf(error: unknown): string {
   const chain = causeChain(error);
   const inner = chain.find((cause) => cause instanceof StrataError) ?? chain.at(-1);
+  // The statements the errors name (a wrapper's query, mysql2's `sql`): the passwords they write are masked in every message.
+  const statements = chain.flatMap((cause) => [wrappedQuery(cause), (cause as { sql?: unknown } | null | undefined)?.sql].filter((sql): sql is string => typeof sql === 'string'));
   const text = (cause: unknown): string => {
     const query = wrappedQuery(cause);
-    const words = query === undefined ? (cause instanceof Error ? cause.message : String(cause)) : `Failed query: ${query}`;
+    const words = query === undefined ? maskQuotedSecrets(cause instanceof Error ? cause.message : String(cause), statements) : `Failed query: ${maskStatementSecrets(query)}`;
     return words.trim().replace(/\.$/, '');
   };
   const outer = chain[0];

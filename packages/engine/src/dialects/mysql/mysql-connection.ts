@@ -19,7 +19,8 @@ import {
   UnknownDatabaseError,
   type DialectErrorContext,
 } from '../errors.js';
-import { carriesSecret, DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
+import { DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
+import { carriesSecret } from '../sql-secrets.js';
 import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
