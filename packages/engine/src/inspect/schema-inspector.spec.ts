@@ -104,6 +104,25 @@ describe('SchemaInspector: cache', () => {
     expect(inspect.loads).toBe(2);
   });
 
+  it('with stored texts (SQLite), a dropped table takes its own texts out and keeps the model; a rename reloads', async () => {
+    const stored = [
+      { type: 'table', name: 'clients', table: 'clients', sql: 'CREATE TABLE clients (id integer)' },
+      { type: 'table', name: 'Orders', table: 'Orders', sql: 'CREATE TABLE Orders (id integer)' },
+      { type: 'index', name: 'ix_orders', table: 'Orders', sql: 'CREATE INDEX ix_orders ON Orders (id)' },
+      { type: 'trigger', name: 'tr_orders', table: 'Orders', sql: 'CREATE TRIGGER tr_orders AFTER INSERT ON Orders BEGIN SELECT 1; END' },
+      { type: 'view', name: 'order_ids', table: 'order_ids', sql: 'CREATE VIEW order_ids AS SELECT id FROM Orders' },
+    ] as const;
+    const { inspect } = inspector({ ...fixture(), stored });
+    expect(await inspect.hasTable('orders')).toBe(true);
+    await inspect.apply({ kind: 'dropTable', table: 'orders' });
+    expect(await inspect.hasTable('orders')).toBe(false);
+    expect((await inspect.model()).stored?.map((object) => object.name)).toEqual(['clients', 'order_ids']);
+    expect(inspect.loads).toBe(1);
+    await inspect.apply({ kind: 'renameTable', table: 'clients', to: 'customers' });
+    await inspect.model();
+    expect(inspect.loads).toBe(2);
+  });
+
   it('a load in flight when invalidate is called does not fill the cache', async () => {
     const { inspect, source } = inspector(emptySchema());
     const stale = inspect.model();

@@ -40,6 +40,7 @@ import type {
   PrimaryKeyModel,
   RoleModel,
   SchemaModel,
+  StoredObject,
   TableModel,
   UniqueConstraintModel,
 } from '../schema/model.js';
@@ -59,6 +60,12 @@ import type { GuardDifference, IndexDescription, Inspector } from './inspector.j
 
 /** Ops after which `SchemaModel.stored` may name what no longer exists under that name. */
 const RENAMES_OR_DROPS: ReadonlySet<Op['kind']> = new Set(['renameTable', 'renameColumn', 'dropTable', 'dropColumn']);
+
+/** `stored` without the objects a dropped `table` takes with it: itself, its indexes and triggers (names compared as SQLite does, case-blind). */
+function withoutTable(stored: readonly StoredObject[], table: string): StoredObject[] {
+  const dropped = table.toLowerCase();
+  return stored.filter((object) => object.type === 'view' || object.table.toLowerCase() !== dropped);
+}
 
 /**
  * Where a {@link SchemaInspector} gets its model: one full reflection of a live database, or a model
@@ -203,10 +210,14 @@ export class SchemaInspector implements Inspector {
     const current = await this.model();
     if (generation !== this.#generation) return;
     const next = applyToModel(current, op, this.#normalizer);
-    // The server rewrites stored definitions that name a renamed object, and a dropped name may
-    // come back as another object: the next question reads them again rather than trust old text.
-    if (current.stored !== undefined && RENAMES_OR_DROPS.has(op.kind)) this.invalidate();
-    else this.#current = next;
+    if (current.stored === undefined || !RENAMES_OR_DROPS.has(op.kind)) this.#current = next;
+    // A dropped table takes its own indexes and triggers with it and rewrites no other text (a view
+    // naming it stays as written): the stored texts follow exactly, and a downgrade of many dropped
+    // tables reflects the schema once, not once per table.
+    else if (op.kind === 'dropTable') this.#current = { ...next, stored: withoutTable(current.stored, this.#name(op.table)) };
+    // The server rewrites stored definitions that name a renamed object, and a dropped column's
+    // table: the next question reads them again rather than trust old text.
+    else this.invalidate();
   }
 
   /** Drops the cached model: the next question loads the source again (after a raw `execute`). */
