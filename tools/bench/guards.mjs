@@ -2,7 +2,7 @@
 // README.md): the round trips of one revision of 100 guarded operations on a 200-table database,
 // counted at the driver (statement-log.mjs), and a 500-revision guarded chain, applied on a fresh
 // database and then again after `stamp base`, when every guard finds its object and skips.
-import { revision, RevisionGraph, stamp, upgrade } from '../../packages/engine/dist/index.js';
+import { downgrade, revision, RevisionGraph, stamp, upgrade } from '../../packages/engine/dist/index.js';
 import { withDriver } from './drivers.mjs';
 import { withStatementLog } from './statement-log.mjs';
 
@@ -189,7 +189,9 @@ export async function guardRoundTripRows(target, h) {
 /**
  * The guarded chain: `upgrade head` on a fresh database against the same DDL as one plain script,
  * then, on the last upgraded database, `stamp base` (untimed) and `upgrade head` again, every guard
- * skipping, against the `IF NOT EXISTS` script on the last floor database where the dialect has one.
+ * skipping, against the `IF NOT EXISTS` script on the last floor database where the dialect has one;
+ * each upgraded database is then taken back by `downgrade base`, against its floor database's DROPs
+ * as one script.
  */
 export async function guardedChainRows(target, version, graph, count, h) {
   const stream = { name: 'bench_guarded', dialect: target.dialect };
@@ -197,6 +199,17 @@ export async function guardedChainRows(target, version, graph, count, h) {
   const script = range.flatMap(guardedChainSql).join(';\n');
   const hasIdempotentScript = target.dialect === 'postgresql' || (target.dialect === 'mysql' && /mariadb/i.test(version));
   const idempotentScript = hasIdempotentScript ? range.flatMap(idempotentChainSql).join(';\n') : undefined;
+
+  const dropScript = [...range].reverse().map((n) => `DROP TABLE t_${n}`).join(';\n');
+  const down = [];
+  const downFloor = [];
+  // Takes an upgraded database and its floor twin back to base, timed, then drops both.
+  const revert = async (database, floorDatabase) => {
+    down.push(await h.timed(async () => h.expectSteps(await downgrade({ stream: { ...stream, url: database.url }, graph, target: 'base' }), count, 'guarded chain downgrade')));
+    downFloor.push(await h.timed(() => withDriver(target.dialect, floorDatabase.url, (session) => session.script(dropScript))));
+    await h.dropDatabase(database);
+    await h.dropDatabase(floorDatabase);
+  };
 
   const full = [];
   const fullFloor = [];
@@ -214,11 +227,10 @@ export async function guardedChainRows(target, version, graph, count, h) {
         }),
       ),
     );
-    if (applied) await h.dropDatabase(applied);
-    applied = ours;
     const floor = await h.createDatabase(target);
     fullFloor.push(await h.timed(() => withDriver(target.dialect, floor.url, (session) => session.script(script))));
-    if (floorApplied) await h.dropDatabase(floorApplied);
+    if (applied) await revert(applied, floorApplied);
+    applied = ours;
     floorApplied = floor;
   }
 
@@ -241,8 +253,7 @@ export async function guardedChainRows(target, version, graph, count, h) {
       rerunFloor.push(await h.timed(() => withDriver(target.dialect, floorApplied.url, (session) => session.script(idempotentScript))));
     }
   }
-  await h.dropDatabase(applied);
-  await h.dropDatabase(floorApplied);
+  await revert(applied, floorApplied);
 
   const fullDdl = fullStatements.reduce((sum, sql) => sum + opDdlIn(sql), 0);
   if (fullDdl !== 3 * count) throw new Error(`guarded chain: expected ${3 * count} DDL statements, the driver saw ${fullDdl}`);
@@ -259,5 +270,6 @@ export async function guardedChainRows(target, version, graph, count, h) {
       floor: rerunFloor.length > 0 ? h.median(rerunFloor) : undefined,
     },
     { metric: '  round trips per revision', ours: rerunStatements.length / count, unit: 'count' },
+    { metric: `downgrade base, ${count} guarded revisions (floor: the DROPs as one script)`, ours: h.median(down), floor: h.median(downFloor) },
   ];
 }
