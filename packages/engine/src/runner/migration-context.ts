@@ -49,15 +49,33 @@ export interface ContextParts {
   readonly transaction: () => { readonly stream: string; readonly revision: string; readonly atomic: boolean };
 }
 
-/** One `CREATE` statement: no `;` before its end (a second statement, or one in a literal, counts as unknown). */
-const CREATES_ONLY = /^\s*create\s[^;]*;?\s*$/i;
+/**
+ * One statement that changes no row of an existing table: a `CREATE` (a table, index, view or
+ * trigger: something new), or a `DROP VIEW`/`DROP TRIGGER`. No `;` before its end (a second statement,
+ * or one in a literal, counts as unknown). Not `DROP INDEX`: a parent key's unique index may go with it.
+ */
+const CHANGES_NO_ROW = /^\s*(?:create|drop\s+(?:view|trigger))\s[^;]*;?\s*$/i;
+
+/** A lone `DROP TABLE [IF EXISTS] name` of the main schema; group 1 is the name as written. */
+const DROP_TABLE = /^\s*drop\s+table\s+(?:if\s+exists\s+)?(?:(?:main|"main")\s*\.\s*)?("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[a-z_][\w$]*)\s*;?\s*$/i;
+
+/** The table a lone `DROP TABLE` drops, unquoted; undefined for any other statement. */
+function droppedTable(sql: string): string | undefined {
+  const name = DROP_TABLE.exec(sql)?.[1];
+  if (name === undefined) return undefined;
+  if (name.startsWith('"')) return name.slice(1, -1).replaceAll('""', '"');
+  if (name.startsWith('`')) return name.slice(1, -1).replaceAll('``', '`');
+  if (name.startsWith('[')) return name.slice(1, -1);
+  return name;
+}
 
 /**
  * The tables one revision changed, as far as its operations say: each op's table (a renamed table
  * under both names). Raw SQL, the revision's own connection or Drizzle could change any table, which
- * makes the set unknown, except a lone `CREATE` (a table, index, view or trigger): it makes something
- * new and changes no row of an existing table. The dialect's check before commit (SQLite's
- * `foreign_key_check`) covers only these tables when the set is known.
+ * makes the set unknown, except a lone statement whose effect a plain look can tell: a `CREATE` (a
+ * table, index, view or trigger), `DROP VIEW` or `DROP TRIGGER` changes no row of an existing table,
+ * and a `DROP TABLE` counts as the `dropTable` op of its table. The dialect's check before commit
+ * (SQLite's `foreign_key_check`) covers only these tables when the set is known.
  */
 export class RevisionTouches {
   #tables = new Set<string>();
@@ -76,8 +94,11 @@ export class RevisionTouches {
     // A table the revision creates before any other op of it names the name is new: no existing row
     // points at it. Dropped or renamed away, the name is free; renamed to, it is an older table's.
     if (op.kind === 'createTable' && !this.#tables.has(op.table)) this.#created.add(op.table);
-    if (op.kind === 'dropTable') this.#created.delete(op.table);
-    if (op.kind === 'execute') this.#unknown ||= !CREATES_ONLY.test(op.sql);
+    const dropped = op.kind === 'dropTable' ? op.table : op.kind === 'execute' ? droppedTable(op.sql) : undefined;
+    if (dropped !== undefined) {
+      this.#created.delete(dropped);
+      this.#tables.add(dropped);
+    } else if (op.kind === 'execute') this.#unknown ||= !CHANGES_NO_ROW.test(op.sql);
     else if ('table' in op) this.#tables.add(op.table);
     if (op.kind === 'renameTable') {
       this.#tables.add(op.to);

@@ -1,7 +1,7 @@
 // SQLite runs each revision with foreign keys off and checks them before commit (a table recreate
 // drops and renames tables others reference). The check covers what the revision can have broken:
 // the tables its operations named and the tables referencing them, or the whole database after raw
-// SQL (other than a lone CREATE) or Drizzle. Rows already orphaned in a table no revision touches stop nothing; orphans a
+// SQL (other than a lone CREATE, DROP VIEW, DROP TRIGGER or DROP TABLE) or Drizzle. Rows already orphaned in a table no revision touches stop nothing; orphans a
 // revision makes still roll it back.
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -185,4 +185,30 @@ await op.alterColumn('customers_v2', 'name', { nullable: false });`,
   });
   expect(violationsOf(await stream().upgrade('fk0000000010').catch((e: unknown) => e))).toEqual(['orders -> customers_v2']);
   expect(await s.heads()).toEqual(['fk0000000008']);
+});
+
+it('a raw DROP TABLE counts as the op: an unrelated table goes beside orphans elsewhere, a parent of rows does not', async () => {
+  await s.script('CREATE TABLE scratch (id integer PRIMARY KEY);');
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000011',
+    parents: ['fk0000000008'],
+    message: 'raw drops of a view and an unrelated table',
+    upgrade: `
+await execute('DROP VIEW order_ids');
+await execute('DROP TABLE IF EXISTS "scratch";');`,
+    downgrade: '',
+  });
+  await stream().upgrade('fk0000000011');
+  expect(await s.heads()).toEqual(['fk0000000011']);
+  expect(await s.query("SELECT name FROM sqlite_master WHERE name IN ('order_ids', 'scratch')")).toEqual([]);
+  writeOpsRevision(s.dir, {
+    id: 'fk0000000012',
+    parents: ['fk0000000011'],
+    message: 'raw drop of a parent',
+    upgrade: "await execute('drop table main.Customers');",
+    downgrade: '',
+  });
+  expect([...new Set(violationsOf(await stream().upgrade('fk0000000012').catch((e: unknown) => e)))]).toEqual(['orders -> customers']);
+  expect(await s.heads()).toEqual(['fk0000000011']);
+  expect(await s.query("SELECT name FROM sqlite_master WHERE name = 'customers'")).toEqual([{ name: 'customers' }]);
 });

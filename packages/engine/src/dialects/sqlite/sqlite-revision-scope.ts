@@ -25,18 +25,27 @@ export class ForeignKeyViolationError extends StrataError {
  *
  * The check covers what the revision can have broken: when only operations ran, the tables they
  * named and the tables whose foreign keys reference those (a table the revision created is new: the
- * rows pointing at it were there before it, pointing at nothing); after raw SQL (other than a lone `CREATE`,
- * which changes no existing row), Drizzle or the connection, the whole database. An untouched table of millions of rows costs nothing, and rows already
- * orphaned in a table no revision touches do not stop every later migration.
+ * rows pointing at it were there before it, pointing at nothing); after raw SQL (other than a lone
+ * `CREATE`, `DROP VIEW` or `DROP TRIGGER`, which changes no existing row, or a lone `DROP TABLE`, which
+ * counts as the op), Drizzle or the connection, the whole database. An untouched table of millions of
+ * rows costs nothing, and rows already orphaned in a table no revision touches do not stop every later
+ * migration. Which tables reference which is read once per scope ({@link ForeignKeyGraph}).
  */
 export async function openSqliteRevision(connection: Connection): Promise<RevisionScope> {
   const [row] = await connection.query('PRAGMA foreign_keys');
   const wasOn = Number(row?.foreign_keys) === 1;
   if (wasOn) await connection.query('PRAGMA foreign_keys = OFF');
+  const graph = new ForeignKeyGraph(connection);
   return {
     async beforeCommit(touched, created) {
       if (!wasOn) return;
-      const violations = touched === undefined ? await connection.query('PRAGMA foreign_key_check') : await checkTables(connection, touched, created ?? new Set());
+      let violations: Row[];
+      if (touched === undefined) {
+        violations = await connection.query('PRAGMA foreign_key_check');
+        graph.forget();
+      } else {
+        violations = await graph.violations(touched, created ?? new Set());
+      }
       if (violations.length > 0) {
         throw new ForeignKeyViolationError(violations.map((v) => ({ table: String(v.table), rowid: v.rowid, parent: String(v.parent) })));
       }
@@ -48,27 +57,76 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
 }
 
 /**
- * `foreign_key_check` of the touched tables that still exist and of every table referencing one of
- * them, except the tables referencing one the revision created: their rows were there before it, when
- * the table they point at was not, so the revision cannot have orphaned them.
+ * Which tables' foreign keys name which table (as SQLite resolves them: case-blind), read from the
+ * database once per scope, then kept current table by table: a table's foreign keys change only by
+ * DDL that names it, or by the rename of a table they name (SQLite rewrites them), which names that
+ * one. What a revision named is read again before the next revision's check, whether it committed or
+ * rolled back.
  */
-async function checkTables(connection: Connection, touched: ReadonlySet<string>, created: ReadonlySet<string>): Promise<Row[]> {
-  const names = [...touched];
-  if (names.length === 0) return [];
-  const changed = names.filter((name) => !created.has(name));
-  const marks = (list: readonly string[]) => list.map(() => '?').join(', ');
-  // Reading a table's foreign keys parses its definition: only tables whose CREATE statement names a
-  // changed table at all (LIKE is a superset: case-blind, `_` matches anything) are asked, so a
-  // revision's check stays cheap however many tables the database has.
-  const referencing =
-    changed.length === 0
-      ? 'FALSE'
-      : `((${changed.map(() => 'sql LIKE ?').join(' OR ')}) AND EXISTS (SELECT 1 FROM pragma_foreign_key_list(sqlite_master.name) AS fk WHERE fk."table" COLLATE NOCASE IN (${marks(changed)})))`;
-  const tables = await connection.query(
-    `SELECT name FROM sqlite_master WHERE type = 'table' AND (name COLLATE NOCASE IN (${marks(names)}) OR ${referencing}) ORDER BY name`,
-    [...names, ...changed.map((name) => `%${name}%`), ...changed],
-  );
-  const violations: Row[] = [];
-  for (const { name } of tables) violations.push(...(await connection.query(`PRAGMA foreign_key_check("${String(name).replaceAll('"', '""')}")`)));
-  return violations;
+class ForeignKeyGraph {
+  readonly #connection: Connection;
+  /** Table → the tables its foreign keys name, all lower-cased; undefined until read. */
+  #parents: Map<string, Set<string>> | undefined;
+  /** Tables whose foreign keys a revision may have changed since they were read. */
+  #stale = new Set<string>();
+
+  constructor(connection: Connection) {
+    this.#connection = connection;
+  }
+
+  /**
+   * The rows that break a foreign key in `touched` (as they are now, inside the revision) and in the
+   * tables whose foreign keys name one of them, except one the revision created (`created`).
+   */
+  async violations(touched: ReadonlySet<string>, created: ReadonlySet<string>): Promise<Row[]> {
+    const parents = await this.#current();
+    const named = new Set([...touched].map((name) => name.toLowerCase()));
+    const changed = new Set([...touched].filter((name) => !created.has(name)).map((name) => name.toLowerCase()));
+    const referencing: string[] = [];
+    for (const [table, referenced] of parents) {
+      if (named.has(table)) continue;
+      if ([...referenced].some((parent) => changed.has(parent))) referencing.push(table);
+      // A rename rewrites the foreign keys that name the old name.
+      if ([...referenced].some((parent) => named.has(parent))) this.#stale.add(table);
+    }
+    for (const name of named) this.#stale.add(name);
+    const violations: Row[] = [];
+    // A table without foreign keys breaks none of its own; a table the revision dropped has none.
+    for (const table of [...touched, ...referencing]) {
+      if ((await this.#foreignKeysOf(table)).length > 0) violations.push(...(await this.#connection.query('SELECT * FROM pragma_foreign_key_check(?)', [table])));
+    }
+    return violations;
+  }
+
+  /** After a change the revision's operations do not tell (raw SQL): everything is read again. */
+  forget(): void {
+    this.#parents = undefined;
+    this.#stale.clear();
+  }
+
+  async #current(): Promise<Map<string, Set<string>>> {
+    if (this.#parents === undefined) {
+      this.#parents = new Map();
+      const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS fk WHERE m.type = 'table'`);
+      for (const { child, parent } of rows) this.#add(this.#parents, String(child).toLowerCase(), String(parent));
+    } else {
+      for (const table of this.#stale) {
+        this.#parents.delete(table);
+        for (const parent of await this.#foreignKeysOf(table)) this.#add(this.#parents, table, parent);
+      }
+    }
+    this.#stale.clear();
+    return this.#parents;
+  }
+
+  /** The tables `table`'s foreign keys name; none for a table that does not exist. */
+  async #foreignKeysOf(table: string): Promise<string[]> {
+    return (await this.#connection.query('SELECT "table" AS parent FROM pragma_foreign_key_list(?)', [table])).map((row) => String(row.parent));
+  }
+
+  #add(parents: Map<string, Set<string>>, child: string, parent: string): void {
+    const named = parents.get(child) ?? new Set<string>();
+    named.add(parent.toLowerCase());
+    parents.set(child, named);
+  }
 }
