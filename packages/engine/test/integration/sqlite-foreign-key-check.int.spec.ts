@@ -212,3 +212,16 @@ await execute('DROP TABLE IF EXISTS "scratch";');`,
   expect(await s.heads()).toEqual(['fk0000000011']);
   expect(await s.query("SELECT name FROM sqlite_master WHERE name = 'customers'")).toEqual([{ name: 'customers' }]);
 });
+
+it('which tables reference which is kept current through a run: a foreign key an earlier revision added is checked when a later one drops its parent', async () => {
+  await s.script('CREATE TABLE plans (id integer PRIMARY KEY); CREATE TABLE subscriptions (id integer PRIMARY KEY, plan_id integer); INSERT INTO plans VALUES (1); INSERT INTO subscriptions VALUES (1, 1);');
+  const revisions = [
+    ['fk0000000013', 'fk0000000011', 'label plans', "await op.addColumn('plans', { name: 'label', type: 'text' });"],
+    ['fk0000000014', 'fk0000000013', 'subscriptions reference plans', "await op.createForeignKey('fk_subscriptions_plan', 'subscriptions', 'plans', ['plan_id'], ['id']);"],
+    ['fk0000000015', 'fk0000000014', 'drop plans', "await execute('DROP TABLE plans');"],
+  ] as const;
+  for (const [id, parent, message, upgrade] of revisions) writeOpsRevision(s.dir, { id, parents: [parent], message, upgrade, downgrade: '' });
+  expect([...new Set(violationsOf(await stream().upgrade('fk0000000015').catch((e: unknown) => e)))]).toEqual(['subscriptions -> plans']);
+  expect(await s.heads()).toEqual(['fk0000000014']);
+  expect(await s.query('SELECT id FROM plans')).toEqual([{ id: 1 }]);
+});
