@@ -229,6 +229,7 @@ await describeDialects(
         expect(c.deferStatement?.('INSERT INTO a (id) VALUES (2);;')).toBe(false);
         expect(c.deferStatement?.("INSERT INTO a (id, v) VALUES (3, 'a;b')")).toBe(false);
         expect(c.deferStatement?.('SET LOCAL standard_conforming_strings = off')).toBe(false);
+        expect(c.deferStatement?.('SET LOCAL "Standard_Conforming_Strings" = off')).toBe(false);
         expect(c.deferStatement?.("SET client_encoding TO 'LATIN1'")).toBe(false);
         expect(c.deferStatement?.("CREATE ROLE strata_nobody PASSWORD 'secret'")).toBe(false);
         expect(c.deferStatement?.('SET LOCAL lock_timeout = 5000')).toBe(true);

@@ -93,9 +93,9 @@ const DEFERRABLE = /^\s*(?:create|alter|drop|comment|grant|revoke|insert|update|
 /**
  * Settings that change how the server reads string literals and text: PostgreSQL reads a whole
  * message before running any of it, so after one of these the rest of the message would be read the
- * old way. They go alone.
+ * old way. They go alone, their names quoted or not (PostgreSQL reads a setting's name case-blind).
  */
-const READING_SETTINGS = /^\s*set\s+(?:(?:session|local)\s+)?(?:standard_conforming_strings|backslash_quote|client_encoding|names)\b/i;
+const READING_SETTINGS = /^\s*set\s+(?:(?:session|local)\s+)?"?(?:standard_conforming_strings|backslash_quote|client_encoding|names)\b/i;
 /** A statement that may set, release or roll back to a savepoint: wherever the word stands, to be safe. */
 const SAVEPOINT = /\bsavepoint\b/i;
 
