@@ -61,10 +61,14 @@ import type { GuardDifference, IndexDescription, Inspector } from './inspector.j
 /** Ops after which `SchemaModel.stored` may name what no longer exists under that name. */
 const RENAMES_OR_DROPS: ReadonlySet<Op['kind']> = new Set(['renameTable', 'renameColumn', 'dropTable', 'dropColumn']);
 
-/** `stored` without the objects a dropped `table` takes with it: itself, its indexes and triggers (names compared as SQLite does, case-blind). */
+/**
+ * `stored` without the objects a dropped `table` takes with it: itself, its indexes and triggers.
+ * Names compare as SQLite (the one dialect with stored texts) compares them: ASCII letters case-blind.
+ */
 function withoutTable(stored: readonly StoredObject[], table: string): StoredObject[] {
-  const dropped = table.toLowerCase();
-  return stored.filter((object) => object.type === 'view' || object.table.toLowerCase() !== dropped);
+  const key = (name: string) => name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  const dropped = key(table);
+  return stored.filter((object) => object.type === 'view' || key(object.table) !== dropped);
 }
 
 /**

@@ -56,19 +56,24 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
   };
 }
 
+/** A name as SQLite compares names: ASCII letters case-blind, every other character as it is. */
+function nameKey(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}
+
 /**
- * Which tables' foreign keys name which table (as SQLite resolves them: case-blind), read from the
- * database once per scope, then kept current table by table: a table's foreign keys change only by
- * DDL that names it, or by the rename of a table they name (SQLite rewrites them), which names that
+ * Which tables' foreign keys name which table (as SQLite resolves them: ASCII case-blind), read from
+ * the database once per scope, then kept current table by table: a table's foreign keys change only
+ * by DDL that names it, or by the rename of a table they name (SQLite rewrites them), which names that
  * one. What a revision named is read again before the next revision's check, whether it committed or
- * rolled back.
+ * rolled back. Every lookup names the `main` schema: a temp table of the same name must not hide it.
  */
 class ForeignKeyGraph {
   readonly #connection: Connection;
-  /** Table → the tables its foreign keys name, all lower-cased; undefined until read. */
-  #parents: Map<string, Set<string>> | undefined;
-  /** Tables whose foreign keys a revision may have changed since they were read. */
-  #stale = new Set<string>();
+  /** By {@link nameKey}: a table's name as the database has it, and the keys of the tables its foreign keys name; undefined until read. */
+  #tables: Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }> | undefined;
+  /** Tables whose foreign keys a revision may have changed since they were read, by key, with a name to read them by. */
+  #stale = new Map<string, string>();
 
   constructor(connection: Connection) {
     this.#connection = connection;
@@ -79,54 +84,55 @@ class ForeignKeyGraph {
    * tables whose foreign keys name one of them, except one the revision created (`created`).
    */
   async violations(touched: ReadonlySet<string>, created: ReadonlySet<string>): Promise<Row[]> {
-    const parents = await this.#current();
-    const named = new Set([...touched].map((name) => name.toLowerCase()));
-    const changed = new Set([...touched].filter((name) => !created.has(name)).map((name) => name.toLowerCase()));
-    const referencing: string[] = [];
-    for (const [table, referenced] of parents) {
-      if (named.has(table)) continue;
-      if ([...referenced].some((parent) => changed.has(parent))) referencing.push(table);
+    const tables = await this.#current();
+    const createdKeys = new Set([...created].map(nameKey));
+    // The tables to check, by key: each once, however many spellings the revision used.
+    const checked = new Map([...touched].map((name) => [nameKey(name), name]));
+    const named = new Set(checked.keys());
+    for (const [key, { name, parents }] of tables) {
+      if (named.has(key)) continue;
+      if ([...parents].some((parent) => named.has(parent) && !createdKeys.has(parent))) checked.set(key, name);
       // A rename rewrites the foreign keys that name the old name.
-      if ([...referenced].some((parent) => named.has(parent))) this.#stale.add(table);
+      if ([...parents].some((parent) => named.has(parent))) this.#stale.set(key, name);
     }
-    for (const name of named) this.#stale.add(name);
+    for (const [key, name] of [...checked].filter(([key]) => named.has(key))) this.#stale.set(key, name);
     const violations: Row[] = [];
     // A table without foreign keys breaks none of its own; a table the revision dropped has none.
-    for (const table of [...touched, ...referencing]) {
-      if ((await this.#foreignKeysOf(table)).length > 0) violations.push(...(await this.#connection.query('SELECT * FROM pragma_foreign_key_check(?)', [table])));
+    for (const name of checked.values()) {
+      if ((await this.#foreignKeysOf(name)).length > 0) violations.push(...(await this.#connection.query("SELECT * FROM pragma_foreign_key_check(?, 'main')", [name])));
     }
     return violations;
   }
 
   /** After a change the revision's operations do not tell (raw SQL): everything is read again. */
   forget(): void {
-    this.#parents = undefined;
+    this.#tables = undefined;
     this.#stale.clear();
   }
 
-  async #current(): Promise<Map<string, Set<string>>> {
-    if (this.#parents === undefined) {
-      this.#parents = new Map();
-      const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name) AS fk WHERE m.type = 'table'`);
-      for (const { child, parent } of rows) this.#add(this.#parents, String(child).toLowerCase(), String(parent));
+  async #current(): Promise<Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>> {
+    if (this.#tables === undefined) {
+      this.#tables = new Map();
+      const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS fk WHERE m.type = 'table'`);
+      const parents = new Map<string, string[]>();
+      for (const { child, parent } of rows) parents.set(String(child), [...(parents.get(String(child)) ?? []), String(parent)]);
+      for (const [child, named] of parents) this.#set(child, named);
     } else {
-      for (const table of this.#stale) {
-        this.#parents.delete(table);
-        for (const parent of await this.#foreignKeysOf(table)) this.#add(this.#parents, table, parent);
+      for (const [key, name] of this.#stale) {
+        this.#tables.delete(key);
+        this.#set(name, await this.#foreignKeysOf(name));
       }
     }
     this.#stale.clear();
-    return this.#parents;
+    return this.#tables;
   }
 
   /** The tables `table`'s foreign keys name; none for a table that does not exist. */
   async #foreignKeysOf(table: string): Promise<string[]> {
-    return (await this.#connection.query('SELECT "table" AS parent FROM pragma_foreign_key_list(?)', [table])).map((row) => String(row.parent));
+    return (await this.#connection.query(`SELECT "table" AS parent FROM pragma_foreign_key_list(?, 'main')`, [table])).map((row) => String(row.parent));
   }
 
-  #add(parents: Map<string, Set<string>>, child: string, parent: string): void {
-    const named = parents.get(child) ?? new Set<string>();
-    named.add(parent.toLowerCase());
-    parents.set(child, named);
+  #set(name: string, parents: readonly string[]): void {
+    if (parents.length > 0) (this.#tables as Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>).set(nameKey(name), { name, parents: new Set(parents.map(nameKey)) });
   }
 }

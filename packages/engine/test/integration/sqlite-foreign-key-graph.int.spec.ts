@@ -1,0 +1,93 @@
+// SQLite's check before commit finds the tables referencing a touched one from a graph read once per
+// run and kept current (sqlite-revision-scope.ts). Names compare as SQLite compares them (ASCII
+// letters case-blind, nothing else), a temp table never hides the main one, and the guards' model
+// forgets exactly the texts a dropped table takes with it.
+import { expect, it } from 'vitest';
+import { loadDialect } from '../../src/dialects/registry.js';
+import { RevisionFailedError } from '../../src/runner/errors.js';
+import { upgrade } from '../../src/runner/runner.js';
+import { createTestDatabase } from '../support/databases.js';
+import { chain, type Body } from '../support/runs.js';
+import { withConnection } from '../support/streams.js';
+
+const dialect = await loadDialect('sqlite');
+
+/** A database holding `script` (written with foreign keys off), and a run of `bodies` on it. */
+async function scenario(label: string, script: string) {
+  const db = await createTestDatabase('sqlite', label);
+  await withConnection(dialect, db.url, (c) => c.executeScript(`PRAGMA foreign_keys = OFF; ${script}`));
+  return {
+    query: (sql: string) => withConnection(dialect, db.url, (c) => c.query(sql)),
+    /** 'ok', or the message of the foreign-key violation that failed the run. */
+    run: async (bodies: readonly Body[], transaction: 'revision' | 'run' = 'revision') => {
+      try {
+        await upgrade({ stream: { name: 'app', dialect: 'sqlite', url: db.url, transaction }, graph: chain(bodies), target: 'head' });
+        return 'ok';
+      } catch (error) {
+        expect(error).toBeInstanceOf(RevisionFailedError);
+        return (error as RevisionFailedError).cause instanceof Error ? ((error as RevisionFailedError).cause as Error).message : String(error);
+      }
+    },
+    drop: () => db.drop(),
+  };
+}
+
+for (const transaction of ['revision', 'run'] as const) {
+  it(`[--transaction ${transaction}] a referencing table whose name has a non-ASCII capital is checked`, async () => {
+    const s = await scenario(`fkg_nonascii_${transaction}`, 'CREATE TABLE parent (id integer PRIMARY KEY, name text); CREATE TABLE "Ärzte" (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id)); INSERT INTO parent VALUES (1, \'a\'); INSERT INTO "Ärzte" VALUES (1, 1), (2, 7);');
+    expect(await s.run([async ({ op }) => op.alterColumn('parent', 'name', { nullable: false })], transaction)).toMatch(/leaves 1 row\(s\).*Ärzte rowid 2 -> parent/);
+    expect(await s.run([async ({ execute }) => execute('DROP TABLE parent')], transaction)).toMatch(/leaves 2 row\(s\)/);
+    expect(await s.query("SELECT name FROM sqlite_master WHERE name = 'parent'")).toEqual([{ name: 'parent' }]);
+    await s.drop();
+  });
+}
+
+it('a foreign key naming "ärzte" is not tied to "Ärzte": SQLite folds ASCII letters only, so rows already pointing at nothing stop nothing', async () => {
+  const s = await scenario('fkg_fold', 'CREATE TABLE "Ärzte" (id integer PRIMARY KEY, name text); CREATE TABLE visits (id integer PRIMARY KEY, arzt_id integer REFERENCES "ärzte" (id)); INSERT INTO "Ärzte" VALUES (1, \'a\'); INSERT INTO visits VALUES (1, 1);');
+  expect(await s.query('PRAGMA foreign_key_check')).toHaveLength(1);
+  expect(await s.run([async ({ op }) => op.alterColumn('Ärzte', 'name', { nullable: false })])).toBe('ok');
+  await s.drop();
+});
+
+it('a temp table of the same name does not hide the main table from the check', async () => {
+  const s = await scenario('fkg_temp', 'CREATE TABLE parent (id integer PRIMARY KEY); CREATE TABLE orders (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id)); INSERT INTO parent VALUES (1); INSERT INTO orders VALUES (1, 1);');
+  const bodies: Body[] = [
+    async ({ execute }) => {
+      await execute('CREATE TEMP TABLE orders (id integer)');
+      await execute('DROP TABLE main.parent');
+    },
+  ];
+  expect(await s.run(bodies)).toMatch(/leaves 1 row\(s\).*orders rowid 1 -> parent/);
+  expect(await s.query("SELECT name FROM sqlite_master WHERE name = 'parent'")).toEqual([{ name: 'parent' }]);
+  await s.drop();
+});
+
+it('a table the revision names in two spellings is checked once: each violation is told once', async () => {
+  const s = await scenario('fkg_twice', "CREATE TABLE parent (id integer PRIMARY KEY); CREATE TABLE orders (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id), note text); INSERT INTO orders VALUES (1, 5, 'x');");
+  const bodies: Body[] = [
+    async ({ op }) => {
+      await op.renameTable('orders', 'Orders2');
+      await op.renameTable('Orders2', 'ORDERS');
+    },
+  ];
+  expect(await s.run(bodies)).toMatch(/^The revision leaves 1 row\(s\)/);
+  await s.drop();
+});
+
+it('dropping "ärzte" keeps the stored texts of "Ärzte", another table to SQLite: a later recreate keeps its trigger and collation', async () => {
+  const s = await scenario(
+    'fkg_stored',
+    'CREATE TABLE "Ärzte" (id integer PRIMARY KEY, name text COLLATE NOCASE); CREATE TABLE log (id integer); CREATE TRIGGER tr_aerzte AFTER INSERT ON "Ärzte" BEGIN INSERT INTO log VALUES (new.id); END; CREATE TABLE "ärzte" (id integer PRIMARY KEY);',
+  );
+  const bodies: Body[] = [
+    async ({ op, inspect }) => {
+      if (await inspect.hasTable('ärzte')) await op.dropTable('ärzte');
+    },
+    async ({ op }) => op.alterColumn('Ärzte', 'name', { nullable: false }),
+  ];
+  expect(await s.run(bodies)).toBe('ok');
+  const rows = await s.query("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('Ärzte', 'ärzte') ORDER BY type, name");
+  expect(rows.map((r) => `${String(r['type'])}:${String(r['name'])}`)).toEqual(['table:Ärzte', 'trigger:tr_aerzte']);
+  expect(String(rows[0]?.['sql'])).toContain('COLLATE NOCASE');
+  await s.drop();
+});
