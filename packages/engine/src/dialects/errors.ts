@@ -65,13 +65,12 @@ export interface DialectErrorContext {
   readonly cause?: unknown;
 }
 
-/** Shared constructor plumbing: the code, the URL and the dialect always land in `details`. */
 /**
  * A refused statement and the server's words about it, the passwords the statement writes masked in
  * both (see `maskStatementSecrets`): an error is printed, logged and kept in CI output.
  */
-function maskedStatement(context: { readonly sql: string; readonly reason: string }): { sql: string; reason: string } {
-  return { sql: maskStatementSecrets(context.sql), reason: maskQuotedSecrets(context.reason, [context.sql]) };
+function maskedStatement(context: { readonly dialect: DialectName; readonly sql: string; readonly reason: string }): { sql: string; reason: string } {
+  return { sql: maskStatementSecrets(context.sql, context.dialect), reason: maskQuotedSecrets(context.reason, [context.sql], context.dialect) };
 }
 
 /** The first 500 characters of a statement, indented under the message's first line. */
@@ -80,6 +79,7 @@ function excerptOf(sql: string): string {
   return excerpt.replaceAll('\n', '\n  ');
 }
 
+/** Shared constructor plumbing: the code, the URL and the dialect always land in `details`. */
 function options(
   context: DialectErrorContext,
   hint: string | undefined,
@@ -646,7 +646,7 @@ export class PermissionDeniedError extends StrataError {
 export class MultipleStatementsError extends StrataError {
   static readonly CODE = 'DIALECT_MULTIPLE_STATEMENTS';
   constructor(context: DialectErrorContext & { readonly sql: string }) {
-    const sql = maskStatementSecrets(context.sql);
+    const sql = maskStatementSecrets(context.sql, context.dialect);
     super(
       MultipleStatementsError.CODE,
       `query() runs one statement, but the SQL sent to ${context.redactedUrl} holds several: ${sql.slice(0, 200)}`,

@@ -1,3 +1,4 @@
+import { maskQuotedSecrets, maskStatementSecrets } from '../dialects/sql-secrets.js';
 import { StrataError } from '../errors.js';
 
 /** The targets file (`--targets FILE`) does not exist or cannot be read. */
@@ -61,12 +62,15 @@ export class TargetsQueryFailedError extends StrataError {
   static readonly CODE = 'FANOUT_TARGETS_QUERY_FAILED';
   constructor(options: { sql: string; database: string | undefined; reason: string; cause?: unknown }) {
     const where = options.database === undefined ? 'no database (the stream has no URL)' : options.database;
-    super(TargetsQueryFailedError.CODE, `The targets query \`${options.sql}\` failed on ${where}: ${options.reason.replace(/\.\s*$/, '')}.`, {
+    // A query that builds tenant URLs may write their passwords.
+    const sql = maskStatementSecrets(options.sql);
+    const reason = maskQuotedSecrets(options.reason, [options.sql]);
+    super(TargetsQueryFailedError.CODE, `The targets query \`${sql}\` failed on ${where}: ${reason.replace(/\.\s*$/, '')}.`, {
       hint:
         options.database === undefined
           ? 'The query runs on the stream\'s own database: pass --url (or configure the stream\'s URL), or list the tenants in a file with --targets FILE.'
           : 'Fix the query (its first column must be the tenant URL) and run the same command again; `strata current` without the targets option checks the stream\'s own database.',
-      details: { sql: options.sql, ...(options.database === undefined ? {} : { database: options.database }) },
+      details: { sql, ...(options.database === undefined ? {} : { database: options.database }) },
       ...(options.cause === undefined ? {} : { cause: options.cause }),
     });
   }

@@ -1,5 +1,6 @@
 import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
+import { maskStatementSecrets } from '../dialects/sql-secrets.js';
 import { StrataError } from '../errors.js';
 import { modelSchemaSource, SchemaInspector } from '../inspect/schema-inspector.js';
 import { planDowngrade, planUpgrade, type Step } from '../revision/plan.js';
@@ -285,7 +286,9 @@ async function replayIntoModel(
     warnings,
     blind,
     running: '',
-    onBlindSql: (sql) => {
+    onBlindSql: (written) => {
+      // Told in warnings, findings and errors: the passwords it writes are masked.
+      const sql = maskStatementSecrets(written, dialect.name);
       blind.push({ revision: replay.running, sql });
       warnings.push(`revision ${replay.running}: raw SQL the model cannot follow, guards after it may be wrong: ${sql.split('\n')[0]}`);
     },

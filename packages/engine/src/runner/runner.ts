@@ -18,6 +18,8 @@ import { HISTORY_TABLE } from '../dialects/strata-tables.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { commitWith, inTransaction, withConnection } from '../dialects/connection.js';
 import { DatabaseFileMissingError, isDatabaseLocked } from '../dialects/errors.js';
+import { maskStatementSecrets } from '../dialects/sql-secrets.js';
+import { scrubPassword } from '../dialects/url.js';
 import type { DdlTimeouts } from '../dialects/safety.js';
 import type { DdlSettings, TransactionMode } from '../config/stream-settings.js';
 import type { RevisionScope } from '../dialects/revision-scope.js';
@@ -744,8 +746,9 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             const chain = causeChain(error);
             const lockTimedOut = lockTimeoutMs !== undefined && chain.some((cause) => dialect.isLockTimeout(cause));
             const failedSql = strataCauseOf(error)?.details['sql'];
-            // The last statement of that text: should a revision send the same text twice, a retry is then never taken for safe.
-            const failed = sent.map(({ sql }) => sql).lastIndexOf(failedSql as string);
+            // The last statement of that text (as errors tell it: URL password and statement's passwords masked): should a
+            // revision send the same text twice, a retry is then never taken for safe.
+            const failed = sent.map(({ sql }) => maskStatementSecrets(scrubPassword(sql, stream.url), dialect.name)).lastIndexOf(failedSql as string);
             const table = failed === -1 ? lastTable : sent[failed]?.table;
             // Run again only what left nothing behind: a rolled-back transaction, or a first statement that
             // never ran (not when the revision also sent statements of its own through the driver or Drizzle).

@@ -3,7 +3,7 @@ import { RevisionFailedError } from '../../src/runner/errors.js';
 import { upgrade } from '../../src/runner/runner.js';
 import { describeDialects } from '../support/databases.js';
 import { chain, type Body } from '../support/runs.js';
-import { snapshot } from '../support/streams.js';
+import { snapshot, withConnection } from '../support/streams.js';
 
 // A revision that manages roles writes their passwords into its statements. When such a statement
 // fails, the error quotes it, and the server's own words may quote it too (MariaDB's "near '…'"):
@@ -44,4 +44,64 @@ await describeDialects('passwords in the statements an error quotes', (ctx) => {
       expect((await snapshot(ctx.dialect, db.url, stream.name)).versions).toEqual([]);
     }
   });
+
+  it('other spellings: a dollar-quoted password, a mistyped keyword, a parameter the driver writes in, a password the server cuts short', async () => {
+    const db = await ctx.createDatabase('secret-forms');
+    const stream = { name: 'app', dialect: ctx.name, url: db.url };
+    const bodies: Body[] = postgres
+      ? [
+          async ({ execute }) => {
+            await execute('CREATE ROLE strata_never LOGIN PASSWORD $pw$hunter2-dollar$pw$ NOSUCHOPTION');
+          },
+          async ({ execute }) => {
+            await execute("CREATE ROLE strata_never LOGIN PASWORD 'hunter2-typo'");
+          },
+        ]
+      : [
+          async ({ execute }) => {
+            await execute("CREATE USER 'strata_never'@'%' IDENTIFED BY 'hunter2-typo'");
+          },
+          async ({ execute }) => {
+            await execute('CREATE USER IDENTIFIED BY ? PASSWORD EXPIRE', ['hunter2-param']);
+          },
+          async ({ execute }) => {
+            await execute("ALTER USER IF EXIST 'application_user'@'10.0.0.%' IDENTIFIED BY 'hunter2-Xk9mQ2vL7pR4nT8wZ3bH6cJ5-long'");
+          },
+        ];
+    for (const body of bodies) {
+      const failure = await upgrade({ stream, graph: chain([body]), target: 'head' }).catch((e: unknown) => e);
+      expect(failure).toBeInstanceOf(RevisionFailedError);
+      expect(printed(failure)).not.toContain('hunter2');
+      expect(printed(failure)).toContain('***');
+    }
+  });
 }, ['postgresql', 'mysql']);
+
+await describeDialects('a lock timeout on a statement that writes a password', (ctx) => {
+  it('is retried like any other: the statement the error quotes, masked, is still known for the first', async () => {
+    const db = await ctx.createDatabase('secret-retry');
+    await withConnection(ctx.dialect, db.url, (c) => c.executeScript("CREATE TABLE accounts (id integer PRIMARY KEY, password varchar(100)); INSERT INTO accounts VALUES (1, 'old')"));
+    const stream = { name: 'app', dialect: ctx.name, url: db.url, ddl: { lockTimeoutMs: 200, lockRetries: 1 } };
+    const events: string[] = [];
+    const holder = await ctx.dialect.connect(db.url);
+    try {
+      await holder.query('LOCK TABLES accounts READ');
+      const failure = await upgrade({
+        stream,
+        target: 'head',
+        onEvent: (event) => events.push(event.type),
+        graph: chain([
+          async ({ execute }) => {
+            await execute("UPDATE accounts SET password = 'hunter2-retry' WHERE id = 1");
+          },
+        ]),
+      }).catch((e: unknown) => e);
+      expect((failure as { code?: unknown }).code).toBe('RUNNER_DDL_LOCK_TIMEOUT');
+      expect(events.filter((type) => type === 'lock-retry')).toHaveLength(1);
+      expect(printed(failure)).not.toContain('hunter2');
+    } finally {
+      await holder.query('UNLOCK TABLES');
+      await holder.close();
+    }
+  });
+}, ['mysql']);

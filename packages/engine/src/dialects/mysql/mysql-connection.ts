@@ -20,7 +20,7 @@ import {
   type DialectErrorContext,
 } from '../errors.js';
 import { DeferredStatements, STATEMENT_SEPARATOR } from '../deferred-statements.js';
-import { carriesSecret } from '../sql-secrets.js';
+import { carriesSecret, maskQuotedSecrets } from '../sql-secrets.js';
 import { HeldSlot, sendHeldRoundTrip, type HeldItem } from '../held-slot.js';
 import { redactUrl, scrubPassword } from '../url.js';
 import { ACCESS_DENIED_CODES, missingMysqlPrivilege } from './mysql-privileges.js';
@@ -110,7 +110,7 @@ export class MysqlConnection implements Connection {
   /** The transaction {@link holdTransaction} holds back. */
   readonly #held = new HeldSlot<HeldTransaction>();
   /** The statements {@link deferStatement} keeps for the next message. */
-  readonly #deferred = new DeferredStatements(DEFERRABLE, SENT_ALONE);
+  readonly #deferred = new DeferredStatements('mysql', DEFERRABLE, SENT_ALONE);
   /**
    * The error of a deferred statement that failed, thrown where it surfaced (the caller's next
    * statement, which did not run). A caller that catches it there and goes on gets it again from
@@ -265,7 +265,7 @@ export class MysqlConnection implements Connection {
     // After a deferred statement failed, nothing more runs: the caller would have stopped there.
     if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
     // What a password travels in goes alone: an error about another statement could quote it.
-    if (carriesSecret(sql)) await this.#sendHeld();
+    if (carriesSecret(sql, 'mysql')) await this.#sendHeld();
     // The text protocol with client-side escaping (as Kysely's MySQL driver does): prepared
     // statements would reject some DDL and bind JS numbers as DOUBLE.
     const rows = await this.#send(await this.#held.take(), { sql, text: sql, params });
@@ -440,11 +440,13 @@ export class MysqlConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
+      // mysql2 writes parameters into the text it sends, and the server's words may quote them.
+      const sent = (error as { sql?: unknown }).sql;
       const failure = {
         ...context,
         cause: error,
         sql: scrubPassword(sql, this.#url),
-        reason: scrubPassword(messageOf(error), this.#url),
+        reason: maskQuotedSecrets(scrubPassword(messageOf(error), this.#url), typeof sent === 'string' ? [sent] : [], 'mysql'),
         ...(code === undefined ? {} : { driverCode: code }),
       };
       if (code !== undefined && ACCESS_DENIED_CODES.has(code)) {
