@@ -49,6 +49,12 @@ interface Token {
 const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y;
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
+/** Whether `char` can start a word: a letter, `_`, or any character beyond ASCII. */
+function startsWord(char: string): boolean {
+  const code = char.charCodeAt(0);
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 128;
+}
+
 /** The dollar-quote tag (`$$`, `$body$`) that starts at `at`, if one does. */
 function dollarTagAt(sql: string, at: number): string | undefined {
   DOLLAR_TAG.lastIndex = at;
@@ -79,7 +85,7 @@ function scan(sql: string, syntax: LiteralSyntax): Token[] {
   while (i < sql.length) {
     const char = sql[i] as string;
     const after = sql[i + 1];
-    if (/\s/.test(char)) {
+    if (char.charCodeAt(0) <= 32) {
       i += 1;
     } else if ((char === '-' && after === '-') || (char === '#' && syntax.hashComments)) {
       const end = sql.indexOf('\n', i);
@@ -100,7 +106,7 @@ function scan(sql: string, syntax: LiteralSyntax): Token[] {
       const close = sql.indexOf(tag, i + tag.length);
       tokens.push({ kind: 'string', text: '', start: i + tag.length, end: close === -1 ? sql.length : close });
       i = close === -1 ? sql.length : close + tag.length;
-    } else if (/[A-Za-z_\u0080-\uffff]/.test(char)) {
+    } else if (startsWord(char)) {
       WORD.lastIndex = i;
       WORD.test(sql);
       const word = sql.slice(i, WORD.lastIndex);
