@@ -1,4 +1,3 @@
-import type { DialectName } from './dialect.js';
 import { carriesSecret } from './sql-secrets.js';
 
 /** A statement that returns rows whatever its kind (PostgreSQL and MariaDB: `INSERT … RETURNING`). */
@@ -27,31 +26,28 @@ export const STATEMENT_SEPARATOR = '\n;\n';
 export class DeferredStatements {
   readonly #kinds: RegExp;
   readonly #refused: RegExp | undefined;
-  readonly #dialect: DialectName;
   #statements: string[] = [];
   #chars = 0;
 
   /**
-   * @param dialect how the statements write their literals (to find the passwords they write)
    * @param kinds the first keywords of the statements the dialect may defer (those that return no rows)
    * @param refused statements of those kinds the dialect must still send alone: those that return rows
    *   after all, or change how the server reads the rest of a message (string escapes, character set)
    */
-  constructor(dialect: DialectName, kinds: RegExp, refused?: RegExp) {
-    this.#dialect = dialect;
+  constructor(kinds: RegExp, refused?: RegExp) {
     this.#kinds = kinds;
     this.#refused = refused;
   }
 
   /**
    * Keeps `sql` (its final `;` dropped); false, keeping nothing, when it is not one such statement or
-   * the batch is full. A statement that writes a password is never kept: it goes alone, in a message
+   * the batch is full. A statement that may write a password is never kept: it goes alone, in a message
    * of its own, since a server's error about another statement of a message may quote the text that
    * follows it (MariaDB's "near '…'").
    */
   add(sql: string): boolean {
     const statement = sql.replace(/;\s*$/, '');
-    if (!this.#kinds.test(statement) || this.#refused?.test(statement) || RETURNING.test(statement) || carriesSecret(statement, this.#dialect) || statement.includes(';')) return false;
+    if (!this.#kinds.test(statement) || this.#refused?.test(statement) || RETURNING.test(statement) || carriesSecret(statement) || statement.includes(';')) return false;
     if (this.#statements.length >= MAX_STATEMENTS || this.#chars + statement.length > MAX_CHARS) return false;
     this.#statements.push(statement);
     this.#chars += statement.length;

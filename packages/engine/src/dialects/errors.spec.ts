@@ -40,6 +40,19 @@ describe('dialect errors', () => {
     });
   });
 
+  it('mask the passwords of the statement they quote, in the message and the details', () => {
+    const statement = "UPDATE accounts SET password = 'hunter2-busy' WHERE id = 1";
+    const told = [
+      new errors.SqliteBusyError({ dialect: 'sqlite', redactedUrl: 'file:app.db', path: '/repo/app.db', timeoutMs: 100, sql: statement }),
+      new errors.QueryFailedError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', sql: statement, reason: "near 'WHERE' and 'hunter2-busy' at line 1" }),
+      new errors.MultipleStatementsError({ dialect: 'mysql', redactedUrl: 'mysql://db/app', sql: `${statement}; SELECT 1` }),
+    ];
+    for (const error of told) {
+      expect(`${error.message} ${JSON.stringify(error)}`).not.toContain('hunter2');
+      expect(error.message).toContain("password = '***'");
+    }
+  });
+
   it('give each dialect its own next step', () => {
     expect(new UnknownDatabaseError({ dialect: 'mysql', redactedUrl: 'mysql://db/a`b', database: 'a`b' }).hint).toContain(
       'CREATE DATABASE `a``b`',

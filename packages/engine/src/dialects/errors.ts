@@ -457,7 +457,8 @@ export function isDatabaseLocked(error: unknown): boolean {
 export class SqliteBusyError extends StrataError {
   static readonly CODE = 'DIALECT_SQLITE_BUSY';
   constructor(context: DialectErrorContext & { readonly path: string; readonly timeoutMs: number; readonly sql: string }) {
-    const statement = context.sql.trim().split('\n')[0] ?? '';
+    const sql = maskStatementSecrets(context.sql, context.dialect);
+    const statement = sql.trim().split('\n')[0] ?? '';
     super(
       SqliteBusyError.CODE,
       `The SQLite database ${context.path} (from ${context.redactedUrl}) stayed locked by another process for ${context.timeoutMs} ms ` +
@@ -466,7 +467,7 @@ export class SqliteBusyError extends StrataError {
         context,
         'Finish or close the other process\'s transaction (the application, a sqlite3 shell, a database browser, another migration run), ' +
           'then run the same command again; or let Strata wait longer with --lock-timeout <ms>.',
-        { path: context.path, timeoutMs: context.timeoutMs, sql: context.sql },
+        { path: context.path, timeoutMs: context.timeoutMs, sql },
       ),
     );
   }

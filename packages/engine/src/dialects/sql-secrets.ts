@@ -2,187 +2,184 @@ import type { DialectName } from './dialect.js';
 import { MASK } from './url.js';
 
 /**
- * Finding the passwords a statement writes, to keep them out of error messages and warnings. A small
- * scanner reads the statement's string literals (comments, dollar quotes, `E'…'` and doubled quotes
- * included) and the words before them, in one pass; which literals are secrets:
- * - every literal of a statement that manages credentials (`CREATE`/`ALTER USER`, `ROLE`, `SERVER`,
- *   `SUBSCRIPTION`, `USER MAPPING`, `SET PASSWORD`, `CHANGE MASTER`/`REPLICATION SOURCE`, a `GRANT … IDENTIFIED`),
- *   except the parts of an account name (`'app'@'%'`): a mistyped keyword still masks its password;
- * - in any statement, a literal after a word ending in `password` (`PASSWORD 'x'`, `password = 'x'`,
- *   `MASTER_PASSWORD='x'`, `PASSWORD('x')`);
- * - a literal holding a connection string's password (`password=…`, `postgres://user:pw@host`).
+ * Keeping the passwords a statement writes out of error messages, warnings and their details. No
+ * attempt is made to tell which literal of a statement is the password: a statement that mentions
+ * anything secret ({@link carriesSecret}) has all its string literals masked (dollar-quoted bodies
+ * whole), except the parts of a MySQL account name (`'app'@'%'`). Its keywords and names stay, so
+ * the error still says what failed. The literals are found by a one-pass scan that reads them as
+ * the server may (comments, `E'…'`, dollar quotes, MySQL's executable comments, with and without
+ * backslash escapes), masking what any reading finds.
  */
 
-/** How a dialect writes literals. */
-interface LiteralSyntax {
-  /** `\` escapes the next character in a plain literal (MySQL/MariaDB). */
-  readonly backslashEscapes: boolean;
-  /** `"…"` is a string, not a name (MySQL/MariaDB). */
+/**
+ * What makes a statement one that may write a secret: a word about passwords or secrets, a statement
+ * that manages credentials, or a URL with a password. Broad on purpose: a mistyped `PASWORD` still
+ * comes with `CREATE ROLE`.
+ */
+const MENTIONS_SECRET =
+  /passw|pwd|identified|secret|credential|\b(?:create|alter)\s+(?:or\s+replace\s+)?(?:user|role|group|server|subscription)\b|user\s+mapping|set\s+password|change\s+(?:master|replication)/i;
+
+/**
+ * Whether `sql` may write a password or another secret (see {@link MENTIONS_SECRET}, and a URL
+ * `scheme://user:password@host`). Such a statement goes alone, in a message of its own, since a
+ * server's error about another statement of a message may quote the text that follows it (MariaDB's
+ * "near '…'"), and the literals of such a statement are masked wherever Strata prints it.
+ */
+export function carriesSecret(sql: string): boolean {
+  return MENTIONS_SECRET.test(sql) || urlPasswords(sql).length > 0;
+}
+
+/** The passwords of the `scheme://user:password@host` URLs in `text`: each the text between the userinfo's first `:` and its `@`. */
+function urlPasswords(text: string): string[] {
+  const passwords: string[] = [];
+  for (let at = text.indexOf('://'); at !== -1; at = text.indexOf('://', at + 3)) {
+    let colon = -1;
+    for (let i = at + 3; i < text.length; i++) {
+      const char = text[i] as string;
+      if (char === '@') {
+        if (colon !== -1) passwords.push(text.slice(colon + 1, i));
+        break;
+      }
+      if (char === ':' && colon === -1) colon = i;
+      if (char === '/' || char === "'" || char === '"' || char.charCodeAt(0) <= 32) break;
+    }
+  }
+  return passwords;
+}
+
+/** A `password=value` setting of a connection string (libpq, ODBC): its value, up to a space, a quote or `;`. */
+const SETTING_PASSWORD = /(?:password|passwd|pwd)\s*=\s*([^\s'";&]+)/gi;
+
+/** How one reading of a dialect takes literals and comments. */
+interface Reading {
+  /** `\` escapes the next character inside `'…'` (MySQL by default; PostgreSQL with `standard_conforming_strings` off). */
+  readonly backslashes: boolean;
+  /** `"…"` is a string (MySQL without `ANSI_QUOTES`), not a name. */
   readonly doubleQuotedStrings: boolean;
-  /** `$tag$…$tag$` and `E'…'` (PostgreSQL). */
-  readonly postgresStrings: boolean;
-  /** `#` starts a comment (MySQL/MariaDB). */
-  readonly hashComments: boolean;
+  /** PostgreSQL: `$tag$…$tag$`, `E'…'`, nested block comments. */
+  readonly postgres: boolean;
+  /** MySQL: `#` comments, `--` a comment only before a space, and the executable comments (`/*!`) read as SQL. */
+  readonly mysql: boolean;
 }
 
-const POSTGRES: LiteralSyntax = { backslashEscapes: false, doubleQuotedStrings: false, postgresStrings: true, hashComments: false };
-const MYSQL: LiteralSyntax = { backslashEscapes: true, doubleQuotedStrings: true, postgresStrings: false, hashComments: true };
-const SQLITE: LiteralSyntax = { backslashEscapes: false, doubleQuotedStrings: false, postgresStrings: false, hashComments: false };
+const READINGS: Record<DialectName, readonly Reading[]> = {
+  postgresql: [
+    { backslashes: false, doubleQuotedStrings: false, postgres: true, mysql: false },
+    { backslashes: true, doubleQuotedStrings: false, postgres: true, mysql: false },
+  ],
+  mysql: [
+    { backslashes: true, doubleQuotedStrings: true, postgres: false, mysql: true },
+    { backslashes: false, doubleQuotedStrings: true, postgres: false, mysql: true },
+  ],
+  sqlite: [{ backslashes: false, doubleQuotedStrings: false, postgres: false, mysql: false }],
+};
 
-/** The syntaxes to read a statement with: its dialect's, or, when unknown, PostgreSQL's and MySQL's both (what either finds is masked). */
-function syntaxesOf(dialect: DialectName | undefined): readonly LiteralSyntax[] {
-  if (dialect === 'postgresql') return [POSTGRES];
-  if (dialect === 'mysql') return [MYSQL];
-  if (dialect === 'sqlite') return [SQLITE];
-  return [POSTGRES, MYSQL];
+/** The readings of `dialect`, or of every dialect when it is unknown. */
+function readingsOf(dialect: DialectName | undefined): readonly Reading[] {
+  return dialect === undefined ? [...READINGS.postgresql, ...READINGS.mysql] : READINGS[dialect];
 }
 
-/** One token: a word (lower-cased), a quoted name (its text lower-cased), a string literal, or one other character. */
-interface Token {
-  readonly kind: 'word' | 'name' | 'string' | 'symbol';
-  readonly text: string;
-  /** Where a string's content starts and ends in the statement, quotes excluded. */
+/** One string literal: where its content starts and ends, and whether it is part of an account name (`'app'@'%'`). */
+interface Literal {
   readonly start: number;
   readonly end: number;
+  readonly account: boolean;
 }
 
-const WORD = /[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/y;
+/** Whether `char` continues a word (`E'…'` and `$tag$` are told from names by what comes before them). */
+function isWordChar(char: string | undefined): boolean {
+  if (char === undefined) return false;
+  const code = char.charCodeAt(0);
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || (code >= 48 && code <= 57) || code === 95 || code === 36 || code >= 128;
+}
+
 const DOLLAR_TAG = /\$(?:[A-Za-z_\u0080-\uffff][A-Za-z0-9_\u0080-\uffff]*)?\$/y;
 
-/** Whether `char` can start a word: a letter, `_`, or any character beyond ASCII. */
-function startsWord(char: string): boolean {
-  const code = char.charCodeAt(0);
-  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || code >= 128;
-}
-
-/** The dollar-quote tag (`$$`, `$body$`) that starts at `at`, if one does. */
-function dollarTagAt(sql: string, at: number): string | undefined {
-  DOLLAR_TAG.lastIndex = at;
-  return DOLLAR_TAG.test(sql) ? sql.slice(at, DOLLAR_TAG.lastIndex) : undefined;
-}
-
-/** The tokens of `sql`, in one pass; an unterminated literal or comment runs to the end. */
-function scan(sql: string, syntax: LiteralSyntax): Token[] {
-  const tokens: Token[] = [];
+/** The string literals of `sql` as `reading` takes them, in one pass; one left open runs to the end. */
+function literals(sql: string, reading: Reading): Literal[] {
+  const found: Array<{ start: number; end: number; open: number; close: number }> = [];
   let i = 0;
-  // A quoted run from `at` (its opening quote): its content's end, and where the token ends.
+  // The end of the quoted run that opens at `at`: its content's end and the index after its closing quote.
   const quoted = (at: number, quote: string, backslashes: boolean): [number, number] => {
-    let j = at + 1;
-    while (j < sql.length) {
+    for (let j = at + 1; j < sql.length; j += 1) {
       const char = sql[j];
-      if (char === '\\' && backslashes) j += 2;
-      else if (char === quote && sql[j + 1] === quote) j += 2;
+      if (char === '\\' && backslashes) j += 1;
+      else if (char === quote && sql[j + 1] === quote) j += 1;
       else if (char === quote) return [j, j + 1];
-      else j += 1;
     }
     return [sql.length, sql.length];
   };
-  const string = (at: number, quote: string, backslashes: boolean): void => {
-    const [end, next] = quoted(at, quote, backslashes);
-    tokens.push({ kind: 'string', text: '', start: at + 1, end });
-    i = next;
-  };
   while (i < sql.length) {
     const char = sql[i] as string;
-    const after = sql[i + 1];
-    if (char.charCodeAt(0) <= 32) {
-      i += 1;
-    } else if ((char === '-' && after === '-') || (char === '#' && syntax.hashComments)) {
+    const next = sql[i + 1];
+    if (char === '-' && next === '-' && (!reading.mysql || i + 2 >= sql.length || (sql[i + 2] as string).charCodeAt(0) <= 32)) {
       const end = sql.indexOf('\n', i);
       i = end === -1 ? sql.length : end + 1;
-    } else if (char === '/' && after === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      i = end === -1 ? sql.length : end + 2;
+    } else if (char === '#' && reading.mysql) {
+      const end = sql.indexOf('\n', i);
+      i = end === -1 ? sql.length : end + 1;
+    } else if (char === '/' && next === '*') {
+      if (reading.mysql && (sql[i + 2] === '!' || (sql[i + 2] === 'M' && sql[i + 3] === '!'))) {
+        // MySQL runs what such a comment holds: it is read as SQL.
+        i += 3;
+      } else {
+        i = commentEnd(sql, i, reading.postgres);
+      }
     } else if (char === "'") {
-      string(i, "'", syntax.backslashEscapes);
-    } else if (char === '"' && syntax.doubleQuotedStrings) {
-      string(i, '"', true);
+      const escaped = reading.backslashes || (reading.postgres && (sql[i - 1] === 'E' || sql[i - 1] === 'e') && !isWordChar(sql[i - 2]));
+      const [end, after] = quoted(i, "'", escaped);
+      found.push({ start: i + 1, end, open: i, close: after });
+      i = after;
+    } else if (char === '"' && reading.doubleQuotedStrings) {
+      const [end, after] = quoted(i, '"', reading.backslashes);
+      found.push({ start: i + 1, end, open: i, close: after });
+      i = after;
     } else if (char === '"' || char === '`') {
-      const [end, next] = quoted(i, char, false);
-      tokens.push({ kind: 'name', text: sql.slice(i + 1, end).toLowerCase(), start: i, end: next });
-      i = next;
-    } else if (char === '$' && syntax.postgresStrings && dollarTagAt(sql, i) !== undefined) {
-      const tag = dollarTagAt(sql, i) as string;
-      const close = sql.indexOf(tag, i + tag.length);
-      tokens.push({ kind: 'string', text: '', start: i + tag.length, end: close === -1 ? sql.length : close });
-      i = close === -1 ? sql.length : close + tag.length;
-    } else if (startsWord(char)) {
-      WORD.lastIndex = i;
-      WORD.test(sql);
-      const word = sql.slice(i, WORD.lastIndex);
-      // PostgreSQL's E'…' reads backslash escapes.
-      if (syntax.postgresStrings && (word === 'E' || word === 'e') && sql[WORD.lastIndex] === "'") string(WORD.lastIndex, "'", true);
-      else {
-        tokens.push({ kind: 'word', text: word.toLowerCase(), start: i, end: WORD.lastIndex });
-        i = WORD.lastIndex;
+      i = quoted(i, char, false)[1];
+    } else if (char === '$' && reading.postgres && !isWordChar(sql[i - 1])) {
+      DOLLAR_TAG.lastIndex = i;
+      if (DOLLAR_TAG.test(sql)) {
+        const tag = sql.slice(i, DOLLAR_TAG.lastIndex);
+        const close = sql.indexOf(tag, DOLLAR_TAG.lastIndex);
+        found.push({ start: DOLLAR_TAG.lastIndex, end: close === -1 ? sql.length : close, open: i, close: close === -1 ? sql.length : close + tag.length });
+        i = close === -1 ? sql.length : close + tag.length;
+      } else {
+        i += 1;
       }
     } else {
-      tokens.push({ kind: 'symbol', text: char, start: i, end: i + 1 });
       i += 1;
     }
   }
-  return tokens;
+  const beside = (from: number, step: 1 | -1): string | undefined => {
+    let j = from;
+    while (j >= 0 && j < sql.length && (sql[j] as string).charCodeAt(0) <= 32) j += step;
+    return sql[j];
+  };
+  return found.map(({ start, end, open, close }) => ({ start, end, account: beside(open - 1, -1) === '@' || beside(close, 1) === '@' }));
 }
 
-/** What the statement's first words make it: one that manages credentials (see the module's note). */
-function managesCredentials(tokens: readonly Token[]): boolean {
-  const words = tokens.filter((token) => token.kind === 'word').map((token) => token.text);
-  const [first, second, third] = words;
-  if (first === 'create' || first === 'alter') {
-    const kind = first === 'create' && second === 'or' && third === 'replace' ? words[3] : second;
-    return kind === 'user' || kind === 'role' || kind === 'group' || kind === 'server' || kind === 'subscription';
-  }
-  if (first === 'set') return second === 'password';
-  if (first === 'change') return second === 'master' || second === 'replication';
-  return first === 'grant' && words.includes('identified');
-}
-
-/** A connection string's password inside a literal: `password=…` (libpq, ODBC), or a URL's `user:password@`. */
-const CONNECTION_SECRET = /(?:password|passwd|pwd)\s*=|:\/\/[^\s/@]*:[^\s@]*@/i;
-
-/** Cheaper than scanning: a statement without any of these writes no secret the rules find. */
-const MAY_CARRY = /passw|pwd|identified|user|role|group|server|subscription|master|replication|:\/\//i;
-
-/** The `[start, end)` ranges of `sql` that hold secrets (string contents), as `syntax` reads it. */
-function secretRanges(sql: string, syntax: LiteralSyntax, tokens: readonly Token[] = scan(sql, syntax)): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  for (const statement of statementsOf(tokens)) {
-    const credentials = managesCredentials(statement);
-    for (const [index, token] of statement.entries()) {
-      if (token.kind !== 'string') continue;
-      const secret = credentials
-        ? statement[index - 1]?.text !== '@' && statement[index + 1]?.text !== '@'
-        : followsPasswordWord(statement, index) || CONNECTION_SECRET.test(sql.slice(token.start, token.end));
-      if (secret) ranges.push([token.start, token.end]);
+/** Where the comment that opens at `at` ends; PostgreSQL's nest. */
+function commentEnd(sql: string, at: number, nested: boolean): number {
+  let depth = 0;
+  for (let j = at; j < sql.length - 1; j += 1) {
+    if (sql[j] === '/' && sql[j + 1] === '*') {
+      depth = nested ? depth + 1 : 1;
+      j += 1;
+    } else if (sql[j] === '*' && sql[j + 1] === '/') {
+      depth -= 1;
+      j += 1;
+      if (depth === 0) return j + 1;
     }
   }
-  return ranges;
+  return sql.length;
 }
 
-/** `tokens` split into statements at each `;` (a script's). */
-function statementsOf(tokens: readonly Token[]): Token[][] {
-  const statements: Token[][] = [[]];
-  for (const token of tokens) {
-    if (token.kind === 'symbol' && token.text === ';') statements.push([]);
-    else statements.at(-1)?.push(token);
-  }
-  return statements;
-}
-
-/** Whether the string at `index` follows a word or name ending in `password`, an `=` and a `(` allowed between. */
-function followsPasswordWord(tokens: readonly Token[], index: number): boolean {
-  let before = index - 1;
-  if (tokens[before]?.text === '(' && tokens[before]?.kind === 'symbol') before -= 1;
-  if (tokens[before]?.text === '=' && tokens[before]?.kind === 'symbol') before -= 1;
-  const word = tokens[before];
-  return word !== undefined && (word.kind === 'word' || word.kind === 'name') && word.text.endsWith('password');
-}
-
-/** The secret ranges of `sql` as every syntax of `dialect` reads it, merged and sorted. */
-function rangesOf(sql: string, dialect: DialectName | undefined): Array<[number, number]> {
-  if (!MAY_CARRY.test(sql)) return [];
-  const ranges = syntaxesOf(dialect)
-    .flatMap((syntax) => secretRanges(sql, syntax))
+/** The `[start, end)` ranges of `text`'s literals, as any reading of `dialect` finds them, account names left out: sorted, merged. */
+function literalRanges(text: string, dialect: DialectName | undefined): Array<[number, number]> {
+  const ranges = readingsOf(dialect)
+    .flatMap((reading) => literals(text, reading))
+    .filter((literal) => !literal.account && literal.end > literal.start)
+    .map((literal): [number, number] => [literal.start, literal.end])
     .sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
   for (const [start, end] of ranges) {
@@ -191,6 +188,11 @@ function rangesOf(sql: string, dialect: DialectName | undefined): Array<[number,
     else merged.push([start, end]);
   }
   return merged;
+}
+
+/** The ranges to mask in `sql`: its literals when it carries a secret, else none. */
+function secretRanges(sql: string, dialect: DialectName | undefined): Array<[number, number]> {
+  return carriesSecret(sql) ? literalRanges(sql, dialect) : [];
 }
 
 /** `text` with `ranges` (sorted, apart) replaced by the mask. */
@@ -205,50 +207,34 @@ function masked(text: string, ranges: ReadonlyArray<readonly [number, number]>):
 }
 
 /**
- * Whether `sql` may carry a password: it writes one where the rules above find it, manages
- * credentials, or names a word ending in `password` (a parameter the driver writes into the text
- * may be one). Such a statement goes alone, in a message of its own, since a server's error about
- * another statement of a message may quote the text that follows it (MariaDB's "near '…'").
- */
-export function carriesSecret(sql: string, dialect?: DialectName): boolean {
-  if (!MAY_CARRY.test(sql)) return false;
-  return syntaxesOf(dialect).some((syntax) => {
-    const tokens = scan(sql, syntax);
-    return (
-      statementsOf(tokens).some(managesCredentials) ||
-      tokens.some((token) => (token.kind === 'word' || token.kind === 'name') && token.text.endsWith('password')) ||
-      secretRanges(sql, syntax, tokens).length > 0
-    );
-  });
-}
-
-/**
- * `sql` with the passwords it writes masked (`***`), for error messages, warnings and their details;
- * what is sent to the server is never masked. `dialect` says how to read its literals; without it,
- * what either PostgreSQL's or MySQL's reading finds is masked.
+ * `sql` with the string literals of a statement that may write a secret masked (`***`), for error
+ * messages, warnings and their details; what is sent to the server is never masked. `dialect` says
+ * how to read its literals; without it, every dialect's reading is used.
  *
  * @example
  * ```ts
  * import { maskStatementSecrets } from '@strata/engine';
- * maskStatementSecrets("CREATE ROLE app LOGIN PASSWORD 's3cret!'", 'postgresql'); // "CREATE ROLE app LOGIN PASSWORD '***'"
+ * maskStatementSecrets("CREATE USER 'app'@'%' IDENTIFIED BY 's3cret!'", 'mysql'); // "CREATE USER 'app'@'%' IDENTIFIED BY '***'"
+ * maskStatementSecrets("INSERT INTO t (note) VALUES ('plain')", 'mysql'); // unchanged: nothing secret mentioned
  * ```
  */
 export function maskStatementSecrets(sql: string, dialect?: DialectName): string {
-  const ranges = rangesOf(sql, dialect);
+  const ranges = secretRanges(sql, dialect);
   return ranges.length === 0 ? sql : masked(sql, ranges);
 }
 
-/** Passwords shorter than this are masked in a message only where it quotes the statement's text (MariaDB's "near '…'"). */
+/** Text shorter than this is masked in a message only where the message quotes the statement (MariaDB's "near '…'"). */
 const MIN_QUOTED_SECRET = 3;
 
-/** MariaDB's "near '…' at line n": the statement's text from the point of the error, cut after 80 characters with `...`. */
-const NEAR = /(near ')([\s\S]*?)(' at line \d+)/;
+/** MariaDB's "near '…' at line n": the statement's text from the token where parsing stopped, cut after 80 characters with `...`. */
+const NEAR = /(near ')([\s\S]*?)(' at line \d+)/g;
 
 /**
- * `message` (a server's or a driver's words about `statements`, as they were sent) with the passwords
- * those statements write masked: in the statement text the message quotes from the point of an error
- * (MariaDB's "near '…'", which may start past the word before the password and cut it short), and
- * wherever else a password of three characters or more appears.
+ * `message` (a server's or a driver's words about `statements`, as they were sent) with what those
+ * statements' masked literals hold masked too: every literal of the statement text the message
+ * quotes from the point of an error (MariaDB's "near '…'"), and, wherever else it stands as a word
+ * of its own, each such literal and each password of a connection string or URL inside one, of three
+ * characters or more.
  *
  * @example
  * ```ts
@@ -257,24 +243,36 @@ const NEAR = /(near ')([\s\S]*?)(' at line \d+)/;
  * ```
  */
 export function maskQuotedSecrets(message: string, statements: readonly string[], dialect?: DialectName): string {
-  let result = message;
-  const secrets = new Set<string>();
-  for (const sql of statements) {
-    const ranges = rangesOf(sql, dialect);
-    if (ranges.length === 0) continue;
-    result = result.replace(NEAR, (whole, open: string, quotedText: string, close: string) => {
-      const cut = quotedText.endsWith('...') ? quotedText.slice(0, -3) : quotedText;
-      const at = cut.length === 0 ? -1 : sql.indexOf(cut);
-      if (at === -1) return whole;
-      const inside = ranges.filter(([start, end]) => end > at && start < at + cut.length).map(([start, end]): [number, number] => [Math.max(start, at) - at, Math.min(end, at + cut.length) - at]);
-      return `${open}${masked(cut, inside)}${quotedText.slice(cut.length)}${close}`;
-    });
-    for (const [start, end] of ranges) {
+  const secret = statements.filter(carriesSecret);
+  if (secret.length === 0) return message;
+  let result = message.replace(NEAR, (_whole, open: string, quotedText: string, close: string) => {
+    const cut = quotedText.endsWith('...') ? quotedText.slice(0, -3) : quotedText;
+    // The quoted text starts at a token, so its literals read as they do in the statement; one cut short runs to the end.
+    return `${open}${masked(cut, literalRanges(cut, dialect))}${quotedText.slice(cut.length)}${close}`;
+  });
+  const values = new Set<string>();
+  for (const sql of secret) {
+    for (const [start, end] of secretRanges(sql, dialect)) {
       const written = sql.slice(start, end);
-      for (const secret of [written, written.replace(/''/g, "'").replace(/\\(.)/g, '$1')]) if (secret.length >= MIN_QUOTED_SECRET) secrets.add(secret);
+      for (const value of [written, written.replace(/''/g, "'").replace(/\\(.)/g, '$1'), ...urlPasswords(written), ...[...written.matchAll(SETTING_PASSWORD)].map((m) => m[1] ?? '')]) {
+        if (value.length >= MIN_QUOTED_SECRET) values.add(value);
+      }
     }
   }
-  // Longest first, so that a secret holding another is masked whole.
-  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) result = result.split(secret).join(MASK);
+  // Longest first, so that a secret holding another is masked whole; only where it stands as a word of its own.
+  for (const value of [...values].sort((a, b) => b.length - a.length)) result = replaceWord(result, value);
   return result;
+}
+
+/** `text` with each occurrence of `value` that no letter, digit or `_` touches on either side masked. */
+function replaceWord(text: string, value: string): string {
+  let result = '';
+  let cursor = 0;
+  for (let at = text.indexOf(value); at !== -1; at = text.indexOf(value, at + value.length)) {
+    const touches = (char: string | undefined) => char !== undefined && /[A-Za-z0-9_]/.test(char);
+    if (touches(text[at - 1]) || touches(text[at + value.length])) continue;
+    result += `${text.slice(cursor, at)}${MASK}`;
+    cursor = at + value.length;
+  }
+  return result + text.slice(cursor);
 }

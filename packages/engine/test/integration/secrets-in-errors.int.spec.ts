@@ -45,7 +45,7 @@ await describeDialects('passwords in the statements an error quotes', (ctx) => {
     }
   });
 
-  it('other spellings: a dollar-quoted password, a mistyped keyword, a parameter the driver writes in, a password the server cuts short', async () => {
+  it('other spellings: dollar quotes, a DO block, nested comments, a mistyped keyword, a statement behind SET STATEMENT or EXECUTE IMMEDIATE, a parameter the driver writes in, a password the server cuts short', async () => {
     const db = await ctx.createDatabase('secret-forms');
     const stream = { name: 'app', dialect: ctx.name, url: db.url };
     const bodies: Body[] = postgres
@@ -55,6 +55,12 @@ await describeDialects('passwords in the statements an error quotes', (ctx) => {
           },
           async ({ execute }) => {
             await execute("CREATE ROLE strata_never LOGIN PASWORD 'hunter2-typo'");
+          },
+          async ({ execute }) => {
+            await execute("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'strata_never') THEN CREATE ROLE strata_never LOGIN PASSWORD 'hunter2-do' NOSUCHOPTION; END IF; END $$");
+          },
+          async ({ execute }) => {
+            await execute("/* the app's role /* see ops */ ' */ CREATE ROLE strata_never LOGIN PASSWORD 'hunter2-nested' NOSUCHOPTION");
           },
         ]
       : [
@@ -66,6 +72,15 @@ await describeDialects('passwords in the statements an error quotes', (ctx) => {
           },
           async ({ execute }) => {
             await execute("ALTER USER IF EXIST 'application_user'@'10.0.0.%' IDENTIFIED BY 'hunter2-Xk9mQ2vL7pR4nT8wZ3bH6cJ5-long'");
+          },
+          async ({ execute }) => {
+            await execute("SET STATEMENT max_statement_time=10 FOR CREATE USER IDENTIFIED BY 'hunter2-setstmt' PASSWORD EXPIRE");
+          },
+          async ({ execute }) => {
+            await execute("EXECUTE IMMEDIATE 'CREATE USER IDENTIFIED BY ''hunter2-immediate'' PASSWORD EXPIRE'");
+          },
+          async ({ execute }) => {
+            await execute('INSERT INTO no_users (email, password) VALUE S (?, ?)', ['a@b.example', 'hunter2-iparam']);
           },
         ];
     for (const body of bodies) {

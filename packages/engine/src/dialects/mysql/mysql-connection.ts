@@ -110,7 +110,7 @@ export class MysqlConnection implements Connection {
   /** The transaction {@link holdTransaction} holds back. */
   readonly #held = new HeldSlot<HeldTransaction>();
   /** The statements {@link deferStatement} keeps for the next message. */
-  readonly #deferred = new DeferredStatements('mysql', DEFERRABLE, SENT_ALONE);
+  readonly #deferred = new DeferredStatements(DEFERRABLE, SENT_ALONE);
   /**
    * The error of a deferred statement that failed, thrown where it surfaced (the caller's next
    * statement, which did not run). A caller that catches it there and goes on gets it again from
@@ -265,7 +265,7 @@ export class MysqlConnection implements Connection {
     // After a deferred statement failed, nothing more runs: the caller would have stopped there.
     if (this.#deferredFailure !== undefined) throw this.#deferredFailure;
     // What a password travels in goes alone: an error about another statement could quote it.
-    if (carriesSecret(sql, 'mysql')) await this.#sendHeld();
+    if (carriesSecret(sql)) await this.#sendHeld();
     // The text protocol with client-side escaping (as Kysely's MySQL driver does): prepared
     // statements would reject some DDL and bind JS numbers as DOUBLE.
     const rows = await this.#send(await this.#held.take(), { sql, text: sql, params });

@@ -145,7 +145,7 @@ export class PostgresConnection implements Connection {
   /** BEGIN held back by `begin({ withFirstStatement: true })`, not yet sent. */
   #beginHeld = false;
   /** Statements of the open transaction {@link deferStatement} keeps for its next message. */
-  readonly #deferred = new DeferredStatements('postgresql', DEFERRABLE, READING_SETTINGS);
+  readonly #deferred = new DeferredStatements(DEFERRABLE, READING_SETTINGS);
   /**
    * The error of the first statement that failed in the open transaction (before any SAVEPOINT: whoever
    * sets one handles errors statement by statement). Whoever catches it (a deferred statement's error
