@@ -14,7 +14,7 @@ import {
 } from '../ops/apply-to-model.js';
 import { TableMissingError } from '../ops/errors.js';
 import { serverName, withServerNames } from '../ops/server-names.js';
-import type { IdentifierLimit } from '../schema/identifiers.js';
+import { asciiCaseKey, type IdentifierLimit } from '../schema/identifiers.js';
 import { TableMap } from '../schema/table-map.js';
 import type {
   CheckDefinition,
@@ -66,9 +66,8 @@ const RENAMES_OR_DROPS: ReadonlySet<Op['kind']> = new Set(['renameTable', 'renam
  * Names compare as SQLite (the one dialect with stored texts) compares them: ASCII letters case-blind.
  */
 function withoutTable(stored: readonly StoredObject[], table: string): StoredObject[] {
-  const key = (name: string) => name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-  const dropped = key(table);
-  return stored.filter((object) => object.type === 'view' || key(object.table) !== dropped);
+  const dropped = asciiCaseKey(table);
+  return stored.filter((object) => object.type === 'view' || asciiCaseKey(object.table) !== dropped);
 }
 
 /**

@@ -9,6 +9,7 @@ import type { Op } from '../ops/op.js';
 import type { MigrationContext } from '../revision/revision.js';
 import { runBackfill, type BackfillProgress } from './backfill.js';
 import { OpExecutor } from './op-executor.js';
+import { asciiCaseKey } from '../schema/identifiers.js';
 
 /** A revision read `ctx.connection` or asked for Drizzle while an offline script was being written. */
 export class OfflineNeedsDatabaseError extends StrataError {
@@ -79,32 +80,41 @@ function droppedTable(sql: string): string | undefined {
  */
 export class RevisionTouches {
   #tables = new Set<string>();
-  #created = new Set<string>();
+  /** The names of {@link tables} as SQLite (the one dialect that reads {@link created}) compares them: whether a name was named before. */
+  #named = new Set<string>();
+  /** The tables created, by that same key. */
+  #created = new Map<string, string>();
   #unknown = false;
 
   /** Starts over, for the next revision. */
   reset(): void {
     this.#tables = new Set();
-    this.#created = new Set();
+    this.#named = new Set();
+    this.#created = new Map();
     this.#unknown = false;
   }
 
   /** Counts an operation that is about to run. */
   record(op: Op): void {
-    // A table the revision creates before any other op of it names the name is new: no existing row
-    // points at it. Dropped or renamed away, the name is free; renamed to, it is an older table's.
-    if (op.kind === 'createTable' && !this.#tables.has(op.table)) this.#created.add(op.table);
+    // A table the revision creates before any other op of it names the name, in any case, is new: no
+    // existing row points at it. Dropped or renamed away, the name is free; renamed to, it is an older table's.
+    if (op.kind === 'createTable' && !this.#named.has(asciiCaseKey(op.table))) this.#created.set(asciiCaseKey(op.table), op.table);
     const dropped = op.kind === 'dropTable' ? op.table : op.kind === 'execute' ? droppedTable(op.sql) : undefined;
     if (dropped !== undefined) {
-      this.#created.delete(dropped);
-      this.#tables.add(dropped);
+      this.#created.delete(asciiCaseKey(dropped));
+      this.#name(dropped);
     } else if (op.kind === 'execute') this.#unknown ||= !CHANGES_NO_ROW.test(op.sql);
-    else if ('table' in op) this.#tables.add(op.table);
+    else if ('table' in op) this.#name(op.table);
     if (op.kind === 'renameTable') {
-      this.#tables.add(op.to);
-      this.#created.delete(op.table);
-      this.#created.delete(op.to);
+      this.#name(op.to);
+      this.#created.delete(asciiCaseKey(op.table));
+      this.#created.delete(asciiCaseKey(op.to));
     }
+  }
+
+  #name(table: string): void {
+    this.#tables.add(table);
+    this.#named.add(asciiCaseKey(table));
   }
 
   /** The revision reached past the operations (its connection, Drizzle). */
@@ -119,7 +129,7 @@ export class RevisionTouches {
 
   /** Those of {@link tables} the revision created: no row that was there before it can point at them. */
   get created(): ReadonlySet<string> {
-    return this.#created;
+    return new Set(this.#created.values());
   }
 }
 

@@ -757,6 +757,8 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
               const delayMs = Math.min(LOCK_RETRY_BASE_MS * 2 ** (attempt - 1), LOCK_RETRY_MAX_MS);
               emit({ type: 'lock-retry', stream: stream.name, revision: revision.id, ...(table === undefined ? {} : { table }), timeoutMs: lockTimeoutMs, retry: attempt, retries, delayMs });
               differences = [];
+              // Between transactions another process may change the schema: the retry prepares afresh (SQLite reads its foreign keys again).
+              if (open === undefined) await unprepare();
               await new Promise((resolve) => setTimeout(resolve, delayMs));
               continue;
             }

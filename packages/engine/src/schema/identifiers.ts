@@ -49,3 +49,12 @@ export function shortenIdentifier(name: string, limit: IdentifierLimit): string 
   const suffix = `_${hash.toString(16).padStart(8, '0')}`;
   return `${clipIdentifier(name, { ...limit, max: limit.max - suffix.length })}${suffix}`;
 }
+
+/**
+ * A name as SQLite compares names (its tables, indexes, triggers): ASCII letters case-blind, every
+ * other character as it is, so `Orders` and `orders` meet while `Ärzte` and `ärzte` stay apart.
+ * @internal
+ */
+export function asciiCaseKey(name: string): string {
+  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+}

@@ -18,6 +18,8 @@ async function scenario(label: string, script: string) {
   await withConnection(dialect, db.url, (c) => c.executeScript(`PRAGMA foreign_keys = OFF; ${script}`));
   return {
     query: (sql: string) => withConnection(dialect, db.url, (c) => c.query(sql)),
+    /** Writes with foreign keys off, as an application that had them off did. */
+    script: (sql: string) => withConnection(dialect, db.url, (c) => c.executeScript(`PRAGMA foreign_keys = OFF; ${sql}`)),
     /** 'ok', or the message of the foreign-key violation that failed the run. */
     run: async (bodies: readonly Body[], transaction: 'revision' | 'run' = 'revision') => {
       try {
@@ -89,5 +91,40 @@ it('dropping "ärzte" keeps the stored texts of "Ärzte", another table to SQLit
   const rows = await s.query("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('Ärzte', 'ärzte') ORDER BY type, name");
   expect(rows.map((r) => `${String(r['type'])}:${String(r['name'])}`)).toEqual(['table:Ärzte', 'trigger:tr_aerzte']);
   expect(String(rows[0]?.['sql'])).toContain('COLLATE NOCASE');
+  await s.drop();
+});
+
+it('a parent dropped and made again under another case is not new: the rows pointing at it are checked', async () => {
+  const s = await scenario('fkg_recase', 'CREATE TABLE plans (id integer PRIMARY KEY); CREATE TABLE subs (id integer PRIMARY KEY, plan_id integer REFERENCES plans (id)); INSERT INTO plans VALUES (1); INSERT INTO subs VALUES (1, 1);');
+  const bodies: Body[] = [
+    async ({ op, execute }) => {
+      await execute('DROP TABLE plans');
+      await op.createTable('Plans', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+    },
+  ];
+  expect(await s.run(bodies)).toMatch(/leaves 1 row\(s\).*subs rowid 1 -> plans/);
+  expect(await s.query('PRAGMA foreign_key_check')).toEqual([]);
+  await s.drop();
+});
+
+it('a table referencing the touched one answers only for that key: its rows already pointing nowhere else stop nothing', async () => {
+  const s = await scenario('fkg_other_key', 'CREATE TABLE customers (id integer PRIMARY KEY); CREATE TABLE notes (id integer PRIMARY KEY); CREATE TABLE orders (id integer PRIMARY KEY, customer_id integer REFERENCES customers (id), note_id integer REFERENCES notes (id)); INSERT INTO customers VALUES (1); INSERT INTO orders VALUES (1, 1, 999);');
+  const label: Body = async ({ op }) => op.addColumn('customers', { name: 'label', type: 'text' });
+  expect(await s.run([label])).toBe('ok');
+  // Its key to customers, the table the next revision changes, is checked.
+  await s.script('INSERT INTO orders VALUES (2, 5, NULL)');
+  expect(await s.run([label, async ({ op }) => op.addColumn('customers', { name: 'tier', type: 'integer' })])).toMatch(/^The revision leaves 1 row\(s\).*orders rowid 2 -> customers\.$/);
+  await s.drop();
+});
+
+it('a recreate of "ärzte" keeps its own texts, not those of "Ärzte", another table to SQLite', async () => {
+  const s = await scenario(
+    'fkg_recreate_case',
+    'CREATE TABLE "Ärzte" (id integer PRIMARY KEY, name text COLLATE NOCASE); CREATE TABLE log (id integer); CREATE TRIGGER tr_aerzte AFTER INSERT ON "Ärzte" BEGIN INSERT INTO log VALUES (new.id); END; CREATE TABLE "ärzte" (id integer PRIMARY KEY, name text);',
+  );
+  expect(await s.run([async ({ op }) => op.alterColumn('ärzte', 'name', { nullable: false })])).toBe('ok');
+  const rows = await s.query("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('Ärzte', 'ärzte') ORDER BY tbl_name, type");
+  expect(rows.map((r) => `${String(r['type'])}:${String(r['name'])}`)).toEqual(['table:Ärzte', 'trigger:tr_aerzte', 'table:ärzte']);
+  expect(String(rows[2]?.['sql'])).not.toContain('COLLATE');
   await s.drop();
 });

@@ -26,6 +26,7 @@ import type {
 import { toIndexPart, toUniqueConstraintModel } from '../../ops/apply-to-model.js';
 import { toCreateIndexOp } from '../../ops/from-model.js';
 import { comparableTable } from '../../schema/stated.js';
+import { asciiCaseKey } from '../../schema/identifiers.js';
 import { RecreateTargetMissingError, UnsupportedOperationError } from '../errors.js';
 import { literalOrParenthesized } from '../render-base.js';
 import { matchingParen, splitTopLevel, tokenize, type SqlToken } from '../sql-expression.js';
@@ -211,7 +212,7 @@ export function planRecreate(
     kind: 'createTable',
     table: newName,
     columns: draft.columns.map((entry) => {
-      const collation = entry.origin === undefined ? undefined : kept.collations.get(entry.origin.toLowerCase());
+      const collation = entry.origin === undefined ? undefined : kept.collations.get(asciiCaseKey(entry.origin));
       const column = collation === undefined ? entry.column : { ...entry.column, type: `${entry.column.type} COLLATE ${collation}` };
       return column.generated === undefined ? column : { ...column, generated: { ...column.generated, expression: requalify(column.generated.expression) } };
     }),
@@ -251,7 +252,7 @@ export function planRecreate(
 
 /** What a recreate keeps from the server's stored definitions of the table and what depends on it. */
 interface KeptObjects {
-  /** `COLLATE` names by lowercased column name. */
+  /** `COLLATE` names by column name, as SQLite compares names (`asciiCaseKey`). */
   readonly collations: ReadonlyMap<string, string>;
   /** `WITHOUT ROWID`, `STRICT`, as written after the column list (empty: none). */
   readonly options: string;
@@ -267,7 +268,7 @@ interface KeptObjects {
 }
 
 function keptObjects(table: string, stored: readonly StoredObject[]): KeptObjects {
-  const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCase();
+  const same = (a: string, b: string): boolean => asciiCaseKey(a) === asciiCaseKey(b);
   const own = stored.filter((o) => same(o.table, table));
   const definition = own.find((o) => o.type === 'table');
   const names = [table];
@@ -312,7 +313,7 @@ function tableExtras(sql: string): Pick<KeptObjects, 'collations' | 'options'> {
       else if (token.kind === 'punct' && token.text === ')') depth -= 1;
       else if (depth === 0 && token.kind === 'word' && token.text === 'collate') {
         const name = definition[i + 1] as SqlToken;
-        collations.set((head.raw ?? head.text).toLowerCase(), name.raw ?? name.text);
+        collations.set(asciiCaseKey(head.raw ?? head.text), name.raw ?? name.text);
       }
     }
   }
@@ -543,20 +544,21 @@ function indexMentions(index: IndexModel, column: string): boolean {
  */
 const TOKEN = /'(?:[^']|'')*'|\d+(?:\.\d*)?(?:e[+-]?\d+)?|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|([A-Za-z_][A-Za-z0-9_$]*)/gi;
 
-/** The lowercased identifier a token's groups name, or undefined for a literal. */
+/** The identifier a token's groups name, as SQLite compares names (`asciiCaseKey`), or undefined for a literal. */
 function nameOf(quoted: string | undefined, backticked: string | undefined, bracketed: string | undefined, bare: string | undefined): string | undefined {
-  return (quoted?.replaceAll('""', '"') ?? backticked?.replaceAll('``', '`') ?? bracketed ?? bare)?.toLowerCase();
+  const name = quoted?.replaceAll('""', '"') ?? backticked?.replaceAll('``', '`') ?? bracketed ?? bare;
+  return name === undefined ? undefined : asciiCaseKey(name);
 }
 
 /** Whether an expression names the column (SQLite identifiers are case-insensitive). */
 function mentions(expression: string, column: string): boolean {
-  const wanted = column.toLowerCase();
+  const wanted = asciiCaseKey(column);
   return [...expression.matchAll(TOKEN)].some((match) => nameOf(match[1], match[2], match[3], match[4]) === wanted);
 }
 
 /** The expression with every reference to `from` replaced by `quotedTo`; string literals untouched. */
 function renameIdentifier(expression: string, from: string, quotedTo: string): string {
-  const wanted = from.toLowerCase();
+  const wanted = asciiCaseKey(from);
   return expression.replaceAll(
     TOKEN,
     (text: string, quoted?: string, backticked?: string, bracketed?: string, bare?: string) =>
@@ -566,7 +568,7 @@ function renameIdentifier(expression: string, from: string, quotedTo: string): s
 
 /** The expression with `table.` qualifiers (any quoting) naming `quotedTo` instead; string literals untouched. */
 function requalifyIdentifier(expression: string, table: string, quotedTo: string): string {
-  const wanted = table.toLowerCase();
+  const wanted = asciiCaseKey(table);
   return expression.replaceAll(TOKEN, (text: string, quoted: string | undefined, backticked: string | undefined, bracketed: string | undefined, bare: string | undefined, offset: number) =>
     nameOf(quoted, backticked, bracketed, bare) === wanted && /^\s*\./.test(expression.slice(offset + text.length)) ? quotedTo : text,
   );

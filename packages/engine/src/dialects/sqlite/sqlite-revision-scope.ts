@@ -1,6 +1,7 @@
 import { StrataError } from '../../errors.js';
 import type { Connection, Row } from '../connection.js';
 import type { RevisionScope } from '../revision-scope.js';
+import { asciiCaseKey } from '../../schema/identifiers.js';
 
 /** Rows that break a foreign key after a SQLite revision: the revision is rolled back. */
 export class ForeignKeyViolationError extends StrataError {
@@ -56,11 +57,6 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
   };
 }
 
-/** A name as SQLite compares names: ASCII letters case-blind, every other character as it is. */
-function nameKey(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
-}
-
 /**
  * Which tables' foreign keys name which table (as SQLite resolves them: ASCII case-blind), read from
  * the database once per scope, then kept current table by table: a table's foreign keys change only
@@ -70,7 +66,7 @@ function nameKey(name: string): string {
  */
 class ForeignKeyGraph {
   readonly #connection: Connection;
-  /** By {@link nameKey}: a table's name as the database has it, and the keys of the tables its foreign keys name; undefined until read. */
+  /** By `asciiCaseKey`: a table's name as the database has it, and the keys of the tables its foreign keys name; undefined until read. */
   #tables: Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }> | undefined;
   /** Tables whose foreign keys a revision may have changed since they were read, by key, with a name to read them by. */
   #stale = new Map<string, string>();
@@ -80,26 +76,31 @@ class ForeignKeyGraph {
   }
 
   /**
-   * The rows that break a foreign key in `touched` (as they are now, inside the revision) and in the
-   * tables whose foreign keys name one of them, except one the revision created (`created`).
+   * The rows that break a foreign key in `touched` (as they are now, inside the revision), and those of
+   * the other tables whose keys point at one of them, except one the revision created (`created`).
    */
   async violations(touched: ReadonlySet<string>, created: ReadonlySet<string>): Promise<Row[]> {
     const tables = await this.#current();
-    const createdKeys = new Set([...created].map(nameKey));
+    const createdKeys = new Set([...created].map(asciiCaseKey));
     // The tables to check, by key: each once, however many spellings the revision used.
-    const checked = new Map([...touched].map((name) => [nameKey(name), name]));
+    const checked = new Map([...touched].map((name) => [asciiCaseKey(name), name]));
     const named = new Set(checked.keys());
+    const changed = new Set([...named].filter((key) => !createdKeys.has(key)));
     for (const [key, { name, parents }] of tables) {
       if (named.has(key)) continue;
-      if ([...parents].some((parent) => named.has(parent) && !createdKeys.has(parent))) checked.set(key, name);
+      if ([...parents].some((parent) => changed.has(parent))) checked.set(key, name);
       // A rename rewrites the foreign keys that name the old name.
       if ([...parents].some((parent) => named.has(parent))) this.#stale.set(key, name);
     }
     for (const [key, name] of [...checked].filter(([key]) => named.has(key))) this.#stale.set(key, name);
     const violations: Row[] = [];
-    // A table without foreign keys breaks none of its own; a table the revision dropped has none.
-    for (const name of checked.values()) {
-      if ((await this.#foreignKeysOf(name)).length > 0) violations.push(...(await this.#connection.query("SELECT * FROM pragma_foreign_key_check(?, 'main')", [name])));
+    for (const [key, name] of checked) {
+      // A table without foreign keys breaks none of its own; a table the revision dropped has none.
+      if ((await this.#foreignKeysOf(name)).length === 0) continue;
+      const rows = await this.#connection.query("SELECT * FROM pragma_foreign_key_check(?, 'main')", [name]);
+      // A table the revision did not name answers only for its keys to what the revision changed: its
+      // rows that already pointed nowhere else stop nothing.
+      violations.push(...(named.has(key) ? rows : rows.filter((row) => changed.has(asciiCaseKey(String(row.parent))))));
     }
     return violations;
   }
@@ -112,10 +113,10 @@ class ForeignKeyGraph {
 
   async #current(): Promise<Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>> {
     if (this.#tables === undefined) {
-      this.#tables = new Map();
       const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS fk WHERE m.type = 'table'`);
       const parents = new Map<string, string[]>();
       for (const { child, parent } of rows) parents.set(String(child), [...(parents.get(String(child)) ?? []), String(parent)]);
+      this.#tables = new Map();
       for (const [child, named] of parents) this.#set(child, named);
     } else {
       for (const [key, name] of this.#stale) {
@@ -133,6 +134,6 @@ class ForeignKeyGraph {
   }
 
   #set(name: string, parents: readonly string[]): void {
-    if (parents.length > 0) (this.#tables as Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>).set(nameKey(name), { name, parents: new Set(parents.map(nameKey)) });
+    if (parents.length > 0) (this.#tables as Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>).set(asciiCaseKey(name), { name, parents: new Set(parents.map(asciiCaseKey)) });
   }
 }
