@@ -38,7 +38,10 @@ for (const transaction of ['revision', 'run'] as const) {
   it(`[--transaction ${transaction}] a referencing table whose name has a non-ASCII capital is checked`, async () => {
     const s = await scenario(`fkg_nonascii_${transaction}`, 'CREATE TABLE parent (id integer PRIMARY KEY, name text); CREATE TABLE "Ärzte" (id integer PRIMARY KEY, parent_id integer REFERENCES parent (id)); INSERT INTO parent VALUES (1, \'a\'); INSERT INTO "Ärzte" VALUES (1, 1), (2, 7);');
     expect(await s.run([async ({ op }) => op.alterColumn('parent', 'name', { nullable: false })], transaction)).toMatch(/leaves 1 row\(s\).*Ärzte rowid 2 -> parent/);
-    expect(await s.run([async ({ execute }) => execute('DROP TABLE parent')], transaction)).toMatch(/leaves 2 row\(s\)/);
+    const dropParent: Body = async ({ execute }) => {
+      await execute('DROP TABLE parent');
+    };
+    expect(await s.run([dropParent], transaction)).toMatch(/leaves 2 row\(s\)/);
     expect(await s.query("SELECT name FROM sqlite_master WHERE name = 'parent'")).toEqual([{ name: 'parent' }]);
     await s.drop();
   });
