@@ -10,6 +10,7 @@ import type { RevisionGraph } from '../revision/revision-graph.js';
 import { Ledger } from '../runner/ledger.js';
 import { OpExecutor } from '../runner/op-executor.js';
 import { inRevisionTransaction, type StreamTarget } from '../runner/runner.js';
+import { RevisionTouches } from '../runner/migration-context.js';
 import { DEFAULT_LOCK_TIMEOUT_MS } from '../config/stream-settings.js';
 import { readDrizzleSchema } from '../schema/drizzle-adapter.js';
 import type { SchemaModel } from '../schema/model.js';
@@ -204,8 +205,9 @@ async function apply(dialect: Dialect, connection: Connection, plan: PushPlan): 
   };
   try {
     if (!atomic) return await run();
-    const touched = new Set(plan.operations.flatMap((op) => ('table' in op ? [op.table] : [])));
-    await inRevisionTransaction(dialect, connection, () => touched, run);
+    const touches = new RevisionTouches();
+    for (const op of plan.operations) touches.record(op);
+    await inRevisionTransaction(dialect, connection, touches, run);
   } catch (error) {
     throw new PushFailedError(plan.stream, plan.url, Math.min(done + 1, plan.statements.length), plan.statements.length, atomic, error);
   }

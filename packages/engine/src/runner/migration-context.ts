@@ -57,17 +57,39 @@ export interface ContextParts {
  */
 const CHANGES_NO_ROW = /^\s*(?:create|drop\s+(?:view|trigger))\s[^;]*;?\s*$/i;
 
-/** A lone `DROP TABLE [IF EXISTS] name` of the main schema; group 1 is the name as written. */
-const DROP_TABLE = /^\s*drop\s+table\s+(?:if\s+exists\s+)?(?:(?:main|"main")\s*\.\s*)?("(?:[^"]|"")+"|`(?:[^`]|``)+`|\[[^\]]+\]|[a-z_][\w$]*)\s*;?\s*$/i;
+/** A table name as SQLite, MySQL and PostgreSQL write it: "quoted", `backticked`, [bracketed] or bare. */
+const TABLE_NAME = String.raw`("(?:[^"]|"")+"|\`(?:[^\`]|\`\`)+\`|\[[^\]]+\]|[a-z_][\w$]*)`;
+/** The main schema before a name, if named. */
+const IN_MAIN = String.raw`(?:(?:main|"main")\s*\.\s*)?`;
 
-/** The table a lone `DROP TABLE` drops, unquoted; undefined for any other statement. */
-function droppedTable(sql: string): string | undefined {
-  const name = DROP_TABLE.exec(sql)?.[1];
-  if (name === undefined) return undefined;
+/** A lone `DROP TABLE [IF EXISTS] name` of the main schema; group 1 is the name as written. */
+const DROP_TABLE = new RegExp(String.raw`^\s*drop\s+table\s+(?:if\s+exists\s+)?${IN_MAIN}${TABLE_NAME}\s*;?\s*$`, 'i');
+
+/** The start of `CREATE TABLE [IF NOT EXISTS] name` of the main schema (not a temp table); group 1 is `IF NOT EXISTS`, group 2 the name. */
+const CREATE_TABLE = new RegExp(String.raw`^\s*create\s+table\s+(if\s+not\s+exists\s+)?${IN_MAIN}${TABLE_NAME}(?!\s*\.)`, 'i');
+
+/** A name as written, unquoted. */
+function unquoted(name: string): string {
   if (name.startsWith('"')) return name.slice(1, -1).replaceAll('""', '"');
   if (name.startsWith('`')) return name.slice(1, -1).replaceAll('``', '`');
   if (name.startsWith('[')) return name.slice(1, -1);
   return name;
+}
+
+/** The table a lone `DROP TABLE` drops, unquoted; undefined for any other statement. */
+function droppedTable(sql: string): string | undefined {
+  const name = DROP_TABLE.exec(sql)?.[1];
+  return name === undefined ? undefined : unquoted(name);
+}
+
+/**
+ * The table a lone `CREATE TABLE` makes (one of {@link CHANGES_NO_ROW}), unquoted, and whether it is
+ * surely new: with `IF NOT EXISTS` an older table of that name may be there. Undefined for any other statement.
+ */
+function createdTable(sql: string): { readonly table: string; readonly new: boolean } | undefined {
+  if (!CHANGES_NO_ROW.test(sql)) return undefined;
+  const match = CREATE_TABLE.exec(sql);
+  return match?.[2] === undefined ? undefined : { table: unquoted(match[2]), new: match[1] === undefined };
 }
 
 /**
@@ -75,7 +97,8 @@ function droppedTable(sql: string): string | undefined {
  * under both names). Raw SQL, the revision's own connection or Drizzle could change any table, which
  * makes the set unknown, except a lone statement whose effect a plain look can tell: a `CREATE` (a
  * table, index, view or trigger), `DROP VIEW` or `DROP TRIGGER` changes no row of an existing table,
- * and a `DROP TABLE` counts as the `dropTable` op of its table. The dialect's check before commit
+ * a `CREATE TABLE` counts as the `createTable` op of its table (unless `IF NOT EXISTS`: then it names
+ * the table, which may be an older one) and a `DROP TABLE` as the `dropTable` op. The dialect's check before commit
  * (SQLite's `foreign_key_check`) covers only these tables when the set is known.
  */
 export class RevisionTouches {
@@ -98,17 +121,23 @@ export class RevisionTouches {
   record(op: Op): void {
     // A table the revision creates before any other op of it names the name, in any case, is new: no
     // existing row points at it. Dropped or renamed away, the name is free; renamed to, it is an older table's.
-    if (op.kind === 'createTable' && !this.#named.has(asciiCaseKey(op.table))) this.#created.set(asciiCaseKey(op.table), op.table);
+    const raw = op.kind === 'execute' ? createdTable(op.sql) : undefined;
+    const made = op.kind === 'createTable' ? { table: op.table, new: true } : raw;
+    if (made?.new === true && !this.#named.has(asciiCaseKey(made.table))) this.#created.set(asciiCaseKey(made.table), made.table);
     const dropped = op.kind === 'dropTable' ? op.table : op.kind === 'execute' ? droppedTable(op.sql) : undefined;
     if (dropped !== undefined) {
       this.#created.delete(asciiCaseKey(dropped));
       this.#name(dropped);
-    } else if (op.kind === 'execute') this.#unknown ||= !CHANGES_NO_ROW.test(op.sql);
+    } else if (raw !== undefined) this.#name(raw.table);
+    else if (op.kind === 'execute') this.#unknown ||= !CHANGES_NO_ROW.test(op.sql);
     else if ('table' in op) this.#name(op.table);
     if (op.kind === 'renameTable') {
+      // A new table stays new under its new name; an older one brings its rows.
+      const moved = this.#created.has(asciiCaseKey(op.table));
       this.#name(op.to);
       this.#created.delete(asciiCaseKey(op.table));
       this.#created.delete(asciiCaseKey(op.to));
+      if (moved) this.#created.set(asciiCaseKey(op.to), op.to);
     }
   }
 

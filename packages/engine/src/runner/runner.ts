@@ -877,21 +877,16 @@ async function withSession<T>(
 /**
  * One revision's transaction, with the dialect's preparation around it (SQLite: foreign keys off
  * outside the transaction so a table recreate keeps rows that reference it, `foreign_key_check`
- * before commit on the tables `touched` names once the body ran, the setting restored after).
+ * before commit on the tables `touches` names once the body ran, the setting restored after).
  * `strata push` runs its statements in one such transaction too.
  * @internal
  */
-export async function inRevisionTransaction(
-  dialect: Dialect,
-  connection: Connection,
-  touched: () => ReadonlySet<string> | undefined,
-  body: () => Promise<void>,
-): Promise<void> {
+export async function inRevisionTransaction(dialect: Dialect, connection: Connection, touches: RevisionTouches, body: () => Promise<void>): Promise<void> {
   const scope = await dialect.openRevision(connection);
   try {
     await inTransaction(connection, async () => {
       await body();
-      await scope.beforeCommit(touched());
+      await scope.beforeCommit(touches.tables, touches.created);
     });
   } finally {
     await scope.close();

@@ -2,8 +2,14 @@
 // run and kept current (sqlite-revision-scope.ts). Names compare as SQLite compares them (ASCII
 // letters case-blind, nothing else), a temp table never hides the main one, and the guards' model
 // forgets exactly the texts a dropped table takes with it.
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { pushSchema } from '../../src/autogenerate/push.js';
 import { loadDialect } from '../../src/dialects/registry.js';
+import { RevisionGraph } from '../../src/revision/revision-graph.js';
 import { RevisionFailedError } from '../../src/runner/errors.js';
 import { upgrade } from '../../src/runner/runner.js';
 import { createTestDatabase } from '../support/databases.js';
@@ -17,6 +23,7 @@ async function scenario(label: string, script: string) {
   const db = await createTestDatabase('sqlite', label);
   await withConnection(dialect, db.url, (c) => c.executeScript(`PRAGMA foreign_keys = OFF; ${script}`));
   return {
+    url: db.url,
     query: (sql: string) => withConnection(dialect, db.url, (c) => c.query(sql)),
     /** Writes with foreign keys off, as an application that had them off did. */
     script: (sql: string) => withConnection(dialect, db.url, (c) => c.executeScript(`PRAGMA foreign_keys = OFF; ${sql}`)),
@@ -129,5 +136,48 @@ it('a recreate of "ärzte" keeps its own texts, not those of "Ärzte", another t
   const rows = await s.query("SELECT type, name, sql FROM sqlite_master WHERE tbl_name IN ('Ärzte', 'ärzte') ORDER BY tbl_name, type");
   expect(rows.map((r) => `${String(r['type'])}:${String(r['name'])}`)).toEqual(['table:Ärzte', 'trigger:tr_aerzte', 'table:ärzte']);
   expect(String(rows[2]?.['sql'])).not.toContain('COLLATE');
+  await s.drop();
+});
+
+it('a table made by a lone raw CREATE TABLE, or made and renamed, is new like one the op makes: rows that pointed at nothing stop nothing', async () => {
+  const s = await scenario('fkg_made', 'CREATE TABLE audit (id integer PRIMARY KEY, plan_id integer REFERENCES plans (id)); INSERT INTO audit VALUES (1, 5);');
+  const raw: Body = async ({ op, execute }) => {
+    await execute('CREATE TABLE plans (id integer PRIMARY KEY, code text)');
+    await op.createIndex('ix_plans_code', 'plans', ['code']);
+  };
+  expect(await s.run([raw])).toBe('ok');
+  await s.drop();
+  const t = await scenario('fkg_made_renamed', 'CREATE TABLE audit (id integer PRIMARY KEY, plan_id integer REFERENCES plans (id)); INSERT INTO audit VALUES (1, 5);');
+  const renamed: Body = async ({ op }) => {
+    await op.createTable('plans_new', { columns: [{ name: 'id', type: 'integer', primaryKey: true }] });
+    await op.renameTable('plans_new', 'plans');
+  };
+  expect(await t.run([renamed])).toBe('ok');
+  await t.drop();
+});
+
+it('strata push creating a table that older rows already point at: they stop nothing, as in a revision', async () => {
+  const s = await scenario('fkg_push', 'CREATE TABLE audit (id integer PRIMARY KEY, plan_id integer REFERENCES plans (id)); INSERT INTO audit VALUES (1, 5);');
+  const folder = mkdtempSync(join(tmpdir(), 'strata-fkg-push-'));
+  // The schema imports drizzle-orm as an application's does: from a node_modules above it.
+  symlinkSync(resolve(dirname(fileURLToPath(import.meta.url)), '../../../../node_modules'), join(folder, 'node_modules'), 'dir');
+  const schemaFile = join(folder, 'schema.ts');
+  writeFileSync(schemaFile, "import { integer, sqliteTable } from 'drizzle-orm/sqlite-core';\nexport const plans = sqliteTable('plans', { id: integer('id').primaryKey() });\n");
+  try {
+    const result = await pushSchema({ stream: { name: 'app', dialect: 'sqlite', url: s.url }, graph: new RevisionGraph([]), schemaFiles: [schemaFile] });
+    expect(result.applied).toBe(true);
+    expect(await s.query("SELECT name FROM sqlite_master WHERE name = 'plans'")).toEqual([{ name: 'plans' }]);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+    await s.drop();
+  }
+});
+
+it('non-ASCII names in a recreate still match the expressions that name them: a CHECK on the column, a CHECK qualified by the table', async () => {
+  const s = await scenario(
+    'fkg_expressions',
+    'CREATE TABLE t (id integer PRIMARY KEY, "Ärzte" integer, x integer, CONSTRAINT ck CHECK ("Ärzte" > 0)); INSERT INTO t VALUES (1, 1, 1); CREATE TABLE "Ärzte" (id integer PRIMARY KEY, price integer, x integer, CONSTRAINT ck_price CHECK ("Ärzte"."price" > 0)); INSERT INTO "Ärzte" VALUES (1, 1, 1);',
+  );
+  expect(await s.run([async ({ op }) => op.dropColumn('t', 'Ärzte'), async ({ op }) => op.alterColumn('Ärzte', 'x', { nullable: false })])).toBe('ok');
   await s.drop();
 });

@@ -544,21 +544,23 @@ function indexMentions(index: IndexModel, column: string): boolean {
  */
 const TOKEN = /'(?:[^']|'')*'|\d+(?:\.\d*)?(?:e[+-]?\d+)?|"((?:[^"]|"")*)"|`((?:[^`]|``)*)`|\[([^\]]*)\]|([A-Za-z_][A-Za-z0-9_$]*)/gi;
 
-/** The identifier a token's groups name, as SQLite compares names (`asciiCaseKey`), or undefined for a literal. */
+/**
+ * The lowercased identifier a token's groups name, or undefined for a literal. Lowercased as the model's
+ * expressions are (`sql-expression.ts`), which they are compared with.
+ */
 function nameOf(quoted: string | undefined, backticked: string | undefined, bracketed: string | undefined, bare: string | undefined): string | undefined {
-  const name = quoted?.replaceAll('""', '"') ?? backticked?.replaceAll('``', '`') ?? bracketed ?? bare;
-  return name === undefined ? undefined : asciiCaseKey(name);
+  return (quoted?.replaceAll('""', '"') ?? backticked?.replaceAll('``', '`') ?? bracketed ?? bare)?.toLowerCase();
 }
 
 /** Whether an expression names the column (SQLite identifiers are case-insensitive). */
 function mentions(expression: string, column: string): boolean {
-  const wanted = asciiCaseKey(column);
+  const wanted = column.toLowerCase();
   return [...expression.matchAll(TOKEN)].some((match) => nameOf(match[1], match[2], match[3], match[4]) === wanted);
 }
 
 /** The expression with every reference to `from` replaced by `quotedTo`; string literals untouched. */
 function renameIdentifier(expression: string, from: string, quotedTo: string): string {
-  const wanted = asciiCaseKey(from);
+  const wanted = from.toLowerCase();
   return expression.replaceAll(
     TOKEN,
     (text: string, quoted?: string, backticked?: string, bracketed?: string, bare?: string) =>
@@ -568,7 +570,7 @@ function renameIdentifier(expression: string, from: string, quotedTo: string): s
 
 /** The expression with `table.` qualifiers (any quoting) naming `quotedTo` instead; string literals untouched. */
 function requalifyIdentifier(expression: string, table: string, quotedTo: string): string {
-  const wanted = asciiCaseKey(table);
+  const wanted = table.toLowerCase();
   return expression.replaceAll(TOKEN, (text: string, quoted: string | undefined, backticked: string | undefined, bracketed: string | undefined, bare: string | undefined, offset: number) =>
     nameOf(quoted, backticked, bracketed, bare) === wanted && /^\s*\./.test(expression.slice(offset + text.length)) ? quotedTo : text,
   );

@@ -25,12 +25,13 @@ export class ForeignKeyViolationError extends StrataError {
  * deleting parent rows deletes the children itself, as `foreign_key_check` will insist.
  *
  * The check covers what the revision can have broken: when only operations ran, the tables they
- * named and the tables whose foreign keys reference those (a table the revision created is new: the
- * rows pointing at it were there before it, pointing at nothing); after raw SQL (other than a lone
- * `CREATE`, `DROP VIEW` or `DROP TRIGGER`, which changes no existing row, or a lone `DROP TABLE`, which
- * counts as the op), Drizzle or the connection, the whole database. An untouched table of millions of
- * rows costs nothing, and rows already orphaned in a table no revision touches do not stop every later
- * migration. Which tables reference which is read once per scope ({@link ForeignKeyGraph}).
+ * named and, in the tables whose foreign keys reference those, the keys to them (a table the revision
+ * created is new: the rows pointing at it were there before it, pointing at nothing); after raw SQL
+ * (other than a lone `CREATE`, `DROP VIEW` or `DROP TRIGGER`, which changes no existing row, and a lone
+ * `CREATE TABLE` or `DROP TABLE`, which counts as the op), Drizzle or the connection, the whole
+ * database. An untouched table of millions of rows costs nothing, and rows already orphaned in a
+ * table no revision touches do not stop every later migration. Which tables reference which is read
+ * once per scope ({@link ForeignKeyGraph}).
  */
 export async function openSqliteRevision(connection: Connection): Promise<RevisionScope> {
   const [row] = await connection.query('PRAGMA foreign_keys');
@@ -43,7 +44,7 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
       let violations: Row[];
       if (touched === undefined) {
         violations = await connection.query('PRAGMA foreign_key_check');
-        graph.forget();
+        await graph.afterUntold();
       } else {
         violations = await graph.violations(touched, created ?? new Set());
       }
@@ -57,19 +58,33 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
   };
 }
 
+/** What the graph knows of one table that has foreign keys. */
+interface Referencing {
+  /** Its name as read (or as a revision spelled it). */
+  readonly name: string;
+  /** The keys (`asciiCaseKey`) of the tables its foreign keys name. */
+  readonly parents: ReadonlySet<string>;
+}
+
 /**
  * Which tables' foreign keys name which table (as SQLite resolves them: ASCII case-blind), read from
  * the database once per scope, then kept current table by table: a table's foreign keys change only
  * by DDL that names it, or by the rename of a table they name (SQLite rewrites them), which names that
  * one. What a revision named is read again before the next revision's check, whether it committed or
- * rolled back. Every lookup names the `main` schema: a temp table of the same name must not hide it.
+ * rolled back. After a revision whose changes the ops do not tell, it is read again whole if the
+ * schema changed at all (`PRAGMA schema_version`). Every lookup names the `main` schema: a temp table
+ * of the same name must not hide it. Lookups go by the tables a revision named, never over every table.
  */
 class ForeignKeyGraph {
   readonly #connection: Connection;
-  /** By `asciiCaseKey`: a table's name as the database has it, and the keys of the tables its foreign keys name; undefined until read. */
-  #tables: Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }> | undefined;
+  /** The tables with foreign keys, by `asciiCaseKey`; undefined until read. */
+  #tables: Map<string, Referencing> | undefined;
+  /** Parent key → the keys of the tables whose foreign keys name it. */
+  #children = new Map<string, Set<string>>();
   /** Tables whose foreign keys a revision may have changed since they were read, by key, with a name to read them by. */
   #stale = new Map<string, string>();
+  /** `schema_version` after the last check that left the graph current. */
+  #version: number | undefined;
 
   constructor(connection: Connection) {
     this.#connection = connection;
@@ -80,17 +95,21 @@ class ForeignKeyGraph {
    * the other tables whose keys point at one of them, except one the revision created (`created`).
    */
   async violations(touched: ReadonlySet<string>, created: ReadonlySet<string>): Promise<Row[]> {
-    const tables = await this.#current();
+    if (touched.size === 0) return [];
+    await this.#current();
     const createdKeys = new Set([...created].map(asciiCaseKey));
     // The tables to check, by key: each once, however many spellings the revision used.
     const checked = new Map([...touched].map((name) => [asciiCaseKey(name), name]));
     const named = new Set(checked.keys());
     const changed = new Set([...named].filter((key) => !createdKeys.has(key)));
-    for (const [key, { name, parents }] of tables) {
-      if (named.has(key)) continue;
-      if ([...parents].some((parent) => changed.has(parent))) checked.set(key, name);
-      // A rename rewrites the foreign keys that name the old name.
-      if ([...parents].some((parent) => named.has(parent))) this.#stale.set(key, name);
+    for (const parent of named) {
+      for (const key of this.#children.get(parent) ?? []) {
+        const child = this.#tables?.get(key);
+        if (child === undefined || named.has(key)) continue;
+        if (changed.has(parent)) checked.set(key, child.name);
+        // A rename rewrites the foreign keys that name the old name.
+        this.#stale.set(key, child.name);
+      }
     }
     for (const [key, name] of [...checked].filter(([key]) => named.has(key))) this.#stale.set(key, name);
     const violations: Row[] = [];
@@ -102,16 +121,29 @@ class ForeignKeyGraph {
       // rows that already pointed nowhere else stop nothing.
       violations.push(...(named.has(key) ? rows : rows.filter((row) => changed.has(asciiCaseKey(String(row.parent))))));
     }
+    this.#version = await this.#schemaVersion();
     return violations;
   }
 
-  /** After a change the revision's operations do not tell (raw SQL): everything is read again. */
-  forget(): void {
-    this.#tables = undefined;
-    this.#stale.clear();
+  /**
+   * After a revision whose changes the ops do not tell (raw SQL, Drizzle): the graph is read again
+   * whole, unless the schema is as the last check left it (the revision only changed rows).
+   */
+  async afterUntold(): Promise<void> {
+    if (this.#version === undefined || (await this.#schemaVersion()) !== this.#version) {
+      this.#tables = undefined;
+      this.#children.clear();
+      this.#stale.clear();
+      this.#version = undefined;
+    }
   }
 
-  async #current(): Promise<Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>> {
+  async #schemaVersion(): Promise<number> {
+    const [row] = await this.#connection.query('PRAGMA schema_version');
+    return Number(row?.['schema_version']);
+  }
+
+  async #current(): Promise<void> {
     if (this.#tables === undefined) {
       const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS fk WHERE m.type = 'table'`);
       const parents = new Map<string, string[]>();
@@ -120,12 +152,11 @@ class ForeignKeyGraph {
       for (const [child, named] of parents) this.#set(child, named);
     } else {
       for (const [key, name] of this.#stale) {
-        this.#tables.delete(key);
+        this.#remove(key);
         this.#set(name, await this.#foreignKeysOf(name));
       }
     }
     this.#stale.clear();
-    return this.#tables;
   }
 
   /** The tables `table`'s foreign keys name; none for a table that does not exist. */
@@ -134,6 +165,17 @@ class ForeignKeyGraph {
   }
 
   #set(name: string, parents: readonly string[]): void {
-    if (parents.length > 0) (this.#tables as Map<string, { readonly name: string; readonly parents: ReadonlySet<string> }>).set(asciiCaseKey(name), { name, parents: new Set(parents.map(asciiCaseKey)) });
+    if (parents.length === 0) return;
+    const key = asciiCaseKey(name);
+    const keys = new Set(parents.map(asciiCaseKey));
+    (this.#tables as Map<string, Referencing>).set(key, { name, parents: keys });
+    for (const parent of keys) this.#children.set(parent, (this.#children.get(parent) ?? new Set()).add(key));
+  }
+
+  #remove(key: string): void {
+    const known = this.#tables?.get(key);
+    if (known === undefined) return;
+    this.#tables?.delete(key);
+    for (const parent of known.parents) this.#children.get(parent)?.delete(key);
   }
 }
