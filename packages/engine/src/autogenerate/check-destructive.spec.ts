@@ -28,4 +28,11 @@ describe('classifyOperation', () => {
       expect(classifyOperation({ op: { kind: 'execute', sql } }), sql).toMatchObject({ severity: 'unknown' });
     }
   });
+
+  it('lists raw SQL with the passwords it writes masked (printed before every run and by strata check)', () => {
+    expect(classifyOperation({ op: { kind: 'execute', sql: "ALTER ROLE app PASSWORD 'hunter2'" } })?.description).toBe("runs raw SQL: ALTER ROLE app PASSWORD '***'");
+    expect(classifyOperation({ op: { kind: 'execute', sql: "UPDATE accounts SET password = 'hunter2' WHERE id = 1" } })?.description).toBe(
+      "runs raw SQL: UPDATE accounts SET password = '***' WHERE id = 1",
+    );
+  });
 });

@@ -1,6 +1,7 @@
 import { withConnection, type Connection } from '../dialects/connection.js';
 import type { Dialect, DialectName } from '../dialects/dialect.js';
 import { loadDialect } from '../dialects/registry.js';
+import { maskStatementSecrets } from '../dialects/sql-secrets.js';
 import { recordOperations, type RecordedOperation, type RecordedRevision } from '../offline/offline-runner.js';
 import type { Op } from '../ops/op.js';
 import { planUpgrade } from '../revision/plan.js';
@@ -102,7 +103,8 @@ const CLASSIFIERS: { readonly [K in Op['kind']]: Classifier<K> } = {
   createSchema: none,
   // dropSchema never cascades: the server refuses a schema that still holds anything.
   dropSchema: none,
-  execute: (op) => (HARMLESS_SQL.test(op.sql) ? undefined : { severity: 'unknown', description: `runs raw SQL: ${oneLine(op.sql)}` }),
+  // Listed before a run and in `strata check`: the passwords the statement writes are masked.
+  execute: (op) => (HARMLESS_SQL.test(op.sql) ? undefined : { severity: 'unknown', description: `runs raw SQL: ${oneLine(maskStatementSecrets(op.sql))}` }),
 };
 
 /** Raw SQL that cannot lose data: reads, inserts, and CREATE statements that replace nothing. */

@@ -23,12 +23,25 @@ describe('maskStatementSecrets', () => {
     ['mysql', "UPDATE t SET n = n--1, password = 'hunter2'", "UPDATE t SET n = n--1, password = '***'"],
     ['mysql', "CHANGE MASTER TO MASTER_HOST='db', MASTER_PASSWORD = 'it\\'s hunter2'", "CHANGE MASTER TO MASTER_HOST='***', MASTER_PASSWORD = '***'"],
     [undefined, 'ALTER USER app IDENTIFIED BY "hunter2"', 'ALTER USER app IDENTIFIED BY "***"'],
-    [undefined, 'ALTER ROLE app PASSWORD $$hunter2$$', 'ALTER ROLE app PASSWORD $$***$$'],
+    [undefined, 'ALTER ROLE app PASSWORD $$hunter2$$', 'ALTER ROLE app PASSWORD ***'],
   ])('%s: %s', (dialect, sql, masked) => {
     expect(maskStatementSecrets(sql, dialect)).toBe(masked);
   });
 
   it.each<[DialectName, string]>([
+    ['postgresql', "INSERT INTO admins (id, email, pw_hash) VALUES (1, 'a@x', crypt('hunter2', gen_salt('bf')))"],
+    ['postgresql', "UPDATE admins SET enc = pgp_sym_encrypt(ssn, 'hunter2')"],
+    ['postgresql', "ALTER SYSTEM SET ssl_passphrase_command = 'echo hunter2'"],
+    ['postgresql', "COPY admins FROM PROGRAM 'curl -sf -u admin:hunter2 https://files.example/admins.csv'"],
+    ['postgresql', "SELECT dblink_connect('postgresql://u:it''s-hunter2@db/app')"],
+    ['postgresql', 'CREATE ROLE app LOGIN PASSWORD "hunter2"'],
+    ['postgresql', 'CREATE ROLE app LOGIN PASSWORD hunter2'],
+    ['postgresql', "CREATE ROLE app LOGIN PASSWORD -- the new one\r'hunter2' NOSUCHOPTION"],
+    ['mysql', "UPDATE admins SET pw_hash = SHA2('hunter2', 256)"],
+    ['mysql', "INSERT INTO integrations (id, api_key) VALUES (1, 'hunter2')"],
+    ['mysql', "CREATE USER /*!999999 ' */ app IDENTIFIED BY 'hunter2' -- '"],
+    ['mysql', 'CREATE USER app IDENTIFIED BY hunter2'],
+    ['sqlite', "UPDATE [it's] SET password = 'hunter2' WHERE [o'] = 1"],
     ['postgresql', "ALTER ROLE app PASSWORD 'x\\''hunter2'"],
     ['postgresql', "ALTER ROLE app PASSWORD 'it\\'s-hunter2-scs'"],
     ['postgresql', "ALTER ROLE app PASSWORD E'back\\\\slash\\'s hunter2'"],
@@ -70,6 +83,20 @@ describe('maskQuotedSecrets', () => {
     expect(masked).toContain("'application_user'@'10.0.0.%' IDENTIFIED BY '***...' at line 1");
   });
 
+  it("masks a secret MariaDB cuts short in a value it quotes, and a near '…' of a message of several statements whatever they mention", () => {
+    const sql = `INSERT INTO clients (id, client_secret) VALUES (2, '${'hunter2'.repeat(12)}')`;
+    expect(maskQuotedSecrets(`Duplicate entry '${'hunter2'.repeat(12).slice(0, 64)}...' for key 'client_secret'`, [sql], 'mysql')).toBe("Duplicate entry '***...' for key 'client_secret'");
+    const batch = "ALTER TABLE admins ADD COLUMN x int NOSUCH\n;\nUPDATE notes SET body = 'hunter2'";
+    const message = "You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'NOSUCH\n;\nUPDATE notes SET body = 'hunter2'' at line 1";
+    expect(maskQuotedSecrets(message, [batch], 'mysql', { nearAlways: true })).toContain("near 'NOSUCH\n;\nUPDATE notes SET body = '***'' at line 1");
+    expect(maskQuotedSecrets(message, [batch], 'mysql')).toBe(message);
+  });
+
+  it("reads a message of many unclosed near '…' in one pass", () => {
+    const message = "near 'x".repeat(50_000);
+    expect(maskQuotedSecrets(message, ["CREATE USER u IDENTIFIED BY 'pw'"], 'mysql')).toBe(message);
+  });
+
   it('masks a short password where the message quotes the statement, and nowhere else', () => {
     const sql = "CREATE USER IDENTIFIED BY 'ab' PASSWORD EXPIRE";
     expect(maskQuotedSecrets("syntax error near 'BY 'ab' PASSWORD EXPIRE' at line 1; about tab", [sql], 'mysql')).toBe("syntax error near 'BY '***' PASSWORD EXPIRE' at line 1; about tab");
@@ -94,6 +121,8 @@ describe('maskQuotedSecrets', () => {
 
 describe('carriesSecret', () => {
   it.each([
+    "SELECT pgp_sym_decrypt(secret_col, 'k') FROM vault",
+    "COPY t FROM PROGRAM 'gunzip -c /tmp/t.gz'",
     "CREATE USER u IDENTIFIED BY 'x'",
     'CREATE USER u IDENTIFIED BY ?',
     'UPDATE accounts SET password_hash = ? WHERE id = ?',

@@ -33,7 +33,7 @@ describe('RevisionFailedError: the cause knows the next step', () => {
 
 describe('RevisionFailedError: a library wrapping the failure (Drizzle)', () => {
   const result = { stream: 'app', direction: 'up' as const, headsBefore: [], headsAfter: [], steps: [] };
-  const failed = (cause: unknown) => new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause, result });
+  const failed = (cause: unknown) => new RevisionFailedError({ stream: 'app', revision: 'abcd1234', file: undefined, direction: 'up', rolledBack: true, cause, result, dialect: 'postgresql' });
   const denied = () =>
     new PermissionDeniedError({
       dialect: 'postgresql',

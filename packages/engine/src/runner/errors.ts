@@ -1,5 +1,6 @@
 import type { GuardDifference } from '../inspect/inspector.js';
 import { StrataError } from '../errors.js';
+import { DIALECT_NAMES, type DialectName } from '../dialects/dialect.js';
 import { maskQuotedSecrets, maskStatementSecrets } from '../dialects/sql-secrets.js';
 import type { RunResult } from './events.js';
 import { describeDisagreement, repairCommand, type LedgerDisagreement } from './ledger-check.js';
@@ -76,20 +77,28 @@ function wrappedQuery(error: unknown): string | undefined {
  * words say it already. A query wrapper around a Strata error is left out: its query did not fail,
  * a statement deferred before it did.
  */
-function reasonOf(error: unknown): string {
+function reasonOf(error: unknown, dialect: DialectName | undefined): string {
   const chain = causeChain(error);
   const inner = chain.find((cause) => cause instanceof StrataError) ?? chain.at(-1);
-  // The statements the errors name (a wrapper's query, mysql2's `sql`): the passwords they write are masked in every message.
+  // The statements the errors name (a wrapper's query, mysql2's `sql`): the passwords they write are masked in every message,
+  // read as the dialect reads them (as a Strata error inside says, when the caller does not).
   const statements = chain.flatMap((cause) => [wrappedQuery(cause), (cause as { sql?: unknown } | null | undefined)?.sql].filter((sql): sql is string => typeof sql === 'string'));
+  const told = dialect ?? dialectOf(chain);
   const text = (cause: unknown): string => {
     const query = wrappedQuery(cause);
-    const words = query === undefined ? maskQuotedSecrets(cause instanceof Error ? cause.message : String(cause), statements) : `Failed query: ${maskStatementSecrets(query)}`;
+    const words = query === undefined ? maskQuotedSecrets(cause instanceof Error ? cause.message : String(cause), statements, told) : `Failed query: ${maskStatementSecrets(query, told)}`;
     return words.trim().replace(/\.$/, '');
   };
   const outer = chain[0];
   if (outer === inner || (inner instanceof StrataError && wrappedQuery(outer) !== undefined)) return text(inner);
   const said = text(outer);
   return said.includes(text(inner)) ? said : `${said} (${text(inner)})`;
+}
+
+/** The dialect a Strata error of `chain` names in its details, if one does. */
+function dialectOf(chain: readonly unknown[]): DialectName | undefined {
+  const named = chain.map((cause) => (cause instanceof StrataError ? cause.details['dialect'] : undefined)).find((dialect) => typeof dialect === 'string');
+  return DIALECT_NAMES.find((name) => name === named);
 }
 
 export class RevisionFailedError extends StrataError {
@@ -106,10 +115,12 @@ export class RevisionFailedError extends StrataError {
     rolledBackWith?: number;
     cause: unknown;
     result: RunResult;
+    /** The stream's dialect: how the statements the cause quotes write their literals (to mask passwords in them). */
+    dialect?: DialectName;
   }) {
     const told = strataCauseOf(options.cause);
     // The cause's own sentence may end with a period already: one full stop, not two.
-    const reason = reasonOf(options.cause).replace(/\.\s*$/, '');
+    const reason = reasonOf(options.cause, options.dialect).replace(/\.\s*$/, '');
     const where = options.file ? ` (${options.file})` : '';
     const causeHint = told?.hint;
     const earlier = options.rolledBackWith ?? 0;

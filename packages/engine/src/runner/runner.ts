@@ -564,6 +564,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
         const { revision } = plan[steps.length - 1] as Step;
         commitFailure = new RevisionFailedError({
           stream: stream.name,
+          dialect: dialect.name,
           revision: revision.id,
           file: revision.file,
           direction,
@@ -622,6 +623,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
       const headsAfter = failed === 0 ? headsBefore : (plan[failed - 1] as Step).headsAfter;
       return new RevisionFailedError({
         stream: stream.name,
+        dialect: dialect.name,
         revision: revision.id,
         file: revision.file,
         direction,
@@ -788,6 +790,7 @@ async function run(options: RunOptions, direction: 'up' | 'down', fixedTargets: 
             if (isDatabaseLocked(error)) throw error;
             throw new RevisionFailedError({
               stream: stream.name,
+              dialect: dialect.name,
               revision: revision.id,
               file: revision.file,
               direction,

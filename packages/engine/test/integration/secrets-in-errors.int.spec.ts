@@ -92,6 +92,26 @@ await describeDialects('passwords in the statements an error quotes', (ctx) => {
   });
 }, ['postgresql', 'mysql']);
 
+await describeDialects('a message of several statements', (ctx) => {
+  it("MariaDB's near '…' runs on into the statements after the failing one: their literals are masked, whatever they mention", async () => {
+    const db = await ctx.createDatabase('secret-batch');
+    await withConnection(ctx.dialect, db.url, (c) => c.executeScript('CREATE TABLE admins (id integer PRIMARY KEY, pw_digest varchar(100))'));
+    const failure = await upgrade({
+      stream: { name: 'app', dialect: ctx.name, url: db.url },
+      target: 'head',
+      graph: chain([
+        async ({ execute }) => {
+          await execute('ALTER TABLE admins ADD COLUMN x int NOSUCH');
+          await execute("UPDATE admins SET pw_digest = 'hunter2-batch' WHERE id = 1");
+        },
+      ]),
+    }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(RevisionFailedError);
+    expect(printed(failure)).toMatch(/near '[\s\S]*UPDATE admins SET pw_digest = '\*\*\*'/);
+    expect(printed(failure)).not.toContain('hunter2');
+  });
+}, ['mysql']);
+
 await describeDialects('a lock timeout on a statement that writes a password', (ctx) => {
   it('is retried like any other: the statement the error quotes, masked, is still known for the first', async () => {
     const db = await ctx.createDatabase('secret-retry');

@@ -440,13 +440,15 @@ export class MysqlConnection implements Connection {
         this.#inTransaction = false;
         throw new ConnectionLostError({ ...context, reason: this.#lostReason, cause: error });
       }
-      // mysql2 writes parameters into the text it sends, and the server's words may quote them.
+      // mysql2 writes parameters into the text it sends, and the server's words may quote them; a
+      // message of several statements may have them quote another statement's literals.
       const sent = (error as { sql?: unknown }).sql;
+      const several = typeof sent === 'string' && sent.includes(STATEMENT_SEPARATOR);
       const failure = {
         ...context,
         cause: error,
         sql: scrubPassword(sql, this.#url),
-        reason: maskQuotedSecrets(scrubPassword(messageOf(error), this.#url), typeof sent === 'string' ? [sent] : [], 'mysql'),
+        reason: maskQuotedSecrets(scrubPassword(messageOf(error), this.#url), typeof sent === 'string' ? [sent] : [], 'mysql', { nearAlways: several }),
         ...(code === undefined ? {} : { driverCode: code }),
       };
       if (code !== undefined && ACCESS_DENIED_CODES.has(code)) {
