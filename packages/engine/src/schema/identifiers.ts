@@ -56,5 +56,10 @@ export function shortenIdentifier(name: string, limit: IdentifierLimit): string 
  * @internal
  */
 export function asciiCaseKey(name: string): string {
-  return name.replace(/[A-Z]/g, (letter) => letter.toLowerCase());
+  // Most names hold no capital: they are their own key, with nothing built.
+  for (let i = 0; i < name.length; i += 1) {
+    const code = name.charCodeAt(i);
+    if (code >= 65 && code <= 90) return name.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+  }
+  return name;
 }

@@ -44,7 +44,7 @@ export async function openSqliteRevision(connection: Connection): Promise<Revisi
       let violations: Row[];
       if (touched === undefined) {
         violations = await connection.query('PRAGMA foreign_key_check');
-        await graph.afterUntold();
+        graph.forget();
       } else {
         violations = await graph.violations(touched, created ?? new Set());
       }
@@ -71,9 +71,9 @@ interface Referencing {
  * the database once per scope, then kept current table by table: a table's foreign keys change only
  * by DDL that names it, or by the rename of a table they name (SQLite rewrites them), which names that
  * one. What a revision named is read again before the next revision's check, whether it committed or
- * rolled back. After a revision whose changes the ops do not tell, it is read again whole if the
- * schema changed at all (`PRAGMA schema_version`). Every lookup names the `main` schema: a temp table
- * of the same name must not hide it. Lookups go by the tables a revision named, never over every table.
+ * rolled back, in one read with what the next revision named. After a revision whose changes the ops
+ * do not tell, it is read again whole. Every lookup names the `main` schema: a temp table of the same
+ * name must not hide it. Lookups go by the tables a revision named, never over every table.
  */
 class ForeignKeyGraph {
   readonly #connection: Connection;
@@ -83,8 +83,6 @@ class ForeignKeyGraph {
   #children = new Map<string, Set<string>>();
   /** Tables whose foreign keys a revision may have changed since they were read, by key, with a name to read them by. */
   #stale = new Map<string, string>();
-  /** `schema_version` after the last check that left the graph current. */
-  #version: number | undefined;
 
   constructor(connection: Connection) {
     this.#connection = connection;
@@ -96,13 +94,15 @@ class ForeignKeyGraph {
    */
   async violations(touched: ReadonlySet<string>, created: ReadonlySet<string>): Promise<Row[]> {
     if (touched.size === 0) return [];
-    await this.#current();
-    const createdKeys = new Set([...created].map(asciiCaseKey));
     // The tables to check, by key: each once, however many spellings the revision used.
-    const checked = new Map([...touched].map((name) => [asciiCaseKey(name), name]));
-    const named = new Set(checked.keys());
-    const changed = new Set([...named].filter((key) => !createdKeys.has(key)));
-    for (const parent of named) {
+    const named = new Map([...touched].map((name) => [asciiCaseKey(name), name]));
+    // What the tables named now and last time hold, in one read (or the whole graph, read now).
+    const own = await this.#current(named);
+    const createdKeys = new Set([...created].map(asciiCaseKey));
+    const changed = new Set([...named.keys()].filter((key) => !createdKeys.has(key)));
+    // A table without foreign keys breaks none of its own; a table the revision dropped has none.
+    const checked = new Map([...named].filter(([key]) => own.has(key)));
+    for (const parent of named.keys()) {
       for (const key of this.#children.get(parent) ?? []) {
         const child = this.#tables?.get(key);
         if (child === undefined || named.has(key)) continue;
@@ -111,57 +111,46 @@ class ForeignKeyGraph {
         this.#stale.set(key, child.name);
       }
     }
-    for (const [key, name] of [...checked].filter(([key]) => named.has(key))) this.#stale.set(key, name);
+    for (const [key, name] of named) this.#stale.set(key, name);
     const violations: Row[] = [];
     for (const [key, name] of checked) {
-      // A table without foreign keys breaks none of its own; a table the revision dropped has none.
-      if ((await this.#foreignKeysOf(name)).length === 0) continue;
       const rows = await this.#connection.query("SELECT * FROM pragma_foreign_key_check(?, 'main')", [name]);
       // A table the revision did not name answers only for its keys to what the revision changed: its
       // rows that already pointed nowhere else stop nothing.
       violations.push(...(named.has(key) ? rows : rows.filter((row) => changed.has(asciiCaseKey(String(row.parent))))));
     }
-    this.#version = await this.#schemaVersion();
     return violations;
   }
 
-  /**
-   * After a revision whose changes the ops do not tell (raw SQL, Drizzle): the graph is read again
-   * whole, unless the schema is as the last check left it (the revision only changed rows).
-   */
-  async afterUntold(): Promise<void> {
-    if (this.#version === undefined || (await this.#schemaVersion()) !== this.#version) {
-      this.#tables = undefined;
-      this.#children.clear();
-      this.#stale.clear();
-      this.#version = undefined;
-    }
-  }
-
-  async #schemaVersion(): Promise<number> {
-    const [row] = await this.#connection.query('PRAGMA schema_version');
-    return Number(row?.['schema_version']);
-  }
-
-  async #current(): Promise<void> {
-    if (this.#tables === undefined) {
-      const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS fk WHERE m.type = 'table'`);
-      const parents = new Map<string, string[]>();
-      for (const { child, parent } of rows) parents.set(String(child), [...(parents.get(String(child)) ?? []), String(parent)]);
-      this.#tables = new Map();
-      for (const [child, named] of parents) this.#set(child, named);
-    } else {
-      for (const [key, name] of this.#stale) {
-        this.#remove(key);
-        this.#set(name, await this.#foreignKeysOf(name));
-      }
-    }
+  /** After a change the revision's operations do not tell (raw SQL): everything is read again. */
+  forget(): void {
+    this.#tables = undefined;
+    this.#children.clear();
     this.#stale.clear();
   }
 
-  /** The tables `table`'s foreign keys name; none for a table that does not exist. */
-  async #foreignKeysOf(table: string): Promise<string[]> {
-    return (await this.#connection.query(`SELECT "table" AS parent FROM pragma_foreign_key_list(?, 'main')`, [table])).map((row) => String(row.parent));
+  /**
+   * Brings the graph up to date (read whole the first time, else the stale tables again) and returns
+   * the keys of the `named` tables that have foreign keys now.
+   */
+  async #current(named: ReadonlyMap<string, string>): Promise<Set<string>> {
+    if (this.#tables === undefined) {
+      const rows = await this.#connection.query(`SELECT m.name AS child, fk."table" AS parent FROM sqlite_master AS m, pragma_foreign_key_list(m.name, 'main') AS fk WHERE m.type = 'table'`);
+      this.#tables = new Map();
+      for (const [child, parents] of groupParents(rows)) this.#set(child, parents);
+      this.#stale.clear();
+      return new Set([...named.keys()].filter((key) => this.#tables?.has(key)));
+    }
+    const read = new Map([...this.#stale, ...named]);
+    const rows = await this.#connection.query(`SELECT j.value AS child, fk."table" AS parent FROM json_each(?) AS j, pragma_foreign_key_list(j.value, 'main') AS fk`, [JSON.stringify([...read.values()])]);
+    // By key: a table read under one spelling answers for every other.
+    const lists = new Map([...groupParents(rows)].map(([name, parents]) => [asciiCaseKey(name), parents]));
+    for (const [key, name] of this.#stale) {
+      this.#remove(key);
+      this.#set(name, lists.get(key) ?? []);
+    }
+    this.#stale.clear();
+    return new Set([...named.keys()].filter((key) => lists.has(key)));
   }
 
   #set(name: string, parents: readonly string[]): void {
@@ -178,4 +167,11 @@ class ForeignKeyGraph {
     this.#tables?.delete(key);
     for (const parent of known.parents) this.#children.get(parent)?.delete(key);
   }
+}
+
+/** Rows of `child`, `parent` as each child's parents, by the child's name as given. */
+function groupParents(rows: readonly Row[]): Map<string, string[]> {
+  const parents = new Map<string, string[]>();
+  for (const { child, parent } of rows) parents.set(String(child), [...(parents.get(String(child)) ?? []), String(parent)]);
+  return parents;
 }
