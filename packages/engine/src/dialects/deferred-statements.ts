@@ -3,7 +3,6 @@ import { carriesSecret } from './sql-secrets.js';
 /** A statement that returns rows whatever its kind (PostgreSQL and MariaDB: `INSERT … RETURNING`). */
 const RETURNING = /\breturning\b/i;
 
-
 /** How many statements may wait: a data migration's thousands of INSERTs go in batches. */
 const MAX_STATEMENTS = 1000;
 /** How much text may wait. */

@@ -1,6 +1,6 @@
 import { StrataError } from '../errors.js';
 import type { DialectName } from './dialect.js';
-import { maskQuotedSecrets, maskStatementSecrets } from './sql-secrets.js';
+import { maskStatementError, maskStatementSecrets } from './sql-secrets.js';
 
 /**
  * Every code the dialect layer throws. A unit test checks they are unique across the engine.
@@ -63,14 +63,6 @@ export interface DialectErrorContext {
   readonly redactedUrl: string;
   /** The driver's error, kept as `cause` for debugging (it is not part of `toJSON`). */
   readonly cause?: unknown;
-}
-
-/**
- * A refused statement and the server's words about it, the passwords the statement writes masked in
- * both (see `maskStatementSecrets`): an error is printed, logged and kept in CI output.
- */
-function maskedStatement(context: { readonly dialect: DialectName; readonly sql: string; readonly reason: string }): { sql: string; reason: string } {
-  return { sql: maskStatementSecrets(context.sql, context.dialect), reason: maskQuotedSecrets(context.reason, [context.sql], context.dialect) };
 }
 
 /** The first 500 characters of a statement, indented under the message's first line. */
@@ -269,7 +261,7 @@ export class UnknownDatabaseError extends StrataError {
 export class NoDatabaseError extends StrataError {
   static readonly CODE = 'DIALECT_NO_DATABASE';
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string }) {
-    const { sql, reason } = maskedStatement(context);
+    const { sql, reason } = maskStatementError(context);
     super(
       NoDatabaseError.CODE,
       `The URL ${context.redactedUrl} names no database, and the statement needs one (${reason}):\n  ${sql.split('\n')[0]}`,
@@ -546,7 +538,7 @@ export class QueryFailedError extends StrataError {
   readonly driverCode: string | undefined;
 
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
-    const { sql, reason } = maskedStatement(context);
+    const { sql, reason } = maskStatementError(context);
     super(
       QueryFailedError.CODE,
       `Statement failed on ${context.redactedUrl}: ${reason}\n  ${excerptOf(sql)}`,
@@ -574,7 +566,7 @@ export class OnlineDdlRefusedError extends StrataError {
   readonly driverCode: string | undefined;
 
   constructor(context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string }) {
-    const { sql, reason } = maskedStatement(context);
+    const { sql, reason } = maskStatementError(context);
     super(
       OnlineDdlRefusedError.CODE,
       `${SERVER_NAMES[context.dialect]} at ${context.redactedUrl} cannot run this statement without blocking writes: ${reason}\n  ${excerptOf(sql)}`,
@@ -620,7 +612,7 @@ export class PermissionDeniedError extends StrataError {
   constructor(
     context: DialectErrorContext & { readonly sql: string; readonly reason: string; readonly driverCode?: string; readonly missing: MissingPrivilege },
   ) {
-    const { sql, reason } = maskedStatement(context);
+    const { sql, reason } = maskStatementError(context);
     super(
       PermissionDeniedError.CODE,
       `Permission denied on ${context.redactedUrl}: ${reason.replace(/\.\s*$/, '')}. The statement needs ${context.missing.privilege}:\n  ${excerptOf(sql)}`,

@@ -272,6 +272,15 @@ export function maskStatementSecrets(sql: string, dialect?: DialectName): string
   return ranges.length === 0 ? sql : masked(sql, ranges);
 }
 
+/**
+ * @internal A refused statement and the server's words about it, the secrets the statement writes
+ * masked in both ({@link maskStatementSecrets}, {@link maskQuotedSecrets}): what an error prints and
+ * keeps in its details.
+ */
+export function maskStatementError(failure: { readonly sql: string; readonly reason: string; readonly dialect?: DialectName }): { sql: string; reason: string } {
+  return { sql: maskStatementSecrets(failure.sql, failure.dialect), reason: maskQuotedSecrets(failure.reason, [failure.sql], failure.dialect) };
+}
+
 /** Text shorter than this is masked in a message only where the message quotes the statement (MariaDB's "near '…'"). */
 const MIN_QUOTED_SECRET = 3;
 

@@ -1,4 +1,4 @@
-import { maskQuotedSecrets, maskStatementSecrets } from '../dialects/sql-secrets.js';
+import { maskStatementError } from '../dialects/sql-secrets.js';
 import { StrataError } from '../errors.js';
 
 /** The targets file (`--targets FILE`) does not exist or cannot be read. */
@@ -63,8 +63,7 @@ export class TargetsQueryFailedError extends StrataError {
   constructor(options: { sql: string; database: string | undefined; reason: string; cause?: unknown }) {
     const where = options.database === undefined ? 'no database (the stream has no URL)' : options.database;
     // A query that builds tenant URLs may write their passwords.
-    const sql = maskStatementSecrets(options.sql);
-    const reason = maskQuotedSecrets(options.reason, [options.sql]);
+    const { sql, reason } = maskStatementError(options);
     super(TargetsQueryFailedError.CODE, `The targets query \`${sql}\` failed on ${where}: ${reason.replace(/\.\s*$/, '')}.`, {
       hint:
         options.database === undefined

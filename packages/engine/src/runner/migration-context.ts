@@ -83,11 +83,11 @@ function droppedTable(sql: string): string | undefined {
 }
 
 /**
- * The table a lone `CREATE TABLE` makes (one of {@link CHANGES_NO_ROW}), unquoted, and whether it is
- * surely new: with `IF NOT EXISTS` an older table of that name may be there. Undefined for any other statement.
+ * The table `sql`, a lone statement of {@link CHANGES_NO_ROW}, makes if it is a `CREATE TABLE`,
+ * unquoted, and whether it is surely new: with `IF NOT EXISTS` an older table of that name may be
+ * there. Undefined for any other statement.
  */
 function createdTable(sql: string): { readonly table: string; readonly new: boolean } | undefined {
-  if (!CHANGES_NO_ROW.test(sql)) return undefined;
   const match = CREATE_TABLE.exec(sql);
   return match?.[2] === undefined ? undefined : { table: unquoted(match[2]), new: match[1] === undefined };
 }
@@ -121,7 +121,9 @@ export class RevisionTouches {
   record(op: Op): void {
     // A table the revision creates before any other op of it names the name, in any case, is new: no
     // existing row points at it. Dropped or renamed away, the name is free; renamed to, it is an older table's.
-    const raw = op.kind === 'execute' ? createdTable(op.sql) : undefined;
+    // Raw SQL: whether it is one statement that changes no row, and then the table it makes, if any.
+    const lone = op.kind === 'execute' && CHANGES_NO_ROW.test(op.sql);
+    const raw = op.kind === 'execute' && lone ? createdTable(op.sql) : undefined;
     const made = op.kind === 'createTable' ? { table: op.table, new: true } : raw;
     if (made?.new === true && !this.#named.has(asciiCaseKey(made.table))) this.#created.set(asciiCaseKey(made.table), made.table);
     const dropped = op.kind === 'dropTable' ? op.table : op.kind === 'execute' ? droppedTable(op.sql) : undefined;
@@ -129,7 +131,7 @@ export class RevisionTouches {
       this.#created.delete(asciiCaseKey(dropped));
       this.#name(dropped);
     } else if (raw !== undefined) this.#name(raw.table);
-    else if (op.kind === 'execute') this.#unknown ||= !CHANGES_NO_ROW.test(op.sql);
+    else if (op.kind === 'execute') this.#unknown ||= !lone;
     else if ('table' in op) this.#name(op.table);
     if (op.kind === 'renameTable') {
       // A new table stays new under its new name; an older one brings its rows.
